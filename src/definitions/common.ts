@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** A definition key: also a table and column name, so it is restricted to safe identifiers. */
+export const Key = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
+  message: 'must match ^[a-z][a-z0-9_]{0,62}$ (lower case letters, digits, _; starts with a letter)',
+});
+
+export const Entity = z.enum(['user', 'account']);
+export type Entity = z.infer<typeof Entity>;
+
+export const DURATION_UNITS = ['minute', 'hour', 'day', 'week'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+export interface Duration { readonly amount: number; readonly unit: DurationUnit }
+
+const durationPattern = /^\s*(\d+)\s+(minute|hour|day|week)s?\s*$/;
+
+/** "30 days" -> {amount: 30, unit: 'day'}. */
+export const DurationText = z.string().transform((text, ctx): Duration => {
+  const m = durationPattern.exec(text);
+  if (!m || Number(m[1]) <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write "N minutes|hours|days|weeks" with N > 0` });
+    return z.NEVER;
+  }
+  return { amount: Number(m[1]), unit: m[2] as DurationUnit };
+});
+
+const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
+/** Parses an ISO-8601 date or date-time; a date alone is 00:00:00Z, no offset means UTC. */
+export function parseInstant(text: string): Date | undefined {
+  if (!isoPattern.test(text)) return undefined;
+  let t = text.replace(' ', 'T');
+  if (t.length === 10) t += 'T00:00:00Z';
+  else if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(t)) t += 'Z';
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** An ISO-8601 instant, normalised to UTC. YAML may hand us a Date for unquoted timestamps. */
+export const InstantText = z.union([z.string(), z.date()]).transform((value, ctx): Date => {
+  const d = value instanceof Date ? value : parseInstant(value);
+  if (!d || Number.isNaN(d.getTime())) {
+    ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not an ISO-8601 date or date-time (e.g. 2024-01-01 or 2024-01-01T12:00:00Z)` });
+    return z.NEVER;
+  }
+  return d;
+});
+
+export type Window =
+  | { readonly kind: 'last'; readonly duration: Duration }
+  | { readonly kind: 'between'; readonly from: Date; readonly to: Date };
+
+export const Window = z
+  .union([
+    z.strictObject({ last: DurationText }),
+    z.strictObject({ from: InstantText, to: InstantText }),
+  ], { error: 'a window is { last: "N days" } or { from: DATE, to: DATE }' })
+  .transform((w, ctx): Window => {
+    if ('last' in w) return { kind: 'last', duration: w.last };
+    if (w.from.getTime() >= w.to.getTime()) {
+      ctx.addIssue({ code: 'custom', message: 'window.from must be before window.to' });
+      return z.NEVER;
+    }
+    return { kind: 'between', from: w.from, to: w.to };
+  });
+
+export const Scope = z.enum(['all_events', 'group_context']);
+export type Scope = z.infer<typeof Scope>;
+
+export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+/** Fields every definition kind shares. */
+export const definitionBase = {
+  key: Key,
+  entity: Entity,
+  description: z.string().optional(),
+  destinations: z.array(z.string().min(1)).optional(),
+};

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { definitionBase, Scope, Window } from './common.js';
+import { PropertyFilter } from './predicate.js';
+
+export const COMPUTED_TRAIT_TYPES = ['event_counter', 'aggregation', 'most_frequent', 'first', 'last', 'unique_list', 'unique_list_count'] as const;
+export type ComputedTraitType = (typeof COMPUTED_TRAIT_TYPES)[number];
+
+const usesProperty = new Set<ComputedTraitType>(['aggregation', 'most_frequent', 'first', 'last', 'unique_list', 'unique_list_count']);
+
+/** A computed trait (SPEC 2): one value per entity from its matching events. */
+export const ComputedTrait = z
+  .strictObject({
+    kind: z.literal('computed_trait'),
+    ...definitionBase,
+    type: z.enum(COMPUTED_TRAIT_TYPES),
+    event: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'event is an event name or a list of names' }),
+    where: z.array(PropertyFilter).optional(),
+    window: Window.optional(),
+    property: z.string().min(1).optional(),
+    function: z.enum(['sum', 'avg', 'min', 'max']).optional(),
+    min_frequency: z.number().int().min(1).optional(),
+    scope: Scope.optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (usesProperty.has(t.type) && t.property === undefined) ctx.addIssue({ code: 'custom', path: ['property'], message: `${t.type} needs a property` });
+    if (!usesProperty.has(t.type) && t.property !== undefined) ctx.addIssue({ code: 'custom', path: ['property'], message: `${t.type} takes no property` });
+    if (t.type === 'aggregation' && t.function === undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: 'aggregation needs a function: sum, avg, min or max' });
+    if (t.type !== 'aggregation' && t.function !== undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: `function is only for aggregation, not ${t.type}` });
+    if (t.type !== 'most_frequent' && t.min_frequency !== undefined) ctx.addIssue({ code: 'custom', path: ['min_frequency'], message: `min_frequency is only for most_frequent, not ${t.type}` });
+  })
+  .transform((t) => ({
+    ...t,
+    events: typeof t.event === 'string' ? [t.event] : t.event,
+    where: t.where ?? [],
+    scope: t.scope ?? 'all_events',
+    min_frequency: t.type === 'most_frequent' ? (t.min_frequency ?? 2) : undefined,
+  }));
+export type ComputedTrait = z.infer<typeof ComputedTrait>;

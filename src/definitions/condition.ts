@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { Key, Scope, Window } from './common.js';
+import { parsePredicate, PropertyFilter, type Predicate } from './predicate.js';
+
+export type CountOp = 'gte' | 'gt' | 'eq' | 'lte' | 'lt';
+export interface Count { readonly op: CountOp; readonly value: number }
+
+/** The condition tree of an audience (SPEC 2), tagged by `kind`. */
+export type Condition =
+  | { readonly kind: 'all'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'any'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'not'; readonly condition: Condition }
+  | EventCondition
+  | TraitCondition
+  | AudienceCondition
+  | UsersCondition;
+
+export interface EventCondition {
+  readonly kind: 'event';
+  readonly name: string;
+  readonly where: readonly PropertyFilter[];
+  readonly count: Count;
+  readonly window?: Window;
+  readonly scope: Scope;
+}
+export interface TraitCondition { readonly kind: 'trait'; readonly key: string; readonly predicate: Predicate }
+export interface AudienceCondition { readonly kind: 'audience'; readonly key: string; readonly member: boolean }
+export interface UsersCondition { readonly kind: 'users'; readonly quantifier: 'any' | 'all' | 'none'; readonly where: Condition }
+
+const CountSchema = z
+  .record(z.string(), z.number().int().min(0))
+  .transform((raw, ctx): Count => {
+    const entries = Object.entries(raw);
+    const ops = ['gte', 'gt', 'eq', 'lte', 'lt'];
+    if (entries.length !== 1 || !ops.includes(entries[0][0])) {
+      ctx.addIssue({ code: 'custom', message: 'count is one of { gte | gt | eq | lte | lt: N }' });
+      return z.NEVER;
+    }
+    return { op: entries[0][0] as CountOp, value: entries[0][1] };
+  });
+
+const EventBody = z.strictObject({
+  name: z.string().min(1),
+  where: z.array(PropertyFilter).optional(),
+  count: CountSchema.optional(),
+  window: Window.optional(),
+  scope: Scope.optional(),
+});
+
+const TraitBody = z.looseObject({ key: Key }).transform((raw, ctx) => {
+  const extra = Object.keys(raw).filter((k) => !['key', 'op', 'value'].includes(k));
+  if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` });
+  return { key: raw.key, predicate: parsePredicate(raw as { op?: unknown; value?: unknown }, ctx) as Predicate };
+});
+
+const AudienceBody = z.strictObject({ key: Key, member: z.boolean().optional() });
+
+const CONDITION_HEADS = ['all', 'any', 'not', 'event', 'trait', 'audience', 'users'] as const;
+
+/**
+ * YAML conditions are untagged (`all: [...]`, `event: {...}`); this dispatches on the one head
+ * key so errors point into the branch the author meant instead of listing every union member.
+ */
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.unknown().transform((raw, ctx): Condition => {
+    const nested = <T>(schema: z.ZodType<T>, value: unknown, path: (string | number)[]): T => {
+      const r = schema.safeParse(value);
+      if (!r.success) {
+        for (const issue of r.error.issues) ctx.addIssue({ ...(issue as any), path: [...path, ...issue.path] });
+        return z.NEVER as T;
+      }
+      return r.data;
+    };
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      ctx.addIssue({ code: 'custom', message: `expected a condition: an object with one of ${CONDITION_HEADS.join(', ')}` });
+      return z.NEVER;
+    }
+    const obj = raw as Record<string, unknown>;
+    const heads = Object.keys(obj).filter((k) => (CONDITION_HEADS as readonly string[]).includes(k));
+    if (heads.length !== 1) {
+      const keys = Object.keys(obj);
+      ctx.addIssue({
+        code: 'custom',
+        message: heads.length === 0
+          ? `unknown condition ${keys.map((k) => JSON.stringify(k)).join(', ') || '{}'}; expected one of ${CONDITION_HEADS.join(', ')}`
+          : `a condition has exactly one of ${CONDITION_HEADS.join(', ')}, found ${heads.join(' and ')}`,
+      });
+      return z.NEVER;
+    }
+    const head = heads[0] as (typeof CONDITION_HEADS)[number];
+    const allowed = head === 'users' ? ['users', 'where'] : [head];
+    const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
+    if (extra.length) {
+      ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} next to ${head}` });
+      return z.NEVER;
+    }
+    switch (head) {
+      case 'all':
+      case 'any': {
+        const list = nested(z.array(Condition).min(1, `${head} needs at least one condition`), obj[head], [head]);
+        return { kind: head, conditions: list };
+      }
+      case 'not':
+        return { kind: 'not', condition: nested(Condition, obj.not, ['not']) };
+      case 'event': {
+        const e = nested(EventBody, obj.event, ['event']);
+        if (!e) return z.NEVER;
+        return {
+          kind: 'event', name: e.name, where: e.where ?? [], count: e.count ?? { op: 'gte', value: 1 },
+          ...(e.window ? { window: e.window } : {}), scope: e.scope ?? 'all_events',
+        };
+      }
+      case 'trait': {
+        const t = nested(TraitBody, obj.trait, ['trait']);
+        return t ? { kind: 'trait', key: t.key, predicate: t.predicate } : z.NEVER;
+      }
+      case 'audience': {
+        const a = nested(AudienceBody, obj.audience, ['audience']);
+        return a ? { kind: 'audience', key: a.key, member: a.member ?? true } : z.NEVER;
+      }
+      case 'users': {
+        const q = nested(z.enum(['any', 'all', 'none'], { error: 'users is any, all or none' }), obj.users, ['users']);
+        if (obj.where === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'users needs a where: condition over the account\'s users', path: [] });
+          return z.NEVER;
+        }
+        const where = nested(Condition, obj.where, ['where']);
+        return { kind: 'users', quantifier: q, where };
+      }
+    }
+  }),
+);

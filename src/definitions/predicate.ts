@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { DurationText, parseInstant, Scalar, type Duration } from './common.js';
+
+export const OPS = [
+  'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'not_contains',
+  'starts_with', 'ends_with', 'exists', 'not_exists', 'before', 'after', 'within_last',
+] as const;
+export type Op = (typeof OPS)[number];
+
+/**
+ * A comparison of one value (trait, event property) with a literal. The literal's type decides
+ * how the value is compared (SPEC 2: numbers cast, strings as text, instants parsed).
+ */
+export type Predicate =
+  | { readonly op: 'exists' | 'not_exists' }
+  | { readonly op: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: Scalar | readonly Scalar[] }
+  | { readonly op: 'contains' | 'not_contains' | 'starts_with' | 'ends_with'; readonly value: Scalar }
+  | { readonly op: 'in' | 'not_in'; readonly value: readonly Scalar[] }
+  | { readonly op: 'before' | 'after'; readonly value: Date }
+  | { readonly op: 'within_last'; readonly value: Duration };
+
+const opNames = OPS.join(', ');
+
+/** Validates {op, value} of a predicate; `raw` is the YAML object holding them. */
+export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.RefinementCtx): Predicate | typeof z.NEVER {
+  const { op, value } = raw;
+  const fail = (message: string, path: (string | number)[] = ['value']) => {
+    ctx.addIssue({ code: 'custom', message, path });
+    return z.NEVER;
+  };
+  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
+    return fail(`unknown op ${JSON.stringify(op)}; expected one of ${opNames}`, ['op']);
+  }
+  switch (op as Op) {
+    case 'exists':
+    case 'not_exists':
+      if (value !== undefined) return fail(`${op} takes no value`);
+      return { op: op as 'exists' | 'not_exists' };
+    case 'eq':
+    case 'neq': {
+      if (Array.isArray(value)) {
+        if (!value.every((v) => Scalar.safeParse(v).success)) return fail(`${op} with a list compares whole lists: its items must be strings, numbers or booleans`);
+        return { op, value };
+      }
+      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
+      return { op, value: value as Scalar };
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+    case 'contains':
+    case 'not_contains':
+    case 'starts_with':
+    case 'ends_with':
+      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
+      if ((op === 'starts_with' || op === 'ends_with') && typeof value !== 'string') return fail(`${op} needs a string value`);
+      return { op, value: value as Scalar };
+    case 'in':
+    case 'not_in': {
+      if (!Array.isArray(value) || value.length === 0) return fail(`${op} needs a non-empty list of values`);
+      if (!value.every((v) => Scalar.safeParse(v).success)) return fail(`${op} takes strings, numbers or booleans, without null`);
+      const types = new Set(value.map((v) => typeof v));
+      if (types.size > 1) return fail(`${op} needs values of one type, got ${[...types].join(' and ')}`);
+      return { op, value: value as Scalar[] };
+    }
+    case 'before':
+    case 'after': {
+      const d = typeof value === 'string' ? parseInstant(value) : value instanceof Date ? value : undefined;
+      if (!d) return fail(`${op} needs an ISO-8601 date or date-time, got ${JSON.stringify(value)}`);
+      return { op, value: d };
+    }
+    case 'within_last': {
+      const r = DurationText.safeParse(value);
+      if (!r.success) return fail(`within_last needs a duration like "30 days", got ${JSON.stringify(value)}`);
+      return { op, value: r.data };
+    }
+  }
+}
+
+/** An event-property filter: `{ property, op, value }`. */
+export interface PropertyFilter { readonly property: string; readonly predicate: Predicate }
+
+export const PropertyFilter = z
+  .looseObject({ property: z.string().min(1) })
+  .transform((raw, ctx): PropertyFilter => {
+    const extra = Object.keys(raw).filter((k) => !['property', 'op', 'value'].includes(k));
+    if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` });
+    const predicate = parsePredicate(raw as { op?: unknown; value?: unknown }, ctx);
+    return { property: raw.property, predicate: predicate as Predicate };
+  });

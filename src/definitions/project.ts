@@ -1,0 +1,35 @@
+import type { Definition } from './definition.js';
+import type { ProjectConfig } from './project-config.js';
+
+/** One problem in a project, located precisely enough to jump to it in an editor. */
+export interface Problem {
+  /** Path relative to the project folder, e.g. definitions/at_risk.yml */
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Path inside the file, e.g. where.all[1].users */
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** `definitions/at_risk.yml:7:5 where.all[1].users: message` */
+export function formatProblem(p: Problem): string {
+  const place = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
+  return `${place}${p.path ? ` ${p.path}` : ''}: ${p.message}`;
+}
+
+/** Thrown for an invalid project: exit 1, one line per problem, never a stack trace. */
+export class ProjectError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ProjectError';
+  }
+}
+
+export interface Project {
+  /** Absolute path of the project folder. */
+  readonly dir: string;
+  readonly config: ProjectConfig;
+  /** Sorted by key. */
+  readonly definitions: readonly Definition[];
+}

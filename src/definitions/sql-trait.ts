@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { definitionBase, Key } from './common.js';
+
+/** A SQL trait (SPEC 2): a Handlebars SQL template returning an id column plus trait columns. */
+export const SqlTraitFile = z
+  .strictObject({
+    kind: z.literal('sql_trait'),
+    ...definitionBase,
+    traits: z.array(Key).min(1).optional(),
+    sql_file: z.string().min(1).optional(),
+    sql: z.string().min(1).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.sql === undefined) === (t.sql_file === undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'a sql_trait needs exactly one of sql or sql_file' });
+    const seen = new Set<string>();
+    for (const [i, name] of (t.traits ?? []).entries()) {
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['traits', i], message: `trait column ${name} is listed twice` });
+      if (name === 'user_id' || name === 'group_id') ctx.addIssue({ code: 'custom', path: ['traits', i], message: `${name} is an id column, not a trait column` });
+      seen.add(name);
+    }
+  });
+export type SqlTraitFile = z.infer<typeof SqlTraitFile>;
+
+/** After loading: the template text is resolved and the trait columns defaulted. */
+export interface SqlTrait extends Omit<SqlTraitFile, 'traits'> {
+  readonly traits: readonly string[];
+  readonly template: string;
+}
