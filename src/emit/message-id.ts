@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { JsonValue } from './change.js';
+import { canonicalJson } from './json-value.js';
+
+/** What identifies one emitted change: the same inputs always give the same messageId. */
+export interface MessageIdInput {
+  readonly definitionKey: string;
+  readonly call: string;
+  readonly groupId?: string;
+  readonly userId?: string;
+  readonly kind: string;
+  readonly asOf: string;
+  readonly values: JsonValue;
+}
+
+const PREFIX = 'roster-';
+/** Bumped if the hashed fields ever change, so old and new ids cannot collide by accident. */
+const VERSION = 'v1';
+
+/**
+ * `roster-` + the first 40 hex digits (160 bits) of the sha256 of a canonical JSON of the
+ * change: deterministic, 47 characters, so a re-sent message de-duplicates downstream.
+ */
+export function messageId(input: MessageIdInput): string {
+  const canonical = canonicalJson([
+    VERSION, input.definitionKey, input.call, input.groupId ?? null, input.userId ?? null,
+    input.kind, input.asOf, input.values,
+  ]);
+  return PREFIX + createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 40);
+}
