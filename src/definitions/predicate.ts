@@ -31,19 +31,20 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
   if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
     return fail(`unknown op ${JSON.stringify(op)}; expected one of ${opNames}`, ['op']);
   }
-  switch (op as Op) {
+  const o = op as Op;
+  switch (o) {
     case 'exists':
     case 'not_exists':
       if (value !== undefined) return fail(`${op} takes no value`);
-      return { op: op as 'exists' | 'not_exists' };
+      return { op: o };
     case 'eq':
     case 'neq': {
       if (Array.isArray(value)) {
         if (!value.every((v) => Scalar.safeParse(v).success)) return fail(`${op} with a list compares whole lists: its items must be strings, numbers or booleans`);
-        return { op, value };
+        return { op: o, value };
       }
       if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
-      return { op, value: value as Scalar };
+      return { op: o, value: value as Scalar };
     }
     case 'gt':
     case 'gte':
@@ -55,25 +56,25 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'ends_with':
       if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
       if ((op === 'starts_with' || op === 'ends_with') && typeof value !== 'string') return fail(`${op} needs a string value`);
-      return { op, value: value as Scalar };
+      return { op: o, value: value as Scalar };
     case 'in':
     case 'not_in': {
       if (!Array.isArray(value) || value.length === 0) return fail(`${op} needs a non-empty list of values`);
       if (!value.every((v) => Scalar.safeParse(v).success)) return fail(`${op} takes strings, numbers or booleans, without null`);
       const types = new Set(value.map((v) => typeof v));
       if (types.size > 1) return fail(`${op} needs values of one type, got ${[...types].join(' and ')}`);
-      return { op, value: value as Scalar[] };
+      return { op: o, value: value as Scalar[] };
     }
     case 'before':
     case 'after': {
       const d = typeof value === 'string' ? parseInstant(value) : value instanceof Date ? value : undefined;
       if (!d) return fail(`${op} needs an ISO-8601 date or date-time, got ${JSON.stringify(value)}`);
-      return { op, value: d };
+      return { op: o, value: d };
     }
     case 'within_last': {
       const r = DurationText.safeParse(value);
       if (!r.success) return fail(`within_last needs a duration like "30 days", got ${JSON.stringify(value)}`);
-      return { op, value: r.data };
+      return { op: o, value: r.data };
     }
   }
 }

@@ -1,0 +1,68 @@
+import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+
+/** DuckDB: the embedded default. Only what differs from the ANSI/Postgres base. */
+export class DuckDbDialect extends BaseDialect {
+  readonly name = 'duckdb' as const;
+
+  // Named parameters can repeat, so the compiled SQL stays readable: $as_of.
+  param(name: string): string {
+    return `$${name}`;
+  }
+  numberLiteral(value: number): string {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return Number.isInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE)`;
+  }
+  textListLiteral(values: readonly string[]): string {
+    return values.length === 0 ? this.emptyTextList() : `[${values.map((v) => this.stringLiteral(v)).join(', ')}]`;
+  }
+  timestampMinus(ts: string, d: { amount: number; unit: string }): string {
+    return `${ts} - INTERVAL ${d.amount} ${d.unit.toUpperCase()}`;
+  }
+  tryCastDouble(expr: string): string {
+    return `TRY_CAST(${expr} AS DOUBLE)`;
+  }
+  tryCastBoolean(expr: string): string {
+    return `TRY_CAST(${expr} AS BOOLEAN)`;
+  }
+  // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC.
+  tryCastInstant(expr: string): string {
+    return `CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  }
+  // DuckDB compares VARCHAR byte by byte, which is code point order for UTF-8.
+  textSortKey(expr: string): string {
+    return expr;
+  }
+  textEndsWith(text: string, suffix: string): string {
+    return `ends_with(${text}, ${suffix})`;
+  }
+  textContains(haystack: string, needle: string): string {
+    return `contains(${haystack}, ${needle})`;
+  }
+  // arg_min/arg_max break ties arbitrarily; an ordered first() makes (timestamp, id) decide.
+  firstValue(expr: string, order: readonly OrderTerm[]): string {
+    return `first(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${expr} IS NOT NULL)`;
+  }
+  distinctSortedTextList(expr: string): string {
+    const text = this.castText(expr);
+    return `list(DISTINCT ${text} ORDER BY ${text}) FILTER (WHERE ${expr} IS NOT NULL)`;
+  }
+  listContains(list: string, value: string): string {
+    return `list_contains(${list}, ${value})`;
+  }
+  emptyTextList(): string {
+    return 'CAST([] AS VARCHAR[])';
+  }
+  round12(expr: string): string {
+    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR isinf(${expr}) OR isnan(${expr}) THEN ${expr} ELSE round(${expr}, CAST(11 - floor(log10(abs(${expr}))) AS INTEGER)) END`;
+  }
+  // A JSON pointer (RFC 6901) addresses any key, whatever characters it holds.
+  jsonText(json: string, key: string): string {
+    const pointer = '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
+    return `json_extract_string(${json}, ${this.stringLiteral(pointer)})`;
+  }
+  deduplicate(relation: string): string {
+    return `(SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)`;
+  }
+}
+
+export const duckdb = new DuckDbDialect();

@@ -1,0 +1,68 @@
+import type { ComputedTrait } from '../definitions/definition.js';
+import { ID_COLUMN, type CompileContext } from './context.js';
+import { QueryParts } from './query.js';
+import { accountUsers, eventRows } from './sources.js';
+
+/**
+ * A computed trait (SPEC 2): one row per entity with a non-empty value, columns
+ * (<user_id|group_id>, <key>). Account-level traits see the events of all the account's users.
+ */
+export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): string {
+  const d = ctx.dialect;
+  const q = new QueryParts();
+  const groupContext = t.entity === 'account' && t.scope === 'group_context';
+  const events = q.cte('events', 'matching_events', () =>
+    eventRows(ctx, { names: t.events, where: t.where, window: t.window, property: t.property, withGroupContext: groupContext }));
+  let from = `${events} AS e`;
+  let id = 'e.user_id';
+  if (t.entity === 'account') {
+    const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));
+    from += `\nJOIN ${users} AS au ON au.user_id = e.user_id${groupContext ? ' AND e.context_group_id = au.group_id' : ''}`;
+    id = 'au.group_id';
+  }
+  const idColumn = ID_COLUMN[t.entity];
+  const key = d.quoteIdent(t.key);
+  const perEntity = (value: string, extra = '') =>
+    `SELECT ${id} AS ${idColumn}, ${value} AS value\nFROM ${from}${extra}\nGROUP BY ${id}`;
+
+  switch (t.type) {
+    case 'event_counter':
+      return q.render(`SELECT ${id} AS ${idColumn}, count(*) AS ${key}\nFROM ${from}\nGROUP BY ${id}`);
+    case 'aggregation': {
+      const values = q.cte('values', 'entity_values', () => perEntity(`${t.function}(${d.tryCastDouble('e.value')})`));
+      return q.render(`SELECT ${idColumn}, ${d.round12('value')} AS ${key}\nFROM ${values}\nWHERE value IS NOT NULL`);
+    }
+    case 'first':
+    case 'last': {
+      const desc = t.type === 'last';
+      const values = q.cte('values', 'entity_values', () =>
+        perEntity(d.firstValue('e.value', [{ expr: 'e."timestamp"', desc }, { expr: 'e.id', desc }])));
+      return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${values}\nWHERE value IS NOT NULL`);
+    }
+    case 'unique_list': {
+      const values = q.cte('values', 'entity_values', () => perEntity(d.distinctSortedTextList('e.value')));
+      return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${values}\nWHERE value IS NOT NULL`);
+    }
+    case 'unique_list_count': {
+      const values = q.cte('values', 'entity_values', () => perEntity(`count(DISTINCT ${d.castText('e.value')})`));
+      return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${values}\nWHERE value > 0`);
+    }
+    case 'most_frequent': {
+      // Not mode(): SPEC needs count >= min_frequency and ties to the lowest value by code point.
+      const counts = q.cte('counts', 'value_counts', () =>
+        `SELECT ${id} AS ${idColumn}, e.value, count(*) AS n\nFROM ${from}\nWHERE e.value IS NOT NULL\nGROUP BY ${id}, e.value`);
+      const ranked = q.cte('ranked', 'ranked_values', () =>
+        [
+          `SELECT ${idColumn}, value,`,
+          `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY n DESC, ${d.textSortKey(d.castText('value'))}) AS rank`,
+          `FROM ${counts}`,
+          `WHERE n >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
+        ].join('\n'));
+      return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${ranked}\nWHERE rank = 1`);
+    }
+    default: {
+      const _exhaustive: never = t.type;
+      throw new Error(`unknown computed trait type ${_exhaustive}`);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import type { Entity } from '../definitions/common.js';
+import type { Definition, SqlTrait } from '../definitions/definition.js';
+import type { ProjectConfig } from '../definitions/project-config.js';
+import type { Dialect } from './dialect.js';
+import { sqlTraitStateRefs } from './sql-trait-template.js';
+
+/** The source tables that exist, by lower-cased name, with their lower-cased columns. */
+export type SourceCatalog = ReadonlyMap<string, ReadonlySet<string>>;
+
+export interface CompileOptions {
+  readonly dialect: Dialect;
+  readonly config: Pick<ProjectConfig, 'source' | 'state'>;
+  readonly definitions: readonly Definition[];
+  /** Where this run's result of a definition is read from; default: the committed `<state>.<key>`. */
+  readonly resultTable?: (key: string) => string;
+  /** When given, a missing event table or column becomes no rows / NULL with a warning (SPEC 3). */
+  readonly catalog?: SourceCatalog;
+}
+
+/** Where a trait name used in a condition comes from. */
+export type TraitSource =
+  | { readonly kind: 'computed'; readonly definition: Extract<Definition, { kind: 'computed_trait' }> }
+  | { readonly kind: 'sql'; readonly definition: SqlTrait & { file: string }; readonly column: string }
+  | { readonly kind: 'custom'; readonly name: string };
+
+/** Everything an emitter needs, derived once from the options. */
+export class CompileContext {
+  readonly dialect: Dialect;
+  readonly warnings: string[] = [];
+  readonly reads = new Set<string>();
+  private readonly byKey: Map<string, Definition>;
+
+  constructor(readonly options: CompileOptions) {
+    this.dialect = options.dialect;
+    this.byKey = new Map(options.definitions.map((d) => [d.key, d]));
+  }
+
+  get source() {
+    return this.options.config.source;
+  }
+
+  definition(key: string): Definition | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** The result table of another definition, recorded as read. */
+  result(key: string): string {
+    this.reads.add(key);
+    return this.options.resultTable?.(key) ?? this.dialect.qualify(this.options.config.state.schema, key);
+  }
+
+  sourceTable(name: string): string {
+    return this.dialect.qualify(this.source.schema, name);
+  }
+
+  /** A source relation, de-duplicated by id when the project asks for it. */
+  sourceRelation(name: string): string {
+    const table = this.sourceTable(name);
+    return this.source.deduplicate ? this.dialect.deduplicate(table) : table;
+  }
+
+  /** undefined when there is no catalog (static compile): everything is assumed to exist. */
+  columnsOf(table: string): ReadonlySet<string> | undefined | null {
+    if (!this.options.catalog) return undefined;
+    return this.options.catalog.get(table.toLowerCase()) ?? null;
+  }
+
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  /** Resolves a trait name for an entity: definitions shadow custom traits (SPEC 2). */
+  trait(name: string, entity: Entity): TraitSource {
+    for (const d of this.options.definitions) {
+      if (d.entity !== entity) continue;
+      if (d.kind === 'computed_trait' && d.key === name) return { kind: 'computed', definition: d };
+      if (d.kind === 'sql_trait' && d.traits.includes(name)) return { kind: 'sql', definition: d, column: name };
+    }
+    return { kind: 'custom', name };
+  }
+
+  /** SQL traits whose returned ids count as entities of `entity` (SPEC 3), see universeSqlTraits. */
+  universeSqlTraits(entity: Entity, self?: string): SqlTrait[] {
+    return universeSqlTraits(this.options.definitions, entity).filter((d) => d.key !== self);
+  }
+
+  associatingSqlTraits(self?: string): SqlTrait[] {
+    return this.options.definitions.filter((d) => isAssociating(d) && d.key !== self) as SqlTrait[];
+  }
+}
+
+/** An account-level SQL trait that may return (group_id, user_id) associations. */
+export function isAssociating(d: Definition): boolean {
+  return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template);
+}
+
+/**
+ * Users and accounts returned by SQL traits count as entities. To keep the graph acyclic,
+ * only SQL traits without {{state}} dependencies widen the universe of every definition.
+ */
+export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): SqlTrait[] {
+  return definitions.filter((d): d is SqlTrait & { file: string } => {
+    if (d.kind !== 'sql_trait' || sqlTraitStateRefs(d.template).length > 0) return false;
+    return d.entity === entity || (entity === 'user' && isAssociating(d));
+  });
+}
+
+export const ID_COLUMN: Record<Entity, string> = { user: 'user_id', account: 'group_id' };

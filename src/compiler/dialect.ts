@@ -1,0 +1,168 @@
+import type { Duration } from '../definitions/common.js';
+import type { DialectName } from '../definitions/project-config.js';
+
+/** A literal from a definition: rendered through the dialect, never concatenated raw. */
+export type SqlScalar = string | number | boolean;
+
+export interface OrderTerm { readonly expr: string; readonly desc?: boolean }
+
+/**
+ * What differs between warehouses, as small named SQL primitives. The compiler speaks only
+ * through this contract; a dialect file in dialects/ implements it. `BaseDialect` holds the
+ * ANSI/Postgres-flavoured defaults, so a dialect overrides only what differs.
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  /** SQL text of a bound parameter, e.g. `$as_of` (DuckDB) or `$1` (Postgres). */
+  param(name: string, position: number): string;
+
+  quoteIdent(name: string): string;
+  qualify(schema: string, table: string): string;
+  stringLiteral(value: string): string;
+  numberLiteral(value: number): string;
+  booleanLiteral(value: boolean): string;
+  timestampLiteral(instant: Date): string;
+  /** A list literal of strings, for whole-list comparisons. */
+  textListLiteral(values: readonly string[]): string;
+
+  /** The run's as_of parameter as a typed UTC timestamp. */
+  asOf(): string;
+  timestampMinus(ts: string, duration: Duration): string;
+
+  castText(expr: string): string;
+  /** A number, or NULL when the value cannot be cast. */
+  tryCastDouble(expr: string): string;
+  tryCastBoolean(expr: string): string;
+  /** An instant (UTC timestamp), or NULL when the value cannot be parsed. */
+  tryCastInstant(expr: string): string;
+
+  textContains(haystack: string, needle: string): string;
+  textStartsWith(text: string, prefix: string): string;
+  textEndsWith(text: string, suffix: string): string;
+  /** Sorts text by code point (byte order of UTF-8). */
+  textSortKey(expr: string): string;
+
+  /** Conditional aggregate: agg(expr) over rows where cond holds. */
+  filteredAggregate(aggregate: string, expr: string, cond: string): string;
+  countIf(cond: string): string;
+  boolOr(expr: string): string;
+  boolAnd(expr: string): string;
+  /** Value of the first row in the given order among rows where `expr` is not null. */
+  firstValue(expr: string, order: readonly OrderTerm[]): string;
+  /** Distinct non-null values as text, sorted by code point; NULL when there are none. */
+  distinctSortedTextList(expr: string): string;
+  listContains(list: string, value: string): string;
+  emptyTextList(): string;
+  /** Rounds a double to 12 significant digits (SPEC 3). */
+  round12(expr: string): string;
+
+  /** A JSON property as text (`null` for JSON null or a missing key). */
+  jsonText(json: string, key: string): string;
+  /** Keeps one row per `id` of a source relation (source.deduplicate). */
+  deduplicate(relation: string): string;
+}
+
+/** Primitives a dialect must provide itself: a forgotten one fails loudly, naming the dialect. */
+export function missing(dialect: string, primitive: string): never {
+  throw new Error(`dialect ${dialect} does not implement ${primitive}`);
+}
+
+const PLURAL_UNITS: Record<Duration['unit'], string> = { minute: 'minutes', hour: 'hours', day: 'days', week: 'weeks' };
+
+/** ANSI / Postgres-flavoured defaults. */
+export abstract class BaseDialect implements Dialect {
+  abstract readonly name: DialectName;
+  abstract param(name: string, position: number): string;
+
+  quoteIdent(name: string): string {
+    if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+  qualify(schema: string, table: string): string {
+    return `${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;
+  }
+  stringLiteral(value: string): string {
+    if (value.includes('\u0000')) throw new Error(`text contains a NUL character: ${JSON.stringify(value)}`);
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+  numberLiteral(value: number): string {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return Number.isInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE PRECISION)`;
+  }
+  booleanLiteral(value: boolean): string {
+    return value ? 'TRUE' : 'FALSE';
+  }
+  timestampLiteral(instant: Date): string {
+    return `TIMESTAMP '${instant.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  }
+  textListLiteral(values: readonly string[]): string {
+    return values.length === 0 ? this.emptyTextList() : `ARRAY[${values.map((v) => this.stringLiteral(v)).join(', ')}]`;
+  }
+  asOf(): string {
+    return `CAST(${this.param('as_of', 1)} AS TIMESTAMP)`;
+  }
+  timestampMinus(ts: string, d: Duration): string {
+    return `${ts} - INTERVAL '${d.amount} ${PLURAL_UNITS[d.unit]}'`;
+  }
+  castText(expr: string): string {
+    return `CAST(${expr} AS VARCHAR)`;
+  }
+  tryCastDouble(expr: string): string {
+    return missing(this.name, 'tryCastDouble');
+  }
+  tryCastBoolean(expr: string): string {
+    return missing(this.name, 'tryCastBoolean');
+  }
+  tryCastInstant(expr: string): string {
+    return missing(this.name, 'tryCastInstant');
+  }
+  textContains(haystack: string, needle: string): string {
+    return `(strpos(${haystack}, ${needle}) > 0)`;
+  }
+  textStartsWith(text: string, prefix: string): string {
+    return `starts_with(${text}, ${prefix})`;
+  }
+  textEndsWith(text: string, suffix: string): string {
+    return `(right(${text}, length(${suffix})) = ${suffix})`;
+  }
+  textSortKey(expr: string): string {
+    return `${expr} COLLATE "C"`;
+  }
+  filteredAggregate(aggregate: string, expr: string, cond: string): string {
+    return `${aggregate}(${expr}) FILTER (WHERE ${cond})`;
+  }
+  countIf(cond: string): string {
+    return `count(*) FILTER (WHERE ${cond})`;
+  }
+  boolOr(expr: string): string {
+    return `bool_or(${expr})`;
+  }
+  boolAnd(expr: string): string {
+    return `bool_and(${expr})`;
+  }
+  firstValue(expr: string, order: readonly OrderTerm[]): string {
+    return missing(this.name, 'firstValue');
+  }
+  distinctSortedTextList(expr: string): string {
+    return missing(this.name, 'distinctSortedTextList');
+  }
+  listContains(list: string, value: string): string {
+    return missing(this.name, 'listContains');
+  }
+  emptyTextList(): string {
+    return missing(this.name, 'emptyTextList');
+  }
+  round12(expr: string): string {
+    return missing(this.name, 'round12');
+  }
+  jsonText(json: string, key: string): string {
+    return missing(this.name, 'jsonText');
+  }
+  deduplicate(relation: string): string {
+    return missing(this.name, 'deduplicate');
+  }
+}
+
+export function renderOrder(order: readonly OrderTerm[]): string {
+  return order.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ');
+}

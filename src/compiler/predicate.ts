@@ -1,0 +1,77 @@
+import type { Scalar } from '../definitions/common.js';
+import type { Predicate } from '../definitions/predicate.js';
+import type { Dialect } from './dialect.js';
+
+/**
+ * What is known of a value's type: computed counts and aggregates are numbers, unique_list is a
+ * list of text, everything else (custom traits, properties, first/last) is unknown until run time.
+ */
+export type ValueType = 'number' | 'list' | 'unknown';
+
+const COMPARE: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** Sorted by code point, without repeats: the order unique_list values are stored in. */
+export function canonicalList(values: readonly Scalar[]): string[] {
+  return [...new Set(values.map(String))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * A predicate as a two-valued SQL boolean (SPEC 2): a leaf on a missing value is false, never NULL,
+ * so `not` can negate it. The literal's type decides how the value is compared.
+ */
+export function predicateSql(d: Dialect, value: string, type: ValueType, p: Predicate, asOf: string): string {
+  const never = (cond: string) => `COALESCE(${cond}, FALSE)`;
+  const literal = (v: Scalar) =>
+    typeof v === 'number' ? d.numberLiteral(v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
+  // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text.
+  const as = (v: Scalar) =>
+    typeof v === 'number' ? (type === 'number' ? value : d.tryCastDouble(value))
+      : typeof v === 'boolean' ? d.tryCastBoolean(value)
+        : d.castText(value);
+
+  switch (p.op) {
+    case 'exists':
+      return `(${value} IS NOT NULL)`;
+    case 'not_exists':
+      return `(${value} IS NULL)`;
+    case 'eq':
+    case 'neq':
+      if (Array.isArray(p.value)) {
+        return never(`${value} ${COMPARE[p.op]} ${d.textListLiteral(canonicalList(p.value))}`);
+      }
+      if (type === 'list') return never(`${value} ${COMPARE[p.op]} ${d.textListLiteral(canonicalList([p.value as Scalar]))}`);
+      return never(`${as(p.value as Scalar)} ${COMPARE[p.op]} ${literal(p.value as Scalar)}`);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return never(`${as(p.value as Scalar)} ${COMPARE[p.op]} ${literal(p.value as Scalar)}`);
+    case 'in':
+    case 'not_in': {
+      const list = p.value.map(literal).join(', ');
+      return never(`${as(p.value[0])} ${p.op === 'in' ? 'IN' : 'NOT IN'} (${list})`);
+    }
+    case 'contains':
+    case 'not_contains': {
+      const holds = type === 'list'
+        ? d.listContains(value, d.stringLiteral(String(p.value)))
+        : d.textContains(d.castText(value), d.stringLiteral(String(p.value)));
+      return never(p.op === 'contains' ? holds : `NOT ${holds}`);
+    }
+    case 'starts_with':
+      return never(d.textStartsWith(d.castText(value), d.stringLiteral(String(p.value))));
+    case 'ends_with':
+      return never(d.textEndsWith(d.castText(value), d.stringLiteral(String(p.value))));
+    case 'before':
+    case 'after':
+      return never(`${d.tryCastInstant(value)} ${p.op === 'before' ? '<' : '>'} ${d.timestampLiteral(p.value)}`);
+    case 'within_last': {
+      const t = d.tryCastInstant(value);
+      return never(`(${t} > ${d.timestampMinus(asOf, p.value)} AND ${t} <= ${asOf})`);
+    }
+    default: {
+      const _exhaustive: never = p;
+      throw new Error(`unknown op ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import type { Entity } from '../definitions/common.js';
+import type { Window } from '../definitions/common.js';
+import type { PropertyFilter } from '../definitions/predicate.js';
+import { ID_COLUMN, type CompileContext } from './context.js';
+import { indent, segmentSlug } from './names.js';
+import { predicateSql } from './predicate.js';
+
+/** What a definition asks of the events: which, filtered how, and which property as `value`. */
+export interface EventSelection {
+  readonly names: readonly string[];
+  readonly where: readonly PropertyFilter[];
+  readonly window?: Window;
+  readonly property?: string;
+  /** Keep context_group_id (for scope: group_context). */
+  readonly withGroupContext?: boolean;
+}
+
+/** The input tables of a layout that are not per-event tables. */
+function eventsTable(ctx: CompileContext): string {
+  return ctx.source.layout === 'segment' ? 'tracks' : 'events';
+}
+
+/** `ts <= as_of` plus the window's bounds (SPEC 3). */
+export function timeBounds(ctx: CompileContext, ts: string, window?: Window): string[] {
+  const d = ctx.dialect;
+  const bounds = [`${ts} <= ${d.asOf()}`];
+  if (window?.kind === 'last') bounds.push(`${ts} > ${d.timestampMinus(d.asOf(), window.duration)}`);
+  if (window?.kind === 'between') bounds.push(`${ts} >= ${d.timestampLiteral(window.from)}`, `${ts} < ${d.timestampLiteral(window.to)}`);
+  return bounds;
+}
+
+/**
+ * Matching events as rows (id, user_id, timestamp[, context_group_id][, value]).
+ * Anonymous events (no user_id) never count: roster does no identity resolution.
+ */
+export function eventRows(ctx: CompileContext, sel: EventSelection): string {
+  const parts = ctx.source.layout === 'segment'
+    ? sel.names.map((name) => segmentEventRows(ctx, name, sel))
+    : [jsonEventRows(ctx, sel)];
+  return parts.join('\nUNION ALL\n');
+}
+
+function segmentEventRows(ctx: CompileContext, name: string, sel: EventSelection): string {
+  const d = ctx.dialect;
+  const table = segmentSlug(name);
+  const columns = ctx.columnsOf(table);
+  const nullText = `CAST(NULL AS VARCHAR)`;
+  const has = (column: string) => columns === undefined || (columns !== null && columns.has(column));
+  const column = (col: string, what: string) => {
+    if (has(col)) return `e.${d.quoteIdent(col)}`;
+    ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
+    return nullText;
+  };
+  if (columns === null) {
+    ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
+    const select = ['CAST(NULL AS VARCHAR) AS id', 'CAST(NULL AS VARCHAR) AS user_id', `CAST(NULL AS TIMESTAMP) AS "timestamp"`];
+    if (sel.withGroupContext) select.push('CAST(NULL AS VARCHAR) AS context_group_id');
+    if (sel.property) select.push(`${nullText} AS value`);
+    return `SELECT ${select.join(', ')} WHERE FALSE`;
+  }
+  const select = ['e.id', 'e.user_id', 'e."timestamp"'];
+  if (sel.withGroupContext) select.push(`${column('context_group_id', `event "${name}"`)} AS context_group_id`);
+  if (sel.property) select.push(`${column(segmentSlug(sel.property), `property "${sel.property}" of "${name}"`)} AS value`);
+  const where = [
+    ...(has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : []),
+    'e.user_id IS NOT NULL',
+    ...timeBounds(ctx, 'e."timestamp"', sel.window),
+    ...sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
+  ];
+  return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation(table)} AS e\nWHERE ${where.join('\n  AND ')}`;
+}
+
+function jsonEventRows(ctx: CompileContext, sel: EventSelection): string {
+  const d = ctx.dialect;
+  const prop = (name: string) => d.jsonText('e.properties', name);
+  const select = ['e.id', 'e.user_id', 'e."timestamp"'];
+  if (sel.withGroupContext) select.push('e.context_group_id');
+  if (sel.property) select.push(`${prop(sel.property)} AS value`);
+  const names = sel.names.map((n) => d.stringLiteral(n));
+  const where = [
+    names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`,
+    'e.user_id IS NOT NULL',
+    ...timeBounds(ctx, 'e."timestamp"', sel.window),
+    ...sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),
+  ];
+  return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation('events')} AS e\nWHERE ${where.join('\n  AND ')}`;
+}
+
+/** A source table the layout needs; missing (per catalog) -> undefined and a warning. */
+function requiredTable(ctx: CompileContext, table: string): string | undefined {
+  if (ctx.columnsOf(table) === null) {
+    ctx.warn(`table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+    return undefined;
+  }
+  return ctx.sourceRelation(table);
+}
+
+/** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits. */
+export function allUsers(ctx: CompileContext, self?: string): string {
+  const parts: string[] = [];
+  for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
+    const rel = requiredTable(ctx, table);
+    if (rel) parts.push(`SELECT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+  }
+  for (const t of ctx.universeSqlTraits('user', self)) parts.push(`SELECT user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
+  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
+}
+
+/** Every account: group_ids seen in group calls or returned by account-level SQL traits. */
+export function allAccounts(ctx: CompileContext, self?: string): string {
+  const parts: string[] = [];
+  const groups = requiredTable(ctx, 'groups');
+  if (groups) parts.push(`SELECT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+  for (const t of ctx.universeSqlTraits('account', self)) parts.push(`SELECT group_id FROM ${ctx.result(t.key)}`);
+  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE';
+}
+
+/** The users of each account: joined by a group call up to as_of, or associated by a SQL trait. */
+export function accountUsers(ctx: CompileContext, self?: string): string {
+  const parts: string[] = [];
+  const groups = requiredTable(ctx, 'groups');
+  if (groups) {
+    parts.push(`SELECT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+  }
+  for (const t of ctx.associatingSqlTraits(self)) {
+    parts.push(`SELECT group_id, user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
+  }
+  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id, CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
+}
+
+/**
+ * A custom trait: the latest non-null value per entity over identify (users) or group (accounts)
+ * calls, latest by timestamp with ties to the larger id (SPEC 3). Columns: <id column>, value.
+ */
+export function customTrait(ctx: CompileContext, entity: Entity, name: string): string | undefined {
+  const d = ctx.dialect;
+  const table = entity === 'user' ? 'identifies' : 'groups';
+  const id = ID_COLUMN[entity];
+  let value: string;
+  if (ctx.source.layout === 'segment') {
+    const columns = ctx.columnsOf(table);
+    if (columns === null) {
+      ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+      return undefined;
+    }
+    if (columns !== undefined && !columns.has(name)) {
+      ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${name} does not exist; the trait is null`);
+      return undefined;
+    }
+    value = d.quoteIdent(name);
+  } else {
+    value = d.jsonText('traits', name);
+  }
+  const latest = d.firstValue(value, [{ expr: '"timestamp"', desc: true }, { expr: 'id', desc: true }]);
+  return [
+    `SELECT ${id}, ${latest} AS value`,
+    `FROM ${ctx.sourceRelation(table)}`,
+    `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`,
+    `GROUP BY ${id}`,
+  ].join('\n');
+}
+
+export { indent };
