@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Destination } from '../../src/definitions/project-config.js';
+import type { Destination } from '../../src/definitions/project-config.js';
 import { renderMessage, shouldSend, type Change } from '../../src/emit/index.js';
 
 const AS_OF = '2024-06-01T00:00:00.000Z';
-const dest = Destination.parse({ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' });
+const DEFAULT_EVENTS = { audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' };
+
+/** A stdout destination as the roster.yml schema fills it in (defaults for calls and events). */
+function destination(name: string, over: { calls?: Destination['calls']; events?: Partial<Destination['events']> } = {}): Destination {
+  return { name, type: 'stdout', calls: over.calls ?? ['group', 'identify', 'track'], events: { ...DEFAULT_EVENTS, ...over.events } };
+}
+
+const dest = destination('crm');
 
 function audience(over: Partial<Change>): Change {
   return {
@@ -93,9 +100,8 @@ describe('trait messages', () => {
 
 describe('event names', () => {
   it('custom templates see key, kind, entity and description, unescaped', () => {
-    const custom = Destination.parse({
-      name: 'amp', type: 'stdout',
-      events: { audience_entered: 'Entered {{key}} ({{kind}}/{{entity}})', audience_exited: "Left {{description}}", trait_computed: '{{key}} <{{kind}}>' },
+    const custom = destination('amp', {
+      events: { audience_entered: 'Entered {{key}} ({{kind}}/{{entity}})', audience_exited: 'Left {{description}}', trait_computed: '{{key}} <{{kind}}>' },
     });
     expect(renderMessage(audience({ call: 'track', userId: 'u1' }), custom)).toMatchObject({ event: 'Entered at_risk_accounts (audience/account)' });
     expect(renderMessage(audience({ call: 'track', userId: 'u1', kind: 'exited', description: "O'Brien & co" }), custom))
@@ -104,12 +110,12 @@ describe('event names', () => {
   });
 
   it('an invalid template is an error naming the destination', () => {
-    const bad = Destination.parse({ name: 'broken', type: 'stdout', events: { trait_computed: '{{#if key}}open' } });
+    const bad = destination('broken', { events: { trait_computed: '{{#if key}}open' } });
     expect(() => renderMessage(trait({ call: 'track' }), bad)).toThrow(/destination "broken".*trait_computed/);
   });
 
   it('a template rendering nothing is an error naming the destination', () => {
-    const empty = Destination.parse({ name: 'blank', type: 'stdout', events: { trait_computed: '{{nothing}}' } });
+    const empty = destination('blank', { events: { trait_computed: '{{nothing}}' } });
     expect(() => renderMessage(trait({ call: 'track' }), empty)).toThrow(/destination "blank".*empty/);
   });
 });
@@ -124,7 +130,7 @@ describe('messageId', () => {
   });
 
   it('does not depend on the destination or on key order of nested values', () => {
-    const other = Destination.parse({ name: 'x', type: 'stdout', events: { trait_computed: 'X' } });
+    const other = destination('x', { events: { trait_computed: 'X' } });
     expect(renderMessage(trait({ call: 'track' }), dest).messageId).toBe(renderMessage(trait({ call: 'track' }), other).messageId);
     expect(renderMessage(trait({ values: { t: { a: 1, b: 2 } } }), dest).messageId)
       .toBe(renderMessage(trait({ values: { t: { b: 2, a: 1 } } }), dest).messageId);
@@ -161,7 +167,7 @@ describe('timestamp and calls', () => {
   });
 
   it('shouldSend follows destination.calls', () => {
-    const onlyGroups = Destination.parse({ name: 'g', type: 'stdout', calls: ['group'] });
+    const onlyGroups = destination('g', { calls: ['group'] });
     expect(shouldSend(onlyGroups, 'group')).toBe(true);
     expect(shouldSend(onlyGroups, 'identify')).toBe(false);
     expect(shouldSend(onlyGroups, 'track')).toBe(false);

@@ -1,0 +1,138 @@
+import type { SegmentMessage } from '../emit/change.js';
+import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './backoff.js';
+import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
+import { batchBody, SEGMENT_LIMITS, splitBatches, type Batch, type BatchLimits } from './http-batches.js';
+
+/** An http destination's settings (roster.yml) plus injectable machinery for tests. */
+export interface HttpOptions {
+  readonly url: string;
+  readonly writeKey?: string;
+  /** Per request, body included (roster.yml `timeout_ms`). */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt (roster.yml `max_retries`). */
+  readonly maxRetries: number;
+  readonly backoff?: Partial<BackoffPolicy>;
+  readonly limits?: Partial<BatchLimits>;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
+  /** Told about each retry (for progress output); never sees the write key. */
+  readonly onRetry?: (info: RetryInfo) => void;
+}
+
+/** What `onRetry` hears before each wait. */
+export interface RetryInfo {
+  readonly destination: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+  readonly messageIds: readonly string[];
+}
+
+type Attempt =
+  | { readonly outcome: 'ok' }
+  | { readonly outcome: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
+  | { readonly outcome: 'fatal'; readonly reason: string };
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POSTs `{batch: [...], sentAt}` to a Segment-compatible batch endpoint. Batches stay under
+ * the size and count limits; a message over 32 KiB is never sent and reported as rejected.
+ * Network errors, timeouts, 408, 429 and 5xx are retried (exponential backoff with full
+ * jitter, or the server's Retry-After) up to `maxRetries`; any other status fails the
+ * batch at once. A re-sent batch carries the same messageIds, so the endpoint de-duplicates.
+ */
+export class HttpDestination implements DeliveryTarget {
+  private readonly limits: BatchLimits;
+  private readonly backoff: BackoffPolicy;
+  private readonly headers: Record<string, string>;
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(readonly name: string, private readonly options: HttpOptions) {
+    this.limits = { ...SEGMENT_LIMITS, ...options.limits };
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.headers = { 'Content-Type': 'application/json', 'User-Agent': 'roster' };
+    if (options.writeKey) this.headers.Authorization = `Basic ${Buffer.from(`${options.writeKey}:`).toString('base64')}`;
+  }
+
+  /** An endpoint cannot be asked what it holds: it de-duplicates re-sent messageIds itself. */
+  async alreadyDelivered(): Promise<Set<string>> {
+    return new Set();
+  }
+
+  async send(messages: readonly SegmentMessage[]): Promise<void> {
+    const { batches, oversized } = splitBatches(messages, this.limits);
+    const failed = new Set<string>(oversized.map((o) => o.messageId));
+    const rejected = new Set<string>(failed);
+    const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
+    for (let i = 0; i < batches.length; i++) {
+      const failure = await this.post(batches[i]);
+      if (failure === undefined) continue;
+      // Stop here to keep order: later batches are left for the next drain.
+      for (const b of batches.slice(i)) for (const id of b.messageIds) failed.add(id);
+      if (!failure.retryable) for (const id of batches[i].messageIds) rejected.add(id);
+      const later = batches.length - i - 1;
+      reasons.push(failure.reason + (later > 0 ? ` (${later} later batch(es) not attempted)` : ''));
+      break;
+    }
+    if (failed.size === 0) return;
+    const failedMessageIds = messages.map((m) => m.messageId).filter((id) => failed.has(id));
+    throw new DeliveryError({
+      destination: this.name, failedMessageIds, rejectedMessageIds: failedMessageIds.filter((id) => rejected.has(id)),
+      retryable: failedMessageIds.some((id) => !rejected.has(id)), message: reasons.join('; '),
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.inFlight) controller.abort();
+  }
+
+  /** Sends one batch with retries; returns why it failed, or undefined once accepted. */
+  private async post(batch: Batch): Promise<{ retryable: boolean; reason: string } | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.attempt(batch);
+      if (result.outcome === 'ok') return undefined;
+      if (result.outcome === 'fatal') return { retryable: false, reason: result.reason };
+      if (attempt >= this.options.maxRetries) {
+        return { retryable: true, reason: `gave up after ${attempt + 1} attempt(s): ${result.reason}` };
+      }
+      const delayMs = result.retryAfterMs ?? backoffDelay(attempt, this.backoff);
+      this.options.onRetry?.({ destination: this.name, attempt: attempt + 1, delayMs, reason: result.reason, messageIds: batch.messageIds });
+      await (this.options.sleep ?? sleepFor)(delayMs);
+    }
+  }
+
+  private async attempt(batch: Batch): Promise<Attempt> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    this.inFlight.add(controller);
+    const now = this.options.now ?? (() => new Date());
+    try {
+      const response = await (this.options.fetch ?? fetch)(this.options.url, {
+        method: 'POST', headers: this.headers, body: batchBody(batch, now()), signal: controller.signal,
+      });
+      const text = await response.text(); // read even on success: frees the connection, and the timeout covers it
+      const status = response.status;
+      if (status >= 200 && status < 300) return { outcome: 'ok' };
+      const detail = `HTTP ${status}: ${text.slice(0, 200)}`;
+      if (status === 408 || status === 429 || status >= 500) {
+        return { outcome: 'retry', reason: detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now().getTime(), this.backoff.retryAfterCapMs) };
+      }
+      return { outcome: 'fatal', reason: detail };
+    } catch (err) {
+      if (controller.signal.aborted) return { outcome: 'retry', reason: `no response within ${this.options.timeoutMs} ms` };
+      return { outcome: 'retry', reason: `network error: ${describeNetworkError(err)}` };
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+  }
+}
+
+/** fetch hides the useful part (ECONNREFUSED, ...) in `cause`. */
+function describeNetworkError(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message ?? String(err)} (${cause})` : e.message ?? String(err);
+}

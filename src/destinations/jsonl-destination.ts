@@ -1,0 +1,175 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SegmentMessage } from '../emit/change.js';
+import { DeliveryError, toJsonLines, type DeliveryTarget } from './delivery-target.js';
+
+/** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
+export interface JsonlOptions {
+  /** Stop scanning backwards after this many bytes (default 64 MiB). */
+  readonly maxScanBytes?: number;
+  /** Read size when scanning backwards (default 1 MiB). */
+  readonly chunkBytes?: number;
+  /** Bytes per write() when appending (default 4 MiB). */
+  readonly writeChunkBytes?: number;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Appends one JSON line per message to a file and fsyncs before `send` resolves. On open
+ * it cuts a torn last line (a crash mid-write), so the file never holds half a line; with
+ * `alreadyDelivered` reading the tail, a re-drained outbox never writes a message twice.
+ * Calls must not overlap (the outbox drains one batch at a time).
+ */
+export class JsonlDestination implements DeliveryTarget {
+  private handle: Promise<FileHandle> | undefined;
+  private readonly maxScanBytes: number;
+  private readonly chunkBytes: number;
+  private readonly writeChunkBytes: number;
+
+  constructor(readonly name: string, readonly path: string, options: JsonlOptions = {}) {
+    this.maxScanBytes = options.maxScanBytes ?? 64 * 1024 * 1024;
+    this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.writeChunkBytes = options.writeChunkBytes ?? 4 * 1024 * 1024;
+  }
+
+  async alreadyDelivered(messageIds: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(messageIds);
+    const found = new Set<string>();
+    if (wanted.size === 0) return found;
+    const fh = await this.file();
+    let pos = (await fh.stat()).size;
+    let scanned = 0;
+    let head: Buffer = Buffer.alloc(0); // the start of a line whose beginning lies in an earlier chunk
+    while (pos > 0 && scanned < this.maxScanBytes && found.size < wanted.size) {
+      const length = Math.min(this.chunkBytes, pos, this.maxScanBytes - scanned);
+      pos -= length;
+      scanned += length;
+      const chunk = Buffer.alloc(length);
+      await readFully(fh, chunk, pos);
+      const bytes = Buffer.concat([chunk, head]);
+      // Split on byte 0x0A: it never occurs inside a multi-byte UTF-8 character.
+      const firstComplete = pos === 0 ? 0 : bytes.indexOf(NEWLINE) + 1;
+      if (firstComplete === 0 && pos > 0) {
+        head = bytes;
+        continue;
+      }
+      head = bytes.subarray(0, firstComplete);
+      for (const line of bytes.subarray(firstComplete).toString('utf8').split('\n')) {
+        const id = lineMessageId(line);
+        if (id !== undefined && wanted.has(id)) found.add(id);
+      }
+    }
+    return found;
+  }
+
+  async send(messages: readonly SegmentMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      const fh = await this.file();
+      for (let i = 0; i < messages.length; ) {
+        let text = '';
+        while (i < messages.length && text.length < this.writeChunkBytes) text += toJsonLines([messages[i++]]);
+        const buf = Buffer.from(text, 'utf8');
+        await writeFully(fh, buf);
+      }
+      await fh.sync();
+    } catch (err) {
+      await this.reset(); // the next call reopens and cuts whatever half line this left
+      throw new DeliveryError({
+        destination: this.name, failedMessageIds: messages.map((m) => m.messageId), retryable: true,
+        message: `cannot append to ${this.path}: ${(err as Error).message}`, cause: err,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.reset();
+  }
+
+  private file(): Promise<FileHandle> {
+    if (!this.handle) {
+      this.handle = openRepaired(this.path);
+      this.handle.catch(() => { this.handle = undefined; });
+    }
+    return this.handle;
+  }
+
+  private async reset(): Promise<void> {
+    const pending = this.handle;
+    this.handle = undefined;
+    if (pending) await pending.then((fh) => fh.close(), () => undefined);
+  }
+}
+
+/** Opens (creating folders and file) for append, after cutting a torn last line. */
+async function openRepaired(path: string): Promise<FileHandle> {
+  await mkdir(dirname(path), { recursive: true });
+  const fh = await open(path, 'a+');
+  try {
+    const size = (await fh.stat()).size;
+    if (size === 0) {
+      await syncDirectory(dirname(path)); // make the new file's directory entry durable too
+      return fh;
+    }
+    const keep = await lengthUpToLastNewline(fh, size);
+    if (keep < size) {
+      await fh.truncate(keep);
+      await fh.sync();
+    }
+    return fh;
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/** The file length up to and including its last "\n" (0 when it has none). */
+async function lengthUpToLastNewline(fh: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const view = chunk.subarray(0, end - start);
+    await readFully(fh, view, start);
+    const at = view.lastIndexOf(NEWLINE);
+    if (at >= 0) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function lineMessageId(line: string): string | undefined {
+  if (line === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(line);
+    const id = (parsed as { messageId?: unknown } | null)?.messageId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined; // a line someone else wrote: not ours to judge
+  }
+}
+
+async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  for (let off = 0; off < buf.length; ) {
+    const { bytesRead } = await fh.read(buf, off, buf.length - off, position + off);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + off}`);
+    off += bytesRead;
+  }
+}
+
+async function writeFully(fh: FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    off += bytesWritten;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const dh = await open(dir, 'r');
+    try { await dh.sync(); } finally { await dh.close(); }
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the file's own fsync still holds.
+  }
+}

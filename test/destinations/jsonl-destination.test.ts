@@ -1,0 +1,122 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeliveryError, JsonlDestination, openDestination, toJsonLines } from '../../src/destinations/index.js';
+import { config as configOf, messages } from './fixtures.js';
+
+let dir: string;
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'roster-jsonl-')); });
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lines = async (path: string): Promise<string[]> => (await readFile(path, 'utf8')).split('\n');
+
+describe('jsonl destination', () => {
+  it('appends one JSON line per message under the project folder, creating folders', async () => {
+    const config = configOf.jsonl('crm', 'out/deep/crm.jsonl');
+    const target = openDestination(config, dir);
+    const [a, b, c] = messages(3);
+    await target.send([a, b]);
+    await target.send([c]);
+    await target.close();
+    const again = openDestination(config, dir);
+    await again.send([]);
+    await again.close();
+    const text = await lines(join(dir, 'out/deep/crm.jsonl'));
+    expect(text.pop()).toBe('');
+    expect(text.map((l) => JSON.parse(l))).toEqual([a, b, c]);
+  });
+
+  it('fsyncs after writing and before send resolves', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe);
+    await probe.close();
+    const calls: string[] = [];
+    const write = proto.write;
+    vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) { calls.push('write'); return write.apply(this, args); });
+    const sync = proto.sync;
+    vi.spyOn(proto, 'sync').mockImplementation(function (this: unknown) { calls.push('sync'); return sync.apply(this); });
+    const target = new JsonlDestination('crm', join(dir, 'crm.jsonl'));
+    await target.send(messages(2));
+    calls.push('resolved');
+    await target.close();
+    expect(calls.slice(calls.indexOf('write'))).toEqual(['write', 'sync', 'resolved']);
+  });
+
+  it('alreadyDelivered names exactly the asked ids found in the file', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const target = new JsonlDestination('crm', path);
+    const sent = messages(5);
+    await target.send(sent.slice(0, 3));
+    const found = await target.alreadyDelivered([sent[1].messageId, sent[4].messageId, sent[0].messageId, 'roster-unknown']);
+    expect([...found].sort()).toEqual([sent[0].messageId, sent[1].messageId].sort());
+    expect(await target.alreadyDelivered([])).toEqual(new Set());
+    await target.close();
+  });
+
+  it('a torn last line is cut, so a re-sent message is held once and no half line remains', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const sent = messages(3);
+    const full = toJsonLines(sent);
+    const torn = full.slice(0, full.length - 25); // crash in the middle of the third line
+    await writeFile(path, torn);
+    const target = new JsonlDestination('crm', path);
+    const held = await target.alreadyDelivered(sent.map((m) => m.messageId));
+    expect(held).toEqual(new Set([sent[0].messageId, sent[1].messageId]));
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines(sent.slice(0, 2)));
+    await target.send(sent.filter((m) => !held.has(m.messageId)));
+    await target.close();
+    expect(await readFile(path, 'utf8')).toBe(full);
+  });
+
+  it('a file holding only a half line is emptied before appending', async () => {
+    const path = join(dir, 'crm.jsonl');
+    await writeFile(path, '{"type":"identify","userId":"u');
+    const target = new JsonlDestination('crm', path);
+    const [m] = messages(1);
+    await target.send([m]);
+    await target.close();
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines([m]));
+  });
+
+  it('scans backwards across chunk boundaries, long lines and multi-byte characters', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const sent = [...messages(40), ...messages(3, 500, 40)];
+    const unicode = JSON.parse(JSON.stringify(messages(1, 0, 99)[0]));
+    unicode.traits.plan = 'Zürich — 東京 🚀';
+    const all = [...sent, unicode];
+    await writeFile(path, '{"other":"tool line"}\nnot json at all\n' + toJsonLines(all));
+    const target = new JsonlDestination('crm', path, { chunkBytes: 37 });
+    const ids = all.map((m) => m.messageId);
+    expect(await target.alreadyDelivered(ids)).toEqual(new Set(ids));
+    await target.close();
+  });
+
+  it('stops scanning after maxScanBytes from the end', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const sent = messages(50);
+    await writeFile(path, toJsonLines(sent));
+    const lineBytes = Buffer.byteLength(toJsonLines(sent.slice(-1)));
+    const target = new JsonlDestination('crm', path, { chunkBytes: 100, maxScanBytes: lineBytes * 10 });
+    const found = await target.alreadyDelivered(sent.map((m) => m.messageId));
+    await target.close();
+    expect(found.has(sent[49].messageId)).toBe(true);
+    expect(found.has(sent[0].messageId)).toBe(false);
+    expect(found.size).toBeLessThanOrEqual(10);
+    expect(found.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('a write failure is a retryable DeliveryError naming every message', async () => {
+    const path = join(dir, 'is-a-dir');
+    await mkdir(path);
+    const target = new JsonlDestination('crm', path);
+    const sent = messages(2);
+    const err = await target.send(sent).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ destination: 'crm', retryable: true, failedMessageIds: sent.map((m) => m.messageId) });
+    await target.close();
+  });
+});
