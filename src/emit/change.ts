@@ -24,7 +24,8 @@ export interface Change {
   readonly groupId?: string;
   /**
    * group/identify: the traits; track: the properties without audience_key / trait_key
-   * (renderMessage adds them). Audiences: `{<key>: true|false}`.
+   * (renderMessage adds them). Audiences send `{<key>: true|false}` derived from `kind`,
+   * whatever is here, so the traits and the event can never disagree.
    */
   readonly values: Readonly<Record<string, unknown>>;
   /** The run's as_of, ISO-8601 UTC with milliseconds and Z. */

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryError, HttpDestination, openDestination, type DeliveryTarget, type RetryInfo } from '../../src/destinations/index.js';
+import { acceptedIds, config, messages, scriptedServer, type Reply } from './fixtures.js';
+
+const FAST = { backoff: { baseMs: 5, capMs: 20 } };
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+async function serve(replies: Reply[]) {
+  const server = await scriptedServer(replies);
+  cleanup.push(server.close);
+  return server;
+}
+
+function target(url: string, over: Parameters<typeof config.http>[2] = {}, retries: RetryInfo[] = []): DeliveryTarget {
+  const t = openDestination(config.http('segment', url, over), '/nowhere', { http: { ...FAST, onRetry: (r) => retries.push(r) } });
+  cleanup.push(() => t.close());
+  return t;
+}
+
+const ids = (ms: readonly { messageId: string }[]): string[] => ms.map((m) => m.messageId);
+
+describe('http destination', () => {
+  it('retries a 500 and delivers every message exactly once, re-sending the same messageIds', async () => {
+    const server = await serve([{ status: 500, body: 'oops' }, { status: 200 }]);
+    const sent = messages(3);
+    await target(server.url).send(sent);
+    expect(server.received).toHaveLength(2);
+    expect(ids(server.received[0].body.batch)).toEqual(ids(sent));
+    expect(server.received[1].body.batch).toEqual(server.received[0].body.batch);
+    expect(acceptedIds(server.received)).toEqual(ids(sent));
+  });
+
+  it('honours Retry-After seconds on a 429', async () => {
+    const server = await serve([{ status: 429, headers: { 'Retry-After': '1' } }, { status: 200 }]);
+    const retries: RetryInfo[] = [];
+    await target(server.url, {}, retries).send(messages(2));
+    expect(retries.map((r) => r.delayMs)).toEqual([1000]);
+    const waited = server.received[1].at - server.received[0].at;
+    expect(waited).toBeGreaterThanOrEqual(950);
+    expect(waited).toBeLessThan(2500);
+    expect(acceptedIds(server.received)).toEqual(ids(messages(2)));
+  });
+
+  it('gives up on a request that hangs past timeout_ms and succeeds on the retry', async () => {
+    const server = await serve(['hang', { status: 200 }]);
+    const retries: RetryInfo[] = [];
+    const started = Date.now();
+    await target(server.url, { timeout_ms: 150 }, retries).send(messages(2));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(retries[0].reason).toMatch(/no response within 150 ms/);
+    expect(server.received).toHaveLength(2);
+    expect(acceptedIds(server.received)).toEqual(ids(messages(2)));
+  });
+
+  it('does not retry a 400 and reports the status and the start of the body', async () => {
+    const body = 'E'.repeat(200) + 'TAIL';
+    const server = await serve([{ status: 400, body }, { status: 200 }]);
+    const sent = messages(2);
+    const err = await target(server.url, { write_key: 'sekrit-key' }).send(sent).catch((e: unknown) => e);
+    expect(server.received).toHaveLength(1);
+    expect(err).toBeInstanceOf(DeliveryError);
+    const e = err as DeliveryError;
+    expect(e).toMatchObject({ destination: 'segment', retryable: false, failedMessageIds: ids(sent), rejectedMessageIds: ids(sent) });
+    expect(e.message).toContain(`HTTP 400: ${'E'.repeat(200)}`);
+    expect(e.message).not.toContain('TAIL');
+    expect(e.message).not.toContain('sekrit');
+  });
+
+  it('stops after max_retries with a retryable error naming every message', async () => {
+    const server = await serve([{ status: 503 }]);
+    const sent = messages(2);
+    const err = await target(server.url, { max_retries: 2 }).send(sent).catch((e: unknown) => e);
+    expect(server.received).toHaveLength(3);
+    expect(err).toMatchObject({ retryable: true, failedMessageIds: ids(sent), rejectedMessageIds: [] });
+    expect((err as Error).message).toMatch(/gave up after 3 attempt\(s\): HTTP 503/);
+  });
+
+  it('retries a refused connection, bounded', async () => {
+    const server = await serve([{ status: 200 }]);
+    const url = server.url;
+    await server.close();
+    cleanup = cleanup.filter((c) => c !== server.close);
+    const err = await target(url, { max_retries: 1 }).send(messages(1)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ retryable: true });
+    expect((err as Error).message).toMatch(/network error/);
+  });
+
+  it('sends Basic auth of write_key plus colon, and JSON content type', async () => {
+    const server = await serve([{ status: 200 }]);
+    await target(server.url, { write_key: 'wk_123' }).send(messages(1));
+    expect(server.received[0].headers.authorization).toBe(`Basic ${Buffer.from('wk_123:').toString('base64')}`);
+    expect(server.received[0].headers['content-type']).toBe('application/json');
+    expect(server.received[0].body.sentAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const anon = await serve([{ status: 200 }]);
+    await target(anon.url).send(messages(1));
+    expect(anon.received[0].headers.authorization).toBeUndefined();
+  });
+
+  it('splits batches by message count, in order', async () => {
+    const server = await serve([{ status: 200 }]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 0, limits: { maxBatchMessages: 2 } });
+    const sent = messages(5);
+    await t.send(sent);
+    expect(server.received.map((r) => r.body.batch.length)).toEqual([2, 2, 1]);
+    expect(acceptedIds(server.received)).toEqual(ids(sent));
+  });
+
+  it('splits batches to stay under 500 KB with the default limits', async () => {
+    const server = await serve([{ status: 200 }]);
+    const sent = messages(120, 10_000);
+    await target(server.url).send(sent);
+    expect(server.received.length).toBeGreaterThan(2);
+    for (const r of server.received) expect(Buffer.byteLength(JSON.stringify(r.body))).toBeLessThan(500_000);
+    expect(acceptedIds(server.received)).toEqual(ids(sent));
+  });
+
+  it('never sends a message over 32 KB but still sends the rest', async () => {
+    const server = await serve([{ status: 200 }]);
+    const [a, big, c] = [messages(1)[0], messages(1, 40_000, 1)[0], messages(1, 0, 2)[0]];
+    const err = await target(server.url).send([a, big, c]).catch((e: unknown) => e);
+    expect(acceptedIds(server.received)).toEqual(ids([a, c]));
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ retryable: false, failedMessageIds: [big.messageId], rejectedMessageIds: [big.messageId] });
+    expect((err as Error).message).toContain(big.messageId);
+  });
+
+  it('a failed batch leaves later batches unsent, to keep order', async () => {
+    const server = await serve([{ status: 200 }, { status: 400 }, { status: 200 }]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 0, limits: { maxBatchMessages: 2 } });
+    const sent = messages(6);
+    const err = await t.send(sent).catch((e: unknown) => e);
+    expect(server.received).toHaveLength(2);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent.slice(2)), rejectedMessageIds: ids(sent.slice(2, 4)), retryable: true });
+  });
+});
