@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { definitionBase } from './common.js';
+import { definitionBase, strictObject } from './common.js';
 import { Condition } from './condition.js';
 
 /** An audience (SPEC 2): the entities for which `where` holds. */
-export const Audience = z.strictObject({
+export const Audience = strictObject({
   kind: z.literal('audience'),
   ...definitionBase,
   where: Condition,

@@ -1,4 +1,21 @@
 import { z } from 'zod';
+import { unknownFieldsMessage } from './suggest.js';
+
+/**
+ * `z.strictObject` whose unknown-key error names the closest allowed field
+ * (`unknown field "wher"; did you mean "where"?`); `expected` replaces zod's message when the
+ * value is not a mapping at all.
+ */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, expected?: string) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return unknownFieldsMessage(issue.keys, allowed);
+      if (issue.code === 'invalid_type' && expected !== undefined && issue.input !== undefined) return expected;
+      return undefined;
+    },
+  });
+}
 
 /** A definition key: also a table and column name, so it is restricted to safe identifiers. */
 export const Key = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
@@ -37,7 +54,7 @@ export function parseInstant(text: string): Date | undefined {
 }
 
 /** An ISO-8601 instant, normalised to UTC. YAML may hand us a Date for unquoted timestamps. */
-export const InstantText = z.union([z.string(), z.date()]).transform((value, ctx): Date => {
+export const InstantText = z.union([z.string(), z.date()], { error: (issue) => `expected an ISO-8601 date or date-time (e.g. 2024-01-01), got ${typeof issue.input === 'number' ? issue.input : 'something else'}` }).transform((value, ctx): Date => {
   const d = value instanceof Date ? value : parseInstant(value);
   if (!d || Number.isNaN(d.getTime())) {
     ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not an ISO-8601 date or date-time (e.g. 2024-01-01 or 2024-01-01T12:00:00Z)` });
@@ -50,15 +67,24 @@ export type Window =
   | { readonly kind: 'last'; readonly duration: Duration }
   | { readonly kind: 'between'; readonly from: Date; readonly to: Date };
 
-export const Window = z
-  .union([
-    z.strictObject({ last: DurationText }),
-    z.strictObject({ from: InstantText, to: InstantText }),
-  ], { error: 'a window is { last: "N days" } or { from: DATE, to: DATE }' })
+const windowHint = 'a window is { last: "N days" } or { from: DATE, to: DATE }';
+
+export const Window = strictObject({ last: DurationText.optional(), from: InstantText.optional(), to: InstantText.optional() }, windowHint)
   .transform((w, ctx): Window => {
-    if ('last' in w) return { kind: 'last', duration: w.last };
+    if (w.last !== undefined) {
+      if (w.from !== undefined || w.to !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${windowHint}, not both` });
+        return z.NEVER;
+      }
+      return { kind: 'last', duration: w.last };
+    }
+    if (w.from === undefined || w.to === undefined) {
+      const missing = w.from === undefined && w.to === undefined ? windowHint : `missing required field "${w.from === undefined ? 'from' : 'to'}"`;
+      ctx.addIssue({ code: 'custom', message: missing });
+      return z.NEVER;
+    }
     if (w.from.getTime() >= w.to.getTime()) {
-      ctx.addIssue({ code: 'custom', message: 'window.from must be before window.to' });
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
       return z.NEVER;
     }
     return { kind: 'between', from: w.from, to: w.to };

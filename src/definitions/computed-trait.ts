@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { definitionBase, Scope, Window } from './common.js';
+import { definitionBase, Scope, strictObject, Window } from './common.js';
 import { PropertyFilter } from './predicate.js';
 
 export const COMPUTED_TRAIT_TYPES = ['event_counter', 'aggregation', 'most_frequent', 'first', 'last', 'unique_list', 'unique_list_count'] as const;
 export type ComputedTraitType = (typeof COMPUTED_TRAIT_TYPES)[number];
 
+const hasValidType = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (COMPUTED_TRAIT_TYPES as readonly unknown[]).includes((value as { type?: unknown }).type);
+
 const usesProperty = new Set<ComputedTraitType>(['aggregation', 'most_frequent', 'first', 'last', 'unique_list', 'unique_list_count']);
 
 /** A computed trait (SPEC 2): one value per entity from its matching events. */
-export const ComputedTrait = z
-  .strictObject({
+export const ComputedTrait = strictObject({
     kind: z.literal('computed_trait'),
     ...definitionBase,
     type: z.enum(COMPUTED_TRAIT_TYPES),
@@ -27,7 +29,7 @@ export const ComputedTrait = z
     if (t.type === 'aggregation' && t.function === undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: 'aggregation needs a function: sum, avg, min or max' });
     if (t.type !== 'aggregation' && t.function !== undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: `function is only for aggregation, not ${t.type}` });
     if (t.type !== 'most_frequent' && t.min_frequency !== undefined) ctx.addIssue({ code: 'custom', path: ['min_frequency'], message: `min_frequency is only for most_frequent, not ${t.type}` });
-  })
+  }, { when: (payload) => hasValidType(payload.value) }) // also when other fields failed, so every problem is reported at once
   .transform((t) => ({
     ...t,
     events: typeof t.event === 'string' ? [t.event] : t.event,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Key, Scope, Window } from './common.js';
+import { Key, Scope, strictObject, Window } from './common.js';
 import { parsePredicate, PropertyFilter, type Predicate } from './predicate.js';
+import { didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export type CountOp = 'gte' | 'gt' | 'eq' | 'lte' | 'lt';
 export interface Count { readonly op: CountOp; readonly value: number }
@@ -32,14 +33,19 @@ const CountSchema = z
   .transform((raw, ctx): Count => {
     const entries = Object.entries(raw);
     const ops = ['gte', 'gt', 'eq', 'lte', 'lt'];
-    if (entries.length !== 1 || !ops.includes(entries[0][0])) {
-      ctx.addIssue({ code: 'custom', message: 'count is one of { gte | gt | eq | lte | lt: N }' });
+    const unknown = entries.map(([k]) => k).filter((k) => !ops.includes(k));
+    if (unknown.length) {
+      ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, message: `unknown count op "${unknown[0]}"${didYouMean(unknown[0], ops) || '; count is one of { gte | gt | eq | lte | lt: N }'}` });
+      return z.NEVER;
+    }
+    if (entries.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `count takes exactly one of gte, gt, eq, lte, lt; found ${entries.length ? entries.map(([k]) => k).join(' and ') : 'none'}` });
       return z.NEVER;
     }
     return { op: entries[0][0] as CountOp, value: entries[0][1] };
   });
 
-const EventBody = z.strictObject({
+const EventBody = strictObject({
   name: z.string().min(1),
   where: z.array(PropertyFilter).optional(),
   count: CountSchema.optional(),
@@ -49,11 +55,11 @@ const EventBody = z.strictObject({
 
 const TraitBody = z.looseObject({ key: Key }).transform((raw, ctx) => {
   const extra = Object.keys(raw).filter((k) => !['key', 'op', 'value'].includes(k));
-  if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` });
+  if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: unknownFieldsMessage(extra, ['key', 'op', 'value']) });
   return { key: raw.key, predicate: parsePredicate(raw as { op?: unknown; value?: unknown }, ctx) as Predicate };
 });
 
-const AudienceBody = z.strictObject({ key: Key, member: z.boolean().optional() });
+const AudienceBody = strictObject({ key: Key, member: z.boolean().optional() });
 
 const CONDITION_HEADS = ['all', 'any', 'not', 'event', 'trait', 'audience', 'users'] as const;
 
@@ -72,26 +78,30 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
       return r.data;
     };
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      ctx.addIssue({ code: 'custom', message: `expected a condition: an object with one of ${CONDITION_HEADS.join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: `expected a condition: a mapping with one of ${CONDITION_HEADS.join(', ')}` });
       return z.NEVER;
     }
     const obj = raw as Record<string, unknown>;
     const heads = Object.keys(obj).filter((k) => (CONDITION_HEADS as readonly string[]).includes(k));
     if (heads.length !== 1) {
-      const keys = Object.keys(obj);
-      ctx.addIssue({
-        code: 'custom',
-        message: heads.length === 0
-          ? `unknown condition ${keys.map((k) => JSON.stringify(k)).join(', ') || '{}'}; expected one of ${CONDITION_HEADS.join(', ')}`
-          : `a condition has exactly one of ${CONDITION_HEADS.join(', ')}, found ${heads.join(' and ')}`,
-      });
+      const first = Object.keys(obj)[0];
+      if (heads.length === 0 && first !== undefined) {
+        const hint = didYouMean(first, CONDITION_HEADS) || `; expected one of ${CONDITION_HEADS.join(', ')}`;
+        ctx.addIssue({ code: 'unrecognized_keys', keys: [first], message: `unknown condition "${first}"${hint}` });
+      } else {
+        const found = heads.length ? `found ${heads.join(' and ')}` : 'found none';
+        ctx.addIssue({ code: 'custom', message: `a condition has exactly one of ${CONDITION_HEADS.join(', ')}; ${found}` });
+      }
       return z.NEVER;
     }
     const head = heads[0] as (typeof CONDITION_HEADS)[number];
     const allowed = head === 'users' ? ['users', 'where'] : [head];
     const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
     if (extra.length) {
-      ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} next to ${head}` });
+      for (const k of extra) {
+        const hint = head === 'users' ? didYouMean(k, ['where']) : '';
+        ctx.addIssue({ code: 'unrecognized_keys', keys: [k], message: `unknown field "${k}" next to ${head}${hint}` });
+      }
       return z.NEVER;
     }
     switch (head) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationText, parseInstant, Scalar, type Duration } from './common.js';
+import { didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export const OPS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'not_contains',
@@ -28,8 +29,10 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     ctx.addIssue({ code: 'custom', message, path });
     return z.NEVER;
   };
+  if (op === undefined) return fail(`missing required field "op" (one of ${opNames})`, ['op']);
   if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
-    return fail(`unknown op ${JSON.stringify(op)}; expected one of ${opNames}`, ['op']);
+    const hint = typeof op === 'string' ? didYouMean(op, OPS) : '';
+    return fail(`unknown op ${JSON.stringify(op)}${hint || `; expected one of ${opNames}`}`, ['op']);
   }
   const o = op as Op;
   switch (o) {
@@ -86,7 +89,7 @@ export const PropertyFilter = z
   .looseObject({ property: z.string().min(1) })
   .transform((raw, ctx): PropertyFilter => {
     const extra = Object.keys(raw).filter((k) => !['property', 'op', 'value'].includes(k));
-    if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` });
+    if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: unknownFieldsMessage(extra, ['property', 'op', 'value']) });
     const predicate = parsePredicate(raw as { op?: unknown; value?: unknown }, ctx);
     return { property: raw.property, predicate: predicate as Predicate };
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Key } from './common.js';
+import { Key, strictObject } from './common.js';
 
 const CALLS = ['group', 'identify', 'track'] as const;
 export type CallType = (typeof CALLS)[number];
@@ -7,18 +7,16 @@ export type CallType = (typeof CALLS)[number];
 const DestinationBase = {
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'a destination name uses letters, digits, _ . -' }),
   calls: z.array(z.enum(CALLS)).min(1).default([...CALLS]),
-  events: z
-    .strictObject({
-      audience_entered: z.string().min(1).default('Audience Entered'),
-      audience_exited: z.string().min(1).default('Audience Exited'),
-      trait_computed: z.string().min(1).default('Trait Computed'),
-    })
-    .default({ audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' }),
+  events: strictObject({
+    audience_entered: z.string().min(1).default('Audience Entered'),
+    audience_exited: z.string().min(1).default('Audience Exited'),
+    trait_computed: z.string().min(1).default('Trait Computed'),
+  }).default({ audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' }),
 };
 
 export const Destination = z.discriminatedUnion('type', [
-  z.strictObject({ ...DestinationBase, type: z.literal('jsonl'), path: z.string({ error: 'a jsonl destination needs a path' }).min(1) }),
-  z.strictObject({
+  strictObject({ ...DestinationBase, type: z.literal('jsonl'), path: z.string({ error: 'a jsonl destination needs a path' }).min(1) }),
+  strictObject({
     ...DestinationBase,
     type: z.literal('http'),
     url: z.string({ error: 'an http destination needs a url' }).url({ message: 'url must be an absolute http(s) URL' }),
@@ -26,7 +24,7 @@ export const Destination = z.discriminatedUnion('type', [
     timeout_ms: z.number().int().positive().default(10_000),
     max_retries: z.number().int().min(0).default(5),
   }),
-  z.strictObject({ ...DestinationBase, type: z.literal('stdout') }),
+  strictObject({ ...DestinationBase, type: z.literal('stdout') }),
 ], { error: (issue) => (issue.code === 'invalid_union' ? 'destination type must be one of jsonl, http, stdout' : undefined) });
 export type Destination = z.infer<typeof Destination>;
 
@@ -34,31 +32,27 @@ export const DIALECTS = ['duckdb', 'postgres', 'snowflake'] as const;
 export type DialectName = (typeof DIALECTS)[number];
 
 /** roster.yml (SPEC 1). Every field has a default but a destination's path or url. */
-export const ProjectConfig = z.strictObject({
+export const ProjectConfig = strictObject({
   name: z.string().min(1).default('roster'),
-  warehouse: z
-    .strictObject({
-      dialect: z.enum(DIALECTS, { error: `dialect must be one of ${DIALECTS.join(', ')}` }).default('duckdb'),
-      path: z.string().min(1).default('./warehouse.duckdb'),
-      url: z.string().optional(),
-      account: z.string().optional(),
-      username: z.string().optional(),
-      password: z.string().optional(),
-      database: z.string().optional(),
-      warehouse: z.string().optional(),
-      role: z.string().optional(),
-      memory_limit: z.string().optional(),
-      statement_timeout_ms: z.number().int().positive().optional(),
-    })
-    .default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
-  source: z
-    .strictObject({
-      schema: z.string().min(1).default('main'),
-      layout: z.enum(['segment', 'events_json'], { error: 'layout must be segment or events_json' }).default('segment'),
-      deduplicate: z.boolean().default(false),
-    })
-    .default({ schema: 'main', layout: 'segment', deduplicate: false }),
-  state: z.strictObject({ schema: Key.default('roster') }).default({ schema: 'roster' }),
+  warehouse: strictObject({
+    dialect: z.enum(DIALECTS, { error: `dialect must be one of ${DIALECTS.join(', ')}` }).default('duckdb'),
+    path: z.string().min(1).default('./warehouse.duckdb'),
+    url: z.string().optional(),
+    account: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    database: z.string().optional(),
+    warehouse: z.string().optional(),
+    role: z.string().optional(),
+    memory_limit: z.string().optional(),
+    statement_timeout_ms: z.number().int().positive().optional(),
+  }).default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
+  source: strictObject({
+    schema: z.string().min(1).default('main'),
+    layout: z.enum(['segment', 'events_json'], { error: 'layout must be segment or events_json' }).default('segment'),
+    deduplicate: z.boolean().default(false),
+  }).default({ schema: 'main', layout: 'segment', deduplicate: false }),
+  state: strictObject({ schema: Key.default('roster') }).default({ schema: 'roster' }),
   destinations: z.array(Destination).default([]),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfig>;

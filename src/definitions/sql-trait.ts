@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { definitionBase, Key } from './common.js';
+import { definitionBase, Key, strictObject } from './common.js';
 
 /** A SQL trait (SPEC 2): a Handlebars SQL template returning an id column plus trait columns. */
-export const SqlTraitFile = z
-  .strictObject({
+export const SqlTraitFile = strictObject({
     kind: z.literal('sql_trait'),
     ...definitionBase,
     traits: z.array(Key).min(1).optional(),
@@ -11,14 +10,15 @@ export const SqlTraitFile = z
     sql: z.string().min(1).optional(),
   })
   .superRefine((t, ctx) => {
-    if ((t.sql === undefined) === (t.sql_file === undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'a sql_trait needs exactly one of sql or sql_file' });
+    if (t.sql !== undefined && t.sql_file !== undefined) ctx.addIssue({ code: 'custom', path: ['sql'], message: 'a sql_trait has sql or sql_file, not both' });
+    if (t.sql === undefined && t.sql_file === undefined) ctx.addIssue({ code: 'custom', path: [], message: 'a sql_trait needs sql (inline SQL) or sql_file (a .sql file next to it)' });
     const seen = new Set<string>();
-    for (const [i, name] of (t.traits ?? []).entries()) {
+    for (const [i, name] of (Array.isArray(t.traits) ? t.traits : []).entries()) {
       if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['traits', i], message: `trait column ${name} is listed twice` });
       if (name === 'user_id' || name === 'group_id') ctx.addIssue({ code: 'custom', path: ['traits', i], message: `${name} is an id column, not a trait column` });
       seen.add(name);
     }
-  });
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null }); // also when other fields failed
 export type SqlTraitFile = z.infer<typeof SqlTraitFile>;
 
 /** After loading: the template text is resolved and the trait columns defaulted. */

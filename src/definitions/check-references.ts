@@ -1,0 +1,118 @@
+import type { TraitCondition } from './condition.js';
+import type { ComputedTrait, Definition } from './definition.js';
+import type { LoadedDefinition } from './load-definitions.js';
+import type { Problem } from './project.js';
+import { traitProducers, walkConditions } from './references.js';
+import { didYouMean } from './suggest.js';
+import { describe } from './zod-problems.js';
+import { formatPath, type Path } from './yaml-source.js';
+
+export interface ReferenceCheck {
+  readonly problems: readonly Problem[];
+  /** The definitions with a key of their own (a later file repeating a key is left out). */
+  readonly unique: readonly LoadedDefinition[];
+}
+
+/**
+ * Cross-definition checks, all collected: duplicate keys and produced names, unknown
+ * destinations, `{{state}}` and `audience:` keys, entity rules of conditions, and comparisons
+ * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) are
+ * not reported as unknown; `destinations` is undefined when roster.yml could not be read.
+ */
+export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlySet<string>, destinations?: readonly string[]): ReferenceCheck {
+  const problems: Problem[] = [];
+  const report = (l: LoadedDefinition, path: Path, message: string) => {
+    const at = l.source.locate(path);
+    problems.push({ file: l.def.file, line: at.line, column: at.column, ...(at.path.length ? { path: formatPath(at.path) } : {}), message });
+  };
+
+  const byKey = new Map<string, Definition>();
+  const unique: LoadedDefinition[] = [];
+  for (const l of loaded) {
+    const first = byKey.get(l.def.key);
+    if (first) report(l, ['key'], `key "${l.def.key}" is already defined in ${first.file}`);
+    else (byKey.set(l.def.key, l.def), unique.push(l));
+  }
+  const defs = unique.map((l) => l.def);
+  const audienceKeys = defs.filter((d) => d.kind === 'audience').map((d) => d.key);
+  const producers = traitProducers(defs);
+  const produced = new Map<string, Definition>();
+
+  for (const l of unique) {
+    const d = l.def;
+    for (const [name, path] of producedNames(l)) {
+      const other = produced.get(name);
+      if (other && other !== d) report(l, path, `trait name "${name}" is also produced by ${other.file} (${other.kind} ${other.key}): two definitions cannot produce the same name`);
+      else produced.set(name, d);
+    }
+    if (destinations) {
+      (d.destinations ?? []).forEach((name, i) => {
+        if (!destinations.includes(name)) {
+          const hint = didYouMean(name, destinations) || `; roster.yml defines ${destinations.length ? destinations.join(', ') : 'no destinations'}`;
+          report(l, ['destinations', i], `unknown destination "${name}"${hint}`);
+        }
+      });
+    }
+    for (const ref of l.stateRefs) {
+      if (byKey.has(ref.key) || brokenKeys.has(ref.key)) continue;
+      problems.push({ ...ref.at, message: `{{state "${ref.key}"}} names no definition${didYouMean(ref.key, byKey.keys())}` });
+    }
+    if (d.kind !== 'audience') continue;
+    walkConditions(d, (c, site) => {
+      if (c.kind === 'users') {
+        if (site.usersDepth > 0) report(l, [...site.path, 'users'], 'users: cannot be nested inside users: (the inner condition is already about one user)');
+        else if (d.entity === 'user') report(l, [...site.path, 'users'], 'users: is only for account audiences, and this audience\'s entity is user');
+      }
+      if (c.kind === 'audience') {
+        const target = byKey.get(c.key);
+        const path = [...site.path, 'audience', 'key'];
+        if (!target) {
+          if (!brokenKeys.has(c.key)) report(l, path, `unknown audience "${c.key}"${didYouMean(c.key, audienceKeys)}`);
+        } else if (target.kind !== 'audience') {
+          report(l, path, `"${c.key}" is a ${target.kind}, not an audience${target.kind === 'computed_trait' ? ': use trait: to compare its value' : ''}`);
+        } else if (site.entity === 'account' && target.entity === 'user') {
+          report(l, path, `"${c.key}" is a user audience: an account audience reaches user audiences only inside users:`);
+        }
+      }
+      if (c.kind === 'trait') {
+        const producer = producers[site.entity].get(c.key);
+        const message = producer?.kind === 'computed_trait' ? comparisonProblem(c, producer) : undefined;
+        if (message) report(l, [...site.path, 'trait', message.field], message.text);
+      }
+    });
+  }
+  return { problems, unique };
+}
+
+/** Names a definition produces as traits, with where each is written. */
+function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
+  if (d.kind !== 'sql_trait' || !source.doc.has('traits')) return [[d.key, ['key']]]; // traits default to [key]
+  return d.traits.map((name, i) => [name, ['traits', i]]);
+}
+
+const NUMERIC = new Set(['event_counter', 'aggregation', 'unique_list_count']);
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/** Why a `trait:` comparison cannot hold for a computed trait's type, if it cannot. */
+function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' | 'value'; text: string } | undefined {
+  const p = c.predicate;
+  const what = `${c.key} is ${article(t.type)}`;
+  if (NUMERIC.has(t.type)) {
+    if (['contains', 'not_contains', 'starts_with', 'ends_with', 'before', 'after', 'within_last'].includes(p.op)) {
+      return { field: 'op', text: `${p.op} cannot hold: ${what}, a number` };
+    }
+    if (['gt', 'gte', 'lt', 'lte'].includes(p.op) && 'value' in p && typeof p.value !== 'number') {
+      return { field: 'value', text: `${what}, a number: ${p.op} needs a number, got ${describe(p.value)}` };
+    }
+    if ((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) return { field: 'value', text: `${what}, a number: ${p.op} cannot compare it with a list` };
+  }
+  if (t.type === 'unique_list') {
+    if (['gt', 'gte', 'lt', 'lte', 'before', 'after', 'within_last', 'starts_with', 'ends_with'].includes(p.op)) {
+      return { field: 'op', text: `${p.op} cannot hold: ${what}, a list (use contains, not_contains, eq or neq)` };
+    }
+    if ((p.op === 'eq' || p.op === 'neq') && !Array.isArray(p.value)) {
+      return { field: 'value', text: `${what}, a list: ${p.op} compares whole lists, so its value must be a list like [a, b] (contains tests one item)` };
+    }
+  }
+  return undefined;
+}

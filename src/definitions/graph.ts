@@ -1,0 +1,237 @@
+import type { Audience, Definition } from './definition.js';
+import { ProjectError, type Problem } from './project.js';
+import { traitProducers, walkConditions } from './references.js';
+import { templateStateKeys } from './sql-template.js';
+import { didYouMean } from './suggest.js';
+import { formatPath, type Path } from './yaml-source.js';
+
+/** The dependency graph of a project's definitions (SPEC 3): what must run before what. */
+export interface DefinitionGraph {
+  /** direct dependencies (keys) of a definition, sorted */
+  deps(key: string): readonly string[];
+  /** all keys in run order: by depth (longest path from a root, roots depth 0), then by key */
+  readonly order: readonly string[];
+  depth(key: string): number;
+  /** dbt-style selection: ['a', '+b', 'c+', '+d+'] -> selected keys (unknown key -> ProjectError-style problem) */
+  select(exprs: readonly string[]): Set<string>;
+  /** selected plus everything they transitively depend on */
+  withUpstream(keys: Iterable<string>): Set<string>;
+}
+
+export interface GraphOptions {
+  /** Resolves a path inside a definition's file to line:column, so problems point at the reference. */
+  readonly locate?: (def: Definition, path: Path) => { readonly line: number; readonly column: number } | undefined;
+}
+
+/** from -> to -> the YAML path of the reference that made the edge (none for implied edges). */
+type Edges = Map<string, Map<string, Path | undefined>>;
+
+/**
+ * Builds the graph from loaded definitions. Edges: audiences -> the audiences and trait producers
+ * they name; SQL traits -> their `{{state}}` keys; everything -> the SQL traits that define its
+ * universe of users/accounts; users-of-accounts consumers -> associating SQL traits.
+ * Throws a ProjectError listing every cycle and every associating SQL trait that depends on a
+ * consumer of associations.
+ */
+export function buildGraph(defs: readonly Definition[], options: GraphOptions = {}): DefinitionGraph {
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  const edges: Edges = new Map(defs.map((d) => [d.key, new Map()]));
+  const addEdge = (from: string, to: string, path?: Path) => {
+    const out = edges.get(from)!;
+    if (!out.has(to)) out.set(to, path);
+  };
+  const producers = traitProducers(defs);
+  for (const d of defs) for (const [to, path] of explicitDeps(d, producers, byKey)) addEdge(d.key, to, path);
+
+  const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
+  const stateless = new Set(sqlTraits.filter((d) => templateStateKeys(d.template).length === 0).map((d) => d.key));
+  const associating = sqlTraits.filter((d) => d.entity === 'account' && /\buser_id\b/i.test(d.template));
+  // Users (accounts) returned by SQL traits count as users (accounts): every definition of that
+  // entity runs after them. Stateless ones only, so these edges can never close a cycle.
+  for (const d of defs) {
+    if (stateless.has(d.key)) continue;
+    for (const s of sqlTraits) {
+      if (s === d || !stateless.has(s.key)) continue;
+      if (s.entity === d.entity || (d.entity === 'user' && associating.includes(s))) addEdge(d.key, s.key);
+    }
+  }
+
+  const problems: Problem[] = [];
+  const at = (def: Definition, path: Path | undefined): Omit<Problem, 'message'> => {
+    const pos = path && options.locate?.(def, path);
+    return { file: def.file, ...(pos ? { line: pos.line, column: pos.column } : {}), ...(path ? { path: formatPath(path) } : {}) };
+  };
+  const consumers = defs.filter((d) => usesAccountUsers(d, byKey));
+  const consumerKeys = new Set(consumers.map((d) => d.key));
+  const valid = associating.filter((a) => {
+    const chain = pathTo(edges, a.key, (k) => consumerKeys.has(k));
+    if (!chain) return true;
+    problems.push({
+      ...at(a, edges.get(a.key)!.get(chain[1])),
+      message: `${a.key} returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}`,
+    });
+    return false;
+  });
+  for (const u of consumers) for (const a of valid) if (a !== u) addEdge(u.key, a.key);
+
+  for (const cycle of findCycles(edges)) {
+    const first = byKey.get(cycle[0])!;
+    problems.push({ ...at(first, edges.get(cycle[0])!.get(cycle[1])), message: `cycle in the definitions: ${cycle.join(' -> ')}` });
+  }
+  if (problems.length) throw new ProjectError(problems);
+  return makeGraph(edges);
+}
+
+/** Edges a definition's own text makes: names in its conditions, `{{state}}` in its SQL. */
+function explicitDeps(d: Definition, producers: ReturnType<typeof traitProducers>, byKey: Map<string, Definition>): [string, Path][] {
+  const out: [string, Path][] = [];
+  if (d.kind === 'sql_trait') {
+    for (const key of templateStateKeys(d.template)) if (byKey.has(key)) out.push([key, [d.sql_file !== undefined ? 'sql_file' : 'sql']]);
+  } else if (d.kind === 'audience') {
+    walkConditions(d, (c, site) => {
+      if (c.kind === 'audience' && byKey.get(c.key)?.kind === 'audience') out.push([c.key, [...site.path, 'audience', 'key']]);
+      if (c.kind === 'trait') {
+        const producer = producers[site.entity].get(c.key);
+        if (producer) out.push([producer.key, [...site.path, 'trait', 'key']]);
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Whether a definition reads the users of accounts, so account-level SQL traits that associate
+ * users with accounts must run first: account computed traits, account audiences with an event
+ * or users: condition, user audiences that pass through an account audience.
+ */
+export function usesAccountUsers(d: Definition, byKey: ReadonlyMap<string, Definition>): boolean {
+  if (d.kind === 'computed_trait') return d.entity === 'account';
+  if (d.kind !== 'audience') return false;
+  let uses = false;
+  walkConditions(d as Audience, (c, site) => {
+    if (d.entity === 'account' && site.usersDepth === 0 && (c.kind === 'event' || c.kind === 'users')) uses = true;
+    if (d.entity === 'user' && c.kind === 'audience' && byKey.get(c.key)?.kind === 'audience' && byKey.get(c.key)?.entity === 'account') uses = true;
+  });
+  return uses;
+}
+
+/** Shortest path (sorted-first on ties) from `start` to a node matching `goal`, excluding start itself. */
+function pathTo(edges: Edges, start: string, goal: (key: string) => boolean): string[] | undefined {
+  const prev = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of [...edges.get(queue[i])!.keys()].sort()) {
+      if (prev.has(next) || next === start) continue;
+      prev.set(next, queue[i]);
+      if (goal(next)) {
+        const chain = [next];
+        while (chain[0] !== start) chain.unshift(prev.get(chain[0])!);
+        return chain;
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
+}
+
+/** One cycle per strongly connected component, as [a, b, c, a] starting at its smallest key. */
+function findCycles(edges: Edges): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!.keys()) {
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      components.push(component);
+    }
+  };
+  for (const v of [...edges.keys()].sort()) if (!index.has(v)) connect(v);
+  const cycles: string[][] = [];
+  for (const component of components) {
+    const start = [...component].sort()[0];
+    if (component.length === 1 && !edges.get(start)!.has(start)) continue;
+    const members = new Set(component);
+    const inside: Edges = new Map(component.map((k) => [k, new Map([...edges.get(k)!].filter(([to]) => members.has(to)))]));
+    if (inside.get(start)!.has(start)) cycles.push([start, start]);
+    else cycles.push([...pathTo(inside, start, (k) => inside.get(k)!.has(start))!, start]);
+  }
+  return cycles.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+const selector = /^(?:(\d*)\+)?([a-z][a-z0-9_]*)(?:\+(\d*))?$/;
+
+function makeGraph(edges: Edges): DefinitionGraph {
+  const deps = new Map([...edges].map(([k, out]) => [k, [...out.keys()].sort()]));
+  const dependents = new Map([...edges.keys()].map((k) => [k, [] as string[]]));
+  for (const [k, ds] of deps) for (const d of ds) dependents.get(d)!.push(k);
+  const depths = new Map<string, number>();
+  const depthOf = (k: string): number => {
+    if (!depths.has(k)) depths.set(k, Math.max(-1, ...deps.get(k)!.map(depthOf)) + 1);
+    return depths.get(k)!;
+  };
+  const order = [...edges.keys()].sort((a, b) => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const known = (k: string) => {
+    if (!deps.has(k)) throw new Error(`unknown definition "${k}"`);
+    return k;
+  };
+  /** keys reachable from `start` within `limit` steps (start included). */
+  const reach = (start: string, next: Map<string, string[]>, limit = Infinity): string[] => {
+    const dist = new Map([[start, 0]]);
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const d = dist.get(queue[i])!;
+      if (d >= limit) continue;
+      for (const n of next.get(queue[i])!) if (!dist.has(n)) (dist.set(n, d + 1), queue.push(n));
+    }
+    return queue;
+  };
+  return {
+    order,
+    deps: (key) => deps.get(known(key))!,
+    depth: (key) => depthOf(known(key)),
+    select(exprs) {
+      const out = new Set<string>();
+      const problems: Problem[] = [];
+      for (const expr of exprs) {
+        const m = selector.exec(expr.trim());
+        if (!m) {
+          problems.push({ file: '--select', message: `"${expr}" is not a selector: write key, +key, key+ or +key+ (e.g. 2+key for two levels)` });
+          continue;
+        }
+        const [, up, key, down] = m;
+        if (!deps.has(key)) {
+          problems.push({ file: '--select', message: `unknown definition "${key}"${didYouMean(key, deps.keys())}` });
+          continue;
+        }
+        out.add(key);
+        if (up !== undefined) for (const k of reach(key, deps, up ? Number(up) : Infinity)) out.add(k);
+        if (down !== undefined) for (const k of reach(key, dependents, down ? Number(down) : Infinity)) out.add(k);
+      }
+      if (problems.length) throw new ProjectError(problems);
+      return out;
+    },
+    withUpstream(keys) {
+      const out = new Set<string>();
+      for (const key of keys) for (const k of reach(known(key), deps)) out.add(k);
+      return out;
+    },
+  };
+}

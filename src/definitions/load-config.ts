@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { interpolateEnv } from './env.js';
+import { ProjectConfig } from './project-config.js';
+import type { Problem } from './project.js';
+import { describe, issuesToProblems } from './zod-problems.js';
+import { YamlSource } from './yaml-source.js';
+
+export const CONFIG_FILE = 'roster.yml';
+
+export interface LoadedConfig {
+  /** Undefined when roster.yml is missing or invalid. */
+  readonly config?: ProjectConfig;
+  readonly source?: YamlSource;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Reads `<dir>/roster.yml`: `${ENV}` replaced from `env`, validated, defaults applied
+ * (an empty file means all defaults). Problems are returned, not thrown.
+ */
+export async function loadConfig(dir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CONFIG_FILE), 'utf8');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const message = missing ? `${CONFIG_FILE} not found in ${dir}: every roster project has one (roster init creates it)` : `cannot read ${CONFIG_FILE}: ${(e as Error).message}`;
+    return { problems: [{ file: CONFIG_FILE, message }] };
+  }
+  const source = new YamlSource(CONFIG_FILE, text);
+  if (source.syntaxProblems.length) return { source, problems: source.syntaxProblems };
+  const envProblems = interpolateEnv(source, env);
+  const data = source.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const at = source.locate([]);
+    return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
+  }
+  const parsed = ProjectConfig.safeParse(data, { reportInput: true });
+  const problems = [...envProblems, ...(parsed.success ? [] : issuesToProblems(source, parsed.error.issues, data))];
+  return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
+}

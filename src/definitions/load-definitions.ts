@@ -1,0 +1,136 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { DefinitionFile, type Definition } from './definition.js';
+import type { Problem } from './project.js';
+import type { SqlTrait, SqlTraitFile } from './sql-trait.js';
+import { checkSqlTemplate, type TemplatePosition } from './sql-template.js';
+import { describe, issuesToProblems } from './zod-problems.js';
+import { formatPath, YamlSource } from './yaml-source.js';
+
+export const DEFINITIONS_DIR = 'definitions';
+
+/** A `{{state "key"}}` of a SQL trait, located in the file that holds the template. */
+export interface LocatedStateRef {
+  readonly key: string;
+  readonly at: Omit<Problem, 'message'>;
+}
+
+/** One definition file that passed schema validation. */
+export interface LoadedDefinition {
+  readonly def: Definition;
+  readonly source: YamlSource;
+  readonly stateRefs: readonly LocatedStateRef[];
+}
+
+export interface LoadedDefinitions {
+  readonly loaded: readonly LoadedDefinition[];
+  readonly problems: readonly Problem[];
+  /** Keys of files that failed validation: references to them are not reported as unknown too. */
+  readonly brokenKeys: ReadonlySet<string>;
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+/** Every `definitions/**\/*.yml|yaml` under `dir`, as project-relative posix paths, sorted. */
+export async function listDefinitionFiles(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(join(dir, DEFINITIONS_DIR), { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const files = entries.filter((f) => /\.ya?ml$/.test(f)).map((f) => `${DEFINITIONS_DIR}/${toPosix(f)}`);
+  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Reads and validates every definition file of the project at `dir` (SQL files of SQL traits
+ * included). Problems are collected, not thrown; files with problems are left out of `loaded`.
+ */
+export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
+  const loaded: LoadedDefinition[] = [];
+  const problems: Problem[] = [];
+  const brokenKeys = new Set<string>();
+  for (const file of await listDefinitionFiles(dir)) {
+    const source = new YamlSource(file, await readFile(join(dir, file), 'utf8'));
+    const data = source.toJS();
+    const rawKey = data !== null && typeof data === 'object' ? (data as { key?: unknown }).key : undefined;
+    const broken = (ps: readonly Problem[]) => {
+      problems.push(...ps);
+      if (typeof rawKey === 'string') brokenKeys.add(rawKey);
+    };
+    if (source.syntaxProblems.length) {
+      broken(source.syntaxProblems);
+      continue;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      const at = source.locate([]);
+      broken([{ file, line: at.line, column: at.column, message: `a definition file holds one mapping (kind, key, entity, ...), got ${describe(data)}` }]);
+      continue;
+    }
+    const parsed = DefinitionFile.safeParse(data, { reportInput: true });
+    if (!parsed.success) {
+      broken(issuesToProblems(source, parsed.error.issues, data));
+      continue;
+    }
+    if (parsed.data.kind !== 'sql_trait') {
+      loaded.push({ def: { ...parsed.data, file }, source, stateRefs: [] });
+      continue;
+    }
+    const sql = await loadSqlTrait(dir, source, parsed.data);
+    problems.push(...sql.problems);
+    if (sql.def) loaded.push({ def: sql.def, source, stateRefs: sql.stateRefs });
+    else broken([]);
+  }
+  return { loaded, problems, brokenKeys };
+}
+
+interface LoadedSql {
+  readonly def?: SqlTrait & { readonly file: string };
+  readonly problems: readonly Problem[];
+  readonly stateRefs: readonly LocatedStateRef[];
+}
+
+/** Resolves a SQL trait's template (sql_file next to the .yml, or inline sql) and checks it. */
+async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): Promise<LoadedSql> {
+  const file = source.file;
+  let template = t.sql ?? '';
+  let locateInTemplate: (p: TemplatePosition) => Omit<Problem, 'message'>;
+  if (t.sql_file !== undefined) {
+    const absolute = resolve(dir, dirname(file), t.sql_file);
+    const sqlFile = toPosix(relative(dir, absolute));
+    try {
+      template = await readFile(absolute, 'utf8');
+    } catch (e) {
+      const at = source.locate(['sql_file']);
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      const message = missing ? `sql_file "${t.sql_file}" not found (looked for ${sqlFile})` : `cannot read sql_file ${sqlFile}: ${(e as Error).message}`;
+      return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message }], stateRefs: [] };
+    }
+    locateInTemplate = (p) => ({ file: sqlFile, line: p.line, column: p.column });
+  } else {
+    locateInTemplate = (p) => ({ file, ...inlinePosition(source, p), path: formatPath(['sql']) });
+  }
+  const check = checkSqlTemplate(template);
+  return {
+    def: { ...t, traits: t.traits ?? [t.key], template, file },
+    problems: check.problems.map((p) => ({ ...locateInTemplate(p), message: p.message })),
+    stateRefs: check.stateRefs.map((r) => ({ key: r.key, at: locateInTemplate(r) })),
+  };
+}
+
+/** Maps a line:column inside an inline `sql:` value to the .yml file (exact for `|` blocks and one-line values). */
+function inlinePosition(source: YamlSource, p: TemplatePosition): { line: number; column: number } {
+  const node = source.doc.getIn(['sql'], true) as { type?: string; range?: [number, number, number] } | undefined;
+  const start = source.locate(['sql']);
+  if (!node?.range) return start;
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const lines = source.text.split('\n');
+    const firstContent = lines.slice(start.line).find((l) => l.trim() !== '') ?? '';
+    const indent = firstContent.length - firstContent.trimStart().length;
+    return { line: start.line + p.line, column: indent + p.column };
+  }
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  return p.line === 1 ? { line: start.line, column: start.column + quote + p.column - 1 } : { line: start.line + p.line - 1, column: p.column };
+}

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { checkReferences } from './check-references.js';
+import { buildGraph } from './graph.js';
+import { CONFIG_FILE, loadConfig } from './load-config.js';
+import { loadDefinitions } from './load-definitions.js';
+import { ProjectError, type Problem, type Project } from './project.js';
+
+export interface LoadOptions {
+  /** Where `${VAR}` in roster.yml is looked up (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Loads and validates the roster project in `dir`: roster.yml, every definition (and the SQL
+ * files of SQL traits), their references and their graph. Throws a ProjectError listing every
+ * problem found, sorted by file and position; returns the definitions sorted by key.
+ *
+ * @example
+ *   const project = await loadProject('examples/b2b-saas');
+ *   const graph = buildGraph(project.definitions);
+ */
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
+  const root = resolve(dir);
+  const [config, definitions] = await Promise.all([loadConfig(root, options.env ?? process.env), loadDefinitions(root)]);
+  const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name));
+  const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];
+
+  const sources = new Map(references.unique.map((l) => [l.def.key, l.source]));
+  const defs = references.unique.map((l) => l.def);
+  try {
+    buildGraph(defs, { locate: (def, path) => sources.get(def.key)?.locate(path) });
+  } catch (e) {
+    if (!(e instanceof ProjectError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length || !config.config) throw new ProjectError(sortProblems(problems));
+  return { dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+}
+
+/** roster.yml first, then by file, line and column; identical problems once. */
+function sortProblems(problems: readonly Problem[]): Problem[] {
+  const rank = (p: Problem) => (p.file === CONFIG_FILE ? 0 : 1);
+  const seen = new Set<string>();
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) =>
+      rank(a.p) - rank(b.p) || (a.p.file < b.p.file ? -1 : a.p.file > b.p.file ? 1 : 0) ||
+      (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
+    .map(({ p }) => p)
+    .filter((p) => {
+      const id = JSON.stringify(p);
+      return !seen.has(id) && seen.add(id);
+    });
+}

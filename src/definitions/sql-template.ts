@@ -1,0 +1,128 @@
+import Handlebars from 'handlebars';
+import { didYouMean } from './suggest.js';
+
+/** The helpers a SQL trait template may use (SPEC 2). */
+export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
+/** Tables `{{source "..."}}` knows by name; any other identifier is a per-event table. */
+export const SOURCE_TABLES = ['tracks', 'identifies', 'groups', 'events'] as const;
+
+/** A place in the template text, 1-based. */
+export interface TemplatePosition { readonly line: number; readonly column: number }
+export interface TemplateProblem extends TemplatePosition { readonly message: string }
+export interface StateRef extends TemplatePosition { readonly key: string }
+
+export interface TemplateCheck {
+  readonly problems: readonly TemplateProblem[];
+  /** Every `{{state "key"}}`, in template order. */
+  readonly stateRefs: readonly StateRef[];
+}
+
+type HbsNode = { type: string; loc?: { start: { line: number; column: number } } } & Record<string, any>;
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Checks a SQL trait template: Handlebars syntax, only roster's helpers, and their arguments.
+ * Whether `{{state}}` names a defined key is left to the caller, which knows the keys.
+ */
+export function checkSqlTemplate(template: string): TemplateCheck {
+  let ast: HbsNode;
+  try {
+    ast = Handlebars.parse(template) as unknown as HbsNode;
+  } catch (e) {
+    return { problems: [syntaxProblem(template, e as Error & { lineNumber?: number; column?: number })], stateRefs: [] };
+  }
+  const problems: TemplateProblem[] = [];
+  const stateRefs: StateRef[] = [];
+  const at = (node: HbsNode): TemplatePosition => ({ line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
+  const problem = (node: HbsNode, message: string) => problems.push({ ...at(node), message });
+
+  const visit = (node: HbsNode | undefined): void => {
+    if (!node) return;
+    switch (node.type) {
+      case 'Program':
+        for (const child of node.body) visit(child);
+        return;
+      case 'ContentStatement':
+      case 'CommentStatement':
+        return;
+      case 'MustacheStatement':
+        checkHelper(node);
+        return;
+      case 'BlockStatement':
+        problem(node, `block helpers ({{#${node.path?.original ?? ''}}}) are not supported in SQL templates: use source, state and as_of`);
+        visit(node.program);
+        visit(node.inverse);
+        return;
+      default:
+        problem(node, `${node.type.replace(/Statement$/, '').toLowerCase()}s are not supported in SQL templates: use source, state and as_of`);
+    }
+  };
+
+  const checkHelper = (node: HbsNode): void => {
+    const name: unknown = node.path?.type === 'PathExpression' ? node.path.original : undefined;
+    if (typeof name !== 'string' || !(SQL_HELPERS as readonly string[]).includes(name)) {
+      const shown = typeof name === 'string' ? name : String(node.path?.original ?? '');
+      problem(node, `unknown helper "${shown}"${didYouMean(shown, SQL_HELPERS) || '; SQL templates know source, state and as_of'}`);
+      return;
+    }
+    const params: HbsNode[] = node.params ?? [];
+    if (node.hash?.pairs?.length) {
+      problem(node, `${name} takes no name=value arguments`);
+      return;
+    }
+    if (name === 'as_of') {
+      if (params.length) problem(node, 'as_of takes no arguments: write {{as_of}}');
+      return;
+    }
+    const arg = params[0];
+    if (params.length !== 1 || arg.type !== 'StringLiteral') {
+      problem(node, `${name} takes one quoted argument: {{${name} "${name === 'source' ? 'tracks' : 'key'}"}}`);
+      return;
+    }
+    const value = String(arg.value);
+    if (name === 'state') stateRefs.push({ ...at(node), key: value });
+    else if (!identifier.test(value)) {
+      problem(node, `source "${value}" is not a table name: use ${SOURCE_TABLES.join(', ')} or an event's table (e.g. order_completed)`);
+    }
+  };
+
+  visit(ast);
+  return { problems, stateRefs };
+}
+
+/** The distinct keys named by `{{state "key"}}` in a template, sorted ([] if it does not parse). */
+export function templateStateKeys(template: string): string[] {
+  return [...new Set(checkSqlTemplate(template).stateRefs.map((r) => r.key))].sort();
+}
+
+const tokenNames: Record<string, string> = {
+  CLOSE: '}}', CLOSE_UNESCAPED: '}}}', CLOSE_RAW_BLOCK: '}}}}', OPEN_ENDBLOCK: '{{/...}}', EOF: 'the end of the template',
+  ID: 'a name', STRING: 'a quoted string', OPEN_SEXPR: '(', CLOSE_SEXPR: ')',
+};
+
+function syntaxProblem(template: string, e: Error & { lineNumber?: number; column?: number }): TemplateProblem {
+  const first = e.message.split('\n');
+  if (first[0].startsWith('Parse error')) {
+    // The parser's shared lexer still holds the location of the token it choked on.
+    const loc = (Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
+    const line = loc?.first_line ?? 1;
+    const column = (loc?.first_column ?? 0) + 1;
+    const last = first[first.length - 1];
+    const m = /^Expecting (.*), got '(\w+)'$/.exec(last);
+    let message = last;
+    if (m) {
+      const names = m[1].split(', ').map((t) => tokenNames[t.replace(/'/g, '')]).filter(Boolean);
+      const expected = names.includes('}}') ? '}}' : [...new Set(names)].slice(0, 3).join(' or ');
+      const text = (template.split('\n')[line - 1] ?? '').slice(column - 1).split(/\s/)[0].slice(0, 12);
+      message = m[2] === 'EOF'
+        ? `the template ends where ${expected || 'more'} was expected`
+        : `unexpected "${text}"${expected ? `, expecting ${expected}` : ''}`;
+    }
+    return { line, column, message: `Handlebars syntax error: ${message}` };
+  }
+  const pos = /- (\d+):(\d+)$/.exec(first[0]);
+  const line = e.lineNumber ?? (pos ? Number(pos[1]) : 1);
+  const column = e.column !== undefined ? e.column + 1 : pos ? Number(pos[2]) + 1 : 1;
+  return { line, column, message: `Handlebars syntax error: ${first[0].replace(/ - \d+:\d+$/, '')}` };
+}

@@ -1,0 +1,40 @@
+/** Levenshtein distance between two strings (insert, delete, substitute each cost 1). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The candidate closest to `word`, if it is close enough to be a likely typo (ties: first candidate). */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance && d <= Math.max(limit, Math.floor(c.length / 3))) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+/** `; did you mean "where"?` or '' when nothing is close. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const c = closest(word, candidates);
+  return c === undefined ? '' : `; did you mean "${c}"?`;
+}
+
+/** `unknown field "wher"; did you mean "where"?`, for one or more unknown keys of a mapping. */
+export function unknownFieldsMessage(keys: readonly string[], allowed: readonly string[]): string {
+  if (keys.length === 1) return `unknown field "${keys[0]}"${didYouMean(keys[0], allowed) || `; expected one of ${allowed.join(', ')}`}`;
+  const parts = keys.map((k) => {
+    const c = closest(k, allowed);
+    return c ? `"${k}" (did you mean "${c}"?)` : `"${k}"`;
+  });
+  return `unknown fields ${parts.join(', ')}`;
+}

@@ -1,0 +1,101 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Problem } from './project.js';
+
+/** A path inside a YAML document: mapping keys and sequence indices. */
+export type Path = readonly (string | number)[];
+
+export interface Located {
+  readonly line: number;
+  readonly column: number;
+  /** The part of the requested path that exists in the file (the located node's path). */
+  readonly path: Path;
+}
+
+/** `['where', 'all', 1, 'users']` -> `where.all[1].users` */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out;
+}
+
+/**
+ * One YAML file, parsed with positions: syntax errors become problems, and any path inside the
+ * document can be turned into a line:column (of the nearest existing node when it is absent).
+ */
+export class YamlSource {
+  readonly doc: Document;
+  readonly syntaxProblems: readonly Problem[];
+  private readonly lines = new LineCounter();
+
+  constructor(readonly file: string, readonly text: string) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true });
+    const seen = new Set<string>();
+    const problems: Problem[] = [];
+    for (const e of this.doc.errors) {
+      const at = e.linePos?.[0];
+      const id = at ? `${at.line}:${at.col}` : '';
+      if (seen.has(id)) continue; // one problem per place: later errors there are usually echoes of the first
+      seen.add(id);
+      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
+    }
+    this.syntaxProblems = problems;
+  }
+
+  /** The document as plain data (null when the file is empty). */
+  toJS(): unknown {
+    return this.doc.toJS();
+  }
+
+  /** line:column (1-based) of a source offset. */
+  position(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** Where the value at `path` is; walks up to the nearest existing parent when it is absent. */
+  locate(path: Path): Located {
+    const { node, keyNode, depth } = this.walk(path);
+    const found = path.slice(0, depth);
+    // An empty value (`where:` with nothing after it) has no text of its own: point at its key.
+    const empty = !node || (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]);
+    const target = empty && keyNode ? keyNode : node;
+    const offset = target?.range?.[0] ?? 0;
+    return { ...this.position(offset), path: found };
+  }
+
+  /** Where the key `key` of the mapping at `path` is (for unknown fields). */
+  locateKey(path: Path, key: string): Located {
+    const { node, depth } = this.walk(path);
+    if (depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => keyText(p) === key);
+      const offset = (pair?.key as Node | undefined)?.range?.[0];
+      if (offset !== undefined) return { ...this.position(offset), path };
+    }
+    return this.locate(path);
+  }
+
+  private walk(path: Path): { node: Node | null | undefined; keyNode?: Node; depth: number } {
+    let node = this.doc.contents as Node | null;
+    let keyNode: Node | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p) === String(seg));
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value as Node | null;
+      } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+        keyNode = undefined;
+        node = node.items[seg] as Node | null;
+      } else break;
+      depth++;
+      if (!node) break;
+    }
+    return { node, keyNode, depth };
+  }
+}
+
+function keyText(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}

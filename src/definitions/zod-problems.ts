@@ -1,0 +1,115 @@
+import type { z } from 'zod';
+import type { Problem } from './project.js';
+import { didYouMean } from './suggest.js';
+import { formatPath, type Path, type YamlSource } from './yaml-source.js';
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Turns zod issues into problems located in the YAML file, with messages written for people:
+ * zod's own generic messages ("Invalid input") are rewritten, the schemas' own messages kept.
+ */
+export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data: unknown, pathPrefix: Path = []): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const path = [...pathPrefix, ...(issue.path as (string | number)[])];
+    const where = issue.code === 'unrecognized_keys' ? src.locateKey(path, issue.keys[0]) : src.locate(path);
+    const problem: Problem = {
+      file: src.file, line: where.line, column: where.column,
+      ...(where.path.length ? { path: formatPath(where.path) } : {}),
+      message: issueMessage(issue, path, data),
+    };
+    const id = JSON.stringify(problem);
+    if (!seen.has(id)) out.push(problem);
+    seen.add(id);
+  }
+  return out;
+}
+
+const isDefault = (message: string) => /^(Invalid|Unrecognized|Too (small|big))\b/.test(message);
+
+function issueMessage(issue: Issue, path: Path, data: unknown): string {
+  const value = valueAt(data, path);
+  const field = path.length ? path[path.length - 1] : undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined && typeof field === 'string' && !hasKeyAt(data, path)) {
+        return isDefault(issue.message) ? `missing required field "${field}"` : issue.message;
+      }
+      if (!isDefault(issue.message)) return issue.message;
+      return `expected ${expectedName(issue.expected)}, got ${describe(value)}`;
+    case 'invalid_value':
+      return oneOfMessage(labelOf(path), issue.values.map(String), value);
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if ((issue as { note?: string }).note === 'No matching discriminator' && options) {
+        if (value === undefined) return `missing required field "${String(field)}" (one of ${options.join(', ')})`;
+        return oneOfMessage(String(field), options.map(String), value);
+      }
+      return isDefault(issue.message) ? `${describe(value)} is not allowed here` : issue.message;
+    }
+    case 'too_small':
+      if (!isDefault(issue.message)) return issue.message;
+      if (issue.origin === 'array') return `needs at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `needs at least ${issue.minimum} characters`;
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, got ${describe(value)}`;
+    case 'too_big':
+      if (!isDefault(issue.message)) return issue.message;
+      if (issue.origin === 'array') return `takes at most ${issue.maximum} items`;
+      if (issue.origin === 'string') return `takes at most ${issue.maximum} characters`;
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}, got ${describe(value)}`;
+    case 'invalid_format':
+      return isDefault(issue.message) ? `${describe(value)} is not a valid ${issue.format}` : issue.message;
+    case 'unrecognized_keys':
+      return isDefault(issue.message) ? `unknown field "${issue.keys[0]}"` : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+const labels: Record<string, string> = { users: 'users quantifier', calls: 'call', function: 'function' };
+function labelOf(path: Path): string {
+  const named = [...path].reverse().find((s) => typeof s === 'string');
+  return named === undefined ? 'value' : (labels[named] ?? named);
+}
+
+function oneOfMessage(label: string, options: readonly string[], value: unknown): string {
+  const list = options.join(', ');
+  if (typeof value !== 'string') return `${label} must be one of ${list}, got ${describe(value)}`;
+  return `unknown ${label} "${value}"${didYouMean(value, options) || `; expected one of ${list}`}`;
+}
+
+function expectedName(expected: string): string {
+  const names: Record<string, string> = {
+    string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', array: 'a list',
+    object: 'a mapping', record: 'a mapping', date: 'a date', null: 'nothing',
+  };
+  return names[expected] ?? expected;
+}
+
+/** A short description of a YAML value, for messages: `the string "abc"`, `a list`. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  return 'a mapping';
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+function hasKeyAt(data: unknown, path: Path): boolean {
+  const parent = valueAt(data, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
+}
