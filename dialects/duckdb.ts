@@ -55,10 +55,22 @@ export class DuckDbDialect extends BaseDialect {
   round12(expr: string): string {
     return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR isinf(${expr}) OR isnan(${expr}) THEN ${expr} ELSE round(${expr}, CAST(11 - floor(log10(abs(${expr}))) AS INTEGER)) END`;
   }
+  median(expr: string): string {
+    return `median(${expr})`;
+  }
   // A JSON pointer (RFC 6901) addresses any key, whatever characters it holds.
   jsonText(json: string, key: string): string {
     const pointer = '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
     return `json_extract_string(${json}, ${this.stringLiteral(pointer)})`;
+  }
+  tempTable(name: string): string {
+    return `temp.main.${this.quoteIdent(name)}`;
+  }
+  createTempTableAs(name: string, select: string): string[] {
+    return [`CREATE OR REPLACE TEMPORARY TABLE ${this.quoteIdent(name)} AS\n${select}`];
+  }
+  replaceTableAs(qualified: string, select: string): string[] {
+    return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)`;

@@ -90,8 +90,8 @@ export class CompileContext {
 }
 
 /** An account-level SQL trait that may return (group_id, user_id) associations. */
-export function isAssociating(d: Definition): boolean {
-  return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template);
+export function isAssociating(d: { kind: string; entity: Entity; template?: string }): boolean {
+  return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template ?? '');
 }
 
 /**

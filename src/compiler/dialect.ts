@@ -55,11 +55,22 @@ export interface Dialect {
   emptyTextList(): string;
   /** Rounds a double to 12 significant digits (SPEC 3). */
   round12(expr: string): string;
+  median(expr: string): string;
 
   /** A JSON property as text (`null` for JSON null or a missing key). */
   jsonText(json: string, key: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
+
+  /** A session-local scratch table for this run's result of a definition. */
+  tempTable(name: string): string;
+  /** Statements that (re)create a scratch table from a query. */
+  createTempTableAs(name: string, select: string): string[];
+  /** Statements that (re)create a permanent table from a query. */
+  replaceTableAs(qualified: string, select: string): string[];
+  createSchema(schema: string): string;
+  /** Column types that are not scalar (lists, structs, maps, JSON objects). */
+  isScalarType(type: string): boolean;
 }
 
 /** Primitives a dialect must provide itself: a forgotten one fails loudly, naming the dialect. */
@@ -155,11 +166,29 @@ export abstract class BaseDialect implements Dialect {
   round12(expr: string): string {
     return missing(this.name, 'round12');
   }
+  median(expr: string): string {
+    return `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})`;
+  }
   jsonText(json: string, key: string): string {
     return missing(this.name, 'jsonText');
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');
+  }
+  tempTable(name: string): string {
+    return this.quoteIdent(name);
+  }
+  createTempTableAs(name: string, select: string): string[] {
+    return [`DROP TABLE IF EXISTS ${this.tempTable(name)}`, `CREATE TEMPORARY TABLE ${this.tempTable(name)} AS\n${select}`];
+  }
+  replaceTableAs(qualified: string, select: string): string[] {
+    return [`DROP TABLE IF EXISTS ${qualified}`, `CREATE TABLE ${qualified} AS\n${select}`];
+  }
+  createSchema(schema: string): string {
+    return `CREATE SCHEMA IF NOT EXISTS ${this.quoteIdent(schema)}`;
+  }
+  isScalarType(type: string): boolean {
+    return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());
   }
 }
 

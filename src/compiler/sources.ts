@@ -95,14 +95,16 @@ function requiredTable(ctx: CompileContext, table: string): string | undefined {
   return ctx.sourceRelation(table);
 }
 
+// Each part is DISTINCT on its own: with a single part there is no UNION to remove repeats.
+
 /** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits. */
 export function allUsers(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
     const rel = requiredTable(ctx, table);
-    if (rel) parts.push(`SELECT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+    if (rel) parts.push(`SELECT DISTINCT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
   }
-  for (const t of ctx.universeSqlTraits('user', self)) parts.push(`SELECT user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
+  for (const t of ctx.universeSqlTraits('user', self)) parts.push(`SELECT DISTINCT user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
   return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
 }
 
@@ -110,8 +112,8 @@ export function allUsers(ctx: CompileContext, self?: string): string {
 export function allAccounts(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   const groups = requiredTable(ctx, 'groups');
-  if (groups) parts.push(`SELECT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
-  for (const t of ctx.universeSqlTraits('account', self)) parts.push(`SELECT group_id FROM ${ctx.result(t.key)}`);
+  if (groups) parts.push(`SELECT DISTINCT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+  for (const t of ctx.universeSqlTraits('account', self)) parts.push(`SELECT DISTINCT group_id FROM ${ctx.result(t.key)}`);
   return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE';
 }
 
@@ -120,10 +122,10 @@ export function accountUsers(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) {
-    parts.push(`SELECT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+    parts.push(`SELECT DISTINCT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
   }
   for (const t of ctx.associatingSqlTraits(self)) {
-    parts.push(`SELECT group_id, user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
+    parts.push(`SELECT DISTINCT group_id, user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
   }
   return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id, CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
 }

@@ -1,0 +1,12 @@
+import type { Dialect } from '../src/compiler/dialect.js';
+import type { DialectName } from '../src/definitions/project-config.js';
+import { duckdb } from './duckdb.js';
+
+/** Every registered dialect: a test loops over these, so a new one is covered at once. */
+export const DIALECTS: Partial<Record<DialectName, Dialect>> = { duckdb };
+
+export function dialectFor(name: DialectName): Dialect {
+  const d = DIALECTS[name];
+  if (!d) throw new Error(`the ${name} dialect is not available in this version of roster (available: ${Object.keys(DIALECTS).join(', ')})`);
+  return d;
+}

@@ -1,0 +1,64 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { dialectFor } from '../../../dialects/index.js';
+import { compiledFile, compileDefinition } from '../../compiler/compile.js';
+import { buildGraph } from '../../definitions/graph.js';
+import { loadProject } from '../../definitions/load-project.js';
+import type { DialectName } from '../../definitions/project-config.js';
+import { UsageError } from '../errors.js';
+
+export interface CompileFlags { dialect?: string; select?: string[]; check?: boolean }
+
+/** Writes compiled/<dialect>/<key>.sql, or with --check compares with them (exit 1 on a difference). */
+export async function compileCommand(dir: string, flags: CompileFlags): Promise<number> {
+  const project = await loadProject(dir);
+  const graph = buildGraph(project.definitions);
+  const name = (flags.dialect ?? project.config.warehouse.dialect) as DialectName;
+  if (!['duckdb', 'postgres', 'snowflake'].includes(name)) throw new UsageError(`--dialect must be duckdb, postgres or snowflake, got ${JSON.stringify(name)}`);
+  let dialect;
+  try {
+    dialect = dialectFor(name);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const keys = flags.select?.length ? graph.select(flags.select) : new Set(graph.order);
+  const outDir = path.join(project.dir, 'compiled', name);
+  const files = new Map<string, string>();
+  for (const def of project.definitions.filter((x) => keys.has(x.key))) {
+    const q = compileDefinition(def, { dialect, config: project.config, definitions: project.definitions });
+    files.set(`${def.key}.sql`, compiledFile(def, q, name));
+  }
+  const existing = await readdir(outDir).then((f) => f.filter((x) => x.endsWith('.sql')), () => [] as string[]);
+  const stale = flags.select?.length ? [] : existing.filter((f) => !files.has(f));
+
+  if (flags.check) {
+    const differences: string[] = [];
+    for (const [file, sql] of files) {
+      const current = await readFile(path.join(outDir, file), 'utf8').catch(() => undefined);
+      if (current === undefined) differences.push(`compiled/${name}/${file}: missing`);
+      else if (current !== sql) differences.push(`compiled/${name}/${file}: differs (${firstDifference(current, sql)})`);
+    }
+    for (const f of stale) differences.push(`compiled/${name}/${f}: no definition has this key`);
+    if (differences.length) {
+      console.error(differences.join('\n'));
+      console.error(`${differences.length} compiled file${differences.length > 1 ? 's' : ''} out of date: run \`roster compile${flags.dialect ? ` --dialect ${name}` : ''}\` and commit the result`);
+      return 1;
+    }
+    console.log(`${files.size} compiled files up to date in compiled/${name}`);
+    return 0;
+  }
+  await mkdir(outDir, { recursive: true });
+  for (const [file, sql] of files) await writeFile(path.join(outDir, file), sql);
+  for (const f of stale) await rm(path.join(outDir, f));
+  console.log(`compiled ${files.size} definitions to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+  return 0;
+}
+
+function firstDifference(a: string, b: string): string {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return `line ${i + 1}: committed ${JSON.stringify(la[i] ?? '')}, now ${JSON.stringify(lb[i] ?? '')}`;
+  }
+  return 'whitespace';
+}

@@ -1,0 +1,56 @@
+import { previewQueries } from '../../compiler/preview.js';
+import { buildGraph } from '../../definitions/graph.js';
+import { loadProject } from '../../definitions/load-project.js';
+import { runProject, runTableName } from '../../run/run-project.js';
+import { openWarehouse } from '../../warehouse/open.js';
+import { UsageError } from '../errors.js';
+import { parseAsOf, parsePositiveInt } from '../options.js';
+
+export interface PreviewFlags { asOf?: string; limit?: string }
+
+/** Size and sample members of one definition, computed at as_of without writing anything. */
+export async function previewCommand(dir: string, key: string, flags: PreviewFlags): Promise<number> {
+  const project = await loadProject(dir);
+  const graph = buildGraph(project.definitions);
+  const def = project.definitions.find((d) => d.key === key);
+  if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}`);
+  const asOf = parseAsOf(flags.asOf);
+  const limit = parsePositiveInt('--limit', flags.limit, 10);
+  const wh = await openWarehouse(project, { allowMemory: true });
+  try {
+    const report = await runProject(project, graph, wh, { asOf, select: [key], dryRun: true });
+    const failed = report.outcomes.filter((o) => o.status !== 'ok');
+    for (const o of report.outcomes) for (const w of o.warnings) console.error(`warning: ${o.key}: ${w}`);
+    if (failed.length) {
+      for (const o of failed) console.error(`error: ${o.key}: ${o.error}`);
+      return 2;
+    }
+    const d = wh.dialect;
+    const q = previewQueries(def, d.tempTable(runTableName(key)), limit, {
+      dialect: d, config: project.config, definitions: project.definitions, resultTable: (k) => d.tempTable(runTableName(k)),
+    });
+    const params = { as_of: asOf.toISOString() };
+    const [{ n }] = await wh.query(q.size);
+    const noun = def.kind === 'audience' ? 'members' : `${def.entity === 'user' ? 'users' : 'accounts'} with a value`;
+    console.log(`${def.key} (${def.entity} ${def.kind.replace('_', ' ')}) at ${asOf.toISOString()}`);
+    console.log(`${noun}: ${n}`);
+    if (q.breakdown) {
+      const [b] = await wh.query(q.breakdown, params, ['as_of']);
+      console.log(`users reached: ${b.users_reached ?? 0}`);
+      if (Number(n) > 0) console.log(`users per account: min ${b.min_users}, median ${b.median_users}, max ${b.max_users}`);
+    }
+    const sample = await wh.query(q.sample);
+    if (sample.length) {
+      console.log(`sample (${sample.length}):`);
+      for (const row of sample) console.log(`  ${Object.values(row).map(display).join('  ')}`);
+    }
+    return 0;
+  } finally {
+    await wh.close();
+  }
+}
+
+function display(v: unknown): string {
+  if (v instanceof Date) return v.toISOString();
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { compileCommand } from './commands/compile.js';
+import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
+import { previewCommand } from './commands/preview.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { exitCodeFor, reportError } from './errors.js';
+
+const program = new Command('roster')
+  .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
+  .option('--project <dir>', 'the project folder', '.')
+  .showHelpAfterError()
+  .exitOverride();
+
+const projectDir = () => path.resolve(program.opts().project as string);
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+
+program.command('init').argument('[dir]', 'folder of the new project', '.').description('create a project with example definitions')
+  .action(async (dir: string) => finish(await initCommand(path.resolve(program.opts().project !== '.' && dir === '.' ? program.opts().project : dir))));
+program.command('demo').description('fill the warehouse with realistic synthetic Segment-layout data')
+  .option('--users <n>').option('--accounts <n>').option('--days <n>').option('--seed <n>')
+  .action(async (flags) => finish(await demoCommand(projectDir(), flags)));
+program.command('validate').description('check every definition')
+  .action(async () => finish(await validateCommand(projectDir())));
+program.command('compile').description('write the SQL of each definition to compiled/<dialect>/<key>.sql')
+  .option('--dialect <name>', 'duckdb | postgres | snowflake (default: the warehouse\'s)')
+  .option('--select <keys...>', 'keys and graph operators (+key, key+)', collect)
+  .option('--check', 'compare with the committed files instead; exit 1 on a difference')
+  .action(async (flags) => finish(await compileCommand(projectDir(), flags)));
+program.command('run').description('compute in dependency order, store results, diff, emit')
+  .option('--select <keys...>', 'keys and graph operators (+key, key+)', collect)
+  .option('--as-of <iso>', 'the run\'s instant (default now; UTC without an offset)')
+  .option('--dry-run', 'compute and print; write and deliver nothing')
+  .action(async (flags) => finish(await runCommand(projectDir(), flags)));
+program.command('preview').argument('<key>').description('size and sample members of a definition')
+  .option('--as-of <iso>').option('--limit <n>')
+  .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));
+
+function finish(code: number): void {
+  process.exitCode = code;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version exit 0; bad arguments are an invalid invocation: exit 1.
+    process.exitCode = e.exitCode === 0 ? 0 : 1;
+  } else {
+    reportError(e);
+    process.exitCode = exitCodeFor(e);
+  }
+}

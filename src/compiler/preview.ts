@@ -1,0 +1,32 @@
+import type { Definition } from '../definitions/definition.js';
+import { CompileContext, ID_COLUMN, type CompileOptions } from './context.js';
+import { QueryParts } from './query.js';
+import { accountUsers } from './sources.js';
+
+export interface PreviewQueries {
+  readonly size: string;
+  readonly sample: string;
+  /** Account audiences: users reached and users per account (min / median / max). */
+  readonly breakdown?: string;
+}
+
+/** Queries that describe a definition's result table (this run's scratch copy). */
+export function previewQueries(def: Definition, result: string, limit: number, options: CompileOptions): PreviewQueries {
+  const ctx = new CompileContext(options);
+  const d = ctx.dialect;
+  const id = ID_COLUMN[def.entity];
+  const size = def.kind === 'sql_trait' && def.entity === 'account'
+    ? `SELECT count(DISTINCT group_id) AS n FROM ${result}`
+    : `SELECT count(*) AS n FROM ${result}`;
+  const sample = `SELECT * FROM ${result} ORDER BY ${id} LIMIT ${d.numberLiteral(limit)}`;
+  if (!(def.kind === 'audience' && def.entity === 'account')) return { size, sample };
+  const q = new QueryParts();
+  const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));
+  const perAccount = q.cte('per_account', 'users_per_account', () =>
+    `SELECT m.group_id, count(au.user_id) AS users\nFROM ${result} AS m\nLEFT JOIN ${users} AS au ON au.group_id = m.group_id\nGROUP BY m.group_id`);
+  const reached = q.cte('reached', 'users_reached', () =>
+    `SELECT count(DISTINCT au.user_id) AS n\nFROM ${result} AS m\nJOIN ${users} AS au ON au.group_id = m.group_id`);
+  const breakdown = q.render(
+    `SELECT (SELECT n FROM ${reached}) AS users_reached, min(users) AS min_users, ${d.median('users')} AS median_users, max(users) AS max_users\nFROM ${perAccount}`);
+  return { size, sample, breakdown };
+}

@@ -1,0 +1,54 @@
+import type { SqlTrait } from '../definitions/definition.js';
+import { ID_COLUMN, isAssociating } from './context.js';
+import type { Dialect } from './dialect.js';
+
+const DOUBLE_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i;
+
+export interface ShapeQueries {
+  /** Rows with a null id: must be 0. */
+  readonly nullIds: string;
+  /** Up to 3 ids with more than one distinct set of values. */
+  readonly conflicts: string;
+  /** The stored form: distinct rows, doubles rounded to 12 significant digits. */
+  readonly normalised: string;
+}
+
+/**
+ * Checks a SQL trait's raw result against SPEC 2: the id column, exactly the declared trait
+ * columns (plus user_id for an account trait), scalar values. Returns problems, or the queries
+ * that finish the check in the warehouse.
+ */
+export function sqlTraitShape(
+  d: Dialect, t: SqlTrait, raw: string, columns: readonly { name: string; type: string }[],
+): { problems: string[]; queries?: ShapeQueries } {
+  const id = ID_COLUMN[t.entity];
+  const names = columns.map((c) => c.name);
+  const problems: string[] = [];
+  if (!names.includes(id)) problems.push(`the query returns no ${id} column (it returned ${names.join(', ') || 'no columns'})`);
+  const hasUserId = t.entity === 'account' && names.includes('user_id');
+  const expected = new Set([id, ...(hasUserId ? ['user_id'] : []), ...t.traits]);
+  const missing = t.traits.filter((c) => !names.includes(c));
+  const extra = names.filter((c) => !expected.has(c));
+  if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
+  if (extra.length) problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:)`);
+  for (const c of columns) {
+    if (!d.isScalarType(c.type)) problems.push(`column ${c.name} has type ${c.type}; trait values must be scalar (string, number, boolean, timestamp)`);
+  }
+  if (problems.length) return { problems };
+
+  const q = (c: string) => d.quoteIdent(c);
+  const traitList = t.traits.map(q).join(', ');
+  const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+  const stored = t.traits.map((c) => (DOUBLE_TYPE.test(typeOf.get(c) ?? '') ? `${d.round12(q(c))} AS ${q(c)}` : q(c))).join(', ');
+  // An associating trait always stores a user_id column, so account_users can read it.
+  const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
+  const idCols = [q(id), ...userId].join(', ');
+  return {
+    problems: [],
+    queries: {
+      nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL`,
+      conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,
+      normalised: `SELECT DISTINCT ${idCols}, ${stored} FROM ${raw}`,
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { SourceCatalog } from '../compiler/context.js';
+import { duckdb } from '../../dialects/duckdb.js';
+import { normaliseValue, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+
+export interface DuckDbOptions {
+  /** A file path, or ':memory:'. */
+  readonly path: string;
+  readonly memoryLimit?: string;
+}
+
+/** DuckDB through @duckdb/node-api: one connection per run (DuckDB is a single writer). */
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = duckdb;
+  private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path, options.memoryLimit ? { memory_limit: options.memoryLimit } : {});
+    } catch (e) {
+      const message = (e as Error).message;
+      throw new WarehouseError(/lock/i.test(message)
+        ? `the warehouse ${options.path} is in use by another process (DuckDB allows one writer); try again when it is done`
+        : `cannot open the warehouse ${options.path}: ${message}`, e);
+    }
+    const conn = await instance.connect();
+    // All SQL runs in UTC (SPEC 3): TIMESTAMPTZ casts and comparisons must not depend on the machine.
+    await conn.run(`SET TimeZone = 'UTC'`);
+    return new DuckDbWarehouse(instance, conn);
+  }
+
+  private bind(sql: string, params: SqlParams = {}): Record<string, string | number | boolean | null> {
+    // DuckDB rejects values for parameters the statement does not name.
+    return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+  }
+
+  async query(sql: string, params?: SqlParams): Promise<Row[]> {
+    try {
+      const prepared = await this.conn.prepare(sql);
+      prepared.bind(this.bind(sql, params) as Record<string, string>);
+      const reader = await prepared.runAndReadAll();
+      return reader.getRowObjectsJS().map((r) => normaliseValue(r) as Row);
+    } catch (e) {
+      throw new WarehouseError(cleanMessage(e), e);
+    }
+  }
+
+  async exec(sql: string, params?: SqlParams): Promise<void> {
+    try {
+      const prepared = await this.conn.prepare(sql);
+      prepared.bind(this.bind(sql, params) as Record<string, string>);
+      await prepared.run();
+    } catch (e) {
+      throw new WarehouseError(cleanMessage(e), e);
+    }
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.conn.run('COMMIT');
+      return result;
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async catalog(schema: string): Promise<SourceCatalog> {
+    const rows = await this.query(
+      `SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,
+      { schema },
+    );
+    const catalog = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const set = catalog.get(r.t as string) ?? new Set<string>();
+      set.add(r.c as string);
+      catalog.set(r.t as string, set);
+    }
+    return catalog;
+  }
+
+  async describe(qualified: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.query(`DESCRIBE SELECT * FROM ${qualified}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** DuckDB prefixes messages with their class ("Binder Error: ..."): keep it, drop the noise. */
+function cleanMessage(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/\n\s*\n/g, '\n').trim();
+}

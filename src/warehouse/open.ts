@@ -1,0 +1,21 @@
+import path from 'node:path';
+import type { Project } from '../definitions/project.js';
+import { DuckDbWarehouse } from './duckdb-runner.js';
+import { WarehouseError, type Warehouse } from './warehouse.js';
+
+/** Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`. */
+export async function openWarehouse(project: Project, options: { allowMemory?: boolean } = {}): Promise<Warehouse> {
+  const w = project.config.warehouse;
+  switch (w.dialect) {
+    case 'duckdb': {
+      const memory = w.path === ':memory:';
+      if (memory && !options.allowMemory) {
+        throw new WarehouseError('a :memory: warehouse would lose its state when roster exits: use a file, or run with --dry-run or preview');
+      }
+      return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit });
+    }
+    case 'postgres':
+    case 'snowflake':
+      throw new WarehouseError(`the ${w.dialect} warehouse is not supported yet by this version of roster`);
+  }
+}

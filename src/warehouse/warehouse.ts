@@ -1,0 +1,38 @@
+import type { SourceCatalog } from '../compiler/context.js';
+import type { Dialect } from '../compiler/dialect.js';
+
+export type SqlParams = Readonly<Record<string, string | number | boolean | null>>;
+export type Row = Record<string, unknown>;
+
+/** A connection to one warehouse: runs SQL it is given, never builds it. */
+export interface Warehouse {
+  readonly dialect: Dialect;
+  /** Runs one statement; named parameters are bound by the runner (never spliced into SQL). */
+  query(sql: string, params?: SqlParams, paramOrder?: readonly string[]): Promise<Row[]>;
+  exec(sql: string, params?: SqlParams, paramOrder?: readonly string[]): Promise<void>;
+  /** Runs `fn` in one transaction: all of it commits, or none. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Tables and columns of a schema, lower-cased. */
+  catalog(schema: string): Promise<SourceCatalog>;
+  /** Column names and types of a table or scratch table (qualified SQL name). */
+  describe(qualified: string): Promise<{ name: string; type: string }[]>;
+  close(): Promise<void>;
+}
+
+/** A failure of the warehouse or a query: exit 2, what was committed stays committed. */
+export class WarehouseError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'WarehouseError';
+  }
+}
+
+/** JS values from a driver, made JSON-friendly: bigint -> number when exact, Date kept. */
+export function normaliseValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(normaliseValue);
+  if (v && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseValue(x)]));
+  }
+  return v;
+}
