@@ -46,10 +46,10 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
   const stateless = new Set(sqlTraits.filter((d) => templateStateKeys(d.template).length === 0).map((d) => d.key));
   const associating = sqlTraits.filter((d) => d.entity === 'account' && /\buser_id\b/i.test(d.template));
-  // Users (accounts) returned by SQL traits count as users (accounts): every definition of that
-  // entity runs after them. Stateless ones only, so these edges can never close a cycle.
+  // Users (accounts) returned by SQL traits count as users (accounts): audiences, which see every
+  // entity of theirs, run after them. Stateless ones only, so these edges can never close a cycle.
   for (const d of defs) {
-    if (stateless.has(d.key)) continue;
+    if (d.kind !== 'audience') continue;
     for (const s of sqlTraits) {
       if (s === d || !stateless.has(s.key)) continue;
       if (s.entity === d.entity || (d.entity === 'user' && associating.includes(s))) addEdge(d.key, s.key);

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { runFixture, type DefinitionInput } from '../support/harness.js';
+import { AS_OF, world } from './world.js';
+
+const sqlTrait = (key: string, entity: string, sql: string, traits?: string[]): DefinitionInput => ({
+  kind: 'sql_trait', key, entity, sql, ...(traits ? { traits } : {}),
+});
+
+async function run(defs: DefinitionInput[], layout: 'segment' | 'events_json' = 'segment') {
+  return runFixture(world, defs, { asOf: AS_OF, layout });
+}
+
+describe('SQL traits', () => {
+  it('a user-level SQL trait reads the source through {{source}} and {{as_of}}, and audiences use its columns', async () => {
+    // events up to as_of: u1 4 logins + 4 page views + 2 orders + 7 features = 17; u2 5; u3 3
+    const events = sqlTrait('event_total', 'user',
+      'SELECT user_id, count(*) AS event_total FROM {{source "tracks"}} WHERE user_id IS NOT NULL AND "timestamp" <= {{as_of}} GROUP BY user_id');
+    const r = await run([events, 'kind: audience\nkey: busy\nentity: user\nwhere: { trait: { key: event_total, op: gt, value: 4 } }']);
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('event_total')).toEqual({ u1: 17, u2: 5, u3: 3 });
+      expect(await r.ids('busy')).toEqual(['u1', 'u2']);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('{{state}} reads this run\'s result of another definition', async () => {
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const doubled = sqlTrait('doubled', 'user', 'SELECT user_id, logins * 2 AS doubled FROM {{state "logins"}}');
+    const r = await run([logins, doubled]);
+    try {
+      expect(await r.values('doubled')).toEqual({ u1: 8, u2: 4 });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('an account SQL trait returning group_id + user_id associates users with accounts, many to many', async () => {
+    // u6 (plan enterprise) is associated with a new account a9, and u1 also with a2; a8 has no one.
+    const assoc = sqlTrait('crm_accounts', 'account', [
+      "SELECT 'a9' AS group_id, 'u6' AS user_id, 'gold' AS tier",
+      "UNION ALL SELECT 'a2', 'u1', 'silver'",
+      "UNION ALL SELECT 'a8', NULL, 'bronze'",
+    ].join('\n'), ['tier']);
+    const enterprise = 'kind: audience\nkey: has_enterprise_user\nentity: account\nwhere:\n  users: any\n  where: { trait: { key: plan, op: eq, value: enterprise } }';
+    const logins = 'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In';
+    const everyone = 'kind: audience\nkey: all_accounts\nentity: account\nwhere: { not: { trait: { key: tier, op: eq, value: none } } }';
+    const r = await run([assoc, enterprise, logins, everyone]);
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.ids('has_enterprise_user')).toEqual(['a9']);
+      // a2 = {u2, u3} + u1 now: u1 4 + u2 2 = 6 logins up to as_of; a1 = u1 4 + u2 2 + u5 0
+      expect(await r.values('logins')).toEqual({ a1: 6, a2: 6 });
+      // accounts from SQL traits count as accounts, even without users (a8)
+      expect(await r.ids('all_accounts')).toEqual(['a1', 'a2', 'a3', 'a8', 'a9']);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.each([
+    ['no id column', "SELECT 1 AS x", 'returns no user_id column'],
+    ['a missing trait column', "SELECT 'u1' AS user_id", 'trait column x missing'],
+    ['an extra column', "SELECT 'u1' AS user_id, 1 AS x, 2 AS y", 'unexpected column y'],
+    ['a null id', "SELECT NULL::VARCHAR AS user_id, 1 AS x", 'has a null user_id'],
+    ['conflicting values', "SELECT 'u1' AS user_id, 1 AS x UNION ALL SELECT 'u1', 2", 'conflicting values for one id: "u1"'],
+    ['a non-scalar column', "SELECT 'u1' AS user_id, [1, 2] AS x", 'must be scalar'],
+    ['a statement that is not a query', 'DELETE FROM main.tracks', 'syntax error'],
+    ['a second statement', 'SELECT \'u1\' AS user_id, 1 AS x; DROP TABLE main.tracks', 'syntax error'],
+  ])('a SQL trait with %s stops that definition and its dependents only', async (_, sql, message) => {
+    const bad = sqlTrait('x', 'user', sql);
+    const dependent = 'kind: audience\nkey: uses_x\nentity: user\nwhere: { trait: { key: x, op: eq, value: 1 } }';
+    const unrelated = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const r = await run([bad, dependent, unrelated]);
+    try {
+      const by = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o]));
+      expect(by.x.status).toBe('failed');
+      expect(by.x.error?.toLowerCase()).toContain(message.toLowerCase());
+      expect(by.uses_x.status).toBe('skipped');
+      expect(by.logins.status).toBe('ok');
+      expect(r.report.ok).toBe(false);
+      expect(await r.values('logins')).toEqual({ u1: 4, u2: 2 });
+      // nothing the trait tried to do reached the source
+      expect(await r.rows('logins')).toHaveLength(2);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('failures and selection', () => {
+  it('a definition reading a missing event table gets no events and a warning, not an error', async () => {
+    const t = 'kind: computed_trait\nkey: signups\nentity: user\ntype: event_counter\nevent: Signed Up';
+    const a = 'kind: audience\nkey: never_signed_up\nentity: user\nwhere: { event: { name: Signed Up, count: { eq: 0 } } }';
+    const r = await run([t, a]);
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('signups')).toEqual({});
+      expect(await r.ids('never_signed_up')).toEqual(['u1', 'u2', 'u3', 'u5', 'u6']);
+      expect(r.report.outcomes.find((o) => o.key === 'signups')?.warnings.join()).toContain('main.signed_up does not exist');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a missing property column is null with a warning', async () => {
+    const t = 'kind: computed_trait\nkey: coupons\nentity: user\ntype: unique_list\nevent: Order Completed\nproperty: coupon';
+    const r = await run([t]);
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('coupons')).toEqual({});
+      expect(r.report.outcomes[0].warnings.join()).toContain('main.order_completed.coupon does not exist');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('--select computes unselected upstream definitions for use only: they are not stored', async () => {
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const aud = 'kind: audience\nkey: active\nentity: user\nwhere: { trait: { key: logins, op: gte, value: 2 } }';
+    const r = await runFixture(world, [logins, aud], { asOf: AS_OF, select: ['active'] });
+    try {
+      expect(await r.ids('active')).toEqual(['u1', 'u2']);
+      expect(r.report.outcomes.find((o) => o.key === 'logins')?.selected).toBe(false);
+      await expect(r.rows('logins')).rejects.toThrow(/does not exist/);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('source.deduplicate keeps one row per id', async () => {
+    const dup = { ...world, events: [...world.events!, { ...world.events![0] }] };
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const plain = await runFixture(dup, [logins], { asOf: AS_OF });
+    const deduped = await runFixture(dup, [logins], { asOf: AS_OF, source: { deduplicate: true } });
+    try {
+      expect(await plain.values('logins')).toEqual({ u1: 5, u2: 2 });
+      expect(await deduped.values('logins')).toEqual({ u1: 4, u2: 2 });
+    } finally {
+      await plain.close();
+      await deduped.close();
+    }
+  });
+});
