@@ -60,8 +60,8 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
     if (d.kind !== 'audience') continue;
     walkConditions(d, (c, site) => {
       if (c.kind === 'users') {
-        if (site.usersDepth > 0) report(l, [...site.path, 'users'], 'users: cannot be nested inside users: (the inner condition is already about one user)');
-        else if (d.entity === 'user') report(l, [...site.path, 'users'], 'users: is only for account audiences, and this audience\'s entity is user');
+        if (site.usersDepth > 0) report(l, [...site.path, 'users'], 'a users: condition cannot be inside another one (its where: is already about one user)');
+        else if (d.entity === 'user') report(l, [...site.path, 'users'], 'only account audiences have users: conditions, and this audience\'s entity is user');
       }
       if (c.kind === 'audience') {
         const target = byKey.get(c.key);
@@ -91,7 +91,7 @@ function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
 }
 
 const NUMERIC = new Set(['event_counter', 'aggregation', 'unique_list_count']);
-const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+const article = (type: string) => (/^(?!uni)[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 /** Why a `trait:` comparison cannot hold for a computed trait's type, if it cannot. */
 function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' | 'value'; text: string } | undefined {

@@ -15,7 +15,7 @@ export const ComputedTrait = strictObject({
     kind: z.literal('computed_trait'),
     ...definitionBase,
     type: z.enum(COMPUTED_TRAIT_TYPES),
-    event: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'event is an event name or a list of names' }),
+    event: z.union([z.string().min(1), z.array(z.string().min(1)).min(1, 'event needs at least one event name')], { error: 'event is an event name or a list of names' }),
     where: z.array(PropertyFilter).optional(),
     window: Window.optional(),
     property: z.string().min(1).optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Key, Scope, strictObject, Window } from './common.js';
 import { parsePredicate, PropertyFilter, type Predicate } from './predicate.js';
-import { didYouMean, unknownFieldsMessage } from './suggest.js';
+import { closest, didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export type CountOp = 'gte' | 'gt' | 'eq' | 'lte' | 'lt';
 export interface Count { readonly op: CountOp; readonly value: number }
@@ -77,8 +77,13 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
       }
       return r.data;
     };
+    if (raw === undefined) {
+      ctx.addIssue({ code: 'invalid_type', expected: 'object', input: raw, message: 'Invalid input: a condition is required' });
+      return z.NEVER;
+    }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      ctx.addIssue({ code: 'custom', message: `expected a condition: a mapping with one of ${CONDITION_HEADS.join(', ')}` });
+      const got = raw === null ? 'an empty value' : Array.isArray(raw) ? 'a list' : JSON.stringify(raw);
+      ctx.addIssue({ code: 'custom', message: `expected a condition (a mapping with one of ${CONDITION_HEADS.join(', ')}), got ${got}` });
       return z.NEVER;
     }
     const obj = raw as Record<string, unknown>;
@@ -99,7 +104,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
     if (extra.length) {
       for (const k of extra) {
-        const hint = head === 'users' ? didYouMean(k, ['where']) : '';
+        const inside = head === 'event' ? closest(k, ['where', 'count', 'window', 'scope']) : undefined;
+        const hint = head === 'users' ? didYouMean(k, ['where']) : inside ? `; ${inside} goes inside event: { name, where, count, window, scope }` : '';
         ctx.addIssue({ code: 'unrecognized_keys', keys: [k], message: `unknown field "${k}" next to ${head}${hint}` });
       }
       return z.NEVER;

@@ -25,7 +25,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     text = await readFile(join(dir, CONFIG_FILE), 'utf8');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    const message = missing ? `${CONFIG_FILE} not found in ${dir}: every roster project has one (roster init creates it)` : `cannot read ${CONFIG_FILE}: ${(e as Error).message}`;
+    const message = missing ? `${CONFIG_FILE} not found: every roster project has one in its folder (roster init creates it)` : `cannot read ${CONFIG_FILE}: ${(e as Error).message}`;
     return { problems: [{ file: CONFIG_FILE, message }] };
   }
   const source = new YamlSource(CONFIG_FILE, text);

@@ -106,10 +106,15 @@ function syntaxProblem(template: string, e: Error & { lineNumber?: number; colum
   if (first[0].startsWith('Parse error')) {
     // The parser's shared lexer still holds the location of the token it choked on.
     const loc = (Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
-    const line = loc?.first_line ?? 1;
-    const column = (loc?.first_column ?? 0) + 1;
     const last = first[first.length - 1];
     const m = /^Expecting (.*), got '(\w+)'$/.exec(last);
+    let line = loc?.first_line ?? 1;
+    let column = (loc?.first_column ?? 0) + 1;
+    if (m?.[2] === 'EOF') {
+      // Point at the end of the text, where the missing token belongs.
+      const lines = template.trimEnd().split('\n');
+      [line, column] = [lines.length, lines[lines.length - 1].length + 1];
+    }
     let message = last;
     if (m) {
       const names = m[1].split(', ').map((t) => tokenNames[t.replace(/'/g, '')]).filter(Boolean);

@@ -20,6 +20,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance && d <= Math.max(limit, Math.floor(c.length / 3))) [best, bestDistance] = [c, d];
   }
+  if (best !== undefined) return best;
+  // A shortened or extended name (operator -> op, group -> group_context) is also a likely slip.
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    if (Math.min(cl.length, lower.length) >= 2 && (lower.startsWith(cl) || cl.startsWith(lower))) {
+      if (best === undefined || Math.abs(c.length - word.length) < Math.abs(best.length - word.length)) best = c;
+    }
+  }
   return best;
 }
 

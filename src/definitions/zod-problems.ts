@@ -24,7 +24,15 @@ export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data
     if (!seen.has(id)) out.push(problem);
     seen.add(id);
   }
-  return out;
+  // `nme: x` reports both the unknown "nme" and the missing "name": the suggestion says it all.
+  const suggested = new Set(out.flatMap((p) => {
+    const m = /^unknown field "[^"]*"; did you mean "([^"]+)"\?/.exec(p.message);
+    return m ? [`${p.path ?? ''}|${m[1]}`] : [];
+  }));
+  return out.filter((p) => {
+    const m = /^missing required field "([^"]+)"/.exec(p.message);
+    return !m || !suggested.has(`${p.path ?? ''}|${m[1]}`);
+  });
 }
 
 const isDefault = (message: string) => /^(Invalid|Unrecognized|Too (small|big))\b/.test(message);
