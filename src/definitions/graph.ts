@@ -51,7 +51,7 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   for (const d of defs) {
     if (d.kind !== 'audience') continue;
     for (const s of sqlTraits) {
-      if (s === d || !stateless.has(s.key)) continue;
+      if (!stateless.has(s.key)) continue;
       if (s.entity === d.entity || (d.entity === 'user' && associating.includes(s))) addEdge(d.key, s.key);
     }
   }
