@@ -1,7 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Condition, EventCondition, TraitCondition } from '../definitions/condition.js';
 import { ID_COLUMN, isAssociating, type CompileContext } from './context.js';
-import { cteName } from './names.js';
+import { cteName, indent } from './names.js';
 import { predicateSql, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
 import { accountUsers, customTrait, eventRows } from './sources.js';
@@ -70,10 +70,11 @@ export class ConditionCompiler {
     const featureKey = JSON.stringify(['event', scope.entity, c.name, c.where, c.window, groupContext]);
     const cte = this.q.cte(featureKey, cteName('event', c.name), () => {
       const rows = eventRows(this.ctx, { names: [c.name], where: c.where, window: c.window, withGroupContext: groupContext });
-      if (scope.entity === 'user') return `SELECT e.user_id, count(*) AS n\nFROM (\n${rows}\n) AS e\nGROUP BY e.user_id`;
+      const from = `FROM (\n${indent(rows)}\n) AS e`;
+      if (scope.entity === 'user') return `SELECT e.user_id, count(*) AS n\n${from}\nGROUP BY e.user_id`;
       const users = this.accountUsers();
       const on = `au.user_id = e.user_id${groupContext ? ' AND e.context_group_id = au.group_id' : ''}`;
-      return `SELECT au.group_id, count(*) AS n\nFROM (\n${rows}\n) AS e\nJOIN ${users} AS au ON ${on}\nGROUP BY au.group_id`;
+      return `SELECT au.group_id, count(*) AS n\n${from}\nJOIN ${users} AS au ON ${on}\nGROUP BY au.group_id`;
     });
     const alias = scope.join(cte, `${scope.alias}_${cte}`);
     return `(COALESCE(${alias}.n, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;

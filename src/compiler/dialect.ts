@@ -94,7 +94,11 @@ export abstract class BaseDialect implements Dialect {
   }
   stringLiteral(value: string): string {
     if (value.includes('\u0000')) throw new Error(`text contains a NUL character: ${JSON.stringify(value)}`);
-    return `'${value.replace(/'/g, "''")}'`;
+    // Line breaks become chr() so no literal spans lines: compiled SQL can be re-indented safely.
+    const parts = value.split(/(\r\n|\r|\n)/);
+    if (parts.length === 1) return `'${value.replace(/'/g, "''")}'`;
+    const pieces = parts.flatMap((p, i) => (i % 2 === 0 ? (p ? [`'${p.replace(/'/g, "''")}'`] : []) : [...p].map((c) => `chr(${c.charCodeAt(0)})`)));
+    return `(${pieces.join(' || ')})`;
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);

@@ -114,3 +114,28 @@ describe.each(['segment', 'events_json'] as const)('audiences on the %s layout',
     expect(await members(layout, [userAudience(trait('within_last', '2 days', 'trial_ends'))], 'aud')).toEqual(['u3']);
   });
 });
+
+describe('hostile values are matched exactly', () => {
+  const hostile = [
+    "O'Brien", 'back\\slash', 'semi; DROP TABLE main.tracks; --', '/* comment */', 'line1\nline2', 'cr\r\nlf', 'tab\tbell\u0007',
+    '🚀 emoji Zoë', 'x'.repeat(5000), '$as_of', '{{source "tracks"}}', "'); DELETE FROM main.identifies; --",
+  ];
+  const fixture = {
+    identifies: hostile.map((name, i) => ({ id: `h${i}`, user_id: `user ${i} '"\\`, timestamp: '2024-05-01T00:00:00Z', traits: { name } })),
+    events: hostile.map((name, i) => ({ id: `he${i}`, user_id: `user ${i} '"\\`, event: "It's \"quoted\" 🚀", timestamp: '2024-05-01T00:00:00Z', props: { "Weird Prop's": name } })),
+  };
+  it.each(['segment', 'events_json'] as const)('on the %s layout, each value matches itself and nothing else, and nothing outside the query runs', async (layout) => {
+    for (const [i, value] of hostile.entries()) {
+      const byTrait = `kind: audience\nkey: by_trait\nentity: user\nwhere: { trait: { key: name, op: eq, value: ${JSON.stringify(value)} } }`;
+      const byEvent = `kind: audience\nkey: by_event\nentity: user\nwhere: { event: { name: ${JSON.stringify("It's \"quoted\" 🚀")}, where: [{ property: ${JSON.stringify("Weird Prop's")}, op: eq, value: ${JSON.stringify(value)} }] } }`;
+      const run = await runFixture(fixture, [byTrait, byEvent], { asOf: AS_OF, layout });
+      try {
+        expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
+        expect(await run.ids('by_trait')).toEqual([`user ${i} '"\\`]);
+        expect(await run.ids('by_event')).toEqual([`user ${i} '"\\`]);
+      } finally {
+        await run.close();
+      }
+    }
+  });
+});

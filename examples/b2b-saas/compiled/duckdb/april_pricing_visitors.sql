@@ -6,14 +6,14 @@ WITH
 event_page_viewed AS (
   SELECT e.user_id, count(*) AS n
   FROM (
-  SELECT e.id, e.user_id, e."timestamp"
-  FROM "main"."page_viewed" AS e
-  WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-    AND e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000'
-    AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000'
-    AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."page_viewed" AS e
+    WHERE e.event_text = 'Page Viewed'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+      AND e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000'
+      AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000'
+      AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

@@ -12,12 +12,12 @@ account_users AS (
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
   FROM (
-  SELECT e.id, e.user_id, e."timestamp"
-  FROM "main"."logged_in" AS e
-  WHERE e.event_text = 'Logged In'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-    AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+      AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY
   ) AS e
   GROUP BY e.user_id
 ),

@@ -6,12 +6,12 @@ WITH
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
   FROM (
-  SELECT e.id, e.user_id, e."timestamp"
-  FROM "main"."logged_in" AS e
-  WHERE e.event_text = 'Logged In'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-    AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+      AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY
   ) AS e
   GROUP BY e.user_id
 ),

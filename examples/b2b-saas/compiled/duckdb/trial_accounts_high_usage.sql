@@ -18,12 +18,12 @@ account_users AS (
 event_feature_used AS (
   SELECT e.user_id, count(*) AS n
   FROM (
-  SELECT e.id, e.user_id, e."timestamp"
-  FROM "main"."feature_used" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-    AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."feature_used" AS e
+    WHERE e.event_text = 'Feature Used'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+      AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY
   ) AS e
   GROUP BY e.user_id
 ),
