@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph, type DefinitionGraph } from '../../src/definitions/graph.js';
+import { loadProject } from '../../src/definitions/load-project.js';
+import { ProjectError } from '../../src/definitions/project.js';
+import { tempProject, yml } from './temp-project.js';
+
+const computed = (key: string, entity: string) => yml('kind: computed_trait', `key: ${key}`, `entity: ${entity}`, 'type: event_counter', 'event: Logged In');
+const sqlTrait = (key: string, entity: string, sql: string, traits = `[${key}]`) =>
+  yml('kind: sql_trait', `key: ${key}`, `entity: ${entity}`, `traits: ${traits}`, `sql: '${sql}'`);
+const audience = (key: string, entity: string, ...where: string[]) => yml('kind: audience', `key: ${key}`, `entity: ${entity}`, 'where:', ...where.map((l) => `  ${l}`));
+
+async function graphOf(files: Record<string, string>): Promise<DefinitionGraph> {
+  const project = await loadProject(tempProject({ 'roster.yml': '', ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`definitions/${k}.yml`, v])) }));
+  return buildGraph(project.definitions);
+}
+
+const depsOf = (g: DefinitionGraph) => Object.fromEntries(g.order.map((k) => [k, g.deps(k)]));
+
+/** members associates users with accounts (it returns user_id); user_scores adds users. */
+const b2b = {
+  members: sqlTrait('members', 'account', 'SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seat_count FROM {{source "groups"}}', '[seat_count]'),
+  user_scores: sqlTrait('user_scores', 'user', 'SELECT user_id, 1 AS user_scores FROM {{source "identifies"}}'),
+  logins: computed('logins', 'user'),
+  account_logins: computed('account_logins', 'account'),
+  active: audience('active', 'user', 'trait: { key: logins, op: gte, value: 1 }'),
+  at_risk: audience('at_risk', 'account', 'all:', '  - trait: { key: account_logins, op: lt, value: 10 }', '  - trait: { key: seat_count, op: gte, value: 5 }'),
+  champions: audience('champions', 'user', 'audience: { key: at_risk }'),
+  risk_score: sqlTrait('risk_score', 'user', 'SELECT user_id, 1 AS risk_score FROM {{state "active"}}'),
+};
+
+describe('definition graph', () => {
+  it('orders definitions by depth (longest path from a root), then by key', async () => {
+    const g = await graphOf(b2b);
+    expect(g.order).toEqual(['logins', 'members', 'user_scores', 'account_logins', 'active', 'at_risk', 'risk_score', 'champions']);
+    expect(g.order.map((k) => g.depth(k))).toEqual([0, 0, 0, 1, 1, 2, 2, 3]);
+  });
+
+  it('links audiences to the audiences and trait producers they name, SQL traits to their {{state}}', async () => {
+    const g = await graphOf(b2b);
+    expect(depsOf(g)).toEqual({
+      logins: [], members: [], user_scores: [],
+      account_logins: ['members'], // uses the users of accounts: after the associating SQL trait
+      active: ['logins', 'members', 'user_scores'], // universe: users returned by SQL traits
+      at_risk: ['account_logins', 'members'], // seat_count is a column of members
+      risk_score: ['active'],
+      champions: ['at_risk', 'members', 'user_scores'], // passthrough of an account audience
+    });
+  });
+
+  it('does not link a trait key produced for the other entity (that is a custom trait)', async () => {
+    const g = await graphOf({ logins: computed('logins', 'user'), a: audience('a', 'account', 'trait: { key: logins, op: gt, value: 1 }') });
+    expect(g.deps('a')).toEqual([]);
+  });
+
+  it('links trait keys inside users: to user-level producers', async () => {
+    const g = await graphOf({
+      logins: computed('logins', 'user'),
+      a: audience('a', 'account', 'users: all', 'where:', '  trait: { key: logins, op: gt, value: 1 }'),
+    });
+    expect(g.deps('a')).toEqual(['logins']);
+  });
+
+  it('makes every consumer of account users run after associating SQL traits', async () => {
+    const g = await graphOf({
+      members: sqlTrait('members', 'account', 'SELECT group_id, USER_ID, 1 AS members FROM {{source "groups"}}'),
+      seats: sqlTrait('seats', 'account', 'SELECT group_id, 1 AS seats FROM {{source "groups"}}'),
+      by_event: audience('by_event', 'account', 'event: { name: Logged In }'),
+      by_users: audience('by_users', 'account', 'not:', '  users: any', '  where:', '    event: { name: Logged In }'),
+      by_trait: audience('by_trait', 'account', 'trait: { key: plan, op: eq, value: pro }'),
+      passthrough: audience('passthrough', 'user', 'audience: { key: by_trait }'),
+      plain_user: audience('plain_user', 'user', 'event: { name: Logged In }'),
+      user_trait: computed('user_trait', 'user'),
+    });
+    expect(depsOf(g)).toMatchObject({
+      by_event: ['members', 'seats'],
+      by_users: ['members', 'seats'],
+      by_trait: ['members', 'seats'], // universe of accounts only
+      passthrough: ['by_trait', 'members'],
+      plain_user: ['members'], // users associated by members count as users
+      user_trait: [],
+    });
+  });
+
+  it('lets an associating SQL trait read state that does not use the users of accounts', async () => {
+    const g = await graphOf({
+      paying: audience('paying', 'account', 'trait: { key: plan, op: eq, value: pro }'),
+      members: sqlTrait('members', 'account', 'SELECT group_id, user_id, 1 AS members FROM {{state "paying"}}'),
+      account_logins: computed('account_logins', 'account'),
+    });
+    expect(g.deps('members')).toEqual(['paying']);
+    expect(g.deps('account_logins')).toEqual(['members']);
+  });
+
+  it('selects like dbt: key, +key, key+, +key+ and N+key', async () => {
+    const g = await graphOf(b2b);
+    const select = (...exprs: string[]) => [...g.select(exprs)].sort();
+    expect(select('active')).toEqual(['active']);
+    expect(select('+at_risk')).toEqual(['account_logins', 'at_risk', 'members']);
+    expect(select('active+')).toEqual(['active', 'risk_score']);
+    expect(select('+active+')).toEqual(['active', 'logins', 'members', 'risk_score', 'user_scores']);
+    expect(select('1+champions')).toEqual(['at_risk', 'champions', 'members', 'user_scores']);
+    expect(select('logins+1', 'user_scores')).toEqual(['active', 'logins', 'user_scores']);
+  });
+
+  it('rejects unknown keys in a selection, with a suggestion', async () => {
+    const g = await graphOf(b2b);
+    expect(() => g.select(['activ', 'at_risk+'])).toThrow(ProjectError);
+    expect(() => g.select(['activ'])).toThrow('--select: unknown definition "activ"; did you mean "active"?');
+    expect(() => g.select(['++a'])).toThrow('is not a selector');
+  });
+
+  it('adds everything upstream with withUpstream', async () => {
+    const g = await graphOf(b2b);
+    expect([...g.withUpstream(['champions'])].sort()).toEqual(['account_logins', 'at_risk', 'champions', 'members', 'user_scores']);
+    expect([...g.withUpstream(['logins', 'risk_score'])].sort()).toEqual(['active', 'logins', 'members', 'risk_score', 'user_scores']);
+  });
+
+  it('throws a ProjectError naming the cycle', async () => {
+    const project = await loadProject(tempProject({ 'roster.yml': '', 'definitions/x.yml': computed('x', 'user') }));
+    const [x] = project.definitions;
+    const a = { ...x, kind: 'audience', key: 'a', file: 'definitions/a.yml', where: { kind: 'audience', key: 'b', member: true } } as never;
+    const b = { ...x, kind: 'audience', key: 'b', file: 'definitions/b.yml', where: { kind: 'not', condition: { kind: 'audience', key: 'a', member: true } } } as never;
+    expect(() => buildGraph([b, a])).toThrow(new ProjectError([{ file: 'definitions/a.yml', path: 'where.audience.key', message: 'cycle in the definitions: a -> b -> a' }]));
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/definitions/load-project.js';
+import { ProjectError } from '../../src/definitions/project.js';
+import { tempProject, yml } from './temp-project.js';
+
+const logins = yml('kind: computed_trait', 'key: logins', 'entity: user', 'type: event_counter', 'event: Logged In');
+
+describe('loadProject', () => {
+  it('applies every default of roster.yml when it is empty', async () => {
+    const project = await loadProject(tempProject({ 'roster.yml': '' }));
+    expect(project.config).toEqual({
+      name: 'roster',
+      warehouse: { dialect: 'duckdb', path: './warehouse.duckdb' },
+      source: { schema: 'main', layout: 'segment', deduplicate: false },
+      state: { schema: 'roster' },
+      destinations: [],
+    });
+    expect(project.definitions).toEqual([]);
+  });
+
+  it('fills in destination defaults: all calls and the Segment event names', async () => {
+    const project = await loadProject(tempProject({ 'roster.yml': yml('destinations:', '  - { name: crm, type: jsonl, path: out/crm.jsonl }') }));
+    expect(project.config.destinations).toEqual([{
+      name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['group', 'identify', 'track'],
+      events: { audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' },
+    }]);
+  });
+
+  it('replaces ${VAR} in roster.yml from the environment, and keeps $${VAR} literal', async () => {
+    const dir = tempProject({
+      'roster.yml': yml('warehouse:', '  dialect: postgres', '  url: postgres://${PGUSER}:${PGPASS}@db/app', '  password: $${NOT_A_VAR}'),
+    });
+    const project = await loadProject(dir, { env: { PGUSER: 'app', PGPASS: 's3cret' } });
+    expect(project.config.warehouse.url).toBe('postgres://app:s3cret@db/app');
+    expect(project.config.warehouse.password).toBe('${NOT_A_VAR}');
+  });
+
+  it('reports every unset variable with its place', async () => {
+    const dir = tempProject({ 'roster.yml': yml('warehouse:', '  url: ${A}/${B}') });
+    await expect(loadProject(dir, { env: { A: 'x' } })).rejects.toThrow('roster.yml:2:8 warehouse.url: environment variable B is not set (used as ${B})');
+  });
+
+  it('defaults the fields of definitions (where, scope, count, min_frequency, traits)', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/logins.yml': logins,
+      'definitions/fav.yml': yml('kind: computed_trait', 'key: fav', 'entity: user', 'type: most_frequent', 'event: [Viewed, Clicked]', 'property: page'),
+      'definitions/active.yml': yml('kind: audience', 'key: active', 'entity: user', 'where:', '  event: { name: Logged In }'),
+      'definitions/score.yml': yml('kind: sql_trait', 'key: score', 'entity: user', 'sql: SELECT user_id, 1 AS score FROM {{source "tracks"}}'),
+    });
+    const { definitions } = await loadProject(dir);
+    expect(definitions.map((d) => d.key)).toEqual(['active', 'fav', 'logins', 'score']);
+    const [active, fav, login, score] = definitions;
+    expect(active).toMatchObject({ file: 'definitions/active.yml', where: { kind: 'event', name: 'Logged In', where: [], count: { op: 'gte', value: 1 }, scope: 'all_events' } });
+    expect(fav).toMatchObject({ events: ['Viewed', 'Clicked'], min_frequency: 2, where: [], scope: 'all_events' });
+    expect(login).toMatchObject({ events: ['Logged In'], where: [], scope: 'all_events', min_frequency: undefined });
+    expect(score).toMatchObject({ traits: ['score'], template: 'SELECT user_id, 1 AS score FROM {{source "tracks"}}' });
+  });
+
+  it('loads a sql_file relative to its .yml, in nested folders and .yaml files too', async () => {
+    const sql = 'SELECT group_id, count(*) AS seats\nFROM {{source "groups"}}\nWHERE timestamp <= {{as_of}}\nGROUP BY 1\n';
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/accounts/seats.yaml': yml('kind: sql_trait', 'key: seats', 'entity: account', 'traits: [seats]', 'sql_file: sql/seats.sql'),
+      'definitions/accounts/sql/seats.sql': sql,
+    });
+    const [seats] = (await loadProject(dir)).definitions;
+    expect(seats).toMatchObject({ kind: 'sql_trait', key: 'seats', file: 'definitions/accounts/seats.yaml', template: sql, traits: ['seats'] });
+  });
+
+  it('parses windows into instants and durations', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/a.yml': yml('kind: computed_trait', 'key: a', 'entity: user', 'type: event_counter', 'event: X', 'window: { from: 2024-01-01, to: "2024-02-01T12:00:00+02:00" }'),
+      'definitions/b.yml': yml('kind: computed_trait', 'key: b', 'entity: user', 'type: event_counter', 'event: X', 'window: { last: 2 weeks }'),
+    });
+    const [a, b] = (await loadProject(dir)).definitions;
+    expect(a).toMatchObject({ window: { kind: 'between', from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-02-01T10:00:00Z') } });
+    expect(b).toMatchObject({ window: { kind: 'last', duration: { amount: 2, unit: 'week' } } });
+  });
+
+  it('collects problems of every file instead of stopping at the first', async () => {
+    const dir = tempProject({
+      'roster.yml': yml('warehouse: { dialect: sqlite }'),
+      'definitions/a.yml': yml('kind: computed_trait', 'key: a', 'entity: user', 'type: event_counter'),
+      'definitions/b.yml': yml('kind: audience', 'key: b', 'entity: user', 'where:', '  audience: { key: nope }'),
+    });
+    const error = await loadProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectError);
+    expect((error as ProjectError).problems.map((p) => p.file)).toEqual(['roster.yml', 'definitions/a.yml', 'definitions/b.yml']);
+  });
+
+  it('does not report references to a definition whose own file is broken', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/a.yml': yml('kind: audience', 'key: a', 'entity: user', 'where:', '  evnt: { name: X }'),
+      'definitions/b.yml': yml('kind: audience', 'key: b', 'entity: user', 'where:', '  audience: { key: a }'),
+    });
+    const error = (await loadProject(dir).catch((e: unknown) => e)) as ProjectError;
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({ file: 'definitions/a.yml', line: 5, column: 3 });
+  });
+
+  it('accepts a user audience passing through an account audience, and user audiences inside users:', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/paying.yml': yml('kind: audience', 'key: paying', 'entity: account', 'where:', '  trait: { key: plan, op: in, value: [pro, enterprise] }'),
+      'definitions/champions.yml': yml('kind: audience', 'key: champions', 'entity: user', 'where:', '  all:', '    - audience: { key: paying }', '    - event: { name: Invited User }'),
+      'definitions/covered.yml': yml('kind: audience', 'key: covered', 'entity: account', 'where:', '  users: any', '  where:', '    any:', '      - audience: { key: champions }', '      - audience: { key: paying, member: false }'),
+    });
+    expect((await loadProject(dir)).definitions.map((d) => d.key)).toEqual(['champions', 'covered', 'paying']);
+  });
+
+  it('accepts date filters on event properties and sensible comparisons on computed traits', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/logins.yml': logins,
+      'definitions/features.yml': yml('kind: computed_trait', 'key: features', 'entity: user', 'type: unique_list', 'event: Used', 'property: feature'),
+      'definitions/a.yml': yml(
+        'kind: audience', 'key: a', 'entity: user', 'where:', '  all:',
+        '    - event: { name: Order Completed, where: [{ property: shipped_at, op: within_last, value: 7 days }, { property: placed_at, op: before, value: 2024-06-01 }] }',
+        '    - trait: { key: logins, op: gte, value: 3 }',
+        '    - trait: { key: features, op: contains, value: export }',
+        '    - trait: { key: features, op: eq, value: [export, import] }',
+      ),
+    });
+    await expect(loadProject(dir)).resolves.toBeDefined();
+  });
+
+  it('treats a trait key produced only for the other entity as a custom trait', async () => {
+    const dir = tempProject({
+      'roster.yml': '',
+      'definitions/logins.yml': logins,
+      'definitions/a.yml': yml('kind: audience', 'key: a', 'entity: account', 'where:', '  trait: { key: logins, op: contains, value: x }'),
+    });
+    await expect(loadProject(dir)).resolves.toBeDefined();
+  });
+});
