@@ -3,8 +3,7 @@ import type { ComputedTrait, Definition } from './definition.js';
 import type { LoadedDefinition } from './load-definitions.js';
 import type { Problem } from './project.js';
 import { traitProducers, walkConditions } from './references.js';
-import { didYouMean } from './suggest.js';
-import { describe } from './zod-problems.js';
+import { describe, didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
 export interface ReferenceCheck {

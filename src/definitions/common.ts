@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { unknownFieldsMessage } from './suggest.js';
+import { describe, unknownFieldsMessage } from './suggest.js';
 
 /**
  * `z.strictObject` whose unknown-key error names the closest allowed field
- * (`unknown field "wher"; did you mean "where"?`); `expected` replaces zod's message when the
- * value is not a mapping at all.
+ * (`unknown field "wher"; did you mean "where"?`); `expected` says what the value should be
+ * when it is not a mapping at all.
  */
 export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, expected?: string) {
   const allowed = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') return unknownFieldsMessage(issue.keys, allowed);
-      if (issue.code === 'invalid_type' && expected !== undefined && issue.input !== undefined) return expected;
+      if (issue.code === 'invalid_type' && expected !== undefined && issue.input !== undefined) return `${expected}, got ${describe(issue.input)}`;
       return undefined;
     },
   });

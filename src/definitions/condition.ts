@@ -51,7 +51,7 @@ const EventBody = strictObject({
   count: CountSchema.optional(),
   window: Window.optional(),
   scope: Scope.optional(),
-});
+}, 'an event condition is a mapping like { name: Logged In, count: { gte: 1 } }');
 
 const TraitBody = z.looseObject({ key: Key }).transform((raw, ctx) => {
   const extra = Object.keys(raw).filter((k) => !['key', 'op', 'value'].includes(k));
@@ -59,7 +59,7 @@ const TraitBody = z.looseObject({ key: Key }).transform((raw, ctx) => {
   return { key: raw.key, predicate: parsePredicate(raw as { op?: unknown; value?: unknown }, ctx) as Predicate };
 });
 
-const AudienceBody = strictObject({ key: Key, member: z.boolean().optional() });
+const AudienceBody = strictObject({ key: Key, member: z.boolean().optional() }, 'an audience condition is a mapping like { key: churned_users }');
 
 const CONDITION_HEADS = ['all', 'any', 'not', 'event', 'trait', 'audience', 'users'] as const;
 

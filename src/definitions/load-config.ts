@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { interpolateEnv } from './env.js';
 import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
-import { describe, issuesToProblems } from './zod-problems.js';
-import { YamlSource } from './yaml-source.js';
+import { describe } from './suggest.js';
+import { issuesToProblems } from './zod-problems.js';
+import { formatPath, YamlSource } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
 
@@ -37,6 +38,20 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  const problems = [...envProblems, ...(parsed.success ? [] : issuesToProblems(source, parsed.error.issues, data))];
+  const problems = [...envProblems, ...(parsed.success ? duplicateDestinations(source, parsed.data) : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
+}
+
+/** Destinations are referenced by name from definitions, so a name may appear once. */
+function duplicateDestinations(source: YamlSource, config: ProjectConfig): Problem[] {
+  const first = new Map<string, number>();
+  return config.destinations.flatMap((d, i) => {
+    const earlier = first.get(d.name);
+    if (earlier === undefined) {
+      first.set(d.name, i);
+      return [];
+    }
+    const at = source.locate(['destinations', i, 'name']);
+    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `destination "${d.name}" is already defined at destinations[${earlier}]` }];
+  });
 }

@@ -4,7 +4,8 @@ import { DefinitionFile, type Definition } from './definition.js';
 import type { Problem } from './project.js';
 import type { SqlTrait, SqlTraitFile } from './sql-trait.js';
 import { checkSqlTemplate, type TemplatePosition } from './sql-template.js';
-import { describe, issuesToProblems } from './zod-problems.js';
+import { describe } from './suggest.js';
+import { issuesToProblems } from './zod-problems.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 
 export const DEFINITIONS_DIR = 'definitions';

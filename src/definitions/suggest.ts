@@ -1,3 +1,5 @@
+// Message helpers: "did you mean" suggestions and short descriptions of YAML values.
+
 /** Levenshtein distance between two strings (insert, delete, substitute each cost 1). */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -46,4 +48,16 @@ export function unknownFieldsMessage(keys: readonly string[], allowed: readonly 
     return c ? `"${k}" (did you mean "${c}"?)` : `"${k}"`;
   });
   return `unknown fields ${parts.join(', ')}`;
+}
+
+/** A short description of a YAML value, for messages: `the string "abc"`, `a list`. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  return 'a mapping';
 }

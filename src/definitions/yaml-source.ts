@@ -36,7 +36,9 @@ export class YamlSource {
       const id = at ? `${at.line}:${at.col}` : '';
       if (seen.has(id)) continue; // one problem per place: later errors there are usually echoes of the first
       seen.add(id);
-      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      const message = e.code === 'MULTIPLE_DOCS'
+        ? 'a file holds one YAML document, but this one has a second after ---'
+        : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     this.syntaxProblems = problems;

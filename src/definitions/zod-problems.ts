@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from './project.js';
-import { didYouMean } from './suggest.js';
+import { describe, didYouMean } from './suggest.js';
 import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -94,18 +94,6 @@ function expectedName(expected: string): string {
     object: 'a mapping', record: 'a mapping', date: 'a date', null: 'nothing',
   };
   return names[expected] ?? expected;
-}
-
-/** A short description of a YAML value, for messages: `the string "abc"`, `a list`. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return 'a date';
-  return 'a mapping';
 }
 
 function valueAt(data: unknown, path: Path): unknown {
