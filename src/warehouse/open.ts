@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Project } from '../definitions/project.js';
+import { ProjectError, type Project } from '../definitions/project.js';
 import { DuckDbWarehouse } from './duckdb-runner.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
@@ -10,7 +10,7 @@ export async function openWarehouse(project: Project, options: { allowMemory?: b
     case 'duckdb': {
       const memory = w.path === ':memory:';
       if (memory && !options.allowMemory) {
-        throw new WarehouseError('a :memory: warehouse would lose its state when roster exits: use a file, or run with --dry-run or preview');
+        throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.path', message: 'a :memory: warehouse would lose its state when roster exits: use a file, or only --dry-run and preview' }]);
       }
       return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit });
     }

@@ -1,0 +1,109 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, roster } from './roster-cli.js';
+
+const EXAMPLE = path.join(ROOT, 'examples/b2b-saas');
+const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+/** A fresh copy of the example project, without its warehouse, in a temp folder. */
+function exampleCopy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-cli-'));
+  for (const part of ['roster.yml', 'definitions', 'compiled']) cpSync(path.join(EXAMPLE, part), path.join(dir, part), { recursive: true });
+  return dir;
+}
+
+describe('roster CLI', () => {
+  it('validate: exit 0 on the example project', () => {
+    const r = roster(['--project', EXAMPLE, 'validate']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('19 definitions valid');
+  });
+
+  it('validate: exit 1 with file:line:col, the path inside the file, and no stack trace', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  all:\n    - trait: { key: plan, op: equals, value: pro }\n');
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('definitions/broken.yml:6:');
+    expect(r.stderr).toContain('where.all[0].trait.op');
+    noStack(r.stderr);
+  });
+
+  it('compile --check: exit 0 when compiled/ matches, 1 naming the file when a definition changed', () => {
+    expect(roster(['--project', EXAMPLE, 'compile', '--check']).code).toBe(0);
+    const dir = exampleCopy();
+    const file = path.join(dir, 'definitions/logins_past_30_days.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('{ last: 30 days }', '{ last: 31 days }'));
+    const r = roster(['--project', dir, 'compile', '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('compiled/duckdb/logins_past_30_days.sql: differs');
+    expect(roster(['--project', dir, 'compile']).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'compiled/duckdb/logins_past_30_days.sql'), 'utf8')).toContain('INTERVAL 31 DAY');
+    expect(roster(['--project', dir, 'compile', '--check']).code).toBe(0);
+  });
+
+  it('compile never embeds a run\'s values: as_of is a parameter', () => {
+    const sql = readFileSync(path.join(EXAMPLE, 'compiled/duckdb/logins_past_30_days.sql'), 'utf8');
+    expect(sql).toContain('$as_of');
+    expect(sql).not.toMatch(/20\d\d-\d\d-\d\d/);
+  });
+
+  it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'run', '--as-of', 'yesterday']).code).toBe(1);
+    const sel = roster(['--project', dir, 'run', '--select', 'logins_past_30_dayz', '--dry-run']);
+    expect(sel.code).toBe(1);
+    expect(sel.stderr).toContain('logins_past_30_days');
+    expect(roster(['--project', dir, 'preview', 'nope']).code).toBe(1);
+    expect(roster(['--project', dir, 'run', '--frobnicate']).code).toBe(1);
+  });
+
+  it('a :memory: warehouse is refused for run (exit 1) but allowed with --dry-run', () => {
+    const dir = exampleCopy();
+    const yml = path.join(dir, 'roster.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('./warehouse.duckdb', "':memory:'"));
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
+    // An empty warehouse: missing event tables are warnings; only the SQL trait, which reads
+    // a table that is not there, fails (exit 2) — the dry run itself was not refused.
+    const dry = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain('warning: features_used: event "Feature Used": table main.feature_used does not exist');
+    expect(dry.stderr).toMatch(/error: active_users_30d: .*groups/);
+  });
+
+  it('demo, run, preview: the whole path on generated data', () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'demo', '--users', '300', '--accounts', '40', '--days', '40']).code).toBe(0);
+    const run = roster(['--project', dir, 'run', '--as-of', '2024-06-01T00:00:00Z']);
+    expect(run.code).toBe(0);
+    expect(run.stderr + run.stdout).toContain('at_risk_accounts');
+    const preview = roster(['--project', dir, 'preview', 'at_risk_accounts', '--as-of', '2024-06-01', '--limit', '3']);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toMatch(/members: \d+/);
+    expect(preview.stdout).toMatch(/users per account: min \d+, median [\d.]+, max \d+/);
+  });
+
+  it('a failing definition: exit 2, its dependents skipped, the others stored', () => {
+    const dir = exampleCopy();
+    roster(['--project', dir, 'demo', '--users', '100', '--accounts', '20', '--days', '20']);
+    const sql = path.join(dir, 'definitions/active_users_30d.sql');
+    writeFileSync(sql, 'SELECT no_such_column AS group_id FROM {{source "groups"}}');
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/active_users_30d.*no_such_column/);
+    noStack(r.stderr);
+  });
+
+  it('init creates a project with example definitions and refuses to overwrite one', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
+    expect(roster(['init', dir]).code).toBe(0);
+    expect(existsSync(path.join(dir, 'roster.yml'))).toBe(true);
+    expect(roster(['--project', dir, 'validate']).code).toBe(0);
+    expect(roster(['init', dir]).code).toBe(1);
+  });
+});
