@@ -21,9 +21,6 @@ export class DuckDbDialect extends BaseDialect {
   tryCastDouble(expr: string): string {
     return `TRY_CAST(${expr} AS DOUBLE)`;
   }
-  tryCastBoolean(expr: string): string {
-    return `TRY_CAST(${expr} AS BOOLEAN)`;
-  }
   // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC.
   tryCastInstant(expr: string): string {
     return `CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP)`;
@@ -71,6 +68,12 @@ export class DuckDbDialect extends BaseDialect {
   }
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
+  }
+  // to_json writes timestamps as '2024-05-01 10:00:00' and doubles as Infinity/NaN: neither is what is sent.
+  jsonValueText(expr: string, type: string): string {
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CAST(to_json(strftime(CAST(${expr} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR)`;
+    if (/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return `CASE WHEN isfinite(${expr}) THEN CAST(to_json(${expr}) AS VARCHAR) END`;
+    return `CAST(to_json(${expr}) AS VARCHAR)`;
   }
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)`;

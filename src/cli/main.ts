@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { compileCommand } from './commands/compile.js';
+import { deliverCommand } from './commands/deliver.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { previewCommand } from './commands/preview.js';
@@ -35,6 +36,8 @@ program.command('run').description('compute in dependency order, store results, 
   .option('--as-of <iso>', 'the run\'s instant (default now; UTC without an offset)')
   .option('--dry-run', 'compute and print; write and deliver nothing')
   .action(async (flags) => finish(await runCommand(projectDir(), flags)));
+program.command('deliver').description('deliver what is pending in the outbox, nothing else')
+  .action(async () => finish(await deliverCommand(projectDir())));
 program.command('preview').argument('<key>').description('size and sample members of a definition')
   .option('--as-of <iso>').option('--limit <n>')
   .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));

@@ -71,6 +71,11 @@ export interface Dialect {
   createSchema(schema: string): string;
   /** Column types that are not scalar (lists, structs, maps, JSON objects). */
   isScalarType(type: string): boolean;
+  /**
+   * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
+   * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
+   */
+  jsonValueText(expr: string, type: string): string;
 }
 
 /** Primitives a dialect must provide itself: a forgotten one fails loudly, naming the dialect. */
@@ -125,8 +130,9 @@ export abstract class BaseDialect implements Dialect {
   tryCastDouble(expr: string): string {
     return missing(this.name, 'tryCastDouble');
   }
+  // One rule on every engine (their own boolean casts accept different spellings).
   tryCastBoolean(expr: string): string {
-    return missing(this.name, 'tryCastBoolean');
+    return `CASE lower(${this.castText(expr)}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END`;
   }
   tryCastInstant(expr: string): string {
     return missing(this.name, 'tryCastInstant');
@@ -190,6 +196,9 @@ export abstract class BaseDialect implements Dialect {
   }
   createSchema(schema: string): string {
     return `CREATE SCHEMA IF NOT EXISTS ${this.quoteIdent(schema)}`;
+  }
+  jsonValueText(expr: string, type: string): string {
+    return missing(this.name, 'jsonValueText');
   }
   isScalarType(type: string): boolean {
     return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());

@@ -1,113 +1,134 @@
-import { compileDefinition } from '../compiler/compile.js';
-import { sqlTraitShape } from '../compiler/sql-trait-shape.js';
+import { isAssociating } from '../compiler/context.js';
 import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
-import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
+import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
+import { createStateTables, stateNames } from '../state/state-tables.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { commitRun } from './commit.js';
+import { computeDefinitions, runTableName, type ComputeOutcome } from './compute.js';
+import { crashPoint } from './crash-point.js';
+import { buildAccountUsers, planEmission, readCommittedState, type EmissionPlan } from './emissions.js';
+
+export { runTableName };
 
 export interface RunOptions {
   readonly asOf: Date;
   /** dbt-style selectors; unselected upstream definitions are computed for use only. */
   readonly select?: readonly string[];
+  /** Compute and diff in scratch tables; write nothing. */
   readonly dryRun?: boolean;
   readonly onProgress?: (event: { stage: string; key?: string }) => void;
 }
 
-export interface DefinitionOutcome {
-  readonly key: string;
-  readonly kind: Definition['kind'];
-  readonly entity: Definition['entity'];
-  readonly status: 'ok' | 'failed' | 'skipped';
-  /** Selected: stored (and later diffed and emitted); else computed for use only. */
-  readonly selected: boolean;
-  readonly rows?: number;
-  readonly error?: string;
-  readonly warnings: readonly string[];
-  readonly depth: number;
+/** What a selected definition emits: entity-level counts and messages per destination. */
+export interface EmissionSummary {
+  readonly firstRun: boolean;
+  readonly edited: boolean;
+  readonly entered: number;
+  readonly exited: number;
+  readonly changed: number;
+  /** destination name -> messages written to the outbox (full: it got the whole state). */
+  readonly destinations: readonly { name: string; messages: number; full: boolean }[];
+}
+
+export interface DefinitionOutcome extends ComputeOutcome {
+  /** Selected definitions that computed: what they emit (a dry run: would emit). */
+  readonly emission?: EmissionSummary;
 }
 
 export interface RunReport {
   readonly asOf: Date;
   readonly outcomes: readonly DefinitionOutcome[];
   readonly ok: boolean;
+  readonly dryRun: boolean;
+  /** The committed run's id (not on a dry run). */
+  readonly runId?: number;
 }
 
-/** This run's result of a definition lives in a scratch table until the commit. */
-export const runTableName = (key: string) => `_run_${key}`;
+/** The run's as_of is earlier than the last committed run's: refused (SPEC 5), unless a dry run. */
+export class AsOfError extends Error {
+  constructor(readonly asOf: Date, readonly last: string) {
+    super(`--as-of ${asOf.toISOString()} is earlier than the last committed run (as_of ${last}); roster only moves forward (use --dry-run to look at the past)`);
+    this.name = 'AsOfError';
+  }
+}
 
 /**
- * Computes the selected definitions (and their upstream) in dependency order, each into a
- * scratch table that later definitions read; then commits the selected ones' results to the
- * state schema in one transaction. A failed definition stops only its dependents.
+ * A run (SPEC 3-5): computes the selected definitions (and their upstream) in dependency order
+ * into scratch tables, diffs each selected one against its committed state in SQL, then commits
+ * results, snapshots, outbox rows and the run log in one transaction. A failed definition stops
+ * only its dependents; they keep their last committed state. Delivery is `deliverOutbox`'s job.
  */
 export async function runProject(project: Project, graph: DefinitionGraph, wh: Warehouse, options: RunOptions): Promise<RunReport> {
   const d = wh.dialect;
   const { config } = project;
   const asOf = options.asOf.toISOString();
-  const selected = options.select?.length ? graph.select(options.select) : new Set(graph.order);
-  const needed = graph.withUpstream(selected);
+  const startedAt = new Date().toISOString();
+  const s = stateNames(d, config.state.schema);
+  const dryRun = Boolean(options.dryRun);
   const byKey = new Map(project.definitions.map((x) => [x.key, x]));
-  const catalog = await wh.catalog(config.source.schema);
-  const outcomes: DefinitionOutcome[] = [];
-  const failed = new Set<string>();
 
-  for (const key of graph.order.filter((k) => needed.has(k))) {
-    const def = byKey.get(key)!;
-    const base = { key, kind: def.kind, entity: def.entity, selected: selected.has(key), depth: graph.depth(key) };
-    const blocker = graph.deps(key).find((dep) => failed.has(dep));
-    if (blocker) {
-      failed.add(key);
-      outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed`, warnings: [] });
+  if (!dryRun) {
+    for (const sql of createStateTables(d, s)) await wh.exec(sql);
+    const [{ as_of: last }] = await wh.query(lastAsOfSql(s));
+    if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);
+  }
+
+  const selected = options.select?.length ? graph.select(options.select) : new Set(graph.order);
+  // Account-level emissions fan out to the users of accounts: associating SQL traits must run.
+  const associating = project.definitions.filter((x) => isAssociating(x)).map((x) => x.key);
+  const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
+  const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
+  const catalog = await wh.catalog(config.source.schema);
+  const computed = await computeDefinitions(project, graph, wh, catalog, { asOf, selected, needed, onProgress: options.onProgress });
+  crashPoint('after-compute');
+
+  const outcomes: DefinitionOutcome[] = [...computed];
+  const failedAssociating = computed.find((o) => associating.includes(o.key) && o.status !== 'ok');
+  let accountUsersNow: string | undefined;
+  if (needsAccountUsers && !failedAssociating) accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf);
+
+  const state = await readCommittedState(wh, s);
+  const plans: EmissionPlan[] = [];
+  for (const [i, o] of outcomes.entries()) {
+    if (!o.selected || o.status !== 'ok') continue;
+    const def = byKey.get(o.key)! as Definition;
+    if (def.entity === 'account' && !accountUsersNow) {
+      outcomes[i] = { ...o, status: 'skipped', error: `not emitted: ${failedAssociating?.key} failed (it associates users with accounts)` };
       continue;
     }
-    options.onProgress?.({ stage: 'compute', key });
-    let warnings: readonly string[] = [];
+    options.onProgress?.({ stage: 'diff', key: o.key });
     try {
-      const compiled = compileDefinition(def, {
-        dialect: d, config, definitions: project.definitions, catalog,
-        resultTable: (k) => d.tempTable(runTableName(k)),
-      });
-      warnings = compiled.warnings;
-      const params = { as_of: asOf };
-      if (def.kind === 'sql_trait') {
-        await computeSqlTrait(wh, def, compiled.sql, params);
-      } else {
-        for (const s of d.createTempTableAs(runTableName(key), compiled.sql)) await wh.exec(s, params, compiled.params);
-      }
-      const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(runTableName(key))}`);
-      outcomes.push({ ...base, status: 'ok', rows: Number(n), warnings });
+      const plan = await planEmission(project, wh, s, state, def, o.depth, def.entity === 'account' ? accountUsersNow : undefined);
+      plans.push(plan);
+      outcomes[i] = { ...o, emission: summary(plan) };
     } catch (e) {
-      failed.add(key);
-      outcomes.push({ ...base, status: 'failed', error: (e as Error).message, warnings });
+      outcomes[i] = { ...o, status: 'failed', error: `diff failed: ${(e as Error).message}` };
     }
   }
+  const ok = outcomes.every((o) => o.status === 'ok');
+  if (dryRun) return { asOf: options.asOf, outcomes, ok, dryRun };
 
-  if (!options.dryRun) {
-    options.onProgress?.({ stage: 'commit' });
-    const toStore = outcomes.filter((o) => o.status === 'ok' && o.selected);
-    await wh.exec(d.createSchema(config.state.schema));
-    await wh.transaction(async () => {
-      for (const o of toStore) {
-        for (const s of d.replaceTableAs(d.qualify(config.state.schema, o.key), `SELECT * FROM ${d.tempTable(runTableName(o.key))}`)) await wh.exec(s);
-      }
-    });
-  }
-  return { asOf: options.asOf, outcomes, ok: outcomes.every((o) => o.status === 'ok') };
+  options.onProgress?.({ stage: 'commit' });
+  const runId = Number((await wh.query(nextRunIdSql(s)))[0].run_id);
+  const counts = Object.fromEntries(outcomes.filter((o) => o.selected).map((o) => [o.key, { status: o.status, ...(o.emission ?? {}) }]));
+  await commitRun(wh, s, {
+    runId, plans,
+    accountUsersNow,
+    accountKeys: project.definitions.filter((x) => x.entity === 'account').map((x) => x.key),
+    run: {
+      asOf, startedAt, committedAt: new Date().toISOString(),
+      status: plans.length === 0 && outcomes.some((o) => o.selected) ? 'failed' : ok ? 'committed' : 'partial',
+      counts: JSON.stringify(counts),
+    },
+  });
+  return { asOf: options.asOf, outcomes, ok, dryRun, runId };
 }
 
-/** Runs a SQL trait into a raw scratch table, checks its shape, then keeps its normalised rows. */
-async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: 'sql_trait' }>, sql: string, params: Record<string, string>): Promise<void> {
-  const d = wh.dialect;
-  const rawName = `_raw_${def.key}`;
-  const raw = d.tempTable(rawName);
-  // Wrapped as a subquery: the template must be one query; it cannot change any table.
-  for (const s of d.createTempTableAs(rawName, `SELECT * FROM (\n${sql}\n) AS sql_trait`)) await wh.exec(s, params, ['as_of']);
-  const columns = await wh.describe(raw);
-  const shape = sqlTraitShape(d, def, raw, columns);
-  if (shape.problems.length) throw new WarehouseError(shape.problems.join('; '));
-  const [{ n }] = await wh.query(shape.queries!.nullIds);
-  if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null ${def.entity === 'user' ? 'user_id' : 'group_id'}`);
-  const conflicts = await wh.query(shape.queries!.conflicts);
-  if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
-  for (const s of d.createTempTableAs(runTableName(def.key), shape.queries!.normalised)) await wh.exec(s);
+function summary(plan: EmissionPlan): EmissionSummary {
+  return {
+    firstRun: plan.firstRun, edited: plan.edited, entered: plan.entered, exited: plan.exited, changed: plan.changed,
+    destinations: plan.routes.map((r) => ({ name: r.destination.name, messages: r.messages, full: r.full })),
+  };
 }

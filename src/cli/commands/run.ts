@@ -1,33 +1,66 @@
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
-import { runProject, type RunReport } from '../../run/run-project.js';
+import type { Project } from '../../definitions/project.js';
+import { finishRun } from '../../run/commit.js';
+import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js';
+import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
+import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import { UsageError } from '../errors.js';
 import { parseAsOf } from '../options.js';
 import { formatTable } from '../table.js';
 
 export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean }
+
+/** Where the report goes: stderr when a destination writes messages to stdout. */
+export function reportSink(project: Project): (s: string) => void {
+  return project.config.destinations.some((x) => x.type === 'stdout') ? (s) => console.error(s) : (s) => console.log(s);
+}
 
 export async function runCommand(dir: string, flags: RunFlags): Promise<number> {
   const project = await loadProject(dir);
   const graph = buildGraph(project.definitions);
   const asOf = parseAsOf(flags.asOf);
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
+  const out = reportSink(project);
   const wh = await openWarehouse(project, { allowMemory: flags.dryRun });
   try {
-    const report = await runProject(project, graph, wh, { asOf, select: flags.select, dryRun: flags.dryRun });
-    printReport(report, Boolean(flags.dryRun));
-    return report.ok ? 0 : 2;
+    let report: RunReport;
+    try {
+      report = await runProject(project, graph, wh, { asOf, select: flags.select, dryRun: flags.dryRun });
+    } catch (e) {
+      if (e instanceof AsOfError) throw new UsageError(e.message);
+      throw e;
+    }
+    printReport(report, out);
+    if (report.dryRun) return report.ok ? 0 : 2;
+    const delivery = await deliverOutbox(project, wh);
+    printDelivery(delivery, out);
+    const s = stateNames(wh.dialect, project.config.state.schema);
+    await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
+    return report.ok && delivery.ok ? 0 : 2;
   } finally {
     await wh.close();
   }
 }
 
-export function printReport(report: RunReport, dryRun: boolean, out: (s: string) => void = (s) => console.error(s)): void {
-  const rows = [['definition', 'kind', 'entity', 'status', 'rows']];
+/** One row per definition: what it computed and what it emits, messages per destination. */
+export function printReport(report: RunReport, out: (s: string) => void = (s) => console.error(s)): void {
+  const destinations = [...new Set(report.outcomes.flatMap((o) => o.emission?.destinations.map((x) => x.name) ?? []))];
+  const rows = [['definition', 'kind', 'entity', 'status', 'rows', 'entered', 'exited', 'changed', ...destinations]];
   for (const o of report.outcomes) {
-    rows.push([o.key + (o.selected ? '' : ' (upstream)'), o.kind, o.entity, o.status, o.rows === undefined ? '' : String(o.rows)]);
+    const e = o.emission;
+    const perDestination = destinations.map((name) => {
+      const x = e?.destinations.find((y) => y.name === name);
+      return x ? `${x.messages}${x.full && !e!.firstRun ? ' (full)' : ''}` : '';
+    });
+    const status = o.status !== 'ok' ? o.status : e?.firstRun ? 'ok (first run)' : e?.edited ? 'ok (edited)' : 'ok';
+    rows.push([
+      o.key + (o.selected ? '' : ' (upstream)'), o.kind, o.entity, status, o.rows === undefined ? '' : String(o.rows),
+      e ? String(e.entered) : '', e ? String(e.exited) : '', e ? String(e.changed) : '', ...perDestination,
+    ]);
   }
-  out(`roster run at ${report.asOf.toISOString()}${dryRun ? ' (dry run: nothing written)' : ''}`);
+  out(`roster run at ${report.asOf.toISOString()}${report.dryRun ? ' (dry run: nothing written or sent)' : ` (run ${report.runId})`}`);
   out(formatTable(rows));
   for (const o of report.outcomes) {
     for (const w of o.warnings) out(`warning: ${o.key}: ${w}`);
@@ -36,4 +69,21 @@ export function printReport(report: RunReport, dryRun: boolean, out: (s: string)
   }
   const failed = report.outcomes.filter((o) => o.status !== 'ok').length;
   out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${report.outcomes.length} definitions ok`);
+}
+
+export function printDelivery(report: DeliveryReport, out: (s: string) => void): void {
+  for (const x of report.destinations) {
+    if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && x.pending === 0) continue;
+    const parts = [`${x.sent} sent`];
+    if (x.alreadyDelivered) parts.push(`${x.alreadyDelivered} already delivered before a crash`);
+    if (x.failed) parts.push(`${x.failed} failed`);
+    if (x.pending) parts.push(`${x.pending} pending`);
+    out(`${x.destination}: ${parts.join(', ')}`);
+    for (const e of x.errors.slice(0, 5)) out(`error: ${e}`);
+  }
+  for (const [name, n] of Object.entries(report.orphaned)) {
+    out(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists`);
+  }
+  if (report.pending) out(`${report.pending} message${report.pending > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
+  if (report.failed) out(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the error column of the _outbox table in the state schema)`);
 }

@@ -1,0 +1,63 @@
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { insertOutboxSql, maxSeqSql, pruneSentSql } from '../state/outbox-sql.js';
+import {
+  finishRunSql, insertRunSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
+} from '../state/state-sql.js';
+import type { StateNames } from '../state/state-tables.js';
+import { runTableName } from './compute.js';
+import { crashPoint } from './crash-point.js';
+import { fingerprint, type EmissionPlan } from './emissions.js';
+
+/** Sent outbox rows are kept for this many runs (to look at), then dropped. */
+const KEEP_SENT_RUNS = 10;
+
+export interface CommitInput {
+  readonly runId: number;
+  /** In delivery order: depth, then key. */
+  readonly plans: readonly EmissionPlan[];
+  /** This run's memberships, when computed: the snapshot moves to them. */
+  readonly accountUsersNow?: string;
+  /** Keys of the account-level definitions still defined (for pruning old memberships). */
+  readonly accountKeys: readonly string[];
+  readonly run: Omit<RunRow, 'runId'>;
+}
+
+/**
+ * Commits in one transaction the new results, the membership snapshots, the outbox rows,
+ * the definitions and routes, and the run log row. Nothing of it is visible unless all is.
+ */
+export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput): Promise<void> {
+  const d = wh.dialect;
+  const exec = async (sqls: readonly string[]) => {
+    for (const sql of sqls) await wh.exec(sql);
+  };
+  await wh.transaction(async () => {
+    let seq = Number((await wh.query(maxSeqSql(s)))[0].seq);
+    for (const plan of input.plans) {
+      const { def } = plan;
+      for (const route of plan.routes) {
+        if (route.messages === 0) continue;
+        await wh.exec(insertOutboxSql(d, s, {
+          changes: route.changes, runId: input.runId, destination: route.destination.name,
+          definition: def, depth: plan.depth, calls: route.destination.calls, seqBase: seq,
+        }));
+        seq += route.messages;
+      }
+      await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${d.tempTable(runTableName(def.key))}`));
+      if (plan.membersNow) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
+      await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
+    }
+    if (input.accountUsersNow) await exec(updateAccountUsersSql(s, input.accountUsersNow, input.runId));
+    const prune = pruneAccountUsersSql(d, s, input.accountKeys);
+    if (prune) await wh.exec(prune);
+    await wh.exec(pruneSentSql(s, input.runId, KEEP_SENT_RUNS));
+    await wh.exec(insertRunSql(d, s, { runId: input.runId, ...input.run }));
+    crashPoint('before-commit');
+  });
+  crashPoint('after-commit');
+}
+
+export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {
+  await wh.exec(finishRunSql(wh.dialect, s, runId, new Date().toISOString(), status));
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { CompileContext, type SourceCatalog } from '../compiler/context.js';
+import { accountUsers } from '../compiler/sources.js';
+import type { Definition } from '../definitions/definition.js';
+import type { Destination } from '../definitions/project-config.js';
+import type { Project } from '../definitions/project.js';
+import { changesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import { changeCountsSql } from '../state/outbox-sql.js';
+import { accountUsersAtSql, accountUsersNowSql, definitionsSql, derivedMembersSql, routesSql } from '../state/state-sql.js';
+import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { runTableName } from './compute.js';
+
+/** What the state schema holds from earlier runs. */
+export interface CommittedState {
+  readonly definitions: ReadonlyMap<string, { kind: string; entity: string; fingerprint: string; lastRun: number }>;
+  /** `${key}\u0000${destination}` of destinations that hold a definition's full state. */
+  readonly routes: ReadonlySet<string>;
+  /** Tables of the state schema (lower-cased). */
+  readonly tables: ReadonlySet<string>;
+}
+
+export async function readCommittedState(wh: Warehouse, s: StateNames): Promise<CommittedState> {
+  const tables = new Set((await wh.catalog(s.schema)).keys());
+  const definitions = new Map<string, { kind: string; entity: string; fingerprint: string; lastRun: number }>();
+  const routes = new Set<string>();
+  if (tables.has(INTERNAL.definitions)) {
+    for (const r of await wh.query(definitionsSql(s))) {
+      definitions.set(String(r.key), { kind: String(r.kind), entity: String(r.entity), fingerprint: String(r.fingerprint), lastRun: Number(r.last_run) });
+    }
+  }
+  if (tables.has(INTERNAL.routes)) for (const r of await wh.query(routesSql(s))) routes.add(`${r.key}\u0000${r.destination}`);
+  return { definitions, routes, tables };
+}
+
+/** Identifies a definition's content (not its file): an edit changes it. */
+export function fingerprint(def: Definition): string {
+  const { file: _file, ...content } = def;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}
+
+/** One destination a definition is routed to, with the change table it gets. */
+export interface RoutePlan {
+  readonly destination: Destination;
+  /** true: it gets the full current state (first run, or newly routed). */
+  readonly full: boolean;
+  readonly changes: string;
+  readonly messages: number;
+}
+
+/** A selected definition that computed: its changes, ready to commit. */
+export interface EmissionPlan {
+  readonly def: Definition;
+  readonly depth: number;
+  /** No usable committed state: this is its first run (also after a kind or entity change). */
+  readonly firstRun: boolean;
+  /** Its state (and routes) in the state schema were made by another kind/entity: dropped at commit. */
+  readonly replaces: boolean;
+  readonly edited: boolean;
+  readonly routes: readonly RoutePlan[];
+  readonly entered: number;
+  readonly exited: number;
+  readonly changed: number;
+  /** Account audiences: the scratch table of this run's derived member users. */
+  readonly membersNow?: string;
+}
+
+export const ACCOUNT_USERS_NOW = '_now_account_users';
+
+/** Builds this run's memberships (group_id, user_id as text) into a scratch table; returns its name. */
+export async function buildAccountUsers(project: Project, wh: Warehouse, catalog: SourceCatalog, asOf: string): Promise<string> {
+  const d = wh.dialect;
+  const ctx = new CompileContext({
+    dialect: d, config: project.config, definitions: project.definitions, catalog,
+    resultTable: (k) => d.tempTable(runTableName(k)),
+  });
+  for (const s of d.createTempTableAs(ACCOUNT_USERS_NOW, accountUsersNowSql(d, accountUsers(ctx)))) await wh.exec(s, { as_of: asOf }, ['as_of']);
+  return d.tempTable(ACCOUNT_USERS_NOW);
+}
+
+/**
+ * Diffs one definition's result against its committed state into scratch change tables
+ * (one for the diff, one for the full state when a destination needs it), and counts them.
+ */
+export async function planEmission(
+  project: Project, wh: Warehouse, s: StateNames, state: CommittedState,
+  def: Definition, depth: number, accountUsersNow: string | undefined,
+): Promise<EmissionPlan> {
+  const d = wh.dialect;
+  const key = def.key;
+  const committed = state.definitions.get(key);
+  const sameShape = committed !== undefined && committed.kind === def.kind && committed.entity === def.entity;
+  const accountAudience = def.kind === 'audience' && def.entity === 'account';
+  const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !state.tables.has(membersTable(key)));
+  const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
+  const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
+
+  let membersNow: string | undefined;
+  if (accountAudience) {
+    const name = `_now_members_${key}`;
+    for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current.table, accountUsersNow!))) await wh.exec(sql);
+    membersNow = d.tempTable(name);
+  }
+  const inputs: ChangeInputs = {
+    key, kind: def.kind, entity: def.entity,
+    traitType: def.kind === 'computed_trait' ? def.type : undefined,
+    traits: def.kind === 'sql_trait' ? def.traits : undefined,
+    current, previous,
+    accountUsers: def.entity === 'account' ? accountUsersNow : undefined,
+    previousAccountUsers: previous && def.entity === 'account' ? accountUsersAtSql(s, committed!.lastRun) : undefined,
+    members: membersNow,
+    previousMembers: previous && accountAudience ? s.members(key) : undefined,
+  };
+
+  const tables = new Map<ChangeMode, { name: string; counts: Map<string, number> }>();
+  const changeTable = async (mode: ChangeMode) => {
+    const known = tables.get(mode);
+    if (known) return known;
+    const name = `_${mode}_${key}`;
+    for (const sql of d.createTempTableAs(name, changesSql(d, inputs, mode))) await wh.exec(sql);
+    const counts = new Map<string, number>();
+    for (const r of await wh.query(changeCountsSql(d.tempTable(name)))) counts.set(`${r.call_type}/${r.change_kind}`, Number(r.n));
+    const table = { name: d.tempTable(name), counts };
+    tables.set(mode, table);
+    return table;
+  };
+  // On a first run the diff against nothing is the full state.
+  const diff = await changeTable(firstRun ? 'full' : 'diff');
+  const routed = def.destinations ?? project.config.destinations.map((x) => x.name);
+  const routes: RoutePlan[] = [];
+  for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
+    const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
+    const table = full && !firstRun ? await changeTable('full') : diff;
+    const messages = destination.calls.reduce((sum, call) => sum + [...table.counts].filter(([k]) => k.startsWith(`${call}/`)).reduce((a, [, n]) => a + n, 0), 0);
+    routes.push({ destination, full, changes: table.name, messages });
+  }
+  const primary = def.entity === 'account' ? 'group' : 'identify';
+  const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
+  return {
+    def, depth, firstRun, replaces: committed !== undefined && !sameShape,
+    edited: sameShape && committed!.fingerprint !== fingerprint(def),
+    routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
+  };
+}

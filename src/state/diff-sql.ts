@@ -1,0 +1,138 @@
+import type { Dialect } from '../compiler/dialect.js';
+import type { Entity } from '../definitions/common.js';
+import type { ComputedTrait, DefinitionKind } from '../definitions/definition.js';
+import { emptyValuesJson, jsonObjectSql, membershipJson, type Column } from './values-json.js';
+
+/** A table and its columns (as the warehouse describes them). */
+export interface TableShape {
+  readonly table: string;
+  readonly columns: readonly Column[];
+}
+
+/** What one definition's changes are computed from. Ids are compared as text. */
+export interface ChangeInputs {
+  readonly key: string;
+  readonly kind: DefinitionKind;
+  readonly entity: Entity;
+  /** computed_trait: its type decides the empty value. */
+  readonly traitType?: ComputedTrait['type'];
+  /** sql_trait: the declared trait columns, for the empty value. */
+  readonly traits?: readonly string[];
+  /** This run's result. */
+  readonly current: TableShape;
+  /** The last committed result; required in diff mode. */
+  readonly previous?: TableShape;
+  /** Account level: this run's memberships (group_id, user_id), as text. */
+  readonly accountUsers?: string;
+  /** Account traits, diff mode: the memberships when this definition last committed. */
+  readonly previousAccountUsers?: string;
+  /** Account audiences: this run's derived member users (user_id). */
+  readonly members?: string;
+  /** Account audiences, diff mode: the committed derived member users. */
+  readonly previousMembers?: string;
+}
+
+/** diff: what changed since the last commit; full: the whole current state (a first run or a new route). */
+export type ChangeMode = 'diff' | 'full';
+
+/**
+ * Columns of a change table: one row per message before routing, whatever the destination.
+ * call_rank orders group (1), identify (2), track (3) (SPEC 4).
+ */
+export const CHANGE_COLUMNS = ['call_type', 'call_rank', 'change_kind', 'group_id', 'user_id', 'values_json'] as const;
+
+const ID: Record<Entity, string> = { user: 'user_id', account: 'group_id' };
+
+/**
+ * A SELECT of a definition's changes (SPEC 4) as rows of CHANGE_COLUMNS: audiences give
+ * entered/exited, traits give changed values (a value that became empty as its empty value).
+ * Account-level definitions add the group call (with the account's smallest user id) and fan
+ * out identify/track to users: derived membership for audiences, every current user of a
+ * changed account (plus users newly associated with an account that has a value) for traits.
+ */
+export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): string {
+  if (mode === 'diff' && !input.previous) throw new Error(`${input.key}: a diff needs the previous result`);
+  const ctes: string[] = [];
+  const cte = (name: string, sql: string) => ctes.push(`${name} AS (\n${sql.split('\n').map((l) => `  ${l}`).join('\n')}\n)`);
+  const text = (e: string) => d.castText(e);
+  const lit = (s: string) => d.stringLiteral(s);
+  const nullText = 'CAST(NULL AS VARCHAR)';
+  const userCalls = `(VALUES (${lit('identify')}, 2), (${lit('track')}, 3)) AS c(call_type, call_rank)`;
+  const selects: string[] = [];
+  const id = ID[input.entity];
+  const account = input.entity === 'account';
+  if (account && !input.accountUsers) throw new Error(`${input.key}: an account-level definition needs this run's account users`);
+
+  const diffSets = (name: string, current: string, previous: string | undefined) => {
+    if (mode === 'full') return cte(name, `SELECT ${lit('entered')} AS change_kind, n.id FROM ${current} AS n`);
+    cte(name, [
+      `SELECT ${lit('entered')} AS change_kind, n.id FROM ${current} AS n WHERE NOT EXISTS (SELECT 1 FROM ${previous} AS o WHERE o.id = n.id)`,
+      'UNION ALL',
+      `SELECT ${lit('exited')} AS change_kind, o.id FROM ${previous} AS o WHERE NOT EXISTS (SELECT 1 FROM ${current} AS n WHERE n.id = o.id)`,
+    ].join('\n'));
+  };
+  const memberJson = (alias: string) =>
+    `CASE WHEN ${alias}.change_kind = ${lit('entered')} THEN ${lit(membershipJson(input.key, true))} ELSE ${lit(membershipJson(input.key, false))} END`;
+  if (account) cte('first_user', `SELECT group_id, min(${d.textSortKey('user_id')}) AS user_id FROM ${input.accountUsers} GROUP BY group_id`);
+
+  if (input.kind === 'audience') {
+    const ids = (t: TableShape) => `(SELECT DISTINCT ${text(id)} AS id FROM ${t.table})`;
+    if (!account) {
+      diffSets('changes', ids(input.current), input.previous && ids(input.previous));
+      selects.push(`SELECT c.call_type, c.call_rank, ch.change_kind, ${nullText} AS group_id, ch.id AS user_id, ${memberJson('ch')} AS values_json\nFROM changes AS ch CROSS JOIN ${userCalls}`);
+    } else {
+      if (!input.members || (mode === 'diff' && !input.previousMembers)) throw new Error(`${input.key}: an account audience needs its derived members`);
+      diffSets('account_changes', ids(input.current), input.previous && ids(input.previous));
+      const users = (t: string) => `(SELECT DISTINCT ${text('user_id')} AS id FROM ${t})`;
+      diffSets('user_changes', users(input.members), input.previousMembers && users(input.previousMembers));
+      selects.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, ch.change_kind, ch.id AS group_id, fu.user_id, ${memberJson('ch')} AS values_json\nFROM account_changes AS ch LEFT JOIN first_user AS fu ON fu.group_id = ch.id`);
+      selects.push(`SELECT c.call_type, c.call_rank, ch.change_kind, ${nullText} AS group_id, ch.id AS user_id, ${memberJson('ch')} AS values_json\nFROM user_changes AS ch CROSS JOIN ${userCalls}`);
+    }
+  } else {
+    const emptyJson = lit(emptyValuesJson(input.kind === 'computed_trait' ? [input.key] : input.traits ?? [], input.traitType));
+    cte('new_values', valuesSql(d, input.current, id));
+    if (mode === 'full') {
+      cte('changed', 'SELECT id, values_json FROM new_values');
+    } else {
+      cte('old_values', valuesSql(d, input.previous!, id));
+      cte('changed', [
+        `SELECT coalesce(n.id, o.id) AS id, coalesce(n.values_json, ${emptyJson}) AS values_json`,
+        'FROM new_values AS n FULL OUTER JOIN old_values AS o ON o.id = n.id',
+        'WHERE n.values_json IS DISTINCT FROM o.values_json',
+      ].join('\n'));
+    }
+    if (!account) {
+      selects.push(`SELECT c.call_type, c.call_rank, ${lit('changed')} AS change_kind, ${nullText} AS group_id, ch.id AS user_id, ch.values_json\nFROM changed AS ch CROSS JOIN ${userCalls}`);
+    } else {
+      const pairs = [`SELECT au.group_id, au.user_id, ch.values_json FROM changed AS ch JOIN ${input.accountUsers} AS au ON au.group_id = ch.id`];
+      if (mode === 'diff') {
+        if (!input.previousAccountUsers) throw new Error(`${input.key}: a diff of an account trait needs the previous account users`);
+        // A user newly associated with an account gets its (unchanged) non-empty values too.
+        pairs.push('UNION ALL', [
+          `SELECT au.group_id, au.user_id, n.values_json FROM ${input.accountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
+          'WHERE NOT EXISTS (SELECT 1 FROM changed AS ch WHERE ch.id = au.group_id)',
+          `  AND NOT EXISTS (SELECT 1 FROM ${input.previousAccountUsers} AS o WHERE o.group_id = au.group_id AND o.user_id = au.user_id)`,
+        ].join('\n'));
+      }
+      cte('pairs', pairs.join('\n'));
+      selects.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, ${lit('changed')} AS change_kind, ch.id AS group_id, fu.user_id, ch.values_json\nFROM changed AS ch LEFT JOIN first_user AS fu ON fu.group_id = ch.id`);
+      selects.push(`SELECT c.call_type, c.call_rank, ${lit('changed')} AS change_kind, p.group_id, p.user_id, p.values_json\nFROM pairs AS p CROSS JOIN ${userCalls}`);
+    }
+  }
+  return `WITH\n${ctes.join(',\n')}\n${selects.join('\nUNION ALL\n')}`;
+}
+
+/**
+ * (id, values_json) of every entity with a non-empty value. A computed trait stores only
+ * non-empty values; a SQL trait row whose trait columns are all null is an empty value, and
+ * an account SQL trait's (group_id, user_id) rows collapse to one value per group_id.
+ */
+function valuesSql(d: Dialect, t: TableShape, id: string): string {
+  const traitColumns = t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');
+  const allNull = traitColumns.map((c) => `v.${d.quoteIdent(c.name)} IS NULL`).join(' AND ');
+  return [
+    `SELECT DISTINCT ${d.castText(`v.${d.quoteIdent(id)}`)} AS id, ${jsonObjectSql(d, 'v', traitColumns)} AS values_json`,
+    `FROM ${t.table} AS v`,
+    ...(traitColumns.length ? [`WHERE NOT (${allNull})`] : []),
+  ].join('\n');
+}

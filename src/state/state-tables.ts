@@ -1,0 +1,70 @@
+import type { Dialect } from '../compiler/dialect.js';
+
+/**
+ * roster's own tables in the state schema. Definition keys match ^[a-z], so every internal
+ * table starts with `_` and can never collide with a committed result `<state>."<key>"`.
+ */
+export const INTERNAL = {
+  definitions: '_definitions',
+  routes: '_routes',
+  accountUsers: '_account_users',
+  outbox: '_outbox',
+  runs: '_runs',
+} as const;
+
+/** Committed derived user membership of an account audience (users of ≥1 member account). */
+export const membersTable = (key: string) => `_members_${key}`;
+
+/** Qualified names of the internal tables of one state schema. */
+export interface StateNames {
+  readonly schema: string;
+  readonly definitions: string;
+  readonly routes: string;
+  readonly accountUsers: string;
+  readonly outbox: string;
+  readonly runs: string;
+  result(key: string): string;
+  members(key: string): string;
+}
+
+export function stateNames(d: Dialect, schema: string): StateNames {
+  const q = (t: string) => d.qualify(schema, t);
+  return {
+    schema,
+    definitions: q(INTERNAL.definitions),
+    routes: q(INTERNAL.routes),
+    accountUsers: q(INTERNAL.accountUsers),
+    outbox: q(INTERNAL.outbox),
+    runs: q(INTERNAL.runs),
+    result: (key) => q(key),
+    members: (key) => q(membersTable(key)),
+  };
+}
+
+/**
+ * Statements creating the state schema and its internal tables when missing. Ids are stored
+ * as text; instants as ISO-8601 text (they are compared and sent as such); JSON as text.
+ * - _definitions: what each committed result is (a kind or entity change starts afresh).
+ * - _routes: destinations that have received the full state of a definition.
+ * - _account_users: every (group_id, user_id) membership with the runs it was valid in
+ *   [from_run, to_run), so each definition can diff against the memberships of its own last run.
+ * - _outbox: one row per message to send, per destination, in delivery order (seq).
+ * - _runs: the run log.
+ */
+export function createStateTables(d: Dialect, s: StateNames): string[] {
+  return [
+    d.createSchema(s.schema),
+    `CREATE TABLE IF NOT EXISTS ${s.definitions} (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, last_run BIGINT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s.routes} (key VARCHAR NOT NULL, destination VARCHAR NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s.accountUsers} (group_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, from_run BIGINT NOT NULL, to_run BIGINT)`,
+    [
+      `CREATE TABLE IF NOT EXISTS ${s.outbox} (`,
+      '  seq BIGINT NOT NULL, run_id BIGINT NOT NULL, destination VARCHAR NOT NULL,',
+      '  definition_key VARCHAR NOT NULL, definition_kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, depth INTEGER NOT NULL,',
+      '  call_type VARCHAR NOT NULL, change_kind VARCHAR NOT NULL, group_id VARCHAR, user_id VARCHAR, values_json VARCHAR NOT NULL,',
+      '  message_id VARCHAR, status VARCHAR NOT NULL, error VARCHAR, attempts INTEGER NOT NULL',
+      ')',
+    ].join('\n'),
+    `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
+  ];
+}
