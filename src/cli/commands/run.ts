@@ -45,7 +45,8 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
 }
 
 /** One row per definition: what it computed and what it emits, messages per destination. */
-export function printReport(report: RunReport, out: (s: string) => void = (s) => console.error(s)): void {
+/** The table goes to `out`; warnings and errors always to stderr. */
+export function printReport(report: RunReport, out: (s: string) => void = (s) => console.error(s), err: (s: string) => void = (s) => console.error(s)): void {
   const destinations = [...new Set(report.outcomes.flatMap((o) => o.emission?.destinations.map((x) => x.name) ?? []))];
   const rows = [['definition', 'kind', 'entity', 'status', 'rows', 'entered', 'exited', 'changed', ...destinations]];
   for (const o of report.outcomes) {
@@ -63,15 +64,15 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
   out(`roster run at ${report.asOf.toISOString()}${report.dryRun ? ' (dry run: nothing written or sent)' : ` (run ${report.runId})`}`);
   out(formatTable(rows));
   for (const o of report.outcomes) {
-    for (const w of o.warnings) out(`warning: ${o.key}: ${w}`);
-    if (o.status === 'failed') out(`error: ${o.key}: ${o.error}`);
-    if (o.status === 'skipped') out(`skipped: ${o.key}: ${o.error}`);
+    for (const w of o.warnings) err(`warning: ${o.key}: ${w}`);
+    if (o.status === 'failed') err(`error: ${o.key}: ${o.error}`);
+    if (o.status === 'skipped') err(`skipped: ${o.key}: ${o.error}`);
   }
   const failed = report.outcomes.filter((o) => o.status !== 'ok').length;
   out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${report.outcomes.length} definitions ok`);
 }
 
-export function printDelivery(report: DeliveryReport, out: (s: string) => void): void {
+export function printDelivery(report: DeliveryReport, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): void {
   for (const x of report.destinations) {
     if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && x.pending === 0) continue;
     const parts = [`${x.sent} sent`];
@@ -79,11 +80,11 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void):
     if (x.failed) parts.push(`${x.failed} failed`);
     if (x.pending) parts.push(`${x.pending} pending`);
     out(`${x.destination}: ${parts.join(', ')}`);
-    for (const e of x.errors.slice(0, 5)) out(`error: ${e}`);
+    for (const e of x.errors.slice(0, 5)) err(`error: ${e}`);
   }
   for (const [name, n] of Object.entries(report.orphaned)) {
-    out(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists`);
+    err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists`);
   }
-  if (report.pending) out(`${report.pending} message${report.pending > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
-  if (report.failed) out(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the error column of the _outbox table in the state schema)`);
+  if (report.pending) err(`${report.pending} message${report.pending > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
+  if (report.failed) err(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the error column of the _outbox table in the state schema)`);
 }

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fixture } from '../support/fixture.js';
+import { audienceTrack, Scenario, traitTrack } from '../run/support.js';
+
+/*
+ * A B2B world worked by hand, run at three instants.
+ * T1 = 2024-06-01: accounts a1 = {u1, u2} (Software), a2 = {u2, u3} (Finance), a3 = {} (Software,
+ *   a group call without user_id). u1 logged in twice, u2 once (all in the 2 days before T1).
+ * T2 = 2024-06-03: group calls make a1 Retail and a2 Software; u3 logs in once.
+ * T3 = 2024-06-05: u4 joins a2 (a member of software since T2).
+ */
+const T1 = '2024-06-01T00:00:00Z';
+const T2 = '2024-06-03T00:00:00Z';
+const T3 = '2024-06-05T00:00:00Z';
+
+const world: Fixture = {
+  events: [
+    { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-30T12:00:00Z' },
+    { id: 'l2', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+    { id: 'l3', user_id: 'u2', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+    { id: 'l4', user_id: 'u3', event: 'Logged In', timestamp: '2024-06-02T12:00:00Z' },
+    { id: 'f1', user_id: 'u1', event: 'Feature Used', timestamp: '2024-05-31T12:00:00Z', props: { feature_name: 'reports' } },
+    { id: 'f2', user_id: 'u1', event: 'Feature Used', timestamp: '2024-05-31T13:00:00Z', props: { feature_name: 'alerts' } },
+  ],
+  identifies: [
+    { id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro', seats: 5 } },
+    { id: 'i2', user_id: 'u2', timestamp: '2024-05-01T00:00:00Z', traits: { plan: null, seats: null } },
+    { id: 'i3', user_id: 'u1', timestamp: '2024-06-02T00:00:00Z', traits: { plan: null, seats: 10 } },
+  ],
+  groups: [
+    { id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z', traits: { industry: 'Software' } },
+    { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-05-02T00:00:00Z', traits: { industry: null } },
+    { id: 'g3', user_id: 'u2', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z', traits: { industry: 'Finance' } },
+    { id: 'g4', user_id: 'u3', group_id: 'a2', timestamp: '2024-05-04T00:00:00Z', traits: { industry: null } },
+    { id: 'g5', user_id: null, group_id: 'a3', timestamp: '2024-05-05T00:00:00Z', traits: { industry: 'Software' } },
+    { id: 'g6', user_id: null, group_id: 'a1', timestamp: '2024-06-02T00:00:00Z', traits: { industry: 'Retail' } },
+    { id: 'g7', user_id: null, group_id: 'a2', timestamp: '2024-06-02T00:00:00Z', traits: { industry: 'Software' } },
+    { id: 'g8', user_id: 'u4', group_id: 'a2', timestamp: '2024-06-04T00:00:00Z', traits: { industry: null } },
+  ],
+};
+
+const SOFTWARE = 'kind: audience\nkey: software\nentity: account\nwhere:\n  trait: { key: industry, op: eq, value: Software }';
+const LOGINS = 'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In';
+const RECENT = [
+  'kind: computed_trait\nkey: recent_logins\nentity: user\ntype: event_counter\nevent: Logged In\nwindow: { last: 2 days }',
+  'kind: computed_trait\nkey: recent_features\nentity: user\ntype: unique_list\nevent: Feature Used\nproperty: feature_name\nwindow: { last: 2 days }',
+  'kind: computed_trait\nkey: last_feature\nentity: user\ntype: last\nevent: Feature Used\nproperty: feature_name\nwindow: { last: 2 days }',
+];
+const PROFILE = {
+  kind: 'sql_trait', key: 'profile', entity: 'user', traits: ['plan', 'seats'],
+  sql: 'SELECT user_id, max(plan) AS plan, max(seats) AS seats FROM {{source "identifies"}} WHERE "timestamp" <= {{as_of}} GROUP BY user_id',
+};
+
+let scenario: Scenario;
+afterEach(async () => scenario?.close());
+
+const enter = (u: string, key: string) => [`identify ${u} {"${key}":true}`];
+
+describe('account audience emissions', () => {
+  it('first run: the full state, group calls with the smallest user or an anonymousId', async () => {
+    scenario = await Scenario.create(world);
+    const r = await scenario.run([SOFTWARE], T1);
+    expect(r.arrived.crm).toEqual([
+      'group a1 u1 {"software":true}',
+      'group a3 group:a3 {"software":true}',
+      ...enter('u1', 'software'), ...enter('u2', 'software'),
+      audienceTrack('u1', 'software', true), audienceTrack('u2', 'software', true),
+    ]);
+    expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: true, entered: 2, exited: 0 });
+    const group = scenario.messages('crm')[1];
+    expect(group).toMatchObject({ type: 'group', anonymousId: 'group:a3', groupId: 'a3', timestamp: '2024-06-01T00:00:00.000Z', context: { personas: { computation_class: 'audience', computation_key: 'software' } } });
+    expect(group).not.toHaveProperty('userId');
+  });
+
+  it('second run: only the diff; a user in two member accounts who leaves one stays in; re-running emits nothing', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.run([SOFTWARE], T1);
+    const r = await scenario.run([SOFTWARE], T2);
+    // a1 left (u1, u2), a2 entered (u2, u3): u2 is in through a2, so only u1 exits and u3 enters.
+    expect(r.arrived.crm).toEqual([
+      'group a1 u1 {"software":false}',
+      'group a2 u2 {"software":true}',
+      'identify u1 {"software":false}',
+      'identify u3 {"software":true}',
+      audienceTrack('u1', 'software', false),
+      audienceTrack('u3', 'software', true),
+    ]);
+    expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: false, entered: 1, exited: 1 });
+    expect((await scenario.run([SOFTWARE], T2)).arrived.crm).toEqual([]);
+  });
+
+  it('a user newly joining a member account enters, without a group call', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.run([SOFTWARE], T2);
+    const r = await scenario.run([SOFTWARE], T3);
+    expect(r.arrived.crm).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
+  });
+});
+
+describe('computed and SQL trait emissions', () => {
+  it('account trait: group per changed account, identify + track per (account, user); a newly associated user gets the value', async () => {
+    scenario = await Scenario.create(world);
+    const first = await scenario.run([LOGINS], T1);
+    // a1 = u1's 2 + u2's 1 = 3; a2 = u2's 1; a3 has no users, so no events and no value.
+    expect(first.arrived.crm).toEqual([
+      'group a1 u1 {"logins":3}',
+      'group a2 u2 {"logins":1}',
+      'identify u1 {"logins":3}', 'identify u2 {"logins":3}', 'identify u2 {"logins":1}', 'identify u3 {"logins":1}',
+      traitTrack('u1', 'logins', { logins: 3 }), traitTrack('u2', 'logins', { logins: 3 }),
+      traitTrack('u2', 'logins', { logins: 1 }), traitTrack('u3', 'logins', { logins: 1 }),
+    ]);
+    // u2 gets one pair per account: their messageIds differ.
+    const ids = scenario.messages('crm').map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    const second = await scenario.run([LOGINS], T2);
+    expect(second.arrived.crm).toEqual([
+      'group a2 u2 {"logins":2}',
+      'identify u2 {"logins":2}', 'identify u3 {"logins":2}',
+      traitTrack('u2', 'logins', { logins: 2 }), traitTrack('u3', 'logins', { logins: 2 }),
+    ]);
+    const third = await scenario.run([LOGINS], T3);
+    expect(third.arrived.crm).toEqual(['identify u4 {"logins":2}', traitTrack('u4', 'logins', { logins: 2 })]);
+    expect(third.report.outcomes[0].emission).toMatchObject({ changed: 0 });
+  });
+
+  it('a value that became empty is sent once as its empty value: 0, [], null', async () => {
+    scenario = await Scenario.create(world);
+    const first = await scenario.run(RECENT, T1);
+    expect(first.arrived.crm).toEqual([
+      'identify u1 {"last_feature":"alerts"}', traitTrack('u1', 'last_feature', { last_feature: 'alerts' }),
+      'identify u1 {"recent_features":["alerts","reports"]}', traitTrack('u1', 'recent_features', { recent_features: ['alerts', 'reports'] }),
+      'identify u1 {"recent_logins":2}', 'identify u2 {"recent_logins":1}',
+      traitTrack('u1', 'recent_logins', { recent_logins: 2 }), traitTrack('u2', 'recent_logins', { recent_logins: 1 }),
+    ]);
+    const second = await scenario.run(RECENT, T2);
+    expect(second.arrived.crm).toEqual([
+      'identify u1 {"last_feature":null}', traitTrack('u1', 'last_feature', { last_feature: null }),
+      'identify u1 {"recent_features":[]}', traitTrack('u1', 'recent_features', { recent_features: [] }),
+      'identify u1 {"recent_logins":0}', 'identify u2 {"recent_logins":0}', 'identify u3 {"recent_logins":1}',
+      traitTrack('u1', 'recent_logins', { recent_logins: 0 }), traitTrack('u2', 'recent_logins', { recent_logins: 0 }),
+      traitTrack('u3', 'recent_logins', { recent_logins: 1 }),
+    ]);
+    const third = await scenario.run(RECENT, T3);
+    expect(third.arrived.crm).toEqual(['identify u3 {"recent_logins":0}', traitTrack('u3', 'recent_logins', { recent_logins: 0 })]);
+    expect((await scenario.run(RECENT, T3)).arrived.crm).toEqual([]);
+  });
+
+  it('SQL trait: every trait column of the changed row; a row of nulls is an empty value', async () => {
+    scenario = await Scenario.create(world);
+    // u2's plan and seats are both null: an empty value, not sent.
+    expect((await scenario.run([PROFILE], T1)).arrived.crm).toEqual([
+      'identify u1 {"plan":"pro","seats":5}', traitTrack('u1', 'profile', { plan: 'pro', seats: 5 }),
+    ]);
+    expect((await scenario.run([PROFILE], T2)).arrived.crm).toEqual([
+      'identify u1 {"plan":"pro","seats":10}', traitTrack('u1', 'profile', { plan: 'pro', seats: 10 }),
+    ]);
+  });
+});
