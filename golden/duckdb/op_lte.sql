@@ -22,4 +22,4 @@ all_users AS (
 SELECT entity.user_id
 FROM all_users AS entity
 LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(entity_user_trait_plan.value AS BOOLEAN) <= TRUE, FALSE)
+WHERE COALESCE(CASE lower(CAST(entity_user_trait_plan.value AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE)

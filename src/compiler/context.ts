@@ -65,6 +65,12 @@ export class CompileContext {
     return this.options.catalog.get(table.toLowerCase()) ?? null;
   }
 
+  /** The input tables' timestamp column (a keyword: always quoted), optionally qualified. */
+  timestamp(alias?: string): string {
+    const column = this.dialect.quoteIdent('timestamp');
+    return alias ? `${alias}.${column}` : column;
+  }
+
   warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message);
   }

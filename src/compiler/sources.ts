@@ -53,18 +53,18 @@ function segmentEventRows(ctx: CompileContext, name: string, sel: EventSelection
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
-    const select = ['CAST(NULL AS VARCHAR) AS id', 'CAST(NULL AS VARCHAR) AS user_id', `CAST(NULL AS TIMESTAMP) AS "timestamp"`];
+    const select = ['CAST(NULL AS VARCHAR) AS id', 'CAST(NULL AS VARCHAR) AS user_id', `CAST(NULL AS TIMESTAMP) AS ${ctx.timestamp()}`];
     if (sel.withGroupContext) select.push('CAST(NULL AS VARCHAR) AS context_group_id');
     if (sel.property) select.push(`${nullText} AS value`);
     return `SELECT ${select.join(', ')} WHERE FALSE`;
   }
-  const select = ['e.id', 'e.user_id', 'e."timestamp"'];
+  const select = ['e.id', 'e.user_id', ctx.timestamp('e')];
   if (sel.withGroupContext) select.push(`${column('context_group_id', `event "${name}"`)} AS context_group_id`);
   if (sel.property) select.push(`${column(segmentSlug(sel.property), `property "${sel.property}" of "${name}"`)} AS value`);
   const where = [
     ...(has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : []),
     'e.user_id IS NOT NULL',
-    ...timeBounds(ctx, 'e."timestamp"', sel.window),
+    ...timeBounds(ctx, ctx.timestamp('e'), sel.window),
     ...sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
   ];
   return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation(table)} AS e\nWHERE ${where.join('\n  AND ')}`;
@@ -73,14 +73,14 @@ function segmentEventRows(ctx: CompileContext, name: string, sel: EventSelection
 function jsonEventRows(ctx: CompileContext, sel: EventSelection): string {
   const d = ctx.dialect;
   const prop = (name: string) => d.jsonText('e.properties', name);
-  const select = ['e.id', 'e.user_id', 'e."timestamp"'];
+  const select = ['e.id', 'e.user_id', ctx.timestamp('e')];
   if (sel.withGroupContext) select.push('e.context_group_id');
   if (sel.property) select.push(`${prop(sel.property)} AS value`);
   const names = sel.names.map((n) => d.stringLiteral(n));
   const where = [
     names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`,
     'e.user_id IS NOT NULL',
-    ...timeBounds(ctx, 'e."timestamp"', sel.window),
+    ...timeBounds(ctx, ctx.timestamp('e'), sel.window),
     ...sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),
   ];
   return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation('events')} AS e\nWHERE ${where.join('\n  AND ')}`;
@@ -102,7 +102,7 @@ export function allUsers(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
     const rel = requiredTable(ctx, table);
-    if (rel) parts.push(`SELECT DISTINCT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+    if (rel) parts.push(`SELECT DISTINCT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
   }
   for (const t of ctx.universeSqlTraits('user', self)) parts.push(`SELECT DISTINCT user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
   return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
@@ -112,7 +112,7 @@ export function allUsers(ctx: CompileContext, self?: string): string {
 export function allAccounts(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   const groups = requiredTable(ctx, 'groups');
-  if (groups) parts.push(`SELECT DISTINCT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+  if (groups) parts.push(`SELECT DISTINCT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
   for (const t of ctx.universeSqlTraits('account', self)) parts.push(`SELECT DISTINCT group_id FROM ${ctx.result(t.key)}`);
   return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE';
 }
@@ -122,7 +122,7 @@ export function accountUsers(ctx: CompileContext, self?: string): string {
   const parts: string[] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) {
-    parts.push(`SELECT DISTINCT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`);
+    parts.push(`SELECT DISTINCT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
   }
   for (const t of ctx.associatingSqlTraits(self)) {
     parts.push(`SELECT DISTINCT group_id, user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
@@ -153,11 +153,11 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   } else {
     value = d.jsonText('traits', name);
   }
-  const latest = d.firstValue(value, [{ expr: '"timestamp"', desc: true }, { expr: 'id', desc: true }]);
+  const latest = d.firstValue(value, [{ expr: ctx.timestamp(), desc: true }, { expr: 'id', desc: true }]);
   return [
     `SELECT ${id}, ${latest} AS value`,
     `FROM ${ctx.sourceRelation(table)}`,
-    `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, '"timestamp"')[0]}`,
+    `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
     `GROUP BY ${id}`,
   ].join('\n');
 }

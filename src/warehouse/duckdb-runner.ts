@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
-import { normaliseValue, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface DuckDbOptions {
   /** A file path, or ':memory:'. */
@@ -31,8 +31,9 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private bind(sql: string, params: SqlParams = {}): Record<string, string | number | boolean | null> {
-    // DuckDB rejects values for parameters the statement does not name.
-    return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+    // DuckDB rejects values for parameters the statement does not name ('$as_of' in a literal is not one).
+    const code = withoutQuoted(sql);
+    return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(code)));
   }
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ProjectError, type Project } from '../definitions/project.js';
 import { DuckDbWarehouse } from './duckdb-runner.js';
+import { PostgresWarehouse } from './postgres-runner.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 /** Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`. */
@@ -14,7 +15,10 @@ export async function openWarehouse(project: Project, options: { allowMemory?: b
       }
       return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit });
     }
-    case 'postgres':
+    case 'postgres': {
+      if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
+      return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });
+    }
     case 'snowflake':
       throw new WarehouseError(`the ${w.dialect} warehouse is not supported yet by this version of roster`);
   }

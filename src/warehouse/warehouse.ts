@@ -36,3 +36,8 @@ export function normaliseValue(v: unknown): unknown {
   }
   return v;
 }
+
+/** SQL with its string literals and quoted identifiers blanked, to look for parameters safely. */
+export function withoutQuoted(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (m) => ' '.repeat(m.length));
+}

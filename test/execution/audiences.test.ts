@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runFixture, type DefinitionInput } from '../support/harness.js';
+import type { Engine } from '../support/fixture.js';
+import { ENGINES, runFixture, type DefinitionInput } from '../support/harness.js';
+
+const LAYOUTS = ['segment', 'events_json'] as const;
 import { AS_OF, world } from './world.js';
 
 /*
@@ -9,8 +12,8 @@ import { AS_OF, world } from './world.js';
  * seats 3; u6 plan enterprise (i7 beats i6 on id), role viewer; u5 has none.
  * Account traits: a1 industry Software, plan pro; a2 Finance, trial (g8 is after as_of); a3 Software.
  */
-async function members(layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
-  const run = await runFixture(world, defs, { asOf: AS_OF, layout });
+async function members(engine: Engine, layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
+  const run = await runFixture(world, defs, { asOf: AS_OF, layout, engine });
   try {
     expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
     return await run.ids(key);
@@ -25,7 +28,7 @@ const trait = (op: string, value?: string, key = 'plan') => `trait: { key: ${key
 
 const SOFTWARE = accountAudience(trait('eq', 'Software', 'industry'), 'software_accounts');
 
-describe.each(['segment', 'events_json'] as const)('audiences on the %s layout', (layout) => {
+describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layout] as const)))('audiences on %s, %s layout', (engine, layout) => {
   it.each([
     ['eq', 'pro', ['u1', 'u2']],
     ['neq', 'pro', ['u3', 'u6']], // u5 has no plan: neq needs the value to exist
@@ -39,79 +42,79 @@ describe.each(['segment', 'events_json'] as const)('audiences on the %s layout',
     ['not_contains', 'r', []],
     ['gt', 'free', ['u1', 'u2', 'u3']], // text comparison, byte order
   ])('custom user trait plan %s %s', async (op, value, expected) => {
-    expect(await members(layout, [userAudience(trait(op, value))], 'aud')).toEqual(expected);
+    expect(await members(engine, layout, [userAudience(trait(op, value))], 'aud')).toEqual(expected);
   });
 
   it('not: includes users without the value, unlike neq', async () => {
-    expect(await members(layout, [userAudience(`not: { ${trait('eq', 'pro')} }`)], 'aud')).toEqual(['u3', 'u5', 'u6']);
+    expect(await members(engine, layout, [userAudience(`not: { ${trait('eq', 'pro')} }`)], 'aud')).toEqual(['u3', 'u5', 'u6']);
   });
 
   it('numeric comparisons cast the value; text with quotes matches exactly', async () => {
-    expect(await members(layout, [userAudience(trait('gt', '4', 'seats'))], 'aud')).toEqual(['u1']);
-    expect(await members(layout, [userAudience(trait('eq', '12', 'seats'))], 'aud')).toEqual(['u1']);
-    expect(await members(layout, [userAudience(trait('eq', `"O'Brien \\"the\\" admin"`, 'role'))], 'aud')).toEqual(['u3']);
-    expect(await members(layout, [userAudience(trait('eq', `"O'Brien"`, 'role'))], 'aud')).toEqual([]);
+    expect(await members(engine, layout, [userAudience(trait('gt', '4', 'seats'))], 'aud')).toEqual(['u1']);
+    expect(await members(engine, layout, [userAudience(trait('eq', '12', 'seats'))], 'aud')).toEqual(['u1']);
+    expect(await members(engine, layout, [userAudience(trait('eq', `"O'Brien \\"the\\" admin"`, 'role'))], 'aud')).toEqual(['u3']);
+    expect(await members(engine, layout, [userAudience(trait('eq', `"O'Brien"`, 'role'))], 'aud')).toEqual([]);
   });
 
   it('event conditions: count with a window, and eq 0 for did not perform', async () => {
-    expect(await members(layout, [userAudience('event: { name: Logged In, count: { gte: 3 }, window: { last: 30 days } }')], 'aud')).toEqual(['u1']);
+    expect(await members(engine, layout, [userAudience('event: { name: Logged In, count: { gte: 3 }, window: { last: 30 days } }')], 'aud')).toEqual(['u1']);
     // u3's only login is after as_of; u5 and u6 never logged in
-    expect(await members(layout, [userAudience('event: { name: Logged In, count: { eq: 0 } }')], 'aud')).toEqual(['u3', 'u5', 'u6']);
+    expect(await members(engine, layout, [userAudience('event: { name: Logged In, count: { eq: 0 } }')], 'aud')).toEqual(['u3', 'u5', 'u6']);
   });
 
   it('all / any combine conditions', async () => {
     const all = userAudience(`all:\n    - ${trait('eq', 'pro')}\n    - event: { name: Order Completed, count: { gte: 2 } }`);
-    expect(await members(layout, [all], 'aud')).toEqual(['u1']);
+    expect(await members(engine, layout, [all], 'aud')).toEqual(['u1']);
     const any = userAudience(`any:\n    - ${trait('eq', 'trial')}\n    - ${trait('eq', 'enterprise')}`);
-    expect(await members(layout, [any], 'aud')).toEqual(['u3', 'u6']);
+    expect(await members(engine, layout, [any], 'aud')).toEqual(['u3', 'u6']);
   });
 
   it('a computed trait in a condition: entities without events have its empty value 0', async () => {
     const logins = 'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In\nwindow: { last: 30 days }';
     // a1 4, a2 1, a3 0
-    expect(await members(layout, [logins, accountAudience(trait('lt', '2', 'logins'))], 'aud')).toEqual(['a2', 'a3']);
+    expect(await members(engine, layout, [logins, accountAudience(trait('lt', '2', 'logins'))], 'aud')).toEqual(['a2', 'a3']);
   });
 
   it('custom account traits come from group calls up to as_of', async () => {
-    expect(await members(layout, [SOFTWARE], 'software_accounts')).toEqual(['a1', 'a3']);
+    expect(await members(engine, layout, [SOFTWARE], 'software_accounts')).toEqual(['a1', 'a3']);
   });
 
   it('users: any / all / none, where all is false and none true for an account with no users', async () => {
-    expect(await members(layout, [accountAudience('users: any\n  where: { event: { name: Logged In } }')], 'aud')).toEqual(['a1', 'a2']);
+    expect(await members(engine, layout, [accountAudience('users: any\n  where: { event: { name: Logged In } }')], 'aud')).toEqual(['a1', 'a2']);
     // a1: u1 has 2 orders; a2: u2 1, u3 1; a3 has no users
-    expect(await members(layout, [accountAudience('users: all\n  where: { event: { name: Order Completed, count: { lt: 2 } } }')], 'aud')).toEqual(['a2']);
-    expect(await members(layout, [accountAudience('users: none\n  where: { event: { name: Order Completed, count: { gte: 2 } } }')], 'aud')).toEqual(['a2', 'a3']);
+    expect(await members(engine, layout, [accountAudience('users: all\n  where: { event: { name: Order Completed, count: { lt: 2 } } }')], 'aud')).toEqual(['a2']);
+    expect(await members(engine, layout, [accountAudience('users: none\n  where: { event: { name: Order Completed, count: { gte: 2 } } }')], 'aud')).toEqual(['a2', 'a3']);
   });
 
   it('an account event condition counts the events of all its users together', async () => {
     // Feature Used: a1 = u1 7 + u2 1 = 8; a2 = u2 1 + u3 2 = 3
-    expect(await members(layout, [accountAudience('event: { name: Feature Used, count: { gte: 7 } }')], 'aud')).toEqual(['a1']);
+    expect(await members(engine, layout, [accountAudience('event: { name: Feature Used, count: { gte: 7 } }')], 'aud')).toEqual(['a1']);
   });
 
   it('passthrough: a user is in while they belong to at least one member account', async () => {
     // software accounts a1 = {u1, u2, u5}, a3 = {}
-    expect(await members(layout, [SOFTWARE, userAudience('audience: { key: software_accounts }')], 'aud')).toEqual(['u1', 'u2', 'u5']);
-    expect(await members(layout, [SOFTWARE, userAudience('audience: { key: software_accounts, member: false }')], 'aud')).toEqual(['u3', 'u6']);
+    expect(await members(engine, layout, [SOFTWARE, userAudience('audience: { key: software_accounts }')], 'aud')).toEqual(['u1', 'u2', 'u5']);
+    expect(await members(engine, layout, [SOFTWARE, userAudience('audience: { key: software_accounts, member: false }')], 'aud')).toEqual(['u3', 'u6']);
     const admins = userAudience(`all:\n    - ${trait('eq', 'admin', 'role')}\n    - audience: { key: software_accounts }`, 'software_admins');
-    expect(await members(layout, [SOFTWARE, admins], 'software_admins')).toEqual(['u1']);
+    expect(await members(engine, layout, [SOFTWARE, admins], 'software_admins')).toEqual(['u1']);
   });
 
   it('an account audience uses another account audience, and user audiences inside users:', async () => {
-    expect(await members(layout, [SOFTWARE, accountAudience('audience: { key: software_accounts, member: false }')], 'aud')).toEqual(['a2']);
+    expect(await members(engine, layout, [SOFTWARE, accountAudience('audience: { key: software_accounts, member: false }')], 'aud')).toEqual(['a2']);
     const pro = userAudience(trait('eq', 'pro'), 'pro_users');
     // a1: u1, u2 pro; a2: u2 pro
-    expect(await members(layout, [pro, accountAudience('users: any\n  where: { audience: { key: pro_users } }')], 'aud')).toEqual(['a1', 'a2']);
+    expect(await members(engine, layout, [pro, accountAudience('users: any\n  where: { audience: { key: pro_users } }')], 'aud')).toEqual(['a1', 'a2']);
     // inside users:, a user condition may name an account audience (passthrough): a1's users are in a1
-    expect(await members(layout, [SOFTWARE, accountAudience('users: all\n  where: { audience: { key: software_accounts } }')], 'aud')).toEqual(['a1']);
+    expect(await members(engine, layout, [SOFTWARE, accountAudience('users: all\n  where: { audience: { key: software_accounts } }')], 'aud')).toEqual(['a1']);
   });
 
   it('before / after / within_last parse the value as an instant, honouring offsets', async () => {
     // trial_ends: u1 2024-05-20T00Z, u2 2024-06-10 (a date: 00:00Z), u3 2024-05-31T12:00+02:00 = 10:00Z
-    expect(await members(layout, [userAudience(trait('before', '2024-05-25', 'trial_ends'))], 'aud')).toEqual(['u1']);
-    expect(await members(layout, [userAudience(trait('after', '2024-05-31', 'trial_ends'))], 'aud')).toEqual(['u2', 'u3']);
-    expect(await members(layout, [userAudience(trait('after', '"2024-05-31T10:00:00Z"', 'trial_ends'))], 'aud')).toEqual(['u2']);
+    expect(await members(engine, layout, [userAudience(trait('before', '2024-05-25', 'trial_ends'))], 'aud')).toEqual(['u1']);
+    expect(await members(engine, layout, [userAudience(trait('after', '2024-05-31', 'trial_ends'))], 'aud')).toEqual(['u2', 'u3']);
+    expect(await members(engine, layout, [userAudience(trait('after', '"2024-05-31T10:00:00Z"', 'trial_ends'))], 'aud')).toEqual(['u2']);
     // as_of - 2 days < t <= as_of: u2 is in the future
-    expect(await members(layout, [userAudience(trait('within_last', '2 days', 'trial_ends'))], 'aud')).toEqual(['u3']);
+    expect(await members(engine, layout, [userAudience(trait('within_last', '2 days', 'trial_ends'))], 'aud')).toEqual(['u3']);
   });
 });
 
@@ -124,11 +127,11 @@ describe('hostile values are matched exactly', () => {
     identifies: hostile.map((name, i) => ({ id: `h${i}`, user_id: `user ${i} '"\\`, timestamp: '2024-05-01T00:00:00Z', traits: { name } })),
     events: hostile.map((name, i) => ({ id: `he${i}`, user_id: `user ${i} '"\\`, event: "It's \"quoted\" 🚀", timestamp: '2024-05-01T00:00:00Z', props: { "Weird Prop's": name } })),
   };
-  it.each(['segment', 'events_json'] as const)('on the %s layout, each value matches itself and nothing else, and nothing outside the query runs', async (layout) => {
+  it.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layout] as const)))('on %s, %s layout, each value matches itself and nothing else, and nothing outside the query runs', async (engine, layout) => {
     for (const [i, value] of hostile.entries()) {
       const byTrait = `kind: audience\nkey: by_trait\nentity: user\nwhere: { trait: { key: name, op: eq, value: ${JSON.stringify(value)} } }`;
       const byEvent = `kind: audience\nkey: by_event\nentity: user\nwhere: { event: { name: ${JSON.stringify("It's \"quoted\" 🚀")}, where: [{ property: ${JSON.stringify("Weird Prop's")}, op: eq, value: ${JSON.stringify(value)} }] } }`;
-      const run = await runFixture(fixture, [byTrait, byEvent], { asOf: AS_OF, layout });
+      const run = await runFixture(fixture, [byTrait, byEvent], { asOf: AS_OF, layout, engine });
       try {
         expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
         expect(await run.ids('by_trait')).toEqual([`user ${i} '"\\`]);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runFixture, type DefinitionInput } from '../support/harness.js';
+import type { Engine } from '../support/fixture.js';
+import { ENGINES, runFixture, type DefinitionInput } from '../support/harness.js';
+
+const LAYOUTS = ['segment', 'events_json'] as const;
 import { AS_OF, world } from './world.js';
 
 /** Runs definitions over the hand-made world and returns a reader of their stored values. */
-async function values(layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
-  const run = await runFixture(world, defs, { asOf: AS_OF, layout });
+async function values(engine: Engine, layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
+  const run = await runFixture(world, defs, { asOf: AS_OF, layout, engine });
   try {
     expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
     return await run.values(key);
@@ -15,86 +18,86 @@ async function values(layout: 'segment' | 'events_json', defs: DefinitionInput[]
 
 const trait = (key: string, entity: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: ${entity}\n${body}`;
 
-describe.each(['segment', 'events_json'] as const)('computed traits on the %s layout', (layout) => {
+describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layout] as const)))('computed traits on %s, %s layout', (engine, layout) => {
   it('event_counter counts events in the last 30 days: the lower bound is exclusive, as_of inclusive, anonymous and later events ignored', async () => {
     // u1: e01, e02, e03 (= as_of); e04 is 60 days old. u2: e05; e08 is exactly 30 days old. u3 only after as_of.
-    expect(await values(layout, [trait('logins', 'user', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }')], 'logins'))
+    expect(await values(engine, layout, [trait('logins', 'user', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }')], 'logins'))
       .toEqual({ u1: 3, u2: 1 });
   });
 
   it('account event_counter counts the events of all the account\'s users, a user in two accounts counting in both', async () => {
     // a1 = {u1: 3, u2: 1, u5: 0}; a2 = {u2: 1, u3: 0}; a3 has no users: no value.
-    expect(await values(layout, [trait('logins', 'account', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }')], 'logins'))
+    expect(await values(engine, layout, [trait('logins', 'account', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }')], 'logins'))
       .toEqual({ a1: 4, a2: 1 });
   });
 
   it('scope: group_context keeps only events whose context_group_id is the account', async () => {
     // a1: u1's e01, e02 (context a1); e03 has no context; u2's e05 is in a2's context. a2: u2's e05.
-    expect(await values(layout, [trait('logins', 'account', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }\nscope: group_context')], 'logins'))
+    expect(await values(engine, layout, [trait('logins', 'account', 'type: event_counter\nevent: Logged In\nwindow: { last: 30 days }\nscope: group_context')], 'logins'))
       .toEqual({ a1: 2, a2: 1 });
   });
 
   it('aggregation sum / avg / min / max skip null properties; an entity with only nulls has no value', async () => {
     const agg = (fn: string) => trait(`total_${fn}`, 'user', `type: aggregation\nevent: Order Completed\nproperty: total\nfunction: ${fn}`);
-    expect(await values(layout, [agg('sum')], 'total_sum')).toEqual({ u1: 30.5, u2: 5 });
-    expect(await values(layout, [agg('avg')], 'total_avg')).toEqual({ u1: 15.25, u2: 5 });
-    expect(await values(layout, [agg('min')], 'total_min')).toEqual({ u1: 10.5, u2: 5 });
-    expect(await values(layout, [agg('max')], 'total_max')).toEqual({ u1: 20, u2: 5 });
+    expect(await values(engine, layout, [agg('sum')], 'total_sum')).toEqual({ u1: 30.5, u2: 5 });
+    expect(await values(engine, layout, [agg('avg')], 'total_avg')).toEqual({ u1: 15.25, u2: 5 });
+    expect(await values(engine, layout, [agg('min')], 'total_min')).toEqual({ u1: 10.5, u2: 5 });
+    expect(await values(engine, layout, [agg('max')], 'total_max')).toEqual({ u1: 20, u2: 5 });
   });
 
   it('account aggregation sums over the account\'s users', async () => {
     // a1 = u1 30.5 + u2 5; a2 = u2 5 + u3 (null)
-    expect(await values(layout, [trait('revenue', 'account', 'type: aggregation\nevent: Order Completed\nproperty: total\nfunction: sum')], 'revenue'))
+    expect(await values(engine, layout, [trait('revenue', 'account', 'type: aggregation\nevent: Order Completed\nproperty: total\nfunction: sum')], 'revenue'))
       .toEqual({ a1: 35.5, a2: 5 });
   });
 
   it('first / last take the earliest / latest non-null property, timestamp ties broken by id', async () => {
     // u1: p09 is null (skipped); p10 and p11 share a timestamp, p10 is the smaller id.
-    expect(await values(layout, [trait('first_page', 'user', 'type: first\nevent: Page Viewed\nproperty: path')], 'first_page'))
+    expect(await values(engine, layout, [trait('first_page', 'user', 'type: first\nevent: Page Viewed\nproperty: path')], 'first_page'))
       .toEqual({ u1: '/pricing', u2: '/home' });
-    expect(await values(layout, [trait('last_page', 'user', 'type: last\nevent: Page Viewed\nproperty: path')], 'last_page'))
+    expect(await values(engine, layout, [trait('last_page', 'user', 'type: last\nevent: Page Viewed\nproperty: path')], 'last_page'))
       .toEqual({ u1: "/o'brien", u2: '/home' });
     // a1 = {u1, u2, u5}: u1's p10 is the earliest; a2 = {u2, u3}: u3's only view is after as_of.
-    expect(await values(layout, [trait('first_page', 'account', 'type: first\nevent: Page Viewed\nproperty: path')], 'first_page'))
+    expect(await values(engine, layout, [trait('first_page', 'account', 'type: first\nevent: Page Viewed\nproperty: path')], 'first_page'))
       .toEqual({ a1: '/pricing', a2: '/home' });
   });
 
   it('most_frequent needs min_frequency and breaks ties to the lowest value by code point', async () => {
     // u1: reports 3, dashboards 3, alerts 1 -> dashboards; u2: api once (< 2); u3: "Zoë's 🚀" twice.
-    expect(await values(layout, [trait('fav', 'user', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name')], 'fav'))
+    expect(await values(engine, layout, [trait('fav', 'user', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name')], 'fav'))
       .toEqual({ u1: 'dashboards', u3: "Zoë's 🚀" });
-    expect(await values(layout, [trait('fav', 'user', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name\nmin_frequency: 4')], 'fav'))
+    expect(await values(engine, layout, [trait('fav', 'user', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name\nmin_frequency: 4')], 'fav'))
       .toEqual({});
     // a2 = u2 (api 1) + u3 (Zoë's 2)
-    expect(await values(layout, [trait('fav', 'account', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name')], 'fav'))
+    expect(await values(engine, layout, [trait('fav', 'account', 'type: most_frequent\nevent: Feature Used\nproperty: feature_name')], 'fav'))
       .toEqual({ a1: 'dashboards', a2: "Zoë's 🚀" });
   });
 
   it('unique_list is sorted by code point (upper case before lower) and unique_list_count counts it', async () => {
-    expect(await values(layout, [trait('features', 'user', 'type: unique_list\nevent: Feature Used\nproperty: feature_name')], 'features'))
+    expect(await values(engine, layout, [trait('features', 'user', 'type: unique_list\nevent: Feature Used\nproperty: feature_name')], 'features'))
       .toEqual({ u1: ['alerts', 'dashboards', 'reports'], u2: ['api'], u3: ["Zoë's 🚀"] });
-    expect(await values(layout, [trait('features', 'account', 'type: unique_list\nevent: Feature Used\nproperty: feature_name')], 'features'))
+    expect(await values(engine, layout, [trait('features', 'account', 'type: unique_list\nevent: Feature Used\nproperty: feature_name')], 'features'))
       .toEqual({ a1: ['alerts', 'api', 'dashboards', 'reports'], a2: ["Zoë's 🚀", 'api'] }); // 'Z' (U+005A) sorts before 'a' (U+0061)
-    expect(await values(layout, [trait('n_features', 'user', 'type: unique_list_count\nevent: Feature Used\nproperty: feature_name')], 'n_features'))
+    expect(await values(engine, layout, [trait('n_features', 'user', 'type: unique_list_count\nevent: Feature Used\nproperty: feature_name')], 'n_features'))
       .toEqual({ u1: 3, u2: 1, u3: 1 });
   });
 
   it('a { from, to } window includes from and excludes to', async () => {
     // o01 05-10T10, o02 05-11T10 in; o03 05-12T10 is past `to`.
-    expect(await values(layout, [trait('orders', 'user', 'type: event_counter\nevent: Order Completed\nwindow: { from: 2024-05-10, to: "2024-05-12" }')], 'orders'))
+    expect(await values(engine, layout, [trait('orders', 'user', 'type: event_counter\nevent: Order Completed\nwindow: { from: 2024-05-10, to: "2024-05-12" }')], 'orders'))
       .toEqual({ u1: 2 });
   });
 
   it('property filters: text equality and numeric comparison', async () => {
-    expect(await values(layout, [trait('usd', 'user', 'type: event_counter\nevent: Order Completed\nwhere: [{ property: currency, op: eq, value: USD }]')], 'usd'))
+    expect(await values(engine, layout, [trait('usd', 'user', 'type: event_counter\nevent: Order Completed\nwhere: [{ property: currency, op: eq, value: USD }]')], 'usd'))
       .toEqual({ u1: 1, u2: 1, u3: 1 });
-    expect(await values(layout, [trait('big', 'user', 'type: event_counter\nevent: Order Completed\nwhere: [{ property: total, op: gt, value: 10 }]')], 'big'))
+    expect(await values(engine, layout, [trait('big', 'user', 'type: event_counter\nevent: Order Completed\nwhere: [{ property: total, op: gt, value: 10 }]')], 'big'))
       .toEqual({ u1: 2 });
   });
 
   it('a list of event names counts them together', async () => {
     // u1: 4 logins + 2 orders; u2: 2 logins + 1 order; u3: 1 order (its login is after as_of)
-    expect(await values(layout, [trait('acts', 'user', 'type: event_counter\nevent: [Logged In, Order Completed]')], 'acts'))
+    expect(await values(engine, layout, [trait('acts', 'user', 'type: event_counter\nevent: [Logged In, Order Completed]')], 'acts'))
       .toEqual({ u1: 6, u2: 3, u3: 1 });
   });
 });

@@ -9,65 +9,75 @@ export interface FixtureIdentify { id: string; user_id: string | null; timestamp
 export interface FixtureGroup { id: string; user_id: string | null; group_id: string; timestamp: string; traits?: Record<string, string | number | boolean | null> }
 export interface Fixture { events?: FixtureEvent[]; identifies?: FixtureIdentify[]; groups?: FixtureGroup[] }
 export type Layout = 'segment' | 'events_json';
+export type Engine = 'duckdb' | 'postgres';
+
+/** Column types and table creation per engine (test fixtures only). */
+const ENGINE_SQL: Record<Engine, { double: string; json: string; create(table: string, columns: string): string[] }> = {
+  duckdb: { double: 'DOUBLE', json: 'JSON', create: (t, c) => [`CREATE OR REPLACE TABLE ${t} (${c})`] },
+  postgres: { double: 'DOUBLE PRECISION', json: 'JSONB', create: (t, c) => [`DROP TABLE IF EXISTS ${t}`, `CREATE TABLE ${t} (${c})`] },
+};
 
 type Value = string | number | boolean | null | undefined;
 const lit = (v: Value, type?: string): string => {
   if (v === null || v === undefined) return type ? `CAST(NULL AS ${type})` : 'NULL';
-  if (typeof v === 'number') return Number.isInteger(v) && type !== 'DOUBLE' ? String(v) : `CAST(${v} AS DOUBLE)`;
+  if (typeof v === 'number') return Number.isInteger(v) && !type?.startsWith('DOUBLE') ? String(v) : `CAST(${v} AS DOUBLE PRECISION)`;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   return `'${v.replace(/'/g, "''")}'`;
 };
 const ts = (v: string) => `TIMESTAMP '${v.replace('T', ' ').replace('Z', '')}'`;
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-function typeOf(values: Value[]): string {
+function typeOf(values: Value[], engine: Engine): string {
   const present = values.filter((v) => v !== null && v !== undefined);
-  if (present.length && present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'BIGINT' : 'DOUBLE';
+  if (present.length && present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'BIGINT' : ENGINE_SQL[engine].double;
   if (present.length && present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
   return 'VARCHAR';
 }
 
-function table(name: string, columns: [string, string][], rows: Value[][], schema: string): string[] {
+function table(name: string, columns: [string, string][], rows: Value[][], schema: string, engine: Engine): string[] {
   const t = `${q(schema)}.${q(name)}`;
-  const create = `CREATE OR REPLACE TABLE ${t} (${columns.map(([c, type]) => `${q(c)} ${type}`).join(', ')})`;
-  if (!rows.length) return [create];
-  const values = rows.map((r) => `(${r.map((v, i) => (columns[i][1] === 'TIMESTAMP' && typeof v === 'string' ? ts(v) : columns[i][1] === 'JSON' ? `CAST(${lit(v)} AS JSON)` : lit(v, columns[i][1]))).join(', ')})`);
-  return [create, `INSERT INTO ${t} VALUES ${values.join(',\n')}`];
+  const typed = columns.map(([c, type]): [string, string] => [c, type === 'JSON' ? ENGINE_SQL[engine].json : type]);
+  const create = ENGINE_SQL[engine].create(t, typed.map(([c, type]) => `${q(c)} ${type}`).join(', '));
+  if (!rows.length) return create;
+  const value = (v: Value, type: string) =>
+    type === 'TIMESTAMP' && typeof v === 'string' ? ts(v) : type === 'JSON' ? `CAST(${lit(v)} AS ${ENGINE_SQL[engine].json})` : lit(v, type);
+  const values = rows.map((r) => `(${r.map((v, i) => value(v, columns[i][1])).join(', ')})`);
+  return [...create, `INSERT INTO ${t} VALUES ${values.join(',\n')}`];
 }
 
-function traitTable(name: string, base: [string, string][], rows: { base: Value[]; traits?: Record<string, Value> }[], schema: string): string[] {
+function traitTable(name: string, base: [string, string][], rows: { base: Value[]; traits?: Record<string, Value> }[], schema: string, engine: Engine): string[] {
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.traits ?? {})))].sort();
-  const columns: [string, string][] = [...base, ...names.map((n): [string, string] => [n, typeOf(rows.map((r) => r.traits?.[n]))])];
-  return table(name, columns, rows.map((r) => [...r.base, ...names.map((n) => r.traits?.[n] ?? null)]), schema);
+  const columns: [string, string][] = [...base, ...names.map((n): [string, string] => [n, typeOf(rows.map((r) => r.traits?.[n]), engine)])];
+  return table(name, columns, rows.map((r) => [...r.base, ...names.map((n) => r.traits?.[n] ?? null)]), schema, engine);
 }
 
 /** DuckDB statements creating the fixture's tables in `schema`, in the given layout (SPEC 3). */
-export function fixtureStatements(f: Fixture, layout: Layout, schema = 'main'): string[] {
+export function fixtureStatements(f: Fixture, layout: Layout, schema = 'main', engine: Engine = 'duckdb'): string[] {
   const events = f.events ?? [];
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`];
   const json = (r: Record<string, Value> | undefined) => JSON.stringify(r ?? {});
   if (layout === 'events_json') {
     out.push(...table('events', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['event', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['context_group_id', 'VARCHAR'], ['properties', 'JSON']],
-      events.map((e) => [e.id, e.user_id, e.event, e.timestamp, e.context_group_id ?? null, json(e.props)]), schema));
+      events.map((e) => [e.id, e.user_id, e.event, e.timestamp, e.context_group_id ?? null, json(e.props)]), schema, engine));
     out.push(...table('identifies', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['traits', 'JSON']],
-      (f.identifies ?? []).map((i) => [i.id, i.user_id, i.timestamp, json(i.traits)]), schema));
+      (f.identifies ?? []).map((i) => [i.id, i.user_id, i.timestamp, json(i.traits)]), schema, engine));
     out.push(...table('groups', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['group_id', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['traits', 'JSON']],
-      (f.groups ?? []).map((g) => [g.id, g.user_id, g.group_id, g.timestamp, json(g.traits)]), schema));
+      (f.groups ?? []).map((g) => [g.id, g.user_id, g.group_id, g.timestamp, json(g.traits)]), schema, engine));
     return out;
   }
   const tracksColumns: [string, string][] = [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['anonymous_id', 'VARCHAR'], ['event', 'VARCHAR'], ['event_text', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['context_group_id', 'VARCHAR']];
   const trackRow = (e: FixtureEvent): Value[] => [e.id, e.user_id, e.user_id ? null : `anon-${e.id}`, segmentSlug(e.event), e.event, e.timestamp, e.context_group_id ?? null];
-  out.push(...table('tracks', tracksColumns, events.map(trackRow), schema));
+  out.push(...table('tracks', tracksColumns, events.map(trackRow), schema, engine));
   for (const slug of [...new Set(events.map((e) => segmentSlug(e.event)))].sort()) {
     const rows = events.filter((e) => segmentSlug(e.event) === slug);
     const propNames = [...new Set(rows.flatMap((e) => Object.keys(e.props ?? {}).map(segmentSlug)))].sort();
     const propValue = (e: FixtureEvent, p: string) => Object.entries(e.props ?? {}).find(([k]) => segmentSlug(k) === p)?.[1] ?? null;
-    const columns: [string, string][] = [...tracksColumns, ...propNames.map((p): [string, string] => [p, typeOf(rows.map((e) => propValue(e, p)))])];
-    out.push(...table(slug, columns, rows.map((e) => [...trackRow(e), ...propNames.map((p) => propValue(e, p))]), schema));
+    const columns: [string, string][] = [...tracksColumns, ...propNames.map((p): [string, string] => [p, typeOf(rows.map((e) => propValue(e, p)), engine)])];
+    out.push(...table(slug, columns, rows.map((e) => [...trackRow(e), ...propNames.map((p) => propValue(e, p))]), schema, engine));
   }
   out.push(...traitTable('identifies', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['timestamp', 'TIMESTAMP']],
-    (f.identifies ?? []).map((i) => ({ base: [i.id, i.user_id, i.timestamp], traits: i.traits })), schema));
+    (f.identifies ?? []).map((i) => ({ base: [i.id, i.user_id, i.timestamp], traits: i.traits })), schema, engine));
   out.push(...traitTable('groups', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['group_id', 'VARCHAR'], ['timestamp', 'TIMESTAMP']],
-    (f.groups ?? []).map((g) => ({ base: [g.id, g.user_id, g.group_id, g.timestamp], traits: g.traits })), schema));
+    (f.groups ?? []).map((g) => ({ base: [g.id, g.user_id, g.group_id, g.timestamp], traits: g.traits })), schema, engine));
   return out;
 }

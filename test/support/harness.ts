@@ -4,9 +4,33 @@ import { buildGraph } from '../../src/definitions/graph.js';
 import { ProjectConfig } from '../../src/definitions/project-config.js';
 import type { Project } from '../../src/definitions/project.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
+import { afterAll } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
+import { PG_PARSERS, PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
-import { fixtureStatements, type Fixture, type Layout } from './fixture.js';
+import { fixtureStatements, type Engine, type Fixture, type Layout } from './fixture.js';
+
+/** The engines execution tests run on: DuckDB always; Postgres on the server in ROSTER_TEST_PG_URL, else PGlite. */
+export const ENGINES: readonly Engine[] = ['duckdb', 'postgres'];
+export const PG_KIND = process.env.ROSTER_TEST_PG_URL ? 'server' : 'PGlite';
+
+let shared: Promise<PostgresWarehouse> | undefined;
+/** One Postgres session per test file; each fixture gets schemas of its own. */
+function postgresWarehouse(): Promise<PostgresWarehouse> {
+  shared ??= (async () => {
+    const url = process.env.ROSTER_TEST_PG_URL;
+    if (url) return PostgresWarehouse.connect(url);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite({ parsers: PG_PARSERS });
+    return PostgresWarehouse.wrap(db, () => db.close());
+  })();
+  return shared;
+}
+afterAll(async () => {
+  if (shared) await (await shared).close();
+  shared = undefined;
+});
+let fixtureCount = 0;
 
 /** Definitions written as YAML strings (as users write them) or as plain objects. */
 export type DefinitionInput = string | Record<string, unknown>;
@@ -21,18 +45,40 @@ export function definitions(inputs: readonly DefinitionInput[]): Definition[] {
   }).sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
-export function project(defs: readonly Definition[], layout: Layout = 'segment', source: Record<string, unknown> = {}): Project {
+export function project(defs: readonly Definition[], layout: Layout = 'segment', source: Record<string, unknown> = {}, state = 'roster'): Project {
   return {
     dir: '/nonexistent',
-    config: ProjectConfig.parse({ name: 'test', source: { schema: 'main', layout, ...source }, state: { schema: 'roster' } }),
+    config: ProjectConfig.parse({ name: 'test', source: { schema: 'main', layout, ...source }, state: { schema: state } }),
     definitions: defs,
   };
 }
 
-export async function fixtureWarehouse(fixture: Fixture, layout: Layout): Promise<Warehouse> {
-  const wh = await DuckDbWarehouse.open({ path: ':memory:' });
-  for (const sql of fixtureStatements(fixture, layout)) await wh.exec(sql);
-  return wh;
+export interface FixtureWarehouse {
+  readonly wh: Warehouse;
+  readonly schema: string;
+  readonly state: string;
+  /** Drops what the fixture made; closes the warehouse if it is the fixture's own. */
+  dispose(): Promise<void>;
+}
+
+/** Loads a fixture into a fresh DuckDB (schemas main / roster) or fresh Postgres schemas. */
+export async function fixtureWarehouse(fixture: Fixture, layout: Layout, engine: Engine = 'duckdb'): Promise<FixtureWarehouse> {
+  if (engine === 'duckdb') {
+    const wh = await DuckDbWarehouse.open({ path: ':memory:' });
+    for (const sql of fixtureStatements(fixture, layout)) await wh.exec(sql);
+    return { wh, schema: 'main', state: 'roster', dispose: () => wh.close() };
+  }
+  const wh = await postgresWarehouse();
+  const schema = `fx_${process.pid}_${++fixtureCount}`;
+  const state = `${schema}_state`;
+  for (const sql of fixtureStatements(fixture, layout, schema, 'postgres')) await wh.exec(sql);
+  return {
+    wh, schema, state,
+    dispose: async () => {
+      await wh.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await wh.exec(`DROP SCHEMA IF EXISTS ${state} CASCADE`);
+    },
+  };
 }
 
 export interface Outcome {
@@ -49,20 +95,21 @@ export interface Outcome {
 /** Runs definitions over a fixture on DuckDB and reads back what was stored. */
 export async function runFixture(
   fixture: Fixture, inputs: readonly DefinitionInput[],
-  options: { asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown> },
+  options: { asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown>; engine?: Engine },
 ): Promise<Outcome> {
   const layout = options.layout ?? 'segment';
-  const wh = await fixtureWarehouse(fixture, layout);
+  const fx = await fixtureWarehouse(fixture, layout, options.engine);
+  const wh = fx.wh;
   const defs = definitions(inputs);
-  const p = project(defs, layout, options.source);
+  const p = project(defs, layout, { ...options.source, schema: fx.schema }, fx.state);
   const report = await runProject(p, buildGraph(defs), wh, { asOf: new Date(options.asOf), select: options.select });
   const idColumn = (key: string) => (defs.find((d) => d.key === key)?.entity === 'account' ? 'group_id' : 'user_id');
-  const rows = async (key: string) => wh.query(`SELECT * FROM roster.${wh.dialect.quoteIdent(key)} ORDER BY ${idColumn(key)}`);
+  const rows = async (key: string) => wh.query(`SELECT * FROM ${wh.dialect.qualify(fx.state, key)} ORDER BY ${idColumn(key)}`);
   return {
     report,
     rows,
     ids: async (key) => (await rows(key)).map((r) => String(r[idColumn(key)])),
     values: async (key) => Object.fromEntries((await rows(key)).map((r) => [String(r[idColumn(key)]), r[key]])),
-    close: () => wh.close(),
+    close: () => fx.dispose(),
   };
 }

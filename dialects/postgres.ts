@@ -1,0 +1,72 @@
+import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+
+const NUMBER_TEXT = String.raw`^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`;
+// ISO-8601 date or date-time with an optional offset; month/day/hour ranges checked so the cast cannot fail.
+const INSTANT_TEXT = String.raw`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$`;
+
+/** PostgreSQL. Only what differs from the ANSI/Postgres-flavoured base. */
+export class PostgresDialect extends BaseDialect {
+  readonly name = 'postgres' as const;
+
+  // Positional parameters can repeat: $1 is as_of everywhere.
+  param(_name: string, position: number): string {
+    return `$${position}`;
+  }
+  textListLiteral(values: readonly string[]): string {
+    return values.length === 0 ? this.emptyTextList() : `CAST(ARRAY[${values.map((v) => this.stringLiteral(v)).join(', ')}] AS TEXT[])`;
+  }
+  // Text compares byte for byte (SPEC 2): the C collation, whatever the database's default.
+  castText(expr: string): string {
+    return `(CAST(${expr} AS TEXT) COLLATE "C")`;
+  }
+  textSortKey(expr: string): string {
+    return expr;
+  }
+  // No TRY_CAST in Postgres: a regular expression guards the cast so a bad value is NULL, not an error.
+  tryCastDouble(expr: string): string {
+    const text = `CAST(${expr} AS TEXT)`;
+    return `CASE WHEN ${text} ~ ${this.stringLiteral(NUMBER_TEXT)} THEN CAST(${text} AS DOUBLE PRECISION) END`;
+  }
+  tryCastInstant(expr: string): string {
+    const text = `CAST(${expr} AS TEXT)`;
+    return `CASE WHEN ${text} ~ ${this.stringLiteral(INSTANT_TEXT)} THEN CAST(CAST(${text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END`;
+  }
+  // array_agg(... ORDER BY) keeps the order; [1] is its first element (arrays are 1-based).
+  firstValue(expr: string, order: readonly OrderTerm[]): string {
+    return `(array_agg(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${expr} IS NOT NULL))[1]`;
+  }
+  // ORDER BY must repeat the DISTINCT argument exactly.
+  distinctSortedTextList(expr: string): string {
+    const text = this.castText(expr);
+    return `array_agg(DISTINCT ${text} ORDER BY ${text}) FILTER (WHERE ${expr} IS NOT NULL)`;
+  }
+  listContains(list: string, value: string): string {
+    return `(${value} = ANY(${list}))`;
+  }
+  emptyTextList(): string {
+    return 'CAST(ARRAY[] AS TEXT[])';
+  }
+  // round(numeric, n) accepts a negative n; log() is base 10 in Postgres.
+  round12(expr: string): string {
+    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN ${expr} ELSE CAST(round(CAST(${expr} AS NUMERIC), CAST(11 - floor(log(abs(${expr}))) AS INTEGER)) AS DOUBLE PRECISION) END`;
+  }
+  jsonText(json: string, key: string): string {
+    return `(${json} ->> ${this.stringLiteral(key)})`;
+  }
+  // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
+  deduplicate(relation: string): string {
+    return `(SELECT DISTINCT ON (id) * FROM ${relation} ORDER BY id, "timestamp")`;
+  }
+  tempTable(name: string): string {
+    return `pg_temp.${this.quoteIdent(name)}`;
+  }
+  // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN.
+  jsonValueText(expr: string, type: string): string {
+    if (/^timestamp(\(\d\))? with time zone/i.test(type)) return `CAST(to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)`;
+    if (/^(timestamp|date)/i.test(type)) return `CAST(to_jsonb(to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)`;
+    if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
+    return `CAST(to_jsonb(${expr}) AS TEXT)`;
+  }
+}
+
+export const postgres = new PostgresDialect();

@@ -1,0 +1,111 @@
+import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+
+/** Snowflake. Reviewed through golden files and a SQL parser; no Snowflake can be reached here. */
+export class SnowflakeDialect extends BaseDialect {
+  readonly name = 'snowflake' as const;
+
+  // Numbered binds can repeat: :1 is as_of everywhere.
+  param(_name: string, position: number): string {
+    return `:${position}`;
+  }
+  // Snowflake folds unquoted names to upper case and Segment's connector creates them unquoted:
+  // a plain lower-case name is quoted in upper case so it resolves; any other name stays as written.
+  quoteIdent(name: string): string {
+    return super.quoteIdent(/^[a-z_][a-z0-9_$]*$/.test(name) ? name.toUpperCase() : name);
+  }
+  // Backslash is an escape character in Snowflake string literals.
+  stringLiteral(value: string): string {
+    return super.stringLiteral(value.replace(/\\/g, '\\\\'));
+  }
+  numberLiteral(value: number): string {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return Number.isInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE)`;
+  }
+  timestampLiteral(instant: Date): string {
+    return `CAST('${instant.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP_NTZ)`;
+  }
+  textListLiteral(values: readonly string[]): string {
+    return `ARRAY_CONSTRUCT(${values.map((v) => this.stringLiteral(v)).join(', ')})`;
+  }
+  asOf(): string {
+    return `CAST(${this.param('as_of', 1)} AS TIMESTAMP_NTZ)`;
+  }
+  timestampMinus(ts: string, d: { amount: number; unit: string }): string {
+    return `DATEADD(${d.unit}, -${d.amount}, ${ts})`;
+  }
+  // TRY_CAST takes text only in Snowflake.
+  tryCastDouble(expr: string): string {
+    return `TRY_CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`;
+  }
+  tryCastInstant(expr: string): string {
+    return `CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(${expr} AS VARCHAR))) AS TIMESTAMP_NTZ)`;
+  }
+  textContains(haystack: string, needle: string): string {
+    return `CONTAINS(${haystack}, ${needle})`;
+  }
+  textStartsWith(text: string, prefix: string): string {
+    return `STARTSWITH(${text}, ${prefix})`;
+  }
+  textEndsWith(text: string, suffix: string): string {
+    return `ENDSWITH(${text}, ${suffix})`;
+  }
+  // Without a collation Snowflake compares strings as UTF-8 bytes: code point order.
+  textSortKey(expr: string): string {
+    return expr;
+  }
+  // Snowflake has no FILTER clause: IFF inside the aggregate.
+  filteredAggregate(aggregate: string, expr: string, cond: string): string {
+    return `${aggregate}(IFF(${cond}, ${expr}, NULL))`;
+  }
+  countIf(cond: string): string {
+    return `COUNT_IF(${cond})`;
+  }
+  boolOr(expr: string): string {
+    return `BOOLOR_AGG(${expr})`;
+  }
+  boolAnd(expr: string): string {
+    return `BOOLAND_AGG(${expr})`;
+  }
+  // ARRAY_AGG skips NULLs and orders WITHIN GROUP; arrays are 0-based.
+  firstValue(expr: string, order: readonly OrderTerm[]): string {
+    return `ARRAY_AGG(${expr}) WITHIN GROUP (ORDER BY ${renderOrder(order)})[0]`;
+  }
+  // ARRAY_AGG of no values is [], not NULL: an entity without values must have no list.
+  distinctSortedTextList(expr: string): string {
+    const text = `CAST(${expr} AS VARCHAR)`;
+    return `CASE WHEN COUNT(${expr}) > 0 THEN ARRAY_AGG(DISTINCT ${text}) WITHIN GROUP (ORDER BY ${text}) END`;
+  }
+  listContains(list: string, value: string): string {
+    return `ARRAY_CONTAINS(CAST(${value} AS VARIANT), ${list})`;
+  }
+  emptyTextList(): string {
+    return 'ARRAY_CONSTRUCT()';
+  }
+  round12(expr: string): string {
+    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 THEN ${expr} ELSE ROUND(${expr}, 11 - FLOOR(LOG(10, ABS(${expr})))) END`;
+  }
+  median(expr: string): string {
+    return `MEDIAN(${expr})`;
+  }
+  jsonText(json: string, key: string): string {
+    return `CAST(GET(${json}, ${this.stringLiteral(key)}) AS VARCHAR)`;
+  }
+  deduplicate(relation: string): string {
+    return `(SELECT * FROM ${relation} QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ${this.quoteIdent('timestamp')}) = 1)`;
+  }
+  createTempTableAs(name: string, select: string): string[] {
+    return [`CREATE OR REPLACE TEMPORARY TABLE ${this.tempTable(name)} AS\n${select}`];
+  }
+  replaceTableAs(qualified: string, select: string): string[] {
+    return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
+  }
+  jsonValueText(expr: string, type: string): string {
+    if (/^(TIMESTAMP|DATE)/i.test(type)) return `TO_JSON(TO_VARIANT(TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')))`;
+    return `TO_JSON(TO_VARIANT(${expr}))`;
+  }
+  isScalarType(type: string): boolean {
+    return !/^(ARRAY|OBJECT|VARIANT|MAP)\b/i.test(type.trim());
+  }
+}
+
+export const snowflake = new SnowflakeDialect();

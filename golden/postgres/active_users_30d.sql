@@ -1,0 +1,24 @@
+-- roster sql_trait active_users_30d (account), postgres
+-- Distinct users with any event in the last 30 days, per account. It returns one row per (account, member), so it also associates those users with the account, exactly as their group calls do.
+-- parameter as_of: the run's instant (UTC)
+-- One row per (account, member): every row associates its user with the account, so only
+-- users who joined through a group call are returned. The count repeats on each row of an
+-- account (one value per group_id).
+WITH members AS (
+  SELECT DISTINCT group_id, user_id
+  FROM "main"."groups"
+  WHERE user_id IS NOT NULL AND timestamp <= CAST($1 AS TIMESTAMP)
+),
+active AS (
+  SELECT DISTINCT user_id
+  FROM "main"."tracks"
+  WHERE user_id IS NOT NULL
+    AND timestamp > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+    AND timestamp <= CAST($1 AS TIMESTAMP)
+)
+SELECT
+  m.group_id,
+  m.user_id,
+  count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
+FROM members m
+LEFT JOIN active a ON a.user_id = m.user_id

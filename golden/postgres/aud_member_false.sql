@@ -1,0 +1,19 @@
+-- roster audience aud_member_false (user), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: op_eq, st_account_members, st_user
+WITH
+all_users AS (
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN "roster"."op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL)

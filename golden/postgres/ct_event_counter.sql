@@ -1,0 +1,14 @@
+-- roster computed_trait ct_event_counter (user), postgres
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp"
+  FROM "main"."logged_in" AS e
+  WHERE e.event_text = 'Logged In'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+)
+SELECT e.user_id AS user_id, count(*) AS "ct_event_counter"
+FROM matching_events AS e
+GROUP BY e.user_id

@@ -1,0 +1,28 @@
+-- roster computed_trait ct_first (account), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."path" AS value
+  FROM "main"."page_viewed" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000'
+    AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000'
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+),
+entity_values AS (
+  SELECT au.group_id AS group_id, (array_agg(e.value ORDER BY e."timestamp", e.id) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  FROM matching_events AS e
+  JOIN account_users AS au ON au.user_id = e.user_id
+  GROUP BY au.group_id
+)
+SELECT group_id, value AS "ct_first"
+FROM entity_values
+WHERE value IS NOT NULL

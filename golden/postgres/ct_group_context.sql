@@ -1,0 +1,22 @@
+-- roster computed_trait ct_group_context (account), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '2 weeks'
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+)
+SELECT au.group_id AS group_id, count(*) AS "ct_group_context"
+FROM matching_events AS e
+JOIN account_users AS au ON au.user_id = e.user_id AND e.context_group_id = au.group_id
+GROUP BY au.group_id

@@ -1,0 +1,27 @@
+-- roster computed_trait ct_unique_list_count (account), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes'
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+),
+entity_values AS (
+  SELECT au.group_id AS group_id, count(DISTINCT (CAST(e.value AS TEXT) COLLATE "C")) AS value
+  FROM matching_events AS e
+  JOIN account_users AS au ON au.user_id = e.user_id
+  GROUP BY au.group_id
+)
+SELECT group_id, value AS "ct_unique_list_count"
+FROM entity_values
+WHERE value > 0

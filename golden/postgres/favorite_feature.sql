@@ -1,0 +1,27 @@
+-- roster computed_trait favorite_feature (user), postgres
+-- The feature the user uses most (at least twice) in the last 90 days.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 days'
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, (CAST(value AS TEXT) COLLATE "C")) AS rank
+  FROM value_counts
+  WHERE n >= 2
+)
+SELECT user_id, value AS "favorite_feature"
+FROM ranked_values
+WHERE rank = 1

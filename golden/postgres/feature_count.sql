@@ -1,0 +1,19 @@
+-- roster computed_trait feature_count (user), postgres
+-- How many different features the user has tried.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, count(DISTINCT (CAST(e.value AS TEXT) COLLATE "C")) AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "feature_count"
+FROM entity_values
+WHERE value > 0

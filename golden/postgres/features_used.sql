@@ -1,0 +1,19 @@
+-- roster computed_trait features_used (user), postgres
+-- Every feature the user has tried, sorted.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, array_agg(DISTINCT (CAST(e.value AS TEXT) COLLATE "C") ORDER BY (CAST(e.value AS TEXT) COLLATE "C")) FILTER (WHERE e.value IS NOT NULL) AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "features_used"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,53 @@
+-- roster audience fully_engaged_accounts (account), postgres
+-- Accounts where every user logged in and used a feature in the last 14 days (never true for an account without users).
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+),
+event_logged_in AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days'
+  ) AS e
+  GROUP BY e.user_id
+),
+event_feature_used AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."feature_used" AS e
+    WHERE e.event_text = 'Feature Used'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days'
+  ) AS e
+  GROUP BY e.user_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_event_logged_in.n, 0) >= 1)
+    AND (COALESCE(au_event_feature_used.n, 0) >= 1))) AS any_user, bool_and(((COALESCE(au_event_logged_in.n, 0) >= 1)
+    AND (COALESCE(au_event_feature_used.n, 0) >= 1))) AS all_users
+  FROM account_users AS au
+  LEFT JOIN event_logged_in AS au_event_logged_in ON au_event_logged_in.user_id = au.user_id
+  LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
+  GROUP BY au.group_id
+),
+all_accounts AS (
+  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id FROM "roster"."active_users_30d"
+)
+SELECT entity.group_id
+FROM all_accounts AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_users, FALSE)

@@ -1,0 +1,41 @@
+-- roster audience hostile_values (user), postgres
+-- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members, st_user
+WITH
+user_trait_name AS (
+  SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
+  FROM "main"."identifies"
+  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  GROUP BY user_id
+),
+event_it_s_quoted AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."it_s_quoted" AS e
+    WHERE e.event_text = 'It''s "quoted" 🚀'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)
+  ) AS e
+  GROUP BY e.user_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN user_trait_name AS entity_user_trait_name ON entity_user_trait_name.user_id = entity.user_id
+LEFT JOIN event_it_s_quoted AS entity_event_it_s_quoted ON entity_event_it_s_quoted.user_id = entity.user_id
+WHERE (COALESCE((CAST(entity_user_trait_name.value AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(starts_with((CAST(entity_user_trait_name.value AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
+  OR (COALESCE(entity_event_it_s_quoted.n, 0) >= 1))

@@ -1,0 +1,19 @@
+-- roster computed_trait last_page_viewed (user), postgres
+-- The path of the user's latest page view.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."path" AS value
+  FROM "main"."page_viewed" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "last_page_viewed"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,23 @@
+-- roster computed_trait logins_past_30_days (account), postgres
+-- Logins by all of the account's users in the 30 days before the run.
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp"
+  FROM "main"."logged_in" AS e
+  WHERE e.event_text = 'Logged In'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+)
+SELECT au.group_id AS group_id, count(*) AS "logins_past_30_days"
+FROM matching_events AS e
+JOIN account_users AS au ON au.user_id = e.user_id
+GROUP BY au.group_id

@@ -1,0 +1,25 @@
+-- roster audience op_within_last (user), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members, st_user
+WITH
+user_trait_plan AS (
+  SELECT user_id, (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS value
+  FROM "main"."identifies"
+  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  GROUP BY user_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
+WHERE COALESCE((CASE WHEN CAST(entity_user_trait_plan.value AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_user_trait_plan.value AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity_user_trait_plan.value AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_user_trait_plan.value AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE)

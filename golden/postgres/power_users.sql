@@ -1,0 +1,43 @@
+-- roster audience power_users (user), postgres
+-- Users who logged in 20 times or more in the last 30 days, outside at-risk accounts (those get the champion playbook instead).
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d, at_risk_accounts
+WITH
+event_logged_in AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp"
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+  ) AS e
+  GROUP BY e.user_id
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+),
+users_of_at_risk_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM account_users AS au
+  JOIN "roster"."at_risk_accounts" AS m ON m.group_id = au.group_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.user_id = entity.user_id
+LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
+WHERE ((COALESCE(entity_event_logged_in.n, 0) >= 20)
+  AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL))

@@ -1,0 +1,37 @@
+-- roster audience software_admins (user), postgres
+-- Admins of at least one Software account (the account audience passes through to its users).
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d, software_accounts
+WITH
+user_trait_role AS (
+  SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS value
+  FROM "main"."identifies"
+  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  GROUP BY user_id
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+),
+users_of_software_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM account_users AS au
+  JOIN "roster"."software_accounts" AS m ON m.group_id = au.group_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
+LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
+WHERE (COALESCE((CAST(entity_user_trait_role.value AS TEXT) COLLATE "C") = 'admin', FALSE)
+  AND (entity_users_of_software_accounts.user_id IS NOT NULL))

@@ -1,0 +1,6 @@
+-- roster sql_trait st_user (user), postgres
+-- parameter as_of: the run's instant (UTC)
+SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
+FROM "main"."order_completed"
+WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL
+GROUP BY user_id

@@ -1,0 +1,46 @@
+-- roster audience acct_event_group_context (account), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: acct_software, st_account_members
+WITH
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+),
+event_logged_in AS (
+  SELECT au.group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP", e."CONTEXT_GROUP_ID" AS context_group_id
+    FROM "MAIN"."LOGGED_IN" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  ) AS e
+  JOIN account_users AS au ON au.user_id = e.user_id AND e.context_group_id = au.group_id
+  GROUP BY au.group_id
+),
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM account_users AS au
+  JOIN "ROSTER"."ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
+),
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, BOOLAND_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
+  FROM account_users AS au
+  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
+  GROUP BY au.group_id
+),
+all_accounts AS (
+  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS"
+)
+SELECT entity.group_id
+FROM all_accounts AS entity
+LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN "ROSTER"."ACCT_SOFTWARE" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
+WHERE ((COALESCE(entity_event_logged_in.n, 0) >= 10)
+  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
+  AND (entity_acct_software.group_id IS NULL))

@@ -1,0 +1,19 @@
+-- roster audience aud_member_false (user), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: op_eq, st_account_members, st_user
+WITH
+all_users AS (
+  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN "ROSTER"."OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL)

@@ -1,0 +1,27 @@
+-- roster computed_trait avg_nps (account), snowflake
+-- Average NPS score (0-10) over every survey the account's users submitted.
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."SCORE" AS value
+  FROM "MAIN"."NPS_SURVEY_SUBMITTED" AS e
+  WHERE e.event_text = 'NPS Survey Submitted'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+),
+entity_values AS (
+  SELECT au.group_id AS group_id, avg(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) AS value
+  FROM matching_events AS e
+  JOIN account_users AS au ON au.user_id = e.user_id
+  GROUP BY au.group_id
+)
+SELECT group_id, CASE WHEN value IS NULL OR value = 0 THEN value ELSE ROUND(value, 11 - FLOOR(LOG(10, ABS(value)))) END AS "AVG_NPS"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,19 @@
+-- roster computed_trait ct_aggregation_max (user), snowflake
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value
+  FROM "MAIN"."ORDER_COMPLETED" AS e
+  WHERE e.event_text = 'Order Completed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, max(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, CASE WHEN value IS NULL OR value = 0 THEN value ELSE ROUND(value, 11 - FLOOR(LOG(10, ABS(value)))) END AS "CT_AGGREGATION_MAX"
+FROM entity_values
+WHERE value IS NOT NULL

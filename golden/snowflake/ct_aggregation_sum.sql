@@ -1,0 +1,27 @@
+-- roster computed_trait ct_aggregation_sum (account), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value
+  FROM "MAIN"."ORDER_COMPLETED" AS e
+  WHERE e.event_text = 'Order Completed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+),
+entity_values AS (
+  SELECT au.group_id AS group_id, sum(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) AS value
+  FROM matching_events AS e
+  JOIN account_users AS au ON au.user_id = e.user_id
+  GROUP BY au.group_id
+)
+SELECT group_id, CASE WHEN value IS NULL OR value = 0 THEN value ELSE ROUND(value, 11 - FLOOR(LOG(10, ABS(value)))) END AS "CT_AGGREGATION_SUM"
+FROM entity_values
+WHERE value IS NOT NULL

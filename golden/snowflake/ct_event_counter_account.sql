@@ -1,0 +1,22 @@
+-- roster computed_trait ct_event_counter_account (account), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP"
+  FROM "MAIN"."LOGGED_IN" AS e
+  WHERE e.event_text = 'Logged In'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+)
+SELECT au.group_id AS group_id, count(*) AS "CT_EVENT_COUNTER_ACCOUNT"
+FROM matching_events AS e
+JOIN account_users AS au ON au.user_id = e.user_id
+GROUP BY au.group_id

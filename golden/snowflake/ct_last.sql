@@ -1,0 +1,24 @@
+-- roster computed_trait ct_last (user), snowflake
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."PAGE_PATH" AS value
+  FROM "MAIN"."PAGE_VIEWED" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION ALL
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."PAGE_PATH" AS value
+  FROM "MAIN"."SCREEN_VIEWED" AS e
+  WHERE e.event_text = 'Screen Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, ARRAY_AGG(e.value) WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "CT_LAST"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,25 @@
+-- roster computed_trait ct_most_frequent (user), snowflake
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
+  FROM "MAIN"."FEATURE_USED" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, CAST(value AS VARCHAR)) AS rank
+  FROM value_counts
+  WHERE n >= 3
+)
+SELECT user_id, value AS "CT_MOST_FREQUENT"
+FROM ranked_values
+WHERE rank = 1

@@ -1,0 +1,19 @@
+-- roster computed_trait feature_count (user), snowflake
+-- How many different features the user has tried.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
+  FROM "MAIN"."FEATURE_USED" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, count(DISTINCT CAST(e.value AS VARCHAR)) AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "FEATURE_COUNT"
+FROM entity_values
+WHERE value > 0

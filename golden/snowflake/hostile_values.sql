@@ -1,0 +1,41 @@
+-- roster audience hostile_values (user), snowflake
+-- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members, st_user
+WITH
+user_trait_name AS (
+  SELECT user_id, ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  FROM "MAIN"."IDENTIFIES"
+  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  GROUP BY user_id
+),
+event_it_s_quoted AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP"
+    FROM "MAIN"."IT_S_QUOTED" AS e
+    WHERE e.event_text = 'It''s "quoted" 🚀'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+      AND COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)
+  ) AS e
+  GROUP BY e.user_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN user_trait_name AS entity_user_trait_name ON entity_user_trait_name.user_id = entity.user_id
+LEFT JOIN event_it_s_quoted AS entity_event_it_s_quoted ON entity_event_it_s_quoted.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_user_trait_name.value AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(STARTSWITH(CAST(entity_user_trait_name.value AS VARCHAR), '/* not a comment */ \\ back'), FALSE)
+  OR (COALESCE(entity_event_it_s_quoted.n, 0) >= 1))

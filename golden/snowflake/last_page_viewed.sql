@@ -1,0 +1,19 @@
+-- roster computed_trait last_page_viewed (user), snowflake
+-- The path of the user's latest page view.
+-- parameter as_of: the run's instant (UTC)
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."PATH" AS value
+  FROM "MAIN"."PAGE_VIEWED" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, ARRAY_AGG(e.value) WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "LAST_PAGE_VIEWED"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,23 @@
+-- roster computed_trait logins_past_30_days (account), snowflake
+-- Logins by all of the account's users in the 30 days before the run.
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP"
+  FROM "MAIN"."LOGGED_IN" AS e
+  WHERE e.event_text = 'Logged In'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+)
+SELECT au.group_id AS group_id, count(*) AS "LOGINS_PAST_30_DAYS"
+FROM matching_events AS e
+JOIN account_users AS au ON au.user_id = e.user_id
+GROUP BY au.group_id

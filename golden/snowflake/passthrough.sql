@@ -1,0 +1,38 @@
+-- roster audience passthrough (user), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: acct_software, st_account_members, st_user
+WITH
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+),
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM account_users AS au
+  JOIN "ROSTER"."ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
+),
+user_trait_role AS (
+  SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  FROM "MAIN"."IDENTIFIES"
+  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  GROUP BY user_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
+LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
+WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
+  AND COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE))

@@ -1,0 +1,43 @@
+-- roster audience power_users (user), snowflake
+-- Users who logged in 20 times or more in the last 30 days, outside at-risk accounts (those get the champion playbook instead).
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d, at_risk_accounts
+WITH
+event_logged_in AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP"
+    FROM "MAIN"."LOGGED_IN" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+      AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
+  ) AS e
+  GROUP BY e.user_id
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+),
+users_of_at_risk_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM account_users AS au
+  JOIN "ROSTER"."AT_RISK_ACCOUNTS" AS m ON m.group_id = au.group_id
+),
+all_users AS (
+  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+)
+SELECT entity.user_id
+FROM all_users AS entity
+LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.user_id = entity.user_id
+LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
+WHERE ((COALESCE(entity_event_logged_in.n, 0) >= 20)
+  AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL))

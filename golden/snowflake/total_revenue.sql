@@ -1,0 +1,28 @@
+-- roster computed_trait total_revenue (account), snowflake
+-- Lifetime revenue in USD from orders placed by the account's users (other currencies are left out, not converted).
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value
+  FROM "MAIN"."ORDER_COMPLETED" AS e
+  WHERE e.event_text = 'Order Completed'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) = 'USD', FALSE)
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+),
+entity_values AS (
+  SELECT au.group_id AS group_id, sum(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) AS value
+  FROM matching_events AS e
+  JOIN account_users AS au ON au.user_id = e.user_id
+  GROUP BY au.group_id
+)
+SELECT group_id, CASE WHEN value IS NULL OR value = 0 THEN value ELSE ROUND(value, 11 - FLOOR(LOG(10, ABS(value)))) END AS "TOTAL_REVENUE"
+FROM entity_values
+WHERE value IS NOT NULL

@@ -1,0 +1,46 @@
+-- roster audience trial_accounts_high_usage (account), snowflake
+-- Trial accounts where someone used features at least 5 times in the last 14 days; ready for a sales touch.
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: active_users_30d
+WITH
+account_trait_plan AS (
+  SELECT group_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  GROUP BY group_id
+),
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+),
+event_feature_used AS (
+  SELECT e.user_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP"
+    FROM "MAIN"."FEATURE_USED" AS e
+    WHERE e.event_text = 'Feature Used'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+      AND e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))
+  ) AS e
+  GROUP BY e.user_id
+),
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG((COALESCE(au_event_feature_used.n, 0) >= 5)) AS any_user, BOOLAND_AGG((COALESCE(au_event_feature_used.n, 0) >= 5)) AS all_users
+  FROM account_users AS au
+  LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
+  GROUP BY au.group_id
+),
+all_accounts AS (
+  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id FROM "ROSTER"."ACTIVE_USERS_30D"
+)
+SELECT entity.group_id
+FROM all_accounts AS entity
+LEFT JOIN account_trait_plan AS entity_account_trait_plan ON entity_account_trait_plan.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE (COALESCE(CAST(entity_account_trait_plan.value AS VARCHAR) = 'trial', FALSE)
+  AND COALESCE(entity_users_matching.any_user, FALSE))

@@ -1,0 +1,131 @@
+import pg from 'pg';
+import type { SourceCatalog } from '../compiler/context.js';
+import { postgres } from '../../dialects/postgres.js';
+import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+
+/** What roster needs of a Postgres connection: `pg.Client` and PGlite both have it. */
+export interface PgQueryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+
+/** Parsers so values read back as they do from DuckDB: counts as numbers, timestamps in UTC. */
+export const PG_PARSERS: Record<number, (value: string) => unknown> = {
+  [INT8]: (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : v),
+  [NUMERIC]: (v) => Number(v),
+  // A timestamp without time zone holds UTC by roster's convention, whatever the machine's zone.
+  [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  [TIMESTAMPTZ]: (v) => new Date(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')),
+};
+
+/** PostgreSQL through one session (scratch tables are session-local), or PGlite in tests. */
+export class PostgresWarehouse implements Warehouse {
+  readonly dialect = postgres;
+  private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
+
+  static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
+    const client = new pg.Client({
+      connectionString: url,
+      types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+    });
+    try {
+      await client.connect();
+    } catch (e) {
+      // The URL may hold a password: name the host only.
+      throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${(e as Error).message}`, e);
+    }
+    const wh = new PostgresWarehouse(client, () => client.end());
+    await wh.setUp(options.statementTimeoutMs);
+    return wh;
+  }
+
+  /** Wraps an open connection (PGlite in tests); `end` closes it. */
+  static async wrap(client: PgQueryable, end: () => Promise<void> = async () => undefined): Promise<PostgresWarehouse> {
+    const wh = new PostgresWarehouse(client, end);
+    await wh.setUp();
+    return wh;
+  }
+
+  private async setUp(statementTimeoutMs?: number): Promise<void> {
+    // All SQL runs in UTC (SPEC 3).
+    await this.exec(`SET TIME ZONE 'UTC'`);
+    if (statementTimeoutMs) await this.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+  }
+
+  private values(sql: string, params: SqlParams = {}, order?: readonly string[]): unknown[] {
+    const used = new Set([...withoutQuoted(sql).matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    if (used.size === 0) return [];
+    const names = order ?? Object.keys(params);
+    return names.slice(0, Math.max(...used)).map((n) => params[n]);
+  }
+
+  async query(sql: string, params?: SqlParams, order?: readonly string[]): Promise<Row[]> {
+    try {
+      const r = await this.client.query(sql, this.values(sql, params, order));
+      return r.rows.map((row) => normaliseValue(row) as Row);
+    } catch (e) {
+      throw new WarehouseError(pgMessage(e), e);
+    }
+  }
+
+  async exec(sql: string, params?: SqlParams, order?: readonly string[]): Promise<void> {
+    await this.query(sql, params, order);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN');
+    try {
+      const result = await fn();
+      await this.exec('COMMIT');
+      return result;
+    } catch (e) {
+      await this.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async catalog(schema: string): Promise<SourceCatalog> {
+    const rows = await this.query(
+      'SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $1',
+      { schema },
+    );
+    const catalog = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const set = catalog.get(r.t as string) ?? new Set<string>();
+      set.add(r.c as string);
+      catalog.set(r.t as string, set);
+    }
+    return catalog;
+  }
+
+  async describe(qualified: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.query(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute AS a
+       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      { relation: qualified },
+    );
+    return rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
+  }
+
+  async close(): Promise<void> {
+    await this.end();
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'the configured url';
+  }
+}
+
+function pgMessage(e: unknown): string {
+  const err = e as { message?: string; detail?: string; hint?: string };
+  return [err.message ?? String(e), err.detail, err.hint].filter(Boolean).join('; ');
+}
