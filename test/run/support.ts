@@ -67,17 +67,17 @@ export class Scenario {
     return readJsonl(this.file(destination));
   }
 
-  async run(inputs: readonly DefinitionInput[], asOf: string, options: { select?: string[]; dryRun?: boolean; open?: OpenOptions } = {}): Promise<RunResult> {
+  async run(inputs: readonly DefinitionInput[], asOf: string, options: { select?: string[]; dryRun?: boolean; open?: OpenOptions; batchSize?: number } = {}): Promise<RunResult> {
     const before = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).length]));
     const p = this.project(inputs);
     const report = await runProject(p, buildGraph(p.definitions), this.wh, { asOf: new Date(asOf), select: options.select, dryRun: options.dryRun });
-    const delivery = options.dryRun ? undefined : await deliverOutbox(p, this.wh, { open: options.open });
+    const delivery = options.dryRun ? undefined : await deliverOutbox(p, this.wh, { open: options.open, batchSize: options.batchSize });
     const arrived = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).slice(before[d]).map(brief)]));
     return { report, delivery, arrived };
   }
 
-  async deliver(inputs: readonly DefinitionInput[], open?: OpenOptions): Promise<DeliveryReport> {
-    return deliverOutbox(this.project(inputs), this.wh, { open });
+  async deliver(inputs: readonly DefinitionInput[], options: { open?: OpenOptions; batchSize?: number } = {}): Promise<DeliveryReport> {
+    return deliverOutbox(this.project(inputs), this.wh, options);
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {

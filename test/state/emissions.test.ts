@@ -157,3 +157,26 @@ describe('computed and SQL trait emissions', () => {
     ]);
   });
 });
+
+describe('associations from an account SQL trait', () => {
+  it('fans the value out to associated users; a user newly associated gets the unchanged value', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.wh.exec(`CREATE TABLE main.crm_accounts AS SELECT group_id, user_id, tier, CAST(ts AS TIMESTAMP) AS ts FROM (VALUES
+      ('a1', 'u1', 'gold', '2024-05-01'), ('a5', 'u7', 'silver', '2024-05-01'), ('a5', 'u8', 'silver', '2024-06-02')) AS v(group_id, user_id, tier, ts)`);
+    const TIER = { kind: 'sql_trait', key: 'tier', entity: 'account', sql: 'SELECT group_id, user_id, tier FROM {{source "crm_accounts"}} WHERE ts <= {{as_of}}' };
+    // a1's users are u1 and u2 (group calls; u1 is also associated); a5's only user is u7.
+    expect((await scenario.run([TIER], T1)).arrived.crm).toEqual([
+      'group a1 u1 {"tier":"gold"}', 'group a5 u7 {"tier":"silver"}',
+      'identify u1 {"tier":"gold"}', 'identify u2 {"tier":"gold"}', 'identify u7 {"tier":"silver"}',
+      traitTrack('u1', 'tier', { tier: 'gold' }), traitTrack('u2', 'tier', { tier: 'gold' }), traitTrack('u7', 'tier', { tier: 'silver' }),
+    ]);
+    const second = await scenario.run([TIER, SOFTWARE], T2);
+    expect(second.arrived.crm).toEqual([
+      'identify u8 {"tier":"silver"}', traitTrack('u8', 'tier', { tier: 'silver' }),
+      // software (depth 1: it runs after the associating trait) is new: its full state.
+      'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
+      ...enter('u2', 'software'), ...enter('u3', 'software'),
+      audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fixture } from '../support/fixture.js';
+import { acceptedIds, scriptedServer, type Reply } from '../destinations/fixtures.js';
+import { Scenario } from './support.js';
+
+const T1 = '2024-06-01T00:00:00Z';
+const world: Fixture = {
+  events: [
+    { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-30T12:00:00Z' },
+    { id: 'l2', user_id: 'u2', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+  ],
+  groups: [
+    { id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z' },
+    { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-05-02T00:00:00Z' },
+    { id: 'g3', user_id: 'u2', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z' },
+    { id: 'g4', user_id: 'u3', group_id: 'a2', timestamp: '2024-05-04T00:00:00Z' },
+  ],
+};
+// 2 group + 4 identify + 4 track messages on the first run.
+const LOGINS = 'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In';
+const FAST = { http: { backoff: { baseMs: 5, capMs: 20 } } };
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+async function setup(replies: Reply[], over: Record<string, unknown> = {}) {
+  const server = await scriptedServer(replies);
+  cleanup.push(server.close);
+  const scenario = await Scenario.create(world, [{ name: 'segment', type: 'http', url: server.url, write_key: 'wk', timeout_ms: 300, max_retries: 1, ...over }]);
+  cleanup.push(() => scenario.close());
+  return { server, scenario };
+}
+
+const outbox = (s: Scenario) => s.query('SELECT status, count(*) AS n FROM roster._outbox GROUP BY status ORDER BY status');
+
+describe('delivery over http', () => {
+  it('a failing endpoint leaves the messages pending; deliver then sends each exactly once, with the same messageIds', async () => {
+    const { server, scenario } = await setup([{ status: 500 }, { status: 503 }, { status: 200 }]);
+    const run = await scenario.run([LOGINS], T1, { open: FAST });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    expect(run.delivery!.destinations[0].errors[0]).toMatch(/gave up after 2 attempt\(s\): HTTP 503/);
+    expect(await outbox(scenario)).toEqual([{ status: 'pending', n: 10 }]);
+    expect(acceptedIds(server.received)).toEqual([]);
+
+    const attempted = server.received[0].body.batch.map((m) => m.messageId);
+    const delivered = await scenario.deliver([LOGINS], { open: FAST });
+    expect(delivered).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    expect(delivered.destinations[0]).toMatchObject({ sent: 10, pending: 0 });
+    expect(acceptedIds(server.received)).toEqual(attempted);
+    expect(new Set(attempted).size).toBe(10);
+    expect(server.received.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('wk:').toString('base64')}`);
+    expect(server.received.at(-1)!.body.batch.map((m) => m.type)).toEqual(['group', 'group', ...Array(4).fill('identify'), ...Array(4).fill('track')]);
+
+    // Nothing is pending any more: deliver sends nothing.
+    const requests = server.received.length;
+    expect((await scenario.deliver([LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0 });
+    expect(server.received).toHaveLength(requests);
+    expect(await outbox(scenario)).toEqual([{ status: 'sent', n: 10 }]);
+  });
+
+  it('429 with Retry-After and a hanging request are retried; a 400 marks its batch failed, the next batch still goes', async () => {
+    const { server, scenario } = await setup(
+      [{ status: 429, headers: { 'Retry-After': '0' } }, 'hang', { status: 200 }, { status: 400, body: 'bad batch' }, { status: 200 }],
+      { max_retries: 3 },
+    );
+    const run = await scenario.run([LOGINS], T1, { open: FAST, batchSize: 4 });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 0, failed: 4 });
+    expect(server.received.map((r) => r.status)).toEqual([429, undefined, 200, 400, 200]);
+    const batches = server.received.map((r) => r.body.batch.map((m) => m.messageId));
+    expect(batches[1]).toEqual(batches[0]);
+    expect(acceptedIds(server.received)).toEqual([...batches[2], ...batches[4]]);
+    expect(await scenario.query(`SELECT count(*) AS n, min(error) AS error FROM roster._outbox WHERE status = 'failed'`))
+      .toEqual([{ n: 4, error: expect.stringMatching(/HTTP 400: bad batch/) }]);
+    // Failed messages are not re-sent as they are.
+    expect((await scenario.deliver([LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0 });
+    expect(server.received).toHaveLength(5);
+  });
+});
