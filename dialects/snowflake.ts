@@ -76,7 +76,7 @@ export class SnowflakeDialect extends BaseDialect {
     return `CASE WHEN COUNT(${expr}) > 0 THEN ARRAY_AGG(DISTINCT ${text}) WITHIN GROUP (ORDER BY ${text}) END`;
   }
   listContains(list: string, value: string): string {
-    return `ARRAY_CONTAINS(CAST(${value} AS VARIANT), ${list})`;
+    return `ARRAY_CONTAINS(TO_VARIANT(${value}), ${list})`;
   }
   emptyTextList(): string {
     return 'ARRAY_CONSTRUCT()';

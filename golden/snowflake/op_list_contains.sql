@@ -16,4 +16,4 @@ all_users AS (
 SELECT entity.user_id
 FROM all_users AS entity
 LEFT JOIN "ROSTER"."CT_UNIQUE_LIST" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(ARRAY_CONTAINS(CAST('api' AS VARIANT), COALESCE(entity_ct_unique_list."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE)
+WHERE COALESCE(ARRAY_CONTAINS(TO_VARIANT('api'), COALESCE(entity_ct_unique_list."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE)

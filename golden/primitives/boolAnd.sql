@@ -1,0 +1,6 @@
+-- duckdb
+bool_and(ok)
+-- postgres
+bool_and(ok)
+-- snowflake
+BOOLAND_AGG(ok)

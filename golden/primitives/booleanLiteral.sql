@@ -1,0 +1,12 @@
+-- duckdb
+TRUE
+-- duckdb
+FALSE
+-- postgres
+TRUE
+-- postgres
+FALSE
+-- snowflake
+TRUE
+-- snowflake
+FALSE

@@ -1,0 +1,6 @@
+-- duckdb
+CREATE SCHEMA IF NOT EXISTS "roster"
+-- postgres
+CREATE SCHEMA IF NOT EXISTS "roster"
+-- snowflake
+CREATE SCHEMA IF NOT EXISTS "ROSTER"

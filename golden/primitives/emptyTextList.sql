@@ -1,0 +1,6 @@
+-- duckdb
+CAST([] AS VARCHAR[])
+-- postgres
+CAST(ARRAY[] AS TEXT[])
+-- snowflake
+ARRAY_CONSTRUCT()

@@ -1,0 +1,42 @@
+-- duckdb
+VARCHAR: true
+-- duckdb
+BIGINT: true
+-- duckdb
+VARCHAR[]: false
+-- duckdb
+JSON: false
+-- duckdb
+STRUCT(a INT): false
+-- duckdb
+ARRAY: false
+-- duckdb
+text[]: false
+-- postgres
+VARCHAR: true
+-- postgres
+BIGINT: true
+-- postgres
+VARCHAR[]: false
+-- postgres
+JSON: false
+-- postgres
+STRUCT(a INT): false
+-- postgres
+ARRAY: false
+-- postgres
+text[]: false
+-- snowflake
+VARCHAR: true
+-- snowflake
+BIGINT: true
+-- snowflake
+VARCHAR[]: true
+-- snowflake
+JSON: true
+-- snowflake
+STRUCT(a INT): true
+-- snowflake
+ARRAY: false
+-- snowflake
+text[]: true

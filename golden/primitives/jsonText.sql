@@ -1,0 +1,12 @@
+-- duckdb
+json_extract_string(j, '/plan')
+-- duckdb
+json_extract_string(j, '/odd~1~0''key')
+-- postgres
+(j ->> 'plan')
+-- postgres
+(j ->> 'odd/~''key')
+-- snowflake
+CAST(GET(j, 'plan') AS VARCHAR)
+-- snowflake
+CAST(GET(j, 'odd/~''key') AS VARCHAR)

@@ -1,0 +1,6 @@
+-- duckdb
+$as_of
+-- postgres
+$1
+-- snowflake
+:1

@@ -1,0 +1,6 @@
+-- duckdb
+"main"."tracks"
+-- postgres
+"main"."tracks"
+-- snowflake
+"MAIN"."TRACKS"

@@ -1,0 +1,11 @@
+-- duckdb
+CREATE OR REPLACE TABLE s.t AS
+SELECT 1
+-- postgres
+DROP TABLE IF EXISTS s.t
+-- postgres
+CREATE TABLE s.t AS
+SELECT 1
+-- snowflake
+CREATE OR REPLACE TABLE s.t AS
+SELECT 1

@@ -1,0 +1,6 @@
+-- duckdb
+x
+-- postgres
+x
+-- snowflake
+x

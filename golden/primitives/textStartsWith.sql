@@ -1,0 +1,6 @@
+-- duckdb
+starts_with(x, 'a')
+-- postgres
+starts_with(x, 'a')
+-- snowflake
+STARTSWITH(x, 'a')

@@ -1,0 +1,6 @@
+-- duckdb
+CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)
+-- postgres
+CASE WHEN CAST(x AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(x AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END
+-- snowflake
+CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(x AS VARCHAR))) AS TIMESTAMP_NTZ)

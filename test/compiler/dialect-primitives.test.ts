@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../dialects/index.js';
+import type { Dialect } from '../../src/compiler/dialect.js';
+
+/*
+ * Every primitive of the Dialect contract rendered by every registered dialect, side by side in
+ * golden/primitives/<primitive>.sql: a new dialect that forgets one fails here, naming itself.
+ */
+const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | string[]> = {
+  param: (d) => d.param('as_of', 1),
+  quoteIdent: (d) => [d.quoteIdent('user_id'), d.quoteIdent('Weird "Name"')],
+  qualify: (d) => d.qualify('main', 'tracks'),
+  stringLiteral: (d) => [d.stringLiteral("O'Brien"), d.stringLiteral('back\\slash'), d.stringLiteral('line1\nline2')],
+  numberLiteral: (d) => [d.numberLiteral(42), d.numberLiteral(2.5)],
+  booleanLiteral: (d) => [d.booleanLiteral(true), d.booleanLiteral(false)],
+  timestampLiteral: (d) => d.timestampLiteral(new Date('2024-01-02T03:04:05.678Z')),
+  textListLiteral: (d) => [d.textListLiteral(['a', "b'c"]), d.textListLiteral([])],
+  asOf: (d) => d.asOf(),
+  timestampMinus: (d) => [d.timestampMinus('ts', { amount: 30, unit: 'day' }), d.timestampMinus('ts', { amount: 90, unit: 'minute' })],
+  castText: (d) => d.castText('x'),
+  tryCastDouble: (d) => d.tryCastDouble('x'),
+  tryCastBoolean: (d) => d.tryCastBoolean('x'),
+  tryCastInstant: (d) => d.tryCastInstant('x'),
+  textContains: (d) => d.textContains('x', "'a'"),
+  textStartsWith: (d) => d.textStartsWith('x', "'a'"),
+  textEndsWith: (d) => d.textEndsWith('x', "'a'"),
+  textSortKey: (d) => d.textSortKey('x'),
+  filteredAggregate: (d) => d.filteredAggregate('sum', 'x', 'ok'),
+  countIf: (d) => d.countIf('ok'),
+  boolOr: (d) => d.boolOr('ok'),
+  boolAnd: (d) => d.boolAnd('ok'),
+  firstValue: (d) => d.firstValue('x', [{ expr: 'ts' }, { expr: 'id' }]),
+  distinctSortedTextList: (d) => d.distinctSortedTextList('x'),
+  listContains: (d) => d.listContains('l', "'a'"),
+  emptyTextList: (d) => d.emptyTextList(),
+  round12: (d) => d.round12('x'),
+  median: (d) => d.median('x'),
+  jsonText: (d) => [d.jsonText('j', 'plan'), d.jsonText('j', "odd/~'key")],
+  jsonValueText: (d) => [d.jsonValueText('x', 'TIMESTAMP'), d.jsonValueText('x', 'DOUBLE'), d.jsonValueText('x', 'VARCHAR')],
+  deduplicate: (d) => d.deduplicate('t'),
+  tempTable: (d) => d.tempTable('_run_x'),
+  createTempTableAs: (d) => d.createTempTableAs('_run_x', 'SELECT 1'),
+  replaceTableAs: (d) => d.replaceTableAs('s.t', 'SELECT 1'),
+  createSchema: (d) => d.createSchema('roster'),
+  isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
+};
+
+describe('dialect primitives', () => {
+  it('samples cover the whole contract', () => {
+    const proto = Object.getOwnPropertyNames(Object.getPrototypeOf(Object.getPrototypeOf(DIALECTS.duckdb)))
+      .filter((n) => n !== 'constructor');
+    expect(proto.filter((n) => !(n in samples))).toEqual([]);
+  });
+  for (const primitive of Object.keys(samples) as (keyof typeof samples)[]) {
+    it(`${primitive} on every dialect`, async () => {
+      const lines: string[] = [];
+      for (const [name, d] of Object.entries(DIALECTS)) {
+        const out = samples[primitive](d);
+        for (const line of Array.isArray(out) ? out : [out]) lines.push(`-- ${name}\n${line}`);
+      }
+      await expect(lines.join('\n') + '\n').toMatchFileSnapshot(path.resolve(import.meta.dirname, `../../golden/primitives/${primitive}.sql`));
+    });
+  }
+});
