@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fixture } from '../support/fixture.js';
+import { Scenario } from './support.js';
+
+const T1 = '2024-06-01T00:00:00Z';
+const T2 = '2024-06-03T00:00:00Z';
+const world: Fixture = {
+  events: [
+    { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-30T12:00:00Z' },
+    { id: 'l2', user_id: 'u2', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+    { id: 'l3', user_id: 'u3', event: 'Logged In', timestamp: '2024-06-02T12:00:00Z' },
+  ],
+  groups: [
+    { id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z' },
+    { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-05-02T00:00:00Z' },
+    { id: 'g3', user_id: 'u2', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z' },
+    { id: 'g4', user_id: 'u3', group_id: 'a2', timestamp: '2024-05-04T00:00:00Z' },
+  ],
+};
+const LOGINS = 'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In';
+
+let scenario: Scenario;
+afterEach(async () => scenario?.close());
+
+describe('delivery to jsonl', () => {
+  it('reconciles pending rows with the file batch by batch until one is not there, then sends the rest once, in order', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.run([LOGINS], T1, { batchSize: 3 });
+    const afterT1 = scenario.messages('crm').map((m) => m.messageId);
+    expect(afterT1).toHaveLength(10);
+    // As if a crash hit after 7 of them reached the file but before any was marked sent.
+    await scenario.wh.exec(`UPDATE roster._outbox SET status = 'pending' WHERE seq <= 7`);
+    const t2 = await scenario.run([LOGINS], T2, { batchSize: 3 });
+    expect(t2.delivery!.destinations[0]).toMatchObject({ alreadyDelivered: 7, sent: 5, pending: 0 });
+    const all = scenario.messages('crm').map((m) => m.messageId);
+    expect(all.slice(0, 10)).toEqual(afterT1);
+    expect(all).toHaveLength(15);
+    expect(new Set(all).size).toBe(15);
+    expect(await scenario.query(`SELECT count(*) AS n FROM roster._outbox WHERE status <> 'sent' OR message_id IS NULL`)).toEqual([{ n: 0 }]);
+  });
+
+  it('messages of a destination no longer in roster.yml stay pending and are reported', async () => {
+    scenario = await Scenario.create(world, [{ name: 'old', type: 'jsonl', path: 'out/old.jsonl' }]);
+    await scenario.run([LOGINS], T1, { dryRun: false });
+    await scenario.wh.exec(`UPDATE roster._outbox SET status = 'pending'`);
+    scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }];
+    const report = await scenario.deliver([LOGINS]);
+    expect(report).toMatchObject({ ok: false, pending: 10, orphaned: { old: 10 } });
+  });
+});
