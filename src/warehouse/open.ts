@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ProjectError, type Project } from '../definitions/project.js';
 import { DuckDbWarehouse } from './duckdb-runner.js';
 import { PostgresWarehouse } from './postgres-runner.js';
+import { SnowflakeWarehouse } from './snowflake-runner.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 /** Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`. */
@@ -19,7 +20,12 @@ export async function openWarehouse(project: Project, options: { allowMemory?: b
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
       return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });
     }
-    case 'snowflake':
-      throw new WarehouseError(`the ${w.dialect} warehouse is not supported yet by this version of roster`);
+    case 'snowflake': {
+      const missing = (['account', 'username'] as const).filter((k) => !w[k]);
+      if (missing.length) throw new ProjectError(missing.map((k) => ({ file: 'roster.yml', path: `warehouse.${k}`, message: `a snowflake warehouse needs ${k}` })));
+      return SnowflakeWarehouse.connect({
+        account: w.account!, username: w.username!, password: w.password, database: w.database, warehouse: w.warehouse, role: w.role,
+      });
+    }
   }
 }

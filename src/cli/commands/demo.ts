@@ -1,4 +1,7 @@
+import { copyTables } from '../../demo/copy-tables.js';
 import { DEMO_DEFAULTS, demoStatements } from '../../demo/generate.js';
+import { DEMO_EVENTS } from '../../demo/world.js';
+import { DuckDbWarehouse } from '../../warehouse/duckdb-runner.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +12,8 @@ export interface DemoFlags { users?: string; accounts?: string; days?: string; s
 /** Fills the project's DuckDB warehouse with deterministic synthetic Segment-layout data. */
 export async function demoCommand(dir: string, flags: DemoFlags): Promise<number> {
   const project = await loadProject(dir);
-  if (project.config.warehouse.dialect !== 'duckdb') throw new UsageError('demo fills a DuckDB warehouse; this project uses ' + project.config.warehouse.dialect);
+  const dialect = project.config.warehouse.dialect;
+  if (dialect === 'snowflake') throw new UsageError('demo fills a DuckDB or Postgres warehouse; load Snowflake with your own pipeline');
   const options = {
     users: parsePositiveInt('--users', flags.users, DEMO_DEFAULTS.users),
     accounts: parsePositiveInt('--accounts', flags.accounts, DEMO_DEFAULTS.accounts),
@@ -19,13 +23,17 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   };
   const started = Date.now();
   const wh = await openWarehouse(project, { allowMemory: true });
+  // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
+  const gen = dialect === 'duckdb' ? wh : await DuckDbWarehouse.open({ path: ':memory:' });
   try {
-    await wh.exec(wh.dialect.createSchema(options.schema));
-    for (const sql of demoStatements(options)) await wh.exec(sql);
+    await gen.exec(gen.dialect.createSchema(options.schema));
+    for (const sql of demoStatements(options)) await gen.exec(sql);
+    if (gen !== wh) await copyTables(gen, wh, options.schema, ['tracks', 'identifies', 'groups', ...DEMO_EVENTS.map((e) => e.slug)]);
     const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, 'tracks')}`);
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
+    if (gen !== wh) await gen.close();
     await wh.close();
   }
 }

@@ -1,0 +1,48 @@
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+/** Column types as DuckDB describes them -> types Postgres and Snowflake both accept. */
+function portableType(duckType: string): string {
+  const t = duckType.toUpperCase();
+  if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  if (/^(DOUBLE|FLOAT|REAL|DECIMAL)/.test(t)) return 'DOUBLE PRECISION';
+  if (/^(BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|HUGEINT)/.test(t)) return 'BIGINT';
+  if (t === 'BOOLEAN') return 'BOOLEAN';
+  return 'TEXT';
+}
+
+const BATCH_ROWS = 500;
+
+/**
+ * Copies tables from one warehouse to another (the demo generates in DuckDB, then fills a
+ * Postgres project): recreated with portable types, rows inserted in batches with bound values.
+ */
+export async function copyTables(from: Warehouse, to: Warehouse, schema: string, tables: readonly string[]): Promise<number> {
+  const src = from.dialect;
+  const dst = to.dialect;
+  let copied = 0;
+  await to.exec(dst.createSchema(schema));
+  for (const table of tables) {
+    const columns = await from.describe(src.qualify(schema, table));
+    const target = dst.qualify(schema, table);
+    await to.exec(`DROP TABLE IF EXISTS ${target}`);
+    await to.exec(`CREATE TABLE ${target} (${columns.map((c) => `${dst.quoteIdent(c.name)} ${portableType(c.type)}`).join(', ')})`);
+    const names = columns.map((c) => c.name);
+    const rows = await from.query(`SELECT * FROM ${src.qualify(schema, table)} ORDER BY id`);
+    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+      const batch = rows.slice(start, start + BATCH_ROWS);
+      const params: Record<string, string | number | boolean | null> = {};
+      const order: string[] = [];
+      const tuples = batch.map((row, r) => `(${names.map((name, c) => {
+        const key = `p${r * names.length + c}`;
+        const v = row[name];
+        // Instants as ISO text with Z: a JS Date would be sent in the machine's time zone.
+        params[key] = v instanceof Date ? v.toISOString() : (v as string | number | boolean | null) ?? null;
+        order.push(key);
+        return portableType(columns[c].type) === 'TIMESTAMP' ? `CAST(${dst.param(key, order.length)} AS TIMESTAMP)` : dst.param(key, order.length);
+      }).join(', ')})`);
+      await to.exec(`INSERT INTO ${target} (${names.map((n) => dst.quoteIdent(n)).join(', ')}) VALUES ${tuples.join(', ')}`, params, order);
+    }
+    copied += rows.length;
+  }
+  return copied;
+}

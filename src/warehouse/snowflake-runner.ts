@@ -1,0 +1,105 @@
+import type { SourceCatalog } from '../compiler/context.js';
+import { snowflake } from '../../dialects/snowflake.js';
+import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+
+export interface SnowflakeOptions {
+  readonly account: string;
+  readonly username: string;
+  readonly password?: string;
+  readonly database?: string;
+  readonly warehouse?: string;
+  readonly role?: string;
+}
+
+interface SdkStatement { getColumns(): { getName(): string }[] }
+interface SdkConnection {
+  connect(cb: (err: Error | undefined) => void): void;
+  execute(options: { sqlText: string; binds?: unknown[]; complete: (err: Error | undefined, stmt: SdkStatement, rows?: Record<string, unknown>[]) => void }): void;
+  destroy(cb: (err: Error | undefined) => void): void;
+}
+
+/**
+ * Snowflake through snowflake-sdk, an optional dependency loaded only for this dialect (it is
+ * large). Not exercised here: no Snowflake can be reached from the development machines.
+ */
+export class SnowflakeWarehouse implements Warehouse {
+  readonly dialect = snowflake;
+  private constructor(private readonly conn: SdkConnection) {}
+
+  static async connect(options: SnowflakeOptions): Promise<SnowflakeWarehouse> {
+    const moduleName = 'snowflake-sdk';
+    let sdk: { createConnection(o: Record<string, unknown>): SdkConnection; configure?(o: Record<string, unknown>): void };
+    try {
+      const mod = await import(moduleName);
+      sdk = mod.default ?? mod;
+    } catch {
+      throw new WarehouseError('the snowflake dialect needs the snowflake-sdk package: npm install snowflake-sdk');
+    }
+    sdk.configure?.({ logLevel: 'ERROR' });
+    const conn = sdk.createConnection({ ...options, application: 'roster' });
+    await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve()))).catch((e: Error) => {
+      // The SDK's message names the account, never the password.
+      throw new WarehouseError(`cannot connect to Snowflake account ${options.account}: ${e.message}`, e);
+    });
+    const wh = new SnowflakeWarehouse(conn);
+    await wh.exec(`ALTER SESSION SET TIMEZONE = 'UTC'`);
+    return wh;
+  }
+
+  private run(sql: string, binds: unknown[]): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      this.conn.execute({
+        sqlText: sql,
+        binds,
+        complete: (err, _stmt, rows) => {
+          if (err) return reject(new WarehouseError(err.message, err));
+          // Snowflake answers with upper-case column names; roster's are lower case.
+          resolve((rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), normaliseValue(v)]))));
+        },
+      });
+    });
+  }
+
+  async query(sql: string, params: SqlParams = {}, order?: readonly string[]): Promise<Row[]> {
+    const used = [...withoutQuoted(sql).matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
+    const names = order ?? Object.keys(params);
+    return this.run(sql, used.length ? names.slice(0, Math.max(...used)).map((n) => params[n]) : []);
+  }
+
+  async exec(sql: string, params?: SqlParams, order?: readonly string[]): Promise<void> {
+    await this.query(sql, params, order);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN');
+    try {
+      const result = await fn();
+      await this.exec('COMMIT');
+      return result;
+    } catch (e) {
+      await this.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async catalog(schema: string): Promise<SourceCatalog> {
+    const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
+    const rows = await this.query('SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = :1', { schema: name });
+    const catalog = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const set = catalog.get(r.t as string) ?? new Set<string>();
+      set.add(r.c as string);
+      catalog.set(r.t as string, set);
+    }
+    return catalog;
+  }
+
+  async describe(qualified: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.query(`DESCRIBE TABLE ${qualified}`);
+    return rows.map((r) => ({ name: String(r.name).toLowerCase(), type: String(r.type) }));
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.conn.destroy(() => resolve()));
+  }
+}
