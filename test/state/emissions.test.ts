@@ -158,6 +158,24 @@ describe('computed and SQL trait emissions', () => {
   });
 });
 
+describe('values as sent', () => {
+  it('timestamps as ISO-8601 UTC with milliseconds and Z, whole doubles without a fraction, booleans as booleans', async () => {
+    scenario = await Scenario.create(world);
+    const SEEN = {
+      kind: 'sql_trait', key: 'seen', entity: 'user', traits: ['first_seen', 'weight', 'paying'],
+      sql: `SELECT user_id, min("timestamp") AS first_seen, CAST(count(*) AS DOUBLE) * 1.5 AS weight, bool_or(plan = 'pro') AS paying
+            FROM {{source "identifies"}} WHERE "timestamp" <= {{as_of}} GROUP BY user_id`,
+    };
+    expect((await scenario.run([SEEN], T1)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
+      'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":true}',
+      'identify u2 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":null}',
+    ]);
+    expect((await scenario.run([SEEN], T2)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
+      'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":3,"paying":true}',
+    ]);
+  });
+});
+
 describe('associations from an account SQL trait', () => {
   it('fans the value out to associated users; a user newly associated gets the unchanged value', async () => {
     scenario = await Scenario.create(world);
