@@ -75,12 +75,14 @@ export interface OutboxMark {
  */
 export function markOutboxSql(d: Dialect, s: StateNames, rows: readonly OutboxMark[], status: 'sent' | 'failed' | 'pending', error?: string): string {
   const values = rows.map((r) => `(${r.seq}, ${r.messageId === undefined ? 'CAST(NULL AS VARCHAR)' : d.stringLiteral(r.messageId)})`).join(', ');
+  const seqs = rows.map((r) => r.seq);
   return [
     `UPDATE ${s.outbox} AS o`,
     `SET status = ${d.stringLiteral(status)}, message_id = coalesce(v.message_id, o.message_id), attempts = o.attempts + 1,`,
     `  error = ${error === undefined ? 'CAST(NULL AS VARCHAR)' : d.stringLiteral(error.slice(0, 2000))}`,
     `FROM (VALUES ${values}) AS v(seq, message_id)`,
-    'WHERE o.seq = v.seq',
+    // The range lets the engine skip the rest of a large outbox (seq grows with insertion).
+    `WHERE o.seq = v.seq AND o.seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)}`,
   ].join('\n');
 }
 

@@ -176,6 +176,18 @@ describe('values as sent', () => {
   });
 });
 
+describe('memberships across partial runs', () => {
+  it('a user who joined while an account trait was not selected still gets its value on its next run', async () => {
+    scenario = await Scenario.create(world);
+    const LABEL = { kind: 'sql_trait', key: 'label', entity: 'account', sql: `SELECT group_id, 'x' AS label FROM {{source "groups"}} GROUP BY group_id` };
+    await scenario.run([LABEL, SOFTWARE], T1);
+    // u4 joins a2 before T3; only software runs then, and it moves the membership snapshot on.
+    expect((await scenario.run([LABEL, SOFTWARE], T3, { select: ['software'] })).arrived.crm).toContain('identify u4 {"software":true}');
+    // label's values did not change, but u4 is new to a2 since label's own last run.
+    expect((await scenario.run([LABEL, SOFTWARE], T3)).arrived.crm).toEqual(['identify u4 {"label":"x"}', traitTrack('u4', 'label', { label: 'x' })]);
+  });
+});
+
 describe('associations from an account SQL trait', () => {
   it('fans the value out to associated users; a user newly associated gets the unchanged value', async () => {
     scenario = await Scenario.create(world);
