@@ -1,7 +1,7 @@
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
-import { renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
+import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
 import { markOutboxSql, outboxStatusSql, pendingBatchSql, pendingCountSql, type OutboxMark } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
@@ -80,6 +80,12 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   const mark = async (rows: readonly OutboxMark[], status: 'sent' | 'failed' | 'pending', error?: string) => {
     for (let i = 0; i < rows.length; i += 1000) await wh.exec(markOutboxSql(d, s, rows.slice(i, i + 1000), status, error));
   };
+  const pendingNow = async () => Number((await wh.query(pendingCountSql(d, s, destination.name)))[0].n);
+  try {
+    compileEventNames(destination); // a broken template is a configuration error: keep everything pending
+  } catch (e) {
+    return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors: [(e as Error).message] };
+  }
   try {
     for (;;) {
       const rows = await wh.query(pendingBatchSql(d, s, destination.name, afterSeq, batchSize));
@@ -145,8 +151,7 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   } finally {
     await target?.close();
   }
-  const [{ n }] = await wh.query(pendingCountSql(d, s, destination.name));
-  return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: Number(n), errors };
+  return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors };
 }
 
 function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined>): Change {

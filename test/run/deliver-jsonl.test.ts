@@ -48,3 +48,15 @@ describe('delivery to jsonl', () => {
     expect(report).toMatchObject({ ok: false, pending: 10, orphaned: { old: 10 } });
   });
 });
+
+describe('a destination with a broken event-name template', () => {
+  it('keeps its messages pending (a configuration error), and delivers them once it is fixed', async () => {
+    scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{#if}}' } }]);
+    const run = await scenario.run([LOGINS], T1);
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    expect(run.delivery!.destinations[0].errors[0]).toMatch(/destination "crm": events.trait_computed is not a valid template/);
+    scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{key}} computed' } }];
+    expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0 });
+    expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('logins computed'));
+  });
+});
