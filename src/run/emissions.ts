@@ -131,7 +131,8 @@ export async function planEmission(
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
     const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
     const table = full && !firstRun ? await changeTable('full') : diff;
-    const messages = destination.calls.reduce((sum, call) => sum + [...table.counts].filter(([k]) => k.startsWith(`${call}/`)).reduce((a, [, n]) => a + n, 0), 0);
+    let messages = 0;
+    for (const [callAndKind, n] of table.counts) if (destination.calls.some((call) => callAndKind.startsWith(`${call}/`))) messages += n;
     routes.push({ destination, full, changes: table.name, messages });
   }
   const primary = def.entity === 'account' ? 'group' : 'identify';
