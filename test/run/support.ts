@@ -8,10 +8,9 @@ import type { OpenOptions } from '../../src/destinations/index.js';
 import type { SegmentMessage } from '../../src/emit/index.js';
 import { deliverOutbox, type DeliveryReport } from '../../src/run/deliver-outbox.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
-import { fixtureStatements, type Fixture } from '../support/fixture.js';
-import { definitions, type DefinitionInput } from '../support/harness.js';
+import type { Engine, Fixture } from '../support/fixture.js';
+import { definitions, fixtureWarehouse, type DefinitionInput, type FixtureWarehouse } from '../support/harness.js';
 
 /** A roster.yml destination as written by a user (defaults filled by the schema). */
 export type DestinationInput = Record<string, unknown> & { name: string; type: 'jsonl' | 'http' | 'stdout' };
@@ -42,18 +41,26 @@ export function readJsonl(file: string): SegmentMessage[] {
  */
 export class Scenario {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'roster-state-'));
-  private constructor(readonly wh: Warehouse, public destinations: DestinationInput[]) {}
+  readonly wh: Warehouse;
+  /** The source schema and the state schema of this scenario (main / roster on DuckDB). */
+  readonly schema: string;
+  readonly state: string;
+  private constructor(private readonly fx: FixtureWarehouse, public destinations: DestinationInput[]) {
+    this.wh = fx.wh;
+    this.schema = fx.schema;
+    this.state = fx.state;
+  }
 
-  static async create(fixture: Fixture, destinations: DestinationInput[] = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }]): Promise<Scenario> {
-    const wh = await DuckDbWarehouse.open({ path: ':memory:' });
-    for (const sql of fixtureStatements(fixture, 'segment')) await wh.exec(sql);
-    return new Scenario(wh, destinations);
+  static async create(
+    fixture: Fixture, destinations: DestinationInput[] = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }], engine: Engine = 'duckdb',
+  ): Promise<Scenario> {
+    return new Scenario(await fixtureWarehouse(fixture, 'segment', engine), destinations);
   }
 
   project(inputs: readonly DefinitionInput[]): Project {
     return {
       dir: this.dir,
-      config: ProjectConfig.parse({ name: 'test', source: { schema: 'main', layout: 'segment' }, state: { schema: 'roster' }, destinations: this.destinations }),
+      config: ProjectConfig.parse({ name: 'test', source: { schema: this.schema, layout: 'segment' }, state: { schema: this.state }, destinations: this.destinations }),
       definitions: definitions(inputs),
     };
   }
@@ -84,12 +91,12 @@ export class Scenario {
     return this.wh.query(sql);
   }
 
-  async tables(schema = 'roster'): Promise<string[]> {
-    return [...(await this.wh.catalog(schema)).keys()].sort();
+  async tables(): Promise<string[]> {
+    return [...(await this.wh.catalog(this.state)).keys()].sort();
   }
 
   close(): Promise<void> {
-    return this.wh.close();
+    return this.fx.dispose();
   }
 
   private jsonl(): string[] {

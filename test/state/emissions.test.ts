@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
+import { ENGINES } from '../support/harness.js';
 import { audienceTrack, Scenario, traitTrack } from '../run/support.js';
 
 /*
@@ -56,157 +57,159 @@ afterEach(async () => scenario?.close());
 
 const enter = (u: string, key: string) => [`identify ${u} {"${key}":true}`];
 
-describe('account audience emissions', () => {
-  it('first run: the full state, group calls with the smallest user or an anonymousId', async () => {
-    scenario = await Scenario.create(world);
-    const r = await scenario.run([SOFTWARE], T1);
-    expect(r.arrived.crm).toEqual([
-      'group a1 u1 {"software":true}',
-      'group a3 group:a3 {"software":true}',
-      ...enter('u1', 'software'), ...enter('u2', 'software'),
-      audienceTrack('u1', 'software', true), audienceTrack('u2', 'software', true),
-    ]);
-    expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: true, entered: 2, exited: 0 });
-    const group = scenario.messages('crm')[1];
-    expect(group).toMatchObject({ type: 'group', anonymousId: 'group:a3', groupId: 'a3', timestamp: '2024-06-01T00:00:00.000Z', context: { personas: { computation_class: 'audience', computation_key: 'software' } } });
-    expect(group).not.toHaveProperty('userId');
+describe.each(ENGINES)('on %s', (engine) => {
+  describe('account audience emissions', () => {
+    it('first run: the full state, group calls with the smallest user or an anonymousId', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const r = await scenario.run([SOFTWARE], T1);
+      expect(r.arrived.crm).toEqual([
+        'group a1 u1 {"software":true}',
+        'group a3 group:a3 {"software":true}',
+        ...enter('u1', 'software'), ...enter('u2', 'software'),
+        audienceTrack('u1', 'software', true), audienceTrack('u2', 'software', true),
+      ]);
+      expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: true, entered: 2, exited: 0 });
+      const group = scenario.messages('crm')[1];
+      expect(group).toMatchObject({ type: 'group', anonymousId: 'group:a3', groupId: 'a3', timestamp: '2024-06-01T00:00:00.000Z', context: { personas: { computation_class: 'audience', computation_key: 'software' } } });
+      expect(group).not.toHaveProperty('userId');
+    });
+
+    it('second run: only the diff; a user in two member accounts who leaves one stays in; re-running emits nothing', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      await scenario.run([SOFTWARE], T1);
+      const r = await scenario.run([SOFTWARE], T2);
+      // a1 left (u1, u2), a2 entered (u2, u3): u2 is in through a2, so only u1 exits and u3 enters.
+      expect(r.arrived.crm).toEqual([
+        'group a1 u1 {"software":false}',
+        'group a2 u2 {"software":true}',
+        'identify u1 {"software":false}',
+        'identify u3 {"software":true}',
+        audienceTrack('u1', 'software', false),
+        audienceTrack('u3', 'software', true),
+      ]);
+      expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: false, entered: 1, exited: 1 });
+      expect((await scenario.run([SOFTWARE], T2)).arrived.crm).toEqual([]);
+    });
+
+    it('a user newly joining a member account enters, without a group call', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      await scenario.run([SOFTWARE], T2);
+      const r = await scenario.run([SOFTWARE], T3);
+      expect(r.arrived.crm).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
+    });
   });
 
-  it('second run: only the diff; a user in two member accounts who leaves one stays in; re-running emits nothing', async () => {
-    scenario = await Scenario.create(world);
-    await scenario.run([SOFTWARE], T1);
-    const r = await scenario.run([SOFTWARE], T2);
-    // a1 left (u1, u2), a2 entered (u2, u3): u2 is in through a2, so only u1 exits and u3 enters.
-    expect(r.arrived.crm).toEqual([
-      'group a1 u1 {"software":false}',
-      'group a2 u2 {"software":true}',
-      'identify u1 {"software":false}',
-      'identify u3 {"software":true}',
-      audienceTrack('u1', 'software', false),
-      audienceTrack('u3', 'software', true),
-    ]);
-    expect(r.report.outcomes[0].emission).toMatchObject({ firstRun: false, entered: 1, exited: 1 });
-    expect((await scenario.run([SOFTWARE], T2)).arrived.crm).toEqual([]);
+  describe('computed and SQL trait emissions', () => {
+    it('account trait: group per changed account, identify + track per (account, user); a newly associated user gets the value', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const first = await scenario.run([LOGINS], T1);
+      // a1 = u1's 2 + u2's 1 = 3; a2 = u2's 1; a3 has no users, so no events and no value.
+      expect(first.arrived.crm).toEqual([
+        'group a1 u1 {"logins":3}',
+        'group a2 u2 {"logins":1}',
+        'identify u1 {"logins":3}', 'identify u2 {"logins":3}', 'identify u2 {"logins":1}', 'identify u3 {"logins":1}',
+        traitTrack('u1', 'logins', { logins: 3 }), traitTrack('u2', 'logins', { logins: 3 }),
+        traitTrack('u2', 'logins', { logins: 1 }), traitTrack('u3', 'logins', { logins: 1 }),
+      ]);
+      // u2 gets one pair per account: their messageIds differ.
+      const ids = scenario.messages('crm').map((m) => m.messageId);
+      expect(new Set(ids).size).toBe(ids.length);
+
+      const second = await scenario.run([LOGINS], T2);
+      expect(second.arrived.crm).toEqual([
+        'group a2 u2 {"logins":2}',
+        'identify u2 {"logins":2}', 'identify u3 {"logins":2}',
+        traitTrack('u2', 'logins', { logins: 2 }), traitTrack('u3', 'logins', { logins: 2 }),
+      ]);
+      const third = await scenario.run([LOGINS], T3);
+      expect(third.arrived.crm).toEqual(['identify u4 {"logins":2}', traitTrack('u4', 'logins', { logins: 2 })]);
+      expect(third.report.outcomes[0].emission).toMatchObject({ changed: 0 });
+    });
+
+    it('a value that became empty is sent once as its empty value: 0, [], null', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const first = await scenario.run(RECENT, T1);
+      expect(first.arrived.crm).toEqual([
+        'identify u1 {"last_feature":"alerts"}', traitTrack('u1', 'last_feature', { last_feature: 'alerts' }),
+        'identify u1 {"recent_features":["alerts","reports"]}', traitTrack('u1', 'recent_features', { recent_features: ['alerts', 'reports'] }),
+        'identify u1 {"recent_logins":2}', 'identify u2 {"recent_logins":1}',
+        traitTrack('u1', 'recent_logins', { recent_logins: 2 }), traitTrack('u2', 'recent_logins', { recent_logins: 1 }),
+      ]);
+      const second = await scenario.run(RECENT, T2);
+      expect(second.arrived.crm).toEqual([
+        'identify u1 {"last_feature":null}', traitTrack('u1', 'last_feature', { last_feature: null }),
+        'identify u1 {"recent_features":[]}', traitTrack('u1', 'recent_features', { recent_features: [] }),
+        'identify u1 {"recent_logins":0}', 'identify u2 {"recent_logins":0}', 'identify u3 {"recent_logins":1}',
+        traitTrack('u1', 'recent_logins', { recent_logins: 0 }), traitTrack('u2', 'recent_logins', { recent_logins: 0 }),
+        traitTrack('u3', 'recent_logins', { recent_logins: 1 }),
+      ]);
+      const third = await scenario.run(RECENT, T3);
+      expect(third.arrived.crm).toEqual(['identify u3 {"recent_logins":0}', traitTrack('u3', 'recent_logins', { recent_logins: 0 })]);
+      expect((await scenario.run(RECENT, T3)).arrived.crm).toEqual([]);
+    });
+
+    it('SQL trait: every trait column of the changed row; a row of nulls is an empty value', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      // u2's plan and seats are both null: an empty value, not sent.
+      expect((await scenario.run([PROFILE], T1)).arrived.crm).toEqual([
+        'identify u1 {"plan":"pro","seats":5}', traitTrack('u1', 'profile', { plan: 'pro', seats: 5 }),
+      ]);
+      expect((await scenario.run([PROFILE], T2)).arrived.crm).toEqual([
+        'identify u1 {"plan":"pro","seats":10}', traitTrack('u1', 'profile', { plan: 'pro', seats: 10 }),
+      ]);
+    });
   });
 
-  it('a user newly joining a member account enters, without a group call', async () => {
-    scenario = await Scenario.create(world);
-    await scenario.run([SOFTWARE], T2);
-    const r = await scenario.run([SOFTWARE], T3);
-    expect(r.arrived.crm).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
-  });
-});
-
-describe('computed and SQL trait emissions', () => {
-  it('account trait: group per changed account, identify + track per (account, user); a newly associated user gets the value', async () => {
-    scenario = await Scenario.create(world);
-    const first = await scenario.run([LOGINS], T1);
-    // a1 = u1's 2 + u2's 1 = 3; a2 = u2's 1; a3 has no users, so no events and no value.
-    expect(first.arrived.crm).toEqual([
-      'group a1 u1 {"logins":3}',
-      'group a2 u2 {"logins":1}',
-      'identify u1 {"logins":3}', 'identify u2 {"logins":3}', 'identify u2 {"logins":1}', 'identify u3 {"logins":1}',
-      traitTrack('u1', 'logins', { logins: 3 }), traitTrack('u2', 'logins', { logins: 3 }),
-      traitTrack('u2', 'logins', { logins: 1 }), traitTrack('u3', 'logins', { logins: 1 }),
-    ]);
-    // u2 gets one pair per account: their messageIds differ.
-    const ids = scenario.messages('crm').map((m) => m.messageId);
-    expect(new Set(ids).size).toBe(ids.length);
-
-    const second = await scenario.run([LOGINS], T2);
-    expect(second.arrived.crm).toEqual([
-      'group a2 u2 {"logins":2}',
-      'identify u2 {"logins":2}', 'identify u3 {"logins":2}',
-      traitTrack('u2', 'logins', { logins: 2 }), traitTrack('u3', 'logins', { logins: 2 }),
-    ]);
-    const third = await scenario.run([LOGINS], T3);
-    expect(third.arrived.crm).toEqual(['identify u4 {"logins":2}', traitTrack('u4', 'logins', { logins: 2 })]);
-    expect(third.report.outcomes[0].emission).toMatchObject({ changed: 0 });
+  describe('values as sent', () => {
+    it('timestamps as ISO-8601 UTC with milliseconds and Z, whole doubles without a fraction, booleans as booleans', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const SEEN = {
+        kind: 'sql_trait', key: 'seen', entity: 'user', traits: ['first_seen', 'weight', 'paying'],
+        sql: `SELECT user_id, min("timestamp") AS first_seen, CAST(count(*) AS DOUBLE PRECISION) * 1.5 AS weight, bool_or(plan = 'pro') AS paying
+              FROM {{source "identifies"}} WHERE "timestamp" <= {{as_of}} GROUP BY user_id`,
+      };
+      expect((await scenario.run([SEEN], T1)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
+        'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":true}',
+        'identify u2 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":null}',
+      ]);
+      expect((await scenario.run([SEEN], T2)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
+        'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":3,"paying":true}',
+      ]);
+    });
   });
 
-  it('a value that became empty is sent once as its empty value: 0, [], null', async () => {
-    scenario = await Scenario.create(world);
-    const first = await scenario.run(RECENT, T1);
-    expect(first.arrived.crm).toEqual([
-      'identify u1 {"last_feature":"alerts"}', traitTrack('u1', 'last_feature', { last_feature: 'alerts' }),
-      'identify u1 {"recent_features":["alerts","reports"]}', traitTrack('u1', 'recent_features', { recent_features: ['alerts', 'reports'] }),
-      'identify u1 {"recent_logins":2}', 'identify u2 {"recent_logins":1}',
-      traitTrack('u1', 'recent_logins', { recent_logins: 2 }), traitTrack('u2', 'recent_logins', { recent_logins: 1 }),
-    ]);
-    const second = await scenario.run(RECENT, T2);
-    expect(second.arrived.crm).toEqual([
-      'identify u1 {"last_feature":null}', traitTrack('u1', 'last_feature', { last_feature: null }),
-      'identify u1 {"recent_features":[]}', traitTrack('u1', 'recent_features', { recent_features: [] }),
-      'identify u1 {"recent_logins":0}', 'identify u2 {"recent_logins":0}', 'identify u3 {"recent_logins":1}',
-      traitTrack('u1', 'recent_logins', { recent_logins: 0 }), traitTrack('u2', 'recent_logins', { recent_logins: 0 }),
-      traitTrack('u3', 'recent_logins', { recent_logins: 1 }),
-    ]);
-    const third = await scenario.run(RECENT, T3);
-    expect(third.arrived.crm).toEqual(['identify u3 {"recent_logins":0}', traitTrack('u3', 'recent_logins', { recent_logins: 0 })]);
-    expect((await scenario.run(RECENT, T3)).arrived.crm).toEqual([]);
+  describe('memberships across partial runs', () => {
+    it('a user who joined while an account trait was not selected still gets its value on its next run', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const LABEL = { kind: 'sql_trait', key: 'label', entity: 'account', sql: `SELECT group_id, 'x' AS label FROM {{source "groups"}} GROUP BY group_id` };
+      await scenario.run([LABEL, SOFTWARE], T1);
+      // u4 joins a2 before T3; only software runs then, and it moves the membership snapshot on.
+      expect((await scenario.run([LABEL, SOFTWARE], T3, { select: ['software'] })).arrived.crm).toContain('identify u4 {"software":true}');
+      // label's values did not change, but u4 is new to a2 since label's own last run.
+      expect((await scenario.run([LABEL, SOFTWARE], T3)).arrived.crm).toEqual(['identify u4 {"label":"x"}', traitTrack('u4', 'label', { label: 'x' })]);
+    });
   });
 
-  it('SQL trait: every trait column of the changed row; a row of nulls is an empty value', async () => {
-    scenario = await Scenario.create(world);
-    // u2's plan and seats are both null: an empty value, not sent.
-    expect((await scenario.run([PROFILE], T1)).arrived.crm).toEqual([
-      'identify u1 {"plan":"pro","seats":5}', traitTrack('u1', 'profile', { plan: 'pro', seats: 5 }),
-    ]);
-    expect((await scenario.run([PROFILE], T2)).arrived.crm).toEqual([
-      'identify u1 {"plan":"pro","seats":10}', traitTrack('u1', 'profile', { plan: 'pro', seats: 10 }),
-    ]);
-  });
-});
-
-describe('values as sent', () => {
-  it('timestamps as ISO-8601 UTC with milliseconds and Z, whole doubles without a fraction, booleans as booleans', async () => {
-    scenario = await Scenario.create(world);
-    const SEEN = {
-      kind: 'sql_trait', key: 'seen', entity: 'user', traits: ['first_seen', 'weight', 'paying'],
-      sql: `SELECT user_id, min("timestamp") AS first_seen, CAST(count(*) AS DOUBLE) * 1.5 AS weight, bool_or(plan = 'pro') AS paying
-            FROM {{source "identifies"}} WHERE "timestamp" <= {{as_of}} GROUP BY user_id`,
-    };
-    expect((await scenario.run([SEEN], T1)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
-      'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":true}',
-      'identify u2 {"first_seen":"2024-05-01T00:00:00.000Z","weight":1.5,"paying":null}',
-    ]);
-    expect((await scenario.run([SEEN], T2)).arrived.crm.filter((l) => l.startsWith('identify'))).toEqual([
-      'identify u1 {"first_seen":"2024-05-01T00:00:00.000Z","weight":3,"paying":true}',
-    ]);
-  });
-});
-
-describe('memberships across partial runs', () => {
-  it('a user who joined while an account trait was not selected still gets its value on its next run', async () => {
-    scenario = await Scenario.create(world);
-    const LABEL = { kind: 'sql_trait', key: 'label', entity: 'account', sql: `SELECT group_id, 'x' AS label FROM {{source "groups"}} GROUP BY group_id` };
-    await scenario.run([LABEL, SOFTWARE], T1);
-    // u4 joins a2 before T3; only software runs then, and it moves the membership snapshot on.
-    expect((await scenario.run([LABEL, SOFTWARE], T3, { select: ['software'] })).arrived.crm).toContain('identify u4 {"software":true}');
-    // label's values did not change, but u4 is new to a2 since label's own last run.
-    expect((await scenario.run([LABEL, SOFTWARE], T3)).arrived.crm).toEqual(['identify u4 {"label":"x"}', traitTrack('u4', 'label', { label: 'x' })]);
-  });
-});
-
-describe('associations from an account SQL trait', () => {
-  it('fans the value out to associated users; a user newly associated gets the unchanged value', async () => {
-    scenario = await Scenario.create(world);
-    await scenario.wh.exec(`CREATE TABLE main.crm_accounts AS SELECT group_id, user_id, tier, CAST(ts AS TIMESTAMP) AS ts FROM (VALUES
-      ('a1', 'u1', 'gold', '2024-05-01'), ('a5', 'u7', 'silver', '2024-05-01'), ('a5', 'u8', 'silver', '2024-06-02')) AS v(group_id, user_id, tier, ts)`);
-    const TIER = { kind: 'sql_trait', key: 'tier', entity: 'account', sql: 'SELECT group_id, user_id, tier FROM {{source "crm_accounts"}} WHERE ts <= {{as_of}}' };
-    // a1's users are u1 and u2 (group calls; u1 is also associated); a5's only user is u7.
-    expect((await scenario.run([TIER], T1)).arrived.crm).toEqual([
-      'group a1 u1 {"tier":"gold"}', 'group a5 u7 {"tier":"silver"}',
-      'identify u1 {"tier":"gold"}', 'identify u2 {"tier":"gold"}', 'identify u7 {"tier":"silver"}',
-      traitTrack('u1', 'tier', { tier: 'gold' }), traitTrack('u2', 'tier', { tier: 'gold' }), traitTrack('u7', 'tier', { tier: 'silver' }),
-    ]);
-    const second = await scenario.run([TIER, SOFTWARE], T2);
-    expect(second.arrived.crm).toEqual([
-      'identify u8 {"tier":"silver"}', traitTrack('u8', 'tier', { tier: 'silver' }),
-      // software (depth 1: it runs after the associating trait) is new: its full state.
-      'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
-      ...enter('u2', 'software'), ...enter('u3', 'software'),
-      audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
-    ]);
+  describe('associations from an account SQL trait', () => {
+    it('fans the value out to associated users; a user newly associated gets the unchanged value', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      await scenario.wh.exec(`CREATE TABLE ${scenario.schema}.crm_accounts AS SELECT group_id, user_id, tier, CAST(ts AS TIMESTAMP) AS ts FROM (VALUES
+        ('a1', 'u1', 'gold', '2024-05-01'), ('a5', 'u7', 'silver', '2024-05-01'), ('a5', 'u8', 'silver', '2024-06-02')) AS v(group_id, user_id, tier, ts)`);
+      const TIER = { kind: 'sql_trait', key: 'tier', entity: 'account', sql: 'SELECT group_id, user_id, tier FROM {{source "crm_accounts"}} WHERE ts <= {{as_of}}' };
+      // a1's users are u1 and u2 (group calls; u1 is also associated); a5's only user is u7.
+      expect((await scenario.run([TIER], T1)).arrived.crm).toEqual([
+        'group a1 u1 {"tier":"gold"}', 'group a5 u7 {"tier":"silver"}',
+        'identify u1 {"tier":"gold"}', 'identify u2 {"tier":"gold"}', 'identify u7 {"tier":"silver"}',
+        traitTrack('u1', 'tier', { tier: 'gold' }), traitTrack('u2', 'tier', { tier: 'gold' }), traitTrack('u7', 'tier', { tier: 'silver' }),
+      ]);
+      const second = await scenario.run([TIER, SOFTWARE], T2);
+      expect(second.arrived.crm).toEqual([
+        'identify u8 {"tier":"silver"}', traitTrack('u8', 'tier', { tier: 'silver' }),
+        // software (depth 1: it runs after the associating trait) is new: its full state.
+        'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
+        ...enter('u2', 'software'), ...enter('u3', 'software'),
+        audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
+      ]);
+    });
   });
 });
