@@ -28,6 +28,8 @@ export interface Change {
    * whatever is here, so the traits and the event can never disagree.
    */
   readonly values: Readonly<Record<string, unknown>>;
+  /** How many earlier committed runs had the same as_of (see MessageIdInput.asOfRepeat). */
+  readonly asOfRepeat?: number;
   /** The run's as_of, ISO-8601 UTC with milliseconds and Z. */
   readonly asOf: string;
   readonly description?: string;

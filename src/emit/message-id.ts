@@ -11,6 +11,12 @@ export interface MessageIdInput {
   readonly kind: string;
   readonly asOf: string;
   readonly values: JsonValue;
+  /**
+   * How many earlier committed runs had the same as_of: a run at the same as_of after the data
+   * changed can repeat an earlier change exactly (entered, exited, entered again), which must not
+   * share the first one's id. 0 (every scheduled run) leaves the id as it always was.
+   */
+  readonly asOfRepeat?: number;
 }
 
 const PREFIX = 'roster-';
@@ -24,7 +30,7 @@ const VERSION = 'v1';
 export function messageId(input: MessageIdInput): string {
   const canonical = canonicalJson([
     VERSION, input.definitionKey, input.call, input.groupId ?? null, input.userId ?? null,
-    input.kind, input.asOf, input.values,
+    input.kind, input.asOf, input.values, ...(input.asOfRepeat ? [input.asOfRepeat] : []),
   ]);
   return PREFIX + createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 40);
 }

@@ -50,7 +50,7 @@ export function renderMessage(change: Change, destination: RenderTarget): Segmen
   const personas: PersonasContext = { computation_class: change.computationClass, computation_key: key };
   const id = messageId({
     definitionKey: key, call: change.call, groupId: change.groupId, userId: change.userId,
-    kind: change.kind, asOf: timestamp, values,
+    kind: change.kind, asOf: timestamp, values, asOfRepeat: change.asOfRepeat,
   });
   const tail = { timestamp, messageId: id, context: { personas } };
   switch (change.call) {

@@ -167,6 +167,7 @@ function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined
     groupId: row.group_id === null || row.group_id === undefined ? undefined : String(row.group_id),
     values: JSON.parse(String(row.values_json)) as Record<string, unknown>,
     asOf: String(row.as_of),
+    asOfRepeat: Number(row.as_of_repeat ?? 0),
     description: descriptions.get(key),
     entity: String(row.entity) as Change['entity'],
   };

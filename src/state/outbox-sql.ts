@@ -47,7 +47,8 @@ export function maxSeqSql(s: StateNames): string {
 /** The next pending rows of a destination after `afterSeq`, in order, with their run's as_of. */
 export function pendingBatchSql(d: Dialect, s: StateNames, destination: string, afterSeq: number, limit: number): string {
   return [
-    'SELECT o.seq, o.definition_key, o.definition_kind, o.entity, o.call_type, o.change_kind, o.group_id, o.user_id, o.values_json, r.as_of',
+    'SELECT o.seq, o.definition_key, o.definition_kind, o.entity, o.call_type, o.change_kind, o.group_id, o.user_id, o.values_json, r.as_of,',
+    `  (SELECT count(*) FROM ${s.runs} AS e WHERE e.as_of = r.as_of AND e.run_id < r.run_id AND e.committed_at IS NOT NULL) AS as_of_repeat`,
     `FROM ${s.outbox} AS o JOIN ${s.runs} AS r ON r.run_id = o.run_id`,
     `WHERE o.destination = ${d.stringLiteral(destination)} AND o.status = ${d.stringLiteral('pending')} AND o.seq > ${afterSeq}`,
     `ORDER BY o.seq`,

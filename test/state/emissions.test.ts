@@ -213,3 +213,21 @@ describe.each(ENGINES)('on %s', (engine) => {
     });
   });
 });
+
+describe.each(ENGINES)('re-running one as_of after the data changed, on %s', (engine) => {
+  it('enter, exit, enter again at the same as_of: three messages with three ids, none lost to de-duplication', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const PRO = 'kind: audience\nkey: pro_users\nentity: user\nwhere:\n  trait: { key: plan, op: eq, value: pro }';
+    const identifies = scenario.wh.dialect.qualify(scenario.schema, 'identifies');
+    // u1 is pro at T1 (i1; i3 comes later)
+    expect((await scenario.run([PRO], T1)).arrived.crm).toEqual([...enter('u1', 'pro_users'), audienceTrack('u1', 'pro_users', true)]);
+    // a late-loaded identify, timestamped before T1, makes u1 free: u1 exits at the same as_of
+    await scenario.wh.exec(`INSERT INTO ${identifies} (id, user_id, "timestamp", plan) VALUES ('late', 'u1', TIMESTAMP '2024-05-20 00:00:00', 'free')`);
+    expect((await scenario.run([PRO], T1)).arrived.crm).toEqual([`identify u1 {"pro_users":false}`, audienceTrack('u1', 'pro_users', false)]);
+    // the late row is withdrawn: u1 enters again, exactly as the first time, and must still arrive
+    await scenario.wh.exec(`DELETE FROM ${identifies} WHERE id = 'late'`);
+    expect((await scenario.run([PRO], T1)).arrived.crm).toEqual([...enter('u1', 'pro_users'), audienceTrack('u1', 'pro_users', true)]);
+    const ids = scenario.messages('crm').map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(6);
+  });
+});
