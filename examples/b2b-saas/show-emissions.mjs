@@ -1,0 +1,8 @@
+// Prints a few of the messages the demo run delivered to examples/b2b-saas/out/crm.jsonl.
+import { readFileSync } from 'node:fs';
+
+const file = new URL('./out/crm.jsonl', import.meta.url);
+const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+const pick = ['group', 'identify', 'track'].map((type) => lines.find((l) => JSON.parse(l).type === type)).filter(Boolean);
+console.log(`\n${lines.length} messages in examples/b2b-saas/out/crm.jsonl; one of each call:`);
+for (const line of pick) console.log(JSON.stringify(JSON.parse(line), null, 2));
