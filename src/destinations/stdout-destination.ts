@@ -6,12 +6,22 @@ export interface LineSink {
   write(chunk: string, callback: (err?: Error | null) => void): boolean;
 }
 
+const guarded = new WeakSet<object>();
+
 /**
  * Writes one JSON line per message to stdout (or an injected stream). It cannot tell what
  * an earlier, crashed run printed, so `alreadyDelivered` is always empty.
  */
 export class StdoutDestination implements DeliveryTarget {
-  constructor(readonly name: string, private readonly sink: LineSink = process.stdout) {}
+  constructor(readonly name: string, private readonly sink: LineSink = process.stdout) {
+    // A closed pipe (`roster run | head`) emits 'error' on the stream, and without a listener Node
+    // exits; the write callback below already turns it into a DeliveryError (messages stay pending).
+    const stream = sink as Partial<NodeJS.EventEmitter>;
+    if (stream.on && !guarded.has(stream)) {
+      guarded.add(stream);
+      stream.on('error', () => undefined);
+    }
+  }
 
   async alreadyDelivered(): Promise<Set<string>> {
     return new Set();

@@ -21,3 +21,19 @@ describe('stdout destination', () => {
     await expect(target.send(sent)).rejects.toMatchObject({ failedMessageIds: [sent[0].messageId] });
   });
 });
+
+describe('stdout destination on a closed pipe', () => {
+  it('an EPIPE becomes a DeliveryError, not a crash of the process', async () => {
+    const { Writable } = await import('node:stream');
+    const { StdoutDestination } = await import('../../src/destinations/stdout-destination.js');
+    const { DeliveryError } = await import('../../src/destinations/delivery-target.js');
+    const closed = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const target = new StdoutDestination('out', closed);
+    const message = { type: 'identify', userId: 'u1', traits: {}, timestamp: '2024-06-01T00:00:00.000Z', messageId: 'm1', context: { personas: { computation_class: 'trait', computation_key: 'k' } } } as const;
+    await expect(target.send([message as never])).rejects.toBeInstanceOf(DeliveryError);
+  });
+});
