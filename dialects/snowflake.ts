@@ -96,6 +96,10 @@ export class SnowflakeDialect extends BaseDialect {
   createTempTableAs(name: string, select: string): string[] {
     return [`CREATE OR REPLACE TEMPORARY TABLE ${this.tempTable(name)} AS\n${select}`];
   }
+  // No read-only transactions here: the query runs as one prepared statement wrapped as a subquery.
+  readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] } {
+    return { create: [], fill: this.createTempTableAs(name, select) };
+  }
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }

@@ -66,6 +66,12 @@ export interface Dialect {
   tempTable(name: string): string;
   /** Statements that (re)create a scratch table from a query. */
   createTempTableAs(name: string, select: string): string[];
+  /**
+   * A scratch table from an untrusted query (a SQL trait) in two steps: `create` makes the empty
+   * table, `fill` runs the query, so `fill` can run in a read-only transaction where the engine
+   * has them (creating a table is not allowed in one).
+   */
+  readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] };
   /** Statements that (re)create a permanent table from a query. */
   replaceTableAs(qualified: string, select: string): string[];
   createSchema(schema: string): string;
@@ -193,6 +199,13 @@ export abstract class BaseDialect implements Dialect {
   }
   replaceTableAs(qualified: string, select: string): string[] {
     return [`DROP TABLE IF EXISTS ${qualified}`, `CREATE TABLE ${qualified} AS\n${select}`];
+  }
+  readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] } {
+    return {
+      // WITH NO DATA plans the query without running it.
+      create: [`DROP TABLE IF EXISTS ${this.tempTable(name)}`, `CREATE TEMPORARY TABLE ${this.quoteIdent(name)} AS\n${select}\nWITH NO DATA`],
+      fill: [`INSERT INTO ${this.tempTable(name)}\n${select}`],
+    };
   }
   createSchema(schema: string): string {
     return `CREATE SCHEMA IF NOT EXISTS ${this.quoteIdent(schema)}`;

@@ -72,8 +72,12 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const d = wh.dialect;
   const rawName = `_raw_${def.key}`;
   const raw = d.tempTable(rawName);
-  // Wrapped as a subquery: the template must be one query; it cannot change any table.
-  for (const s of d.createTempTableAs(rawName, `SELECT * FROM (\n${sql}\n) AS sql_trait`)) await wh.exec(s, params, ['as_of']);
+  // Wrapped as a subquery, the template must be one query; run read-only, it cannot change any table.
+  const steps = d.readOnlyTempTableAs(rawName, `SELECT * FROM (\n${sql}\n) AS sql_trait`);
+  for (const s of steps.create) await wh.exec(s, params, ['as_of']);
+  await wh.readOnly(async () => {
+    for (const s of steps.fill) await wh.exec(s, params, ['as_of']);
+  });
   const columns = await wh.describe(raw);
   const shape = sqlTraitShape(d, def, raw, columns);
   if (shape.problems.length) throw new WarehouseError(shape.problems.join('; '));

@@ -46,6 +46,7 @@ export interface DeliveryReport {
  */
 export async function deliverOutbox(project: Project, wh: Warehouse, options: DeliverOptions = {}): Promise<DeliveryReport> {
   const s = stateNames(wh.dialect, project.config.state.schema);
+  await wh.lockRun(project.config.state.schema);
   if (!(await wh.catalog(s.schema)).has(INTERNAL.outbox)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {

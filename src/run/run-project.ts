@@ -70,6 +70,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const byKey = new Map(project.definitions.map((x) => [x.key, x]));
 
   if (!dryRun) {
+    await wh.lockRun(config.state.schema);
     for (const sql of createStateTables(d, s)) await wh.exec(sql);
     const [{ as_of: last }] = await wh.query(lastAsOfSql(s));
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);

@@ -69,6 +69,14 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  // DuckDB has no read-only transactions; SQL traits run as one wrapped, prepared SELECT.
+  async readOnly<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  // One process holds the file (DuckDB's single writer): a second run cannot even open it.
+  async lockRun(): Promise<void> {}
+
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
       `SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,

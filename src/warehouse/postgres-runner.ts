@@ -88,6 +88,24 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
+  async readOnly<T>(fn: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN TRANSACTION READ ONLY');
+    try {
+      const result = await fn();
+      await this.exec('COMMIT');
+      return result;
+    } catch (e) {
+      await this.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  // A session-level advisory lock: released when the connection closes, even after a crash.
+  async lockRun(stateSchema: string): Promise<void> {
+    const [{ locked }] = await this.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, { name: `roster:${stateSchema}` });
+    if (!locked) throw new WarehouseError(`another roster run or deliver is using the state schema ${stateSchema}; try again when it is done`);
+  }
+
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
       'SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $1',

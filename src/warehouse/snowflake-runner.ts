@@ -82,6 +82,32 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
+  // Snowflake has no read-only transactions; SQL traits run wrapped as a subquery.
+  async readOnly<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  /** A lock row: the update succeeds for one holder at a time; a lock older than 6 hours is stale. */
+  async lockRun(stateSchema: string): Promise<void> {
+    if (this.lockTable) return; // already held by this connection (run, then deliver)
+    const d = this.dialect;
+    const table = d.qualify(stateSchema, '_lock');
+    this.holder = `run-${process.pid}-${Date.now()}`;
+    await this.exec(d.createSchema(stateSchema));
+    await this.exec(`CREATE TABLE IF NOT EXISTS ${table} (id INTEGER, holder VARCHAR, taken_at TIMESTAMP_NTZ)`);
+    await this.exec(`INSERT INTO ${table} (id, holder) SELECT 1, NULL WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE id = 1)`);
+    const rows = await this.query(
+      `UPDATE ${table} SET holder = :1, taken_at = CURRENT_TIMESTAMP() WHERE id = 1 AND (holder IS NULL OR taken_at < DATEADD(hour, -6, CURRENT_TIMESTAMP()))`,
+      { holder: this.holder },
+    );
+    const updated = Number(Object.values(rows[0] ?? {})[0] ?? 0);
+    if (updated !== 1) throw new WarehouseError(`another roster run or deliver holds the lock row in ${stateSchema}._lock; try again when it is done`);
+    this.lockTable = table;
+  }
+
+  private holder?: string;
+  private lockTable?: string;
+
   async catalog(schema: string): Promise<SourceCatalog> {
     const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
     const rows = await this.query('SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = :1', { schema: name });
@@ -100,6 +126,7 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    if (this.lockTable) await this.exec(`UPDATE ${this.lockTable} SET holder = NULL WHERE holder = :1`, { holder: this.holder! }).catch(() => undefined);
     await new Promise<void>((resolve) => this.conn.destroy(() => resolve()));
   }
 }

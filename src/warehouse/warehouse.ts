@@ -12,6 +12,13 @@ export interface Warehouse {
   exec(sql: string, params?: SqlParams, paramOrder?: readonly string[]): Promise<void>;
   /** Runs `fn` in one transaction: all of it commits, or none. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` where it cannot change any table (a read-only transaction where the engine has one). */
+  readOnly<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Takes the lock that serialises runs on one state schema until close(); throws a
+   * WarehouseError when another run holds it (DuckDB: its single-writer file lock does this).
+   */
+  lockRun(stateSchema: string): Promise<void>;
   /** Tables and columns of a schema, lower-cased. */
   catalog(schema: string): Promise<SourceCatalog>;
   /** Column names and types of a table or scratch table (qualified SQL name). */

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/definitions/graph.js';
+import { runProject } from '../../src/run/run-project.js';
+import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
+import { AS_OF, world } from '../execution/world.js';
+import { definitions, fixtureWarehouse, PG_KIND, project } from '../support/harness.js';
+
+describe(`Postgres (${PG_KIND}): SQL traits run read-only`, () => {
+  it('a SQL trait calling a function that deletes rows fails, names the cause, and the source is intact', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    try {
+      const identifies = `${fx.schema}.identifies`;
+      // The warehouse owner made this function; a SQL trait must still not be able to use it to write.
+      await fx.wh.exec(`CREATE FUNCTION ${fx.schema}.wipe() RETURNS integer LANGUAGE sql AS $$ DELETE FROM ${identifies}; SELECT 1 $$`);
+      const before = Number((await fx.wh.query(`SELECT count(*) AS n FROM ${identifies}`))[0].n);
+      const defs = definitions([{ kind: 'sql_trait', key: 'evil', entity: 'user', traits: ['x'], sql: `SELECT 'u1' AS user_id, ${fx.schema}.wipe() AS x` }]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes[0].status).toBe('failed');
+      expect(report.outcomes[0].error).toMatch(/read-only transaction/);
+      expect(Number((await fx.wh.query(`SELECT count(*) AS n FROM ${identifies}`))[0].n)).toBe(before);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
+describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: runs on one state schema are serialised', () => {
+  it('a second session cannot take the run lock while the first holds it, and can once it closed', async () => {
+    const url = process.env.ROSTER_TEST_PG_URL!;
+    const schema = `lock_${process.pid}`;
+    const first = await PostgresWarehouse.connect(url);
+    const second = await PostgresWarehouse.connect(url);
+    try {
+      await first.lockRun(schema);
+      await expect(second.lockRun(schema)).rejects.toThrow(`another roster run or deliver is using the state schema ${schema}`);
+      await first.close();
+      await expect(second.lockRun(schema)).resolves.toBeUndefined();
+    } finally {
+      await second.close();
+    }
+  });
+});
