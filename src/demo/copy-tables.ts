@@ -16,14 +16,14 @@ const BATCH_ROWS = 500;
  * Copies tables from one warehouse to another (the demo generates in DuckDB, then fills a
  * Postgres project): recreated with portable types, rows inserted in batches with bound values.
  */
-export async function copyTables(from: Warehouse, to: Warehouse, schema: string, tables: readonly string[]): Promise<number> {
+export async function copyTables(from: Warehouse, to: Warehouse, schema: string, tables: readonly string[], toSchema = schema): Promise<number> {
   const src = from.dialect;
   const dst = to.dialect;
   let copied = 0;
-  await to.exec(dst.createSchema(schema));
+  await to.exec(dst.createSchema(toSchema));
   for (const table of tables) {
     const columns = await from.describe(src.qualify(schema, table));
-    const target = dst.qualify(schema, table);
+    const target = dst.qualify(toSchema, table);
     await to.exec(`DROP TABLE IF EXISTS ${target}`);
     await to.exec(`CREATE TABLE ${target} (${columns.map((c) => `${dst.quoteIdent(c.name)} ${portableType(c.type)}`).join(', ')})`);
     const names = columns.map((c) => c.name);
