@@ -34,56 +34,86 @@ export function timeBounds(ctx: CompileContext, ts: string, window?: Window): st
  * Anonymous events (no user_id) never count: roster does no identity resolution.
  */
 export function eventRows(ctx: CompileContext, sel: EventSelection): string {
-  const parts = ctx.source.layout === 'segment'
-    ? sel.names.map((name) => segmentEventRows(ctx, name, sel))
-    : [jsonEventRows(ctx, sel)];
-  return parts.join('\nUNION ALL\n');
+  return eventSourceParts(ctx, sel).map((p) => partRows(ctx, p, sel)).join('\nUNION ALL\n');
 }
 
-function segmentEventRows(ctx: CompileContext, name: string, sel: EventSelection): string {
+/**
+ * One input table's share of an event selection, for callers that aggregate many selections
+ * in one pass: the table (undefined when the catalog says it does not exist), its columns as
+ * expressions over alias `e`, and the row conditions beyond `user_id IS NOT NULL AND ts <= as_of`.
+ */
+export interface EventSourceParts {
+  readonly table: string;
+  readonly relation?: string;
+  readonly groupContext?: string;
+  readonly value?: string;
+  /** The event-name test (none for a Segment per-event table without event_text). */
+  readonly match: readonly string[];
+  /** The window's bounds (as_of excluded). */
+  readonly window: readonly string[];
+  /** The property filters. */
+  readonly filters: readonly string[];
+}
+
+/** The parts of an event selection, one per input table it reads (see eventRows). */
+export function eventSourceParts(ctx: CompileContext, sel: EventSelection): EventSourceParts[] {
+  return ctx.source.layout === 'segment' ? sel.names.map((name) => segmentEventParts(ctx, name, sel)) : [jsonEventParts(ctx, sel)];
+}
+
+function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelection): EventSourceParts {
   const d = ctx.dialect;
   const table = segmentSlug(name);
   const columns = ctx.columnsOf(table);
-  const nullText = `CAST(NULL AS VARCHAR)`;
   const has = (column: string) => columns === undefined || (columns !== null && columns.has(column));
   const column = (col: string, what: string) => {
     if (has(col)) return `e.${d.quoteIdent(col)}`;
     ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
-    return nullText;
+    return `CAST(NULL AS VARCHAR)`;
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
+    return { table, match: [], window: [], filters: [] };
+  }
+  return {
+    table,
+    relation: ctx.sourceRelation(table),
+    ...(sel.withGroupContext ? { groupContext: column('context_group_id', `event "${name}"`) } : {}),
+    ...(sel.property ? { value: column(segmentSlug(sel.property), `property "${sel.property}" of "${name}"`) } : {}),
+    match: has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : [],
+    window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
+    filters: sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
+  };
+}
+
+function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
+  const d = ctx.dialect;
+  const prop = (name: string) => d.jsonText('e.properties', name);
+  const names = sel.names.map((n) => d.stringLiteral(n));
+  return {
+    table: 'events',
+    relation: ctx.sourceRelation('events'),
+    ...(sel.withGroupContext ? { groupContext: 'e.context_group_id' } : {}),
+    ...(sel.property ? { value: prop(sel.property) } : {}),
+    match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
+    window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
+    filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),
+  };
+}
+
+function partRows(ctx: CompileContext, p: EventSourceParts, sel: EventSelection): string {
+  const d = ctx.dialect;
+  const nullText = `CAST(NULL AS VARCHAR)`;
+  if (!p.relation) {
     const select = ['CAST(NULL AS VARCHAR) AS id', 'CAST(NULL AS VARCHAR) AS user_id', `CAST(NULL AS TIMESTAMP) AS ${ctx.timestamp()}`];
     if (sel.withGroupContext) select.push('CAST(NULL AS VARCHAR) AS context_group_id');
     if (sel.property) select.push(`${nullText} AS value`);
     return `SELECT ${select.join(', ')} WHERE FALSE`;
   }
   const select = ['e.id', 'e.user_id', ctx.timestamp('e')];
-  if (sel.withGroupContext) select.push(`${column('context_group_id', `event "${name}"`)} AS context_group_id`);
-  if (sel.property) select.push(`${column(segmentSlug(sel.property), `property "${sel.property}" of "${name}"`)} AS value`);
-  const where = [
-    ...(has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : []),
-    'e.user_id IS NOT NULL',
-    ...timeBounds(ctx, ctx.timestamp('e'), sel.window),
-    ...sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
-  ];
-  return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation(table)} AS e\nWHERE ${where.join('\n  AND ')}`;
-}
-
-function jsonEventRows(ctx: CompileContext, sel: EventSelection): string {
-  const d = ctx.dialect;
-  const prop = (name: string) => d.jsonText('e.properties', name);
-  const select = ['e.id', 'e.user_id', ctx.timestamp('e')];
-  if (sel.withGroupContext) select.push('e.context_group_id');
-  if (sel.property) select.push(`${prop(sel.property)} AS value`);
-  const names = sel.names.map((n) => d.stringLiteral(n));
-  const where = [
-    names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`,
-    'e.user_id IS NOT NULL',
-    ...timeBounds(ctx, ctx.timestamp('e'), sel.window),
-    ...sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),
-  ];
-  return `SELECT ${select.join(', ')}\nFROM ${ctx.sourceRelation('events')} AS e\nWHERE ${where.join('\n  AND ')}`;
+  if (p.groupContext !== undefined) select.push(p.groupContext === 'e.context_group_id' ? p.groupContext : `${p.groupContext} AS context_group_id`);
+  if (p.value !== undefined) select.push(`${p.value} AS value`);
+  const where = [...p.match, 'e.user_id IS NOT NULL', `${ctx.timestamp('e')} <= ${d.asOf()}`, ...p.window, ...p.filters];
+  return `SELECT ${select.join(', ')}\nFROM ${p.relation} AS e\nWHERE ${where.join('\n  AND ')}`;
 }
 
 /** A source table the layout needs; missing (per catalog) -> undefined and a warning. */
@@ -138,21 +168,8 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   const d = ctx.dialect;
   const table = entity === 'user' ? 'identifies' : 'groups';
   const id = ID_COLUMN[entity];
-  let value: string;
-  if (ctx.source.layout === 'segment') {
-    const columns = ctx.columnsOf(table);
-    if (columns === null) {
-      ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
-      return undefined;
-    }
-    if (columns !== undefined && !columns.has(name)) {
-      ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${name} does not exist; the trait is null`);
-      return undefined;
-    }
-    value = d.quoteIdent(name);
-  } else {
-    value = d.jsonText('traits', name);
-  }
+  const value = customTraitValue(ctx, entity, name);
+  if (value === undefined) return undefined;
   const latest = d.firstValue(value, [{ expr: ctx.timestamp(), desc: true }, { expr: 'id', desc: true }]);
   return [
     `SELECT ${id}, ${latest} AS value`,
@@ -160,6 +177,26 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
     `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
     `GROUP BY ${id}`,
   ].join('\n');
+}
+
+/**
+ * A custom trait's value as an expression over a row of identifies (users) or groups (accounts);
+ * undefined (with a warning) when the table or column does not exist.
+ */
+export function customTraitValue(ctx: CompileContext, entity: Entity, name: string): string | undefined {
+  const d = ctx.dialect;
+  const table = entity === 'user' ? 'identifies' : 'groups';
+  if (ctx.source.layout !== 'segment') return d.jsonText('traits', name);
+  const columns = ctx.columnsOf(table);
+  if (columns === null) {
+    ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+    return undefined;
+  }
+  if (columns !== undefined && !columns.has(name)) {
+    ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${name} does not exist; the trait is null`);
+    return undefined;
+  }
+  return d.quoteIdent(name);
 }
 
 export { indent };
