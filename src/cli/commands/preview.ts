@@ -1,7 +1,7 @@
 import { previewQueries } from '../../compiler/preview.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
-import { runProject, runTableName } from '../../run/run-project.js';
+import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
@@ -18,9 +18,13 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   const limit = parsePositiveInt('--limit', flags.limit, 10);
   const wh = await openWarehouse(project, { allowMemory: true });
   try {
-    const report = await runProject(project, graph, wh, { asOf, select: [key], dryRun: true });
-    const failed = report.outcomes.filter((o) => o.status !== 'ok');
-    for (const o of report.outcomes) for (const w of o.warnings) console.error(`warning: ${o.key}: ${w}`);
+    // Compute only (no diff, nothing written): the definition and what it reads.
+    const catalog = await wh.catalog(project.config.source.schema);
+    const outcomes = await computeDefinitions(project, graph, wh, catalog, {
+      asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
+    });
+    const failed = outcomes.filter((o) => o.status !== 'ok');
+    for (const o of outcomes) for (const w of o.warnings) console.error(`warning: ${o.key}: ${w}`);
     if (failed.length) {
       for (const o of failed) console.error(`error: ${o.key}: ${o.error}`);
       return 2;
