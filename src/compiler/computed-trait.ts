@@ -16,7 +16,7 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
   let from = `${events} AS e`;
   let id = 'e.user_id';
   if (t.entity === 'account') {
-    const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));
+    const users = ctx.options.shared?.accountUsers ?? q.cte('account_users', 'account_users', () => accountUsers(ctx));
     from += `\nJOIN ${users} AS au ON au.user_id = e.user_id${groupContext ? ' AND e.context_group_id = au.group_id' : ''}`;
     id = 'au.group_id';
   }

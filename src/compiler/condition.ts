@@ -61,12 +61,19 @@ export class ConditionCompiler {
   }
 
   private accountUsers(): string {
+    const shared = this.ctx.options.shared?.accountUsers;
+    if (shared) return shared;
     return this.q.cte('account_users', 'account_users', () => accountUsers(this.ctx, this.self));
   }
 
   /** Events per entity; in an account scope, the events of all the account's users together. */
   private event(c: EventCondition, scope: ConditionScope): string {
     const groupContext = scope.entity === 'account' && c.scope === 'group_context';
+    const shared = this.ctx.options.shared?.eventCount?.(scope.entity, c, groupContext);
+    if (shared) {
+      const alias = scope.join(shared.relation, `${scope.alias}_${shared.name}`);
+      return `(COALESCE(${alias}.${shared.column}, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
+    }
     const featureKey = JSON.stringify(['event', scope.entity, c.name, c.where, c.window, groupContext]);
     const cte = this.q.cte(featureKey, cteName('event', c.name), () => {
       const rows = eventRows(this.ctx, { names: [c.name], where: c.where, window: c.window, withGroupContext: groupContext });
@@ -109,6 +116,11 @@ export class ConditionCompiler {
         break;
       }
       case 'custom': {
+        const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
+        if (shared) {
+          value = `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`;
+          break;
+        }
         const sql = customTrait(this.ctx, scope.entity, c.key);
         if (sql === undefined) {
           value = 'CAST(NULL AS VARCHAR)';

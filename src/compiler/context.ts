@@ -1,4 +1,5 @@
 import type { Entity } from '../definitions/common.js';
+import type { EventCondition } from '../definitions/condition.js';
 import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
@@ -15,6 +16,25 @@ export interface CompileOptions {
   readonly resultTable?: (key: string) => string;
   /** When given, a missing event table or column becomes no rows / NULL with a warning (SPEC 3). */
   readonly catalog?: SourceCatalog;
+  /** A fused run plan's shared relations; absent, each query computes its own (standalone SQL). */
+  readonly shared?: SharedRelations;
+}
+
+/** A relation keyed by an entity's id column, the column holding the wanted value, a short name for aliases. */
+export interface SharedColumn { readonly relation: string; readonly column: string; readonly name: string }
+
+/**
+ * Relations a fused run plan materialises once per run, read by queries instead of CTEs of
+ * their own. Every member is optional: what it does not provide is computed inline, as standalone.
+ */
+export interface SharedRelations {
+  readonly allUsers?: string;
+  readonly allAccounts?: string;
+  readonly accountUsers?: string;
+  /** A custom trait's latest value per entity. */
+  customTrait?(entity: Entity, name: string): SharedColumn | undefined;
+  /** The number of events an event condition matches, per entity (NULL or no row: none). */
+  eventCount?(entity: Entity, condition: EventCondition, groupContext: boolean): SharedColumn | undefined;
 }
 
 /** Where a trait name used in a condition comes from. */
