@@ -88,6 +88,14 @@ export class HttpDestination implements DeliveryTarget {
     for (const controller of this.inFlight) controller.abort();
   }
 
+  /** An endpoint may echo the Authorization header in its error body: never repeat the key. */
+  private redact(text: string): string {
+    const key = this.options.writeKey;
+    if (!key) return text;
+    const secrets = [key, Buffer.from(`${key}:`).toString('base64'), Buffer.from(key).toString('base64')];
+    return secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  }
+
   /** Sends one batch with retries; returns why it failed, or undefined once accepted. */
   private async post(batch: Batch): Promise<{ retryable: boolean; reason: string } | undefined> {
     for (let attempt = 0; ; attempt++) {
@@ -115,7 +123,7 @@ export class HttpDestination implements DeliveryTarget {
       const text = await response.text(); // read even on success: frees the connection, and the timeout covers it
       const status = response.status;
       if (status >= 200 && status < 300) return { outcome: 'ok' };
-      const detail = `HTTP ${status}: ${text.slice(0, 200)}`;
+      const detail = `HTTP ${status}: ${this.redact(text).slice(0, 200)}`;
       if (status === 408 || status === 429 || status >= 500) {
         return { outcome: 'retry', reason: detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now().getTime(), this.backoff.retryAfterCapMs) };
       }

@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
+import { roster, rosterAsync } from '../cli/roster-cli.js';
+import { fixtureStatements, type Fixture } from '../support/fixture.js';
+
+/*
+ * Warehouse and destination faults, driven through the CLI as a user meets them: exit 2, one
+ * clear message (no stack trace), committed state intact, the next run correct; and secrets
+ * never printed.
+ */
+const world: Fixture = {
+  events: [
+    { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-30T12:00:00Z' },
+    { id: 'l2', user_id: 'u2', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+  ],
+  groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z', traits: { industry: 'Software' } }],
+};
+const LOGINS = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In\n';
+const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+async function duckProject(rosterYml: string, defs: Record<string, string> = { logins: LOGINS }): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
+  mkdirSync(path.join(dir, 'definitions'));
+  writeFileSync(path.join(dir, 'roster.yml'), rosterYml);
+  for (const [key, yml] of Object.entries(defs)) writeFileSync(path.join(dir, 'definitions', `${key}.yml`), yml);
+  const wh = await DuckDbWarehouse.open({ path: path.join(dir, 'warehouse.duckdb') });
+  for (const sql of fixtureStatements(world, 'segment')) await wh.exec(sql);
+  await wh.close();
+  return dir;
+}
+
+describe('warehouse faults', () => {
+  it('an unreachable Postgres: exit 2, the host named, the password never printed', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'definitions/logins.yml'), LOGINS);
+    writeFileSync(path.join(dir, 'roster.yml'), 'warehouse:\n  dialect: postgres\n  url: ${PG_URL}\n');
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01'], { env: { PG_URL: 'postgres://alice:hunter2-secret@127.0.0.1:1/db' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot connect to Postgres at 127.0.0.1:1/db');
+    expect(r.stderr + r.stdout).not.toContain('hunter2-secret');
+    noStack(r.stderr);
+  });
+
+  it('a warehouse file that is not a database: exit 2 with a clear message', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'definitions/logins.yml'), LOGINS);
+    writeFileSync(path.join(dir, 'roster.yml'), 'name: x\n');
+    writeFileSync(path.join(dir, 'warehouse.duckdb'), 'not a database');
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot open the warehouse');
+    noStack(r.stderr);
+  });
+
+  it.skipIf(!process.env.ROSTER_TEST_PG_URL)('a query killed mid-run (statement timeout): exit 2, the last committed state intact, the next run correct', async () => {
+    const { PostgresWarehouse } = await import('../../src/warehouse/postgres-runner.js');
+    const url = process.env.ROSTER_TEST_PG_URL!;
+    const schema = `faults_${process.pid}`;
+    const setup = await PostgresWarehouse.connect(url);
+    for (const sql of fixtureStatements(world, 'segment', schema, 'postgres')) await setup.exec(sql);
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'definitions/logins.yml'), LOGINS);
+    const slow = `kind: sql_trait\nkey: slow\nentity: user\nsql: SELECT user_id, count(*) AS slow FROM {{source "tracks"}}, pg_sleep(3) WHERE user_id IS NOT NULL GROUP BY user_id\n`;
+    const yml = (timeout: number) => `warehouse:\n  dialect: postgres\n  url: \${PG_URL}\n  statement_timeout_ms: ${timeout}\nsource: { schema: ${schema} }\nstate: { schema: ${schema}_state }\ndestinations: [{ name: crm, type: jsonl, path: out/crm.jsonl }]\n`;
+    const env = { PG_URL: url };
+    try {
+      writeFileSync(path.join(dir, 'roster.yml'), yml(60_000));
+      expect(roster(['--project', dir, 'run', '--as-of', '2024-06-01'], { env }).code).toBe(0);
+      const committed = await setup.query(`SELECT * FROM ${schema}_state.logins ORDER BY user_id`);
+      writeFileSync(path.join(dir, 'definitions/slow.yml'), slow);
+      writeFileSync(path.join(dir, 'roster.yml'), yml(500));
+      const killed = roster(['--project', dir, 'run', '--as-of', '2024-06-02'], { env });
+      expect(killed.code).toBe(2);
+      expect(killed.stderr).toMatch(/slow: .*statement timeout/);
+      expect(await setup.query(`SELECT * FROM ${schema}_state.logins ORDER BY user_id`)).toEqual(committed);
+      writeFileSync(path.join(dir, 'roster.yml'), yml(60_000));
+      expect(roster(['--project', dir, 'run', '--as-of', '2024-06-02'], { env }).code).toBe(0);
+      expect((await setup.query(`SELECT * FROM ${schema}_state.slow ORDER BY user_id`)).map((r) => r.slow)).toEqual([1, 1]);
+    } finally {
+      await setup.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await setup.exec(`DROP SCHEMA IF EXISTS ${schema}_state CASCADE`);
+      await setup.close();
+    }
+  });
+});
+
+describe('destination faults', () => {
+  it.skipIf(!existsSync('/dev/full'))('a full disk (writes to /dev/full fail with ENOSPC): exit 2, messages pending; deliver to a working file sends each once', async () => {
+    const base = 'destinations:\n  - name: crm\n    type: jsonl\n    path: PATH\n';
+    const dir = await duckProject(base.replace('PATH', '/dev/full'));
+    const full = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(full.code).toBe(2);
+    expect(full.stderr + full.stdout).toMatch(/pending/);
+    noStack(full.stderr);
+    writeFileSync(path.join(dir, 'roster.yml'), base.replace('PATH', 'out/crm.jsonl'));
+    const deliver = roster(['--project', dir, 'deliver']);
+    expect(deliver.code).toBe(0);
+    const lines = readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // logins: u1 1, u2 1 -> identify + track each
+    expect(lines.map((m) => `${m.type} ${m.userId}`)).toEqual(['identify u1', 'identify u2', 'track u1', 'track u2']);
+    expect(roster(['--project', dir, 'deliver']).stdout).not.toMatch(/\d+ sent/);
+  });
+});
+
+describe('secrets', () => {
+  it('an http write key never appears in output, errors or compiled files, even when the endpoint echoes it', async () => {
+    const key = 'wk_live_SECRET_123';
+    const basic = Buffer.from(`${key}:`).toString('base64');
+    const server = createServer((req, res) => {
+      // A hostile endpoint that echoes the Authorization header in its error body.
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(`bad request, you sent ${req.headers.authorization}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const dir = await duckProject(`destinations:\n  - name: sink\n    type: http\n    url: http://127.0.0.1:${port}/v1/batch\n    write_key: \${SEGMENT_WRITE_KEY}\n    max_retries: 0\n`);
+      const env = { SEGMENT_WRITE_KEY: key };
+      // Async: the server lives in this process and must be able to answer.
+      const run = await rosterAsync(['--project', dir, 'run', '--as-of', '2024-06-01'], { env });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('HTTP 400: bad request, you sent Basic [redacted]');
+      const compile = roster(['--project', dir, 'compile'], { env });
+      expect(compile.code).toBe(0);
+      const compiled = readFileSync(path.join(dir, 'compiled/duckdb/logins.sql'), 'utf8');
+      for (const text of [run.stdout, run.stderr, compile.stdout, compile.stderr, compiled]) {
+        expect(text).not.toContain(key);
+        expect(text).not.toContain(basic);
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
