@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
-import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface DuckDbOptions {
   /** A file path, or ':memory:'. */
@@ -58,15 +58,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
-      const result = await fn();
-      await this.conn.run('COMMIT');
-      return result;
-    } catch (e) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION', fn);
   }
 
   // DuckDB has no read-only transactions; SQL traits run as one wrapped, prepared SELECT.
@@ -82,13 +74,7 @@ export class DuckDbWarehouse implements Warehouse {
       `SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,
       { schema },
     );
-    const catalog = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const set = catalog.get(r.t as string) ?? new Set<string>();
-      set.add(r.c as string);
-      catalog.set(r.t as string, set);
-    }
-    return catalog;
+    return catalogFrom(rows);
   }
 
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { SourceCatalog } from '../compiler/context.js';
 import { postgres } from '../../dialects/postgres.js';
-import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 /** What roster needs of a Postgres connection: `pg.Client` and PGlite both have it. */
 export interface PgQueryable {
@@ -77,27 +77,11 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.exec('BEGIN');
-    try {
-      const result = await fn();
-      await this.exec('COMMIT');
-      return result;
-    } catch (e) {
-      await this.exec('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION', fn);
   }
 
   async readOnly<T>(fn: () => Promise<T>): Promise<T> {
-    await this.exec('BEGIN TRANSACTION READ ONLY');
-    try {
-      const result = await fn();
-      await this.exec('COMMIT');
-      return result;
-    } catch (e) {
-      await this.exec('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION READ ONLY', fn);
   }
 
   // A session-level advisory lock: released when the connection closes, even after a crash.
@@ -111,13 +95,7 @@ export class PostgresWarehouse implements Warehouse {
       'SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $1',
       { schema },
     );
-    const catalog = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const set = catalog.get(r.t as string) ?? new Set<string>();
-      set.add(r.c as string);
-      catalog.set(r.t as string, set);
-    }
-    return catalog;
+    return catalogFrom(rows);
   }
 
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {

@@ -1,6 +1,6 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import { snowflake } from '../../dialects/snowflake.js';
-import { normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface SnowflakeOptions {
   readonly account: string;
@@ -71,15 +71,7 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.exec('BEGIN');
-    try {
-      const result = await fn();
-      await this.exec('COMMIT');
-      return result;
-    } catch (e) {
-      await this.exec('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION', fn);
   }
 
   // Snowflake has no read-only transactions; SQL traits run wrapped as a subquery.
@@ -111,13 +103,7 @@ export class SnowflakeWarehouse implements Warehouse {
   async catalog(schema: string): Promise<SourceCatalog> {
     const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
     const rows = await this.query('SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = :1', { schema: name });
-    const catalog = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const set = catalog.get(r.t as string) ?? new Set<string>();
-      set.add(r.c as string);
-      catalog.set(r.t as string, set);
-    }
-    return catalog;
+    return catalogFrom(rows);
   }
 
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {

@@ -48,3 +48,27 @@ export function normaliseValue(v: unknown): unknown {
 export function withoutQuoted(sql: string): string {
   return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (m) => ' '.repeat(m.length));
 }
+
+/** BEGIN (in the given form), run `fn`, COMMIT; ROLLBACK on any error. */
+export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, begin: string, fn: () => Promise<T>): Promise<T> {
+  await exec(begin);
+  try {
+    const result = await fn();
+    await exec('COMMIT');
+    return result;
+  } catch (e) {
+    await exec('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Rows of (t: table, c: column), lower-cased, as a catalog. */
+export function catalogFrom(rows: readonly Row[]): SourceCatalog {
+  const catalog = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = catalog.get(r.t as string) ?? new Set<string>();
+    set.add(r.c as string);
+    catalog.set(r.t as string, set);
+  }
+  return catalog;
+}
