@@ -103,6 +103,8 @@ describe('roster CLI', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
     expect(roster(['init', dir]).code).toBe(0);
     expect(existsSync(path.join(dir, 'roster.yml'))).toBe(true);
+    const schema = JSON.parse(readFileSync(path.join(dir, '.roster/definition.schema.json'), 'utf8'));
+    expect(JSON.stringify(schema)).toContain('computed_trait');
     expect(roster(['--project', dir, 'validate']).code).toBe(0);
     expect(roster(['init', dir]).code).toBe(1);
   });

@@ -1,7 +1,8 @@
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { definitionJsonSchema, projectConfigJsonSchema } from '../../definitions/json-schema.js';
 import { UsageError } from '../errors.js';
 
 /** The example project shipped with roster, found from this file whether run from src/ or dist/. */
@@ -23,9 +24,13 @@ export async function initCommand(target: string): Promise<number> {
   await cp(path.join(source, 'roster.yml'), path.join(target, 'roster.yml'));
   await cp(path.join(source, 'definitions'), path.join(target, 'definitions'), { recursive: true });
   await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
+  // JSON Schemas for editors (yaml-language-server: `# yaml-language-server: $schema=../.roster/definition.schema.json`).
+  await mkdir(path.join(target, '.roster'), { recursive: true });
+  await writeFile(path.join(target, '.roster', 'definition.schema.json'), JSON.stringify(definitionJsonSchema(), null, 2) + '\n');
+  await writeFile(path.join(target, '.roster', 'roster.schema.json'), JSON.stringify(projectConfigJsonSchema(), null, 2) + '\n');
   const count = (await readdir(path.join(target, 'definitions'))).filter((f) => f.endsWith('.yml')).length;
   console.log(`created a roster project in ${target} with ${count} example definitions`);
+  console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
   console.log(`next: roster --project ${target} demo && roster --project ${target} run`);
-  void stat;
   return 0;
 }
