@@ -179,6 +179,9 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   ].join('\n');
 }
 
+/** Columns of identifies / groups that are not traits (SPEC 3), besides context_*. */
+const NOT_TRAITS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timestamp', 'received_at', 'sent_at', 'original_timestamp', 'uuid', 'uuid_ts', 'loaded_at']);
+
 /**
  * A custom trait's value as an expression over a row of identifies (users) or groups (accounts);
  * undefined (with a warning) when the table or column does not exist.
@@ -187,6 +190,10 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   const d = ctx.dialect;
   const table = entity === 'user' ? 'identifies' : 'groups';
   if (ctx.source.layout !== 'segment') return d.jsonText('traits', name);
+  if (NOT_TRAITS.has(name) || name.startsWith('context_')) {
+    ctx.warn(`trait "${name}": ${table}.${name} is a column Segment writes for every call, not a trait; the trait is null`);
+    return undefined;
+  }
   const columns = ctx.columnsOf(table);
   if (columns === null) {
     ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
