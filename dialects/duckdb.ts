@@ -57,8 +57,17 @@ export class DuckDbDialect extends BaseDialect {
   }
   // A JSON pointer (RFC 6901) addresses any key, whatever characters it holds.
   jsonText(json: string, key: string): string {
-    const pointer = '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
-    return `json_extract_string(${json}, ${this.stringLiteral(pointer)})`;
+    return `json_extract_string(${json}, ${this.jsonPointer(key)})`;
+  }
+  // json_extract gives JSON 'null' for a JSON null: NULL, so "non-null" means what it says.
+  jsonValue(json: string, key: string): string {
+    return `nullif(json_extract(${json}, ${this.jsonPointer(key)}), CAST('null' AS JSON))`;
+  }
+  jsonScalarText(value: string): string {
+    return `json_extract_string(${value}, '$')`;
+  }
+  private jsonPointer(key: string): string {
+    return this.stringLiteral('/' + key.replace(/~/g, '~0').replace(/\//g, '~1'));
   }
   tempTable(name: string): string {
     return `temp.main.${this.quoteIdent(name)}`;

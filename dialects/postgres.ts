@@ -53,6 +53,13 @@ export class PostgresDialect extends BaseDialect {
   jsonText(json: string, key: string): string {
     return `(${json} ->> ${this.stringLiteral(key)})`;
   }
+  // jsonb (json has no equality, so no GROUP BY); -> gives jsonb 'null' for a JSON null.
+  jsonValue(json: string, key: string): string {
+    return `nullif(CAST(${json} AS JSONB) -> ${this.stringLiteral(key)}, CAST('null' AS JSONB))`;
+  }
+  jsonScalarText(value: string): string {
+    return `(${value} #>> '{}')`;
+  }
   // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
   deduplicate(relation: string): string {
     return `(SELECT DISTINCT ON (id) * FROM ${relation} ORDER BY id, "timestamp")`;

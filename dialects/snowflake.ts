@@ -90,6 +90,14 @@ export class SnowflakeDialect extends BaseDialect {
   jsonText(json: string, key: string): string {
     return `CAST(GET(${json}, ${this.stringLiteral(key)}) AS VARCHAR)`;
   }
+  // GET keeps the VARIANT's type; a JSON null is a VARIANT null, not SQL NULL.
+  jsonValue(json: string, key: string): string {
+    const v = `GET(${json}, ${this.stringLiteral(key)})`;
+    return `IFF(IS_NULL_VALUE(${v}), NULL, ${v})`;
+  }
+  jsonScalarText(value: string): string {
+    return `CAST(${value} AS VARCHAR)`;
+  }
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ${this.quoteIdent('timestamp')}) = 1)`;
   }

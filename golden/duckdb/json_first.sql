@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 matching_events AS (
-  SELECT e.id, e.user_id, e."timestamp", json_extract_string(e.properties, '/path~1with~0odd''chars') AS value
+  SELECT e.id, e.user_id, e."timestamp", nullif(json_extract(e.properties, '/path~1with~0odd''chars'), CAST('null' AS JSON)) AS value
   FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS e
   WHERE e.event = 'Page Viewed'
     AND e.user_id IS NOT NULL

@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 matching_events AS (
-  SELECT e.id, e.user_id, e."timestamp", (e.properties ->> 'path/with~odd''chars') AS value
+  SELECT e.id, e.user_id, e."timestamp", nullif(CAST(e.properties AS JSONB) -> 'path/with~odd''chars', CAST('null' AS JSONB)) AS value
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS e
   WHERE e.event = 'Page Viewed'
     AND e.user_id IS NOT NULL

@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 matching_events AS (
-  SELECT e.id, e.user_id, e."TIMESTAMP", CAST(GET(e.properties, 'path/with~odd''chars') AS VARCHAR) AS value
+  SELECT e.id, e.user_id, e."TIMESTAMP", IFF(IS_NULL_VALUE(GET(e.properties, 'path/with~odd''chars')), NULL, GET(e.properties, 'path/with~odd''chars')) AS value
   FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS e
   WHERE e.event = 'Page Viewed'
     AND e.user_id IS NOT NULL

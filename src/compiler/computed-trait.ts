@@ -1,7 +1,24 @@
 import type { ComputedTrait } from '../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { QueryParts } from './query.js';
-import { accountUsers, eventRows } from './sources.js';
+import { accountUsers, eventRows, type EventSelection } from './sources.js';
+
+/** The events a computed trait reads: the same selection for the standalone query and the run plan. */
+export function traitEventSelection(t: ComputedTrait): EventSelection {
+  return {
+    names: t.events, where: t.where, window: t.window, property: t.property,
+    withGroupContext: t.entity === 'account' && t.scope === 'group_context',
+    jsonTyped: JSON_VALUED.has(t.type),
+  };
+}
+
+/** Traits whose value is the property itself: in events_json it keeps its JSON type (SPEC 3). */
+const JSON_VALUED = new Set<ComputedTrait['type']>(['first', 'last', 'most_frequent']);
+
+/** Whether the trait's stored value is JSON (conditions compare its scalar text). */
+export function sendsJsonValue(ctx: CompileContext, t: ComputedTrait): boolean {
+  return ctx.source.layout === 'events_json' && JSON_VALUED.has(t.type);
+}
 
 /**
  * A computed trait (SPEC 2): one row per entity with a non-empty value, columns
@@ -11,8 +28,8 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
   const d = ctx.dialect;
   const q = new QueryParts();
   const groupContext = t.entity === 'account' && t.scope === 'group_context';
-  const events = q.cte('events', 'matching_events', () =>
-    eventRows(ctx, { names: t.events, where: t.where, window: t.window, property: t.property, withGroupContext: groupContext }));
+  const json = sendsJsonValue(ctx, t);
+  const events = q.cte('events', 'matching_events', () => eventRows(ctx, traitEventSelection(t)));
   let from = `${events} AS e`;
   let id = 'e.user_id';
   if (t.entity === 'account') {
@@ -54,7 +71,7 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
       const ranked = q.cte('ranked', 'ranked_values', () =>
         [
           `SELECT ${idColumn}, value,`,
-          `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY n DESC, ${d.textSortKey(d.castText('value'))}) AS rank`,
+          `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY n DESC, ${d.textSortKey(d.castText(json ? d.jsonScalarText('value') : 'value'))}) AS rank`,
           `FROM ${counts}`,
           `WHERE n >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
         ].join('\n'));

@@ -1,5 +1,6 @@
 import type { Entity } from '../definitions/common.js';
 import type { Condition, EventCondition, TraitCondition } from '../definitions/condition.js';
+import { sendsJsonValue } from './computed-trait.js';
 import { ID_COLUMN, isAssociating, type CompileContext } from './context.js';
 import { cteName, indent } from './names.js';
 import { predicateSql, type ValueType } from './predicate.js';
@@ -101,7 +102,7 @@ export class ConditionCompiler {
         if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type] = [`COALESCE(${column}, 0)`, 'number'];
         else if (t.type === 'unique_list') [value, type] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list'];
         else if (t.type === 'aggregation') [value, type] = [column, 'number'];
-        else value = column;
+        else value = sendsJsonValue(this.ctx, t) ? d.jsonScalarText(column) : column;
         break;
       }
       case 'sql': {

@@ -59,6 +59,10 @@ export interface Dialect {
 
   /** A JSON property as text (`null` for JSON null or a missing key). */
   jsonText(json: string, key: string): string;
+  /** A JSON property keeping its JSON type (a number stays a number); SQL NULL for JSON null. */
+  jsonValue(json: string, key: string): string;
+  /** The text of a JSON scalar (a string without its quotes), for comparisons and sorting. */
+  jsonScalarText(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
 
@@ -187,6 +191,12 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonText(json: string, key: string): string {
     return missing(this.name, 'jsonText');
+  }
+  jsonValue(json: string, key: string): string {
+    return missing(this.name, 'jsonValue');
+  }
+  jsonScalarText(value: string): string {
+    return missing(this.name, 'jsonScalarText');
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');

@@ -13,6 +13,8 @@ export interface EventSelection {
   readonly property?: string;
   /** Keep context_group_id (for scope: group_context). */
   readonly withGroupContext?: boolean;
+  /** events_json: `value` keeps its JSON type (a trait that sends the property itself). */
+  readonly jsonTyped?: boolean;
 }
 
 /** The input tables of a layout that are not per-event tables. */
@@ -93,7 +95,7 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     table: 'events',
     relation: ctx.sourceRelation('events'),
     ...(sel.withGroupContext ? { groupContext: 'e.context_group_id' } : {}),
-    ...(sel.property ? { value: prop(sel.property) } : {}),
+    ...(sel.property ? { value: sel.jsonTyped ? d.jsonValue('e.properties', sel.property) : prop(sel.property) } : {}),
     match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
     filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),

@@ -95,6 +95,25 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
       .toEqual({ u1: 2 });
   });
 
+  it('first / last of a numeric property keep the number (in events_json, JSON values keep their JSON type)', async () => {
+    // u1: o01 10.5 then o02 20; u2: o03 5; u3's only total is null
+    expect(await values(engine, layout, [trait('first_total', 'user', 'type: first\nevent: Order Completed\nproperty: total')], 'first_total'))
+      .toEqual({ u1: 10.5, u2: 5 });
+    expect(await values(engine, layout, [trait('last_total', 'user', 'type: last\nevent: Order Completed\nproperty: total')], 'last_total'))
+      .toEqual({ u1: 20, u2: 5 });
+    // and a condition on such a trait compares its value, not its JSON text
+    const pro = 'kind: audience\nkey: big_first\nentity: user\nwhere: { trait: { key: first_total, op: gt, value: 10 } }';
+    const path = 'kind: audience\nkey: pricing_first\nentity: user\nwhere: { trait: { key: first_page, op: eq, value: /pricing } }';
+    const run = await runFixture(world, [trait('first_total', 'user', 'type: first\nevent: Order Completed\nproperty: total'), pro,
+      trait('first_page', 'user', 'type: first\nevent: Page Viewed\nproperty: path'), path], { asOf: AS_OF, layout, engine });
+    try {
+      expect(await run.ids('big_first')).toEqual(['u1']);
+      expect(await run.ids('pricing_first')).toEqual(['u1']);
+    } finally {
+      await run.close();
+    }
+  });
+
   it('a list of event names counts them together', async () => {
     // u1: 4 logins + 2 orders; u2: 2 logins + 1 order; u3: 1 order (its login is after as_of)
     expect(await values(engine, layout, [trait('acts', 'user', 'type: event_counter\nevent: [Logged In, Order Completed]')], 'acts'))

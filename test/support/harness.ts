@@ -104,7 +104,13 @@ export async function runFixture(
   const p = project(defs, layout, { ...options.source, schema: fx.schema }, fx.state);
   const report = await runProject(p, buildGraph(defs), wh, { asOf: new Date(options.asOf), select: options.select });
   const idColumn = (key: string) => (defs.find((d) => d.key === key)?.entity === 'account' ? 'group_id' : 'user_id');
-  const rows = async (key: string) => wh.query(`SELECT * FROM ${wh.dialect.qualify(fx.state, key)} ORDER BY ${idColumn(key)}`);
+  const rows = async (key: string) => {
+    const table = wh.dialect.qualify(fx.state, key);
+    // DuckDB hands JSON columns back as JSON text (Postgres parses jsonb): decode, as emission does.
+    const json = (await wh.describe(table)).filter((c) => c.type === 'JSON').map((c) => c.name);
+    const result = await wh.query(`SELECT * FROM ${table} ORDER BY ${idColumn(key)}`);
+    return result.map((r) => ({ ...r, ...Object.fromEntries(json.map((c) => [c, typeof r[c] === 'string' ? JSON.parse(r[c] as string) : r[c]])) }));
+  };
   return {
     report,
     rows,

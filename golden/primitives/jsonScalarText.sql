@@ -1,0 +1,6 @@
+-- duckdb
+json_extract_string(v, '$')
+-- postgres
+(v #>> '{}')
+-- snowflake
+CAST(v AS VARCHAR)
