@@ -4,7 +4,8 @@ import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
-import type { SourceCatalog } from '../compiler/context.js';
+import type { CompileOptions, SourceCatalog } from '../compiler/context.js';
+import { compilePlan, type PlanStep } from '../compiler/plan/plan.js';
 
 /** This run's result of a definition lives in a scratch table until the commit. */
 export const runTableName = (key: string) => `_run_${key}`;
@@ -23,48 +24,97 @@ export interface ComputeOutcome {
 }
 
 /**
- * Computes the `needed` definitions in dependency order, each into a scratch table that later
- * definitions read. A failed definition stops only its dependents.
+ * How a run computes its definitions. fused (the default): one plan sharing work between them
+ * (compilePlan: users, accounts, memberships, custom traits and event features once). standalone:
+ * each definition's own compiled query, one after another (`roster compile`'s SQL; the benchmark's
+ * naive baseline). Both leave the same rows in the same scratch tables.
  */
-export async function computeDefinitions(
-  project: Project, graph: DefinitionGraph, wh: Warehouse, catalog: SourceCatalog,
-  run: { asOf: string; selected: ReadonlySet<string>; needed: ReadonlySet<string>; onProgress?: (event: { stage: string; key?: string }) => void },
-): Promise<ComputeOutcome[]> {
+export type ComputeStrategy = 'fused' | 'standalone';
+
+export interface ComputeRun {
+  readonly asOf: string;
+  readonly selected: ReadonlySet<string>;
+  readonly needed: ReadonlySet<string>;
+  readonly strategy?: ComputeStrategy;
+  readonly onProgress?: (event: { stage: string; key?: string }) => void;
+}
+
+/**
+ * Computes the `needed` definitions in dependency order, each into a scratch table that later
+ * definitions read. A failed definition stops only its dependents; a failed shared step (fused)
+ * fails the definitions that read it.
+ */
+export async function computeDefinitions(project: Project, graph: DefinitionGraph, wh: Warehouse, catalog: SourceCatalog, run: ComputeRun): Promise<ComputeOutcome[]> {
   const d = wh.dialect;
   const byKey = new Map(project.definitions.map((x) => [x.key, x]));
+  const options = { dialect: d, config: project.config, definitions: project.definitions, catalog };
+  const steps = run.strategy === 'standalone'
+    ? standaloneSteps(project, graph.order.filter((k) => run.needed.has(k)), { ...options, resultTable: (k: string) => d.tempTable(runTableName(k)) })
+    : compilePlan({ ...options, order: graph.order, keys: run.needed, resultName: runTableName }).steps;
+  const params = { as_of: run.asOf };
   const outcomes: ComputeOutcome[] = [];
-  const failed = new Set<string>();
-  for (const key of graph.order.filter((k) => run.needed.has(k))) {
+  /** Failed definitions and shared steps, with why. */
+  const failed = new Map<string, string>();
+  for (const step of steps) {
+    if (step.key === undefined) {
+      const blocker = step.needs.find((n) => failed.has(n));
+      if (blocker) {
+        failed.set(step.name, `${step.name} not run: ${blocker} failed`);
+        continue;
+      }
+      run.onProgress?.({ stage: 'features', key: step.name });
+      try {
+        for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
+      } catch (e) {
+        failed.set(step.name, `${step.name} failed: ${(e as Error).message}`);
+      }
+      continue;
+    }
+    const key = step.key;
     const def = byKey.get(key)!;
     const base = { key, kind: def.kind, entity: def.entity, selected: run.selected.has(key), depth: graph.depth(key) };
     const blocker = graph.deps(key).find((dep) => failed.has(dep));
     if (blocker) {
-      failed.add(key);
+      failed.set(key, 'skipped');
       outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed`, warnings: [] });
       continue;
     }
+    const warnings = step.warnings;
+    const sharedFailure = step.needs.map((n) => failed.get(n)).find((x) => x !== undefined);
+    if (step.error !== undefined || sharedFailure !== undefined) {
+      failed.set(key, 'failed');
+      outcomes.push({ ...base, status: 'failed', error: step.error ?? sharedFailure, warnings });
+      continue;
+    }
     run.onProgress?.({ stage: 'compute', key });
-    let warnings: readonly string[] = [];
     try {
-      const compiled = compileDefinition(def, {
-        dialect: d, config: project.config, definitions: project.definitions, catalog,
-        resultTable: (k) => d.tempTable(runTableName(k)),
-      });
-      warnings = compiled.warnings;
-      const params = { as_of: run.asOf };
       if (def.kind === 'sql_trait') {
-        await computeSqlTrait(wh, def, compiled.sql, params);
+        await computeSqlTrait(wh, def, step.sql, params);
       } else {
-        for (const s of d.createTempTableAs(runTableName(key), compiled.sql)) await wh.exec(s, params, compiled.params);
+        for (const s of d.createTempTableAs(runTableName(key), step.sql)) await wh.exec(s, params, ['as_of']);
       }
       const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(runTableName(key))}`);
       outcomes.push({ ...base, status: 'ok', rows: Number(n), warnings });
     } catch (e) {
-      failed.add(key);
+      failed.set(key, 'failed');
       outcomes.push({ ...base, status: 'failed', error: (e as Error).message, warnings });
     }
   }
   return outcomes;
+}
+
+/** Each definition's standalone query as a plan step of its own (nothing shared). */
+function standaloneSteps(project: Project, keys: readonly string[], options: CompileOptions): PlanStep[] {
+  return keys.map((key) => {
+    const def = project.definitions.find((x) => x.key === key)!;
+    const step = { name: runTableName(key), kind: def.kind === 'sql_trait' ? 'sql_trait' : 'definition', key, note: key, needs: [] } as const;
+    try {
+      const q = compileDefinition(def, options);
+      return { ...step, sql: q.sql, warnings: q.warnings };
+    } catch (e) {
+      return { ...step, sql: '', warnings: [], error: (e as Error).message };
+    }
+  });
 }
 
 /** Runs a SQL trait into a raw scratch table, checks its shape, then keeps its normalised rows. */

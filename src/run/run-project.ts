@@ -6,7 +6,7 @@ import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { createStateTables, stateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commitRun } from './commit.js';
-import { computeDefinitions, runTableName, type ComputeOutcome } from './compute.js';
+import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
 import { buildAccountUsers, planEmission, readCommittedState, type EmissionPlan } from './emissions.js';
 
@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Compute and diff in scratch tables; write nothing. */
   readonly dryRun?: boolean;
   readonly onProgress?: (event: { stage: string; key?: string }) => void;
+  /** fused (default): one plan sharing work; standalone: each definition's own query (see ComputeStrategy). */
+  readonly strategy?: ComputeStrategy;
 }
 
 /** What a selected definition emits: entity-level counts and messages per destination. */
@@ -82,7 +84,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await wh.catalog(config.source.schema);
-  const computed = await computeDefinitions(project, graph, wh, catalog, { asOf, selected, needed, onProgress: options.onProgress });
+  const computed = await computeDefinitions(project, graph, wh, catalog, { asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy });
   crashPoint('after-compute');
 
   const outcomes: DefinitionOutcome[] = [...computed];

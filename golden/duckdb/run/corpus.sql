@@ -1,0 +1,594 @@
+-- roster run plan corpus, duckdb: the whole run, sharing work between definitions.
+-- parameter as_of: the run's instant (UTC)
+-- Each definition ends in its scratch table with the rows its standalone query gives.
+
+-- user features: one pass over the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
+SELECT
+  e.user_id,
+  avg(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS avg_1, -- ct_aggregation_avg
+  max(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
+  min(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
+  sum(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
+FROM "main"."order_completed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Order Completed'
+GROUP BY e.user_id;
+
+-- computed_trait ct_aggregation_avg (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_avg" AS
+SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR isinf(avg_1) OR isnan(avg_1) THEN avg_1 ELSE round(avg_1, CAST(11 - floor(log10(abs(avg_1))) AS INTEGER)) END AS "ct_aggregation_avg"
+FROM temp.main."_plan_order_completed_users"
+WHERE avg_1 IS NOT NULL;
+
+-- computed_trait ct_aggregation_max (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_max" AS
+SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 OR isinf(max_2) OR isnan(max_2) THEN max_2 ELSE round(max_2, CAST(11 - floor(log10(abs(max_2))) AS INTEGER)) END AS "ct_aggregation_max"
+FROM temp.main."_plan_order_completed_users"
+WHERE max_2 IS NOT NULL;
+
+-- computed_trait ct_aggregation_min (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_min" AS
+SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR isinf(min_3) OR isnan(min_3) THEN min_3 ELSE round(min_3, CAST(11 - floor(log10(abs(min_3))) AS INTEGER)) END AS "ct_aggregation_min"
+FROM temp.main."_plan_order_completed_users"
+WHERE min_3 IS NOT NULL;
+
+-- user features: one pass over the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_2 -- ct_event_counter_account
+FROM "main"."logged_in" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- computed_trait ct_event_counter (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_event_counter" AS
+SELECT user_id, n_1 AS "ct_event_counter"
+FROM temp.main."_plan_logged_in_users"
+WHERE n_1 > 0;
+
+-- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_last" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
+  FROM "main"."page_viewed" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  UNION ALL
+  SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
+  FROM "main"."screen_viewed" AS e
+  WHERE e.event_text = 'Screen Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, first(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL) AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "ct_last"
+FROM entity_values
+WHERE value IS NOT NULL;
+
+-- computed_trait ct_most_frequent (user): its own query over the events (does not fold into a feature)
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_most_frequent" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, CAST(value AS VARCHAR)) AS rank
+  FROM value_counts
+  WHERE n >= 3
+)
+SELECT user_id, value AS "ct_most_frequent"
+FROM ranked_values
+WHERE rank = 1;
+
+-- user features: one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
+SELECT
+  e.user_id,
+  list(DISTINCT CAST(CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END AS VARCHAR) ORDER BY CAST(CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END AS VARCHAR)) FILTER (WHERE CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END IS NOT NULL) AS list_1, -- ct_unique_list
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_2 -- users_all, users_any, users_none
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id;
+
+-- computed_trait ct_unique_list (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list" AS
+SELECT user_id, list_1 AS "ct_unique_list"
+FROM temp.main."_plan_feature_used_users"
+WHERE list_1 IS NOT NULL;
+
+-- sql_trait st_account_members (account): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_run_st_account_members" AS
+SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
+FROM crm.contacts;
+
+-- sql_trait st_user (user): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_run_st_user" AS
+SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
+FROM "main"."order_completed"
+WHERE "timestamp" <= CAST($as_of AS TIMESTAMP) AND user_id IS NOT NULL
+GROUP BY user_id;
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
+SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL
+UNION
+SELECT DISTINCT user_id FROM temp.main."_run_st_user" WHERE user_id IS NOT NULL;
+
+-- audience count_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_eq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+
+-- audience count_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_gt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+
+-- audience count_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_gte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+
+-- audience count_lt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_lt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+
+-- audience count_lte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_lte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+
+-- the users of each account: group calls and associating SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
+SELECT DISTINCT group_id, user_id FROM "main"."groups"
+WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id, user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL;
+
+-- account features folded from the user features of the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
+SELECT
+  au.group_id,
+  sum(f.sum_4) AS sum_1 -- ct_aggregation_sum
+FROM temp.main."_plan_order_completed_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_aggregation_sum (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_sum" AS
+SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR isinf(sum_1) OR isnan(sum_1) THEN sum_1 ELSE round(sum_1, CAST(11 - floor(log10(abs(sum_1))) AS INTEGER)) END AS "ct_aggregation_sum"
+FROM temp.main."_plan_order_completed_accounts"
+WHERE sum_1 IS NOT NULL;
+
+-- account features folded from the user features of the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS
+SELECT
+  au.group_id,
+  CAST(sum(f.n_2) AS BIGINT) AS count_1 -- ct_event_counter_account
+FROM temp.main."_plan_logged_in_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_event_counter_account (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_event_counter_account" AS
+SELECT group_id, count_1 AS "ct_event_counter_account"
+FROM temp.main."_plan_logged_in_accounts"
+WHERE count_1 > 0;
+
+-- user features: one pass over the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
+SELECT
+  e.user_id,
+  first(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL) AS first_1, -- ct_first
+  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
+  first(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_3 -- ct_first
+FROM "main"."page_viewed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_accounts" AS
+SELECT
+  au.group_id,
+  first(f.first_1 ORDER BY f.first_ts_2, f.first_id_3) FILTER (WHERE f.first_1 IS NOT NULL) AS first_1 -- ct_first
+FROM temp.main."_plan_page_viewed_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_first (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_first" AS
+SELECT group_id, first_1 AS "ct_first"
+FROM temp.main."_plan_page_viewed_accounts"
+WHERE first_1 IS NOT NULL;
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_account_events" AS
+SELECT
+  au.group_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 2 WEEK AND e."context_group_id" = au.group_id) AS n_1, -- ct_group_context
+  count(DISTINCT CASE WHEN e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 MINUTE THEN CAST(e."feature_name" AS VARCHAR) END) AS n_distinct_2 -- ct_unique_list_count
+FROM "main"."feature_used" AS e
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY au.group_id;
+
+-- computed_trait ct_group_context (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_group_context" AS
+SELECT group_id, n_1 AS "ct_group_context"
+FROM temp.main."_plan_feature_used_account_events"
+WHERE n_1 > 0;
+
+-- computed_trait ct_unique_list_count (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list_count" AS
+SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
+FROM temp.main."_plan_feature_used_account_events"
+WHERE n_distinct_2 > 0;
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
+SELECT
+  user_id,
+  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
+  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
+  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
+  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY user_id;
+
+-- user features: one pass over the events of main.it_s_quoted
+CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
+FROM "main"."it_s_quoted" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'It''s "quoted" 🚀'
+GROUP BY e.user_id;
+
+-- audience hostile_values (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_hostile_values" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN temp.main."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(starts_with(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \ back'), FALSE)
+  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+
+-- audience op_after (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+
+-- audience op_before (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_before" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+
+-- audience op_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_contains" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(contains(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
+
+-- audience op_ends_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_ends_with" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(ends_with(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), ';'), FALSE);
+
+-- audience op_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_eq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) = 'pro', FALSE);
+
+-- audience op_exists (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_exists" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE (entity_plan_user_traits.trait_plan IS NOT NULL);
+
+-- audience op_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_gt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) > 10, FALSE);
+
+-- audience op_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_gte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) >= CAST(2.5 AS DOUBLE), FALSE);
+
+-- audience op_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_in" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
+
+-- audience op_list_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_contains" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
+WHERE COALESCE(list_contains(COALESCE(entity_ct_unique_list."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE);
+
+-- audience op_list_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_eq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
+WHERE COALESCE(COALESCE(entity_ct_unique_list."ct_unique_list", CAST([] AS VARCHAR[])) = ['dashboards', 'reports'], FALSE);
+
+-- audience op_lt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_lt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) < 'm', FALSE);
+
+-- audience op_lte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_lte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE lower(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+
+-- audience op_neq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_neq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) <> 'pro', FALSE);
+
+-- audience op_not_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_contains" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(NOT contains(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '--'), FALSE);
+
+-- audience op_not_exists (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_exists" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE (entity_plan_user_traits.trait_plan IS NULL);
+
+-- audience op_not_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_in" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) NOT IN (1, 2), FALSE);
+
+-- audience op_starts_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_starts_with" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(starts_with(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '/*'), FALSE);
+
+-- audience op_within_last (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_within_last" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) <= CAST($as_of AS TIMESTAMP)), FALSE);
+
+-- sql_trait st_state (user): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_run_st_state" AS
+SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_counter";
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
+SELECT
+  group_id,
+  first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry
+FROM "main"."groups"
+WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY group_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
+SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id FROM temp.main."_run_st_account_members";
+
+-- audience acct_software (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_acct_software" AS
+WITH
+sql_st_account_members AS (
+  SELECT DISTINCT group_id, "crm_tier"
+  FROM temp.main."_run_st_account_members"
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN temp.main."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
+LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
+WHERE (COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
+  AND COALESCE(CAST(entity_st_account_members."crm_tier" AS VARCHAR) IN ('gold', 'silver'), FALSE));
+
+-- audience aud_member_false (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_aud_member_false" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL);
+
+-- audience logic_all_any_not (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_logic_all_any_not" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+LEFT JOIN temp.main."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN temp.main."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
+WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
+  OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
+  AND NOT (entity_op_eq.user_id IS NOT NULL)
+  AND COALESCE(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+
+-- audience users_all (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_users, FALSE);
+
+-- audience users_any (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_any" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE);
+
+-- audience users_none (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_none" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_account_events" AS
+SELECT
+  au.group_id,
+  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
+FROM "main"."logged_in" AS e
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY au.group_id;
+
+-- audience acct_event_group_context (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_acct_event_group_context" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM temp.main."_plan_account_users" AS au
+  JOIN temp.main."_run_acct_software" AS m ON m.group_id = au.group_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, bool_and((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN temp.main."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN temp.main."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
+WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
+  AND (entity_acct_software.group_id IS NULL));
+
+-- audience passthrough (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_passthrough" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM temp.main."_plan_account_users" AS au
+  JOIN temp.main."_run_acct_software" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
+  AND COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE));

@@ -1,0 +1,657 @@
+-- roster run plan corpus, postgres: the whole run, sharing work between definitions.
+-- parameter as_of: the run's instant (UTC)
+-- Each definition ends in its scratch table with the rows its standalone query gives.
+
+-- user features: one pass over the events of main.order_completed
+DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_users" AS
+SELECT
+  e.user_id,
+  avg(CASE WHEN CAST(e."total" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS avg_1, -- ct_aggregation_avg
+  max(CASE WHEN CAST(e."total" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
+  min(CASE WHEN CAST(e."total" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
+  sum(CASE WHEN CAST(e."total" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
+FROM "main"."order_completed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Order Completed'
+GROUP BY e.user_id;
+
+-- computed_trait ct_aggregation_avg (user): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_avg";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_avg" AS
+SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR avg_1 IN ('Infinity', '-Infinity', 'NaN') THEN avg_1 ELSE CAST(round(CAST(avg_1 AS NUMERIC), CAST(11 - floor(log(abs(avg_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
+FROM pg_temp."_plan_order_completed_users"
+WHERE avg_1 IS NOT NULL;
+
+-- computed_trait ct_aggregation_max (user): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_max";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_max" AS
+SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 OR max_2 IN ('Infinity', '-Infinity', 'NaN') THEN max_2 ELSE CAST(round(CAST(max_2 AS NUMERIC), CAST(11 - floor(log(abs(max_2))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_max"
+FROM pg_temp."_plan_order_completed_users"
+WHERE max_2 IS NOT NULL;
+
+-- computed_trait ct_aggregation_min (user): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_min";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_min" AS
+SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR min_3 IN ('Infinity', '-Infinity', 'NaN') THEN min_3 ELSE CAST(round(CAST(min_3 AS NUMERIC), CAST(11 - floor(log(abs(min_3))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
+FROM pg_temp."_plan_order_completed_users"
+WHERE min_3 IS NOT NULL;
+
+-- user features: one pass over the events of main.logged_in
+DROP TABLE IF EXISTS pg_temp."_plan_logged_in_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_2 -- ct_event_counter_account
+FROM "main"."logged_in" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- computed_trait ct_event_counter (user): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter" AS
+SELECT user_id, n_1 AS "ct_event_counter"
+FROM pg_temp."_plan_logged_in_users"
+WHERE n_1 > 0;
+
+-- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
+DROP TABLE IF EXISTS pg_temp."_run_ct_last";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_last" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
+  FROM "main"."page_viewed" AS e
+  WHERE e.event_text = 'Page Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION ALL
+  SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
+  FROM "main"."screen_viewed" AS e
+  WHERE e.event_text = 'Screen Viewed'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+),
+entity_values AS (
+  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  FROM matching_events AS e
+  GROUP BY e.user_id
+)
+SELECT user_id, value AS "ct_last"
+FROM entity_values
+WHERE value IS NOT NULL;
+
+-- computed_trait ct_most_frequent (user): its own query over the events (does not fold into a feature)
+DROP TABLE IF EXISTS pg_temp."_run_ct_most_frequent";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_most_frequent" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, (CAST(value AS TEXT) COLLATE "C")) AS rank
+  FROM value_counts
+  WHERE n >= 3
+)
+SELECT user_id, value AS "ct_most_frequent"
+FROM ranked_values
+WHERE rank = 1;
+
+-- user features: one pass over the events of main.feature_used
+DROP TABLE IF EXISTS pg_temp."_plan_feature_used_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_users" AS
+SELECT
+  e.user_id,
+  array_agg(DISTINCT (CAST(CASE WHEN COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE) THEN e."feature_name" END AS TEXT) COLLATE "C") ORDER BY (CAST(CASE WHEN COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE) THEN e."feature_name" END AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE) THEN e."feature_name" END IS NOT NULL) AS list_1, -- ct_unique_list
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days' AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)) AS n_2 -- users_all, users_any, users_none
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id;
+
+-- computed_trait ct_unique_list (user): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list" AS
+SELECT user_id, list_1 AS "ct_unique_list"
+FROM pg_temp."_plan_feature_used_users"
+WHERE list_1 IS NOT NULL;
+
+-- sql_trait st_account_members (account): user SQL, shape-checked by the run
+DROP TABLE IF EXISTS pg_temp."_run_st_account_members";
+CREATE TEMPORARY TABLE pg_temp."_run_st_account_members" AS
+SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
+FROM crm.contacts;
+
+-- sql_trait st_user (user): user SQL, shape-checked by the run
+DROP TABLE IF EXISTS pg_temp."_run_st_user";
+CREATE TEMPORARY TABLE pg_temp."_run_st_user" AS
+SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
+FROM "main"."order_completed"
+WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL
+GROUP BY user_id;
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
+SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL
+UNION
+SELECT DISTINCT user_id FROM pg_temp."_run_st_user" WHERE user_id IS NOT NULL;
+
+-- audience count_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_count_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+
+-- audience count_gt (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gt";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+
+-- audience count_gte (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gte";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+
+-- audience count_lt (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_lt";
+CREATE TEMPORARY TABLE pg_temp."_run_count_lt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+
+-- audience count_lte (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_lte";
+CREATE TEMPORARY TABLE pg_temp."_run_count_lte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+
+-- the users of each account: group calls and associating SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_account_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
+SELECT DISTINCT group_id, user_id FROM "main"."groups"
+WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id, user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL;
+
+-- account features folded from the user features of the events of main.order_completed
+DROP TABLE IF EXISTS pg_temp."_plan_order_completed_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_accounts" AS
+SELECT
+  au.group_id,
+  sum(f.sum_4) AS sum_1 -- ct_aggregation_sum
+FROM pg_temp."_plan_order_completed_users" AS f
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_aggregation_sum (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_sum";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_sum" AS
+SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR sum_1 IN ('Infinity', '-Infinity', 'NaN') THEN sum_1 ELSE CAST(round(CAST(sum_1 AS NUMERIC), CAST(11 - floor(log(abs(sum_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
+FROM pg_temp."_plan_order_completed_accounts"
+WHERE sum_1 IS NOT NULL;
+
+-- account features folded from the user features of the events of main.logged_in
+DROP TABLE IF EXISTS pg_temp."_plan_logged_in_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_accounts" AS
+SELECT
+  au.group_id,
+  CAST(sum(f.n_2) AS BIGINT) AS count_1 -- ct_event_counter_account
+FROM pg_temp."_plan_logged_in_users" AS f
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_event_counter_account (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter_account";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter_account" AS
+SELECT group_id, count_1 AS "ct_event_counter_account"
+FROM pg_temp."_plan_logged_in_accounts"
+WHERE count_1 > 0;
+
+-- user features: one pass over the events of main.page_viewed
+DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_users" AS
+SELECT
+  e.user_id,
+  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL))[1] AS first_1, -- ct_first
+  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
+  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_3 -- ct_first
+FROM "main"."page_viewed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.page_viewed
+DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_accounts" AS
+SELECT
+  au.group_id,
+  (array_agg(f.first_1 ORDER BY f.first_ts_2, f.first_id_3) FILTER (WHERE f.first_1 IS NOT NULL))[1] AS first_1 -- ct_first
+FROM pg_temp."_plan_page_viewed_users" AS f
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait ct_first (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_first";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_first" AS
+SELECT group_id, first_1 AS "ct_first"
+FROM pg_temp."_plan_page_viewed_accounts"
+WHERE first_1 IS NOT NULL;
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
+DROP TABLE IF EXISTS pg_temp."_plan_feature_used_account_events";
+CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_account_events" AS
+SELECT
+  au.group_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '2 weeks' AND e."context_group_id" = au.group_id) AS n_1, -- ct_group_context
+  count(DISTINCT CASE WHEN e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes' THEN (CAST(e."feature_name" AS TEXT) COLLATE "C") END) AS n_distinct_2 -- ct_unique_list_count
+FROM "main"."feature_used" AS e
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY au.group_id;
+
+-- computed_trait ct_group_context (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_group_context";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_group_context" AS
+SELECT group_id, n_1 AS "ct_group_context"
+FROM pg_temp."_plan_feature_used_account_events"
+WHERE n_1 > 0;
+
+-- computed_trait ct_unique_list_count (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list_count";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list_count" AS
+SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
+FROM pg_temp."_plan_feature_used_account_events"
+WHERE n_distinct_2 > 0;
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
+CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
+SELECT
+  user_id,
+  (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
+  (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
+  (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
+  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+GROUP BY user_id;
+
+-- user features: one pass over the events of main.it_s_quoted
+DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_it_s_quoted_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
+FROM "main"."it_s_quoted" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'It''s "quoted" 🚀'
+GROUP BY e.user_id;
+
+-- audience hostile_values (user)
+DROP TABLE IF EXISTS pg_temp."_run_hostile_values";
+CREATE TEMPORARY TABLE pg_temp."_run_hostile_values" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN pg_temp."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
+WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(starts_with((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
+  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+
+-- audience op_after (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_after";
+CREATE TEMPORARY TABLE pg_temp."_run_op_after" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+
+-- audience op_before (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_before";
+CREATE TEMPORARY TABLE pg_temp."_run_op_before" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+
+-- audience op_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((strpos((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
+
+-- audience op_ends_with (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_ends_with";
+CREATE TEMPORARY TABLE pg_temp."_run_op_ends_with" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((right((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
+
+-- audience op_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
+
+-- audience op_exists (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_exists";
+CREATE TEMPORARY TABLE pg_temp."_run_op_exists" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE (entity_plan_user_traits.trait_plan IS NOT NULL);
+
+-- audience op_gt (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_gt";
+CREATE TEMPORARY TABLE pg_temp."_run_op_gt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END > 10, FALSE);
+
+-- audience op_gte (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_gte";
+CREATE TEMPORARY TABLE pg_temp."_run_op_gte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
+
+-- audience op_in (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_in";
+CREATE TEMPORARY TABLE pg_temp."_run_op_in" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
+
+-- audience op_list_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_list_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_list_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
+WHERE COALESCE(('api' = ANY(COALESCE(entity_ct_unique_list."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
+
+-- audience op_list_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_list_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_list_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
+WHERE COALESCE(COALESCE(entity_ct_unique_list."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
+
+-- audience op_lt (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_lt";
+CREATE TEMPORARY TABLE pg_temp."_run_op_lt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
+
+-- audience op_lte (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_lte";
+CREATE TEMPORARY TABLE pg_temp."_run_op_lte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE lower((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+
+-- audience op_neq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_neq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_neq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
+
+-- audience op_not_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_not_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_not_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(NOT (strpos((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
+
+-- audience op_not_exists (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_not_exists";
+CREATE TEMPORARY TABLE pg_temp."_run_op_not_exists" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE (entity_plan_user_traits.trait_plan IS NULL);
+
+-- audience op_not_in (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_not_in";
+CREATE TEMPORARY TABLE pg_temp."_run_op_not_in" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END NOT IN (1, 2), FALSE);
+
+-- audience op_starts_with (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_starts_with";
+CREATE TEMPORARY TABLE pg_temp."_run_op_starts_with" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE(starts_with((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
+
+-- audience op_within_last (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_within_last";
+CREATE TEMPORARY TABLE pg_temp."_run_op_within_last" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE COALESCE((CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
+
+-- sql_trait st_state (user): user SQL, shape-checked by the run
+DROP TABLE IF EXISTS pg_temp."_run_st_state";
+CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
+SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
+CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
+SELECT
+  group_id,
+  (array_agg("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
+FROM "main"."groups"
+WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+GROUP BY group_id;
+
+-- every account: group calls and account-level SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
+SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id FROM pg_temp."_run_st_account_members";
+
+-- audience acct_software (account)
+DROP TABLE IF EXISTS pg_temp."_run_acct_software";
+CREATE TEMPORARY TABLE pg_temp."_run_acct_software" AS
+WITH
+sql_st_account_members AS (
+  SELECT DISTINCT group_id, "crm_tier"
+  FROM pg_temp."_run_st_account_members"
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
+LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
+WHERE (COALESCE((CAST(entity_plan_account_traits.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
+  AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+
+-- audience aud_member_false (user)
+DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
+CREATE TEMPORARY TABLE pg_temp."_run_aud_member_false" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL);
+
+-- audience logic_all_any_not (user)
+DROP TABLE IF EXISTS pg_temp."_run_logic_all_any_not";
+CREATE TEMPORARY TABLE pg_temp."_run_logic_all_any_not" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+LEFT JOIN pg_temp."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN pg_temp."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
+WHERE ((COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
+  OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
+  AND NOT (entity_op_eq.user_id IS NOT NULL)
+  AND COALESCE(CASE WHEN CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+
+-- audience users_all (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_all";
+CREATE TEMPORARY TABLE pg_temp."_run_users_all" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_users, FALSE);
+
+-- audience users_any (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_any";
+CREATE TEMPORARY TABLE pg_temp."_run_users_any" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE);
+
+-- audience users_none (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_none";
+CREATE TEMPORARY TABLE pg_temp."_run_users_none" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
+DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
+CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_account_events" AS
+SELECT
+  au.group_id,
+  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
+FROM "main"."logged_in" AS e
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY au.group_id;
+
+-- audience acct_event_group_context (account)
+DROP TABLE IF EXISTS pg_temp."_run_acct_event_group_context";
+CREATE TEMPORARY TABLE pg_temp."_run_acct_event_group_context" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM pg_temp."_plan_account_users" AS au
+  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, bool_and((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
+WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
+  AND (entity_acct_software.group_id IS NULL));
+
+-- audience passthrough (user)
+DROP TABLE IF EXISTS pg_temp."_run_passthrough";
+CREATE TEMPORARY TABLE pg_temp."_run_passthrough" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM pg_temp."_plan_account_users" AS au
+  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
+  AND COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));

@@ -1,0 +1,363 @@
+-- roster run plan b2b-saas, snowflake: the whole run, sharing work between definitions.
+-- parameter as_of: the run's instant (UTC)
+-- Each definition ends in its scratch table with the rows its standalone query gives.
+
+-- sql_trait active_users_30d (account): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACTIVE_USERS_30D" AS
+-- One row per (account, member): every row associates its user with the account, so only
+-- users who joined through a group call are returned. The count repeats on each row of an
+-- account (one value per group_id).
+WITH members AS (
+  SELECT DISTINCT group_id, user_id
+  FROM "MAIN"."GROUPS"
+  WHERE user_id IS NOT NULL AND timestamp <= CAST(:1 AS TIMESTAMP_NTZ)
+),
+active AS (
+  SELECT DISTINCT user_id
+  FROM "MAIN"."TRACKS"
+  WHERE user_id IS NOT NULL
+    AND timestamp > CAST(:1 AS TIMESTAMP_NTZ) - INTERVAL '30 days'
+    AND timestamp <= CAST(:1 AS TIMESTAMP_NTZ)
+)
+SELECT
+  m.group_id,
+  m.user_id,
+  count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
+FROM members m
+LEFT JOIN active a ON a.user_id = m.user_id;
+
+-- computed_trait favorite_feature (user): its own query over the events (does not fold into a feature)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_FAVORITE_FEATURE" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
+  FROM "MAIN"."FEATURE_USED" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+    AND e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, CAST(value AS VARCHAR)) AS rank
+  FROM value_counts
+  WHERE n >= 2
+)
+SELECT user_id, value AS "FAVORITE_FEATURE"
+FROM ranked_values
+WHERE rank = 1;
+
+-- user features: one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_USERS" AS
+SELECT
+  e.user_id,
+  count(DISTINCT CAST(e."FEATURE_NAME" AS VARCHAR)) AS n_distinct_1, -- feature_count
+  CASE WHEN COUNT(e."FEATURE_NAME") > 0 THEN ARRAY_AGG(DISTINCT CAST(e."FEATURE_NAME" AS VARCHAR)) WITHIN GROUP (ORDER BY CAST(e."FEATURE_NAME" AS VARCHAR)) END AS list_2, -- features_used
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+FROM "MAIN"."FEATURE_USED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id;
+
+-- computed_trait feature_count (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_FEATURE_COUNT" AS
+SELECT user_id, n_distinct_1 AS "FEATURE_COUNT"
+FROM "_PLAN_FEATURE_USED_USERS"
+WHERE n_distinct_1 > 0;
+
+-- computed_trait features_used (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_FEATURES_USED" AS
+SELECT user_id, list_2 AS "FEATURES_USED"
+FROM "_PLAN_FEATURE_USED_USERS"
+WHERE list_2 IS NOT NULL;
+
+-- user features: one pass over the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS
+SELECT
+  e.user_id,
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS last_1, -- last_page_viewed
+  COUNT_IF(e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ) AND COALESCE(CAST(e."PATH" AS VARCHAR) = '/pricing', FALSE)) AS n_2, -- april_pricing_visitors
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_3, -- first_landing_page
+  min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
+  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_5 -- first_landing_page
+FROM "MAIN"."PAGE_VIEWED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- computed_trait last_page_viewed (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_LAST_PAGE_VIEWED" AS
+SELECT user_id, last_1 AS "LAST_PAGE_VIEWED"
+FROM "_PLAN_PAGE_VIEWED_USERS"
+WHERE last_1 IS NOT NULL;
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
+SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT DISTINCT user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE user_id IS NOT NULL;
+
+-- audience april_pricing_visitors (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_APRIL_PRICING_VISITORS" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_PAGE_VIEWED_USERS" AS entity_page_viewed_users ON entity_page_viewed_users.user_id = entity.user_id
+WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
+
+-- the users of each account: group calls and associating SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
+SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT DISTINCT group_id, user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE user_id IS NOT NULL;
+
+-- user features: one pass over the events of main.nps_survey_submitted
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_NPS_SURVEY_SUBMITTED_USERS" AS
+SELECT
+  e.user_id,
+  sum(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) AS sum_1, -- avg_nps
+  count(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) AS n_values_2 -- avg_nps
+FROM "MAIN"."NPS_SURVEY_SUBMITTED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'NPS Survey Submitted'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.nps_survey_submitted
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_NPS_SURVEY_SUBMITTED_ACCOUNTS" AS
+SELECT
+  au.group_id,
+  sum(f.sum_1) / NULLIF(sum(f.n_values_2), 0) AS avg_1 -- avg_nps
+FROM "_PLAN_NPS_SURVEY_SUBMITTED_USERS" AS f
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait avg_nps (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_AVG_NPS" AS
+SELECT group_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 THEN avg_1 ELSE ROUND(avg_1, 11 - FLOOR(LOG(10, ABS(avg_1)))) END AS "AVG_NPS"
+FROM "_PLAN_NPS_SURVEY_SUBMITTED_ACCOUNTS"
+WHERE avg_1 IS NOT NULL;
+
+-- user features: one pass over the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS
+SELECT
+  e.user_id,
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -60, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- dormant_accounts
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- logins_past_30_days, power_users
+FROM "MAIN"."LOGGED_IN" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
+SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT DISTINCT group_id FROM "_RUN_ACTIVE_USERS_30D";
+
+-- audience dormant_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_DORMANT_ACCOUNTS" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_user, BOOLAND_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+
+-- account features folded from the user features of the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_ACCOUNTS" AS
+SELECT
+  au.group_id,
+  ARRAY_AGG(f.first_3) WITHIN GROUP (ORDER BY f.first_ts_4, f.first_id_5)[0] AS first_1 -- first_landing_page
+FROM "_PLAN_PAGE_VIEWED_USERS" AS f
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait first_landing_page (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_FIRST_LANDING_PAGE" AS
+SELECT group_id, first_1 AS "FIRST_LANDING_PAGE"
+FROM "_PLAN_PAGE_VIEWED_ACCOUNTS"
+WHERE first_1 IS NOT NULL;
+
+-- audience fully_engaged_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_FULLY_ENGAGED_ACCOUNTS" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_user, BOOLAND_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_users, FALSE);
+
+-- audience high_feature_adoption (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_HIGH_FEATURE_ADOPTION" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_RUN_FEATURE_COUNT" AS entity_feature_count ON entity_feature_count.user_id = entity.user_id
+WHERE COALESCE(COALESCE(entity_feature_count."FEATURE_COUNT", 0) >= 4, FALSE);
+
+-- account features folded from the user features of the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNTS" AS
+SELECT
+  au.group_id,
+  CAST(sum(f.n_3) AS BIGINT) AS count_1 -- logins_past_30_days
+FROM "_PLAN_LOGGED_IN_USERS" AS f
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait logins_past_30_days (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGINS_PAST_30_DAYS" AS
+SELECT group_id, count_1 AS "LOGINS_PAST_30_DAYS"
+FROM "_PLAN_LOGGED_IN_ACCOUNTS"
+WHERE count_1 > 0;
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
+SELECT
+  group_id,
+  ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_industry,
+  ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan
+FROM "MAIN"."GROUPS"
+WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+GROUP BY group_id;
+
+-- audience software_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_SOFTWARE_ACCOUNTS" AS
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+WHERE COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE);
+
+-- user features: one pass over the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
+SELECT
+  e.user_id,
+  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) = 'USD', FALSE), TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE), NULL)) AS sum_1 -- total_revenue
+FROM "MAIN"."ORDER_COMPLETED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Order Completed'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_ACCOUNTS" AS
+SELECT
+  au.group_id,
+  sum(f.sum_1) AS sum_1 -- total_revenue
+FROM "_PLAN_ORDER_COMPLETED_USERS" AS f
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait total_revenue (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_TOTAL_REVENUE" AS
+SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 THEN sum_1 ELSE ROUND(sum_1, 11 - FLOOR(LOG(10, ABS(sum_1)))) END AS "TOTAL_REVENUE"
+FROM "_PLAN_ORDER_COMPLETED_ACCOUNTS"
+WHERE sum_1 IS NOT NULL;
+
+-- audience trial_accounts_high_usage (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_TRIAL_ACCOUNTS_HIGH_USAGE" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_user, BOOLAND_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
+  AND COALESCE(entity_users_matching.any_user, FALSE));
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_ACCOUNT_EVENTS" AS
+SELECT
+  au.group_id,
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- workspace_feature_uses_30d
+FROM "MAIN"."FEATURE_USED" AS e
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Feature Used'
+GROUP BY au.group_id;
+
+-- computed_trait workspace_feature_uses_30d (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_WORKSPACE_FEATURE_USES_30D" AS
+SELECT group_id, n_1 AS "WORKSPACE_FEATURE_USES_30D"
+FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
+WHERE n_1 > 0;
+
+-- audience at_risk_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_AT_RISK_ACCOUNTS" AS
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN "_RUN_LOGINS_PAST_30_DAYS" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
+LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+WHERE (COALESCE(COALESCE(entity_logins_past_30_days."LOGINS_PAST_30_DAYS", 0) < 10, FALSE)
+  AND COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
+SELECT
+  user_id,
+  ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role
+FROM "MAIN"."IDENTIFIES"
+WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+GROUP BY user_id;
+
+-- audience software_admins (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_SOFTWARE_ADMINS" AS
+WITH
+users_of_software_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  JOIN "_RUN_SOFTWARE_ACCOUNTS" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
+  AND (entity_users_of_software_accounts.user_id IS NOT NULL));
+
+-- audience power_users (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_POWER_USERS" AS
+WITH
+users_of_at_risk_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  JOIN "_RUN_AT_RISK_ACCOUNTS" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
+WHERE ((COALESCE(entity_logged_in_users.n_3, 0) >= 20)
+  AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));

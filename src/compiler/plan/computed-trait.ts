@@ -1,0 +1,32 @@
+import type { ComputedTrait } from '../../definitions/definition.js';
+import { ID_COLUMN, type CompileContext } from '../context.js';
+import { traitEventSelection } from '../computed-trait.js';
+import { eventSourceParts } from '../sources.js';
+import type { EventFeatures, FeatureKind } from './features.js';
+
+const KIND: Record<Exclude<ComputedTrait['type'], 'most_frequent' | 'aggregation'>, FeatureKind> = {
+  event_counter: 'count', first: 'first', last: 'last', unique_list: 'list', unique_list_count: 'list_count',
+};
+
+/**
+ * A computed trait read off the event features: one row per entity with a non-empty value, the
+ * same rows and columns as its standalone query. undefined when it keeps its own query:
+ * most_frequent (a ranked count per value does not fold into one aggregate), and events spread
+ * over several Segment tables or a missing table (rare; the standalone query handles them).
+ */
+export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures, t: ComputedTrait): string | undefined {
+  if (t.type === 'most_frequent') return undefined;
+  const groupContext = t.entity === 'account' && t.scope === 'group_context';
+  const sources = eventSourceParts(ctx, traitEventSelection(t));
+  if (sources.length !== 1 || !sources[0].relation) return undefined;
+  const kind = t.type === 'aggregation' ? t.function! : KIND[t.type];
+  const f = features.request({ source: sources[0], entity: t.entity, kind, groupContext, by: t.key });
+  const d = ctx.dialect;
+  const value = `${f.column}`;
+  // Empty values are not stored (SPEC 2): no events, a null aggregate, no distinct values.
+  const [select, keep] = t.type === 'event_counter' || t.type === 'unique_list_count'
+    ? [value, `${value} > 0`]
+    : t.type === 'aggregation' ? [d.round12(value), `${value} IS NOT NULL`] : [value, `${value} IS NOT NULL`];
+  const id = ID_COLUMN[t.entity];
+  return `SELECT ${id}, ${select} AS ${d.quoteIdent(t.key)}\nFROM ${f.relation}\nWHERE ${keep}`;
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import pkg from 'node-sql-parser';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../dialects/index.js';
+import { compilePlan, planFile, type RunPlan } from '../../src/compiler/plan/plan.js';
+import { buildGraph } from '../../src/definitions/graph.js';
+import { loadProject } from '../../src/definitions/load-project.js';
+
+/*
+ * The fused run plan is a compiled artifact of its own: golden/<dialect>/run/<project>.sql,
+ * byte for byte (`npx vitest run test/plan -u` rewrites them; read a change in review like code).
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const PROJECTS = { 'b2b-saas': 'examples/b2b-saas', corpus: 'test/golden/corpus', 'corpus-json': 'test/golden/corpus-json' };
+
+async function planOf(dir: string, dialect: keyof typeof DIALECTS): Promise<{ plan: RunPlan; file: string }> {
+  const project = await loadProject(path.join(root, dir));
+  const graph = buildGraph(project.definitions);
+  const d = DIALECTS[dialect];
+  const plan = compilePlan({ dialect: d, config: project.config, definitions: project.definitions, order: graph.order });
+  return { plan, file: planFile(plan, d, path.basename(dir)) };
+}
+
+for (const name of Object.keys(DIALECTS) as (keyof typeof DIALECTS)[]) {
+  describe(`golden run plan for ${name}`, () => {
+    for (const [title, dir] of Object.entries(PROJECTS)) {
+      it(title, async () => {
+        const { file } = await planOf(dir, name);
+        await expect(file).toMatchFileSnapshot(path.join(root, 'golden', name, 'run', `${title}.sql`));
+      });
+    }
+  });
+}
+
+describe('the run plan shares work', () => {
+  it('the example project reads each event table in one user-level pass and at most one account-level pass; only most_frequent keeps its own scan', async () => {
+    const { plan } = await planOf(PROJECTS['b2b-saas'], 'duckdb');
+    const scans = new Map<string, string[]>();
+    for (const step of plan.steps) {
+      if (step.kind === 'sql_trait') continue; // user SQL
+      for (const m of step.sql.matchAll(/FROM "main"\."(\w+)" AS e\b/g)) scans.set(m[1], [...(scans.get(m[1]) ?? []), step.name]);
+    }
+    expect(Object.fromEntries(scans)).toEqual({
+      feature_used: ['_run_favorite_feature', '_plan_feature_used_users', '_plan_feature_used_account_events'],
+      logged_in: ['_plan_logged_in_users'],
+      nps_survey_submitted: ['_plan_nps_survey_submitted_users'],
+      order_completed: ['_plan_order_completed_users'],
+      page_viewed: ['_plan_page_viewed_users'],
+    });
+    // Users, accounts, memberships and custom traits once each.
+    for (const table of ['_plan_all_users', '_plan_all_accounts', '_plan_account_users', '_plan_user_traits', '_plan_account_traits']) {
+      expect(plan.steps.filter((s) => s.name === table)).toHaveLength(1);
+    }
+    expect(plan.steps.filter((s) => /FROM "main"\."(groups|identifies)"/.test(s.sql) && s.kind === 'definition')).toEqual([]);
+  });
+
+  it('every step comes after the steps and definitions it reads', async () => {
+    for (const dir of Object.values(PROJECTS)) {
+      const { plan } = await planOf(dir, 'duckdb');
+      const seen = new Set<string>();
+      for (const step of plan.steps) {
+        for (const n of step.needs) expect(seen.has(n), `${step.name} needs ${n}`).toBe(true);
+        seen.add(step.name);
+        if (step.key) seen.add(step.key);
+      }
+    }
+  });
+});
+
+describe('the Snowflake run plans parse as Snowflake (a rough syntax guard, see test/golden/snowflake-syntax)', () => {
+  const parser = new pkg.Parser();
+  // The parser wrongly rejects WITHIN GROUP (...): taken out, with its balanced parentheses.
+  const withoutWithinGroup = (sql: string) => {
+    let out = sql;
+    for (let at = out.indexOf(' WITHIN GROUP ('); at >= 0; at = out.indexOf(' WITHIN GROUP (')) {
+      let depth = 0;
+      let end = at + ' WITHIN GROUP '.length;
+      for (; end < out.length; end++) {
+        if (out[end] === '(') depth++;
+        if (out[end] === ')' && --depth === 0) break;
+      }
+      out = out.slice(0, at) + out.slice(end + 1);
+    }
+    return out;
+  };
+  for (const [title, dir] of Object.entries(PROJECTS)) {
+    it(title, async () => {
+      const { plan } = await planOf(dir, 'snowflake');
+      for (const step of plan.steps) {
+        const sql = withoutWithinGroup(step.sql.replace(/:1\b/g, "'2024-06-01 00:00:00'"));
+        expect(() => parser.astify(sql, { database: 'snowflake' }), step.name).not.toThrow();
+        expect(sql).not.toMatch(/\bFILTER\s*\(\s*WHERE/i);
+      }
+    });
+  }
+});
