@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialectFor } from '../../../dialects/index.js';
 import { compiledFile, compileDefinition } from '../../compiler/compile.js';
+import { compilePlan, planFile } from '../../compiler/plan/plan.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
 import type { DialectName } from '../../definitions/project-config.js';
@@ -28,6 +29,12 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
     const q = compileDefinition(def, { dialect, config: project.config, definitions: project.definitions });
     files.set(`${def.key}.sql`, compiledFile(def, q, name));
   }
+  const definitionCount = files.size;
+  // The fused plan of a whole run (what `run` executes); a partial selection leaves it alone.
+  if (!flags.select?.length) {
+    const plan = compilePlan({ dialect, config: project.config, definitions: project.definitions, order: graph.order });
+    files.set('run.sql', planFile(plan, dialect, project.config.name));
+  }
   const existing = await readdir(outDir).then((f) => f.filter((x) => x.endsWith('.sql')), () => [] as string[]);
   const stale = flags.select?.length ? [] : existing.filter((f) => !files.has(f));
 
@@ -50,7 +57,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   await mkdir(outDir, { recursive: true });
   for (const [file, sql] of files) await writeFile(path.join(outDir, file), sql);
   for (const f of stale) await rm(path.join(outDir, f));
-  console.log(`compiled ${files.size} definitions to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+  console.log(`compiled ${definitionCount} definitions${files.has('run.sql') ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
   return 0;
 }
 

@@ -1,0 +1,363 @@
+-- roster run plan b2b-saas, duckdb: the whole run, sharing work between definitions.
+-- parameter as_of: the run's instant (UTC)
+-- Each definition ends in its scratch table with the rows its standalone query gives.
+
+-- sql_trait active_users_30d (account): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_run_active_users_30d" AS
+-- One row per (account, member): every row associates its user with the account, so only
+-- users who joined through a group call are returned. The count repeats on each row of an
+-- account (one value per group_id).
+WITH members AS (
+  SELECT DISTINCT group_id, user_id
+  FROM "main"."groups"
+  WHERE user_id IS NOT NULL AND timestamp <= CAST($as_of AS TIMESTAMP)
+),
+active AS (
+  SELECT DISTINCT user_id
+  FROM "main"."tracks"
+  WHERE user_id IS NOT NULL
+    AND timestamp > CAST($as_of AS TIMESTAMP) - INTERVAL '30 days'
+    AND timestamp <= CAST($as_of AS TIMESTAMP)
+)
+SELECT
+  m.group_id,
+  m.user_id,
+  count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
+FROM members m
+LEFT JOIN active a ON a.user_id = m.user_id;
+
+-- computed_trait favorite_feature (user): its own query over the events (does not fold into a feature)
+CREATE OR REPLACE TEMPORARY TABLE "_run_favorite_feature" AS
+WITH
+matching_events AS (
+  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
+  FROM "main"."feature_used" AS e
+  WHERE e.event_text = 'Feature Used'
+    AND e.user_id IS NOT NULL
+    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+    AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY
+),
+value_counts AS (
+  SELECT e.user_id AS user_id, e.value, count(*) AS n
+  FROM matching_events AS e
+  WHERE e.value IS NOT NULL
+  GROUP BY e.user_id, e.value
+),
+ranked_values AS (
+  SELECT user_id, value,
+    row_number() OVER (PARTITION BY user_id ORDER BY n DESC, CAST(value AS VARCHAR)) AS rank
+  FROM value_counts
+  WHERE n >= 2
+)
+SELECT user_id, value AS "favorite_feature"
+FROM ranked_values
+WHERE rank = 1;
+
+-- user features: one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
+SELECT
+  e.user_id,
+  count(DISTINCT CAST(e."feature_name" AS VARCHAR)) AS n_distinct_1, -- feature_count
+  list(DISTINCT CAST(e."feature_name" AS VARCHAR) ORDER BY CAST(e."feature_name" AS VARCHAR)) FILTER (WHERE e."feature_name" IS NOT NULL) AS list_2, -- features_used
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id;
+
+-- computed_trait feature_count (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_feature_count" AS
+SELECT user_id, n_distinct_1 AS "feature_count"
+FROM temp.main."_plan_feature_used_users"
+WHERE n_distinct_1 > 0;
+
+-- computed_trait features_used (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_features_used" AS
+SELECT user_id, list_2 AS "features_used"
+FROM temp.main."_plan_feature_used_users"
+WHERE list_2 IS NOT NULL;
+
+-- user features: one pass over the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
+SELECT
+  e.user_id,
+  first(e."path" ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e."path" IS NOT NULL) AS last_1, -- last_page_viewed
+  count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_2, -- april_pricing_visitors
+  first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
+  min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
+  first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
+FROM "main"."page_viewed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- computed_trait last_page_viewed (user): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_last_page_viewed" AS
+SELECT user_id, last_1 AS "last_page_viewed"
+FROM temp.main."_plan_page_viewed_users"
+WHERE last_1 IS NOT NULL;
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
+SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
+
+-- audience april_pricing_visitors (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_page_viewed_users" AS entity_page_viewed_users ON entity_page_viewed_users.user_id = entity.user_id
+WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
+
+-- the users of each account: group calls and associating SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
+SELECT DISTINCT group_id, user_id FROM "main"."groups"
+WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
+
+-- user features: one pass over the events of main.nps_survey_submitted
+CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_users" AS
+SELECT
+  e.user_id,
+  sum(TRY_CAST(e."score" AS DOUBLE)) AS sum_1, -- avg_nps
+  count(TRY_CAST(e."score" AS DOUBLE)) AS n_values_2 -- avg_nps
+FROM "main"."nps_survey_submitted" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'NPS Survey Submitted'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.nps_survey_submitted
+CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_accounts" AS
+SELECT
+  au.group_id,
+  sum(f.sum_1) / NULLIF(sum(f.n_values_2), 0) AS avg_1 -- avg_nps
+FROM temp.main."_plan_nps_survey_submitted_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait avg_nps (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_avg_nps" AS
+SELECT group_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR isinf(avg_1) OR isnan(avg_1) THEN avg_1 ELSE round(avg_1, CAST(11 - floor(log10(abs(avg_1))) AS INTEGER)) END AS "avg_nps"
+FROM temp.main."_plan_nps_survey_submitted_accounts"
+WHERE avg_1 IS NOT NULL;
+
+-- user features: one pass over the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY) AS n_1, -- dormant_accounts
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_3 -- logins_past_30_days, power_users
+FROM "main"."logged_in" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
+SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT DISTINCT group_id FROM temp.main."_run_active_users_30d";
+
+-- audience dormant_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_dormant_accounts" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_user, bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+
+-- account features folded from the user features of the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_accounts" AS
+SELECT
+  au.group_id,
+  first(f.first_3 ORDER BY f.first_ts_4, f.first_id_5) FILTER (WHERE f.first_3 IS NOT NULL) AS first_1 -- first_landing_page
+FROM temp.main."_plan_page_viewed_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait first_landing_page (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_first_landing_page" AS
+SELECT group_id, first_1 AS "first_landing_page"
+FROM temp.main."_plan_page_viewed_accounts"
+WHERE first_1 IS NOT NULL;
+
+-- audience fully_engaged_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_fully_engaged_accounts" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_user, bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_users, FALSE);
+
+-- audience high_feature_adoption (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_high_feature_adoption" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_run_feature_count" AS entity_feature_count ON entity_feature_count.user_id = entity.user_id
+WHERE COALESCE(COALESCE(entity_feature_count."feature_count", 0) >= 4, FALSE);
+
+-- account features folded from the user features of the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS
+SELECT
+  au.group_id,
+  CAST(sum(f.n_3) AS BIGINT) AS count_1 -- logins_past_30_days
+FROM temp.main."_plan_logged_in_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait logins_past_30_days (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_logins_past_30_days" AS
+SELECT group_id, count_1 AS "logins_past_30_days"
+FROM temp.main."_plan_logged_in_accounts"
+WHERE count_1 > 0;
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
+SELECT
+  group_id,
+  first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry,
+  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan
+FROM "main"."groups"
+WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY group_id;
+
+-- audience software_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_software_accounts" AS
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+WHERE COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE);
+
+-- user features: one pass over the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
+SELECT
+  e.user_id,
+  sum(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_1 -- total_revenue
+FROM "main"."order_completed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Order Completed'
+GROUP BY e.user_id;
+
+-- account features folded from the user features of the events of main.order_completed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
+SELECT
+  au.group_id,
+  sum(f.sum_1) AS sum_1 -- total_revenue
+FROM temp.main."_plan_order_completed_users" AS f
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
+GROUP BY au.group_id;
+
+-- computed_trait total_revenue (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_total_revenue" AS
+SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR isinf(sum_1) OR isnan(sum_1) THEN sum_1 ELSE round(sum_1, CAST(11 - floor(log10(abs(sum_1))) AS INTEGER)) END AS "total_revenue"
+FROM temp.main."_plan_order_completed_accounts"
+WHERE sum_1 IS NOT NULL;
+
+-- audience trial_accounts_high_usage (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_trial_accounts_high_usage" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_user, bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
+  AND COALESCE(entity_users_matching.any_user, FALSE));
+
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_account_events" AS
+SELECT
+  au.group_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY AND e."context_group_id" = au.group_id) AS n_1 -- workspace_feature_uses_30d
+FROM "main"."feature_used" AS e
+JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY au.group_id;
+
+-- computed_trait workspace_feature_uses_30d (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_run_workspace_feature_uses_30d" AS
+SELECT group_id, n_1 AS "workspace_feature_uses_30d"
+FROM temp.main."_plan_feature_used_account_events"
+WHERE n_1 > 0;
+
+-- audience at_risk_accounts (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_at_risk_accounts" AS
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN temp.main."_run_logins_past_30_days" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
+LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 10, FALSE)
+  AND COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
+SELECT
+  user_id,
+  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY user_id;
+
+-- audience software_admins (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_software_admins" AS
+WITH
+users_of_software_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM temp.main."_plan_account_users" AS au
+  JOIN temp.main."_run_software_accounts" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
+  AND (entity_users_of_software_accounts.user_id IS NOT NULL));
+
+-- audience power_users (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_power_users" AS
+WITH
+users_of_at_risk_accounts AS (
+  SELECT DISTINCT au.user_id
+  FROM temp.main."_plan_account_users" AS au
+  JOIN temp.main."_run_at_risk_accounts" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
+WHERE ((COALESCE(entity_logged_in_users.n_3, 0) >= 20)
+  AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));
