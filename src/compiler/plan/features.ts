@@ -101,7 +101,9 @@ export class EventFeatures {
       case 'sum':
       case 'min':
       case 'max':
-        sql = `${r.kind === 'sum' ? 'sum' : r.kind}(${partial(r.kind)})`;
+        // A sum of per-user sums adds doubles in another order than one flat sum: equal after round12
+        // unless a value sits on a 12th-digit rounding boundary (a flat parallel sum has no fixed order either).
+        sql = `${r.kind}(${partial(r.kind)})`;
         break;
       case 'avg':
         sql = `sum(${partial('sum')}) / NULLIF(sum(${partial('count_values')}), 0)`;
