@@ -35,9 +35,13 @@ program.command('run').description('compute in dependency order, store results, 
   .option('--select <keys...>', 'keys and graph operators (+key, key+)', collect)
   .option('--as-of <iso>', 'the run\'s instant (default now; UTC without an offset)')
   .option('--dry-run', 'compute and print; write and deliver nothing')
+  .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')
+  .option('--json', 'print a machine-readable summary instead of the table')
   .action(async (flags) => finish(await runCommand(projectDir(), flags)));
 program.command('deliver').description('deliver what is pending in the outbox, nothing else')
-  .action(async () => finish(await deliverCommand(projectDir())));
+  .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')
+  .option('--json', 'print a machine-readable summary instead of the text report')
+  .action(async (flags) => finish(await deliverCommand(projectDir(), flags)));
 program.command('preview').argument('<key>').description('size and sample members of a definition')
   .option('--as-of <iso>').option('--limit <n>')
   .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));

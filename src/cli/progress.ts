@@ -54,13 +54,15 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
   if (!enabled) return { enabled, update: () => undefined, clear: () => undefined, done: () => undefined };
   const now = options.now ?? Date.now;
   const started = now();
-  const seen = new Set<string>();
+  // Definitions met per stage: the fused plan interleaves shared steps with definitions.
+  const seen = new Map<string, Set<string>>();
   let current: ProgressEvent = { stage: 'starting' };
   let shown = false;
   const draw = () => {
     const seconds = ((now() - started) / 1000).toFixed(1);
-    const count = options.total && current.key && (current.stage === 'compute' || current.stage === 'diff') ? ` (${seen.size}/${options.total})` : '';
-    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''} · ${seconds} s`;
+    const done = seen.get(current.stage)?.size ?? 0;
+    const count = options.total && current.key && (current.stage === 'compute' || current.stage === 'diff') ? ` (${done}/${options.total})` : '';
+    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}, ${seconds} s`;
     const width = stream.columns && stream.columns > 1 ? stream.columns - 1 : 0;
     stream.write(CLEAR_LINE + (width && text.length > width ? text.slice(0, width) : text));
     shown = true;
@@ -71,8 +73,7 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
   return {
     enabled,
     update(event) {
-      if (event.stage !== current.stage) seen.clear();
-      if (event.key) seen.add(event.key);
+      if (event.key) seen.set(event.stage, (seen.get(event.stage) ?? new Set()).add(event.key));
       current = event;
       draw();
     },

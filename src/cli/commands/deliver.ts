@@ -1,19 +1,32 @@
 import { loadProject } from '../../definitions/load-project.js';
 import { deliverOutbox } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
-import { printDelivery, reportSink } from './run.js';
+import { progressDisplay } from '../progress.js';
+import { deliveryJson, printDelivery, reportSink } from './run.js';
+
+export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
 /** Sends what is pending in the outbox, nothing else (SPEC 5). Exit 2 when some stays pending. */
-export async function deliverCommand(dir: string): Promise<number> {
+export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Promise<number> {
+  const started = performance.now();
   const project = await loadProject(dir);
   const out = reportSink(project);
   const wh = await openWarehouse(project);
+  const progress = progressDisplay({ quiet: flags.quiet });
   try {
+    progress.update({ stage: 'delivery' });
     const report = await deliverOutbox(project, wh);
-    printDelivery(report, out);
-    if (report.destinations.every((x) => x.sent === 0 && x.alreadyDelivered === 0) && report.pending === 0 && report.failed === 0) out('nothing pending');
+    progress.done();
+    if (flags.json) {
+      printDelivery(report, () => undefined);
+      out(JSON.stringify({ delivery: deliveryJson(report), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
+    } else {
+      printDelivery(report, out);
+      if (report.destinations.every((x) => x.sent === 0 && x.alreadyDelivered === 0) && report.pending === 0 && report.failed === 0) out('nothing pending');
+    }
     return report.ok ? 0 : 2;
   } finally {
+    progress.done();
     await wh.close();
   }
 }

@@ -8,9 +8,10 @@ import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError } from '../errors.js';
 import { parseAsOf } from '../options.js';
+import { progressDisplay, StageClock, stageBucket } from '../progress.js';
 import { formatTable } from '../table.js';
 
-export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean }
+export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }
 
 /** Where the report goes: stderr when a destination writes messages to stdout. */
 export function reportSink(project: Project): (s: string) => void {
@@ -18,30 +19,103 @@ export function reportSink(project: Project): (s: string) => void {
 }
 
 export async function runCommand(dir: string, flags: RunFlags): Promise<number> {
+  const started = performance.now();
   const project = await loadProject(dir);
   const graph = buildGraph(project.definitions);
   const asOf = parseAsOf(flags.asOf);
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
   const out = reportSink(project);
-  const wh = await openWarehouse(project, { allowMemory: flags.dryRun });
+  const kinds = new Map(project.definitions.map((x) => [x.key, x.kind]));
+  const clock = new StageClock(stageBucket((k) => kinds.get(k)));
+  const progress = progressDisplay({ quiet: flags.quiet, total: flags.select?.length ? undefined : graph.order.length });
+  const stage = (event: { stage: string; key?: string }) => {
+    clock.mark(event);
+    progress.update(event);
+  };
+  stage({ stage: 'setup' });
+  const wh = await openWarehouse(project, { allowMemory: flags.dryRun }).catch((e: unknown) => {
+    progress.done();
+    throw e;
+  });
   try {
     let report: RunReport;
     try {
-      report = await runProject(project, graph, wh, { asOf, select: flags.select, dryRun: flags.dryRun });
+      report = await runProject(project, graph, wh, { asOf, select: flags.select, dryRun: flags.dryRun, onProgress: stage });
     } catch (e) {
       if (e instanceof AsOfError) throw new UsageError(e.message);
       throw e;
     }
-    printReport(report, out);
-    if (report.dryRun) return report.ok ? 0 : 2;
-    const delivery = await deliverOutbox(project, wh);
-    printDelivery(delivery, out);
-    const s = stateNames(wh.dialect, project.config.state.schema);
-    await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
-    return report.ok && delivery.ok ? 0 : 2;
+    if (!flags.json) {
+      progress.clear(); // the table is printed as soon as it is known; delivery may take a while
+      printReport(report, out);
+    }
+    let delivery: DeliveryReport | undefined;
+    if (!report.dryRun) {
+      stage({ stage: 'delivery' });
+      delivery = await deliverOutbox(project, wh);
+      stage({ stage: 'finish' });
+      const s = stateNames(wh.dialect, project.config.state.schema);
+      await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
+    }
+    progress.done();
+    const ok = report.ok && (delivery?.ok ?? true);
+    if (flags.json) {
+      printProblems(report);
+      if (delivery) printDelivery(delivery, () => undefined);
+      const timings = clock.finish();
+      out(JSON.stringify(runJson(report, delivery, { ...timings, total: Math.round(performance.now() - started) }), null, 2));
+    } else if (delivery) {
+      printDelivery(delivery, out);
+    }
+    return ok ? 0 : 2;
   } finally {
+    progress.done();
     await wh.close();
   }
+}
+
+/**
+ * `run --json`: the run as data, for scripts and schedulers. Keys are stable; counts are
+ * entities (entered / exited / changed) and messages written to the outbox per destination.
+ */
+export function runJson(report: RunReport, delivery: DeliveryReport | undefined, timingsMs: Record<string, number>) {
+  return {
+    as_of: report.asOf.toISOString(),
+    run_id: report.runId ?? null,
+    dry_run: report.dryRun,
+    ok: report.ok && (delivery?.ok ?? true),
+    definitions: report.outcomes.map((o) => ({
+      key: o.key,
+      kind: o.kind,
+      entity: o.entity,
+      selected: o.selected,
+      status: o.status,
+      rows: o.rows ?? null,
+      first_run: o.emission?.firstRun ?? null,
+      edited: o.emission?.edited ?? null,
+      entered: o.emission?.entered ?? null,
+      exited: o.emission?.exited ?? null,
+      changed: o.emission?.changed ?? null,
+      messages: Object.fromEntries((o.emission?.destinations ?? []).map((x) => [x.name, x.messages])),
+      full_state: (o.emission?.destinations ?? []).filter((x) => x.full).map((x) => x.name),
+      warnings: o.warnings,
+      error: o.error ?? null,
+    })),
+    delivery: delivery ? deliveryJson(delivery) : null,
+    timings_ms: timingsMs,
+  };
+}
+
+export function deliveryJson(report: DeliveryReport) {
+  return {
+    ok: report.ok,
+    pending: report.pending,
+    failed: report.failed,
+    destinations: report.destinations.map((x) => ({
+      destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending, errors: x.errors,
+    })),
+    orphaned: report.orphaned,
+  };
 }
 
 /** One row per definition: what it computed and what it emits, messages per destination. */
@@ -63,13 +137,18 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
   }
   out(`roster run at ${report.asOf.toISOString()}${report.dryRun ? ' (dry run: nothing written or sent)' : ` (run ${report.runId})`}`);
   out(formatTable(rows));
+  printProblems(report, err);
+  const failed = report.outcomes.filter((o) => o.status !== 'ok').length;
+  out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${report.outcomes.length} definitions ok`);
+}
+
+/** Warnings, failures and skips: always on stderr, with the table or with --json. */
+export function printProblems(report: RunReport, err: (s: string) => void = (s) => console.error(s)): void {
   for (const o of report.outcomes) {
     for (const w of o.warnings) err(`warning: ${o.key}: ${w}`);
     if (o.status === 'failed') err(`error: ${o.key}: ${o.error}`);
     if (o.status === 'skipped') err(`skipped: ${o.key}: ${o.error}`);
   }
-  const failed = report.outcomes.filter((o) => o.status !== 'ok').length;
-  out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${report.outcomes.length} definitions ok`);
 }
 
 export function printDelivery(report: DeliveryReport, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): void {
