@@ -90,6 +90,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const outcomes: DefinitionOutcome[] = [...computed];
   const failedAssociating = computed.find((o) => associating.includes(o.key) && o.status !== 'ok');
   let accountUsersNow: string | undefined;
+  options.onProgress?.({ stage: 'diff' }); // memberships and committed state, read for the diffs below
   if (needsAccountUsers && !failedAssociating) accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf);
 
   const state = await readCommittedState(wh, s);
