@@ -2,7 +2,7 @@ import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
-import { markOutboxSql, outboxStatusSql, pendingBatchSql, pendingCountSql, type OutboxMark } from '../state/outbox-sql.js';
+import { committedRunsSql, markOutboxSql, markSentSql, outboxStatusSql, pendingBatchSql, pendingCountSql, type OutboxMark } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
@@ -67,7 +67,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
 
 async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destination: Destination, options: DeliverOptions): Promise<DestinationDelivery> {
   const d = wh.dialect;
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 5000;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
   const errors: string[] = [];
   let sent = 0;
@@ -79,8 +79,13 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   let reconcile = true;
   let firstSend = true;
   const mark = async (rows: readonly OutboxMark[], status: 'sent' | 'failed' | 'pending', error?: string) => {
+    if (status === 'sent') {
+      if (rows.length) await wh.exec(markSentSql(s, rows.map((r) => r.seq)));
+      return;
+    }
     for (let i = 0; i < rows.length; i += 1000) await wh.exec(markOutboxSql(d, s, rows.slice(i, i + 1000), status, error));
   };
+  const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const pendingNow = async () => Number((await wh.query(pendingCountSql(d, s, destination.name)))[0].n);
   try {
     compileEventNames(destination); // a broken template is a configuration error: keep everything pending
@@ -100,7 +105,7 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
       const unrenderable: { seq: number; error: string }[] = [];
       for (const row of rows) {
         try {
-          const message = renderMessage(toChange(row, descriptions), destination);
+          const message = renderMessage(toChange(row, descriptions, repeats), destination);
           const seqs = seqsOf.get(message.messageId);
           if (seqs) seqs.push(Number(row.seq));
           else (seqsOf.set(message.messageId, [Number(row.seq)]), messages.push(message));
@@ -155,7 +160,7 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors };
 }
 
-function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined>): Change {
+function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined>, repeats: ReadonlyMap<number, number>): Change {
   const key = String(row.definition_key);
   const kind = String(row.definition_kind) as Change['definitionKind'];
   return {
@@ -168,8 +173,21 @@ function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined
     groupId: row.group_id === null || row.group_id === undefined ? undefined : String(row.group_id),
     values: JSON.parse(String(row.values_json)) as Record<string, unknown>,
     asOf: String(row.as_of),
-    asOfRepeat: Number(row.as_of_repeat ?? 0),
+    asOfRepeat: repeats.get(Number(row.run_id)) ?? 0,
     description: descriptions.get(key),
     entity: String(row.entity) as Change['entity'],
   };
+}
+
+/** run_id -> how many earlier committed runs had the same as_of (part of the messageId). */
+function asOfRepeats(runs: readonly Row[]): Map<number, number> {
+  const seen = new Map<string, number>();
+  const repeats = new Map<number, number>();
+  for (const r of runs) {
+    const asOf = String(r.as_of);
+    const n = seen.get(asOf) ?? 0;
+    repeats.set(Number(r.run_id), n);
+    seen.set(asOf, n + 1);
+  }
+  return repeats;
 }

@@ -47,8 +47,7 @@ export function maxSeqSql(s: StateNames): string {
 /** The next pending rows of a destination after `afterSeq`, in order, with their run's as_of. */
 export function pendingBatchSql(d: Dialect, s: StateNames, destination: string, afterSeq: number, limit: number): string {
   return [
-    'SELECT o.seq, o.definition_key, o.definition_kind, o.entity, o.call_type, o.change_kind, o.group_id, o.user_id, o.values_json, r.as_of,',
-    `  (SELECT count(*) FROM ${s.runs} AS e WHERE e.as_of = r.as_of AND e.run_id < r.run_id AND e.committed_at IS NOT NULL) AS as_of_repeat`,
+    'SELECT o.seq, o.run_id, o.definition_key, o.definition_kind, o.entity, o.call_type, o.change_kind, o.group_id, o.user_id, o.values_json, r.as_of',
     `FROM ${s.outbox} AS o JOIN ${s.runs} AS r ON r.run_id = o.run_id`,
     `WHERE o.destination = ${d.stringLiteral(destination)} AND o.status = ${d.stringLiteral('pending')} AND o.seq > ${afterSeq}`,
     `ORDER BY o.seq`,
@@ -85,6 +84,28 @@ export function markOutboxSql(d: Dialect, s: StateNames, rows: readonly OutboxMa
     // The range lets the engine skip the rest of a large outbox (seq grows with insertion).
     `WHERE o.seq = v.seq AND o.seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)}`,
   ].join('\n');
+}
+
+/** Committed runs in order, to tell how often each as_of was run before (see asOfRepeats). */
+export function committedRunsSql(s: StateNames): string {
+  return `SELECT run_id, as_of FROM ${s.runs} WHERE committed_at IS NOT NULL ORDER BY run_id`;
+}
+
+/**
+ * Marks delivered rows sent by ranges of seq (one range for a whole batch): no per-row values,
+ * so marking costs one pass however large the batch. The messageId is not stored for sent rows:
+ * it is derived from the row and recomputed when needed.
+ */
+export function markSentSql(s: StateNames, seqs: readonly number[]): string {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const seq of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && seq === last[1] + 1) last[1] = seq;
+    else ranges.push([seq, seq]);
+  }
+  const where = ranges.map(([a, b]) => (a === b ? `seq = ${a}` : `seq BETWEEN ${a} AND ${b}`)).join(' OR ');
+  return `UPDATE ${s.outbox} SET status = 'sent', attempts = attempts + 1, error = CAST(NULL AS VARCHAR) WHERE ${where}`;
 }
 
 /** Sent rows of runs older than the last `keepRuns` are dropped: the outbox is not an archive. */
