@@ -2,13 +2,14 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { duckdb } from '../dialects/duckdb.js';
 import { compileDefinition } from '../src/compiler/compile.js';
+import { compilePlan } from '../src/compiler/plan/plan.js';
 import { StageClock, stageBucket } from '../src/cli/progress.js';
 import type { Destination } from '../src/definitions/project-config.js';
 import { buildGraph } from '../src/definitions/graph.js';
 import { loadProject } from '../src/definitions/load-project.js';
 import type { Project } from '../src/definitions/project.js';
 import { finishRun } from '../src/run/commit.js';
-import { computeDefinitions } from '../src/run/compute.js';
+import { computeDefinitions, type ComputeStrategy } from '../src/run/compute.js';
 import { deliverOutbox } from '../src/run/deliver-outbox.js';
 import { runProject } from '../src/run/run-project.js';
 import { stateNames } from '../src/state/state-tables.js';
@@ -16,20 +17,6 @@ import { DuckDbWarehouse } from '../src/warehouse/duckdb-runner.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 
 const now = () => performance.now();
-
-/** The fused plan's compiler, when this checkout has one (it is optional for the benchmark). */
-type CompilePlan = (options: Record<string, unknown>) => { steps: readonly unknown[] };
-let planCompiler: CompilePlan | undefined | null = null;
-export async function loadPlanCompiler(): Promise<CompilePlan | undefined> {
-  if (planCompiler !== null) return planCompiler;
-  const module: string = '../src/compiler/plan/plan.js';
-  try {
-    planCompiler = ((await import(module)) as { compilePlan?: CompilePlan }).compilePlan;
-  } catch {
-    planCompiler = undefined;
-  }
-  return planCompiler;
-}
 
 /** The event tables the project's compiled queries read (tracks first), for the floor. */
 export async function eventTablesUsed(project: Project): Promise<string[]> {
@@ -77,9 +64,7 @@ export async function measureNaive(projectDir: string, asOf: Date): Promise<{ ms
     const started = now();
     const catalog = await wh.catalog(project.config.source.schema);
     const all = new Set(graph.order);
-    // `strategy` is the compute step's switch (fused | standalone); a checkout without it is standalone anyway.
-    const run = { asOf: asOf.toISOString(), selected: all, needed: all, strategy: 'standalone' as const };
-    const outcomes = await computeDefinitions(project, graph, wh, catalog, run);
+    const outcomes = await computeDefinitions(project, graph, wh, catalog, { asOf: asOf.toISOString(), selected: all, needed: all, strategy: 'standalone' });
     return { ms: now() - started, ok: outcomes.every((o) => o.status === 'ok') };
   } finally {
     await wh.close();
@@ -98,7 +83,7 @@ export interface RunResult {
  * A run end to end as `roster run` does it (load, open, compute, diff, commit, deliver when
  * asked, finish, close), timed per stage from the run's progress events.
  */
-export async function measureRun(projectDir: string, asOf: Date, options: { deliver: boolean }): Promise<RunResult> {
+export async function measureRun(projectDir: string, asOf: Date, options: { deliver: boolean; strategy?: ComputeStrategy }): Promise<RunResult> {
   const started = now();
   let kinds = new Map<string, string>();
   const clock = new StageClock(stageBucket((k) => kinds.get(k)));
@@ -111,7 +96,7 @@ export async function measureRun(projectDir: string, asOf: Date, options: { deli
   let sent = 0;
   let ok = false;
   try {
-    const report = await runProject(project, graph, wh, { asOf, onProgress: (e) => clock.mark(e) });
+    const report = await runProject(project, graph, wh, { asOf, strategy: options.strategy, onProgress: (e) => clock.mark(e) });
     for (const o of report.outcomes) for (const x of o.emission?.destinations ?? []) messages += x.messages;
     ok = report.ok;
     if (options.deliver) {
@@ -204,9 +189,8 @@ FROM (SELECT *, row_number() OVER (ORDER BY md5(id)) AS rn FROM ${q(t)} WHERE us
 
 export interface CompileResult { readonly loadMs: number; readonly compileMs: number; readonly planMs?: number; readonly definitions: number }
 
-/** Load + validate, then compile every definition's standalone SQL, then the fused plan (when there is one). */
+/** Load + validate, then compile every definition's standalone SQL, then the fused run plan. */
 export async function measureCompile(projectDir: string): Promise<CompileResult> {
-  const compilePlan = await loadPlanCompiler();
   const started = now();
   const project = await loadProject(projectDir);
   const graph = buildGraph(project.definitions);
@@ -214,7 +198,6 @@ export async function measureCompile(projectDir: string): Promise<CompileResult>
   const options = { dialect: duckdb, config: project.config, definitions: project.definitions };
   for (const def of project.definitions) compileDefinition(def, options);
   const compiled = now();
-  if (!compilePlan) return { loadMs: loaded - started, compileMs: compiled - loaded, definitions: project.definitions.length };
   compilePlan({ ...options, order: graph.order });
   return { loadMs: loaded - started, compileMs: compiled - loaded, planMs: now() - compiled, definitions: project.definitions.length };
 }

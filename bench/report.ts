@@ -7,6 +7,13 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const range = (v: Stat, f: (x: number) => string) => `${f(v.median)} (${f(v.min)} – ${f(v.max)})`;
 const ratio = (x: number) => `${x.toFixed(2)}×`;
+const STAGE_LABELS: Record<string, string> = {
+  setup: 'setup (load, open, state tables, catalog, plan compile)',
+  features: 'features (shared plan steps)',
+  commit: 'commit (results, snapshots, outbox, run log)',
+  close: 'close (checkpoint)',
+};
+const stageLabel = (name: string) => STAGE_LABELS[name] ?? name;
 
 /** Every figure of a size, derived once. */
 function figures(r: SizeResults) {
@@ -53,12 +60,12 @@ export function summaryTable(r: SizeResults): string {
   for (const t of f.perTable) add(`  ${t.table}`, t.stat, s);
   add('naive: standalone queries, one after another', f.naive, s);
   add('first run: compute, diff, commit (no delivery)', f.first, s);
-  for (const st of f.firstStages) add(`  ${st.name}`, st.stat, s);
+  for (const st of f.firstStages) add(`  ${stageLabel(st.name)}`, st.stat, s);
   add('  messages in the outbox', f.messages, int, false);
   add(`jsonl delivery, msg/s (${int(f.delivered.median)} messages)`, f.jsonl, int, false);
   add(`http delivery, msg/s (${int(f.delivered.median)} messages)`, f.http, int, false);
   add('re-run, data unchanged (end to end)', f.rerun, s);
-  for (const st of f.rerunStages) add(`  ${st.name}`, st.stat, s);
+  for (const st of f.rerunStages) add(`  ${stageLabel(st.name)}`, st.stat, s);
   add(`re-run after ${r.settings.newEvents} new events, as_of +1 h`, f.change, s);
   add('  messages', f.changeMessages, int, false);
   add('compile 200 definitions (standalone + plan)', f.compile200, ms, false);
@@ -91,7 +98,7 @@ export function targetRows(r: SizeResults): TargetRow[] {
     atMost('re-run after a small change, end to end', f.change.median / floor, 3, `${s(f.change.median)} = ${ratio(f.change.median / floor)} floor`, '≤ 3× floor', where(f.changeStages, f.change.median)),
     atMost('first run: compute, state commit, outbox', f.first.median / floor, 5, `${s(f.first.median)} = ${ratio(f.first.median / floor)} floor`, '≤ 5× floor', where(f.firstStages, f.first.median)),
     atLeast('naive / roster compute', f.naive.median / f.firstCompute.median, 3, `${s(f.naive.median)} / ${s(f.firstCompute.median)} = ${ratio(f.naive.median / f.firstCompute.median)}`, '≥ 3×',
-      r.strategy === 'standalone' ? 'the measured runs used the standalone queries too (no fused plan in this checkout)' : undefined),
+      r.strategy === 'standalone' ? 'the measured runs used the standalone queries too (--strategy standalone)' : undefined),
     atMost('compile 200 definitions', f.compile200.median, 200, ms(f.compile200.median), '< 200 ms'),
     atMost('peak RSS', r.peakRssBytes / GIB, 2, `${(r.peakRssBytes / GIB).toFixed(2)} GiB`, '< 2 GiB', `DuckDB memory_limit ${r.settings.memoryLimit}; the peak is reached during: ${peakStage(r)}`),
     atLeast('jsonl delivery', f.jsonl.median, 100_000, `${int(f.jsonl.median)} msg/s`, '≥ 100k msg/s'),
@@ -111,7 +118,7 @@ function peakStage(r: SizeResults): string {
 
 /** bench/RESULTS.md: every size measured, large first, then the notes written by hand. */
 export function renderResults(all: readonly SizeResults[], notes: string): string {
-  const sorted = [...all].sort((a, b) => b.data.events - a.data.events);
+  const sorted = [...all].sort((a, b) => b.data.events - a.data.events || a.strategy.localeCompare(b.strategy));
   const m = sorted[0]?.machine;
   const out: string[] = [
     '# roster benchmark results',
@@ -157,28 +164,28 @@ function sizeSection(r: SizeResults): string[] {
   for (const t of f.perTable) add(`  floor: \`${t.table}\``, t.stat, s);
   add('**naive**: standalone queries, compute only', f.naive, s);
   add('**first run** (no delivery)', f.first, s);
-  for (const st of f.firstStages) add(`  stage: ${st.name}`, st.stat, s);
+  for (const st of f.firstStages) add(`  stage: ${stageLabel(st.name)}`, st.stat, s);
   add('  compute (features + traits + audiences)', f.firstCompute, s);
   add('  messages written to the outbox', f.messages, int, false);
   add('**delivery, jsonl** (msg/s)', f.jsonl, int, false);
   add('**delivery, http sink** (msg/s)', f.http, int, false);
   add('**re-run, data unchanged**, end to end', f.rerun, s);
-  for (const st of f.rerunStages) add(`  stage: ${st.name}`, st.stat, s);
+  for (const st of f.rerunStages) add(`  stage: ${stageLabel(st.name)}`, st.stat, s);
   add(`**re-run after ${r.settings.newEvents} new events**, end to end`, f.change, s);
-  for (const st of f.changeStages) add(`  stage: ${st.name}`, st.stat, s);
+  for (const st of f.changeStages) add(`  stage: ${stageLabel(st.name)}`, st.stat, s);
   add('  messages', f.changeMessages, int, false);
   add('**compile 200 definitions** (standalone + plan)', f.compile200, ms, false);
   add('  standalone SQL of each', f.compile200Standalone, ms, false);
   if (f.compile200Plan) add('  fused run plan', f.compile200Plan, ms, false);
   add('  load + validate the 200 YAML files (apart)', f.compile200Load, ms, false);
-  add('compile the example project (19 definitions)', f.compileProject, ms, false);
+  add('compile the example project (19 definitions; a run\'s compile stage, measured apart)', f.compileProject, ms, false);
   const table = [
     `| ${rows[0].join(' | ')} |`, '|---|---:|---:|',
     ...rows.slice(1).map((row) => `| ${row[0].replace(/^ {2}/, '&nbsp;&nbsp;')} | ${row[1]} | ${row[2]} |`),
   ];
   const targets = targetRows(r);
   return [
-    `## ${r.size}: ${int(r.data.events)} events, ${int(r.data.users)} users, ${int(r.data.accounts)} accounts`,
+    `## ${r.size}${r.strategy === 'fused' ? '' : `, runs with the ${r.strategy} strategy (before the fused plan)`}: ${int(r.data.events)} events, ${int(r.data.users)} users, ${int(r.data.accounts)} accounts`,
     '',
     `${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}, compute strategy **${r.strategy}**, ${r.settings.repeat} repeat(s),`,
     `memory_limit ${r.settings.memoryLimit}, as_of ${r.settings.asOf} (small change: ${r.settings.changeAsOf}),`,

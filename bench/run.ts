@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProject } from '../src/definitions/load-project.js';
+import type { ComputeStrategy } from '../src/run/compute.js';
 import { writeGeneratedProject } from './generated-definitions.js';
 import { startHttpSink } from './http-sink.js';
 import {
-  duckdbVersion, eventTablesUsed, insertNewEvents, loadPlanCompiler, measureCompile, measureDelivery, measureFloor,
+  duckdbVersion, eventTablesUsed, insertNewEvents, measureCompile, measureDelivery, measureFloor,
   measureNaive, measureRun, peakRssBytes, prepareDelivery, settleOutbox,
 } from './measure.js';
 import { renderResults, summaryTable } from './report.js';
@@ -29,9 +30,16 @@ const { values: flags } = parseArgs({
     'memory-limit': { type: 'string', default: '1GB' },
     'delivery-limit': { type: 'string', default: '100000' },
     'new-events': { type: 'string', default: '100' },
+    strategy: { type: 'string', default: 'fused' },
     'no-write': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
   },
 });
+
+if (flags.render) {
+  writeResultsMarkdown();
+  process.exit(0);
+}
 
 const size: BenchSize | undefined = SIZES[flags.size as BenchSize['name']];
 if (!size) fail(`--size must be small or large, got ${flags.size}`);
@@ -49,7 +57,8 @@ if (cache.generatedMs) log(`generated ${path.relative(ROOT, cache.path)} in ${se
 const projectDir = scratchProject(size!, memoryLimit);
 const compileDir = path.join(BENCH_DIR, 'compile-200');
 writeGeneratedProject(compileDir, 200);
-const strategy = (await loadPlanCompiler()) ? 'fused' : 'standalone';
+const strategy = flags.strategy as ComputeStrategy;
+if (strategy !== 'fused' && strategy !== 'standalone') fail(`--strategy must be fused or standalone, got ${flags.strategy}`);
 
 freshWarehouse(projectDir, cache.path);
 const project = await loadProject(projectDir);
@@ -87,7 +96,7 @@ try {
     checkpoint(i, 'naive');
     log(`${tag} naive (standalone queries) ${secs(naive.ms)}${naive.ok ? '' : ' (some definitions failed)'}`);
 
-    const first = await measureRun(projectDir, AS_OF, { deliver: false });
+    const first = await measureRun(projectDir, AS_OF, { deliver: false, strategy });
     samples.first.push(first);
     checkpoint(i, 'first run');
     log(`${tag} first run ${secs(first.totalMs)}, ${first.messages} messages in the outbox`);
@@ -106,13 +115,13 @@ try {
     log(`${tag} http delivery: ${http.sent}/${toSend} in ${secs(http.ms)} = ${Math.round(http.sent / (http.ms / 1000))} msg/s`);
     await settleOutbox(projectDir);
 
-    const rerun = await measureRun(projectDir, AS_OF, { deliver: true });
+    const rerun = await measureRun(projectDir, AS_OF, { deliver: true, strategy });
     samples.rerun.push(rerun);
     checkpoint(i, 're-run, data unchanged');
     log(`${tag} re-run, data unchanged: ${secs(rerun.totalMs)}, ${rerun.messages} messages`);
 
     const added = await insertNewEvents(projectDir, AS_OF, newEventsPerTable);
-    const change = await measureRun(projectDir, CHANGE_AS_OF, { deliver: true });
+    const change = await measureRun(projectDir, CHANGE_AS_OF, { deliver: true, strategy });
     samples.change.push(change);
     checkpoint(i, 're-run after a small change');
     log(`${tag} re-run after ${added} new events, as_of +1 h: ${secs(change.totalMs)}, ${change.messages} messages`);
@@ -148,11 +157,18 @@ process.stdout.write(`${summaryTable(results)}\n`);
 if (!flags['no-write']) {
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${results.size}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  const all = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SizeResults);
+  const name = `${results.size}${strategy === 'fused' ? '' : `-${strategy}`}.json`;
+  writeFileSync(path.join(dir, name), `${JSON.stringify(results, null, 2)}\n`);
+  writeResultsMarkdown();
+  log(`wrote bench/results/${name} and bench/RESULTS.md`);
+}
+
+/** bench/RESULTS.md from every bench/results/*.json and bench/NOTES.md (`--render` does only this). */
+function writeResultsMarkdown(): void {
+  const dir = path.join(ROOT, 'bench/results');
+  const all = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SizeResults) : [];
   const notes = path.join(ROOT, 'bench/NOTES.md');
   writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), renderResults(all, existsSync(notes) ? readFileSync(notes, 'utf8') : ''));
-  log(`wrote bench/results/${results.size}.json and bench/RESULTS.md`);
 }
 
 async function countEvents(): Promise<number> {
