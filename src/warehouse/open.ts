@@ -5,6 +5,8 @@ import { PostgresWarehouse } from './postgres-runner.js';
 import { SnowflakeWarehouse } from './snowflake-runner.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
+export const DEFAULT_DUCKDB_MEMORY = '1GB';
+
 /** Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`. */
 export async function openWarehouse(project: Project, options: { allowMemory?: boolean } = {}): Promise<Warehouse> {
   const w = project.config.warehouse;
@@ -14,7 +16,8 @@ export async function openWarehouse(project: Project, options: { allowMemory?: b
       if (memory && !options.allowMemory) {
         throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.path', message: 'a :memory: warehouse would lose its state when roster exits: use a file, or only --dry-run and preview' }]);
       }
-      return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit });
+      // DuckDB would take 80% of the machine's memory; 1GB keeps a laptop usable and spills beyond it.
+      return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY });
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
