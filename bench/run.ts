@@ -52,6 +52,7 @@ const memoryLimit = flags['memory-limit']!;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+const commit = gitCommit(); // the code measured is dist/ as built now, not whatever HEAD is at the end
 const cache = cachedWarehouse(size!, seed);
 if (cache.generatedMs) log(`generated ${path.relative(ROOT, cache.path)} in ${secs(cache.generatedMs)}`);
 const projectDir = scratchProject(size!, memoryLimit);
@@ -139,7 +140,7 @@ try {
 const results: SizeResults = {
   size: size!.name,
   date: new Date().toISOString(),
-  commit: gitCommit(),
+  commit,
   strategy,
   data: { users: size!.users, accounts: size!.accounts, days: size!.days, seed, events, ...(cache.generatedMs ? { generatedMs: Math.round(cache.generatedMs) } : {}) },
   settings: { repeat, memoryLimit, deliveryLimit, newEvents: newEventsPerTable * 3, asOf: AS_OF.toISOString(), changeAsOf: CHANGE_AS_OF.toISOString() },
