@@ -43,7 +43,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
         }));
         seq += route.messages;
       }
-      await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${d.tempTable(runTableName(def.key))}`));
+      if (!unchanged(plan)) await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${d.tempTable(runTableName(def.key))}`));
       if (plan.membersNow) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
@@ -56,6 +56,16 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     crashPoint('before-commit');
   });
   crashPoint('after-commit');
+}
+
+/**
+ * A computed trait or audience whose diff found nothing keeps its committed rows as they are
+ * (a scheduled re-run on unchanged data rewrites nothing). Not SQL traits: their stored rows also
+ * hold associations and empty rows, which the value diff does not count.
+ */
+function unchanged(plan: EmissionPlan): boolean {
+  return plan.def.kind !== 'sql_trait' && !plan.firstRun && !plan.replaces && !plan.edited
+    && plan.entered === 0 && plan.exited === 0 && plan.changed === 0;
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

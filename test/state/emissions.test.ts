@@ -231,3 +231,18 @@ describe.each(ENGINES)('re-running one as_of after the data changed, on %s', (en
     expect(new Set(ids).size).toBe(6);
   });
 });
+
+describe.each(ENGINES)('a re-run that changes nothing, on %s', (engine) => {
+  it('keeps the committed rows as they are, and the next change still diffs against them', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const LOGINS_USER = 'kind: computed_trait\nkey: user_logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    await scenario.run([LOGINS_USER], T1);
+    const committed = await scenario.query(`SELECT * FROM ${scenario.state}.user_logins ORDER BY user_id`);
+    expect(committed).toEqual([{ user_id: 'u1', user_logins: 2 }, { user_id: 'u2', user_logins: 1 }]);
+    expect((await scenario.run([LOGINS_USER], T1)).arrived.crm).toEqual([]);
+    expect(await scenario.query(`SELECT * FROM ${scenario.state}.user_logins ORDER BY user_id`)).toEqual(committed);
+    // T2: u3's login (l4) arrives: only u3 changes
+    expect((await scenario.run([LOGINS_USER], T2)).arrived.crm).toEqual([`identify u3 {"user_logins":1}`, traitTrack('u3', 'user_logins', { user_logins: 1 })]);
+    expect(await scenario.query(`SELECT * FROM ${scenario.state}.user_logins ORDER BY user_id`)).toEqual([...committed, { user_id: 'u3', user_logins: 1 }]);
+  });
+});
