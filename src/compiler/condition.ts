@@ -1,7 +1,8 @@
 import type { Entity } from '../definitions/common.js';
 import type { Condition, EventCondition, TraitCondition } from '../definitions/condition.js';
 import { sendsJsonValue } from './computed-trait.js';
-import { ID_COLUMN, isAssociating, type CompileContext } from './context.js';
+import { isAssociating } from '../definitions/sql-trait-roles.js';
+import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent } from './names.js';
 import { predicateSql, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';

@@ -3,7 +3,7 @@ import type { EventCondition } from '../definitions/condition.js';
 import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
-import { sqlTraitStateRefs } from './sql-trait-template.js';
+import { isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
 
 /** The source tables that exist, by lower-cased name, with their lower-cased columns. */
 export type SourceCatalog = ReadonlyMap<string, ReadonlySet<string>>;
@@ -113,22 +113,6 @@ export class CompileContext {
   associatingSqlTraits(self?: string): SqlTrait[] {
     return this.options.definitions.filter((d) => isAssociating(d) && d.key !== self) as SqlTrait[];
   }
-}
-
-/** An account-level SQL trait that may return (group_id, user_id) associations. */
-export function isAssociating(d: { kind: string; entity: Entity; template?: string }): boolean {
-  return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template ?? '');
-}
-
-/**
- * Users and accounts returned by SQL traits count as entities. To keep the graph acyclic,
- * only SQL traits without {{state}} dependencies widen the universe of every definition.
- */
-export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): SqlTrait[] {
-  return definitions.filter((d): d is SqlTrait & { file: string } => {
-    if (d.kind !== 'sql_trait' || sqlTraitStateRefs(d.template).length > 0) return false;
-    return d.entity === entity || (entity === 'user' && isAssociating(d));
-  });
 }
 
 export const ID_COLUMN: Record<Entity, string> = { user: 'user_id', account: 'group_id' };

@@ -1,5 +1,6 @@
 import type { SqlTrait } from '../definitions/definition.js';
-import { ID_COLUMN, isAssociating } from './context.js';
+import { isAssociating } from '../definitions/sql-trait-roles.js';
+import { ID_COLUMN } from './context.js';
 import type { Dialect } from './dialect.js';
 
 const DOUBLE_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i;

@@ -2,6 +2,7 @@ import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers, walkConditions } from './references.js';
 import { templateStateKeys } from './sql-template.js';
+import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
 import { didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -44,16 +45,12 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   for (const d of defs) for (const [to, path] of explicitDeps(d, producers, byKey)) addEdge(d.key, to, path);
 
   const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
-  const stateless = new Set(sqlTraits.filter((d) => templateStateKeys(d.template).length === 0).map((d) => d.key));
-  const associating = sqlTraits.filter((d) => d.entity === 'account' && /\buser_id\b/i.test(d.template));
+  const associating = sqlTraits.filter(isAssociating);
   // Users (accounts) returned by SQL traits count as users (accounts): audiences, which see every
   // entity of theirs, run after them. Stateless ones only, so these edges can never close a cycle.
   for (const d of defs) {
     if (d.kind !== 'audience') continue;
-    for (const s of sqlTraits) {
-      if (!stateless.has(s.key)) continue;
-      if (s.entity === d.entity || (d.entity === 'user' && associating.includes(s))) addEdge(d.key, s.key);
-    }
+    for (const s of universeSqlTraits(defs, d.entity)) addEdge(d.key, s.key);
   }
 
   const problems: Problem[] = [];

@@ -1,4 +1,4 @@
-import { isAssociating } from '../compiler/context.js';
+import { isAssociating } from '../definitions/sql-trait-roles.js';
 import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { SourceCatalog } from '../compiler/context.js';
 import { postgres } from '../../dialects/postgres.js';
-import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, inTransaction, normaliseValue, positionalValues, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 /** What roster needs of a Postgres connection: `pg.Client` and PGlite both have it. */
 export interface PgQueryable {
@@ -56,16 +56,9 @@ export class PostgresWarehouse implements Warehouse {
     if (statementTimeoutMs) await this.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
   }
 
-  private values(sql: string, params: SqlParams = {}, order?: readonly string[]): unknown[] {
-    const used = new Set([...withoutQuoted(sql).matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-    if (used.size === 0) return [];
-    const names = order ?? Object.keys(params);
-    return names.slice(0, Math.max(...used)).map((n) => params[n]);
-  }
-
   async query(sql: string, params?: SqlParams, order?: readonly string[]): Promise<Row[]> {
     try {
-      const r = await this.client.query(sql, this.values(sql, params, order));
+      const r = await this.client.query(sql, positionalValues(sql, /\$(\d+)/g, params, order));
       return r.rows.map((row) => normaliseValue(row) as Row);
     } catch (e) {
       throw new WarehouseError(pgMessage(e), e);

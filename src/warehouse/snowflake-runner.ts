@@ -1,6 +1,6 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import { snowflake } from '../../dialects/snowflake.js';
-import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, inTransaction, normaliseValue, positionalValues, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface SnowflakeOptions {
   readonly account: string;
@@ -61,9 +61,7 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: SqlParams = {}, order?: readonly string[]): Promise<Row[]> {
-    const used = [...withoutQuoted(sql).matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
-    const names = order ?? Object.keys(params);
-    return this.run(sql, used.length ? names.slice(0, Math.max(...used)).map((n) => params[n]) : []);
+    return this.run(sql, positionalValues(sql, /:(\d+)/g, params, order));
   }
 
   async exec(sql: string, params?: SqlParams, order?: readonly string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { compiledFile, compileDefinition } from '../../compiler/compile.js';
 import { compilePlan, planFile } from '../../compiler/plan/plan.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
-import type { DialectName } from '../../definitions/project-config.js';
+import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
 import { UsageError } from '../errors.js';
 
 export interface CompileFlags { dialect?: string; select?: string[]; check?: boolean }
@@ -15,7 +15,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   const project = await loadProject(dir);
   const graph = buildGraph(project.definitions);
   const name = (flags.dialect ?? project.config.warehouse.dialect) as DialectName;
-  if (!['duckdb', 'postgres', 'snowflake'].includes(name)) throw new UsageError(`--dialect must be duckdb, postgres or snowflake, got ${JSON.stringify(name)}`);
+  if (!(DIALECTS as readonly string[]).includes(name)) throw new UsageError(`--dialect must be ${DIALECTS.slice(0, -1).join(", ")} or ${DIALECTS[DIALECTS.length - 1]}, got ${JSON.stringify(name)}`);
   let dialect;
   try {
     dialect = dialectFor(name);
