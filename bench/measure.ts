@@ -115,19 +115,20 @@ export async function measureRun(projectDir: string, asOf: Date, options: { deli
 }
 
 /**
- * Outbox rows beyond the first `limit` pending are parked (status 'held'), sent rows reset to
- * pending: the next delivery sends exactly the first `limit` messages of a real first-run outbox.
- * Done on its own instance, so the timed delivery opens a fresh one.
+ * Every delivery of the outbox back to its first message (nothing sent, no failures recorded):
+ * the next delivery, stopped after `limit` messages, sends the first messages of a real
+ * first-run outbox. Returns how many it will send. Done on its own instance, so the timed
+ * delivery opens a fresh one.
  */
 export async function prepareDelivery(projectDir: string, limit: number): Promise<number> {
   const project = await loadProject(projectDir);
   const wh = await openWarehouse(project);
   try {
     const s = stateNames(wh.dialect, project.config.state.schema);
-    await wh.exec(`UPDATE ${s.outbox} SET status = 'pending', message_id = NULL, attempts = 0, error = NULL WHERE status IN ('sent', 'held')`);
-    await wh.exec(`UPDATE ${s.outbox} SET status = 'held' WHERE seq >= (SELECT min(seq) FROM ${s.outbox}) + ${limit}`);
-    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${s.outbox} WHERE status = 'pending'`);
-    return Number(n);
+    await wh.exec(`UPDATE ${s.deliveries} SET done = 0`);
+    await wh.exec(`DELETE FROM ${s.failedMessages}`);
+    const [{ n }] = await wh.query(`SELECT sum(messages) AS n FROM ${s.deliveries}`);
+    return Math.min(limit, Number(n));
   } finally {
     await wh.close();
   }
@@ -139,21 +140,21 @@ export async function settleOutbox(projectDir: string): Promise<void> {
   const wh = await openWarehouse(project);
   try {
     const s = stateNames(wh.dialect, project.config.state.schema);
-    await wh.exec(`UPDATE ${s.outbox} SET status = 'sent' WHERE status IN ('pending', 'held')`);
+    await wh.exec(`UPDATE ${s.deliveries} SET done = messages`);
   } finally {
     await wh.close();
   }
 }
 
 /** Delivery of what is pending to `destination` (default: the project's own), timed. */
-export async function measureDelivery(projectDir: string, destination?: Destination): Promise<{ ms: number; sent: number; ok: boolean }> {
+export async function measureDelivery(projectDir: string, limit: number, destination?: Destination): Promise<{ ms: number; sent: number; ok: boolean }> {
   let project = await loadProject(projectDir);
   if (destination) project = { ...project, config: { ...project.config, destinations: [destination] } };
   rmSync(path.join(projectDir, 'out'), { recursive: true, force: true });
   const wh = await openWarehouse(project);
   try {
     const started = now();
-    const report = await deliverOutbox(project, wh);
+    const report = await deliverOutbox(project, wh, { maxMessages: limit });
     return { ms: now() - started, sent: report.destinations.reduce((a, x) => a + x.sent, 0), ok: report.ok };
   } finally {
     await wh.close();

@@ -103,14 +103,14 @@ try {
     log(`${tag} first run ${secs(first.totalMs)}, ${first.messages} messages in the outbox`);
 
     const toSend = await prepareDelivery(projectDir, deliveryLimit);
-    const jsonl = await measureDelivery(projectDir);
+    const jsonl = await measureDelivery(projectDir, toSend);
     samples.jsonl.push(jsonl);
     checkpoint(i, 'delivery jsonl');
     log(`${tag} jsonl delivery: ${jsonl.sent}/${toSend} in ${secs(jsonl.ms)} = ${Math.round(jsonl.sent / (jsonl.ms / 1000))} msg/s`);
 
     await prepareDelivery(projectDir, deliveryLimit);
     const crm = project.config.destinations[0];
-    const http = await measureDelivery(projectDir, { name: crm.name, type: 'http', url: sink.url, calls: crm.calls, events: crm.events, timeout_ms: 30_000, max_retries: 0 });
+    const http = await measureDelivery(projectDir, toSend, { name: crm.name, type: 'http', url: sink.url, calls: crm.calls, events: crm.events, timeout_ms: 30_000, max_retries: 0 });
     samples.http.push(http);
     checkpoint(i, 'delivery http');
     log(`${tag} http delivery: ${http.sent}/${toSend} in ${secs(http.ms)} = ${Math.round(http.sent / (http.ms / 1000))} msg/s`);

@@ -1,5 +1,5 @@
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { insertOutboxSql, maxSeqSql, pruneSentSql } from '../state/outbox-sql.js';
+import { insertChangesSql, insertDeliverySql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
   finishRunSql, insertRunSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
 } from '../state/state-sql.js';
@@ -8,8 +8,8 @@ import { runTableName } from './compute.js';
 import { crashPoint } from './crash-point.js';
 import { fingerprint, type EmissionPlan } from './emissions.js';
 
-/** Sent outbox rows are kept for this many runs (to look at), then dropped. */
-const KEEP_SENT_RUNS = 10;
+/** Delivered changes are kept for this many runs (to look at), then dropped. */
+const KEEP_DELIVERED_RUNS = 10;
 
 export interface CommitInput {
   readonly runId: number;
@@ -23,7 +23,7 @@ export interface CommitInput {
 }
 
 /**
- * Commits in one transaction the new results, the membership snapshots, the outbox rows,
+ * Commits in one transaction the new results, the membership snapshots, the outbox (changes and deliveries),
  * the definitions and routes, and the run log row. Nothing of it is visible unless all is.
  */
 export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput): Promise<void> {
@@ -32,26 +32,28 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     for (const sql of sqls) await wh.exec(sql);
   };
   await wh.transaction(async () => {
-    let seq = Number((await wh.query(maxSeqSql(s)))[0].seq);
     for (const plan of input.plans) {
       const { def } = plan;
-      for (const route of plan.routes) {
-        if (route.messages === 0) continue;
-        await wh.exec(insertOutboxSql(d, s, {
-          changes: route.changes, runId: input.runId, destination: route.destination.name,
-          definition: def, depth: plan.depth, calls: route.destination.calls, seqBase: seq,
+      const routes = plan.routes.filter((r) => r.messages > 0);
+      for (const mode of new Set(routes.map((r) => r.mode))) {
+        const changes = routes.find((r) => r.mode === mode)!.changes;
+        await wh.exec(insertChangesSql(d, s, { changes, runId: input.runId, key: def.key, mode }));
+      }
+      for (const route of routes) {
+        await wh.exec(insertDeliverySql(d, s, {
+          runId: input.runId, destination: route.destination.name, definition: def, depth: plan.depth,
+          mode: route.mode, calls: route.destination.calls, messages: route.messages,
         }));
-        seq += route.messages;
       }
       if (!unchanged(plan)) await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${d.tempTable(runTableName(def.key))}`));
-      if (plan.membersNow) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      if (plan.membersNow && !(unchanged(plan) && plan.membersUnchanged)) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
     }
     if (input.accountUsersNow) await exec(updateAccountUsersSql(s, input.accountUsersNow, input.runId));
     const prune = pruneAccountUsersSql(d, s, input.accountKeys);
     if (prune) await wh.exec(prune);
-    await wh.exec(pruneSentSql(s, input.runId, KEEP_SENT_RUNS));
+    await exec(pruneDeliveredSql(s, input.runId, KEEP_DELIVERED_RUNS));
     await wh.exec(insertRunSql(d, s, { runId: input.runId, ...input.run }));
     crashPoint('before-commit');
   });

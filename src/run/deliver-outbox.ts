@@ -1,8 +1,11 @@
-import type { Destination } from '../definitions/project-config.js';
+import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
-import { committedRunsSql, markOutboxSql, markSentSql, outboxStatusSql, pendingBatchSql, pendingCountSql, type OutboxMark } from '../state/outbox-sql.js';
+import {
+  advanceDeliverySql, committedRunsSql, expandedMessagesSql, failedCountSql, insertFailedSql, openDeliveriesSql,
+  pendingByDestinationSql, type FailedMessage,
+} from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
@@ -10,17 +13,19 @@ import { crashPoint } from './crash-point.js';
 export interface DeliverOptions {
   /** Hooks for destinations (tests, CLI). */
   readonly open?: OpenOptions;
-  /** Outbox rows rendered and sent per step (default 1000). */
+  /** Messages rendered and sent per step (default 5000). */
   readonly batchSize?: number;
+  /** Stop after this many messages per destination (the benchmark's partial delivery). */
+  readonly maxMessages?: number;
 }
 
 /** What happened to one destination's pending messages. */
 export interface DestinationDelivery {
   readonly destination: string;
   readonly sent: number;
-  /** Pending rows the destination already held (a crash between sending and marking). */
+  /** Pending messages the destination already held (a crash between sending and marking). */
   readonly alreadyDelivered: number;
-  /** Newly marked failed: they cannot be delivered as they are (rejected, or not renderable). */
+  /** Newly recorded as failed: they cannot be delivered as they are (rejected, or not renderable). */
   readonly failed: number;
   /** Still pending after this delivery. */
   readonly pending: number;
@@ -29,41 +34,57 @@ export interface DestinationDelivery {
 
 export interface DeliveryReport {
   readonly destinations: readonly DestinationDelivery[];
-  /** Rows still pending, including those of destinations no longer in roster.yml. */
+  /** Messages still pending, including those of destinations no longer in roster.yml. */
   readonly pending: number;
-  /** Rows in status failed (this delivery's and earlier ones'). */
+  /** Messages recorded as failed (this delivery's and earlier ones'). */
   readonly failed: number;
   readonly ok: boolean;
-  /** Pending rows of destinations that roster.yml no longer lists: name -> rows. */
+  /** Pending messages of destinations that roster.yml no longer lists: name -> messages. */
   readonly orphaned: Readonly<Record<string, number>>;
 }
 
 /**
- * Drains the outbox (SPEC 4): per destination, pending rows in seq order are rendered and sent
- * batch by batch, then marked sent. After a crash the destination is first asked which of the
- * next pending messages it already holds (jsonl reads its tail), and those are only marked.
- * A failing destination keeps its rows pending (in order) and delivery moves to the next one.
+ * Drains the outbox (SPEC 4): per destination, its open deliveries in order (run, depth, key);
+ * each is expanded into its numbered messages (account traits fanned out to the users of that
+ * run), rendered and sent batch by batch, and its cursor moved past what was sent. After a crash
+ * the destination is first asked which of the next messages it already holds (jsonl reads its
+ * tail), and the cursor just moves past those. A failing destination keeps its messages pending
+ * (in order) and delivery moves to the next destination.
  */
 export async function deliverOutbox(project: Project, wh: Warehouse, options: DeliverOptions = {}): Promise<DeliveryReport> {
   const s = stateNames(wh.dialect, project.config.state.schema);
   await wh.lockRun(project.config.state.schema);
-  if (!(await wh.catalog(s.schema)).has(INTERNAL.outbox)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
+  if (!(await wh.catalog(s.schema)).has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {
     results.push(await deliverTo(project, wh, s, destination, options));
   }
   const configured = new Set(project.config.destinations.map((x) => x.name));
   let pending = 0;
-  let failed = 0;
   const orphaned: Record<string, number> = {};
-  for (const r of await wh.query(outboxStatusSql(s))) {
+  for (const r of await wh.query(pendingByDestinationSql(s))) {
     const n = Number(r.n);
-    if (r.status === 'pending') pending += n;
-    if (r.status === 'failed') failed += n;
-    if (r.status === 'pending' && !configured.has(String(r.destination))) orphaned[String(r.destination)] = n;
+    pending += n;
+    if (!configured.has(String(r.destination))) orphaned[String(r.destination)] = n;
   }
+  const failed = Number((await wh.query(failedCountSql(s)))[0].n);
   return { destinations: results, pending, failed, ok: pending === 0 && results.every((r) => r.failed === 0), orphaned };
 }
+
+/** One open delivery row, as openDeliveriesSql reads it. */
+interface OpenDelivery {
+  readonly runId: number;
+  readonly key: string;
+  readonly kind: string;
+  readonly entity: string;
+  readonly mode: 'diff' | 'full';
+  readonly calls: readonly CallType[];
+  readonly messages: number;
+  readonly done: number;
+  readonly asOf: string;
+}
+
+const EXPANDED = '_deliver_messages';
 
 async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destination: Destination, options: DeliverOptions): Promise<DestinationDelivery> {
   const d = wh.dialect;
@@ -73,98 +94,118 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   let sent = 0;
   let already = 0;
   let failed = 0;
-  let afterSeq = 0;
   let target: DeliveryTarget | undefined;
   // Until a batch turns out not to be (entirely) at the destination, ask before sending.
   let reconcile = true;
   let firstSend = true;
-  const mark = async (rows: readonly OutboxMark[], status: 'sent' | 'failed' | 'pending', error?: string) => {
-    if (status === 'sent') {
-      if (rows.length) await wh.exec(markSentSql(s, rows.map((r) => r.seq)));
-      return;
-    }
-    for (let i = 0; i < rows.length; i += 1000) await wh.exec(markOutboxSql(d, s, rows.slice(i, i + 1000), status, error));
-  };
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const pendingNow = async () => Number((await wh.query(pendingCountSql(d, s, destination.name)))[0].n);
+  const pendingNow = async () => {
+    const row = (await wh.query(pendingByDestinationSql(s))).find((r) => r.destination === destination.name);
+    return row ? Number(row.n) : 0;
+  };
   try {
     compileEventNames(destination); // a broken template is a configuration error: keep everything pending
   } catch (e) {
     return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors: [(e as Error).message] };
   }
+  const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
   try {
-    for (;;) {
-      const rows = await wh.query(pendingBatchSql(d, s, destination.name, afterSeq, batchSize));
-      if (rows.length === 0) break;
-      afterSeq = Number(rows[rows.length - 1].seq);
-      target ??= openDestination(destination, project.dir, options.open);
+    deliveries: for (const delivery of open) {
+      const where = { runId: delivery.runId, destination: destination.name, key: delivery.key };
+      // The delivery's messages still to go, numbered once: batches then read position ranges.
+      const expanded = expandedMessagesSql(d, s, { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls });
+      for (const sql of d.createTempTableAs(EXPANDED, `SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${delivery.done}`)) await wh.exec(sql);
+      let done = delivery.done;
+      for (;;) {
+        if (options.maxMessages !== undefined && sent + already >= options.maxMessages) break deliveries;
+        const rows = await wh.query(`SELECT * FROM ${d.tempTable(EXPANDED)} WHERE position BETWEEN ${done + 1} AND ${done + batchSize} ORDER BY position`);
+        if (rows.length === 0) break;
+        target ??= openDestination(destination, project.dir, options.open);
 
-      // Identical changes (same messageId) are one message: sent once, every row marked.
-      const messages: SegmentMessage[] = [];
-      const seqsOf = new Map<string, number[]>();
-      const unrenderable: { seq: number; error: string }[] = [];
-      for (const row of rows) {
-        try {
-          const message = renderMessage(toChange(row, descriptions, repeats), destination);
-          const seqs = seqsOf.get(message.messageId);
-          if (seqs) seqs.push(Number(row.seq));
-          else (seqsOf.set(message.messageId, [Number(row.seq)]), messages.push(message));
-        } catch (e) {
-          unrenderable.push({ seq: Number(row.seq), error: (e as Error).message });
+        // Identical changes (same messageId) are one message: sent once, every position settled.
+        const messages: SegmentMessage[] = [];
+        const positionsOf = new Map<string, number[]>();
+        const failures: FailedMessage[] = [];
+        for (const row of rows) {
+          const position = Number(row.position);
+          try {
+            const message = renderMessage(toChange(row, delivery, descriptions, repeats), destination);
+            const positions = positionsOf.get(message.messageId);
+            if (positions) positions.push(position);
+            else (positionsOf.set(message.messageId, [position]), messages.push(message));
+          } catch (e) {
+            failures.push({ position, error: (e as Error).message });
+            errors.push((e as Error).message);
+          }
         }
-      }
-      for (const u of unrenderable) {
-        await mark([{ seq: u.seq }], 'failed', u.error);
-        errors.push(u.error);
-      }
-      failed += unrenderable.length;
-      const marks = (ms: readonly SegmentMessage[]) => ms.flatMap((m) => seqsOf.get(m.messageId)!.map((seq) => ({ seq, messageId: m.messageId })));
+        /** Positions not (yet) delivered: the cursor stops before the first of them. */
+        const unsettled: number[] = [];
+        const settle = (ms: readonly SegmentMessage[], how: 'sent' | 'held' | 'rejected' | 'pending', error?: string) => {
+          for (const m of ms) {
+            const positions = positionsOf.get(m.messageId)!;
+            if (how === 'rejected') failures.push(...positions.map((position) => ({ position, messageId: m.messageId, error: error! })));
+            if (how === 'pending') unsettled.push(...positions);
+          }
+        };
 
-      let toSend = messages;
-      if (reconcile) {
-        const held = await target.alreadyDelivered(messages.map((m) => m.messageId));
-        if (held.size) {
-          await mark(marks(messages.filter((m) => held.has(m.messageId))), 'sent');
+        let toSend = messages;
+        if (reconcile) {
+          const held = await target.alreadyDelivered(messages.map((m) => m.messageId));
           already += held.size;
           toSend = messages.filter((m) => !held.has(m.messageId));
+          reconcile = held.size === messages.length && messages.length > 0;
         }
-        reconcile = held.size === messages.length && messages.length > 0;
+        let stop = false;
+        if (toSend.length) {
+          try {
+            await target.send(toSend);
+            if (firstSend) crashPoint('mid-delivery');
+            firstSend = false;
+            sent += toSend.length;
+          } catch (e) {
+            if (!(e instanceof DeliveryError)) throw e;
+            const notDelivered = new Set(e.failedMessageIds);
+            const rejected = new Set(e.rejectedMessageIds);
+            sent += toSend.filter((m) => !notDelivered.has(m.messageId)).length;
+            const rejectedMessages = toSend.filter((m) => rejected.has(m.messageId));
+            settle(rejectedMessages, 'rejected', e.message);
+            settle(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId)), 'pending');
+            errors.push(e.message);
+            // Later messages wait, to keep the order: unless only rejected ones failed.
+            stop = unsettled.length > 0;
+          }
+        }
+        const last = Number(rows[rows.length - 1].position);
+        const reached = unsettled.length ? Math.min(...unsettled) - 1 : last;
+        const failedBehind = failures.filter((f) => f.position <= reached);
+        await wh.transaction(async () => {
+          if (failedBehind.length) await wh.exec(insertFailedSql(d, s, where, failedBehind));
+          if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
+        });
+        failed += failedBehind.length;
+        done = reached;
+        if (stop) break deliveries;
       }
-      if (toSend.length === 0) continue;
-      try {
-        await target.send(toSend);
-      } catch (e) {
-        if (!(e instanceof DeliveryError)) throw e;
-        const notDelivered = new Set(e.failedMessageIds);
-        const rejected = new Set(e.rejectedMessageIds);
-        const delivered = toSend.filter((m) => !notDelivered.has(m.messageId));
-        await mark(marks(delivered), 'sent');
-        sent += delivered.length;
-        const rejectedMessages = toSend.filter((m) => rejected.has(m.messageId));
-        await mark(marks(rejectedMessages), 'failed', e.message);
-        failed += rejectedMessages.length;
-        await mark(marks(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId))), 'pending', e.message);
-        errors.push(e.message);
-        // Later messages wait, to keep the order: unless only rejected ones failed.
-        if (e.retryable) break;
-        continue;
-      }
-      if (firstSend) crashPoint('mid-delivery');
-      firstSend = false;
-      await mark(marks(toSend), 'sent');
-      sent += toSend.length;
     }
   } finally {
     await target?.close();
+    await wh.exec(`DROP TABLE IF EXISTS ${d.tempTable(EXPANDED)}`);
   }
   return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors };
 }
 
-function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined>, repeats: ReadonlyMap<number, number>): Change {
-  const key = String(row.definition_key);
-  const kind = String(row.definition_kind) as Change['definitionKind'];
+function toOpenDelivery(r: Row): OpenDelivery {
   return {
-    definitionKey: key,
+    runId: Number(r.run_id), key: String(r.definition_key), kind: String(r.definition_kind), entity: String(r.entity),
+    mode: String(r.mode) as OpenDelivery['mode'], calls: String(r.calls).split(',') as CallType[],
+    messages: Number(r.messages), done: Number(r.done), asOf: String(r.as_of),
+  };
+}
+
+function toChange(row: Row, delivery: OpenDelivery, descriptions: ReadonlyMap<string, string | undefined>, repeats: ReadonlyMap<number, number>): Change {
+  const kind = delivery.kind as Change['definitionKind'];
+  return {
+    definitionKey: delivery.key,
     definitionKind: kind,
     computationClass: kind === 'audience' ? 'audience' : 'trait',
     call: String(row.call_type) as Change['call'],
@@ -172,10 +213,10 @@ function toChange(row: Row, descriptions: ReadonlyMap<string, string | undefined
     userId: row.user_id === null || row.user_id === undefined ? undefined : String(row.user_id),
     groupId: row.group_id === null || row.group_id === undefined ? undefined : String(row.group_id),
     values: JSON.parse(String(row.values_json)) as Record<string, unknown>,
-    asOf: String(row.as_of),
-    asOfRepeat: repeats.get(Number(row.run_id)) ?? 0,
-    description: descriptions.get(key),
-    entity: String(row.entity) as Change['entity'],
+    asOf: delivery.asOf,
+    asOfRepeat: repeats.get(delivery.runId) ?? 0,
+    description: descriptions.get(delivery.key),
+    entity: delivery.entity as Change['entity'],
   };
 }
 

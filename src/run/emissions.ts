@@ -5,7 +5,7 @@ import type { Definition } from '../definitions/definition.js';
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { changesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
-import { changeCountsSql } from '../state/outbox-sql.js';
+import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import { accountUsersAtSql, accountUsersNowSql, definitionsSql, derivedMembersSql, routesSql } from '../state/state-sql.js';
 import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -44,7 +44,10 @@ export interface RoutePlan {
   readonly destination: Destination;
   /** true: it gets the full current state (first run, or newly routed). */
   readonly full: boolean;
+  readonly mode: ChangeMode;
+  /** The scratch change table (one row per changed entity). */
   readonly changes: string;
+  /** Messages the destination gets from it (account traits fanned out to users). */
   readonly messages: number;
 }
 
@@ -63,6 +66,8 @@ export interface EmissionPlan {
   readonly changed: number;
   /** Account audiences: the scratch table of this run's derived member users. */
   readonly membersNow?: string;
+  /** Account audiences: no user entered or left (the committed derived members stay as they are). */
+  readonly membersUnchanged: boolean;
 }
 
 export const ACCOUNT_USERS_NOW = '_now_account_users';
@@ -119,27 +124,29 @@ export async function planEmission(
     const name = `_${mode}_${key}`;
     for (const sql of d.createTempTableAs(name, changesSql(d, inputs, mode))) await wh.exec(sql);
     const counts = new Map<string, number>();
-    for (const r of await wh.query(changeCountsSql(d.tempTable(name)))) counts.set(`${r.call_type}/${r.change_kind}`, Number(r.n));
+    for (const r of await wh.query(changeCountsSql(d.tempTable(name)))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
     const table = { name: d.tempTable(name), counts };
     tables.set(mode, table);
     return table;
   };
   // On a first run the diff against nothing is the full state.
   const diff = await changeTable(firstRun ? 'full' : 'diff');
+  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? accountUsersNow : undefined;
   const routed = def.destinations ?? project.config.destinations.map((x) => x.name);
   const routes: RoutePlan[] = [];
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
     const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
+    const mode: ChangeMode = full ? 'full' : 'diff';
     const table = full && !firstRun ? await changeTable('full') : diff;
-    let messages = 0;
-    for (const [callAndKind, n] of table.counts) if (destination.calls.some((call) => callAndKind.startsWith(`${call}/`))) messages += n;
-    routes.push({ destination, full, changes: table.name, messages });
+    const [n] = await wh.query(messageCountSql(d, table.name, fanOutTo, destination.calls));
+    routes.push({ destination, full, mode, changes: table.name, messages: Number(n.group_messages) + Number(n.user_messages) });
   }
-  const primary = def.entity === 'account' ? 'group' : 'identify';
+  const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape,
     edited: sameShape && committed!.fingerprint !== fingerprint(def),
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
+    membersUnchanged: !firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0),
   };
 }

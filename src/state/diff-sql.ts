@@ -36,19 +36,21 @@ export interface ChangeInputs {
 export type ChangeMode = 'diff' | 'full';
 
 /**
- * Columns of a change table: one row per message before routing, whatever the destination.
- * call_rank orders group (1), identify (2), track (3) (SPEC 4).
+ * Columns of a change table: one row per changed entity, whatever the destination. part
+ * `account`: an account's change (group_id, its smallest user as user_id); part `user`: a user's
+ * change (user_id; group_id when an account trait reaches a newly associated user). Delivery
+ * expands them into messages (see expandedMessagesSql).
  */
-export const CHANGE_COLUMNS = ['call_type', 'call_rank', 'change_kind', 'group_id', 'user_id', 'values_json'] as const;
+export const CHANGE_COLUMNS = ['part', 'change_kind', 'group_id', 'user_id', 'values_json'] as const;
 
 const ID: Record<Entity, string> = { user: 'user_id', account: 'group_id' };
 
 /**
  * A SELECT of a definition's changes (SPEC 4) as rows of CHANGE_COLUMNS: audiences give
  * entered/exited, traits give changed values (a value that became empty as its empty value).
- * Account-level definitions add the group call (with the account's smallest user id) and fan
- * out identify/track to users: derived membership for audiences, every current user of a
- * changed account (plus users newly associated with an account that has a value) for traits.
+ * Account audiences add the users whose derived membership changed; account traits are not
+ * fanned out here (their account rows reach every user of the account at delivery), only the
+ * users newly associated with an unchanged account that has a value get rows of their own.
  */
 export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): string {
   if (mode === 'diff' && !input.previous) throw new Error(`${input.key}: a diff needs the previous result`);
@@ -57,7 +59,6 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
   const text = (e: string) => d.castText(e);
   const lit = (s: string) => d.stringLiteral(s);
   const nullText = 'CAST(NULL AS VARCHAR)';
-  const userCalls = `(VALUES (${lit('identify')}, 2), (${lit('track')}, 3)) AS c(call_type, call_rank)`;
   const selects: string[] = [];
   const id = ID[input.entity];
   const account = input.entity === 'account';
@@ -73,53 +74,58 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
   };
   const memberJson = (alias: string) =>
     `CASE WHEN ${alias}.change_kind = ${lit('entered')} THEN ${lit(membershipJson(input.key, true))} ELSE ${lit(membershipJson(input.key, false))} END`;
-  if (account) cte('first_user', `SELECT group_id, min(${d.textSortKey('user_id')}) AS user_id FROM ${input.accountUsers} GROUP BY group_id`);
+  // The group call names the account's smallest user (SPEC 4): looked up for changed accounts only.
+  const accountRows = (changes: string, values: string) => [
+    `SELECT ${lit('account')} AS part, ch.change_kind, ch.id AS group_id,`,
+    `  (SELECT min(${d.textSortKey('au.user_id')}) FROM ${input.accountUsers} AS au WHERE au.group_id = ch.id) AS user_id, ${values} AS values_json`,
+    `FROM ${changes} AS ch`,
+  ].join('\n');
+  const userRows = (changes: string, values: string) =>
+    `SELECT ${lit('user')} AS part, ch.change_kind, ${nullText} AS group_id, ch.id AS user_id, ${values} AS values_json\nFROM ${changes} AS ch`;
 
   if (input.kind === 'audience') {
     const ids = (t: TableShape) => `(SELECT DISTINCT ${text(id)} AS id FROM ${t.table})`;
     if (!account) {
       diffSets('changes', ids(input.current), input.previous && ids(input.previous));
-      selects.push(`SELECT c.call_type, c.call_rank, ch.change_kind, ${nullText} AS group_id, ch.id AS user_id, ${memberJson('ch')} AS values_json\nFROM changes AS ch CROSS JOIN ${userCalls}`);
+      selects.push(userRows('changes', memberJson('ch')));
     } else {
       if (!input.members || (mode === 'diff' && !input.previousMembers)) throw new Error(`${input.key}: an account audience needs its derived members`);
       diffSets('account_changes', ids(input.current), input.previous && ids(input.previous));
       const users = (t: string) => `(SELECT DISTINCT ${text('user_id')} AS id FROM ${t})`;
       diffSets('user_changes', users(input.members), input.previousMembers && users(input.previousMembers));
-      selects.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, ch.change_kind, ch.id AS group_id, fu.user_id, ${memberJson('ch')} AS values_json\nFROM account_changes AS ch LEFT JOIN first_user AS fu ON fu.group_id = ch.id`);
-      selects.push(`SELECT c.call_type, c.call_rank, ch.change_kind, ${nullText} AS group_id, ch.id AS user_id, ${memberJson('ch')} AS values_json\nFROM user_changes AS ch CROSS JOIN ${userCalls}`);
+      selects.push(accountRows('account_changes', memberJson('ch')));
+      selects.push(userRows('user_changes', memberJson('ch')));
     }
   } else {
     const emptyJson = lit(emptyValuesJson(input.kind === 'computed_trait' ? [input.key] : input.traits ?? [], input.traitType));
     cte('new_values', valuesSql(d, input.current, id));
     if (mode === 'full') {
-      cte('changed', 'SELECT id, values_json FROM new_values');
+      cte('changed', `SELECT ${lit('changed')} AS change_kind, id, values_json FROM new_values`);
     } else {
       cte('old_values', valuesSql(d, input.previous!, id));
       cte('changed', [
-        `SELECT coalesce(n.id, o.id) AS id, coalesce(n.values_json, ${emptyJson}) AS values_json`,
+        `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(n.values_json, ${emptyJson}) AS values_json`,
         'FROM new_values AS n FULL OUTER JOIN old_values AS o ON o.id = n.id',
         'WHERE n.values_json IS DISTINCT FROM o.values_json',
       ].join('\n'));
     }
     if (!account) {
-      selects.push(`SELECT c.call_type, c.call_rank, ${lit('changed')} AS change_kind, ${nullText} AS group_id, ch.id AS user_id, ch.values_json\nFROM changed AS ch CROSS JOIN ${userCalls}`);
+      selects.push(userRows('changed', 'ch.values_json'));
     } else {
-      const pairs = [`SELECT au.group_id, au.user_id, ch.values_json FROM changed AS ch JOIN ${input.accountUsers} AS au ON au.group_id = ch.id`];
+      selects.push(accountRows('changed', 'ch.values_json'));
       if (mode === 'diff') {
         if (!input.previousAccountUsers) throw new Error(`${input.key}: a diff of an account trait needs the previous account users`);
-        // A user newly associated with an account gets its (unchanged) non-empty values too.
-        pairs.push('UNION ALL', [
-          `SELECT au.group_id, au.user_id, n.values_json FROM ${input.accountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
+        // A user newly associated with an unchanged account gets its non-empty values too.
+        selects.push([
+          `SELECT ${lit('user')} AS part, ${lit('changed')} AS change_kind, au.group_id, au.user_id, n.values_json`,
+          `FROM ${input.accountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
           'WHERE NOT EXISTS (SELECT 1 FROM changed AS ch WHERE ch.id = au.group_id)',
           `  AND NOT EXISTS (SELECT 1 FROM ${input.previousAccountUsers} AS o WHERE o.group_id = au.group_id AND o.user_id = au.user_id)`,
         ].join('\n'));
       }
-      cte('pairs', pairs.join('\n'));
-      selects.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, ${lit('changed')} AS change_kind, ch.id AS group_id, fu.user_id, ch.values_json\nFROM changed AS ch LEFT JOIN first_user AS fu ON fu.group_id = ch.id`);
-      selects.push(`SELECT c.call_type, c.call_rank, ${lit('changed')} AS change_kind, p.group_id, p.user_id, p.values_json\nFROM pairs AS p CROSS JOIN ${userCalls}`);
     }
   }
-  return `WITH\n${ctes.join(',\n')}\n${selects.join('\nUNION ALL\n')}`;
+  return `${ctes.length ? `WITH\n${ctes.join(',\n')}\n` : ''}${selects.join('\nUNION ALL\n')}`;
 }
 
 /**

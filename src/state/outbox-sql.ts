@@ -1,89 +1,140 @@
 import type { Dialect } from '../compiler/dialect.js';
 import type { CallType } from '../definitions/project-config.js';
+import { accountUsersAtSql } from './state-sql.js';
 import type { StateNames } from './state-tables.js';
 
-/** One definition's changes routed to one destination. */
-export interface OutboxInsert {
+/**
+ * The outbox is two tables (state-tables.ts): `_changes`, one row per changed entity, and
+ * `_deliveries`, one row per (run, destination, definition) with a cursor over its messages.
+ * Messages are the changes expanded (expandedMessagesSql) in SPEC 4 order and numbered 1..n:
+ * the same rows and memberships always give the same numbering, so `done` says exactly which
+ * messages are behind.
+ */
+
+/** One definition's changes of one mode, kept for delivery. */
+export interface ChangesInsert {
   /** The change table (columns of CHANGE_COLUMNS). */
   readonly changes: string;
+  readonly runId: number;
+  readonly key: string;
+  readonly mode: 'diff' | 'full';
+}
+
+export function insertChangesSql(d: Dialect, s: StateNames, c: ChangesInsert): string {
+  return [
+    `INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json)`,
+    `SELECT ${c.runId}, ${d.stringLiteral(c.key)}, ${d.stringLiteral(c.mode)}, c.part, c.change_kind, c.group_id, c.user_id, c.values_json`,
+    `FROM ${c.changes} AS c`,
+  ].join('\n');
+}
+
+/** A definition's messages for one destination in one run: what delivery works through. */
+export interface Delivery {
   readonly runId: number;
   readonly destination: string;
   readonly definition: { readonly key: string; readonly kind: string; readonly entity: string };
   readonly depth: number;
+  readonly mode: 'diff' | 'full';
+  /** The destination's calls when the run committed (a later edit of roster.yml does not renumber). */
   readonly calls: readonly CallType[];
-  /** seq of the first row is seqBase + 1: rows are numbered in delivery order. */
-  readonly seqBase: number;
+  readonly messages: number;
 }
 
-/**
- * Appends the changes a destination receives (its `calls` only) to the outbox as pending rows,
- * numbered in SPEC 4 order: group, identify, track, each by id (code point order).
- */
-export function insertOutboxSql(d: Dialect, s: StateNames, o: OutboxInsert): string {
+export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): string {
   const lit = (v: string) => d.stringLiteral(v);
-  const order = [
-    'c.call_rank',
-    d.textSortKey('CASE WHEN c.call_rank = 1 THEN c.group_id ELSE c.user_id END'),
-    d.textSortKey('c.group_id'),
-  ].join(', ');
+  const values = [
+    String(x.runId), lit(x.destination), lit(x.definition.key), lit(x.definition.kind), lit(x.definition.entity),
+    String(x.depth), lit(x.mode), lit(x.calls.join(',')), String(x.messages), '0',
+  ];
+  return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done) VALUES (${values.join(', ')})`;
+}
+
+/** How many messages a change table makes for `calls`: group per account row, each user call per user (fanned out for account traits). */
+export function messageCountSql(d: Dialect, changes: string, fanOutTo: string | undefined, calls: readonly CallType[]): string {
+  const userCalls = calls.filter((c) => c !== 'group').length;
+  const lit = (v: string) => d.stringLiteral(v);
+  const fanned = fanOutTo
+    ? `(SELECT count(*) FROM ${changes} AS c JOIN ${fanOutTo} AS au ON au.group_id = c.group_id WHERE c.part = ${lit('account')})`
+    : '0';
   return [
-    `INSERT INTO ${s.outbox} (seq, run_id, destination, definition_key, definition_kind, entity, depth, call_type, change_kind, group_id, user_id, values_json, message_id, status, error, attempts)`,
-    `SELECT ${o.seqBase} + row_number() OVER (ORDER BY ${order}), ${o.runId}, ${lit(o.destination)}, ${lit(o.definition.key)}, ${lit(o.definition.kind)}, ${lit(o.definition.entity)}, ${o.depth},`,
-    `  c.call_type, c.change_kind, c.group_id, c.user_id, c.values_json, CAST(NULL AS VARCHAR), ${lit('pending')}, CAST(NULL AS VARCHAR), 0`,
-    `FROM ${o.changes} AS c`,
-    `WHERE c.call_type IN (${o.calls.map(lit).join(', ')})`,
+    `SELECT ${calls.includes('group') ? `(SELECT count(*) FROM ${changes} WHERE part = ${lit('account')})` : '0'} AS group_messages,`,
+    `  ${userCalls} * ((SELECT count(*) FROM ${changes} WHERE part = ${lit('user')}) + ${fanned}) AS user_messages`,
   ].join('\n');
 }
 
-/** Rows per (call_type, change_kind) of a change table. */
+/** Rows per (part, change_kind) of a change table. */
 export function changeCountsSql(changes: string): string {
-  return `SELECT call_type, change_kind, count(*) AS n FROM ${changes} GROUP BY call_type, change_kind`;
-}
-
-export function maxSeqSql(s: StateNames): string {
-  return `SELECT coalesce(max(seq), 0) AS seq FROM ${s.outbox}`;
-}
-
-/** The next pending rows of a destination after `afterSeq`, in order, with their run's as_of. */
-export function pendingBatchSql(d: Dialect, s: StateNames, destination: string, afterSeq: number, limit: number): string {
-  return [
-    'SELECT o.seq, o.run_id, o.definition_key, o.definition_kind, o.entity, o.call_type, o.change_kind, o.group_id, o.user_id, o.values_json, r.as_of',
-    `FROM ${s.outbox} AS o JOIN ${s.runs} AS r ON r.run_id = o.run_id`,
-    `WHERE o.destination = ${d.stringLiteral(destination)} AND o.status = ${d.stringLiteral('pending')} AND o.seq > ${afterSeq}`,
-    `ORDER BY o.seq`,
-    `LIMIT ${limit}`,
-  ].join('\n');
-}
-
-export function pendingCountSql(d: Dialect, s: StateNames, destination: string): string {
-  return `SELECT count(*) AS n FROM ${s.outbox} WHERE destination = ${d.stringLiteral(destination)} AND status = 'pending'`;
-}
-
-/** Pending and failed rows per destination. */
-export function outboxStatusSql(s: StateNames): string {
-  return `SELECT destination, status, count(*) AS n FROM ${s.outbox} WHERE status <> 'sent' GROUP BY destination, status ORDER BY destination, status`;
-}
-
-export interface OutboxMark {
-  readonly seq: number;
-  readonly messageId?: string;
+  return `SELECT part, change_kind, count(*) AS n FROM ${changes} GROUP BY part, change_kind`;
 }
 
 /**
- * Marks rows as `status` (sent | failed | pending), records their messageIds, counts the
- * attempt and keeps `error` (null when sent).
+ * The messages of one delivery, numbered in SPEC 4 order (group, then identify, then track, each
+ * by id; a user reached through two accounts by group_id): columns position, call_type,
+ * change_kind, group_id, user_id, values_json. An account trait's account rows reach every user
+ * the account had in that run, read from the membership snapshot.
  */
-export function markOutboxSql(d: Dialect, s: StateNames, rows: readonly OutboxMark[], status: 'sent' | 'failed' | 'pending', error?: string): string {
-  const values = rows.map((r) => `(${r.seq}, ${r.messageId === undefined ? 'CAST(NULL AS VARCHAR)' : d.stringLiteral(r.messageId)})`).join(', ');
-  const seqs = rows.map((r) => r.seq);
+export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'>): string {
+  const lit = (v: string) => d.stringLiteral(v);
+  const rows = (part: string) =>
+    `${s.changes} AS c WHERE c.run_id = ${x.runId} AND c.definition_key = ${lit(x.definition.key)} AND c.mode = ${lit(x.mode)} AND c.part = ${lit(part)}`;
+  const userCalls = (['identify', 'track'] as const).filter((c) => x.calls.includes(c));
+  const parts: string[] = [];
+  if (x.calls.includes('group')) {
+    parts.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, c.group_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('account')}`);
+  }
+  if (userCalls.length) {
+    const calls = `(VALUES ${userCalls.map((c) => `(${lit(c)}, ${c === 'identify' ? 2 : 3})`).join(', ')}) AS k(call_type, call_rank)`;
+    parts.push(`SELECT k.call_type, k.call_rank, c.user_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${calls}, ${rows('user')}`);
+    if (x.definition.entity === 'account' && x.definition.kind !== 'audience') {
+      parts.push([
+        `SELECT k.call_type, k.call_rank, au.user_id AS sort_id, c.change_kind, c.group_id, au.user_id, c.values_json`,
+        `FROM ${calls}, ${accountUsersAtSql(s, x.runId)} AS au, ${rows('account')} AND au.group_id = c.group_id`,
+      ].join('\n'));
+    }
+  }
+  if (!parts.length) parts.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, c.group_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('account')} AND 1 = 0`);
+  const order = [`m.call_rank`, d.textSortKey('m.sort_id'), d.textSortKey('m.group_id')].join(', ');
   return [
-    `UPDATE ${s.outbox} AS o`,
-    `SET status = ${d.stringLiteral(status)}, message_id = coalesce(v.message_id, o.message_id), attempts = o.attempts + 1,`,
-    `  error = ${error === undefined ? 'CAST(NULL AS VARCHAR)' : d.stringLiteral(error.slice(0, 2000))}`,
-    `FROM (VALUES ${values}) AS v(seq, message_id)`,
-    // The range lets the engine skip the rest of a large outbox (seq grows with insertion).
-    `WHERE o.seq = v.seq AND o.seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)}`,
+    `SELECT row_number() OVER (ORDER BY ${order}) AS position, m.call_type, m.change_kind, m.group_id, m.user_id, m.values_json`,
+    `FROM (\n${parts.join('\nUNION ALL\n')}\n) AS m`,
   ].join('\n');
+}
+
+/** A destination's deliveries that still have messages to go, in delivery order, with their run's as_of. */
+export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string): string {
+  return [
+    'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, r.as_of',
+    `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
+    `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
+    `ORDER BY x.run_id, x.depth, ${d.textSortKey('x.definition_key')}`,
+  ].join('\n');
+}
+
+/** Moves a delivery's cursor: messages 1..done are behind. */
+export function advanceDeliverySql(d: Dialect, s: StateNames, x: { runId: number; destination: string; key: string }, done: number): string {
+  return `UPDATE ${s.deliveries} SET done = ${done} WHERE run_id = ${x.runId} AND destination = ${d.stringLiteral(x.destination)} AND definition_key = ${d.stringLiteral(x.key)}`;
+}
+
+export interface FailedMessage {
+  readonly position: number;
+  readonly messageId?: string;
+  readonly error: string;
+}
+
+/** Records messages that cannot be delivered as they are. */
+export function insertFailedSql(d: Dialect, s: StateNames, x: { runId: number; destination: string; key: string }, failed: readonly FailedMessage[]): string {
+  const lit = (v: string) => d.stringLiteral(v);
+  const rows = failed.map((f) => `(${x.runId}, ${lit(x.destination)}, ${lit(x.key)}, ${f.position}, ${f.messageId === undefined ? 'CAST(NULL AS VARCHAR)' : lit(f.messageId)}, ${lit(f.error.slice(0, 2000))})`);
+  return `INSERT INTO ${s.failedMessages} (run_id, destination, definition_key, position, message_id, error) VALUES ${rows.join(', ')}`;
+}
+
+/** Messages still to deliver, per destination. */
+export function pendingByDestinationSql(s: StateNames): string {
+  return `SELECT destination, sum(messages - done) AS n FROM ${s.deliveries} WHERE done < messages GROUP BY destination ORDER BY destination`;
+}
+
+export function failedCountSql(s: StateNames): string {
+  return `SELECT count(*) AS n FROM ${s.failedMessages}`;
 }
 
 /** Committed runs in order, to tell how often each as_of was run before (see asOfRepeats). */
@@ -92,23 +143,10 @@ export function committedRunsSql(s: StateNames): string {
 }
 
 /**
- * Marks delivered rows sent by ranges of seq (one range for a whole batch): no per-row values,
- * so marking costs one pass however large the batch. The messageId is not stored for sent rows:
- * it is derived from the row and recomputed when needed.
+ * Changes and deliveries of runs older than the last `keepRuns` are dropped once every
+ * destination has all of that run behind: the outbox is not an archive.
  */
-export function markSentSql(s: StateNames, seqs: readonly number[]): string {
-  const sorted = [...seqs].sort((a, b) => a - b);
-  const ranges: [number, number][] = [];
-  for (const seq of sorted) {
-    const last = ranges[ranges.length - 1];
-    if (last && seq === last[1] + 1) last[1] = seq;
-    else ranges.push([seq, seq]);
-  }
-  const where = ranges.map(([a, b]) => (a === b ? `seq = ${a}` : `seq BETWEEN ${a} AND ${b}`)).join(' OR ');
-  return `UPDATE ${s.outbox} SET status = 'sent', attempts = attempts + 1, error = CAST(NULL AS VARCHAR) WHERE ${where}`;
-}
-
-/** Sent rows of runs older than the last `keepRuns` are dropped: the outbox is not an archive. */
-export function pruneSentSql(s: StateNames, runId: number, keepRuns: number): string {
-  return `DELETE FROM ${s.outbox} WHERE status = 'sent' AND run_id <= ${runId - keepRuns}`;
+export function pruneDeliveredSql(s: StateNames, runId: number, keepRuns: number): string[] {
+  const settled = `run_id <= ${runId - keepRuns} AND run_id NOT IN (SELECT run_id FROM ${s.deliveries} WHERE done < messages)`;
+  return [`DELETE FROM ${s.changes} WHERE ${settled}`, `DELETE FROM ${s.deliveries} WHERE ${settled}`];
 }

@@ -50,14 +50,18 @@ export function updateAccountUsersSql(s: StateNames, accountUsersNow: string, ru
 }
 
 /**
- * Drops memberships that ended before the oldest last run of the account-level definitions
- * still defined: no diff can look at them any more.
+ * Drops memberships that ended before anything could still read them: the oldest last run of the
+ * account-level definitions still defined (their next diff) and the oldest run with account-level
+ * messages still to deliver (its fan-out).
  */
 export function pruneAccountUsersSql(d: Dialect, s: StateNames, accountKeys: readonly string[]): string | undefined {
   if (!accountKeys.length) return undefined;
   return [
     `DELETE FROM ${s.accountUsers}`,
-    `WHERE to_run IS NOT NULL AND to_run <= (SELECT min(last_run) FROM ${s.definitions} WHERE key IN (${accountKeys.map((k) => d.stringLiteral(k)).join(', ')}))`,
+    `WHERE to_run IS NOT NULL AND to_run <= (SELECT min(run_id) FROM (`,
+    `  SELECT last_run AS run_id FROM ${s.definitions} WHERE key IN (${accountKeys.map((k) => d.stringLiteral(k)).join(', ')})`,
+    `  UNION ALL SELECT run_id FROM ${s.deliveries} WHERE entity = 'account' AND done < messages`,
+    ') AS readers)',
   ].join('\n');
 }
 

@@ -8,7 +8,9 @@ export const INTERNAL = {
   definitions: '_definitions',
   routes: '_routes',
   accountUsers: '_account_users',
-  outbox: '_outbox',
+  changes: '_changes',
+  deliveries: '_deliveries',
+  failedMessages: '_failed_messages',
   runs: '_runs',
 } as const;
 
@@ -21,7 +23,9 @@ export interface StateNames {
   readonly definitions: string;
   readonly routes: string;
   readonly accountUsers: string;
-  readonly outbox: string;
+  readonly changes: string;
+  readonly deliveries: string;
+  readonly failedMessages: string;
   readonly runs: string;
   result(key: string): string;
   members(key: string): string;
@@ -34,7 +38,9 @@ export function stateNames(d: Dialect, schema: string): StateNames {
     definitions: q(INTERNAL.definitions),
     routes: q(INTERNAL.routes),
     accountUsers: q(INTERNAL.accountUsers),
-    outbox: q(INTERNAL.outbox),
+    changes: q(INTERNAL.changes),
+    deliveries: q(INTERNAL.deliveries),
+    failedMessages: q(INTERNAL.failedMessages),
     runs: q(INTERNAL.runs),
     result: (key) => q(key),
     members: (key) => q(membersTable(key)),
@@ -48,7 +54,15 @@ export function stateNames(d: Dialect, schema: string): StateNames {
  * - _routes: destinations that have received the full state of a definition.
  * - _account_users: every (group_id, user_id) membership with the runs it was valid in
  *   [from_run, to_run), so each definition can diff against the memberships of its own last run.
- * - _outbox: one row per message to send, per destination, in delivery order (seq).
+ * - _changes: the outbox's content, one row per changed entity (not per message) of a definition
+ *   in a run, in `diff` or `full` mode (a newly routed destination gets the full state). part
+ *   `account` is an account's change (its group call; an account trait's also fans out to the
+ *   account's users of that run, from _account_users, at delivery); part `user` a user's
+ *   (identify + track). Messages are expanded and rendered at delivery, so a first run writes
+ *   rows per account, not per (account, user, call).
+ * - _deliveries: one row per (run, destination, definition): how many messages it holds and how
+ *   many of them, in delivery order, are done (sent, already held, or failed): a cursor.
+ * - _failed_messages: messages that cannot be delivered as they are (rejected or unrenderable).
  * - _runs: the run log.
  */
 export function createStateTables(d: Dialect, s: StateNames): string[] {
@@ -58,13 +72,19 @@ export function createStateTables(d: Dialect, s: StateNames): string[] {
     `CREATE TABLE IF NOT EXISTS ${s.routes} (key VARCHAR NOT NULL, destination VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s.accountUsers} (group_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, from_run BIGINT NOT NULL, to_run BIGINT)`,
     [
-      `CREATE TABLE IF NOT EXISTS ${s.outbox} (`,
-      '  seq BIGINT NOT NULL, run_id BIGINT NOT NULL, destination VARCHAR NOT NULL,',
-      '  definition_key VARCHAR NOT NULL, definition_kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, depth INTEGER NOT NULL,',
-      '  call_type VARCHAR NOT NULL, change_kind VARCHAR NOT NULL, group_id VARCHAR, user_id VARCHAR, values_json VARCHAR NOT NULL,',
-      '  message_id VARCHAR, status VARCHAR NOT NULL, error VARCHAR, attempts INTEGER NOT NULL',
+      `CREATE TABLE IF NOT EXISTS ${s.changes} (`,
+      '  run_id BIGINT NOT NULL, definition_key VARCHAR NOT NULL, mode VARCHAR NOT NULL,',
+      '  part VARCHAR NOT NULL, change_kind VARCHAR NOT NULL, group_id VARCHAR, user_id VARCHAR, values_json VARCHAR NOT NULL',
       ')',
     ].join('\n'),
+    [
+      `CREATE TABLE IF NOT EXISTS ${s.deliveries} (`,
+      '  run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, definition_kind VARCHAR NOT NULL,',
+      '  entity VARCHAR NOT NULL, depth INTEGER NOT NULL, mode VARCHAR NOT NULL, calls VARCHAR NOT NULL,',
+      '  messages BIGINT NOT NULL, done BIGINT NOT NULL',
+      ')',
+    ].join('\n'),
+    `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
   ];
 }

@@ -26,15 +26,16 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(replies: Reply[], over: Record<string, unknown> = {}) {
+async function setup(replies: Reply[], over: Record<string, unknown> = {}, fixture: Fixture = world) {
   const server = await scriptedServer(replies);
   cleanup.push(server.close);
-  const scenario = await Scenario.create(world, [{ name: 'segment', type: 'http', url: server.url, write_key: 'wk', timeout_ms: 300, max_retries: 1, ...over }]);
+  const scenario = await Scenario.create(fixture, [{ name: 'segment', type: 'http', url: server.url, write_key: 'wk', timeout_ms: 300, max_retries: 1, ...over }]);
   cleanup.push(() => scenario.close());
   return { server, scenario };
 }
 
-const outbox = (s: Scenario) => s.query('SELECT status, count(*) AS n FROM roster._outbox GROUP BY status ORDER BY status');
+/** Messages of the outbox still to deliver and behind the cursor (sent or failed). */
+const outbox = (s: Scenario) => s.query('SELECT CAST(sum(messages - done) AS INTEGER) AS pending, CAST(sum(done) AS INTEGER) AS done FROM roster._deliveries');
 
 describe('delivery over http', () => {
   it('a failing endpoint leaves the messages pending; deliver then sends each exactly once, with the same messageIds', async () => {
@@ -42,7 +43,7 @@ describe('delivery over http', () => {
     const run = await scenario.run([LOGINS], T1, { open: FAST });
     expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
     expect(run.delivery!.destinations[0].errors[0]).toMatch(/gave up after 2 attempt\(s\): HTTP 503/);
-    expect(await outbox(scenario)).toEqual([{ status: 'pending', n: 10 }]);
+    expect(await outbox(scenario)).toEqual([{ pending: 10, done: 0 }]);
     expect(acceptedIds(server.received)).toEqual([]);
 
     const attempted = server.received[0].body.batch.map((m) => m.messageId);
@@ -58,7 +59,7 @@ describe('delivery over http', () => {
     const requests = server.received.length;
     expect((await scenario.deliver([LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0 });
     expect(server.received).toHaveLength(requests);
-    expect(await outbox(scenario)).toEqual([{ status: 'sent', n: 10 }]);
+    expect(await outbox(scenario)).toEqual([{ pending: 0, done: 10 }]);
   });
 
   it('429 with Retry-After and a hanging request are retried; a 400 marks its batch failed, the next batch still goes', async () => {
@@ -72,10 +73,36 @@ describe('delivery over http', () => {
     const batches = server.received.map((r) => r.body.batch.map((m) => m.messageId));
     expect(batches[1]).toEqual(batches[0]);
     expect(acceptedIds(server.received)).toEqual([...batches[2], ...batches[4]]);
-    expect(await scenario.query(`SELECT count(*) AS n, min(error) AS error FROM roster._outbox WHERE status = 'failed'`))
+    expect(await scenario.query(`SELECT count(*) AS n, min(error) AS error FROM roster._failed_messages`))
       .toEqual([{ n: 4, error: expect.stringMatching(/HTTP 400: bad batch/) }]);
     // Failed messages are not re-sent as they are.
     expect((await scenario.deliver([LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0 });
     expect(server.received).toHaveLength(5);
+  });
+
+  it('messages left pending reach the users each account had in their own run, not those it has when they are finally sent', async () => {
+    // After T1: u3 logs in (a2's count changes) and u4 joins a1 (whose count does not).
+    const later: Fixture = {
+      events: [...world.events!, { id: 'l3', user_id: 'u3', event: 'Logged In', timestamp: '2024-06-02T12:00:00Z' }],
+      groups: [...world.groups!, { id: 'g5', user_id: 'u4', group_id: 'a1', timestamp: '2024-06-02T00:00:00Z' }],
+    };
+    const { server, scenario } = await setup([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }], {}, later);
+    expect((await scenario.run([LOGINS], T1, { open: FAST })).delivery).toMatchObject({ ok: false, pending: 10 });
+    expect((await scenario.run([LOGINS], '2024-06-03T00:00:00Z', { open: FAST })).delivery).toMatchObject({ ok: false, pending: 17 });
+    expect(await scenario.deliver([LOGINS], { open: FAST })).toMatchObject({ ok: true, pending: 0 });
+    // One request per run's delivery, both answered 200.
+    const accepted = server.received.filter((r) => r.status === 200).flatMap((r) => r.body.batch);
+    const sent = accepted.map((m) => [m.type, m.type === 'group' ? m.groupId : m.userId, m.type === 'track' ? m.properties.logins : m.traits.logins]);
+    expect(sent).toEqual([
+      // T1: a1 {u1, u2} has 2 logins, a2 {u2, u3} has 1; identify and track by user, then account.
+      ['group', 'a1', 2], ['group', 'a2', 1],
+      ['identify', 'u1', 2], ['identify', 'u2', 2], ['identify', 'u2', 1], ['identify', 'u3', 1],
+      ['track', 'u1', 2], ['track', 'u2', 2], ['track', 'u2', 1], ['track', 'u3', 1],
+      // T2: a2 changed (u3's login) and reaches its users; u4, new in a1, gets a1's unchanged value.
+      ['group', 'a2', 2],
+      ['identify', 'u2', 2], ['identify', 'u3', 2], ['identify', 'u4', 2],
+      ['track', 'u2', 2], ['track', 'u3', 2], ['track', 'u4', 2],
+    ]);
+    expect(new Set(accepted.map((m) => m.messageId)).size).toBe(17);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
 import { Scenario } from './support.js';
@@ -28,22 +29,24 @@ describe('delivery to jsonl', () => {
     await scenario.run([LOGINS], T1, { batchSize: 3 });
     const afterT1 = scenario.messages('crm').map((m) => m.messageId);
     expect(afterT1).toHaveLength(10);
-    // As if a crash hit after 7 of them reached the file but before any was marked sent.
-    await scenario.wh.exec(`UPDATE roster._outbox SET status = 'pending' WHERE seq <= 7`);
+    // As if a crash hit after 7 of them reached the file but before the cursor moved.
+    const file = scenario.file('crm');
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 7).map((l) => `${l}\n`).join(''));
+    await scenario.wh.exec('UPDATE roster._deliveries SET done = 0');
     const t2 = await scenario.run([LOGINS], T2, { batchSize: 3 });
-    expect(t2.delivery!.destinations[0]).toMatchObject({ alreadyDelivered: 7, sent: 5, pending: 0 });
+    expect(t2.delivery!.destinations[0]).toMatchObject({ alreadyDelivered: 7, sent: 8, pending: 0 });
     const all = scenario.messages('crm').map((m) => m.messageId);
     expect(all.slice(0, 10)).toEqual(afterT1);
     expect(all).toHaveLength(15);
     expect(new Set(all).size).toBe(15);
-    // Every row is marked sent (the messageId of a sent row is not stored: it is derived from the row).
-    expect(await scenario.query(`SELECT count(*) AS n FROM roster._outbox WHERE status <> 'sent'`)).toEqual([{ n: 0 }]);
+    // Every message is behind the cursors.
+    expect(await scenario.query('SELECT count(*) AS n FROM roster._deliveries WHERE done < messages')).toEqual([{ n: 0 }]);
   });
 
   it('messages of a destination no longer in roster.yml stay pending and are reported', async () => {
     scenario = await Scenario.create(world, [{ name: 'old', type: 'jsonl', path: 'out/old.jsonl' }]);
     await scenario.run([LOGINS], T1, { dryRun: false });
-    await scenario.wh.exec(`UPDATE roster._outbox SET status = 'pending'`);
+    await scenario.wh.exec('UPDATE roster._deliveries SET done = 0');
     scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }];
     const report = await scenario.deliver([LOGINS]);
     expect(report).toMatchObject({ ok: false, pending: 10, orphaned: { old: 10 } });

@@ -165,5 +165,5 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
     err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists`);
   }
   if (report.pending) err(`${report.pending} message${report.pending > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
-  if (report.failed) err(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the error column of the _outbox table in the state schema)`);
+  if (report.failed) err(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the _failed_messages table in the state schema)`);
 }
