@@ -40,7 +40,12 @@ export function compileEventNames(destination: Pick<Destination, 'name' | 'event
       throw new EventNameError(destination.name, `events.${which} is not a valid template: ${(err as Error).message}`);
     }
   }
+  // Changes come in definition order, so consecutive tracks nearly always ask for the same name:
+  // remember the last one per template (a template is a pure function of its context).
+  const last = new Map<EventNameKind, { context: EventNameContext; name: string }>();
   return (which, context) => {
+    const hit = last.get(which);
+    if (hit && sameContext(hit.context, context)) return hit.name;
     let name: string;
     try {
       name = compiled.get(which)!(context);
@@ -48,6 +53,11 @@ export function compileEventNames(destination: Pick<Destination, 'name' | 'event
       throw new EventNameError(destination.name, `events.${which} failed for "${context.key}": ${(err as Error).message}`);
     }
     if (name.trim() === '') throw new EventNameError(destination.name, `events.${which} renders an empty event name for "${context.key}"`);
+    last.set(which, { context: { ...context }, name });
     return name;
   };
+}
+
+function sameContext(a: EventNameContext, b: EventNameContext): boolean {
+  return a.key === b.key && a.kind === b.kind && a.entity === b.entity && a.description === b.description;
 }

@@ -39,15 +39,70 @@ function objectToJson(value: object, path: string): JsonValue {
 /** `toJsonValue` over each entry of a record, keeping key order. */
 export function toJsonRecord(values: Readonly<Record<string, unknown>>, path = 'values'): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = toJsonValue(v, `${path}.${k}`);
+  for (const k of Object.keys(values)) {
+    const v = values[k];
+    // The path only shows in errors and nested values: scalars (nearly every value) skip building it.
+    out[k] = isScalar(v) ? toJsonValue(v) : toJsonValue(v, `${path}.${k}`);
+  }
   return out;
+}
+
+function isScalar(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint' || type === 'undefined';
 }
 
 /** JSON with object keys sorted by code point at every level: equal values give equal text. */
 export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as { readonly [k: string]: JsonValue };
-  const keys = Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null'; // as JSON.stringify writes numbers
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? canonicalArray(value) : canonicalRecord(value as { readonly [k: string]: JsonValue });
+    default:
+      return JSON.stringify(value); // not a JsonValue: whatever JSON.stringify makes of it
+  }
+}
+
+// Built with loops and `+=` rather than map/join: messageId canonicalises every message.
+function canonicalArray(value: readonly JsonValue[]): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    if (i > 0) out += ',';
+    // A hole or undefined renders as nothing, as Array.prototype.join does.
+    out += canonicalJson(value[i]) ?? '';
+  }
+  return out + ']';
+}
+
+function canonicalRecord(record: { readonly [k: string]: JsonValue }): string {
+  const keys = Object.keys(record);
+  if (!isSorted(keys)) keys.sort(byCodeUnit);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += `${jsonString(keys[i])}:${canonicalJson(record[keys[i]])}`;
+  }
+  return out + '}';
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// Records from one query share a key order, mostly sorted already: a check is cheaper than a sort.
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
+}
+
+// What JSON.stringify escapes: quote, backslash, control characters, and (well-formed) lone surrogates.
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, without its cost for the common text that needs no escape. */
+export function jsonString(text: string): string {
+  return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JsonValue } from './change.js';
 import { canonicalJson } from './json-value.js';
 
@@ -28,9 +28,10 @@ const VERSION = 'v1';
  * change: deterministic, 47 characters, so a re-sent message de-duplicates downstream.
  */
 export function messageId(input: MessageIdInput): string {
-  const canonical = canonicalJson([
-    VERSION, input.definitionKey, input.call, input.groupId ?? null, input.userId ?? null,
-    input.kind, input.asOf, input.values, ...(input.asOfRepeat ? [input.asOfRepeat] : []),
-  ]);
-  return PREFIX + createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 40);
+  const fields: JsonValue[] = [
+    VERSION, input.definitionKey, input.call, input.groupId ?? null, input.userId ?? null, input.kind, input.asOf, input.values,
+  ];
+  if (input.asOfRepeat) fields.push(input.asOfRepeat);
+  // One-shot hash: same digest as createHash().update().digest(), without a Hash object per message.
+  return PREFIX + hash('sha256', canonicalJson(fields), 'hex').slice(0, 40);
 }

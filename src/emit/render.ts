@@ -1,5 +1,5 @@
 import type { CallType, Destination } from '../definitions/project-config.js';
-import type { Change, JsonValue, PersonasContext, SegmentMessage } from './change.js';
+import type { Change, JsonValue, SegmentMessage } from './change.js';
 import { compileEventNames, type EventNameKind, type EventNames } from './event-names.js';
 import { toJsonRecord } from './json-value.js';
 import { messageId } from './message-id.js';
@@ -47,33 +47,39 @@ export function renderMessage(change: Change, destination: RenderTarget): Segmen
   const key = change.definitionKey;
   const timestamp = normaliseInstant(change);
   const values = changeValues(change);
-  const personas: PersonasContext = { computation_class: change.computationClass, computation_key: key };
-  const id = messageId({
-    definitionKey: key, call: change.call, groupId: change.groupId, userId: change.userId,
-    kind: change.kind, asOf: timestamp, values, asOfRepeat: change.asOfRepeat,
-  });
-  const tail = { timestamp, messageId: id, context: { personas } };
+  const context = { personas: { computation_class: change.computationClass, computation_key: key } };
+  const messageId = messageIdOf(change, timestamp, values);
+  // Each message is one object literal (no spreads): the key order below is the order on the wire.
   switch (change.call) {
     case 'group': {
       const groupId = required(change, change.groupId, 'groupId');
+      if (change.userId !== undefined) {
+        return { type: 'group', userId: change.userId, groupId, traits: values, timestamp, messageId, context };
+      }
       // Segment requires userId or anonymousId: an account without users gets a stable anonymousId.
-      const who = change.userId !== undefined ? { userId: change.userId } : { anonymousId: `group:${groupId}` };
-      return { type: 'group', ...who, groupId, traits: values, ...tail };
+      return { type: 'group', anonymousId: `group:${groupId}`, groupId, traits: values, timestamp, messageId, context };
     }
     case 'identify':
-      return { type: 'identify', userId: required(change, change.userId, 'userId'), traits: values, ...tail };
+      return { type: 'identify', userId: required(change, change.userId, 'userId'), traits: values, timestamp, messageId, context };
     case 'track': {
       const userId = required(change, change.userId, 'userId');
       const event = eventNamesOf(destination)(eventNameKind(change), {
         key, kind: change.definitionKind, entity: change.entity, description: change.description,
       });
-      return { type: 'track', userId, event, properties: trackProperties(change, values), ...tail };
+      return { type: 'track', userId, event, properties: trackProperties(change, values), timestamp, messageId, context };
     }
     default: {
       const never: never = change.call;
       throw new RenderError(change, `unknown call ${String(never)}`);
     }
   }
+}
+
+function messageIdOf(change: Change, asOf: string, values: Record<string, JsonValue>): string {
+  return messageId({
+    definitionKey: change.definitionKey, call: change.call, groupId: change.groupId, userId: change.userId,
+    kind: change.kind, asOf, values, asOfRepeat: change.asOfRepeat,
+  });
 }
 
 /** Audiences always carry `{<key>: member}` from the change kind, so values and event can never disagree. */

@@ -109,6 +109,14 @@ describe('event names', () => {
     expect(renderMessage(trait({ call: 'track' }), custom)).toMatchObject({ event: 'logins_past_30_days <computed_trait>' });
   });
 
+  it('consecutive tracks get the name of their own context, not the previous one', () => {
+    const custom = destination('amp', { events: { audience_entered: '{{key}}: {{description}}' } });
+    const names = [undefined, 'first', 'first', 'second', undefined].map((description) =>
+      (renderMessage(audience({ call: 'track', userId: 'u1', description }), custom) as { event: string }).event);
+    expect(names).toEqual(['at_risk_accounts: ', 'at_risk_accounts: first', 'at_risk_accounts: first', 'at_risk_accounts: second', 'at_risk_accounts: ']);
+    expect(renderMessage(audience({ call: 'track', userId: 'u1', definitionKey: 'churned' }), custom)).toMatchObject({ event: 'churned: ' });
+  });
+
   it('an invalid template is an error naming the destination', () => {
     const bad = destination('broken', { events: { trait_computed: '{{#if key}}open' } });
     expect(() => renderMessage(trait({ call: 'track' }), bad)).toThrow(/destination "broken".*trait_computed/);
@@ -177,5 +185,30 @@ describe('timestamp and calls', () => {
   it('group without groupId and identify without userId are errors', () => {
     expect(() => renderMessage(audience({}), dest)).toThrow(/groupId/);
     expect(() => renderMessage(trait({ userId: undefined }), dest)).toThrow(/userId/);
+  });
+});
+
+describe('wire format', () => {
+  // Pinned bytes of each message shape (key order, escapes, ids), as roster has always written them.
+  it('each call type serialises to the same JSON as before, key order included', () => {
+    const a = audience({ values: {} });
+    const t = trait({
+      definitionKey: 'account_health', definitionKind: 'sql_trait', entity: 'account', asOf: '2024-06-01T02:00:00+02:00', asOfRepeat: 1,
+      values: { '7': 'seven', trait_key: 'mine', plan: 'pro', seats: 12n },
+    });
+    const rendered = [
+      { ...a, call: 'group', groupId: 'acme', userId: 'u1' }, { ...a, call: 'group', groupId: 'acme', kind: 'exited' },
+      { ...a, call: 'identify', userId: 'u1' }, { ...a, call: 'track', userId: 'u1', groupId: 'acme' },
+      { ...t, call: 'group', groupId: 'acme', userId: 'u "1"' }, { ...t, call: 'identify', userId: 'u1' }, { ...t, call: 'track', userId: 'u1' },
+    ].map((c) => JSON.stringify(renderMessage(c as Change, dest)));
+    expect(rendered).toEqual([
+      '{"type":"group","userId":"u1","groupId":"acme","traits":{"at_risk_accounts":true},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-2d7c6a8037ad180d3a7e4cd035424b439726d734","context":{"personas":{"computation_class":"audience","computation_key":"at_risk_accounts"}}}',
+      '{"type":"group","anonymousId":"group:acme","groupId":"acme","traits":{"at_risk_accounts":false},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-a9997a9587e82739bd57a57b30b2d864eac7ecf9","context":{"personas":{"computation_class":"audience","computation_key":"at_risk_accounts"}}}',
+      '{"type":"identify","userId":"u1","traits":{"at_risk_accounts":true},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-07a30d6e2dcdf904d9f18c6acd5117c11c8fd579","context":{"personas":{"computation_class":"audience","computation_key":"at_risk_accounts"}}}',
+      '{"type":"track","userId":"u1","event":"Audience Entered","properties":{"audience_key":"at_risk_accounts","at_risk_accounts":true},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-9812e48350e45a6ae74f185e580047240394241e","context":{"personas":{"computation_class":"audience","computation_key":"at_risk_accounts"}}}',
+      '{"type":"group","userId":"u \\"1\\"","groupId":"acme","traits":{"7":"seven","trait_key":"mine","plan":"pro","seats":12},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-18a2a8ad4a9dfc80e70ffb004be47a1f9904d5f5","context":{"personas":{"computation_class":"trait","computation_key":"account_health"}}}',
+      '{"type":"identify","userId":"u1","traits":{"7":"seven","trait_key":"mine","plan":"pro","seats":12},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-1b0324055c085cde95355918f51e245bf984ae17","context":{"personas":{"computation_class":"trait","computation_key":"account_health"}}}',
+      '{"type":"track","userId":"u1","event":"Trait Computed","properties":{"7":"seven","trait_key":"account_health","plan":"pro","seats":12},"timestamp":"2024-06-01T00:00:00.000Z","messageId":"roster-7c90d5c63f97b3d4156112b96f8a456c59c849f7","context":{"personas":{"computation_class":"trait","computation_key":"account_health"}}}',
+    ]);
   });
 });
