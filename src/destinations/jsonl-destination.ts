@@ -1,7 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SegmentMessage } from '../emit/change.js';
-import { DeliveryError, toJsonLines, type DeliveryTarget } from './delivery-target.js';
+import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
 
 /** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
 export interface JsonlOptions {
@@ -26,6 +26,7 @@ export class JsonlDestination implements DeliveryTarget {
   private readonly maxScanBytes: number;
   private readonly chunkBytes: number;
   private readonly writeChunkBytes: number;
+  private lines: LineBuffer | undefined; // reused by every send: one chunk-sized allocation
 
   constructor(readonly name: string, readonly path: string, options: JsonlOptions = {}) {
     this.maxScanBytes = options.maxScanBytes ?? 64 * 1024 * 1024;
@@ -67,12 +68,14 @@ export class JsonlDestination implements DeliveryTarget {
     if (messages.length === 0) return;
     try {
       const fh = await this.file();
-      for (let i = 0; i < messages.length; ) {
-        let text = '';
-        while (i < messages.length && text.length < this.writeChunkBytes) text += toJsonLines([messages[i++]]);
-        const buf = Buffer.from(text, 'utf8');
-        await writeFully(fh, buf);
+      const lines = (this.lines ??= new LineBuffer(this.writeChunkBytes));
+      lines.take(); // drops what a failed send may have left behind
+      for (const m of messages) {
+        const line = JSON.stringify(m);
+        if (!lines.hasRoomFor(line)) await writeFully(fh, lines.take());
+        lines.add(line);
       }
+      await writeFully(fh, lines.take());
       await fh.sync();
     } catch (err) {
       await this.reset(); // the next call reopens and cuts whatever half line this left
@@ -163,6 +166,43 @@ async function writeFully(fh: FileHandle, buf: Buffer): Promise<void> {
     const { bytesWritten } = await fh.write(buf, off, buf.length - off);
     off += bytesWritten;
   }
+}
+
+/**
+ * Encodes lines, each followed by "\n", straight into one buffer of about `chunkBytes`:
+ * one write() per chunk, with no joined string to build and encode first.
+ */
+class LineBuffer {
+  private buf: Buffer;
+  private used = 0;
+
+  constructor(chunkBytes: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+  }
+
+  /** True when `line` surely fits after what the buffer holds (always, when it holds nothing). */
+  hasRoomFor(line: string): boolean {
+    return this.used === 0 || this.used + maxUtf8Bytes(line) <= this.buf.length;
+  }
+
+  add(line: string): void {
+    const need = this.used + maxUtf8Bytes(line);
+    if (need > this.buf.length) this.buf = Buffer.concat([this.buf.subarray(0, this.used)], need); // a line longer than a chunk
+    this.used += this.buf.write(line, this.used, 'utf8');
+    this.buf[this.used++] = NEWLINE;
+  }
+
+  /** The bytes added so far; the buffer is reused afterwards, so write them before the next add. */
+  take(): Buffer {
+    const bytes = this.buf.subarray(0, this.used);
+    this.used = 0;
+    return bytes;
+  }
+}
+
+// A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4); +1 for "\n".
+function maxUtf8Bytes(line: string): number {
+  return line.length * 3 + 1;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -109,6 +109,37 @@ describe('jsonl destination', () => {
     expect(found.size).toBeGreaterThanOrEqual(8);
   });
 
+  it('writes exactly JSON.stringify of each message and a newline, across write chunks and multi-byte characters', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const tricky = ['Zürich — 東京 🚀', 'quote " backslash \\ tab \t', '\u0000\u001f\u2028', 'lone \ud800', 'y'.repeat(300)];
+    const sent = messages(tricky.length + 40).map((m, i) => {
+      const copy = JSON.parse(JSON.stringify(m));
+      copy.traits = { plan: tricky[i % tricky.length], n: i % 3 ? -0 : 1e21, 'key "é"': [i, { z: null, a: true }] };
+      return copy;
+    });
+    // 64-byte chunks: most lines are longer than a chunk, and every line starts a new one.
+    const target = new JsonlDestination('crm', path, { writeChunkBytes: 64 });
+    await target.send(sent.slice(0, 7));
+    await target.send(sent.slice(7));
+    await target.close();
+    const expected = sent.map((m) => JSON.stringify(m) + '\n').join('');
+    expect((await readFile(path)).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines(sent));
+  });
+
+  it('a send that failed midway leaves nothing of its batch in the next one', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const target = new JsonlDestination('crm', path);
+    const unsendable = JSON.parse(JSON.stringify(messages(1, 0, 50)[0]));
+    unsendable.traits = { n: 1n }; // JSON.stringify throws on a bigint
+    const err = await target.send([...messages(2), unsendable]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    const later = messages(3, 0, 100);
+    await target.send(later);
+    await target.close();
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines(later));
+  });
+
   it('a write failure is a retryable DeliveryError naming every message', async () => {
     const path = join(dir, 'is-a-dir');
     await mkdir(path);
