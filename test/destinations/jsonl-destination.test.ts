@@ -95,6 +95,25 @@ describe('jsonl destination', () => {
     await target.close();
   });
 
+  it('alreadyDelivered finds what JSON.parse finds: only a top-level messageId, however the line spells it', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const ids = ['roster-top', 'roster-nested', 'roster-spaced', 'roster-escaped', 'roster-after-trait', 'roster-in-text', 'roster-broken'];
+    const lines = [
+      '{"type":"identify","traits":{"messageId":"roster-nested"},"messageId":"roster-after-trait"}',
+      '{"messageId":"roster-top"}',
+      '{ "messageId" :\t"roster-spaced" }',
+      '{"message\\u0049d":"roster-\\u0065scaped"}',
+      '{"traits":{"note":"\\"messageId\\":\\"roster-in-text\\""}}',
+      '{"messageId":"roster-broken"',
+      '["messageId","roster-top"]',
+    ];
+    await writeFile(path, lines.join('\n') + '\n');
+    const target = new JsonlDestination('crm', path);
+    const found = await target.alreadyDelivered(ids);
+    await target.close();
+    expect([...found].sort()).toEqual(['roster-after-trait', 'roster-escaped', 'roster-spaced', 'roster-top']);
+  });
+
   it('stops scanning after maxScanBytes from the end', async () => {
     const path = join(dir, 'crm.jsonl');
     const sent = messages(50);
