@@ -6,7 +6,7 @@ import {
 import type { StateNames } from '../state/state-tables.js';
 import { runTableName } from './compute.js';
 import { crashPoint } from './crash-point.js';
-import { fingerprint, type EmissionPlan } from './emissions.js';
+import { fingerprint, type AccountUsersNow, type EmissionPlan } from './emissions.js';
 
 /** Delivered changes are kept for this many runs (to look at), then dropped. */
 const KEEP_DELIVERED_RUNS = 10;
@@ -16,7 +16,7 @@ export interface CommitInput {
   /** In delivery order: depth, then key. */
   readonly plans: readonly EmissionPlan[];
   /** This run's memberships, when computed: the snapshot moves to them. */
-  readonly accountUsersNow?: string;
+  readonly accountUsersNow?: AccountUsersNow;
   /** Keys of the account-level definitions still defined (for pruning old memberships). */
   readonly accountKeys: readonly string[];
   readonly run: Omit<RunRow, 'runId'>;
@@ -50,7 +50,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
     }
-    if (input.accountUsersNow) await exec(updateAccountUsersSql(s, input.accountUsersNow, input.runId));
+    if (input.accountUsersNow) await exec(updateAccountUsersSql(s, input.accountUsersNow.delta, input.runId));
     const prune = pruneAccountUsersSql(d, s, input.accountKeys);
     if (prune) await wh.exec(prune);
     await exec(pruneDeliveredSql(s, input.runId, KEEP_DELIVERED_RUNS));

@@ -6,7 +6,9 @@ import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { changesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
-import { accountUsersAtSql, accountUsersNowSql, definitionsSql, derivedMembersSql, routesSql } from '../state/state-sql.js';
+import {
+  accountUsersDeltaSql, accountUsersNowSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
+} from '../state/state-sql.js';
 import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { runTableName } from './compute.js';
@@ -70,17 +72,39 @@ export interface EmissionPlan {
   readonly membersUnchanged: boolean;
 }
 
-export const ACCOUNT_USERS_NOW = '_now_account_users';
+/** This run's memberships, and how they differ from the committed snapshot (scratch tables). */
+export interface AccountUsersNow {
+  /** (group_id, user_id) as text: what every account-level diff joins. */
+  readonly now: string;
+  /** (group_id, user_id, ended): memberships added to or ended in the snapshot's open ones. */
+  readonly delta: string;
+  /** The memberships added: on a first run, all of them. */
+  readonly added: string;
+  /** The run that last changed the snapshot (null: it is empty): see latestMembershipRunSql. */
+  readonly latestRun: number | null;
+}
 
-/** Builds this run's memberships (group_id, user_id as text) into a scratch table; returns its name. */
-export async function buildAccountUsers(project: Project, wh: Warehouse, catalog: SourceCatalog, asOf: string): Promise<string> {
+/** Builds this run's memberships and their difference with the committed snapshot, once per run. */
+export async function buildAccountUsers(
+  project: Project, wh: Warehouse, catalog: SourceCatalog, asOf: string, s: StateNames, state: CommittedState,
+): Promise<AccountUsersNow> {
   const d = wh.dialect;
   const ctx = new CompileContext({
     dialect: d, config: project.config, definitions: project.definitions, catalog,
     resultTable: (k) => d.tempTable(runTableName(k)),
   });
-  for (const s of d.createTempTableAs(ACCOUNT_USERS_NOW, accountUsersNowSql(d, accountUsers(ctx)))) await wh.exec(s, { as_of: asOf }, ['as_of']);
-  return d.tempTable(ACCOUNT_USERS_NOW);
+  for (const sql of d.createTempTableAs('_now_account_users', accountUsersNowSql(d, accountUsers(ctx)))) await wh.exec(sql, { as_of: asOf }, ['as_of']);
+  const now = d.tempTable('_now_account_users');
+  // No snapshot yet (a dry run of a new project): every membership is added.
+  const snapshot = state.tables.has(INTERNAL.accountUsers);
+  const deltaSql = snapshot ? accountUsersDeltaSql(s, now) : `SELECT group_id, user_id, 1 = 0 AS ended FROM ${now}`;
+  for (const sql of d.createTempTableAs('_account_users_delta', deltaSql)) await wh.exec(sql);
+  const delta = d.tempTable('_account_users_delta');
+  const [{ run_id: latest }] = snapshot ? await wh.query(latestMembershipRunSql(s)) : [{ run_id: null }];
+  return {
+    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`,
+    latestRun: latest === null || latest === undefined ? null : Number(latest),
+  };
 }
 
 /**
@@ -89,7 +113,7 @@ export async function buildAccountUsers(project: Project, wh: Warehouse, catalog
  */
 export async function planEmission(
   project: Project, wh: Warehouse, s: StateNames, state: CommittedState,
-  def: Definition, depth: number, accountUsersNow: string | undefined,
+  def: Definition, depth: number, memberships: AccountUsersNow | undefined,
 ): Promise<EmissionPlan> {
   const d = wh.dialect;
   const key = def.key;
@@ -103,7 +127,7 @@ export async function planEmission(
   let membersNow: string | undefined;
   if (accountAudience) {
     const name = `_now_members_${key}`;
-    for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current.table, accountUsersNow!))) await wh.exec(sql);
+    for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current.table, memberships!.now))) await wh.exec(sql);
     membersNow = d.tempTable(name);
   }
   const inputs: ChangeInputs = {
@@ -111,8 +135,8 @@ export async function planEmission(
     traitType: def.kind === 'computed_trait' ? def.type : undefined,
     traits: def.kind === 'sql_trait' ? def.traits : undefined,
     current, previous,
-    accountUsers: def.entity === 'account' ? accountUsersNow : undefined,
-    previousAccountUsers: previous && def.entity === 'account' ? accountUsersAtSql(s, committed!.lastRun) : undefined,
+    accountUsers: def.entity === 'account' ? memberships?.now : undefined,
+    newAccountUsers: previous && def.entity === 'account' ? newSince(memberships!, s, committed!.lastRun) : undefined,
     members: membersNow,
     previousMembers: previous && accountAudience ? s.members(key) : undefined,
   };
@@ -131,7 +155,7 @@ export async function planEmission(
   };
   // On a first run the diff against nothing is the full state.
   const diff = await changeTable(firstRun ? 'full' : 'diff');
-  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? accountUsersNow : undefined;
+  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.now : undefined;
   const routed = def.destinations ?? project.config.destinations.map((x) => x.name);
   const routes: RoutePlan[] = [];
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
@@ -149,4 +173,9 @@ export async function planEmission(
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
     membersUnchanged: !firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0),
   };
+}
+
+/** Memberships new since run `lastRun`: the run's `added` table unless the snapshot changed after `lastRun`. */
+function newSince(m: AccountUsersNow, s: StateNames, lastRun: number): string {
+  return m.latestRun === null || lastRun >= m.latestRun ? m.added : accountUsersSinceSql(s, m.now, lastRun);
 }

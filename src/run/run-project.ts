@@ -8,7 +8,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { commitRun } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
-import { buildAccountUsers, planEmission, readCommittedState, type EmissionPlan } from './emissions.js';
+import { buildAccountUsers, planEmission, readCommittedState, type AccountUsersNow, type EmissionPlan } from './emissions.js';
 
 export { runTableName };
 
@@ -89,11 +89,11 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
 
   const outcomes: DefinitionOutcome[] = [...computed];
   const failedAssociating = computed.find((o) => associating.includes(o.key) && o.status !== 'ok');
-  let accountUsersNow: string | undefined;
+  let accountUsersNow: AccountUsersNow | undefined;
   options.onProgress?.({ stage: 'diff' }); // memberships and committed state, read for the diffs below
-  if (needsAccountUsers && !failedAssociating) accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf);
-
   const state = await readCommittedState(wh, s);
+  if (needsAccountUsers && !failedAssociating) accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf, s, state);
+
   const plans: EmissionPlan[] = [];
   for (const [i, o] of outcomes.entries()) {
     if (!o.selected || o.status !== 'ok') continue;

@@ -24,8 +24,8 @@ export interface ChangeInputs {
   readonly previous?: TableShape;
   /** Account level: this run's memberships (group_id, user_id), as text. */
   readonly accountUsers?: string;
-  /** Account traits, diff mode: the memberships when this definition last committed. */
-  readonly previousAccountUsers?: string;
+  /** Account traits, diff mode: the memberships (group_id, user_id) that are new since this definition last committed. */
+  readonly newAccountUsers?: string;
   /** Account audiences: this run's derived member users (user_id). */
   readonly members?: string;
   /** Account audiences, diff mode: the committed derived member users. */
@@ -98,11 +98,26 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
     }
   } else {
     const emptyJson = lit(emptyValuesJson(input.kind === 'computed_trait' ? [input.key] : input.traits ?? [], input.traitType));
-    cte('new_values', valuesSql(d, input.current, id));
+    const rows = (t: TableShape) => valueRowsSql(d, t, id, input.kind === 'sql_trait');
+    const traitColumns = traitColumnsOf(input.current);
+    cte('new_rows', rows(input.current));
+    cte('new_values', `SELECT v.id, ${jsonObjectSql(d, 'v', traitColumns)} AS values_json FROM new_rows AS v`);
     if (mode === 'full') {
       cte('changed', `SELECT ${lit('changed')} AS change_kind, id, values_json FROM new_values`);
+    } else if (sameColumns(traitColumns, traitColumnsOf(input.previous!))) {
+      // Same columns and types as the committed result: compare the values themselves and build
+      // the JSON of changed rows only (on a scheduled run that is almost none of them).
+      cte('old_rows', rows(input.previous!));
+      const differs = traitColumns.map((c) => `n.${d.quoteIdent(c.name)} IS DISTINCT FROM o.${d.quoteIdent(c.name)}`);
+      cte('changed', [
+        `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id,`,
+        `  CASE WHEN n.id IS NULL THEN ${emptyJson} ELSE ${jsonObjectSql(d, 'n', traitColumns)} END AS values_json`,
+        'FROM new_rows AS n FULL OUTER JOIN old_rows AS o ON o.id = n.id',
+        `WHERE n.id IS NULL OR o.id IS NULL${differs.length ? ` OR ${differs.join(' OR ')}` : ''}`,
+      ].join('\n'));
     } else {
-      cte('old_values', valuesSql(d, input.previous!, id));
+      // An edit changed a column's type: compare what would be sent.
+      cte('old_values', `SELECT v.id, ${jsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS values_json FROM (\n${rows(input.previous!)}\n) AS v`);
       cte('changed', [
         `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(n.values_json, ${emptyJson}) AS values_json`,
         'FROM new_values AS n FULL OUTER JOIN old_values AS o ON o.id = n.id',
@@ -114,13 +129,12 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
     } else {
       selects.push(accountRows('changed', 'ch.values_json'));
       if (mode === 'diff') {
-        if (!input.previousAccountUsers) throw new Error(`${input.key}: a diff of an account trait needs the previous account users`);
+        if (!input.newAccountUsers) throw new Error(`${input.key}: a diff of an account trait needs the users associated since its last run`);
         // A user newly associated with an unchanged account gets its non-empty values too.
         selects.push([
           `SELECT ${lit('user')} AS part, ${lit('changed')} AS change_kind, au.group_id, au.user_id, n.values_json`,
-          `FROM ${input.accountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
+          `FROM ${input.newAccountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
           'WHERE NOT EXISTS (SELECT 1 FROM changed AS ch WHERE ch.id = au.group_id)',
-          `  AND NOT EXISTS (SELECT 1 FROM ${input.previousAccountUsers} AS o WHERE o.group_id = au.group_id AND o.user_id = au.user_id)`,
         ].join('\n'));
       }
     }
@@ -128,16 +142,23 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
   return `${ctes.length ? `WITH\n${ctes.join(',\n')}\n` : ''}${selects.join('\nUNION ALL\n')}`;
 }
 
+const traitColumnsOf = (t: TableShape) => t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');
+
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
+}
+
 /**
- * (id, values_json) of every entity with a non-empty value. A computed trait stores only
- * non-empty values; a SQL trait row whose trait columns are all null is an empty value, and
- * an account SQL trait's (group_id, user_id) rows collapse to one value per group_id.
+ * (id, trait columns) of every entity with a non-empty value. A computed trait stores only
+ * non-empty values, one row per entity; a SQL trait row whose trait columns are all null is an
+ * empty value, and an account SQL trait's (group_id, user_id) rows collapse to one value per
+ * group_id (DISTINCT).
  */
-function valuesSql(d: Dialect, t: TableShape, id: string): string {
-  const traitColumns = t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');
+function valueRowsSql(d: Dialect, t: TableShape, id: string, distinct: boolean): string {
+  const traitColumns = traitColumnsOf(t);
   const allNull = traitColumns.map((c) => `v.${d.quoteIdent(c.name)} IS NULL`).join(' AND ');
   return [
-    `SELECT DISTINCT ${d.castText(`v.${d.quoteIdent(id)}`)} AS id, ${jsonObjectSql(d, 'v', traitColumns)} AS values_json`,
+    `SELECT${distinct ? ' DISTINCT' : ''} ${d.castText(`v.${d.quoteIdent(id)}`)} AS id${traitColumns.map((c) => `, v.${d.quoteIdent(c.name)}`).join('')}`,
     `FROM ${t.table} AS v`,
     ...(traitColumns.length ? [`WHERE NOT (${allNull})`] : []),
   ].join('\n');

@@ -34,18 +34,40 @@ export function derivedMembersSql(d: Dialect, audience: string, accountUsersNow:
   return `SELECT DISTINCT au.user_id FROM ${accountUsersNow} AS au WHERE EXISTS (SELECT 1 FROM ${audience} AS a WHERE ${d.castText('a.group_id')} = au.group_id)`;
 }
 
-/** Closes memberships that ended and opens new ones at `runId`. */
-export function updateAccountUsersSql(s: StateNames, accountUsersNow: string, runId: number): string[] {
+/**
+ * The run that last changed the membership snapshot (null when it is empty): the memberships of
+ * any run since then are the open ones (to_run IS NULL).
+ */
+export function latestMembershipRunSql(s: StateNames): string {
+  return `SELECT max(CASE WHEN to_run IS NULL THEN from_run ELSE to_run END) AS run_id FROM ${s.accountUsers}`;
+}
+
+/**
+ * How this run's memberships differ from the open ones of the snapshot, in one join:
+ * (group_id, user_id, ended) with ended false for a membership added, true for one that ended.
+ */
+export function accountUsersDeltaSql(s: StateNames, accountUsersNow: string): string {
+  return [
+    'SELECT coalesce(n.group_id, o.group_id) AS group_id, coalesce(n.user_id, o.user_id) AS user_id, n.group_id IS NULL AS ended',
+    `FROM ${accountUsersNow} AS n FULL OUTER JOIN (SELECT group_id, user_id FROM ${s.accountUsers} WHERE to_run IS NULL) AS o`,
+    '  ON o.group_id = n.group_id AND o.user_id = n.user_id',
+    'WHERE n.group_id IS NULL OR o.group_id IS NULL',
+  ].join('\n');
+}
+
+/** This run's memberships that run `runId` did not have (a definition last committed then). */
+export function accountUsersSinceSql(s: StateNames, accountUsersNow: string, runId: number): string {
+  return `(SELECT n.group_id, n.user_id FROM ${accountUsersNow} AS n WHERE NOT EXISTS (SELECT 1 FROM ${accountUsersAtSql(s, runId)} AS o WHERE o.group_id = n.group_id AND o.user_id = n.user_id))`;
+}
+
+/** Closes the memberships that ended and opens the added ones at `runId` (from accountUsersDeltaSql's table). */
+export function updateAccountUsersSql(s: StateNames, delta: string, runId: number): string[] {
   return [
     [
       `UPDATE ${s.accountUsers} AS o SET to_run = ${runId}`,
-      `WHERE o.to_run IS NULL AND NOT EXISTS (SELECT 1 FROM ${accountUsersNow} AS n WHERE n.group_id = o.group_id AND n.user_id = o.user_id)`,
+      `WHERE o.to_run IS NULL AND EXISTS (SELECT 1 FROM ${delta} AS e WHERE e.ended AND e.group_id = o.group_id AND e.user_id = o.user_id)`,
     ].join('\n'),
-    [
-      `INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run)`,
-      `SELECT n.group_id, n.user_id, ${runId}, CAST(NULL AS BIGINT) FROM ${accountUsersNow} AS n`,
-      `WHERE NOT EXISTS (SELECT 1 FROM ${s.accountUsers} AS o WHERE o.to_run IS NULL AND o.group_id = n.group_id AND o.user_id = n.user_id)`,
-    ].join('\n'),
+    `INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run) SELECT a.group_id, a.user_id, ${runId}, CAST(NULL AS BIGINT) FROM ${delta} AS a WHERE NOT a.ended`,
   ];
 }
 
