@@ -50,7 +50,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
     }
-    if (input.accountUsersNow) await exec(updateAccountUsersSql(s, input.accountUsersNow.delta, input.runId));
+    if (input.accountUsersNow?.changes) await exec(updateAccountUsersSql(s, input.accountUsersNow.delta, input.runId));
     const prune = pruneAccountUsersSql(d, s, input.accountKeys);
     if (prune) await wh.exec(prune);
     await exec(pruneDeliveredSql(s, input.runId, KEEP_DELIVERED_RUNS));

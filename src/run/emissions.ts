@@ -80,6 +80,8 @@ export interface AccountUsersNow {
   readonly delta: string;
   /** The memberships added: on a first run, all of them. */
   readonly added: string;
+  /** Rows of `delta`: 0 when the memberships did not change (the snapshot is left as it is). */
+  readonly changes: number;
   /** The run that last changed the snapshot (null: it is empty): see latestMembershipRunSql. */
   readonly latestRun: number | null;
 }
@@ -101,8 +103,9 @@ export async function buildAccountUsers(
   for (const sql of d.createTempTableAs('_account_users_delta', deltaSql)) await wh.exec(sql);
   const delta = d.tempTable('_account_users_delta');
   const [{ run_id: latest }] = snapshot ? await wh.query(latestMembershipRunSql(s)) : [{ run_id: null }];
+  const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${delta}`);
   return {
-    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`,
+    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`, changes: Number(n),
     latestRun: latest === null || latest === undefined ? null : Number(latest),
   };
 }
