@@ -127,39 +127,51 @@ function requiredTable(ctx: CompileContext, table: string): string | undefined {
   return ctx.sourceRelation(table);
 }
 
-// Each part is DISTINCT on its own: with a single part there is no UNION to remove repeats.
+/**
+ * How a union of id parts removes repeats. `each` (standalone queries): every part DISTINCT, then
+ * UNION (a single part has no UNION to remove them). `once` (the run plan): plain parts under one
+ * UNION, one hash instead of one per part plus the UNION's; a single part stays DISTINCT.
+ */
+export type IdUnion = 'each' | 'once';
+
+/** A part: the id columns, then the rest of the SELECT (`FROM ... WHERE ...`). */
+function idParts(parts: readonly (readonly [string, string])[], union: IdUnion, empty: string): string {
+  if (!parts.length) return empty;
+  const distinct = union === 'each' || parts.length === 1 ? 'DISTINCT ' : '';
+  return parts.map(([columns, rest]) => `SELECT ${distinct}${columns} ${rest}`).join('\nUNION\n');
+}
 
 /** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits. */
-export function allUsers(ctx: CompileContext, self?: string): string {
-  const parts: string[] = [];
+export function allUsers(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
+  const parts: [string, string][] = [];
   for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
     const rel = requiredTable(ctx, table);
-    if (rel) parts.push(`SELECT DISTINCT user_id FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
+    if (rel) parts.push(['user_id', `FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
-  for (const t of ctx.universeSqlTraits('user', self)) parts.push(`SELECT DISTINCT user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
-  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
+  for (const t of ctx.universeSqlTraits('user', self)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`]);
+  return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
 
 /** Every account: group_ids seen in group calls or returned by account-level SQL traits. */
-export function allAccounts(ctx: CompileContext, self?: string): string {
-  const parts: string[] = [];
+export function allAccounts(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
+  const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
-  if (groups) parts.push(`SELECT DISTINCT group_id FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
-  for (const t of ctx.universeSqlTraits('account', self)) parts.push(`SELECT DISTINCT group_id FROM ${ctx.result(t.key)}`);
-  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE';
+  if (groups) parts.push(['group_id', `FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
+  for (const t of ctx.universeSqlTraits('account', self)) parts.push(['group_id', `FROM ${ctx.result(t.key)}`]);
+  return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE');
 }
 
 /** The users of each account: joined by a group call up to as_of, or associated by a SQL trait. */
-export function accountUsers(ctx: CompileContext, self?: string): string {
-  const parts: string[] = [];
+export function accountUsers(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
+  const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) {
-    parts.push(`SELECT DISTINCT group_id, user_id FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`);
+    parts.push(['group_id, user_id', `FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
   for (const t of ctx.associatingSqlTraits(self)) {
-    parts.push(`SELECT DISTINCT group_id, user_id FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`);
+    parts.push(['group_id, user_id', `FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`]);
   }
-  return parts.length ? parts.join('\nUNION\n') : 'SELECT CAST(NULL AS VARCHAR) AS group_id, CAST(NULL AS VARCHAR) AS user_id WHERE FALSE';
+  return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id, CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
 
 /**

@@ -53,13 +53,13 @@ GROUP BY user_id;
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM temp.main."_run_json_sql" WHERE user_id IS NOT NULL;
+SELECT user_id FROM temp.main."_run_json_sql" WHERE user_id IS NOT NULL;
 
 -- audience json_audience (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_json_audience" AS

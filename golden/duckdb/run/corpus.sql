@@ -135,15 +135,15 @@ GROUP BY user_id;
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL
+SELECT user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL
 UNION
-SELECT DISTINCT user_id FROM temp.main."_run_st_user" WHERE user_id IS NOT NULL;
+SELECT user_id FROM temp.main."_run_st_user" WHERE user_id IS NOT NULL;
 
 -- audience count_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_eq" AS
@@ -182,10 +182,10 @@ WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
-SELECT DISTINCT group_id, user_id FROM "main"."groups"
+SELECT group_id, user_id FROM "main"."groups"
 WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id, user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL;
 
 -- account features folded from the user features of the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
@@ -451,9 +451,9 @@ GROUP BY group_id;
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id FROM temp.main."_run_st_account_members";
+SELECT group_id FROM temp.main."_run_st_account_members";
 
 -- audience acct_software (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_acct_software" AS

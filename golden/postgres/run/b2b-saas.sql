@@ -109,13 +109,13 @@ WHERE last_1 IS NOT NULL;
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
 
 -- audience april_pricing_visitors (user)
 DROP TABLE IF EXISTS pg_temp."_run_april_pricing_visitors";
@@ -128,10 +128,10 @@ WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
-SELECT DISTINCT group_id, user_id FROM "main"."groups"
+SELECT group_id, user_id FROM "main"."groups"
 WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id, user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
 
 -- user features: one pass over the events of main.nps_survey_submitted
 DROP TABLE IF EXISTS pg_temp."_plan_nps_survey_submitted_users";
@@ -180,9 +180,9 @@ GROUP BY e.user_id;
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id FROM pg_temp."_run_active_users_30d";
+SELECT group_id FROM pg_temp."_run_active_users_30d";
 
 -- audience dormant_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_dormant_accounts";

@@ -60,13 +60,13 @@ GROUP BY user_id;
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM pg_temp."_run_json_sql" WHERE user_id IS NOT NULL;
+SELECT user_id FROM pg_temp."_run_json_sql" WHERE user_id IS NOT NULL;
 
 -- audience json_audience (user)
 DROP TABLE IF EXISTS pg_temp."_run_json_audience";

@@ -16,9 +16,9 @@ export interface SharedStep {
 type Universe = 'all_users' | 'all_accounts' | 'account_users';
 
 const UNIVERSE: Record<Universe, { note: string; sql: (ctx: CompileContext) => string }> = {
-  all_users: { note: 'every user (SPEC 3): events, identify and group calls, SQL traits', sql: (ctx) => allUsers(ctx) },
-  all_accounts: { note: 'every account: group calls and account-level SQL traits', sql: (ctx) => allAccounts(ctx) },
-  account_users: { note: 'the users of each account: group calls and associating SQL traits', sql: (ctx) => accountUsers(ctx) },
+  all_users: { note: 'every user (SPEC 3): events, identify and group calls, SQL traits', sql: (ctx) => allUsers(ctx, undefined, 'once') },
+  all_accounts: { note: 'every account: group calls and account-level SQL traits', sql: (ctx) => allAccounts(ctx, undefined, 'once') },
+  account_users: { note: 'the users of each account: group calls and associating SQL traits', sql: (ctx) => accountUsers(ctx, undefined, 'once') },
 };
 
 /**

@@ -101,13 +101,13 @@ WHERE last_1 IS NOT NULL;
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
 
 -- audience april_pricing_visitors (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
@@ -118,10 +118,10 @@ WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
-SELECT DISTINCT group_id, user_id FROM "main"."groups"
+SELECT group_id, user_id FROM "main"."groups"
 WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
 
 -- user features: one pass over the events of main.nps_survey_submitted
 CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_users" AS
@@ -165,9 +165,9 @@ GROUP BY e.user_id;
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT DISTINCT group_id FROM temp.main."_run_active_users_30d";
+SELECT group_id FROM temp.main."_run_active_users_30d";
 
 -- audience dormant_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_dormant_accounts" AS
