@@ -84,8 +84,6 @@ interface OpenDelivery {
   readonly asOf: string;
 }
 
-const EXPANDED = '_deliver_messages';
-
 async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destination: Destination, options: DeliverOptions): Promise<DestinationDelivery> {
   const d = wh.dialect;
   const batchSize = options.batchSize ?? 5000;
@@ -112,14 +110,11 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   try {
     deliveries: for (const delivery of open) {
       const where = { runId: delivery.runId, destination: destination.name, key: delivery.key };
-      // The delivery's messages still to go, numbered once: batches then read position ranges.
+      // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
       const expanded = expandedMessagesSql(d, s, { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls });
-      for (const sql of d.createTempTableAs(EXPANDED, `SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${delivery.done}`)) await wh.exec(sql);
       let done = delivery.done;
-      for (;;) {
+      for await (const rows of wh.stream(`SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${done} ORDER BY e.position`, batchSize)) {
         if (options.maxMessages !== undefined && sent + already >= options.maxMessages) break deliveries;
-        const rows = await wh.query(`SELECT * FROM ${d.tempTable(EXPANDED)} WHERE position BETWEEN ${done + 1} AND ${done + batchSize} ORDER BY position`);
-        if (rows.length === 0) break;
         target ??= openDestination(destination, project.dir, options.open);
 
         // Identical changes (same messageId) are one message: sent once, every position settled.
@@ -189,7 +184,6 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
     }
   } finally {
     await target?.close();
-    await wh.exec(`DROP TABLE IF EXISTS ${d.tempTable(EXPANDED)}`);
   }
   return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors };
 }

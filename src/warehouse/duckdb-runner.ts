@@ -1,7 +1,7 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
-import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
+import { catalogFrom, exactBatches, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface DuckDbOptions {
   /** A file path, or ':memory:'. */
@@ -54,6 +54,39 @@ export class DuckDbWarehouse implements Warehouse {
       await prepared.run();
     } catch (e) {
       throw new WarehouseError(cleanMessage(e), e);
+    }
+  }
+
+  stream(sql: string, batch: number): AsyncIterable<Row[]> {
+    return exactBatches(this.chunks(sql), batch);
+  }
+
+  /**
+   * DuckDB's own chunks, read column-wise (about twice as fast as row objects). A second
+   * connection, because a new statement on the run's connection would end the stream.
+   */
+  private async *chunks(sql: string): AsyncGenerator<Row[]> {
+    const conn = await this.instance.connect();
+    try {
+      await conn.run(`SET TimeZone = 'UTC'`);
+      const result = await conn.stream(sql).catch((e: unknown) => {
+        throw new WarehouseError(cleanMessage(e), e);
+      });
+      const names = result.deduplicatedColumnNames();
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const columns = chunk.convertColumns(JSDuckDBValueConverter).map((values) => values.map(normaliseValue));
+        const rows: Row[] = new Array(chunk.rowCount);
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const row: Row = {};
+          for (let c = 0; c < names.length; c++) row[names[c]] = columns[c][i];
+          rows[i] = row;
+        }
+        yield rows;
+      }
+    } finally {
+      conn.closeSync();
     }
   }
 

@@ -69,6 +69,20 @@ export class PostgresWarehouse implements Warehouse {
     await this.query(sql, params, order);
   }
 
+  /** A cursor WITH HOLD: it outlives the transactions that run between batches. */
+  async *stream(sql: string, batch: number): AsyncGenerator<Row[]> {
+    await this.exec(`DECLARE roster_stream NO SCROLL CURSOR WITH HOLD FOR ${sql}`);
+    try {
+      for (;;) {
+        const rows = await this.query(`FETCH ${Math.floor(batch)} FROM roster_stream`);
+        if (rows.length) yield rows;
+        if (rows.length < batch) break;
+      }
+    } finally {
+      await this.exec('CLOSE roster_stream').catch(() => undefined);
+    }
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION', fn);
   }
