@@ -4,7 +4,7 @@ import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { changesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import { changesSql, idChangesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
@@ -128,7 +128,14 @@ export async function planEmission(
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
 
   let membersNow: string | undefined;
-  if (accountAudience) {
+  // A scheduled re-run where no account entered or left and no membership changed since the
+  // audience last ran: the derived members are the committed ones (~1M users at scale), so they
+  // are neither rebuilt nor diffed.
+  const membershipsAsLastRun = memberships !== undefined && memberships.changes === 0
+    && (memberships.latestRun === null || committed!.lastRun >= memberships.latestRun);
+  const membersUnchanged = accountAudience && previous !== undefined && membershipsAsLastRun
+    && Number((await wh.query(idChangesSql(d, current.table, previous.table, 'group_id')))[0].n) === 0;
+  if (accountAudience && !membersUnchanged) {
     const name = `_now_members_${key}`;
     for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current.table, memberships!.now))) await wh.exec(sql);
     membersNow = d.tempTable(name);
@@ -140,7 +147,8 @@ export async function planEmission(
     current, previous,
     accountUsers: def.entity === 'account' ? memberships?.now : undefined,
     newAccountUsers: previous && def.entity === 'account' ? newSince(memberships!, s, committed!.lastRun) : undefined,
-    members: membersNow,
+    members: membersNow ?? (membersUnchanged ? s.members(key) : undefined),
+    membersUnchanged,
     previousMembers: previous && accountAudience ? s.members(key) : undefined,
   };
 
@@ -174,7 +182,7 @@ export async function planEmission(
     def, depth, firstRun, replaces: committed !== undefined && !sameShape,
     edited: sameShape && committed!.fingerprint !== fingerprint(def),
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
-    membersUnchanged: !firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0),
+    membersUnchanged: membersUnchanged || (!firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0)),
   };
 }
 

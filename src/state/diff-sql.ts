@@ -28,6 +28,12 @@ export interface ChangeInputs {
   readonly newAccountUsers?: string;
   /** Account audiences: this run's derived member users (user_id). */
   readonly members?: string;
+  /**
+   * Account audiences, diff mode: no account entered or left and no membership changed, so the
+   * derived members are the committed ones (`members` may then be the committed table) and no
+   * user changes are looked for.
+   */
+  readonly membersUnchanged?: boolean;
   /** Account audiences, diff mode: the committed derived member users. */
   readonly previousMembers?: string;
 }
@@ -92,9 +98,11 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
       if (!input.members || (mode === 'diff' && !input.previousMembers)) throw new Error(`${input.key}: an account audience needs its derived members`);
       diffSets('account_changes', ids(input.current), input.previous && ids(input.previous));
       const users = (t: string) => `(SELECT DISTINCT ${text('user_id')} AS id FROM ${t})`;
-      diffSets('user_changes', users(input.members), input.previousMembers && users(input.previousMembers));
       selects.push(accountRows('account_changes', memberJson('ch')));
-      selects.push(userRows('user_changes', memberJson('ch')));
+      if (mode === 'full' || !input.membersUnchanged) {
+        diffSets('user_changes', users(input.members), input.previousMembers && users(input.previousMembers));
+        selects.push(userRows('user_changes', memberJson('ch')));
+      }
     }
   } else {
     const emptyJson = lit(emptyValuesJson(input.kind === 'computed_trait' ? [input.key] : input.traits ?? [], input.traitType));
@@ -143,6 +151,12 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
 }
 
 const traitColumnsOf = (t: TableShape) => t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');
+
+/** How many ids are in one of two results and not the other (entered + exited), as `n`. */
+export function idChangesSql(d: Dialect, current: string, previous: string, id: string): string {
+  const ids = (t: string) => `(SELECT DISTINCT ${d.castText(d.quoteIdent(id))} AS id FROM ${t})`;
+  return `SELECT count(*) AS n FROM ${ids(current)} AS n FULL OUTER JOIN ${ids(previous)} AS o ON o.id = n.id WHERE n.id IS NULL OR o.id IS NULL`;
+}
 
 function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);

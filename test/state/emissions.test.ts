@@ -97,6 +97,24 @@ describe.each(ENGINES)('on %s', (engine) => {
       const r = await scenario.run([SOFTWARE], T3);
       expect(r.arrived.crm).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
     });
+
+    it('nothing changed since the last run: no message for the routed destination, the full state for a newly routed one', async () => {
+      scenario = await Scenario.create(world, [{ name: 'a', type: 'jsonl', path: 'out/a.jsonl' }, { name: 'b', type: 'jsonl', path: 'out/b.jsonl' }], engine);
+      await scenario.run([`${SOFTWARE}\ndestinations: [a]`], T2);
+      // Same data, same as_of: the accounts and memberships are those of the last run.
+      const again = await scenario.run([`${SOFTWARE}\ndestinations: [a, b]`], T2);
+      // At T2 a2 (Software since 2024-06-02; users u2, u3) and a3 (no users) are members.
+      expect(again.arrived).toEqual({
+        a: [],
+        b: [
+          'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
+          ...enter('u2', 'software'), ...enter('u3', 'software'),
+          audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
+        ],
+      });
+      // A user joining later still enters: the committed derived members were kept, not lost.
+      expect((await scenario.run([`${SOFTWARE}\ndestinations: [a, b]`], T3)).arrived.a).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
+    });
   });
 
   describe('computed and SQL trait emissions', () => {
