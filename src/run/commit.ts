@@ -1,7 +1,7 @@
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { insertChangesSql, insertDeliverySql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
-  finishRunSql, insertRunSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
+  finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
 } from '../state/state-sql.js';
 import type { StateNames } from '../state/state-tables.js';
 import { runTableName } from './compute.js';
@@ -45,7 +45,12 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
           mode: route.mode, calls: route.destination.calls, messages: route.messages,
         }));
       }
-      if (!unchanged(plan)) await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${d.tempTable(runTableName(def.key))}`));
+      const current = d.tempTable(runTableName(def.key));
+      if (plan.patch && !plan.edited) {
+        if (!unchanged(plan)) await exec(patchResultSql(d, s, def.key, current, plan.patch));
+      } else if (!unchanged(plan)) {
+        await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
+      }
       if (plan.membersNow && !(unchanged(plan) && plan.membersUnchanged)) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));

@@ -5,6 +5,7 @@ import type { Definition } from '../definitions/definition.js';
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { changesSql, idChangesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import type { Column } from '../state/values-json.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
@@ -63,6 +64,11 @@ export interface EmissionPlan {
   readonly replaces: boolean;
   readonly edited: boolean;
   readonly routes: readonly RoutePlan[];
+  /**
+   * The committed result can take this run's changes in place (same columns, few changed ids):
+   * the diff table whose `part` rows name the ids to replace. Otherwise it is rewritten whole.
+   */
+  readonly patch?: { readonly changes: string; readonly part: 'account' | 'user'; readonly id: 'group_id' | 'user_id' };
   readonly entered: number;
   readonly exited: number;
   readonly changed: number;
@@ -116,7 +122,7 @@ export async function buildAccountUsers(
  */
 export async function planEmission(
   project: Project, wh: Warehouse, s: StateNames, state: CommittedState,
-  def: Definition, depth: number, memberships: AccountUsersNow | undefined,
+  def: Definition, depth: number, memberships: AccountUsersNow | undefined, rows: number,
 ): Promise<EmissionPlan> {
   const d = wh.dialect;
   const key = def.key;
@@ -178,12 +184,24 @@ export async function planEmission(
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
+  // A SQL trait's stored rows also hold associations and empty rows, which its diff does not see.
+  const changedIds = count('entered') + count('exited') + count('changed');
+  const patchable = def.kind !== 'sql_trait' && previous !== undefined && changedIds * PATCH_AT_MOST <= rows
+    && sameColumns(current.columns, previous.columns);
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape,
     edited: sameShape && committed!.fingerprint !== fingerprint(def),
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
+    patch: patchable ? { changes: diff.name, part: primary, id: def.entity === 'account' ? 'group_id' : 'user_id' } : undefined,
     membersUnchanged: membersUnchanged || (!firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0)),
   };
+}
+
+/** A result is patched in place when at most 1 in this many of its rows changed; else rewritten. */
+const PATCH_AT_MOST = 10;
+
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 }
 
 /** Memberships new since run `lastRun`: the run's `added` table unless the snapshot changed after `lastRun`. */

@@ -104,7 +104,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
     }
     options.onProgress?.({ stage: 'diff', key: o.key });
     try {
-      const plan = await planEmission(project, wh, s, state, def, o.depth, def.entity === 'account' ? accountUsersNow : undefined);
+      const plan = await planEmission(project, wh, s, state, def, o.depth, def.entity === 'account' ? accountUsersNow : undefined, o.rows ?? 0);
       plans.push(plan);
       outcomes[i] = { ...o, emission: summary(plan) };
     } catch (e) {

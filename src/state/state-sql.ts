@@ -87,6 +87,19 @@ export function pruneAccountUsersSql(d: Dialect, s: StateNames, accountKeys: rea
   ].join('\n');
 }
 
+/**
+ * Replaces, in a committed result, the rows of the ids a change table names (its `part` rows)
+ * by this run's rows of those ids: a result with few changes is patched, not rewritten.
+ */
+export function patchResultSql(d: Dialect, s: StateNames, key: string, current: string, patch: { changes: string; part: string; id: string }): string[] {
+  const id = d.quoteIdent(patch.id);
+  const changed = `(SELECT c.${id} FROM ${patch.changes} AS c WHERE c.part = ${d.stringLiteral(patch.part)})`;
+  return [
+    `DELETE FROM ${s.result(key)} WHERE ${d.castText(id)} IN ${changed}`,
+    `INSERT INTO ${s.result(key)} SELECT * FROM ${current} AS n WHERE ${d.castText(`n.${id}`)} IN ${changed}`,
+  ];
+}
+
 export interface DefinitionRow {
   readonly key: string;
   readonly kind: string;

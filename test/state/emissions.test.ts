@@ -264,3 +264,31 @@ describe.each(ENGINES)('a re-run that changes nothing, on %s', (engine) => {
     expect(await scenario.query(`SELECT * FROM ${scenario.state}.user_logins ORDER BY user_id`)).toEqual([...committed, { user_id: 'u3', user_logins: 1 }]);
   });
 });
+
+describe.each(ENGINES)('a result with few changes, on %s', (engine) => {
+  // 20 users log in once before T1 (u01 first, on 2024-05-29); u21 logs in after T1.
+  const users = Array.from({ length: 21 }, (_, i) => `u${String(i + 1).padStart(2, '0')}`);
+  const logins: Fixture = {
+    events: users.map((user_id, i) => ({
+      id: `e${i}`, user_id, event: 'Logged In',
+      timestamp: user_id === 'u01' ? '2024-05-29T12:00:00Z' : user_id === 'u21' ? '2024-06-01T12:00:00Z' : '2024-05-31T12:00:00Z',
+    })),
+  };
+  const RECENT_LOGINS = 'kind: computed_trait\nkey: recent_logins\nentity: user\ntype: event_counter\nevent: Logged In\nwindow: { last: 3 days }';
+
+  it('is patched in place: the value that expired is gone, the new one is there, the others are kept', async () => {
+    scenario = await Scenario.create(logins, undefined, engine);
+    await scenario.run([RECENT_LOGINS], T1);
+    const stored = () => scenario.query(`SELECT user_id, CAST(recent_logins AS INTEGER) AS n FROM ${scenario.state}.recent_logins ORDER BY user_id`);
+    expect(await stored()).toEqual(users.slice(0, 20).map((user_id) => ({ user_id, n: 1 })));
+    // T2 = 2024-06-02: the window (2024-05-30, 2024-06-02] has lost u01's login and gained u21's.
+    const t2 = await scenario.run([RECENT_LOGINS], '2024-06-02T00:00:00Z');
+    expect(t2.arrived.crm).toEqual([
+      'identify u01 {"recent_logins":0}', 'identify u21 {"recent_logins":1}',
+      traitTrack('u01', 'recent_logins', { recent_logins: 0 }), traitTrack('u21', 'recent_logins', { recent_logins: 1 }),
+    ]);
+    expect(await stored()).toEqual(users.slice(1).map((user_id) => ({ user_id, n: 1 })));
+    // The next run diffs against the patched rows: nothing changed.
+    expect((await scenario.run([RECENT_LOGINS], '2024-06-02T00:00:00Z')).arrived.crm).toEqual([]);
+  });
+});
