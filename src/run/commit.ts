@@ -46,12 +46,9 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
         }));
       }
       const current = d.tempTable(runTableName(def.key));
-      if (plan.patch && !plan.edited) {
-        if (!unchanged(plan)) await exec(patchResultSql(d, s, def.key, current, plan.patch));
-      } else if (!unchanged(plan)) {
-        await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
-      }
-      if (plan.membersNow && !(unchanged(plan) && plan.membersUnchanged)) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      if (plan.result === 'rewrite') await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
+      else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
+      if (plan.membersNow && !(plan.result === 'unchanged' && plan.membersUnchanged)) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
     }
@@ -63,16 +60,6 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     crashPoint('before-commit');
   });
   crashPoint('after-commit');
-}
-
-/**
- * A computed trait or audience whose diff found nothing keeps its committed rows as they are
- * (a scheduled re-run on unchanged data rewrites nothing). Not SQL traits: their stored rows also
- * hold associations and empty rows, which the value diff does not count.
- */
-function unchanged(plan: EmissionPlan): boolean {
-  return plan.def.kind !== 'sql_trait' && !plan.firstRun && !plan.replaces && !plan.edited
-    && plan.entered === 0 && plan.exited === 0 && plan.changed === 0;
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

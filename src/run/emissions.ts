@@ -4,7 +4,7 @@ import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { changesSql, idChangesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import { changedRowIdsSql, changesSql, idChangesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
 import type { Column } from '../state/values-json.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import {
@@ -65,10 +65,11 @@ export interface EmissionPlan {
   readonly edited: boolean;
   readonly routes: readonly RoutePlan[];
   /**
-   * The committed result can take this run's changes in place (same columns, few changed ids):
-   * the diff table whose `part` rows name the ids to replace. Otherwise it is rewritten whole.
+   * What the commit does to the stored result: leave it (no row changed), patch the rows of a
+   * few changed ids in place (same columns; `patch` is a relation of their ids as text, `id`),
+   * or rewrite it whole (a first run, an edit, a type change, or many changes).
    */
-  readonly patch?: { readonly changes: string; readonly part: 'account' | 'user'; readonly id: 'group_id' | 'user_id' };
+  readonly result: 'unchanged' | 'rewrite' | { readonly patch: string; readonly id: 'group_id' | 'user_id' };
   readonly entered: number;
   readonly exited: number;
   readonly changed: number;
@@ -184,15 +185,26 @@ export async function planEmission(
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
-  // A SQL trait's stored rows also hold associations and empty rows, which its diff does not see.
-  const changedIds = count('entered') + count('exited') + count('changed');
-  const patchable = def.kind !== 'sql_trait' && previous !== undefined && changedIds * PATCH_AT_MOST <= rows
-    && sameColumns(current.columns, previous.columns);
+  const edited = sameShape && committed!.fingerprint !== fingerprint(def);
+  const idColumn = def.entity === 'account' ? 'group_id' : 'user_id';
+  // Which ids' stored rows this run changes: the diff's own rows, except for a SQL trait, whose
+  // stored rows also hold associations and empty rows that its value diff does not see.
+  let changedIds: { relation: string; count: number } | undefined;
+  if (previous && !edited && sameColumns(current.columns, previous.columns)) {
+    if (def.kind === 'sql_trait') {
+      const name = `_rows_changed_${key}`;
+      for (const sql of d.createTempTableAs(name, changedRowIdsSql(d, current.table, previous.table, idColumn))) await wh.exec(sql);
+      changedIds = { relation: d.tempTable(name), count: Number((await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(name)}`))[0].n) };
+    } else {
+      const relation = `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`;
+      changedIds = { relation, count: count('entered') + count('exited') + count('changed') };
+    }
+  }
   return {
-    def, depth, firstRun, replaces: committed !== undefined && !sameShape,
-    edited: sameShape && committed!.fingerprint !== fingerprint(def),
+    def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
-    patch: patchable ? { changes: diff.name, part: primary, id: def.entity === 'account' ? 'group_id' : 'user_id' } : undefined,
+    result: changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
+      : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',
     membersUnchanged: membersUnchanged || (!firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0)),
   };
 }

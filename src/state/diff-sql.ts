@@ -158,6 +158,17 @@ export function idChangesSql(d: Dialect, current: string, previous: string, id: 
   return `SELECT count(*) AS n FROM ${ids(current)} AS n FULL OUTER JOIN ${ids(previous)} AS o ON o.id = n.id WHERE n.id IS NULL OR o.id IS NULL`;
 }
 
+/** Ids (as text, `id`) with a stored row that this run's result does not have, or the reverse. */
+export function changedRowIdsSql(d: Dialect, current: string, previous: string, id: string): string {
+  return [
+    `SELECT DISTINCT ${d.castText(`x.${d.quoteIdent(id)}`)} AS id FROM (`,
+    `  (SELECT * FROM ${current} EXCEPT SELECT * FROM ${previous})`,
+    '  UNION ALL',
+    `  (SELECT * FROM ${previous} EXCEPT SELECT * FROM ${current})`,
+    ') AS x',
+  ].join('\n');
+}
+
 function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 }

@@ -88,12 +88,12 @@ export function pruneAccountUsersSql(d: Dialect, s: StateNames, accountKeys: rea
 }
 
 /**
- * Replaces, in a committed result, the rows of the ids a change table names (its `part` rows)
- * by this run's rows of those ids: a result with few changes is patched, not rewritten.
+ * Replaces, in a committed result, the rows of some ids (`ids`: a relation of them as text, column
+ * `id`) by this run's rows of those ids: a result with few changes is patched, not rewritten.
  */
-export function patchResultSql(d: Dialect, s: StateNames, key: string, current: string, patch: { changes: string; part: string; id: string }): string[] {
+export function patchResultSql(d: Dialect, s: StateNames, key: string, current: string, patch: { ids: string; id: string }): string[] {
   const id = d.quoteIdent(patch.id);
-  const changed = `(SELECT c.${id} FROM ${patch.changes} AS c WHERE c.part = ${d.stringLiteral(patch.part)})`;
+  const changed = `(SELECT p.id FROM ${patch.ids} AS p)`;
   return [
     `DELETE FROM ${s.result(key)} WHERE ${d.castText(id)} IN ${changed}`,
     `INSERT INTO ${s.result(key)} SELECT * FROM ${current} AS n WHERE ${d.castText(`n.${id}`)} IN ${changed}`,

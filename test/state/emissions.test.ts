@@ -275,20 +275,32 @@ describe.each(ENGINES)('a result with few changes, on %s', (engine) => {
     })),
   };
   const RECENT_LOGINS = 'kind: computed_trait\nkey: recent_logins\nentity: user\ntype: event_counter\nevent: Logged In\nwindow: { last: 3 days }';
+  // The same as a SQL trait, whose stored rows are compared row by row.
+  const SQL_LOGINS = {
+    kind: 'sql_trait', key: 'sql_logins', entity: 'user', traits: ['logins'],
+    sql: `SELECT user_id, CAST(count(*) AS INTEGER) AS logins FROM {{source "tracks"}} WHERE "timestamp" > {{as_of}} - INTERVAL '3 days' AND "timestamp" <= {{as_of}} GROUP BY user_id`,
+  };
 
   it('is patched in place: the value that expired is gone, the new one is there, the others are kept', async () => {
     scenario = await Scenario.create(logins, undefined, engine);
-    await scenario.run([RECENT_LOGINS], T1);
-    const stored = () => scenario.query(`SELECT user_id, CAST(recent_logins AS INTEGER) AS n FROM ${scenario.state}.recent_logins ORDER BY user_id`);
-    expect(await stored()).toEqual(users.slice(0, 20).map((user_id) => ({ user_id, n: 1 })));
+    await scenario.run([RECENT_LOGINS, SQL_LOGINS], T1);
+    const stored = async (key: string, column: string) =>
+      scenario.query(`SELECT user_id, CAST(${column} AS INTEGER) AS n FROM ${scenario.state}.${key} ORDER BY user_id`);
+    for (const [key, column] of [['recent_logins', 'recent_logins'], ['sql_logins', 'logins']]) {
+      expect(await stored(key, column)).toEqual(users.slice(0, 20).map((user_id) => ({ user_id, n: 1 })));
+    }
     // T2 = 2024-06-02: the window (2024-05-30, 2024-06-02] has lost u01's login and gained u21's.
-    const t2 = await scenario.run([RECENT_LOGINS], '2024-06-02T00:00:00Z');
+    const t2 = await scenario.run([RECENT_LOGINS, SQL_LOGINS], '2024-06-02T00:00:00Z');
     expect(t2.arrived.crm).toEqual([
       'identify u01 {"recent_logins":0}', 'identify u21 {"recent_logins":1}',
       traitTrack('u01', 'recent_logins', { recent_logins: 0 }), traitTrack('u21', 'recent_logins', { recent_logins: 1 }),
+      'identify u01 {"logins":null}', 'identify u21 {"logins":1}',
+      traitTrack('u01', 'sql_logins', { logins: null }), traitTrack('u21', 'sql_logins', { logins: 1 }),
     ]);
-    expect(await stored()).toEqual(users.slice(1).map((user_id) => ({ user_id, n: 1 })));
+    for (const [key, column] of [['recent_logins', 'recent_logins'], ['sql_logins', 'logins']]) {
+      expect(await stored(key, column)).toEqual(users.slice(1).map((user_id) => ({ user_id, n: 1 })));
+    }
     // The next run diffs against the patched rows: nothing changed.
-    expect((await scenario.run([RECENT_LOGINS], '2024-06-02T00:00:00Z')).arrived.crm).toEqual([]);
+    expect((await scenario.run([RECENT_LOGINS, SQL_LOGINS], '2024-06-02T00:00:00Z')).arrived.crm).toEqual([]);
   });
 });
