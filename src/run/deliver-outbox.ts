@@ -89,22 +89,20 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   const batchSize = options.batchSize ?? 5000;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
   const errors: string[] = [];
-  let sent = 0;
-  let already = 0;
-  let failed = 0;
+  const totals = { sent: 0, already: 0, failed: 0 };
   let target: DeliveryTarget | undefined;
   // Until a batch turns out not to be (entirely) at the destination, ask before sending.
   let reconcile = true;
-  let firstSend = true;
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const pendingNow = async () => {
+  const report = async (): Promise<DestinationDelivery> => {
     const row = (await wh.query(pendingByDestinationSql(s))).find((r) => r.destination === destination.name);
-    return row ? Number(row.n) : 0;
+    return { destination: destination.name, sent: totals.sent, alreadyDelivered: totals.already, failed: totals.failed, pending: row ? Number(row.n) : 0, errors };
   };
   try {
     compileEventNames(destination); // a broken template is a configuration error: keep everything pending
   } catch (e) {
-    return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors: [(e as Error).message] };
+    errors.push((e as Error).message);
+    return report();
   }
   const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
   try {
@@ -114,78 +112,103 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
       const expanded = expandedMessagesSql(d, s, { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls });
       let done = delivery.done;
       for await (const rows of wh.stream(`SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${done} ORDER BY e.position`, batchSize)) {
-        if (options.maxMessages !== undefined && sent + already >= options.maxMessages) break deliveries;
+        if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
         target ??= openDestination(destination, project.dir, options.open);
+        const batch = renderBatch(rows, (row) => renderMessage(toChange(row, delivery, descriptions, repeats), destination));
+        const outcome = await sendBatch(target, batch, reconcile);
+        reconcile = outcome.reconcile;
+        totals.sent += outcome.sent;
+        totals.already += outcome.already;
+        errors.push(...batch.failures.map((f) => f.error), ...outcome.errors);
 
-        // Identical changes (same messageId) are one message: sent once, every position settled.
-        const messages: SegmentMessage[] = [];
-        const positionsOf = new Map<string, number[]>();
-        const failures: FailedMessage[] = [];
-        for (const row of rows) {
-          const position = Number(row.position);
-          try {
-            const message = renderMessage(toChange(row, delivery, descriptions, repeats), destination);
-            const positions = positionsOf.get(message.messageId);
-            if (positions) positions.push(position);
-            else (positionsOf.set(message.messageId, [position]), messages.push(message));
-          } catch (e) {
-            failures.push({ position, error: (e as Error).message });
-            errors.push((e as Error).message);
-          }
-        }
-        /** Positions not (yet) delivered: the cursor stops before the first of them. */
-        const unsettled: number[] = [];
-        const settle = (ms: readonly SegmentMessage[], how: 'sent' | 'held' | 'rejected' | 'pending', error?: string) => {
-          for (const m of ms) {
-            const positions = positionsOf.get(m.messageId)!;
-            if (how === 'rejected') failures.push(...positions.map((position) => ({ position, messageId: m.messageId, error: error! })));
-            if (how === 'pending') unsettled.push(...positions);
-          }
-        };
-
-        let toSend = messages;
-        if (reconcile) {
-          const held = await target.alreadyDelivered(messages.map((m) => m.messageId));
-          already += held.size;
-          toSend = messages.filter((m) => !held.has(m.messageId));
-          reconcile = held.size === messages.length && messages.length > 0;
-        }
-        let stop = false;
-        if (toSend.length) {
-          try {
-            await target.send(toSend);
-            if (firstSend) crashPoint('mid-delivery');
-            firstSend = false;
-            sent += toSend.length;
-          } catch (e) {
-            if (!(e instanceof DeliveryError)) throw e;
-            const notDelivered = new Set(e.failedMessageIds);
-            const rejected = new Set(e.rejectedMessageIds);
-            sent += toSend.filter((m) => !notDelivered.has(m.messageId)).length;
-            const rejectedMessages = toSend.filter((m) => rejected.has(m.messageId));
-            settle(rejectedMessages, 'rejected', e.message);
-            settle(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId)), 'pending');
-            errors.push(e.message);
-            // Later messages wait, to keep the order: unless only rejected ones failed.
-            stop = unsettled.length > 0;
-          }
-        }
-        const last = Number(rows[rows.length - 1].position);
-        const reached = unsettled.length ? Math.min(...unsettled) - 1 : last;
-        const failedBehind = failures.filter((f) => f.position <= reached);
+        // The cursor stops before the first message that is still to be delivered.
+        const reached = outcome.unsettled.length ? Math.min(...outcome.unsettled) - 1 : Number(rows[rows.length - 1].position);
+        const failedBehind = [...batch.failures, ...outcome.rejected].filter((f) => f.position <= reached);
         await wh.transaction(async () => {
           if (failedBehind.length) await wh.exec(insertFailedSql(d, s, where, failedBehind));
           if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
         });
-        failed += failedBehind.length;
+        totals.failed += failedBehind.length;
         done = reached;
-        if (stop) break deliveries;
+        // Later messages wait, to keep the order: unless only rejected ones failed.
+        if (outcome.unsettled.length) break deliveries;
       }
     }
   } finally {
     await target?.close();
   }
-  return { destination: destination.name, sent, alreadyDelivered: already, failed, pending: await pendingNow(), errors };
+  return report();
+}
+
+/** One batch rendered: identical changes (same messageId) are one message, at all their positions. */
+interface RenderedBatch {
+  readonly messages: readonly SegmentMessage[];
+  readonly positionsOf: ReadonlyMap<string, readonly number[]>;
+  /** Changes that cannot become a message. */
+  readonly failures: readonly FailedMessage[];
+}
+
+function renderBatch(rows: readonly Row[], render: (row: Row) => SegmentMessage): RenderedBatch {
+  const messages: SegmentMessage[] = [];
+  const positionsOf = new Map<string, number[]>();
+  const failures: FailedMessage[] = [];
+  for (const row of rows) {
+    const position = Number(row.position);
+    try {
+      const message = render(row);
+      const positions = positionsOf.get(message.messageId);
+      if (positions) positions.push(position);
+      else (positionsOf.set(message.messageId, [position]), messages.push(message));
+    } catch (e) {
+      failures.push({ position, error: (e as Error).message });
+    }
+  }
+  return { messages, positionsOf, failures };
+}
+
+/** What a destination made of one batch. */
+interface BatchOutcome {
+  readonly sent: number;
+  /** Already held by the destination (a crash between sending and moving the cursor). */
+  readonly already: number;
+  /** Positions of messages refused as they are: recorded as failed, not re-sent. */
+  readonly rejected: readonly FailedMessage[];
+  /** Positions of messages not delivered that a later delivery should send again. */
+  readonly unsettled: readonly number[];
+  readonly errors: readonly string[];
+  /** Whether the next batch should be checked against the destination first. */
+  readonly reconcile: boolean;
+}
+
+async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile: boolean): Promise<BatchOutcome> {
+  const positions = (ms: readonly SegmentMessage[]) => ms.flatMap((m) => batch.positionsOf.get(m.messageId)!);
+  let toSend = batch.messages;
+  let already = 0;
+  if (reconcile) {
+    const held = await target.alreadyDelivered(toSend.map((m) => m.messageId));
+    already = held.size;
+    toSend = toSend.filter((m) => !held.has(m.messageId));
+    reconcile = held.size === batch.messages.length && batch.messages.length > 0;
+  }
+  const outcome = { sent: toSend.length, already, rejected: [] as FailedMessage[], unsettled: [] as number[], errors: [] as string[], reconcile };
+  if (toSend.length === 0) return outcome;
+  try {
+    await target.send(toSend);
+    crashPoint('mid-delivery');
+    return outcome;
+  } catch (e) {
+    if (!(e instanceof DeliveryError)) throw e;
+    const notDelivered = new Set(e.failedMessageIds);
+    const rejected = new Set(e.rejectedMessageIds);
+    return {
+      ...outcome,
+      sent: toSend.filter((m) => !notDelivered.has(m.messageId)).length,
+      rejected: toSend.filter((m) => rejected.has(m.messageId))
+        .flatMap((m) => batch.positionsOf.get(m.messageId)!.map((position) => ({ position, messageId: m.messageId, error: e.message }))),
+      unsettled: positions(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId))),
+      errors: [e.message],
+    };
+  }
 }
 
 function toOpenDelivery(r: Row): OpenDelivery {
