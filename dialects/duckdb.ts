@@ -43,6 +43,10 @@ export class DuckDbDialect extends BaseDialect {
     const text = this.castText(expr);
     return `list(DISTINCT ${text} ORDER BY ${text}) FILTER (WHERE ${expr} IS NOT NULL)`;
   }
+  // A DISTINCT aggregate takes DuckDB's slow path (~3x a plain one): the plan dedups by GROUP BY first.
+  sortedTextList(text: string): string {
+    return `list(${text} ORDER BY ${text}) FILTER (WHERE ${text} IS NOT NULL)`;
+  }
   listContains(list: string, value: string): string {
     return `list_contains(${list}, ${value})`;
   }

@@ -40,6 +40,10 @@ export class PostgresDialect extends BaseDialect {
     const text = this.castText(expr);
     return `array_agg(DISTINCT ${text} ORDER BY ${text}) FILTER (WHERE ${expr} IS NOT NULL)`;
   }
+  // The text is castText's (COLLATE "C"): ORDER BY sorts it by code point.
+  sortedTextList(text: string): string {
+    return `array_agg(${text} ORDER BY ${text}) FILTER (WHERE ${text} IS NOT NULL)`;
+  }
   listContains(list: string, value: string): string {
     return `(${value} = ANY(${list}))`;
   }

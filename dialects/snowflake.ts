@@ -75,6 +75,9 @@ export class SnowflakeDialect extends BaseDialect {
     const text = `CAST(${expr} AS VARCHAR)`;
     return `CASE WHEN COUNT(${expr}) > 0 THEN ARRAY_AGG(DISTINCT ${text}) WITHIN GROUP (ORDER BY ${text}) END`;
   }
+  sortedTextList(text: string): string {
+    return `CASE WHEN COUNT(${text}) > 0 THEN ARRAY_AGG(${text}) WITHIN GROUP (ORDER BY ${text}) END`;
+  }
   listContains(list: string, value: string): string {
     return `ARRAY_CONTAINS(TO_VARIANT(${value}), ${list})`;
   }

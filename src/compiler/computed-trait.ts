@@ -21,6 +21,27 @@ export function sendsJsonValue(ctx: CompileContext, t: ComputedTrait): boolean {
 }
 
 /**
+ * A most_frequent trait from counts per (entity, value): rows (<id column>, value, <count>). Not
+ * mode(): SPEC 2 needs count >= min_frequency and ties to the lowest value by code point.
+ * `nullable`: the rows include the null value, left out here.
+ */
+export function mostFrequentFromCounts(
+  ctx: CompileContext, t: ComputedTrait, q: QueryParts, counts: { relation: string; count: string; nullable?: boolean },
+): string {
+  const d = ctx.dialect;
+  const idColumn = ID_COLUMN[t.entity];
+  const value = sendsJsonValue(ctx, t) ? d.jsonScalarText('value') : 'value';
+  const ranked = q.cte('ranked', 'ranked_values', () =>
+    [
+      `SELECT ${idColumn}, value,`,
+      `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY ${counts.count} DESC, ${d.textSortKey(d.castText(value))}) AS rank`,
+      `FROM ${counts.relation}`,
+      `WHERE ${counts.nullable ? 'value IS NOT NULL AND ' : ''}${counts.count} >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
+    ].join('\n'));
+  return q.render(`SELECT ${idColumn}, value AS ${d.quoteIdent(t.key)}\nFROM ${ranked}\nWHERE rank = 1`);
+}
+
+/**
  * A computed trait (SPEC 2): one row per entity with a non-empty value, columns
  * (<user_id|group_id>, <key>). Account-level traits see the events of all the account's users.
  */
@@ -28,7 +49,6 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
   const d = ctx.dialect;
   const q = new QueryParts();
   const groupContext = t.entity === 'account' && t.scope === 'group_context';
-  const json = sendsJsonValue(ctx, t);
   const events = q.cte('events', 'matching_events', () => eventRows(ctx, traitEventSelection(t)));
   let from = `${events} AS e`;
   let id = 'e.user_id';
@@ -65,17 +85,9 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
       return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${values}\nWHERE value > 0`);
     }
     case 'most_frequent': {
-      // Not mode(): SPEC needs count >= min_frequency and ties to the lowest value by code point.
       const counts = q.cte('counts', 'value_counts', () =>
         `SELECT ${id} AS ${idColumn}, e.value, count(*) AS n\nFROM ${from}\nWHERE e.value IS NOT NULL\nGROUP BY ${id}, e.value`);
-      const ranked = q.cte('ranked', 'ranked_values', () =>
-        [
-          `SELECT ${idColumn}, value,`,
-          `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY n DESC, ${d.textSortKey(d.castText(json ? d.jsonScalarText('value') : 'value'))}) AS rank`,
-          `FROM ${counts}`,
-          `WHERE n >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
-        ].join('\n'));
-      return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${ranked}\nWHERE rank = 1`);
+      return mostFrequentFromCounts(ctx, t, q, { relation: counts, count: 'n' });
     }
     default: {
       const _exhaustive: never = t.type;

@@ -51,6 +51,11 @@ export interface Dialect {
   firstValue(expr: string, order: readonly OrderTerm[]): string;
   /** Distinct non-null values as text, sorted by code point; NULL when there are none. */
   distinctSortedTextList(expr: string): string;
+  /**
+   * The non-null values of a text expression (castText's), sorted by code point; NULL when there
+   * are none. For values already distinct: distinctSortedTextList without its DISTINCT.
+   */
+  sortedTextList(text: string): string;
   listContains(list: string, value: string): string;
   emptyTextList(): string;
   /** Rounds a double to 12 significant digits (SPEC 3). */
@@ -176,6 +181,9 @@ export abstract class BaseDialect implements Dialect {
   }
   distinctSortedTextList(expr: string): string {
     return missing(this.name, 'distinctSortedTextList');
+  }
+  sortedTextList(text: string): string {
+    return missing(this.name, 'sortedTextList');
   }
   listContains(list: string, value: string): string {
     return missing(this.name, 'listContains');

@@ -32,6 +32,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   boolAnd: (d) => d.boolAnd('ok'),
   firstValue: (d) => d.firstValue('x', [{ expr: 'ts' }, { expr: 'id' }]),
   distinctSortedTextList: (d) => d.distinctSortedTextList('x'),
+  sortedTextList: (d) => d.sortedTextList('x'),
   listContains: (d) => d.listContains('l', "'a'"),
   emptyTextList: (d) => d.emptyTextList(),
   round12: (d) => d.round12('x'),

@@ -33,7 +33,7 @@ for (const name of Object.keys(DIALECTS) as (keyof typeof DIALECTS)[]) {
 }
 
 describe('the run plan shares work', () => {
-  it('the example project reads each event table in one user-level pass and at most one account-level pass; only most_frequent keeps its own scan', async () => {
+  it('the example project reads each event table in one user-level pass (most_frequent and distinct lists: one pass by user and value) and at most one account-level pass', async () => {
     const { plan } = await planOf(PROJECTS['b2b-saas'], 'duckdb');
     const scans = new Map<string, string[]>();
     for (const step of plan.steps) {
@@ -41,7 +41,7 @@ describe('the run plan shares work', () => {
       for (const m of step.sql.matchAll(/FROM "main"\."(\w+)" AS e\b/g)) scans.set(m[1], [...(scans.get(m[1]) ?? []), step.name]);
     }
     expect(Object.fromEntries(scans)).toEqual({
-      feature_used: ['_run_favorite_feature', '_plan_feature_used_users', '_plan_feature_used_account_events'],
+      feature_used: ['_plan_feature_used_values', '_plan_feature_used_account_events'],
       logged_in: ['_plan_logged_in_users'],
       nps_survey_submitted: ['_plan_nps_survey_submitted_users'],
       order_completed: ['_plan_order_completed_users'],

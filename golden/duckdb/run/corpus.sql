@@ -77,21 +77,29 @@ SELECT user_id, value AS "ct_last"
 FROM entity_values
 WHERE value IS NOT NULL;
 
--- computed_trait ct_most_frequent (user): its own query over the events (does not fold into a feature)
+-- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_values" AS
+SELECT
+  e.user_id,
+  e."feature_name" AS value,
+  CAST(e."feature_name" AS VARCHAR) AS value_text,
+  count(*) FILTER (WHERE COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE)) AS n_1, -- ct_unique_list
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
+  count(*) AS n_3 -- ct_most_frequent
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
+
+-- computed_trait ct_most_frequent (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_most_frequent" AS
 WITH
-matching_events AS (
-  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
-  FROM "main"."feature_used" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-),
 value_counts AS (
-  SELECT e.user_id AS user_id, e.value, count(*) AS n
-  FROM matching_events AS e
-  WHERE e.value IS NOT NULL
-  GROUP BY e.user_id, e.value
+  SELECT user_id, value, sum(n_3) AS n
+  FROM temp.main."_plan_feature_used_values"
+  WHERE value IS NOT NULL
+  GROUP BY user_id, value
 ),
 ranked_values AS (
   SELECT user_id, value,
@@ -103,17 +111,14 @@ SELECT user_id, value AS "ct_most_frequent"
 FROM ranked_values
 WHERE rank = 1;
 
--- user features: one pass over the events of main.feature_used
+-- user features folded from the distinct values per user of the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
 SELECT
-  e.user_id,
-  list(DISTINCT CAST(CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END AS VARCHAR) ORDER BY CAST(CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END AS VARCHAR)) FILTER (WHERE CASE WHEN COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE) THEN e."feature_name" END IS NOT NULL) AS list_1, -- ct_unique_list
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_2 -- users_all, users_any, users_none
-FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-  AND e.event_text = 'Feature Used'
-GROUP BY e.user_id;
+  g.user_id,
+  list(CASE WHEN g.n_1 > 0 THEN g.value_text END ORDER BY CASE WHEN g.n_1 > 0 THEN g.value_text END) FILTER (WHERE CASE WHEN g.n_1 > 0 THEN g.value_text END IS NOT NULL) AS list_1, -- ct_unique_list
+  CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
+FROM temp.main."_plan_feature_used_values" AS g
+GROUP BY g.user_id;
 
 -- computed_trait ct_unique_list (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list" AS

@@ -27,23 +27,31 @@ SELECT
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
 
--- computed_trait favorite_feature (user): its own query over the events (does not fold into a feature)
+-- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
+DROP TABLE IF EXISTS pg_temp."_plan_feature_used_values";
+CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_values" AS
+SELECT
+  e.user_id,
+  e."feature_name" AS value,
+  (CAST(e."feature_name" AS TEXT) COLLATE "C") AS value_text,
+  count(*) AS n_1, -- feature_count, features_used
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days') AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 days') AS n_3 -- favorite_feature
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id, e."feature_name", (CAST(e."feature_name" AS TEXT) COLLATE "C");
+
+-- computed_trait favorite_feature (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_favorite_feature";
 CREATE TEMPORARY TABLE pg_temp."_run_favorite_feature" AS
 WITH
-matching_events AS (
-  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
-  FROM "main"."feature_used" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-    AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 days'
-),
 value_counts AS (
-  SELECT e.user_id AS user_id, e.value, count(*) AS n
-  FROM matching_events AS e
-  WHERE e.value IS NOT NULL
-  GROUP BY e.user_id, e.value
+  SELECT user_id, value, sum(n_3) AS n
+  FROM pg_temp."_plan_feature_used_values"
+  WHERE value IS NOT NULL
+  GROUP BY user_id, value
 ),
 ranked_values AS (
   SELECT user_id, value,
@@ -55,19 +63,16 @@ SELECT user_id, value AS "favorite_feature"
 FROM ranked_values
 WHERE rank = 1;
 
--- user features: one pass over the events of main.feature_used
+-- user features folded from the distinct values per user of the events of main.feature_used
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_users" AS
 SELECT
-  e.user_id,
-  count(DISTINCT (CAST(e."feature_name" AS TEXT) COLLATE "C")) AS n_distinct_1, -- feature_count
-  array_agg(DISTINCT (CAST(e."feature_name" AS TEXT) COLLATE "C") ORDER BY (CAST(e."feature_name" AS TEXT) COLLATE "C")) FILTER (WHERE e."feature_name" IS NOT NULL) AS list_2, -- features_used
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days') AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
-FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-  AND e.event_text = 'Feature Used'
-GROUP BY e.user_id;
+  g.user_id,
+  count(g.value_text) AS n_distinct_1, -- feature_count
+  array_agg(g.value_text ORDER BY g.value_text) FILTER (WHERE g.value_text IS NOT NULL) AS list_2, -- features_used
+  CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+FROM pg_temp."_plan_feature_used_values" AS g
+GROUP BY g.user_id;
 
 -- computed_trait feature_count (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_feature_count";

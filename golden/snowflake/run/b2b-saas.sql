@@ -26,22 +26,29 @@ SELECT
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
 
--- computed_trait favorite_feature (user): its own query over the events (does not fold into a feature)
+-- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_VALUES" AS
+SELECT
+  e.user_id,
+  e."FEATURE_NAME" AS value,
+  CAST(e."FEATURE_NAME" AS VARCHAR) AS value_text,
+  count(*) AS n_1, -- feature_count, features_used
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- favorite_feature
+FROM "MAIN"."FEATURE_USED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
+
+-- computed_trait favorite_feature (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FAVORITE_FEATURE" AS
 WITH
-matching_events AS (
-  SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
-  FROM "MAIN"."FEATURE_USED" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-    AND e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))
-),
 value_counts AS (
-  SELECT e.user_id AS user_id, e.value, count(*) AS n
-  FROM matching_events AS e
-  WHERE e.value IS NOT NULL
-  GROUP BY e.user_id, e.value
+  SELECT user_id, value, sum(n_3) AS n
+  FROM "_PLAN_FEATURE_USED_VALUES"
+  WHERE value IS NOT NULL
+  GROUP BY user_id, value
 ),
 ranked_values AS (
   SELECT user_id, value,
@@ -53,18 +60,15 @@ SELECT user_id, value AS "FAVORITE_FEATURE"
 FROM ranked_values
 WHERE rank = 1;
 
--- user features: one pass over the events of main.feature_used
+-- user features folded from the distinct values per user of the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_USERS" AS
 SELECT
-  e.user_id,
-  count(DISTINCT CAST(e."FEATURE_NAME" AS VARCHAR)) AS n_distinct_1, -- feature_count
-  CASE WHEN COUNT(e."FEATURE_NAME") > 0 THEN ARRAY_AGG(DISTINCT CAST(e."FEATURE_NAME" AS VARCHAR)) WITHIN GROUP (ORDER BY CAST(e."FEATURE_NAME" AS VARCHAR)) END AS list_2, -- features_used
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
-FROM "MAIN"."FEATURE_USED" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'Feature Used'
-GROUP BY e.user_id;
+  g.user_id,
+  count(g.value_text) AS n_distinct_1, -- feature_count
+  CASE WHEN COUNT(g.value_text) > 0 THEN ARRAY_AGG(g.value_text) WITHIN GROUP (ORDER BY g.value_text) END AS list_2, -- features_used
+  CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+FROM "_PLAN_FEATURE_USED_VALUES" AS g
+GROUP BY g.user_id;
 
 -- computed_trait feature_count (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FEATURE_COUNT" AS

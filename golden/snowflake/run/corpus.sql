@@ -77,21 +77,29 @@ SELECT user_id, value AS "CT_LAST"
 FROM entity_values
 WHERE value IS NOT NULL;
 
--- computed_trait ct_most_frequent (user): its own query over the events (does not fold into a feature)
+-- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_VALUES" AS
+SELECT
+  e.user_id,
+  e."FEATURE_NAME" AS value,
+  CAST(e."FEATURE_NAME" AS VARCHAR) AS value_text,
+  COUNT_IF(COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE)) AS n_1, -- ct_unique_list
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
+  count(*) AS n_3 -- ct_most_frequent
+FROM "MAIN"."FEATURE_USED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
+
+-- computed_trait ct_most_frequent (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_MOST_FREQUENT" AS
 WITH
-matching_events AS (
-  SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
-  FROM "MAIN"."FEATURE_USED" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-),
 value_counts AS (
-  SELECT e.user_id AS user_id, e.value, count(*) AS n
-  FROM matching_events AS e
-  WHERE e.value IS NOT NULL
-  GROUP BY e.user_id, e.value
+  SELECT user_id, value, sum(n_3) AS n
+  FROM "_PLAN_FEATURE_USED_VALUES"
+  WHERE value IS NOT NULL
+  GROUP BY user_id, value
 ),
 ranked_values AS (
   SELECT user_id, value,
@@ -103,17 +111,14 @@ SELECT user_id, value AS "CT_MOST_FREQUENT"
 FROM ranked_values
 WHERE rank = 1;
 
--- user features: one pass over the events of main.feature_used
+-- user features folded from the distinct values per user of the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_USERS" AS
 SELECT
-  e.user_id,
-  CASE WHEN COUNT(CASE WHEN COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE) THEN e."FEATURE_NAME" END) > 0 THEN ARRAY_AGG(DISTINCT CAST(CASE WHEN COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE) THEN e."FEATURE_NAME" END AS VARCHAR)) WITHIN GROUP (ORDER BY CAST(CASE WHEN COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE) THEN e."FEATURE_NAME" END AS VARCHAR)) END AS list_1, -- ct_unique_list
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_2 -- users_all, users_any, users_none
-FROM "MAIN"."FEATURE_USED" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'Feature Used'
-GROUP BY e.user_id;
+  g.user_id,
+  CASE WHEN COUNT(CASE WHEN g.n_1 > 0 THEN g.value_text END) > 0 THEN ARRAY_AGG(CASE WHEN g.n_1 > 0 THEN g.value_text END) WITHIN GROUP (ORDER BY CASE WHEN g.n_1 > 0 THEN g.value_text END) END AS list_1, -- ct_unique_list
+  CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
+FROM "_PLAN_FEATURE_USED_VALUES" AS g
+GROUP BY g.user_id;
 
 -- computed_trait ct_unique_list (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST" AS

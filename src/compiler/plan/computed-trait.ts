@@ -1,6 +1,7 @@
 import type { ComputedTrait } from '../../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from '../context.js';
-import { traitEventSelection } from '../computed-trait.js';
+import { mostFrequentFromCounts, traitEventSelection } from '../computed-trait.js';
+import { QueryParts } from '../query.js';
 import { eventSourceParts } from '../sources.js';
 import type { EventFeatures, FeatureKind } from './features.js';
 
@@ -10,23 +11,36 @@ const KIND: Record<Exclude<ComputedTrait['type'], 'most_frequent' | 'aggregation
 
 /**
  * A computed trait read off the event features: one row per entity with a non-empty value, the
- * same rows and columns as its standalone query. undefined when it keeps its own query:
- * most_frequent (a ranked count per value does not fold into one aggregate), and events spread
- * over several Segment tables or a missing table (rare; the standalone query handles them).
+ * same rows and columns as its standalone query; rendered once the plan is complete (the tables
+ * a feature lands in depend on all of them). undefined when it keeps its own query: an
+ * account-level most_frequent, and events spread over several Segment tables or a missing table
+ * (rare; the standalone query handles them).
  */
-export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures, t: ComputedTrait): string | undefined {
-  if (t.type === 'most_frequent') return undefined;
+export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures, t: ComputedTrait): (() => string) | undefined {
   const groupContext = t.entity === 'account' && t.scope === 'group_context';
   const sources = eventSourceParts(ctx, traitEventSelection(t));
   if (sources.length !== 1 || !sources[0].relation) return undefined;
+  const d = ctx.dialect;
+  if (t.type === 'most_frequent') {
+    if (t.entity !== 'user') return undefined;
+    const counts = features.mostFrequent(sources[0], t.key);
+    return () => {
+      const c = counts();
+      const q = new QueryParts();
+      const relation = c.regroup
+        ? q.cte('counts', 'value_counts', () => `SELECT user_id, value, sum(${c.count}) AS n\nFROM ${c.relation}\nWHERE value IS NOT NULL\nGROUP BY user_id, value`)
+        : c.relation;
+      return mostFrequentFromCounts(ctx, t, q, c.regroup ? { relation, count: 'n' } : { relation, count: c.count, nullable: true });
+    };
+  }
   const kind = t.type === 'aggregation' ? t.function! : KIND[t.type];
   const f = features.request({ source: sources[0], entity: t.entity, kind, groupContext, by: t.key });
-  const d = ctx.dialect;
   const value = `${f.column}`;
   // Empty values are not stored (SPEC 2): no events, a null aggregate, no distinct values.
   const [select, keep] = t.type === 'event_counter' || t.type === 'unique_list_count'
     ? [value, `${value} > 0`]
     : t.type === 'aggregation' ? [d.round12(value), `${value} IS NOT NULL`] : [value, `${value} IS NOT NULL`];
   const id = ID_COLUMN[t.entity];
-  return `SELECT ${id}, ${select} AS ${d.quoteIdent(t.key)}\nFROM ${f.relation}\nWHERE ${keep}`;
+  const sql = `SELECT ${id}, ${select} AS ${d.quoteIdent(t.key)}\nFROM ${f.relation}\nWHERE ${keep}`;
+  return () => sql;
 }

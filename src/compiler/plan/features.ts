@@ -18,33 +18,43 @@ export interface FeatureRequest {
   readonly by: string;
 }
 
+/**
+ * Where a user-level most_frequent reads its counts, known once the plan is complete: rows per
+ * (user_id, value[, value_text]) with the number of matching events in `count`. `regroup`: the
+ * rows are also split by the value's text, so counts are summed per (user_id, value) first.
+ */
+export interface ValueCounts { readonly relation: string; readonly count: string; readonly regroup: boolean }
+
 // Internal aggregates of a pass; *_ts / *_id / count_values are partials for the account level.
 type PassKind = FeatureKind | 'first_ts' | 'first_id' | 'last_ts' | 'last_id' | 'count_values';
+
+/** What a pass column aggregates: `kind` of `value` over the rows meeting `cond`. */
+interface Spec { readonly kind: PassKind; readonly value: string; readonly cond: readonly string[] }
 
 /** A column's SQL given the row conditions the whole pass already applies (left out of it). */
 type ColumnSql = (applied: ReadonlySet<string>) => string;
 
-interface Column { readonly name: string; readonly sql: ColumnSql; readonly users: Set<string> }
+interface Column { readonly name: string; readonly sql: ColumnSql; readonly users: Set<string>; readonly spec?: Spec }
 
 /** Columns deduplicated by what they compute: two definitions asking for the same aggregate share it. */
 class Columns {
   readonly list: Column[] = [];
   private readonly byKey = new Map<string, Column>();
 
-  add(prefix: string, key: string, sql: ColumnSql, by: string): string {
+  add(prefix: string, key: string, sql: ColumnSql, by: Iterable<string>, spec?: Spec): string {
     let c = this.byKey.get(key);
     if (!c) {
-      c = { name: `${prefix}_${this.list.length + 1}`, sql, users: new Set() };
+      c = { name: `${prefix}_${this.list.length + 1}`, sql, users: new Set(), spec };
       this.byKey.set(key, c);
       this.list.push(c);
     }
-    c.users.add(by);
+    for (const u of by) c.users.add(u);
     return c.name;
   }
 
-  render(applied: ReadonlySet<string> = new Set()): string[] {
+  render(sql: (c: Column) => string): string[] {
     // The comment names the definitions reading the column, for review of the compiled plan.
-    return this.list.map((c, i) => `${c.sql(applied)} AS ${c.name}${i < this.list.length - 1 ? ',' : ''} -- ${[...c.users].sort().join(', ')}`);
+    return this.list.map((c, i) => `${sql(c)} AS ${c.name}${i < this.list.length - 1 ? ',' : ''} -- ${[...c.users].sort().join(', ')}`);
   }
 }
 
@@ -54,11 +64,47 @@ const PREFIX: Record<PassKind, string> = {
 };
 
 const DECOMPOSABLE = new Set<FeatureKind>(['count', 'sum', 'min', 'max', 'avg', 'first', 'last']);
+/** Distinct-value features: from a value grain they need no DISTINCT aggregate. */
+const DISTINCT = new Set<PassKind>(['list', 'list_count']);
+/** User features that fold exactly from (user, value) partials (not sums: doubles added in another order). */
+const GRAIN_FOLDS = new Set<PassKind>(['count', 'count_values', 'min', 'max', 'list', 'list_count']);
+
+/**
+ * Events of one table grouped by (user_id, value): each user's distinct values of one property,
+ * with the number of matching events of each feature that reads them.
+ */
+interface Grain {
+  readonly name: string;
+  readonly value: string;
+  /** Event-name tests of its most_frequent requests. */
+  readonly matches: Set<string>;
+  readonly frequent: { readonly cond: readonly string[]; readonly by: string; column?: string }[];
+  /** Set by `finalize`: the table's user features fold from it (it then holds their partials). */
+  folds: boolean;
+  columns: Columns;
+}
+
+interface TableFeatures {
+  readonly source: EventSourceParts;
+  readonly users: Columns;
+  readonly accounts: Columns;
+  readonly joined: Columns;
+  /** The event-name tests of its features ('' for none). */
+  readonly matches: Set<string>;
+  /** By value expression. */
+  readonly grains: Map<string, Grain>;
+  /** Set by `finalize` when the user features fold from a grain: user column -> its partial. */
+  fold?: { readonly grain: Grain; readonly partial: Map<string, string> };
+}
 
 /**
  * The event features of a run, per input table and entity level:
  * - `<table>_users`: one pass over the table, GROUP BY user_id, every user-level aggregate and
  *   the user partials of account-level ones;
+ * - `<table>_values[_n]`: a pass GROUP BY (user_id, value) for distinct values: when every user
+ *   feature of the table folds from it (counts, min, max, distinct lists of that value),
+ *   `<table>_users` is folded from it instead of read off the events (no DISTINCT aggregate);
+ *   user-level most_frequent ranks its counts;
  * - `<table>_accounts`: account-level count/sum/min/max/avg/first/last folded from those partials
  *   over the memberships (avg = sum / count; first/last by each user's (timestamp, id) candidate);
  * - `<table>_account_events`: one pass joining the table with the memberships, GROUP BY group_id,
@@ -66,9 +112,7 @@ const DECOMPOSABLE = new Set<FeatureKind>(['count', 'sum', 'min', 'max', 'avg', 
  *   scope: group_context (an event counts only for the account in its context_group_id).
  */
 export class EventFeatures {
-  private readonly tables = new Map<string, { source: EventSourceParts; users: Columns; accounts: Columns; joined: Columns }>();
-  /** Per input table, the event-name tests of its features ('' for none). */
-  private readonly matches = new Map<string, Set<string>>();
+  private readonly tables = new Map<string, TableFeatures>();
 
   constructor(
     private readonly ctx: CompileContext,
@@ -82,7 +126,7 @@ export class EventFeatures {
     const t = this.table(r.source);
     const slug = this.slug(r.source.table);
     const cond = [...r.source.match, ...r.source.window, ...r.source.filters];
-    this.matches.get(r.source.table)!.add(r.source.match.join(' AND '));
+    t.matches.add(r.source.match.join(' AND '));
     if (r.entity === 'user') {
       return this.column(slug, 'users', this.passColumn(t.users, r.kind, r.source, cond, r.by));
     }
@@ -118,18 +162,44 @@ export class EventFeatures {
       default:
         throw new Error(`feature ${r.kind} does not fold from user partials`);
     }
-    return this.column(slug, 'accounts', t.accounts.add(r.kind, sql, () => sql, r.by));
+    return this.column(slug, 'accounts', t.accounts.add(r.kind, sql, () => sql, [r.by]));
+  }
+
+  /**
+   * Registers a user-level most_frequent of `source.value`: its counts per (user, value) come from
+   * the table's value grain. The returned function tells where, once every feature is registered.
+   */
+  mostFrequent(source: EventSourceParts, by: string): () => ValueCounts {
+    const t = this.table(source);
+    const g = this.grain(t, this.valueOf(source));
+    g.matches.add(source.match.join(' AND '));
+    const request: Grain['frequent'][number] = { cond: [...source.match, ...source.window, ...source.filters], by };
+    g.frequent.push(request);
+    this.onUse(g.name);
+    return () => {
+      if (request.column === undefined) throw new Error(`most_frequent ${by}: read before the plan is complete`);
+      return { relation: this.ctx.dialect.tempTable(g.name), count: request.column, regroup: g.folds };
+    };
   }
 
   /** The feature tables that have columns, in a stable order (by input table, then level). */
   steps(): SharedStep[] {
     const out: SharedStep[] = [];
     for (const [table, t] of [...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      this.finalize(t);
       const slug = this.slug(table);
       const users = this.tableName(`${slug}_users`);
       const what = `events of ${this.ctx.source.schema}.${table}`;
+      for (const g of t.grains.values()) {
+        if (!g.columns.list.length) continue;
+        const why = [...(g.folds ? ['the user features'] : []), ...(g.frequent.length ? ['most_frequent counts'] : [])].join(' and ');
+        out.push({ name: g.name, kind: 'features', needs: [], note: `distinct values per user (${why}): one pass over the ${what}`, render: () => this.grainPass(t, g) });
+      }
       if (t.users.list.length) {
-        out.push({ name: users, kind: 'features', needs: [], note: `user features: one pass over the ${what}`, render: () => this.userPass(t.source, t.users) });
+        const fold = t.fold;
+        out.push(fold
+          ? { name: users, kind: 'features', needs: [fold.grain.name], note: `user features folded from the distinct values per user of the ${what}`, render: () => this.foldUsers(t, fold) }
+          : { name: users, kind: 'features', needs: [], note: `user features: one pass over the ${what}`, render: () => this.userPass(t) });
       }
       if (t.accounts.list.length) {
         out.push({
@@ -141,25 +211,62 @@ export class EventFeatures {
         out.push({
           name: this.tableName(`${slug}_account_events`), kind: 'features', needs: [this.accountUsers()],
           note: `account features that do not fold from user features (distinct values, scope: group_context): one pass over the ${what} joined with the memberships`,
-          render: () => this.accountPass(t.source, t.joined),
+          render: () => this.accountPass(t),
         });
       }
     }
     return out;
   }
 
-  private table(source: EventSourceParts) {
+  private table(source: EventSourceParts): TableFeatures {
     let t = this.tables.get(source.table);
     if (!t) {
-      t = { source, users: new Columns(), accounts: new Columns(), joined: new Columns() };
+      t = { source, users: new Columns(), accounts: new Columns(), joined: new Columns(), matches: new Set(), grains: new Map() };
       this.tables.set(source.table, t);
-      this.matches.set(source.table, new Set());
     }
     return t;
   }
 
+  private grain(t: TableFeatures, value: string): Grain {
+    let g = t.grains.get(value);
+    if (!g) {
+      const n = t.grains.size + 1;
+      g = { name: this.tableName(`${this.slug(t.source.table)}_values${n > 1 ? `_${n}` : ''}`), value, matches: new Set(), frequent: [], folds: false, columns: new Columns() };
+      t.grains.set(value, g);
+    }
+    return g;
+  }
+
+  /**
+   * Once every feature is registered: whether the user features fold from a grain (all of them
+   * counts, min, max, or distinct values of one property), and each grain's columns.
+   */
+  private finalize(t: TableFeatures): void {
+    if (t.grains.size === 0 && !t.users.list.some((c) => DISTINCT.has(c.spec!.kind))) return;
+    const lists = t.users.list.filter((c) => DISTINCT.has(c.spec!.kind));
+    const value = lists[0]?.spec!.value;
+    const folds = value !== undefined && t.users.list.every((c) => GRAIN_FOLDS.has(c.spec!.kind) && (!DISTINCT.has(c.spec!.kind) || c.spec!.value === value));
+    if (folds) {
+      const g = this.grain(t, value);
+      g.folds = true;
+      const partial = new Map<string, string>();
+      for (const c of t.users.list) {
+        const spec = DISTINCT.has(c.spec!.kind) ? { ...c.spec!, kind: 'count' as const } : c.spec!;
+        partial.set(c.name, this.specColumn(g.columns, spec, c.users));
+      }
+      t.fold = { grain: g, partial };
+    }
+    for (const g of t.grains.values()) {
+      for (const f of g.frequent) f.column = this.specColumn(g.columns, { kind: 'count', value: g.value, cond: f.cond }, [f.by]);
+    }
+  }
+
   private slug(table: string): string {
     return table.slice(0, 40);
+  }
+
+  private valueOf(source: EventSourceParts): string {
+    return source.value ?? 'CAST(NULL AS VARCHAR)';
   }
 
   private column(slug: string, level: string, column: string): SharedColumn {
@@ -170,12 +277,16 @@ export class EventFeatures {
 
   /** One aggregate over the rows meeting `cond`: conditional aggregates, FILTER or IFF by dialect. */
   private passColumn(cols: Columns, kind: PassKind, source: EventSourceParts, cond: readonly string[], by: string): string {
-    const value = source.value ?? 'CAST(NULL AS VARCHAR)';
-    const sql = this.passSql(kind, value, cond);
-    return cols.add(PREFIX[kind], JSON.stringify([kind, value, cond]), sql, by);
+    return this.specColumn(cols, { kind, value: this.valueOf(source), cond }, [by]);
   }
 
-  private passSql(kind: PassKind, value: string, cond: readonly string[]): ColumnSql {
+  private specColumn(cols: Columns, spec: Spec, by: Iterable<string>): string {
+    // A count reads no value: counts of the same rows are one column whatever property their readers name.
+    const value = spec.kind === 'count' ? '' : spec.value;
+    return cols.add(PREFIX[spec.kind], JSON.stringify([spec.kind, value, spec.cond]), this.passSql(spec), by, spec);
+  }
+
+  private passSql({ kind, value, cond }: Spec): ColumnSql {
     const d = this.ctx.dialect;
     const ts = this.ctx.timestamp('e');
     const nonNull = [`${value} IS NOT NULL`];
@@ -215,44 +326,96 @@ export class EventFeatures {
   }
 
   /**
-   * Rows every feature of the table shares: a known user, up to as_of (SPEC 3), and one of the
+   * Rows every feature of a pass shares: a known user, up to as_of (SPEC 3), and one of the
    * event names asked for (the events_json table holds every event: skip the others early).
    * `applied`: a name test every feature has, so their own conditions can leave it out.
    */
-  private base(table: string): { where: string; applied: ReadonlySet<string> } {
+  private base(tests: ReadonlySet<string>): { where: string; applied: ReadonlySet<string> } {
     const where = ['e.user_id IS NOT NULL', `${this.ctx.timestamp('e')} <= ${this.ctx.dialect.asOf()}`];
-    const matches = [...this.matches.get(table)!];
+    const matches = [...tests];
     if (matches.length && !matches.includes('')) where.push(matches.length === 1 ? matches[0] : `(${matches.join('\n    OR ')})`);
     return { where: where.join('\n  AND '), applied: new Set(matches.length === 1 ? matches : []) };
   }
 
-  private userPass(source: EventSourceParts, cols: Columns): string {
-    const base = this.base(source.table);
+  private userPass(t: TableFeatures): string {
+    const base = this.base(t.matches);
     return [
       'SELECT',
-      indent(['e.user_id,', ...cols.render(base.applied)].join('\n')),
-      `FROM ${source.relation} AS e`,
+      indent(['e.user_id,', ...t.users.render((c) => c.sql(base.applied))].join('\n')),
+      `FROM ${t.source.relation} AS e`,
       `WHERE ${base.where}`,
       'GROUP BY e.user_id',
+    ].join('\n');
+  }
+
+  /** A grain's rows: the table's when the user features fold from it, else those its most_frequent reads. */
+  private grainBase(t: TableFeatures, g: Grain): ReturnType<EventFeatures['base']> {
+    return this.base(g.folds ? new Set([...t.matches, ...g.matches]) : g.matches);
+  }
+
+  /** GROUP BY the raw value for most_frequent (it returns it), by its text for distinct lists (SPEC 2 compares text). */
+  private grainPass(t: TableFeatures, g: Grain): string {
+    const base = this.grainBase(t, g);
+    const keys = [...(g.frequent.length ? [[g.value, 'value']] : []), ...(g.folds ? [[this.ctx.dialect.castText(g.value), 'value_text']] : [])];
+    return [
+      'SELECT',
+      indent(['e.user_id,', ...keys.map(([expr, name]) => `${expr} AS ${name},`), ...g.columns.render((c) => c.sql(base.applied))].join('\n')),
+      `FROM ${t.source.relation} AS e`,
+      `WHERE ${base.where}`,
+      `GROUP BY ${['e.user_id', ...keys.map(([expr]) => expr)].join(', ')}`,
+    ].join('\n');
+  }
+
+  /** The user features from the grain's partials: each (user, value) row counted once, so no DISTINCT. */
+  private foldUsers(t: TableFeatures, fold: NonNullable<TableFeatures['fold']>): string {
+    const d = this.ctx.dialect;
+    const applied = this.grainBase(t, fold.grain).applied;
+    const byName = new Map(fold.grain.columns.list.map((c) => [c.name, c]));
+    const sql = (c: Column): string => {
+      const name = fold.partial.get(c.name)!;
+      const p = `g.${name}`;
+      switch (c.spec!.kind) {
+        case 'count':
+        case 'count_values':
+          return `CAST(sum(${p}) AS BIGINT)`; // count(*)'s type, not sum's wider one
+        case 'min':
+        case 'max':
+          return `${c.spec!.kind}(${p})`;
+        case 'list':
+        case 'list_count': {
+          // A count(*) partial with no condition of its own is never 0: every grain row counts.
+          const always = byName.get(name)!.spec!.cond.every((x) => applied.has(x));
+          const text = always ? 'g.value_text' : `CASE WHEN ${p} > 0 THEN g.value_text END`;
+          return c.spec!.kind === 'list' ? d.sortedTextList(text) : `count(${text})`;
+        }
+        default:
+          throw new Error(`user feature ${c.spec!.kind} does not fold from a value grain`);
+      }
+    };
+    return [
+      'SELECT',
+      indent(['g.user_id,', ...t.users.render(sql)].join('\n')),
+      `FROM ${d.tempTable(fold.grain.name)} AS g`,
+      'GROUP BY g.user_id',
     ].join('\n');
   }
 
   private foldAccounts(users: string, cols: Columns): string {
     return [
       'SELECT',
-      indent(['au.group_id,', ...cols.render()].join('\n')),
+      indent(['au.group_id,', ...cols.render((c) => c.sql(new Set()))].join('\n')),
       `FROM ${this.ctx.dialect.tempTable(users)} AS f`,
       `JOIN ${this.accountUsersRelation()} AS au ON au.user_id = f.user_id`,
       'GROUP BY au.group_id',
     ].join('\n');
   }
 
-  private accountPass(source: EventSourceParts, cols: Columns): string {
-    const base = this.base(source.table);
+  private accountPass(t: TableFeatures): string {
+    const base = this.base(t.matches);
     return [
       'SELECT',
-      indent(['au.group_id,', ...cols.render(base.applied)].join('\n')),
-      `FROM ${source.relation} AS e`,
+      indent(['au.group_id,', ...t.joined.render((c) => c.sql(base.applied))].join('\n')),
+      `FROM ${t.source.relation} AS e`,
       `JOIN ${this.accountUsersRelation()} AS au ON au.user_id = e.user_id`,
       `WHERE ${base.where}`,
       'GROUP BY au.group_id',

@@ -81,10 +81,12 @@ export function compilePlan(options: PlanOptions): RunPlan {
     },
   };
 
-  const definitionStep = (def: Definition): PlanStep => {
+  // A fused result's SQL is rendered once every feature is registered (see fusedComputedTrait).
+  type Pending = Omit<PlanStep, 'sql'> & { readonly sql: string | (() => string) };
+  const definitionStep = (def: Definition): Pending => {
     const key = def.key;
     const standalone = compileDefinition(def, base);
-    let step: Pick<PlanStep, 'kind' | 'sql' | 'note'> & { reads: readonly string[] };
+    let step: Pick<Pending, 'kind' | 'sql' | 'note'> & { reads: readonly string[] };
     const fused = def.kind === 'computed_trait' ? fusedComputedTrait(ctx, features, def) : undefined;
     if (def.kind === 'sql_trait') {
       step = { kind: 'sql_trait', sql: standalone.sql, reads: standalone.reads, note: `${def.kind} ${key} (${def.entity}): user SQL, shape-checked by the run` };
@@ -101,7 +103,7 @@ export function compilePlan(options: PlanOptions): RunPlan {
     };
   };
 
-  const definitions: PlanStep[] = [];
+  const definitions: Pending[] = [];
   const byKey = new Map(options.definitions.map((x) => [x.key, x]));
   for (const key of options.order.filter((k) => !options.keys || options.keys.has(k))) {
     const def = byKey.get(key);
@@ -115,7 +117,8 @@ export function compilePlan(options: PlanOptions): RunPlan {
     }
   }
   const featureSteps = features.steps(); // first: they register the memberships they read
-  return { steps: ordered(definitions, [...relations.steps(), ...featureSteps]), params: ['as_of'] };
+  const resolved = definitions.map((s): PlanStep => ({ ...s, sql: typeof s.sql === 'string' ? s.sql : s.sql() }));
+  return { steps: ordered(resolved, [...relations.steps(), ...featureSteps]), params: ['as_of'] };
 }
 
 /** Definitions in run order, each shared step just before the first definition that reads it. */

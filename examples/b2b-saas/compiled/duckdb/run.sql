@@ -26,22 +26,29 @@ SELECT
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
 
--- computed_trait favorite_feature (user): its own query over the events (does not fold into a feature)
+-- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
+CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_values" AS
+SELECT
+  e.user_id,
+  e."feature_name" AS value,
+  CAST(e."feature_name" AS VARCHAR) AS value_text,
+  count(*) AS n_1, -- feature_count, features_used
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY) AS n_3 -- favorite_feature
+FROM "main"."feature_used" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Feature Used'
+GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
+
+-- computed_trait favorite_feature (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_favorite_feature" AS
 WITH
-matching_events AS (
-  SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
-  FROM "main"."feature_used" AS e
-  WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
-    AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-    AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY
-),
 value_counts AS (
-  SELECT e.user_id AS user_id, e.value, count(*) AS n
-  FROM matching_events AS e
-  WHERE e.value IS NOT NULL
-  GROUP BY e.user_id, e.value
+  SELECT user_id, value, sum(n_3) AS n
+  FROM temp.main."_plan_feature_used_values"
+  WHERE value IS NOT NULL
+  GROUP BY user_id, value
 ),
 ranked_values AS (
   SELECT user_id, value,
@@ -53,18 +60,15 @@ SELECT user_id, value AS "favorite_feature"
 FROM ranked_values
 WHERE rank = 1;
 
--- user features: one pass over the events of main.feature_used
+-- user features folded from the distinct values per user of the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
 SELECT
-  e.user_id,
-  count(DISTINCT CAST(e."feature_name" AS VARCHAR)) AS n_distinct_1, -- feature_count
-  list(DISTINCT CAST(e."feature_name" AS VARCHAR) ORDER BY CAST(e."feature_name" AS VARCHAR)) FILTER (WHERE e."feature_name" IS NOT NULL) AS list_2, -- features_used
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
-FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-  AND e.event_text = 'Feature Used'
-GROUP BY e.user_id;
+  g.user_id,
+  count(g.value_text) AS n_distinct_1, -- feature_count
+  list(g.value_text ORDER BY g.value_text) FILTER (WHERE g.value_text IS NOT NULL) AS list_2, -- features_used
+  CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+FROM temp.main."_plan_feature_used_values" AS g
+GROUP BY g.user_id;
 
 -- computed_trait feature_count (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_feature_count" AS
