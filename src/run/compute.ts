@@ -37,6 +37,8 @@ export interface ComputeRun {
   readonly needed: ReadonlySet<string>;
   readonly strategy?: ComputeStrategy;
   readonly onProgress?: (event: { stage: string; key?: string }) => void;
+  /** Told the scratch table name of each shared plan step once it is materialised (fused only). */
+  readonly onShared?: (name: string) => void;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
       run.onProgress?.({ stage: 'features', key: step.name });
       try {
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
+        run.onShared?.(step.name);
       } catch (e) {
         failed.set(step.name, `${step.name} failed: ${(e as Error).message}`);
       }

@@ -8,7 +8,7 @@ import { changedRowIdsSql, changesSql, idChangesSql, type ChangeInputs, type Cha
 import type { Column } from '../state/values-json.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import {
-  accountUsersDeltaSql, accountUsersNowSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
+  accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
 } from '../state/state-sql.js';
 import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -93,16 +93,20 @@ export interface AccountUsersNow {
   readonly latestRun: number | null;
 }
 
-/** Builds this run's memberships and their difference with the committed snapshot, once per run. */
+/**
+ * Builds this run's memberships and their difference with the committed snapshot, once per run.
+ * `planned`: the fused plan's table of the same memberships (distinct), when it built one.
+ */
 export async function buildAccountUsers(
-  project: Project, wh: Warehouse, catalog: SourceCatalog, asOf: string, s: StateNames, state: CommittedState,
+  project: Project, wh: Warehouse, catalog: SourceCatalog, asOf: string, s: StateNames, state: CommittedState, planned?: string,
 ): Promise<AccountUsersNow> {
   const d = wh.dialect;
   const ctx = new CompileContext({
     dialect: d, config: project.config, definitions: project.definitions, catalog,
     resultTable: (k) => d.tempTable(runTableName(k)),
   });
-  for (const sql of d.createTempTableAs('_now_account_users', accountUsersNowSql(d, accountUsers(ctx)))) await wh.exec(sql, { as_of: asOf }, ['as_of']);
+  const nowSql = planned ? accountUsersTextSql(d, planned) : accountUsersNowSql(d, accountUsers(ctx));
+  for (const sql of d.createTempTableAs('_now_account_users', nowSql)) await wh.exec(sql, { as_of: asOf }, ['as_of']);
   const now = d.tempTable('_now_account_users');
   // No snapshot yet (a dry run of a new project): every membership is added.
   const snapshot = state.tables.has(INTERNAL.accountUsers);

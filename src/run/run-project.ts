@@ -5,6 +5,7 @@ import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { createStateTables, stateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
@@ -84,7 +85,10 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await wh.catalog(config.source.schema);
-  const computed = await computeDefinitions(project, graph, wh, catalog, { asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy });
+  const shared = new Set<string>();
+  const computed = await computeDefinitions(project, graph, wh, catalog, {
+    asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy, onShared: (name) => shared.add(name),
+  });
   crashPoint('after-compute');
 
   const outcomes: DefinitionOutcome[] = [...computed];
@@ -92,7 +96,11 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   let accountUsersNow: AccountUsersNow | undefined;
   options.onProgress?.({ stage: 'diff' }); // memberships and committed state, read for the diffs below
   const state = await readCommittedState(wh, s);
-  if (needsAccountUsers && !failedAssociating) accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf, s, state);
+  if (needsAccountUsers && !failedAssociating) {
+    // The fused plan's memberships, when it built them, are this run's: not computed twice.
+    const planned = shared.has(planTable('account_users')) ? d.tempTable(planTable('account_users')) : undefined;
+    accountUsersNow = await buildAccountUsers(project, wh, catalog, asOf, s, state, planned);
+  }
 
   const plans: EmissionPlan[] = [];
   for (const [i, o] of outcomes.entries()) {

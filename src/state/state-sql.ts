@@ -29,6 +29,11 @@ export function accountUsersNowSql(d: Dialect, accountUsers: string): string {
   return `SELECT DISTINCT ${d.castText('au.group_id')} AS group_id, ${d.castText('au.user_id')} AS user_id FROM (\n${accountUsers}\n) AS au`;
 }
 
+/** Memberships already distinct (the fused plan's table), as text. */
+export function accountUsersTextSql(d: Dialect, accountUsers: string): string {
+  return `SELECT ${d.castText('au.group_id')} AS group_id, ${d.castText('au.user_id')} AS user_id FROM ${accountUsers} AS au`;
+}
+
 /** An account audience's derived users: every user of at least one member account (SPEC 4). */
 export function derivedMembersSql(d: Dialect, audience: string, accountUsersNow: string): string {
   return `SELECT DISTINCT au.user_id FROM ${accountUsersNow} AS au WHERE EXISTS (SELECT 1 FROM ${audience} AS a WHERE ${d.castText('a.group_id')} = au.group_id)`;

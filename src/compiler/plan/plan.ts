@@ -44,7 +44,8 @@ export interface RunPlan {
   readonly params: readonly string[];
 }
 
-const planTable = (name: string) => `_plan_${name}`;
+/** The scratch table of a shared step (`account_users`, `all_users`, ...). */
+export const planTable = (name: string) => `_plan_${name}`;
 
 /**
  * Compiles a whole run into one plan that shares work between definitions: the users, accounts,
