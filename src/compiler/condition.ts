@@ -160,24 +160,28 @@ export class ConditionCompiler {
   private users(quantifier: 'any' | 'all' | 'none', where: Condition, scope: ConditionScope): string {
     if (scope.entity !== 'account') throw new Error('users: is only for account audiences');
     const d = this.ctx.dialect;
-    const users = this.accountUsers();
-    const inner = new ConditionScope('user', 'au');
-    const cond = this.compile(where, inner);
-    const cte = this.q.cte(JSON.stringify(['users', where]), 'users_matching', () =>
-      [
-        `SELECT au.group_id, ${d.boolOr(cond)} AS any_user, ${d.boolAnd(cond)} AS all_users`,
-        `FROM ${users} AS au`,
-        ...inner.joins,
-        'GROUP BY au.group_id',
-      ].join('\n'));
-    const alias = scope.join(cte, `${scope.alias}_${cte}`);
+    let matching = this.ctx.options.shared?.usersMatching?.(where);
+    if (!matching) {
+      const users = this.accountUsers();
+      const inner = new ConditionScope('user', 'au');
+      const cond = this.compile(where, inner);
+      const cte = this.q.cte(JSON.stringify(['users', where]), 'users_matching', () =>
+        [
+          `SELECT au.group_id, ${d.boolOr(cond)} AS any_user, ${d.boolAnd(cond)} AS all_users`,
+          `FROM ${users} AS au`,
+          ...inner.joins,
+          'GROUP BY au.group_id',
+        ].join('\n'));
+      matching = { relation: cte, any: 'any_user', all: 'all_users', name: cte };
+    }
+    const alias = scope.join(matching.relation, `${scope.alias}_${matching.name}`);
     switch (quantifier) {
       case 'any':
-        return `COALESCE(${alias}.any_user, FALSE)`;
+        return `COALESCE(${alias}.${matching.any}, FALSE)`;
       case 'all':
-        return `COALESCE(${alias}.all_users, FALSE)`;
+        return `COALESCE(${alias}.${matching.all}, FALSE)`;
       case 'none':
-        return `NOT COALESCE(${alias}.any_user, FALSE)`;
+        return `NOT COALESCE(${alias}.${matching.any}, FALSE)`;
     }
   }
 }

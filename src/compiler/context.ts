@@ -1,5 +1,5 @@
 import type { Entity } from '../definitions/common.js';
-import type { EventCondition } from '../definitions/condition.js';
+import type { Condition, EventCondition } from '../definitions/condition.js';
 import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
@@ -23,6 +23,9 @@ export interface CompileOptions {
 /** A relation keyed by an entity's id column, the column holding the wanted value, a short name for aliases. */
 export interface SharedColumn { readonly relation: string; readonly column: string; readonly name: string }
 
+/** A `users:` condition's per-account booleans in a relation keyed by group_id (no row: the account has no users). */
+export interface SharedUsersMatching { readonly relation: string; readonly any: string; readonly all: string; readonly name: string }
+
 /**
  * Relations a fused run plan materialises once per run, read by queries instead of CTEs of
  * their own. Every member is optional: what it does not provide is computed inline, as standalone.
@@ -35,6 +38,8 @@ export interface SharedRelations {
   customTrait?(entity: Entity, name: string): SharedColumn | undefined;
   /** The number of events an event condition matches, per entity (NULL or no row: none). */
   eventCount?(entity: Entity, condition: EventCondition, groupContext: boolean): SharedColumn | undefined;
+  /** Whether any / all of each account's users satisfy a user-level condition (`users:`). */
+  usersMatching?(where: Condition): SharedUsersMatching | undefined;
 }
 
 /** Where a trait name used in a condition comes from. */

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { duckdb } from '../../dialects/duckdb.js';
+import { compilePlan } from '../../src/compiler/plan/plan.js';
+import { buildGraph } from '../../src/definitions/graph.js';
 import { AS_OF, world } from '../execution/world.js';
 import type { Layout } from '../support/fixture.js';
 import { definitions, ENGINES, fixtureWarehouse, project } from '../support/harness.js';
@@ -59,6 +62,23 @@ const SQL_TRAITS = [
 ];
 
 const DEFINITIONS = definitions([...TRAITS, ...AUDIENCES, ...SQL_TRAITS]);
+
+describe('the world exercises every way the plan shares work', () => {
+  it.each(['segment', 'events_json'] as Layout[])('%s layout', (layout) => {
+    const p = project(DEFINITIONS, layout);
+    const plan = compilePlan({ dialect: duckdb, config: p.config, definitions: p.definitions, order: buildGraph(p.definitions).order });
+    const step = (name: string) => plan.steps.find((s) => s.name === name);
+    const table = layout === 'segment' ? 'feature_used' : 'events';
+    // most_frequent counts from the (user, value) pass; in Segment layout the user features fold from it too.
+    expect(step(`_plan_${table}_values`)?.sql).toMatch(/GROUP BY e\.user_id, /);
+    expect(step('_run_u_favorite')?.sql).toContain(`_plan_${table}_values`);
+    expect(step(`_plan_${table}_users`)?.sql.includes(`FROM temp.main."_plan_${table}_values"`)).toBe(layout === 'segment');
+    // users: conditions on event features share one step; one reading an audience keeps its own.
+    expect(step('_plan_users_matching')?.sql).toMatch(/a_users_any[\s\S]*a_users_none/);
+    expect(step('_run_a_users_all')?.sql).toContain('users_matching AS (');
+  });
+});
+
 const CASES = ENGINES.flatMap((engine) => (['segment', 'events_json'] as Layout[]).map((layout) => [engine, layout] as const));
 
 describe.each(CASES)('fused plan and standalone queries give identical tables over the hand-worked world on %s, %s layout', (engine, layout) => {

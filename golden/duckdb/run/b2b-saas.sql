@@ -167,6 +167,23 @@ WHERE e.user_id IS NOT NULL
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
 
+-- per account, whether any / all of its users satisfy each users: condition of the account audiences
+CREATE OR REPLACE TEMPORARY TABLE "_plan_users_matching" AS
+SELECT
+  au.group_id,
+  bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_1, -- dormant_accounts
+  bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_1, -- dormant_accounts
+  bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_2, -- fully_engaged_accounts
+  bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_2, -- fully_engaged_accounts
+  bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_3, -- trial_accounts_high_usage
+  bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_3 -- trial_accounts_high_usage
+FROM temp.main."_plan_account_users" AS au
+LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+GROUP BY au.group_id;
+
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
 SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -175,17 +192,10 @@ SELECT group_id FROM temp.main."_run_active_users_30d";
 
 -- audience dormant_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_dormant_accounts" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_user, bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
 
 -- account features folded from the user features of the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_accounts" AS
@@ -204,20 +214,10 @@ WHERE first_1 IS NOT NULL;
 
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_fully_engaged_accounts" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_user, bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_high_feature_adoption" AS
@@ -286,19 +286,12 @@ WHERE sum_1 IS NOT NULL;
 
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_trial_accounts_high_usage" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_user, bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM temp.main."_plan_all_accounts" AS entity
 LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
-  AND COALESCE(entity_users_matching.any_user, FALSE));
+  AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_account_events" AS

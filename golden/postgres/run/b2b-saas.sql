@@ -182,6 +182,24 @@ WHERE e.user_id IS NOT NULL
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
 
+-- per account, whether any / all of its users satisfy each users: condition of the account audiences
+DROP TABLE IF EXISTS pg_temp."_plan_users_matching";
+CREATE TEMPORARY TABLE pg_temp."_plan_users_matching" AS
+SELECT
+  au.group_id,
+  bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_1, -- dormant_accounts
+  bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_1, -- dormant_accounts
+  bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_2, -- fully_engaged_accounts
+  bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_2, -- fully_engaged_accounts
+  bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_3, -- trial_accounts_high_usage
+  bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_3 -- trial_accounts_high_usage
+FROM pg_temp."_plan_account_users" AS au
+LEFT JOIN pg_temp."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+GROUP BY au.group_id;
+
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
@@ -192,17 +210,10 @@ SELECT group_id FROM pg_temp."_run_active_users_30d";
 -- audience dormant_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_dormant_accounts";
 CREATE TEMPORARY TABLE pg_temp."_run_dormant_accounts" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_user, bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
 
 -- account features folded from the user features of the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
@@ -224,20 +235,10 @@ WHERE first_1 IS NOT NULL;
 -- audience fully_engaged_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_fully_engaged_accounts";
 CREATE TEMPORARY TABLE pg_temp."_run_fully_engaged_accounts" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_user, bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 DROP TABLE IF EXISTS pg_temp."_run_high_feature_adoption";
@@ -315,19 +316,12 @@ WHERE sum_1 IS NOT NULL;
 -- audience trial_accounts_high_usage (account)
 DROP TABLE IF EXISTS pg_temp."_run_trial_accounts_high_usage";
 CREATE TEMPORARY TABLE pg_temp."_run_trial_accounts_high_usage" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_user, bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
 LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE((CAST(entity_plan_account_traits.trait_plan AS TEXT) COLLATE "C") = 'trial', FALSE)
-  AND COALESCE(entity_users_matching.any_user, FALSE));
+  AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_account_events";

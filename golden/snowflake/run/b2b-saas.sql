@@ -167,6 +167,23 @@ WHERE e.user_id IS NOT NULL
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
 
+-- per account, whether any / all of its users satisfy each users: condition of the account audiences
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USERS_MATCHING" AS
+SELECT
+  au.group_id,
+  BOOLOR_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_1, -- dormant_accounts
+  BOOLAND_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_1, -- dormant_accounts
+  BOOLOR_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_2, -- fully_engaged_accounts
+  BOOLAND_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_2, -- fully_engaged_accounts
+  BOOLOR_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_3, -- trial_accounts_high_usage
+  BOOLAND_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_3 -- trial_accounts_high_usage
+FROM "_PLAN_ACCOUNT_USERS" AS au
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
+LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+GROUP BY au.group_id;
+
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
 SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -175,17 +192,10 @@ SELECT group_id FROM "_RUN_ACTIVE_USERS_30D";
 
 -- audience dormant_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_DORMANT_ACCOUNTS" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_user, BOOLAND_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
 
 -- account features folded from the user features of the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_ACCOUNTS" AS
@@ -204,20 +214,10 @@ WHERE first_1 IS NOT NULL;
 
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FULLY_ENGAGED_ACCOUNTS" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_user, BOOLAND_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
-  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_HIGH_FEATURE_ADOPTION" AS
@@ -286,19 +286,12 @@ WHERE sum_1 IS NOT NULL;
 
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_TRIAL_ACCOUNTS_HIGH_USAGE" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_user, BOOLAND_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  GROUP BY au.group_id
-)
 SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
 LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
-  AND COALESCE(entity_users_matching.any_user, FALSE));
+  AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_ACCOUNT_EVENTS" AS

@@ -8,6 +8,7 @@ import { eventSourceParts } from '../sources.js';
 import { fusedComputedTrait } from './computed-trait.js';
 import { EventFeatures } from './features.js';
 import { RunRelations, type SharedStep } from './shared.js';
+import { UsersMatching } from './users-matching.js';
 
 export interface PlanOptions extends Omit<CompileOptions, 'resultTable' | 'shared'> {
   /** Every definition key in run order (the graph's order: dependencies first). */
@@ -65,12 +66,25 @@ export function compilePlan(options: PlanOptions): RunPlan {
     resultTable: (key) => d.tempTable(resultName(key)),
   };
   let uses = new Set<string>();
-  const use = (name: string) => uses.add(name);
+  let captured: Set<string> | undefined;
+  const use = (name: string) => {
+    uses.add(name);
+    captured?.add(name);
+  };
+  const track = <T>(fn: () => T): [T, ReadonlySet<string>] => {
+    captured = new Set();
+    try {
+      return [fn(), captured];
+    } finally {
+      captured = undefined;
+    }
+  };
   const relations = new RunRelations(base, planTable, use);
   // Resolves event and trait sources for the shared tables; warnings are reported per definition instead.
   const ctx = new CompileContext(base);
   const features = new EventFeatures(ctx, planTable, () => relations.universe('account_users'), use);
   let current = '';
+  let users: UsersMatching | undefined = undefined;
   const shared: SharedRelations = {
     get allUsers() { return relations.relation('all_users'); },
     get allAccounts() { return relations.relation('all_accounts'); },
@@ -80,7 +94,9 @@ export function compilePlan(options: PlanOptions): RunPlan {
       const [source] = eventSourceParts(ctx, { names: [c.name], where: c.where, window: c.window, withGroupContext: groupContext });
       return source.relation ? features.request({ source, entity, kind: 'count', groupContext, by: current }) : undefined;
     },
+    usersMatching: (where) => users!.request(where, current),
   };
+  users = new UsersMatching({ ...base, shared }, planTable('users_matching'), () => relations.universe('account_users'), use, track);
 
   // A fused result's SQL is rendered once every feature is registered (see fusedComputedTrait).
   type Pending = Omit<PlanStep, 'sql'> & { readonly sql: string | (() => string) };
@@ -118,8 +134,9 @@ export function compilePlan(options: PlanOptions): RunPlan {
     }
   }
   const featureSteps = features.steps(); // first: they register the memberships they read
+  const usersStep = users.step();
   const resolved = definitions.map((s): PlanStep => ({ ...s, sql: typeof s.sql === 'string' ? s.sql : s.sql() }));
-  return { steps: ordered(resolved, [...relations.steps(), ...featureSteps]), params: ['as_of'] };
+  return { steps: ordered(resolved, [...relations.steps(), ...featureSteps, ...(usersStep ? [usersStep] : [])]), params: ['as_of'] };
 }
 
 /** Definitions in run order, each shared step just before the first definition that reads it. */
