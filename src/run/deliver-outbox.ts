@@ -7,7 +7,7 @@ import {
   pendingByDestinationSql, type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
-import type { Row, Warehouse } from '../warehouse/warehouse.js';
+import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
 
 export interface DeliverOptions {
@@ -113,6 +113,10 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
       let done = delivery.done;
       for await (const rows of wh.stream(`SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${done} ORDER BY e.position`, batchSize)) {
         if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
+        // The cursor is only right if the batch continues the numbering exactly.
+        rows.forEach((row, i) => {
+          if (Number(row.position) !== done + 1 + i) throw new WarehouseError(`delivery of ${delivery.key}: message ${done + 1 + i} expected, ${String(row.position)} read`);
+        });
         target ??= openDestination(destination, project.dir, options.open);
         const batch = renderBatch(rows, (row) => renderMessage(toChange(row, delivery, descriptions, repeats), destination));
         const outcome = await sendBatch(target, batch, reconcile);

@@ -13,8 +13,7 @@ export interface Warehouse {
   /**
    * The rows of one query, in its order, exactly `batch` at a time (the last batch may be
    * shorter), without holding them all: delivery reads millions of messages this way. Other
-   * statements may run between batches; the query reads committed tables only (not scratch
-   * tables: DuckDB streams it on a connection of its own).
+   * statements may run between batches.
    */
   stream(sql: string, batch: number): AsyncIterable<Row[]>;
   /** Runs `fn` in one transaction: all of it commits, or none. */
@@ -88,19 +87,4 @@ export function positionalValues(sql: string, placeholder: RegExp, params: SqlPa
   const used = [...withoutQuoted(sql).matchAll(placeholder)].map((m) => Number(m[1]));
   if (used.length === 0) return [];
   return (order ?? Object.keys(params)).slice(0, Math.max(...used)).map((n) => params[n]);
-}
-
-/** Re-cuts batches of any size into batches of exactly `size` rows (the last may be shorter). */
-export async function* exactBatches(source: AsyncIterable<readonly Row[]>, size: number): AsyncGenerator<Row[]> {
-  let pending: Row[] = [];
-  for await (const rows of source) {
-    for (const row of rows) {
-      pending.push(row);
-      if (pending.length === size) {
-        yield pending;
-        pending = [];
-      }
-    }
-  }
-  if (pending.length) yield pending;
 }

@@ -14,7 +14,7 @@ describe.each(ENGINES)('Warehouse.stream on %s', (engine) => {
   const numbers = (n: number) =>
     `SELECT g.n, 'm' || CAST(g.n AS VARCHAR) AS label, CAST(TIMESTAMP '2024-06-01 00:00:00' AS TIMESTAMP) AS at FROM generate_series(1, ${n}) AS g(n) ORDER BY g.n DESC`;
 
-  it('gives the rows of query(), in order, in batches of exactly the size asked (DuckDB chunks are 2048 rows)', async () => {
+  it('gives the rows of query(), in order, in batches of exactly the size asked', async () => {
     fx = await fixtureWarehouse({}, 'segment', engine);
     const batches: Row[][] = [];
     for await (const rows of fx.wh.stream(numbers(5000), 1500)) batches.push(rows);
