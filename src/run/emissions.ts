@@ -4,8 +4,7 @@ import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
 import type { Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { changedRowIdsSql, changesSql, idChangesSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
-import type { Column } from '../state/values-json.js';
+import { changedRowIdsSql, changesSql, idChangesSql, sameColumns, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
 import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
@@ -138,19 +137,9 @@ export async function planEmission(
   const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
 
-  let membersNow: string | undefined;
-  // A scheduled re-run where no account entered or left and no membership changed since the
-  // audience last ran: the derived members are the committed ones (~1M users at scale), so they
-  // are neither rebuilt nor diffed.
-  const membershipsAsLastRun = memberships !== undefined && memberships.changes === 0
-    && (memberships.latestRun === null || committed!.lastRun >= memberships.latestRun);
-  const membersUnchanged = accountAudience && previous !== undefined && membershipsAsLastRun
-    && Number((await wh.query(idChangesSql(d, current.table, previous.table, 'group_id')))[0].n) === 0;
-  if (accountAudience && !membersUnchanged) {
-    const name = `_now_members_${key}`;
-    for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current.table, memberships!.now))) await wh.exec(sql);
-    membersNow = d.tempTable(name);
-  }
+  const { membersNow, membersUnchanged } = accountAudience
+    ? await derivedMembers(wh, key, current.table, previous?.table, memberships!, committed?.lastRun)
+    : { membersNow: undefined, membersUnchanged: false };
   const inputs: ChangeInputs = {
     key, kind: def.kind, entity: def.entity,
     traitType: def.kind === 'computed_trait' ? def.type : undefined,
@@ -191,19 +180,12 @@ export async function planEmission(
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
   const edited = sameShape && committed!.fingerprint !== fingerprint(def);
   const idColumn = def.entity === 'account' ? 'group_id' : 'user_id';
-  // Which ids' stored rows this run changes: the diff's own rows, except for a SQL trait, whose
-  // stored rows also hold associations and empty rows that its value diff does not see.
-  let changedIds: { relation: string; count: number } | undefined;
-  if (previous && !edited && sameColumns(current.columns, previous.columns)) {
-    if (def.kind === 'sql_trait') {
-      const name = `_rows_changed_${key}`;
-      for (const sql of d.createTempTableAs(name, changedRowIdsSql(d, current.table, previous.table, idColumn))) await wh.exec(sql);
-      changedIds = { relation: d.tempTable(name), count: Number((await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(name)}`))[0].n) };
-    } else {
-      const relation = `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`;
-      changedIds = { relation, count: count('entered') + count('exited') + count('changed') };
-    }
-  }
+  const changedIds = previous && !edited && sameColumns(current.columns, previous.columns)
+    ? await changedResultIds(wh, def, current.table, previous.table, idColumn, def.kind === 'sql_trait' ? undefined : {
+      relation: `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`,
+      count: count('entered') + count('exited') + count('changed'),
+    })
+    : undefined;
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
@@ -216,8 +198,37 @@ export async function planEmission(
 /** A result is patched in place when at most 1 in this many of its rows changed; else rewritten. */
 const PATCH_AT_MOST = 10;
 
-function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
+/**
+ * An account audience's derived members (users of at least one member account), built into a
+ * scratch table, unless no account entered or left and no membership changed since the audience
+ * last ran: then they are the committed ones (~1M users at scale), neither rebuilt nor diffed.
+ */
+async function derivedMembers(
+  wh: Warehouse, key: string, current: string, previous: string | undefined, memberships: AccountUsersNow, lastRun: number | undefined,
+): Promise<{ membersNow?: string; membersUnchanged: boolean }> {
+  const d = wh.dialect;
+  const membershipsAsLastRun = memberships.changes === 0 && (memberships.latestRun === null || lastRun! >= memberships.latestRun);
+  if (previous !== undefined && membershipsAsLastRun && Number((await wh.query(idChangesSql(d, current, previous, 'group_id')))[0].n) === 0) {
+    return { membersUnchanged: true };
+  }
+  const name = `_now_members_${key}`;
+  for (const sql of d.createTempTableAs(name, derivedMembersSql(d, current, memberships.now))) await wh.exec(sql);
+  return { membersNow: d.tempTable(name), membersUnchanged: false };
+}
+
+/**
+ * Which ids' stored rows this run changes (a relation of them as text, column id): the diff's
+ * own rows, given as `fromDiff`, except for a SQL trait, whose stored rows also hold associations
+ * and empty rows that its value diff does not see: its rows are compared whole.
+ */
+async function changedResultIds(
+  wh: Warehouse, def: Definition, current: string, previous: string, idColumn: string, fromDiff: { relation: string; count: number } | undefined,
+): Promise<{ relation: string; count: number }> {
+  if (fromDiff) return fromDiff;
+  const d = wh.dialect;
+  const name = `_rows_changed_${def.key}`;
+  for (const sql of d.createTempTableAs(name, changedRowIdsSql(d, current, previous, idColumn))) await wh.exec(sql);
+  return { relation: d.tempTable(name), count: Number((await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(name)}`))[0].n) };
 }
 
 /** Memberships new since run `lastRun`: the run's `added` table unless the snapshot changed after `lastRun`. */

@@ -169,7 +169,8 @@ export function changedRowIdsSql(d: Dialect, current: string, previous: string, 
   ].join('\n');
 }
 
-function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+/** Same column names and types, in the same order: rows of one can be compared with, or copied into, the other. */
+export function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 }
 
