@@ -9,6 +9,7 @@ import {
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
+import { refuseLegacyPending } from './legacy-outbox.js';
 
 export interface DeliverOptions {
   /** Hooks for destinations (tests, CLI). */
@@ -54,6 +55,7 @@ export interface DeliveryReport {
 export async function deliverOutbox(project: Project, wh: Warehouse, options: DeliverOptions = {}): Promise<DeliveryReport> {
   const s = stateNames(wh.dialect, project.config.state.schema);
   await wh.lockRun(project.config.state.schema);
+  await refuseLegacyPending(wh, s);
   if (!(await wh.catalog(s.schema)).has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {

@@ -9,6 +9,7 @@ import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
+import { refuseLegacyPending } from './legacy-outbox.js';
 import { buildAccountUsers, planEmission, readCommittedState, type AccountUsersNow, type EmissionPlan } from './emissions.js';
 
 export { runTableName };
@@ -74,6 +75,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
 
   if (!dryRun) {
     await wh.lockRun(config.state.schema);
+    await refuseLegacyPending(wh, s);
     for (const sql of createStateTables(d, s)) await wh.exec(sql);
     const [{ as_of: last }] = await wh.query(lastAsOfSql(s));
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);

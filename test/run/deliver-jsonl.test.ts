@@ -64,3 +64,19 @@ describe('a destination with a broken event-name template', () => {
     expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('logins computed'));
   });
 });
+
+describe('a state schema with messages pending in the outbox of an earlier roster', () => {
+  it('refuses to run or deliver, naming the table, until they are sent or discarded', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.wh.exec('CREATE SCHEMA roster');
+    await scenario.wh.exec(`CREATE TABLE roster._outbox (seq BIGINT, status VARCHAR)`);
+    await scenario.wh.exec(`INSERT INTO roster._outbox VALUES (1, 'sent'), (2, 'pending'), (3, 'pending')`);
+    const refused = /the state schema roster holds 2 messages pending in the outbox of an earlier roster \(table _outbox\)/;
+    await expect(scenario.run([LOGINS], T1)).rejects.toThrow(refused);
+    await expect(scenario.deliver([LOGINS])).rejects.toThrow(refused);
+    expect(scenario.messages('crm')).toEqual([]);
+    // Once nothing is pending there (sent by the old version, or discarded), runs go on.
+    await scenario.wh.exec(`UPDATE roster._outbox SET status = 'sent'`);
+    expect((await scenario.run([LOGINS], T1)).arrived.crm).toHaveLength(10);
+  });
+});

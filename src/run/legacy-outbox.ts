@@ -1,0 +1,20 @@
+import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
+import type { StateNames } from '../state/state-tables.js';
+
+/** The outbox table of earlier roster builds: one row per message, with a status. */
+const LEGACY_OUTBOX = '_outbox';
+
+/**
+ * Refuses to go on while a state schema holds messages still pending in the earlier outbox
+ * format, which this version neither reads nor sends: carrying on would silently drop them.
+ */
+export async function refuseLegacyPending(wh: Warehouse, s: StateNames): Promise<void> {
+  if (!(await wh.catalog(s.schema)).has(LEGACY_OUTBOX)) return;
+  const table = wh.dialect.qualify(s.schema, LEGACY_OUTBOX);
+  const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${table} WHERE status = 'pending'`);
+  if (Number(n) === 0) return;
+  throw new WarehouseError(
+    `the state schema ${s.schema} holds ${n} message${Number(n) > 1 ? 's' : ''} pending in the outbox of an earlier roster (table ${LEGACY_OUTBOX}), `
+    + `which this version does not send: deliver them with the version that wrote them, or drop ${s.schema}.${LEGACY_OUTBOX} to discard them`,
+  );
+}
