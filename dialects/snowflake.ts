@@ -121,6 +121,13 @@ export class SnowflakeDialect extends BaseDialect {
   isScalarType(type: string): boolean {
     return !/^(ARRAY|OBJECT|VARIANT|MAP)\b/i.test(type.trim());
   }
+  // Snowflake reports integers as NUMBER(38,0): only a scale above 0, or FLOAT/DOUBLE/REAL, holds fractions.
+  isFractionalType(type: string): boolean {
+    const t = type.trim();
+    const scale = /^(NUMBER|DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(t);
+    if (scale) return Number(scale[2]) > 0;
+    return /^(DOUBLE|FLOAT|REAL|DOUBLE PRECISION|FLOAT[48])\b/i.test(t);
+  }
 }
 
 export const snowflake = new SnowflakeDialect();

@@ -86,6 +86,8 @@ export interface Dialect {
   createSchema(schema: string): string;
   /** Column types that are not scalar (lists, structs, maps, JSON objects). */
   isScalarType(type: string): boolean;
+  /** Column types that may hold fractions (as `describe` reports them): their values are rounded to 12 digits (SPEC 3). */
+  isFractionalType(type: string): boolean;
   /**
    * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
    * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
@@ -233,6 +235,9 @@ export abstract class BaseDialect implements Dialect {
   }
   isScalarType(type: string): boolean {
     return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());
+  }
+  isFractionalType(type: string): boolean {
+    return /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i.test(type.trim());
   }
 }
 

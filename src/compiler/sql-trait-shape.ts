@@ -3,8 +3,6 @@ import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN } from './context.js';
 import type { Dialect } from './dialect.js';
 
-const DOUBLE_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i;
-
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
   readonly nullIds: string;
@@ -40,7 +38,7 @@ export function sqlTraitShape(
   const q = (c: string) => d.quoteIdent(c);
   const traitList = t.traits.map(q).join(', ');
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
-  const stored = t.traits.map((c) => (DOUBLE_TYPE.test(typeOf.get(c) ?? '') ? `${d.round12(q(c))} AS ${q(c)}` : q(c))).join(', ');
+  const stored = t.traits.map((c) => (d.isFractionalType(typeOf.get(c) ?? '') ? `${d.round12(q(c))} AS ${q(c)}` : q(c))).join(', ');
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [q(id), ...userId].join(', ');
