@@ -118,6 +118,24 @@ describe.each(ENGINES)('on %s', (engine) => {
   });
 
   describe('computed and SQL trait emissions', () => {
+    it('account trait to destinations with different calls: each gets only its calls, in order, fanned out at delivery', async () => {
+      scenario = await Scenario.create(world, [
+        { name: 'accounts', type: 'jsonl', path: 'out/accounts.jsonl', calls: ['group'] },
+        { name: 'events', type: 'jsonl', path: 'out/events.jsonl', calls: ['track'] },
+      ], engine);
+      const r = await scenario.run([LOGINS], T1);
+      expect(r.arrived).toEqual({
+        accounts: ['group a1 u1 {"logins":3}', 'group a2 u2 {"logins":1}'],
+        events: [
+          traitTrack('u1', 'logins', { logins: 3 }), traitTrack('u2', 'logins', { logins: 3 }),
+          traitTrack('u2', 'logins', { logins: 1 }), traitTrack('u3', 'logins', { logins: 1 }),
+        ],
+      });
+      expect(r.report.outcomes[0].emission?.destinations).toEqual([
+        { name: 'accounts', messages: 2, full: true }, { name: 'events', messages: 4, full: true },
+      ]);
+    });
+
     it('account trait: group per changed account, identify + track per (account, user); a newly associated user gets the value', async () => {
       scenario = await Scenario.create(world, undefined, engine);
       const first = await scenario.run([LOGINS], T1);
