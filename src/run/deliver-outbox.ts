@@ -139,6 +139,11 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
       }
+      // Fewer messages than committed: what they are made of is gone. Say so; later ones wait.
+      if (done < delivery.messages) {
+        errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): ${delivery.messages} messages were committed, only ${done} can be made from the state schema`);
+        break;
+      }
     }
   } finally {
     await target?.close();

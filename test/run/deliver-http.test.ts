@@ -105,4 +105,24 @@ describe('delivery over http', () => {
     ]);
     expect(new Set(accepted.map((m) => m.messageId)).size).toBe(17);
   });
+
+  it('a membership that ended stays readable while messages of the run that had it are pending', async () => {
+    // An associating SQL trait: users with an event in the last day belong to account a9.
+    const RECENT = {
+      kind: 'sql_trait', key: 'recent', entity: 'account', traits: ['recent'],
+      sql: `SELECT 'a9' AS group_id, user_id, CAST(count(*) AS INTEGER) AS recent FROM {{source "tracks"}} WHERE "timestamp" > {{as_of}} - INTERVAL '1 day' AND "timestamp" <= {{as_of}} GROUP BY user_id`,
+    };
+    const { server, scenario } = await setup([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }]);
+    // T1: u2's login (2024-05-31 12:00) is within the day: u2 belongs to a9, whose value is 1.
+    expect((await scenario.run([RECENT], T1, { open: FAST })).delivery).toMatchObject({ ok: false, pending: 3 });
+    // T2: nobody logged in the day before: a9's value became empty and u2 left a9.
+    expect((await scenario.run([RECENT], '2024-06-03T00:00:00Z', { open: FAST })).delivery).toMatchObject({ ok: false, pending: 4 });
+    expect(await scenario.deliver([RECENT], { open: FAST })).toMatchObject({ ok: true, pending: 0 });
+    const accepted = server.received.filter((r) => r.status === 200).flatMap((r) => r.body.batch);
+    expect(accepted.map((m) => [m.type, m.type === 'group' ? m.groupId : m.userId, m.type === 'group' ? m.userId ?? m.anonymousId : null, m.type === 'track' ? m.properties.recent : m.traits.recent])).toEqual([
+      ['group', 'a9', 'u2', 1], ['identify', 'u2', null, 1], ['track', 'u2', null, 1],
+      // T2: a9 has no users any more (hence the anonymousId), so the change reaches nobody else.
+      ['group', 'a9', 'group:a9', null],
+    ]);
+  });
 });
