@@ -1,12 +1,9 @@
-/** Small DuckDB SQL builders for the demo generator; all output is plain SQL text. */
+import { duckdb } from '../../dialects/duckdb.js';
 
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+/** Small DuckDB SQL builders for the demo generator; all output is plain SQL text. Quoting is the dialect's. */
 
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export const sqlString = (value: string): string => duckdb.stringLiteral(value);
+export const quoteIdent = (name: string): string => duckdb.quoteIdent(name);
 
 function literal(value: string | null): string {
   return value === null ? 'NULL' : sqlString(value);

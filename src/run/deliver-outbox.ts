@@ -57,9 +57,10 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   await wh.lockRun(project.config.state.schema);
   await refuseLegacyPending(wh, s);
   if (!(await wh.catalog(s.schema)).has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
+  const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {
-    results.push(await deliverTo(project, wh, s, destination, options));
+    results.push(await deliverTo(project, wh, s, destination, repeats, options));
   }
   const configured = new Set(project.config.destinations.map((x) => x.name));
   let pending = 0;
@@ -86,7 +87,9 @@ interface OpenDelivery {
   readonly asOf: string;
 }
 
-async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destination: Destination, options: DeliverOptions): Promise<DestinationDelivery> {
+async function deliverTo(
+  project: Project, wh: Warehouse, s: StateNames, destination: Destination, repeats: ReadonlyMap<number, number>, options: DeliverOptions,
+): Promise<DestinationDelivery> {
   const d = wh.dialect;
   const batchSize = options.batchSize ?? 5000;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
@@ -95,7 +98,6 @@ async function deliverTo(project: Project, wh: Warehouse, s: StateNames, destina
   let target: DeliveryTarget | undefined;
   // Until a batch turns out not to be (entirely) at the destination, ask before sending.
   let reconcile = true;
-  const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const report = async (): Promise<DestinationDelivery> => {
     const row = (await wh.query(pendingByDestinationSql(s))).find((r) => r.destination === destination.name);
     return { destination: destination.name, sent: totals.sent, alreadyDelivered: totals.already, failed: totals.failed, pending: row ? Number(row.n) : 0, errors };

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { CompileContext, type SourceCatalog } from '../compiler/context.js';
 import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
-import type { Destination } from '../definitions/project-config.js';
+import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { changedRowIdsSql, changesSql, idChangesSql, sameColumns, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
-import { changeCountsSql, messageCountSql } from '../state/outbox-sql.js';
+import { changeCountsSql, fanOutCountSql } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
 } from '../state/state-sql.js';
@@ -152,29 +152,28 @@ export async function planEmission(
     previousMembers: previous && accountAudience ? s.members(key) : undefined,
   };
 
-  const tables = new Map<ChangeMode, { name: string; counts: Map<string, number> }>();
-  const changeTable = async (mode: ChangeMode) => {
+  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.now : undefined;
+  const tables = new Map<ChangeMode, ChangeTable>();
+  const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
     const known = tables.get(mode);
     if (known) return known;
-    const name = `_${mode}_${key}`;
-    for (const sql of d.createTempTableAs(name, changesSql(d, inputs, mode))) await wh.exec(sql);
+    const name = d.tempTable(`_${mode}_${key}`);
+    for (const sql of d.createTempTableAs(`_${mode}_${key}`, changesSql(d, inputs, mode))) await wh.exec(sql);
     const counts = new Map<string, number>();
-    for (const r of await wh.query(changeCountsSql(d.tempTable(name)))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    const table = { name: d.tempTable(name), counts };
+    for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
+    const fannedOut = fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0;
+    const table = { name, counts, fannedOut };
     tables.set(mode, table);
     return table;
   };
   // On a first run the diff against nothing is the full state.
   const diff = await changeTable(firstRun ? 'full' : 'diff');
-  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.now : undefined;
   const routed = def.destinations ?? project.config.destinations.map((x) => x.name);
   const routes: RoutePlan[] = [];
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
     const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
-    const mode: ChangeMode = full ? 'full' : 'diff';
     const table = full && !firstRun ? await changeTable('full') : diff;
-    const [n] = await wh.query(messageCountSql(d, table.name, fanOutTo, destination.calls));
-    routes.push({ destination, full, mode, changes: table.name, messages: Number(n.group_messages) + Number(n.user_messages) });
+    routes.push({ destination, full, mode: full ? 'full' : 'diff', changes: table.name, messages: messagesFor(table, destination.calls) });
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
@@ -193,6 +192,22 @@ export async function planEmission(
       : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',
     membersUnchanged: membersUnchanged || (!firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0)),
   };
+}
+
+/** A scratch change table and what it holds. */
+interface ChangeTable {
+  readonly name: string;
+  /** Rows per `${part}/${change_kind}`. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** Account traits: the (account change, user) pairs it reaches at delivery. */
+  readonly fannedOut: number;
+}
+
+/** Messages a destination gets from a change table: a group call per account row, each of its user calls per user reached. */
+function messagesFor(table: ChangeTable, calls: readonly CallType[]): number {
+  const rows = (part: string) => [...table.counts].filter(([k]) => k.startsWith(`${part}/`)).reduce((a, [, n]) => a + n, 0);
+  const userCalls = calls.filter((c) => c !== 'group').length;
+  return (calls.includes('group') ? rows('account') : 0) + userCalls * (rows('user') + table.fannedOut);
 }
 
 /** A result is patched in place when at most 1 in this many of its rows changed; else rewritten. */

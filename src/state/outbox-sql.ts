@@ -49,17 +49,9 @@ export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): strin
   return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done) VALUES (${values.join(', ')})`;
 }
 
-/** How many messages a change table makes for `calls`: group per account row, each user call per user (fanned out for account traits). */
-export function messageCountSql(d: Dialect, changes: string, fanOutTo: string | undefined, calls: readonly CallType[]): string {
-  const userCalls = calls.filter((c) => c !== 'group').length;
-  const lit = (v: string) => d.stringLiteral(v);
-  const fanned = fanOutTo
-    ? `(SELECT count(*) FROM ${changes} AS c JOIN ${fanOutTo} AS au ON au.group_id = c.group_id WHERE c.part = ${lit('account')})`
-    : '0';
-  return [
-    `SELECT ${calls.includes('group') ? `(SELECT count(*) FROM ${changes} WHERE part = ${lit('account')})` : '0'} AS group_messages,`,
-    `  ${userCalls} * ((SELECT count(*) FROM ${changes} WHERE part = ${lit('user')}) + ${fanned}) AS user_messages`,
-  ].join('\n');
+/** How many (account change, user) pairs an account trait's change table fans out to: one identify and one track each. */
+export function fanOutCountSql(d: Dialect, changes: string, accountUsers: string): string {
+  return `SELECT count(*) AS n FROM ${changes} AS c JOIN ${accountUsers} AS au ON au.group_id = c.group_id WHERE c.part = ${d.stringLiteral('account')}`;
 }
 
 /** Rows per (part, change_kind) of a change table. */
@@ -92,7 +84,6 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery,
       ].join('\n'));
     }
   }
-  if (!parts.length) parts.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, c.group_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('account')} AND 1 = 0`);
   const order = [`m.call_rank`, d.textSortKey('m.sort_id'), d.textSortKey('m.group_id')].join(', ');
   return [
     `SELECT row_number() OVER (ORDER BY ${order}) AS position, m.call_type, m.change_kind, m.group_id, m.user_id, m.values_json`,

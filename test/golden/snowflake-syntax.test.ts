@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pkg from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
+import { withoutWithinGroup } from '../support/snowflake-sql.js';
 
 /*
  * No Snowflake can be reached here: its golden SQL is checked by a SQL parser as a rough syntax
@@ -10,20 +11,6 @@ import { describe, expect, it } from 'vitest';
  */
 const dir = path.resolve(import.meta.dirname, '../../golden/snowflake');
 const parser = new pkg.Parser();
-
-function withoutWithinGroup(sql: string): string {
-  let out = sql;
-  for (let at = out.indexOf(' WITHIN GROUP ('); at >= 0; at = out.indexOf(' WITHIN GROUP (')) {
-    let depth = 0;
-    let end = at + ' WITHIN GROUP '.length;
-    for (; end < out.length; end++) {
-      if (out[end] === '(') depth++;
-      if (out[end] === ')' && --depth === 0) break;
-    }
-    out = out.slice(0, at) + out.slice(end + 1);
-  }
-  return out;
-}
 
 describe('Snowflake golden SQL parses as Snowflake', () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {

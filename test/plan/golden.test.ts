@@ -1,6 +1,7 @@
 import path from 'node:path';
 import pkg from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
+import { withoutWithinGroup } from '../support/snowflake-sql.js';
 import { DIALECTS } from '../../dialects/index.js';
 import { compilePlan, planFile, type RunPlan } from '../../src/compiler/plan/plan.js';
 import { buildGraph } from '../../src/definitions/graph.js';
@@ -69,20 +70,6 @@ describe('the run plan shares work', () => {
 
 describe('the Snowflake run plans parse as Snowflake (a rough syntax guard, see test/golden/snowflake-syntax)', () => {
   const parser = new pkg.Parser();
-  // The parser wrongly rejects WITHIN GROUP (...): taken out, with its balanced parentheses.
-  const withoutWithinGroup = (sql: string) => {
-    let out = sql;
-    for (let at = out.indexOf(' WITHIN GROUP ('); at >= 0; at = out.indexOf(' WITHIN GROUP (')) {
-      let depth = 0;
-      let end = at + ' WITHIN GROUP '.length;
-      for (; end < out.length; end++) {
-        if (out[end] === '(') depth++;
-        if (out[end] === ')' && --depth === 0) break;
-      }
-      out = out.slice(0, at) + out.slice(end + 1);
-    }
-    return out;
-  };
   for (const [title, dir] of Object.entries(PROJECTS)) {
     it(title, async () => {
       const { plan } = await planOf(dir, 'snowflake');
