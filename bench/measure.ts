@@ -170,13 +170,13 @@ export async function insertNewEvents(projectDir: string, after: Date, perTable:
   const wh = await openWarehouse(project);
   const schema = project.config.source.schema;
   const q = (t: string) => wh.dialect.qualify(schema, t);
-  const start = after.toISOString().replace('T', ' ').replace('Z', '');
+  const start = wh.dialect.timestampLiteral(after);
   let n = 0;
   try {
     const tracksColumns = (await wh.describe(q('tracks'))).map((c) => wh.dialect.quoteIdent(c.name)).join(', ');
     for (const t of ['logged_in', 'feature_used', 'page_viewed']) {
       await wh.exec(`CREATE OR REPLACE TEMP TABLE bench_new AS
-SELECT * EXCLUDE (rn) REPLACE ('bench_' || id AS id, TIMESTAMP '${start}' + to_seconds(rn * 7) AS "timestamp")
+SELECT * EXCLUDE (rn) REPLACE ('bench_' || id AS id, ${start} + to_seconds(rn * 7) AS "timestamp")
 FROM (SELECT *, row_number() OVER (ORDER BY md5(id)) AS rn FROM ${q(t)} WHERE user_id IS NOT NULL ORDER BY md5(id) LIMIT ${perTable})`);
       await wh.exec(`INSERT INTO ${q(t)} SELECT * FROM bench_new`);
       await wh.exec(`INSERT INTO ${q('tracks')} SELECT ${tracksColumns} FROM bench_new`);
