@@ -71,6 +71,10 @@ export class PostgresDialect extends BaseDialect {
   tempTable(name: string): string {
     return `pg_temp.${this.quoteIdent(name)}`;
   }
+  // The row's text holds every value (NULL as an empty field) in one canonical form per type.
+  rowHash(values: readonly string[]): string {
+    return `hashtextextended(CAST(ROW(${values.join(', ')}) AS TEXT), 0)`;
+  }
   // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN.
   jsonValueText(expr: string, type: string): string {
     if (/^timestamp(\(\d\))? with time zone/i.test(type)) return `CAST(to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)`;

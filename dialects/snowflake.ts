@@ -114,6 +114,10 @@ export class SnowflakeDialect extends BaseDialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
+  // HASH takes any number of values of any type and gives a signed 64-bit number.
+  rowHash(values: readonly string[]): string {
+    return `HASH(${values.join(', ')})`;
+  }
   jsonValueText(expr: string, type: string): string {
     if (/^(TIMESTAMP|DATE)/i.test(type)) return `TO_JSON(TO_VARIANT(TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')))`;
     return `TO_JSON(TO_VARIANT(${expr}))`;

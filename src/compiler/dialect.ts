@@ -93,6 +93,11 @@ export interface Dialect {
    * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
    */
   jsonValueText(expr: string, type: string): string;
+  /**
+   * A well-mixed 64-bit integer hash of one row's values (NULLs included): summed over a table
+   * it is a checksum of the table's rows, so two tables holding the same rows have equal sums.
+   */
+  rowHash(values: readonly string[]): string;
 }
 
 /** Primitives a dialect must provide itself: a forgotten one fails loudly, naming the dialect. */
@@ -201,6 +206,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonText(json: string, key: string): string {
     return missing(this.name, 'jsonText');
+  }
+  rowHash(_values: readonly string[]): string {
+    return missing(this.name, 'rowHash');
   }
   jsonValue(json: string, key: string): string {
     return missing(this.name, 'jsonValue');

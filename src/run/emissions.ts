@@ -4,10 +4,11 @@ import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { changedRowIdsSql, changesSql, idChangesSql, sameColumns, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import { changedRowIdsSql, changesSql, idChangesSql, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
 import { changeCountsSql, fanOutCountSql } from '../state/outbox-sql.js';
 import {
-  accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql, routesSql,
+  accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
+  openAccountUsersSql, routesSql,
 } from '../state/state-sql.js';
 import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -109,7 +110,10 @@ export async function buildAccountUsers(
   const now = d.tempTable('_now_account_users');
   // No snapshot yet (a dry run of a new project): every membership is added.
   const snapshot = state.tables.has(INTERNAL.accountUsers);
-  const deltaSql = snapshot ? accountUsersDeltaSql(s, now) : `SELECT group_id, user_id, 1 = 0 AS ended FROM ${now}`;
+  // The same memberships as the snapshot's open ones (most runs): the delta is empty, without a join.
+  const unchanged = snapshot && (await wh.query(sameRowsSql(d, now, openAccountUsersSql(s), ['group_id', 'user_id'])))[0].same === true;
+  const deltaSql = !snapshot ? `SELECT group_id, user_id, 1 = 0 AS ended FROM ${now}`
+    : unchanged ? `SELECT * FROM (${accountUsersDeltaSql(s, now)}) AS delta WHERE 1 = 0` : accountUsersDeltaSql(s, now);
   for (const sql of d.createTempTableAs('_account_users_delta', deltaSql)) await wh.exec(sql);
   const delta = d.tempTable('_account_users_delta');
   const [{ run_id: latest }] = snapshot ? await wh.query(latestMembershipRunSql(s)) : [{ run_id: null }];
@@ -137,8 +141,15 @@ export async function planEmission(
   const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
 
+  const edited = sameShape && committed!.fingerprint !== fingerprint(def);
+  // An account-level diff also reaches the users who joined since its last run: none joined.
+  const membershipsAsLastRun = def.entity === 'user' || (previous !== undefined && memberships!.changes === 0
+    && (memberships!.latestRun === null || committed!.lastRun >= memberships!.latestRun));
+  // The same rows as committed, and no one joined: nothing changed, so nothing is diffed.
+  const identical = previous !== undefined && !edited && membershipsAsLastRun && sameColumns(current.columns, previous.columns)
+    && (await wh.query(sameRowsSql(d, current.table, previous.table, current.columns.map((c) => c.name))))[0].same === true;
   const { membersNow, membersUnchanged } = accountAudience
-    ? await derivedMembers(wh, key, current.table, previous?.table, memberships!, committed?.lastRun)
+    ? await derivedMembers(wh, key, current.table, previous?.table, memberships!, membershipsAsLastRun, identical)
     : { membersNow: undefined, membersUnchanged: false };
   const inputs: ChangeInputs = {
     key, kind: def.kind, entity: def.entity,
@@ -158,7 +169,8 @@ export async function planEmission(
     const known = tables.get(mode);
     if (known) return known;
     const name = d.tempTable(`_${mode}_${key}`);
-    for (const sql of d.createTempTableAs(`_${mode}_${key}`, changesSql(d, inputs, mode))) await wh.exec(sql);
+    const select = mode === 'diff' && identical ? `SELECT * FROM (${changesSql(d, inputs, mode)}) AS c WHERE 1 = 0` : changesSql(d, inputs, mode);
+    for (const sql of d.createTempTableAs(`_${mode}_${key}`, select)) await wh.exec(sql);
     const counts = new Map<string, number>();
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
     const fannedOut = fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0;
@@ -177,9 +189,8 @@ export async function planEmission(
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
-  const edited = sameShape && committed!.fingerprint !== fingerprint(def);
   const idColumn = def.entity === 'account' ? 'group_id' : 'user_id';
-  const changedIds = previous && !edited && sameColumns(current.columns, previous.columns)
+  const changedIds = identical ? undefined : previous && !edited && sameColumns(current.columns, previous.columns)
     ? await changedResultIds(wh, def, current.table, previous.table, idColumn, def.kind === 'sql_trait' ? undefined : {
       relation: `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`,
       count: count('entered') + count('exited') + count('changed'),
@@ -188,7 +199,7 @@ export async function planEmission(
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
-    result: changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
+    result: identical ? 'unchanged' : changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
       : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',
     membersUnchanged: membersUnchanged || (!firstRun && !(diff.counts.get('user/entered') ?? 0) && !(diff.counts.get('user/exited') ?? 0)),
   };
@@ -219,11 +230,12 @@ const PATCH_AT_MOST = 10;
  * last ran: then they are the committed ones (~1M users at scale), neither rebuilt nor diffed.
  */
 async function derivedMembers(
-  wh: Warehouse, key: string, current: string, previous: string | undefined, memberships: AccountUsersNow, lastRun: number | undefined,
+  wh: Warehouse, key: string, current: string, previous: string | undefined, memberships: AccountUsersNow,
+  membershipsAsLastRun: boolean, identical: boolean,
 ): Promise<{ membersNow?: string; membersUnchanged: boolean }> {
   const d = wh.dialect;
-  const membershipsAsLastRun = memberships.changes === 0 && (memberships.latestRun === null || lastRun! >= memberships.latestRun);
-  if (previous !== undefined && membershipsAsLastRun && Number((await wh.query(idChangesSql(d, current, previous, 'group_id')))[0].n) === 0) {
+  if (previous !== undefined && membershipsAsLastRun
+    && (identical || Number((await wh.query(idChangesSql(d, current, previous, 'group_id')))[0].n) === 0)) {
     return { membersUnchanged: true };
   }
   const name = `_now_members_${key}`;

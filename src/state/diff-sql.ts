@@ -158,6 +158,17 @@ export function idChangesSql(d: Dialect, current: string, previous: string, id: 
   return `SELECT count(*) AS n FROM ${ids(current)} AS n FULL OUTER JOIN ${ids(previous)} AS o ON o.id = n.id WHERE n.id IS NULL OR o.id IS NULL`;
 }
 
+/**
+ * Whether two results of the same columns hold the same rows, as `same`: equal row counts and
+ * equal sums of row hashes. One scan of each, where comparing them row by row is a join; unequal
+ * tables pass only if two sums of 64-bit hashes collide, about one chance in 2^64.
+ */
+export function sameRowsSql(d: Dialect, current: string, previous: string, columns: readonly string[]): string {
+  const hash = d.rowHash(columns.map((c) => d.quoteIdent(c)));
+  const sums = (t: string) => `SELECT count(*) AS n, coalesce(sum(${hash}), 0) AS h FROM ${t} AS t`;
+  return `SELECT c.n = p.n AND c.h = p.h AS same FROM (${sums(current)}) AS c CROSS JOIN (${sums(previous)}) AS p`;
+}
+
 /** Ids (as text, `id`) with a stored row that this run's result does not have, or the reverse. */
 export function changedRowIdsSql(d: Dialect, current: string, previous: string, id: string): string {
   return [

@@ -47,6 +47,11 @@ export function latestMembershipRunSql(s: StateNames): string {
   return `SELECT max(CASE WHEN to_run IS NULL THEN from_run ELSE to_run END) AS run_id FROM ${s.accountUsers}`;
 }
 
+/** The snapshot's open memberships (group_id, user_id): those of its latest run. */
+export function openAccountUsersSql(s: StateNames): string {
+  return `(SELECT group_id, user_id FROM ${s.accountUsers} WHERE to_run IS NULL)`;
+}
+
 /**
  * How this run's memberships differ from the open ones of the snapshot, in one join:
  * (group_id, user_id, ended) with ended false for a membership added, true for one that ended.
@@ -54,7 +59,7 @@ export function latestMembershipRunSql(s: StateNames): string {
 export function accountUsersDeltaSql(s: StateNames, accountUsersNow: string): string {
   return [
     'SELECT coalesce(n.group_id, o.group_id) AS group_id, coalesce(n.user_id, o.user_id) AS user_id, n.group_id IS NULL AS ended',
-    `FROM ${accountUsersNow} AS n FULL OUTER JOIN (SELECT group_id, user_id FROM ${s.accountUsers} WHERE to_run IS NULL) AS o`,
+    `FROM ${accountUsersNow} AS n FULL OUTER JOIN ${openAccountUsersSql(s)} AS o`,
     '  ON o.group_id = n.group_id AND o.user_id = n.user_id',
     'WHERE n.group_id IS NULL OR o.group_id IS NULL',
   ].join('\n');

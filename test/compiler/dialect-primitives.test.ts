@@ -48,6 +48,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   readOnlyTempTableAs: (d) => { const t = d.readOnlyTempTableAs('_raw_x', 'SELECT 1'); return [...t.create, '-- then, read-only:', ...t.fill]; },
   createSchema: (d) => d.createSchema('roster'),
   isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
+  rowHash: (d) => [d.rowHash(['"user_id"', '"plan"']), d.rowHash(['"user_id"'])],
   isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'INTEGER', 'VARCHAR']
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
 };
