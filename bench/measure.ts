@@ -12,6 +12,7 @@ import { finishRun } from '../src/run/commit.js';
 import { computeDefinitions, type ComputeStrategy } from '../src/run/compute.js';
 import { deliverOutbox } from '../src/run/deliver-outbox.js';
 import { runProject } from '../src/run/run-project.js';
+import { openDeliveriesSql } from '../src/state/outbox-sql.js';
 import { stateNames } from '../src/state/state-tables.js';
 import { DuckDbWarehouse } from '../src/warehouse/duckdb-runner.js';
 import { openWarehouse } from '../src/warehouse/open.js';
@@ -115,10 +116,11 @@ export async function measureRun(projectDir: string, asOf: Date, options: { deli
 }
 
 /**
- * Every delivery of the outbox back to its first message (nothing sent, no failures recorded):
- * the next delivery, stopped after `limit` messages, sends the first messages of a real
- * first-run outbox. Returns how many it will send. Done on its own instance, so the timed
- * delivery opens a fresh one.
+ * Every delivery of the outbox back to its first message (nothing sent, no failures recorded).
+ * Returns how many messages the measurement sends: whole deliveries, in delivery order, until at
+ * least `limit`. A delivery's fixed cost (expanding its change rows into its ordered messages)
+ * is then counted with all the messages it serves, as when roster drains an outbox. Done on its
+ * own instance, so the timed delivery opens a fresh one.
  */
 export async function prepareDelivery(projectDir: string, limit: number): Promise<number> {
   const project = await loadProject(projectDir);
@@ -127,8 +129,12 @@ export async function prepareDelivery(projectDir: string, limit: number): Promis
     const s = stateNames(wh.dialect, project.config.state.schema);
     await wh.exec(`UPDATE ${s.deliveries} SET done = 0`);
     await wh.exec(`DELETE FROM ${s.failedMessages}`);
-    const [{ n }] = await wh.query(`SELECT sum(messages) AS n FROM ${s.deliveries}`);
-    return Math.min(limit, Number(n));
+    let whole = 0;
+    for (const r of await wh.query(openDeliveriesSql(wh.dialect, s, project.config.destinations[0].name))) {
+      if (whole >= limit) break;
+      whole += Number(r.messages);
+    }
+    return whole;
   } finally {
     await wh.close();
   }

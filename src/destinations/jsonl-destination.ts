@@ -5,7 +5,10 @@ import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
 
 /** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
 export interface JsonlOptions {
-  /** Stop scanning backwards after this many bytes (default 64 MiB). */
+  /**
+   * Stop scanning backwards after this many bytes (default 256 MiB): a whole delivery step
+   * (20,000 messages, see DeliverOptions.batchSize) of up to ~13 KB per message on average.
+   */
   readonly maxScanBytes?: number;
   /** Read size when scanning backwards (default 1 MiB). */
   readonly chunkBytes?: number;
@@ -29,7 +32,7 @@ export class JsonlDestination implements DeliveryTarget {
   private lines: LineBuffer | undefined; // reused by every send: one chunk-sized allocation
 
   constructor(readonly name: string, readonly path: string, options: JsonlOptions = {}) {
-    this.maxScanBytes = options.maxScanBytes ?? 64 * 1024 * 1024;
+    this.maxScanBytes = options.maxScanBytes ?? 256 * 1024 * 1024;
     this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
     this.writeChunkBytes = options.writeChunkBytes ?? 4 * 1024 * 1024;
   }
