@@ -97,6 +97,10 @@ export class DuckDbDialect extends BaseDialect {
   rowHash(values: readonly string[]): string {
     return `hash(hash(${values.join(', ')}))`;
   }
+  // DuckDB keeps its statistics (zone maps, distinct counts) up to date as it writes.
+  refreshStatistics(_qualified: readonly string[]): string[] {
+    return [];
+  }
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)`;
   }

@@ -114,6 +114,10 @@ export class SnowflakeDialect extends BaseDialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
+  // Snowflake keeps its statistics (micro-partition metadata) itself.
+  refreshStatistics(_qualified: readonly string[]): string[] {
+    return [];
+  }
   // HASH takes any number of values of any type and gives a signed 64-bit number.
   rowHash(values: readonly string[]): string {
     return `HASH(${values.join(', ')})`;

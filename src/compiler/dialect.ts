@@ -98,6 +98,12 @@ export interface Dialect {
    * it is a checksum of the table's rows, so two tables holding the same rows have equal sums.
    */
   rowHash(values: readonly string[]): string;
+  /**
+   * Statements that refresh the planner's statistics of tables just written in bulk (none where
+   * the engine keeps them itself): without them a join over a fresh outbox can be planned as a
+   * nested loop over millions of rows.
+   */
+  refreshStatistics(qualified: readonly string[]): string[];
 }
 
 /** Primitives a dialect must provide itself: a forgotten one fails loudly, naming the dialect. */
@@ -209,6 +215,9 @@ export abstract class BaseDialect implements Dialect {
   }
   rowHash(_values: readonly string[]): string {
     return missing(this.name, 'rowHash');
+  }
+  refreshStatistics(_qualified: readonly string[]): string[] {
+    return missing(this.name, 'refreshStatistics');
   }
   jsonValue(json: string, key: string): string {
     return missing(this.name, 'jsonValue');

@@ -60,6 +60,12 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     crashPoint('before-commit');
   });
   crashPoint('after-commit');
+  // Delivery reads the outbox and the membership snapshot at once: the planner needs their new sizes.
+  const written = [
+    ...(input.plans.some((p) => p.routes.some((r) => r.messages > 0)) ? [s.changes] : []),
+    ...(input.accountUsersNow?.changes ? [s.accountUsers] : []),
+  ];
+  for (const sql of d.refreshStatistics(written)) await wh.exec(sql);
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

@@ -49,6 +49,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   createSchema: (d) => d.createSchema('roster'),
   isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
   rowHash: (d) => [d.rowHash(['"user_id"', '"plan"']), d.rowHash(['"user_id"'])],
+  refreshStatistics: (d) => d.refreshStatistics(['"roster"."_changes"', '"roster"."_account_users"']).join('\n') || '(none)',
   isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'INTEGER', 'VARCHAR']
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
 };

@@ -1,0 +1,6 @@
+-- duckdb
+(none)
+-- postgres
+ANALYZE "roster"."_changes", "roster"."_account_users"
+-- snowflake
+(none)

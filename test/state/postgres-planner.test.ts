@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fixture } from '../support/fixture.js';
+import { Scenario } from '../run/support.js';
+
+/*
+ * Postgres plans a query from its statistics, and runs a correlated subquery of a select list
+ * once per row. At 2,000 accounts either mistake cost seconds per definition (a scan of every
+ * membership per account; a nested loop over a fresh outbox estimated at one row); at 100,000
+ * accounts, hours. These tests pin the plans' shape, not their speed.
+ */
+const world: Fixture = {
+  events: [
+    { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-30T12:00:00Z' },
+    { id: 'l2', user_id: 'u2', event: 'Logged In', timestamp: '2024-05-31T12:00:00Z' },
+    { id: 'l3', user_id: 'u3', event: 'Logged In', timestamp: '2024-05-31T13:00:00Z' },
+  ],
+  groups: [
+    { id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z', traits: { industry: 'Software' } },
+    { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-05-02T00:00:00Z', traits: {} },
+    { id: 'g3', user_id: 'u3', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z', traits: { industry: 'Finance' } },
+    { id: 'g4', user_id: null, group_id: 'a3', timestamp: '2024-05-04T00:00:00Z', traits: { industry: 'Software' } },
+  ],
+};
+const DEFINITIONS = [
+  'kind: computed_trait\nkey: logins\nentity: account\ntype: event_counter\nevent: Logged In',
+  'kind: audience\nkey: software\nentity: account\nwhere:\n  trait: { key: industry, op: eq, value: Software }',
+];
+
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.close();
+  scenario = undefined;
+});
+
+describe('Postgres plans of a run', () => {
+  it('change tables are built without a correlated subquery run per row (no SubPlan)', async () => {
+    scenario = await Scenario.create(world, undefined, 'postgres');
+    const built: string[] = [];
+    const exec = scenario.wh.exec.bind(scenario.wh);
+    scenario.wh.exec = async (sql, params) => {
+      const m = /^CREATE TEMPORARY TABLE pg_temp\."_(full|diff)_\w+" AS\n/.exec(sql);
+      if (m) built.push(sql.slice(m[0].length));
+      return exec(sql, params);
+    };
+    await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z');
+    await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z');
+    expect(built.length).toBe(4);
+    for (const select of built) {
+      const plan = (await scenario.query(`EXPLAIN ${select}`)).map((r) => String(r['QUERY PLAN'])).join('\n');
+      expect(plan).not.toMatch(/SubPlan/);
+    }
+  });
+
+  it('a run refreshes the statistics of the outbox and the membership snapshot it wrote', async () => {
+    scenario = await Scenario.create(world, undefined, 'postgres');
+    await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z');
+    for (const table of ['_changes', '_account_users']) {
+      const [{ n }] = await scenario.query(`SELECT count(*) AS n FROM ${scenario.state}.${table}`);
+      const [{ estimate }] = await scenario.query(`SELECT reltuples AS estimate FROM pg_class WHERE oid = to_regclass('${scenario.state}.${table}')`);
+      expect(Number(n)).toBeGreaterThan(0);
+      expect(Number(estimate)).toBe(Number(n));
+    }
+  });
+});
