@@ -4,7 +4,9 @@ import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { changedRowIdsSql, changesSql, idChangesSql, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode } from '../state/diff-sql.js';
+import {
+  changedRowIdsSql, changesSql, idChangesSql, noRowsOf, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode,
+} from '../state/diff-sql.js';
 import { changeCountsSql, fanOutCountSql } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
@@ -113,13 +115,13 @@ export async function buildAccountUsers(
   // The same memberships as the snapshot's open ones (most runs): the delta is empty, without a join.
   const unchanged = snapshot && (await wh.query(sameRowsSql(d, now, openAccountUsersSql(s), ['group_id', 'user_id'])))[0].same === true;
   const deltaSql = !snapshot ? `SELECT group_id, user_id, 1 = 0 AS ended FROM ${now}`
-    : unchanged ? `SELECT * FROM (${accountUsersDeltaSql(s, now)}) AS delta WHERE 1 = 0` : accountUsersDeltaSql(s, now);
+    : unchanged ? noRowsOf(accountUsersDeltaSql(s, now)) : accountUsersDeltaSql(s, now);
   for (const sql of d.createTempTableAs('_account_users_delta', deltaSql)) await wh.exec(sql);
   const delta = d.tempTable('_account_users_delta');
   const [{ run_id: latest }] = snapshot ? await wh.query(latestMembershipRunSql(s)) : [{ run_id: null }];
-  const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${delta}`);
+  const changes = unchanged ? 0 : Number((await wh.query(`SELECT count(*) AS n FROM ${delta}`))[0].n);
   return {
-    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`, changes: Number(n),
+    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`, changes,
     latestRun: latest === null || latest === undefined ? null : Number(latest),
   };
 }
@@ -145,9 +147,11 @@ export async function planEmission(
   // An account-level diff also reaches the users who joined since its last run: none joined.
   const membershipsAsLastRun = def.entity === 'user' || (previous !== undefined && memberships!.changes === 0
     && (memberships!.latestRun === null || committed!.lastRun >= memberships!.latestRun));
+  // The stored rows can be compared with this run's (and patched with them) row for row.
+  const comparable = previous !== undefined && !edited && sameColumns(current.columns, previous.columns);
   // The same rows as committed, and no one joined: nothing changed, so nothing is diffed.
-  const identical = previous !== undefined && !edited && membershipsAsLastRun && sameColumns(current.columns, previous.columns)
-    && (await wh.query(sameRowsSql(d, current.table, previous.table, current.columns.map((c) => c.name))))[0].same === true;
+  const identical = comparable && membershipsAsLastRun
+    && (await wh.query(sameRowsSql(d, current.table, previous!.table, current.columns.map((c) => c.name))))[0].same === true;
   const { membersNow, membersUnchanged } = accountAudience
     ? await derivedMembers(wh, key, current.table, previous?.table, memberships!, membershipsAsLastRun, identical)
     : { membersNow: undefined, membersUnchanged: false };
@@ -169,7 +173,7 @@ export async function planEmission(
     const known = tables.get(mode);
     if (known) return known;
     const name = d.tempTable(`_${mode}_${key}`);
-    const select = mode === 'diff' && identical ? `SELECT * FROM (${changesSql(d, inputs, mode)}) AS c WHERE 1 = 0` : changesSql(d, inputs, mode);
+    const select = mode === 'diff' && identical ? noRowsOf(changesSql(d, inputs, mode)) : changesSql(d, inputs, mode);
     for (const sql of d.createTempTableAs(`_${mode}_${key}`, select)) await wh.exec(sql);
     const counts = new Map<string, number>();
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
@@ -190,8 +194,8 @@ export async function planEmission(
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
   const idColumn = def.entity === 'account' ? 'group_id' : 'user_id';
-  const changedIds = identical ? undefined : previous && !edited && sameColumns(current.columns, previous.columns)
-    ? await changedResultIds(wh, def, current.table, previous.table, idColumn, def.kind === 'sql_trait' ? undefined : {
+  const changedIds = comparable && !identical
+    ? await changedResultIds(wh, def, current.table, previous!.table, idColumn, def.kind === 'sql_trait' ? undefined : {
       relation: `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`,
       count: count('entered') + count('exited') + count('changed'),
     })

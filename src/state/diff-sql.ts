@@ -173,6 +173,11 @@ export function sameRowsSql(d: Dialect, current: string, previous: string, colum
   return `SELECT c.n = p.n AND c.h = p.h AS same FROM (${sums(current)}) AS c CROSS JOIN (${sums(previous)}) AS p`;
 }
 
+/** The columns of a query with none of its rows: a scratch table of the right shape, left empty. */
+export function noRowsOf(select: string): string {
+  return `SELECT * FROM (\n${select}\n) AS q WHERE 1 = 0`;
+}
+
 /** Ids (as text, `id`) with a stored row that this run's result does not have, or the reverse. */
 export function changedRowIdsSql(d: Dialect, current: string, previous: string, id: string): string {
   return [

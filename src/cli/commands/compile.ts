@@ -15,7 +15,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   const project = await loadProject(dir);
   const graph = buildGraph(project.definitions);
   const name = (flags.dialect ?? project.config.warehouse.dialect) as DialectName;
-  if (!(DIALECTS as readonly string[]).includes(name)) throw new UsageError(`--dialect must be ${DIALECTS.slice(0, -1).join(", ")} or ${DIALECTS[DIALECTS.length - 1]}, got ${JSON.stringify(name)}`);
+  if (!(DIALECTS as readonly string[]).includes(name)) throw new UsageError(`--dialect must be ${DIALECTS.slice(0, -1).join(', ')} or ${DIALECTS[DIALECTS.length - 1]}, got ${JSON.stringify(name)}`);
   let dialect;
   try {
     dialect = dialectFor(name);
