@@ -64,31 +64,45 @@ export function changeCountsSql(changes: string): string {
  * by id; a user reached through two accounts by group_id): columns position, call_type,
  * change_kind, group_id, user_id, values_json. An account trait's account rows reach every user
  * the account had in that run, read from the membership snapshot.
+ *
+ * The identify and track sections hold the same rows in the same order, so the user rows are
+ * sorted once and each user call takes its own block of positions after the group calls: half
+ * the sort of numbering every message in one window.
  */
 export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'>): string {
   const lit = (v: string) => d.stringLiteral(v);
   const rows = (part: string) =>
     `${s.changes} AS c WHERE c.run_id = ${x.runId} AND c.definition_key = ${lit(x.definition.key)} AND c.mode = ${lit(x.mode)} AND c.part = ${lit(part)}`;
+  const withGroups = x.calls.includes('group');
   const userCalls = (['identify', 'track'] as const).filter((c) => x.calls.includes(c));
-  const parts: string[] = [];
-  if (x.calls.includes('group')) {
-    parts.push(`SELECT ${lit('group')} AS call_type, 1 AS call_rank, c.group_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('account')}`);
+  const sections: string[] = [];
+  if (withGroups) {
+    sections.push([
+      `SELECT row_number() OVER (ORDER BY ${d.textSortKey('c.group_id')}) AS position, ${lit('group')} AS call_type,`,
+      `  c.change_kind, c.group_id, c.user_id, c.values_json`,
+      `FROM ${rows('account')}`,
+    ].join('\n'));
   }
   if (userCalls.length) {
-    const calls = `(VALUES ${userCalls.map((c) => `(${lit(c)}, ${c === 'identify' ? 2 : 3})`).join(', ')}) AS k(call_type, call_rank)`;
-    parts.push(`SELECT k.call_type, k.call_rank, c.user_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${calls}, ${rows('user')}`);
+    const userRows = [`SELECT c.user_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('user')}`];
     if (x.definition.entity === 'account' && x.definition.kind !== 'audience') {
-      parts.push([
-        `SELECT k.call_type, k.call_rank, au.user_id AS sort_id, c.change_kind, c.group_id, au.user_id, c.values_json`,
-        `FROM ${calls}, ${accountUsersAtSql(s, x.runId)} AS au, ${rows('account')} AND au.group_id = c.group_id`,
+      userRows.push([
+        `SELECT au.user_id AS sort_id, c.change_kind, c.group_id, au.user_id, c.values_json`,
+        `FROM ${accountUsersAtSql(s, x.runId)} AS au, ${rows('account')} AND au.group_id = c.group_id`,
       ].join('\n'));
     }
+    const groupCalls = withGroups ? `(SELECT count(*) FROM ${rows('account')})` : '0';
+    const slots = userCalls.map((c, i) => `(${lit(c)}, ${i})`).join(', ');
+    sections.push([
+      `SELECT ${groupCalls} + k.slot * u.n + u.r AS position, k.call_type, u.change_kind, u.group_id, u.user_id, u.values_json`,
+      `FROM (`,
+      `  SELECT row_number() OVER (ORDER BY ${d.textSortKey('m.sort_id')}, ${d.textSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
+      `    m.change_kind, m.group_id, m.user_id, m.values_json`,
+      `  FROM (\n${userRows.join('\nUNION ALL\n')}\n) AS m`,
+      `) AS u, (VALUES ${slots}) AS k(call_type, slot)`,
+    ].join('\n'));
   }
-  const order = [`m.call_rank`, d.textSortKey('m.sort_id'), d.textSortKey('m.group_id')].join(', ');
-  return [
-    `SELECT row_number() OVER (ORDER BY ${order}) AS position, m.call_type, m.change_kind, m.group_id, m.user_id, m.values_json`,
-    `FROM (\n${parts.join('\nUNION ALL\n')}\n) AS m`,
-  ].join('\n');
+  return sections.join('\nUNION ALL\n');
 }
 
 /** A destination's deliveries that still have messages to go, in delivery order, with their run's as_of. */
