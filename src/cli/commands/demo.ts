@@ -1,9 +1,9 @@
 import { copyTables } from '../../demo/copy-tables.js';
 import { DEMO_DEFAULTS, demoStatements } from '../../demo/generate.js';
 import { DEMO_EVENTS } from '../../demo/world.js';
-import { DuckDbWarehouse } from '../../warehouse/duckdb-runner.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import { UsageError } from '../errors.js';
 import { parsePositiveInt } from '../options.js';
 
@@ -24,7 +24,7 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   const started = Date.now();
   const wh = await openWarehouse(project, { allowMemory: true });
   // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
-  const gen = dialect === 'duckdb' ? wh : await DuckDbWarehouse.open({ path: ':memory:' });
+  const gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
   try {
     await gen.exec(gen.dialect.createSchema(options.schema));
     for (const sql of demoStatements(options)) await gen.exec(sql);
@@ -36,4 +36,10 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     if (gen !== wh) await gen.close();
     await wh.close();
   }
+}
+
+/** A scratch DuckDB, imported only when the demo fills another warehouse. */
+async function inMemoryDuckDb(): Promise<Warehouse> {
+  const { DuckDbWarehouse } = await import('../../warehouse/duckdb-runner.js');
+  return DuckDbWarehouse.open({ path: ':memory:' });
 }
