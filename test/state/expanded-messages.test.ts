@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallType } from '../../src/definitions/project-config.js';
+import { expandedMessagesSql } from '../../src/state/outbox-sql.js';
+import { createStateTables, stateNames } from '../../src/state/state-tables.js';
+import { ENGINES, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
+
+let fx: FixtureWarehouse | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+});
+
+// The numbering is the delivery cursor's meaning: for every set of calls a destination takes,
+// messages must come 1..n in SPEC 4 order (group calls by group_id, then identify, then track,
+// each by user_id and then group_id). The orders below are worked out by hand.
+describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
+  // Run 2 of an account trait: three accounts changed, one user newly associated.
+  // Memberships at run 2: acct_b has u2 and u1, acct_a has u3 and u1 (u1 is in both), acct_c
+  // has none; u0 left acct_a at run 2 and u8 joins only at run 3, so neither is reached.
+  const CHANGES = [
+    ['account', 'changed', 'acct_b', 'u1', '{"n":2}'],
+    ['account', 'changed', 'acct_c', null, '{"n":0}'],
+    ['account', 'changed', 'acct_a', 'u1', '{"n":1}'],
+    ['user', 'changed', 'acct_a', 'u9', '{"n":1}'],
+  ] as const;
+  const MEMBERSHIPS = [
+    ['acct_b', 'u2', 1, null], ['acct_b', 'u1', 2, null], ['acct_a', 'u3', 1, null], ['acct_a', 'u1', 1, null],
+    ['acct_a', 'u0', 1, 2], ['acct_a', 'u8', 3, null],
+  ] as const;
+  const GROUP = ['group acct_a', 'group acct_b', 'group acct_c'];
+  const USERS = ['u1 acct_a', 'u1 acct_b', 'u2 acct_b', 'u3 acct_a', 'u9 acct_a'];
+
+  async function expand(calls: readonly CallType[]): Promise<string[]> {
+    fx ??= await fixtureWarehouse({}, 'segment', engine);
+    const { wh, state } = fx;
+    const s = stateNames(wh.dialect, state);
+    const lit = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : wh.dialect.stringLiteral(v));
+    if (!(await wh.catalog(state)).has('_changes')) {
+      for (const sql of createStateTables(wh.dialect, s)) await wh.exec(sql);
+      const changes = CHANGES.map((r) => `(2, 'ct', 'full', ${r.map(lit).join(', ')})`);
+      // Another definition's and another run's rows, which the expansion must leave out.
+      changes.push("(2, 'other', 'full', 'account', 'changed', 'acct_a', 'u1', '{}')", "(1, 'ct', 'full', 'account', 'changed', 'acct_a', 'u1', '{}')");
+      await wh.exec(`INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json) VALUES ${changes.join(', ')}`);
+      await wh.exec(`INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run) VALUES ${MEMBERSHIPS.map((r) => `(${r.map(lit).join(', ')})`).join(', ')}`);
+    }
+    const sql = expandedMessagesSql(wh.dialect, s, { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls });
+    const rows = await wh.query(`SELECT * FROM (\n${sql}\n) AS e ORDER BY e.position`);
+    rows.forEach((r, i) => expect(Number(r.position)).toBe(i + 1));
+    return rows.map((r) => (r.call_type === 'group' ? `group ${String(r.group_id)}` : `${String(r.call_type)} ${String(r.user_id)} ${String(r.group_id)}`));
+  }
+
+  it('numbers group, identify and track calls 1..n, each section in its order', async () => {
+    expect(await expand(['group', 'identify', 'track'])).toEqual([
+      ...GROUP, ...USERS.map((u) => `identify ${u}`), ...USERS.map((u) => `track ${u}`),
+    ]);
+  });
+
+  it('numbers any subset of the calls 1..n in the same order', async () => {
+    expect(await expand(['identify'])).toEqual(USERS.map((u) => `identify ${u}`));
+    expect(await expand(['track'])).toEqual(USERS.map((u) => `track ${u}`));
+    expect(await expand(['group'])).toEqual(GROUP);
+    expect(await expand(['group', 'track'])).toEqual([...GROUP, ...USERS.map((u) => `track ${u}`)]);
+    expect(await expand(['identify', 'track'])).toEqual([...USERS.map((u) => `identify ${u}`), ...USERS.map((u) => `track ${u}`)]);
+  });
+});
