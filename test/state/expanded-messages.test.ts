@@ -1,4 +1,6 @@
+import pkg from 'node-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { snowflake } from '../../dialects/snowflake.js';
 import type { CallType } from '../../src/definitions/project-config.js';
 import { expandedMessagesSql } from '../../src/state/outbox-sql.js';
 import { createStateTables, stateNames } from '../../src/state/state-tables.js';
@@ -62,4 +64,12 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     expect(await expand(['group', 'track'])).toEqual([...GROUP, ...USERS.map((u) => `track ${u}`)]);
     expect(await expand(['identify', 'track'])).toEqual([...USERS.map((u) => `identify ${u}`), ...USERS.map((u) => `track ${u}`)]);
   });
+});
+
+// No Snowflake can be reached here: a SQL parser is the rough syntax guard (as for golden/snowflake).
+it('expandedMessagesSql parses as Snowflake SQL', () => {
+  const sql = expandedMessagesSql(snowflake, stateNames(snowflake, 'roster'), {
+    runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
+  });
+  expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' })).not.toThrow();
 });
