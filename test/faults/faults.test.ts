@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,9 +23,8 @@ const world: Fixture = {
 const LOGINS = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In\n';
 const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-async function duckProject(rosterYml: string, defs: Record<string, string> = { logins: LOGINS }): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
-  mkdirSync(path.join(dir, 'definitions'));
+async function duckProject(rosterYml: string, defs: Record<string, string> = { logins: LOGINS }, dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'))): Promise<string> {
+  mkdirSync(path.join(dir, 'definitions'), { recursive: true });
   writeFileSync(path.join(dir, 'roster.yml'), rosterYml);
   for (const [key, yml] of Object.entries(defs)) writeFileSync(path.join(dir, 'definitions', `${key}.yml`), yml);
   const wh = await DuckDbWarehouse.open({ path: path.join(dir, 'warehouse.duckdb') });
@@ -56,6 +56,45 @@ describe('warehouse faults', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot open the warehouse');
     noStack(r.stderr);
+  });
+
+  it('the warehouse\'s disk full (a small tmpfs, where it can be mounted): exit 2, the last committed state intact, the next run emits as if nothing failed', async (ctx) => {
+    const disk = mkdtempSync(path.join(tmpdir(), 'roster-full-disk-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', disk]).status !== 0) ctx.skip(); // needs root
+    try {
+      const recent = 'kind: computed_trait\nkey: recent\nentity: user\ntype: event_counter\nevent: Logged In\nwindow: { last: 2 days }\n';
+      const defs = { logins: LOGINS, recent };
+      // The jsonl file lives off the full disk: only the warehouse meets it.
+      const out = mkdtempSync(path.join(tmpdir(), 'roster-faults-out-'));
+      const dir = await duckProject(`destinations: [{ name: crm, type: jsonl, path: ${out}/crm.jsonl }]\n`, defs, path.join(disk, 'p'));
+      expect(roster(['--project', dir, 'run', '--as-of', '2024-06-01']).code).toBe(0);
+      // A run that never fails, for comparison: the same project and state, on a normal disk.
+      const control = mkdtempSync(path.join(tmpdir(), 'roster-faults-control-'));
+      cpSync(dir, control, { recursive: true });
+      cpSync(`${out}/crm.jsonl`, `${control}/crm.jsonl`);
+      writeFileSync(path.join(control, 'roster.yml'), `destinations: [{ name: crm, type: jsonl, path: ${control}/crm.jsonl }]\n`);
+
+      const { bavail, bsize } = statfsSync(disk);
+      writeFileSync(path.join(disk, 'filler'), Buffer.alloc(Number(bavail) * Number(bsize)));
+      const full = roster(['--project', dir, 'run', '--as-of', '2024-06-03']);
+      expect(full.code).toBe(2);
+      expect(full.stderr).toContain('No space left on device');
+      noStack(full.stderr);
+
+      rmSync(path.join(disk, 'filler'));
+      expect(roster(['--project', dir, 'run', '--as-of', '2024-06-03']).code).toBe(0);
+      expect(roster(['--project', control, 'run', '--as-of', '2024-06-03']).code).toBe(0);
+      const sent = readFileSync(`${out}/crm.jsonl`, 'utf8');
+      expect(sent).toBe(readFileSync(`${control}/crm.jsonl`, 'utf8'));
+      // logins: identify + track for u1, u2 at 06-01; recent: both had 1, then 0 at 06-03 (changed).
+      expect(sent.split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((m) => `${m.type} ${m.userId} ${JSON.stringify(m.traits ?? m.properties)}`)).toEqual([
+        'identify u1 {"logins":1}', 'identify u2 {"logins":1}', 'track u1 {"trait_key":"logins","logins":1}', 'track u2 {"trait_key":"logins","logins":1}',
+        'identify u1 {"recent":1}', 'identify u2 {"recent":1}', 'track u1 {"trait_key":"recent","recent":1}', 'track u2 {"trait_key":"recent","recent":1}',
+        'identify u1 {"recent":0}', 'identify u2 {"recent":0}', 'track u1 {"trait_key":"recent","recent":0}', 'track u2 {"trait_key":"recent","recent":0}',
+      ]);
+    } finally {
+      spawnSync('umount', [disk]);
+    }
   });
 
   it.skipIf(!process.env.ROSTER_TEST_PG_URL)('a query killed mid-run (statement timeout): exit 2, the last committed state intact, the next run correct', async () => {
