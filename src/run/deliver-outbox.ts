@@ -58,8 +58,9 @@ export interface DeliveryReport {
 export async function deliverOutbox(project: Project, wh: Warehouse, options: DeliverOptions = {}): Promise<DeliveryReport> {
   const s = stateNames(wh.dialect, project.config.state.schema);
   await wh.lockRun(project.config.state.schema);
-  await refuseLegacyPending(wh, s);
-  if (!(await wh.catalog(s.schema)).has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
+  const stateTables = await wh.catalog(s.schema);
+  await refuseLegacyPending(wh, s, stateTables);
+  if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {

@@ -1,3 +1,4 @@
+import type { SourceCatalog } from '../compiler/context.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import type { StateNames } from '../state/state-tables.js';
 
@@ -7,9 +8,10 @@ const LEGACY_OUTBOX = '_outbox';
 /**
  * Refuses to go on while a state schema holds messages still pending in the earlier outbox
  * format, which this version neither reads nor sends: carrying on would silently drop them.
+ * `stateTables`: the state schema's catalog, as the caller read it.
  */
-export async function refuseLegacyPending(wh: Warehouse, s: StateNames): Promise<void> {
-  if (!(await wh.catalog(s.schema)).has(LEGACY_OUTBOX)) return;
+export async function refuseLegacyPending(wh: Warehouse, s: StateNames, stateTables: SourceCatalog): Promise<void> {
+  if (!stateTables.has(LEGACY_OUTBOX)) return;
   const table = wh.dialect.qualify(s.schema, LEGACY_OUTBOX);
   const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${table} WHERE status = 'pending'`);
   if (Number(n) === 0) return;

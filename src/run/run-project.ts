@@ -75,7 +75,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
 
   if (!dryRun) {
     await wh.lockRun(config.state.schema);
-    await refuseLegacyPending(wh, s);
+    await refuseLegacyPending(wh, s, await wh.catalog(s.schema));
     for (const sql of createStateTables(d, s)) await wh.exec(sql);
     const [{ as_of: last }] = await wh.query(lastAsOfSql(s));
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);

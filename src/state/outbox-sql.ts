@@ -84,10 +84,10 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery,
     ].join('\n'));
   }
   if (userCalls.length) {
-    const userRows = [`SELECT c.user_id AS sort_id, c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('user')}`];
+    const userRows = [`SELECT c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('user')}`];
     if (x.definition.entity === 'account' && x.definition.kind !== 'audience') {
       userRows.push([
-        `SELECT au.user_id AS sort_id, c.change_kind, c.group_id, au.user_id, c.values_json`,
+        `SELECT c.change_kind, c.group_id, au.user_id, c.values_json`,
         `FROM ${accountUsersAtSql(s, x.runId)} AS au, ${rows('account')} AND au.group_id = c.group_id`,
       ].join('\n'));
     }
@@ -96,7 +96,7 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery,
     sections.push([
       `SELECT ${groupCalls} + k.slot * u.n + u.r AS position, k.call_type, u.change_kind, u.group_id, u.user_id, u.values_json`,
       `FROM (`,
-      `  SELECT row_number() OVER (ORDER BY ${d.textSortKey('m.sort_id')}, ${d.textSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
+      `  SELECT row_number() OVER (ORDER BY ${d.textSortKey('m.user_id')}, ${d.textSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
       `    m.change_kind, m.group_id, m.user_id, m.values_json`,
       `  FROM (\n${userRows.join('\nUNION ALL\n')}\n) AS m`,
       `) AS u, (VALUES ${slots}) AS k(call_type, slot)`,
