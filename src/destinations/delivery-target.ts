@@ -1,6 +1,13 @@
 import type { SegmentMessage } from '../emit/change.js';
 
 /**
+ * The most messages one delivery step sends between two moves of the outbox cursor. After a
+ * crash, only the last step's messages can be at a destination without the cursor knowing, so
+ * a destination that checks (jsonl) looks no further back than this many messages.
+ */
+export const MAX_DELIVERY_STEP = 20_000;
+
+/**
  * Where messages go. The outbox drains through it: on recovery it first asks
  * `alreadyDelivered`, then `send`s what is still pending, always with the stored messageIds.
  */

@@ -1,13 +1,20 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SegmentMessage } from '../emit/change.js';
-import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
+import { DeliveryError, MAX_DELIVERY_STEP, type DeliveryTarget } from './delivery-target.js';
 
 /** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
 export interface JsonlOptions {
   /**
+   * Stop scanning backwards after this many lines (default MAX_DELIVERY_STEP): a crash leaves
+   * at most one delivery step's lines after the last acknowledged one, at the end of the file.
+   * Without it, a pending batch that is not in a large file (every scheduled run's first)
+   * would be looked for through the whole byte budget: 0.6 s for 256 MiB.
+   */
+  readonly maxScanLines?: number;
+  /**
    * Stop scanning backwards after this many bytes (default 256 MiB): a whole delivery step
-   * (20,000 messages, see DeliverOptions.batchSize) of up to ~13 KB per message on average.
+   * of up to ~13 KB per message on average.
    */
   readonly maxScanBytes?: number;
   /** Read size when scanning backwards (default 1 MiB). */
@@ -26,12 +33,14 @@ const NEWLINE = 0x0a;
  */
 export class JsonlDestination implements DeliveryTarget {
   private handle: Promise<FileHandle> | undefined;
+  private readonly maxScanLines: number;
   private readonly maxScanBytes: number;
   private readonly chunkBytes: number;
   private readonly writeChunkBytes: number;
   private lines: LineBuffer | undefined; // reused by every send: one chunk-sized allocation
 
   constructor(readonly name: string, readonly path: string, options: JsonlOptions = {}) {
+    this.maxScanLines = options.maxScanLines ?? MAX_DELIVERY_STEP;
     this.maxScanBytes = options.maxScanBytes ?? 256 * 1024 * 1024;
     this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
     this.writeChunkBytes = options.writeChunkBytes ?? 4 * 1024 * 1024;
@@ -44,8 +53,9 @@ export class JsonlDestination implements DeliveryTarget {
     const fh = await this.file();
     let pos = (await fh.stat()).size;
     let scanned = 0;
+    let lines = 0; // complete lines read (a few more than maxScanLines may be: never wrong)
     let head: Buffer = Buffer.alloc(0); // the start of a line whose beginning lies in an earlier chunk
-    while (pos > 0 && scanned < this.maxScanBytes && found.size < wanted.size) {
+    while (pos > 0 && scanned < this.maxScanBytes && lines < this.maxScanLines && found.size < wanted.size) {
       const length = Math.min(this.chunkBytes, pos, this.maxScanBytes - scanned);
       pos -= length;
       scanned += length;
@@ -60,6 +70,7 @@ export class JsonlDestination implements DeliveryTarget {
       }
       head = bytes.subarray(0, firstComplete);
       for (const line of bytes.subarray(firstComplete).toString('utf8').split('\n')) {
+        if (line !== '') lines++;
         if (!mayHoldWantedId(line, wanted)) continue;
         const id = lineMessageId(line);
         if (id !== undefined && wanted.has(id)) found.add(id);

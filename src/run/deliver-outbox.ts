@@ -1,6 +1,6 @@
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { DeliveryError, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
+import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, committedRunsSql, expandedMessagesSql, failedCountSql, insertFailedSql, openDeliveriesSql,
@@ -15,8 +15,9 @@ export interface DeliverOptions {
   /** Hooks for destinations (tests, CLI). */
   readonly open?: OpenOptions;
   /**
-   * Messages rendered and sent per step (default 20000): each step ends with a cursor commit
-   * (and, for jsonl, an fsync). A crash re-checks at most one step with the destination.
+   * Messages rendered and sent per step (default and most: MAX_DELIVERY_STEP, 20000): each step
+   * ends with a cursor commit (and, for jsonl, an fsync). A crash re-checks at most one step
+   * with the destination.
    */
   readonly batchSize?: number;
   /** Stop after this many messages per destination (the benchmark's partial delivery). */
@@ -56,6 +57,9 @@ export interface DeliveryReport {
  * (in order) and delivery moves to the next destination.
  */
 export async function deliverOutbox(project: Project, wh: Warehouse, options: DeliverOptions = {}): Promise<DeliveryReport> {
+  const batchSize = options.batchSize ?? MAX_DELIVERY_STEP;
+  // A larger step could leave more unacknowledged messages than a destination looks back for.
+  if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_DELIVERY_STEP)) throw new RangeError(`batchSize must be 1 to ${MAX_DELIVERY_STEP}, got ${batchSize}`);
   const s = stateNames(wh.dialect, project.config.state.schema);
   await wh.lockRun(project.config.state.schema);
   const stateTables = await wh.catalog(s.schema);
@@ -95,7 +99,7 @@ async function deliverTo(
   project: Project, wh: Warehouse, s: StateNames, destination: Destination, repeats: ReadonlyMap<number, number>, options: DeliverOptions,
 ): Promise<DestinationDelivery> {
   const d = wh.dialect;
-  const batchSize = options.batchSize ?? 20_000;
+  const batchSize = options.batchSize ?? MAX_DELIVERY_STEP;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
   const errors: string[] = [];
   const totals = { sent: 0, already: 0, failed: 0 };

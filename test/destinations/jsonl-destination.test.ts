@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir, open } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeliveryError, JsonlDestination, openDestination, toJsonLines } from '../../src/destinations/index.js';
+import { DeliveryError, JsonlDestination, MAX_DELIVERY_STEP, openDestination, toJsonLines } from '../../src/destinations/index.js';
 import { config as configOf, messages } from './fixtures.js';
 
 let dir: string;
@@ -112,6 +112,32 @@ describe('jsonl destination', () => {
     const found = await target.alreadyDelivered(ids);
     await target.close();
     expect([...found].sort()).toEqual(['roster-after-trait', 'roster-escaped', 'roster-spaced', 'roster-top']);
+  });
+
+  it('stops scanning after maxScanLines lines from the end', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const sent = messages(50);
+    await writeFile(path, toJsonLines(sent) + '\n'); // a blank line is not a line that counts
+    const lineBytes = Buffer.byteLength(toJsonLines(sent.slice(-1)));
+    const target = new JsonlDestination('crm', path, { chunkBytes: lineBytes * 3, maxScanLines: 10 });
+    const found = await target.alreadyDelivered(sent.map((m) => m.messageId));
+    await target.close();
+    // Chunks of about three lines: the scan stops within a chunk past the tenth line.
+    for (const m of sent.slice(-10)) expect(found.has(m.messageId)).toBe(true);
+    expect(found.size).toBeLessThanOrEqual(10 + 4);
+    expect(found.has(sent[0].messageId)).toBe(false);
+  });
+
+  it('looks back one whole delivery step by default, and not through the rest of a large file', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const sent = messages(MAX_DELIVERY_STEP + 3000);
+    await writeFile(path, toJsonLines(sent));
+    const target = new JsonlDestination('crm', path);
+    const found = await target.alreadyDelivered(sent.map((m) => m.messageId));
+    await target.close();
+    for (const m of sent.slice(-MAX_DELIVERY_STEP)) expect(found.has(m.messageId)).toBe(true);
+    expect(found.has(sent[0].messageId)).toBe(false);
+    expect(found.size).toBeLessThan(sent.length);
   });
 
   it('stops scanning after maxScanBytes from the end', async () => {

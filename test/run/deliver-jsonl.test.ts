@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { MAX_DELIVERY_STEP } from '../../src/destinations/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
 import { Scenario } from './support.js';
@@ -41,6 +42,15 @@ describe('delivery to jsonl', () => {
     expect(new Set(all).size).toBe(15);
     // Every message is behind the cursors.
     expect(await scenario.query('SELECT count(*) AS n FROM roster._deliveries WHERE done < messages')).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses a delivery step larger than a destination looks back for after a crash, and sends nothing', async () => {
+    scenario = await Scenario.create(world);
+    // The run commits; its delivery is refused before anything is sent.
+    await expect(scenario.run([LOGINS], T1, { batchSize: MAX_DELIVERY_STEP + 1 })).rejects.toThrow(`batchSize must be 1 to ${MAX_DELIVERY_STEP}`);
+    await expect(scenario.deliver([LOGINS], { batchSize: 0 })).rejects.toThrow(RangeError);
+    expect(existsSync(scenario.file('crm'))).toBe(false);
+    expect((await scenario.deliver([LOGINS])).destinations[0]).toMatchObject({ sent: 10, pending: 0 });
   });
 
   it('messages of a destination no longer in roster.yml stay pending and are reported', async () => {
