@@ -22,20 +22,16 @@ import { BENCH_DIR, cachedWarehouse, freshWarehouse, ROOT, scratchProject, SIZES
 const AS_OF = new Date('2024-06-03T00:00:00Z'); // the demo's events end here: a first run sees all of them
 const CHANGE_AS_OF = new Date('2024-06-03T01:00:00Z'); // the next scheduled run, an hour later
 
-const { values: flags } = parseArgs({
-  options: {
-    size: { type: 'string', default: 'small' },
-    repeat: { type: 'string', default: '3' },
-    seed: { type: 'string', default: '42' },
-    'memory-limit': { type: 'string', default: '1GB' },
-    'delivery-limit': { type: 'string' },
-    'new-events': { type: 'string', default: '100' },
-    strategy: { type: 'string', default: 'fused' },
-    'no-write': { type: 'boolean', default: false },
-    render: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run bench -- [--size small|large] [--repeat N] [--seed S] [--memory-limit 1GB]
+  [--delivery-limit N] [--new-events N] [--strategy fused|standalone] [--no-write] [--render]
+(see bench/README.md)`;
 
+const flags = parseFlags();
+
+if (flags.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (flags.render) {
   writeResultsMarkdown();
   process.exit(0);
@@ -190,6 +186,27 @@ function gitCommit(): string {
     return dirty ? `${head} + uncommitted changes in src/` : head;
   } catch {
     return 'unknown';
+  }
+}
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        size: { type: 'string', default: 'small' },
+        repeat: { type: 'string', default: '3' },
+        seed: { type: 'string', default: '42' },
+        'memory-limit': { type: 'string', default: '1GB' },
+        'delivery-limit': { type: 'string' },
+        'new-events': { type: 'string', default: '100' },
+        strategy: { type: 'string', default: 'fused' },
+        'no-write': { type: 'boolean', default: false },
+        render: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    return fail(`${(e as Error).message}\n${USAGE}`);
   }
 }
 
