@@ -3,8 +3,8 @@ import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
 import {
-  advanceDeliverySql, committedRunsSql, expandedMessagesSql, failedCountSql, insertFailedSql, openDeliveriesSql,
-  pendingByDestinationSql, type FailedMessage,
+  advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
+  openDeliveriesSql, pendingByDestinationSql, type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
@@ -121,9 +121,9 @@ async function deliverTo(
     deliveries: for (const delivery of open) {
       const where = { runId: delivery.runId, destination: destination.name, key: delivery.key };
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
-      const expanded = expandedMessagesSql(d, s, { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls });
+      const x = { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls };
       let done = delivery.done;
-      for await (const rows of wh.stream(`SELECT * FROM (\n${expanded}\n) AS e WHERE e.position > ${done} ORDER BY e.position`, batchSize)) {
+      for await (const rows of wh.stream(messagesAfterSql(d, s, x, done), batchSize)) {
         if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
@@ -240,14 +240,21 @@ function toOpenDelivery(r: Row): OpenDelivery {
   };
 }
 
+/** The word a code of messagesAfterSql stands for; NULL (a word the CASE did not know) is an error. */
+function decoded<T>(words: readonly T[], code: unknown, what: string): T {
+  const word = code === null || code === undefined ? undefined : words[Number(code)];
+  if (word === undefined) throw new Error(`unknown ${what} in the outbox (code ${String(code)})`);
+  return word;
+}
+
 function toChange(row: Row, delivery: OpenDelivery, descriptions: ReadonlyMap<string, string | undefined>, repeats: ReadonlyMap<number, number>): Change {
   const kind = delivery.kind as Change['definitionKind'];
   return {
     definitionKey: delivery.key,
     definitionKind: kind,
     computationClass: kind === 'audience' ? 'audience' : 'trait',
-    call: String(row.call_type) as Change['call'],
-    kind: String(row.change_kind) as Change['kind'],
+    call: decoded(CALL_CODES, row.call_code, 'call type'),
+    kind: decoded(CHANGE_KIND_CODES, row.kind_code, 'change kind'),
     userId: row.user_id === null || row.user_id === undefined ? undefined : String(row.user_id),
     groupId: row.group_id === null || row.group_id === undefined ? undefined : String(row.group_id),
     values: JSON.parse(String(row.values_json)) as Record<string, unknown>,

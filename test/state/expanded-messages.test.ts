@@ -2,7 +2,7 @@ import pkg from 'node-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snowflake } from '../../dialects/snowflake.js';
 import type { CallType } from '../../src/definitions/project-config.js';
-import { expandedMessagesSql } from '../../src/state/outbox-sql.js';
+import { CALL_CODES, CHANGE_KIND_CODES, expandedMessagesSql, messagesAfterSql } from '../../src/state/outbox-sql.js';
 import { createStateTables, stateNames } from '../../src/state/state-tables.js';
 import { ENGINES, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
 
@@ -51,6 +51,23 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     return rows.map((r) => (r.call_type === 'group' ? `group ${String(r.group_id)}` : `${String(r.call_type)} ${String(r.user_id)} ${String(r.group_id)}`));
   }
 
+  it('messagesAfterSql reads the messages after the cursor, in order, call type and change kind as codes', async () => {
+    const all = await expand(['group', 'identify', 'track']); // fills the state tables
+    const { wh, state } = fx!;
+    const s = stateNames(wh.dialect, state);
+    const x = { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'] } as const;
+    const rows = await wh.query(messagesAfterSql(wh.dialect, s, x, 2));
+    expect(rows.map((r) => Number(r.position))).toEqual(all.map((_, i) => i + 1).slice(2));
+    const read = rows.map((r) => {
+      const call = CALL_CODES[Number(r.call_code)];
+      return call === 'group' ? `group ${String(r.group_id)}` : `${call} ${String(r.user_id)} ${String(r.group_id)}`;
+    });
+    expect(read).toEqual(all.slice(2));
+    expect(rows.map((r) => CHANGE_KIND_CODES[Number(r.kind_code)])).toEqual(all.slice(2).map(() => 'changed'));
+    expect(rows[0]).toMatchObject({ values_json: '{"n":0}' }); // acct_c's group call
+    expect(await wh.query(messagesAfterSql(wh.dialect, s, x, all.length))).toEqual([]);
+  });
+
   it('numbers group, identify and track calls 1..n, each section in its order', async () => {
     expect(await expand(['group', 'identify', 'track'])).toEqual([
       ...GROUP, ...USERS.map((u) => `identify ${u}`), ...USERS.map((u) => `track ${u}`),
@@ -67,9 +84,13 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
 });
 
 // No Snowflake can be reached here: a SQL parser is the rough syntax guard (as for golden/snowflake).
-it('expandedMessagesSql parses as Snowflake SQL', () => {
+it('expandedMessagesSql and messagesAfterSql parse as Snowflake SQL', () => {
   const sql = expandedMessagesSql(snowflake, stateNames(snowflake, 'roster'), {
     runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
   });
   expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' })).not.toThrow();
+  const after = messagesAfterSql(snowflake, stateNames(snowflake, 'roster'), {
+    runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
+  }, 40000);
+  expect(() => new pkg.Parser().astify(after, { database: 'snowflake' })).not.toThrow();
 });
