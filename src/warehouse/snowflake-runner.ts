@@ -11,27 +11,45 @@ export interface SnowflakeOptions {
   readonly role?: string;
 }
 
-interface SdkStatement { getColumns(): { getName(): string }[] }
-interface SdkConnection {
+/** The parts of snowflake-sdk that roster uses (its documented callback API). */
+export interface SdkStatement {
+  getColumns(): { getName(): string }[];
+  /** With `streamResult`: the rows as a Readable, downloaded as they are read. */
+  streamRows(): AsyncIterable<unknown>;
+}
+export interface SdkConnection {
   connect(cb: (err: Error | undefined) => void): void;
-  execute(options: { sqlText: string; binds?: unknown[]; complete: (err: Error | undefined, stmt: SdkStatement, rows?: Record<string, unknown>[]) => void }): void;
+  execute(options: {
+    sqlText: string; binds?: unknown[]; streamResult?: boolean;
+    complete: (err: Error | undefined, stmt: SdkStatement, rows?: Record<string, unknown>[]) => void;
+  }): void;
   destroy(cb: (err: Error | undefined) => void): void;
+}
+export interface SnowflakeSdk {
+  createConnection(o: Record<string, unknown>): SdkConnection;
+  configure?(o: Record<string, unknown>): void;
+}
+
+async function importSdk(): Promise<SnowflakeSdk> {
+  const moduleName = 'snowflake-sdk';
+  const mod = await import(moduleName);
+  return mod.default ?? mod;
 }
 
 /**
  * Snowflake through snowflake-sdk, an optional dependency loaded only for this dialect (it is
- * large). Not exercised here: no Snowflake can be reached from the development machines.
+ * large). No Snowflake can be reached from the development machines: tests drive this class
+ * through a stand-in for the SDK's documented API, never the real service.
  */
 export class SnowflakeWarehouse implements Warehouse {
   readonly dialect = snowflake;
   private constructor(private readonly conn: SdkConnection) {}
 
-  static async connect(options: SnowflakeOptions): Promise<SnowflakeWarehouse> {
-    const moduleName = 'snowflake-sdk';
-    let sdk: { createConnection(o: Record<string, unknown>): SdkConnection; configure?(o: Record<string, unknown>): void };
+  /** `loadSdk` is how the driver is found: the snowflake-sdk package, or a stand-in in tests. */
+  static async connect(options: SnowflakeOptions, loadSdk: () => Promise<SnowflakeSdk> = importSdk): Promise<SnowflakeWarehouse> {
+    let sdk: SnowflakeSdk;
     try {
-      const mod = await import(moduleName);
-      sdk = mod.default ?? mod;
+      sdk = await loadSdk();
     } catch {
       throw new WarehouseError('the snowflake dialect needs the snowflake-sdk package: npm install snowflake-sdk');
     }
@@ -53,8 +71,7 @@ export class SnowflakeWarehouse implements Warehouse {
         binds,
         complete: (err, _stmt, rows) => {
           if (err) return reject(new WarehouseError(err.message, err));
-          // Snowflake answers with upper-case column names; roster's are lower case.
-          resolve((rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), normaliseValue(v)]))));
+          resolve((rows ?? []).map(toRow));
         },
       });
     });
@@ -69,12 +86,37 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   /**
-   * Reads the whole result, then hands it out in batches: correct, but it holds every row
-   * (the SDK's streaming rows would not; not wired up, as no Snowflake account is reachable here).
+   * The rows `batch` at a time, read as the SDK streams them (`streamResult`): it downloads the
+   * result's chunks as they are read, with backpressure, instead of holding every row of a
+   * delivery of millions. The result is fixed when the query has run, so statements between
+   * batches (a delivery's cursor commits) do not change it.
    */
   async *stream(sql: string, batch: number): AsyncGenerator<Row[]> {
-    const rows = await this.query(sql);
-    for (let i = 0; i < rows.length; i += batch) yield rows.slice(i, i + batch);
+    const stmt = await new Promise<SdkStatement>((resolve, reject) => {
+      this.conn.execute({ sqlText: sql, streamResult: true, complete: (err, st) => (err ? reject(new WarehouseError(err.message, err)) : resolve(st)) });
+    });
+    let rows: Row[] = [];
+    const next = stmt.streamRows()[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let read: IteratorResult<unknown>;
+        try {
+          read = await next.next();
+        } catch (e) {
+          throw new WarehouseError(`reading the result of a query failed: ${(e as Error).message}`, e);
+        }
+        if (read.done) break;
+        rows.push(toRow(read.value as Record<string, unknown>));
+        if (rows.length === batch) {
+          yield rows;
+          rows = [];
+        }
+      }
+      if (rows.length) yield rows;
+    } finally {
+      // A consumer that stops early: the SDK's stream is closed and stops downloading.
+      await Promise.resolve(next.return?.()).catch(() => undefined);
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -122,4 +164,9 @@ export class SnowflakeWarehouse implements Warehouse {
     if (this.lockTable) await this.exec(`UPDATE ${this.lockTable} SET holder = NULL WHERE holder = :1`, { holder: this.holder! }).catch(() => undefined);
     await new Promise<void>((resolve) => this.conn.destroy(() => resolve()));
   }
+}
+
+// Snowflake answers with upper-case column names; roster's are lower case.
+function toRow(r: Record<string, unknown>): Row {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), normaliseValue(v)]));
 }
