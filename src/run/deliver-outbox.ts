@@ -68,7 +68,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {
-    results.push(await deliverTo(project, wh, s, destination, repeats, options));
+    results.push(await deliverTo(project, wh, s, destination, repeats, { ...options, batchSize }));
   }
   const configured = new Set(project.config.destinations.map((x) => x.name));
   let pending = 0;
@@ -96,10 +96,10 @@ interface OpenDelivery {
 }
 
 async function deliverTo(
-  project: Project, wh: Warehouse, s: StateNames, destination: Destination, repeats: ReadonlyMap<number, number>, options: DeliverOptions,
+  project: Project, wh: Warehouse, s: StateNames, destination: Destination, repeats: ReadonlyMap<number, number>,
+  options: DeliverOptions & { readonly batchSize: number },
 ): Promise<DestinationDelivery> {
   const d = wh.dialect;
-  const batchSize = options.batchSize ?? MAX_DELIVERY_STEP;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
   const errors: string[] = [];
   const totals = { sent: 0, already: 0, failed: 0 };
@@ -123,7 +123,7 @@ async function deliverTo(
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
       const x = { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls };
       let done = delivery.done;
-      for await (const rows of wh.stream(messagesAfterSql(d, s, x, done), batchSize)) {
+      for await (const rows of wh.stream(messagesAfterSql(d, s, x, done), options.batchSize)) {
         if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
