@@ -95,28 +95,20 @@ export class SnowflakeWarehouse implements Warehouse {
     const stmt = await new Promise<SdkStatement>((resolve, reject) => {
       this.conn.execute({ sqlText: sql, streamResult: true, complete: (err, st) => (err ? reject(new WarehouseError(err.message, err)) : resolve(st)) });
     });
+    // Breaking off early returns the loop's iterator, which destroys the SDK's stream: no more downloads.
     let rows: Row[] = [];
-    const next = stmt.streamRows()[Symbol.asyncIterator]();
     try {
-      for (;;) {
-        let read: IteratorResult<unknown>;
-        try {
-          read = await next.next();
-        } catch (e) {
-          throw new WarehouseError(`reading the result of a query failed: ${(e as Error).message}`, e);
-        }
-        if (read.done) break;
-        rows.push(toRow(read.value as Record<string, unknown>));
+      for await (const r of stmt.streamRows()) {
+        rows.push(toRow(r as Record<string, unknown>));
         if (rows.length === batch) {
           yield rows;
           rows = [];
         }
       }
-      if (rows.length) yield rows;
-    } finally {
-      // A consumer that stops early: the SDK's stream is closed and stops downloading.
-      await Promise.resolve(next.return?.()).catch(() => undefined);
+    } catch (e) {
+      throw new WarehouseError(`reading the result of a query failed: ${(e as Error).message}`, e);
     }
+    if (rows.length) yield rows;
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
