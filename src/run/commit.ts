@@ -1,9 +1,10 @@
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { insertChangesSql, insertDeliverySql, pruneDeliveredSql } from '../state/outbox-sql.js';
+import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
   finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
 } from '../state/state-sql.js';
 import type { StateNames } from '../state/state-tables.js';
+import type { SourceCatalog } from '../compiler/context.js';
 import { runTableName } from './compute.js';
 import { crashPoint } from './crash-point.js';
 import { fingerprint, type AccountUsersNow, type EmissionPlan } from './emissions.js';
@@ -31,14 +32,21 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
   const exec = async (sqls: readonly string[]) => {
     for (const sql of sqls) await wh.exec(sql);
   };
+  let stateTables: SourceCatalog | undefined;
+  let changesWritten = false;
   await wh.transaction(async () => {
     for (const plan of input.plans) {
       const { def } = plan;
       const routes = plan.routes.filter((r) => r.messages > 0);
-      for (const mode of new Set(routes.map((r) => r.mode))) {
-        const changes = routes.find((r) => r.mode === mode)!.changes;
-        await wh.exec(insertChangesSql(d, s, { changes, runId: input.runId, key: def.key, mode }));
+      const membersReplaced = plan.membersNow !== undefined && !(plan.result === 'unchanged' && plan.membersUnchanged);
+      if (plan.result !== 'unchanged' || membersReplaced || plan.replaces) {
+        const frozen = await freezePendingState(wh, s, def.key, stateTables);
+        stateTables = frozen.stateTables;
+        changesWritten ||= frozen.runs > 0;
       }
+      const diff = routes.find((r) => r.mode === 'diff');
+      changesWritten ||= diff !== undefined;
+      if (diff) await wh.exec(insertChangesSql(d, s, { changes: diff.changes!, runId: input.runId, key: def.key, mode: 'diff' }));
       for (const route of routes) {
         await wh.exec(insertDeliverySql(d, s, {
           runId: input.runId, destination: route.destination.name, definition: def, depth: plan.depth,
@@ -48,7 +56,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       const current = d.tempTable(runTableName(def.key));
       if (plan.result === 'rewrite') await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
       else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
-      if (plan.membersNow && !(plan.result === 'unchanged' && plan.membersUnchanged)) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      if (membersReplaced) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
     }
@@ -62,10 +70,32 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
   crashPoint('after-commit');
   // Delivery reads the outbox and the membership snapshot at once: the planner needs their new sizes.
   const written = [
-    ...(input.plans.some((p) => p.routes.some((r) => r.messages > 0)) ? [s.changes] : []),
+    ...(changesWritten ? [s.changes] : []),
     ...(input.accountUsersNow?.changes ? [s.accountUsers] : []),
   ];
   for (const sql of d.refreshStatistics(written)) await wh.exec(sql);
+}
+
+/**
+ * Copies into the outbox the rows of the pending `state` deliveries of a definition whose
+ * committed result (or derived members) this commit is about to change: until now they were made
+ * from it (see DeliveryMode in outbox-sql.ts). Returns how many runs' rows it copied, and the
+ * state schema's catalog once read.
+ */
+async function freezePendingState(
+  wh: Warehouse, s: StateNames, key: string, stateTables: SourceCatalog | undefined,
+): Promise<{ runs: number; stateTables?: SourceCatalog }> {
+  const pending = await wh.query(pendingStateRunsSql(wh.dialect, s, key));
+  if (!pending.length) return { runs: 0, stateTables };
+  const tables = stateTables ?? await wh.catalog(s.schema);
+  // Without its result table (dropped by hand) a state delivery cannot be made: delivery says so.
+  if (!tables.has(key)) return { runs: 0, stateTables: tables };
+  const columns = await wh.describe(s.result(key));
+  for (const r of pending) {
+    const definition = { key, kind: String(r.definition_kind), entity: String(r.entity) };
+    for (const sql of freezeStateDeliveriesSql(wh.dialect, s, { runId: Number(r.run_id), definition }, columns)) await wh.exec(sql);
+  }
+  return { runs: pending.length, stateTables: tables };
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

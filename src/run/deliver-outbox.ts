@@ -4,7 +4,7 @@ import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget,
 import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
-  openDeliveriesSql, pendingByDestinationSql, type FailedMessage,
+  openDeliveriesSql, pendingByDestinationSql, type DeliveryMode, type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
@@ -88,7 +88,7 @@ interface OpenDelivery {
   readonly key: string;
   readonly kind: string;
   readonly entity: string;
-  readonly mode: 'diff' | 'full';
+  readonly mode: DeliveryMode;
   readonly calls: readonly CallType[];
   readonly messages: number;
   readonly done: number;
@@ -121,7 +121,15 @@ async function deliverTo(
     deliveries: for (const delivery of open) {
       const where = { runId: delivery.runId, destination: destination.name, key: delivery.key };
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
-      const x = { runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls };
+      const x = {
+        runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls,
+        resultColumns: delivery.mode === 'state' ? await resultColumns(wh, s, delivery.key) : undefined,
+      };
+      // A full state is made from the committed result: it cannot be without it.
+      if (x.resultColumns?.length === 0) {
+        errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): its full state is made from ${s.result(delivery.key)}, which is gone`);
+        break;
+      }
       let done = delivery.done;
       for await (const rows of wh.stream(messagesAfterSql(d, s, x, done), options.batchSize)) {
         if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
@@ -230,6 +238,12 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
       errors: [e.message],
     };
   }
+}
+
+/** The columns of a definition's committed result; none when the table is gone. */
+async function resultColumns(wh: Warehouse, s: StateNames, key: string): Promise<readonly { name: string; type: string }[]> {
+  if (!(await wh.catalog(s.schema)).has(key)) return [];
+  return wh.describe(s.result(key));
 }
 
 function toOpenDelivery(r: Row): OpenDelivery {

@@ -5,9 +5,9 @@ import type { Definition } from '../definitions/definition.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import {
-  changedRowIdsSql, changesSql, idChangesSql, noRowsOf, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode,
+  changedRowIdsSql, changesSql, fullStateCountsSql, idChangesSql, noRowsOf, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode,
 } from '../state/diff-sql.js';
-import { changeCountsSql, fanOutCountSql } from '../state/outbox-sql.js';
+import { changeCountsSql, fanOutCountSql, type DeliveryMode } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
   openAccountUsersSql, routesSql,
@@ -49,9 +49,10 @@ export interface RoutePlan {
   readonly destination: Destination;
   /** true: it gets the full current state (first run, or newly routed). */
   readonly full: boolean;
-  readonly mode: ChangeMode;
-  /** The scratch change table (one row per changed entity). */
-  readonly changes: string;
+  /** `state` for a full state: delivery makes its rows from the committed result (see DeliveryMode). */
+  readonly mode: Exclude<DeliveryMode, 'full'>;
+  /** `diff`: the scratch change table (one row per changed entity), copied into the outbox at commit. */
+  readonly changes?: string;
   /** Messages the destination gets from it (account traits fanned out to users). */
   readonly messages: number;
 }
@@ -172,10 +173,19 @@ export async function planEmission(
   const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
     const known = tables.get(mode);
     if (known) return known;
-    const name = d.tempTable(`_${mode}_${key}`);
-    const select = mode === 'diff' && identical ? noRowsOf(changesSql(d, inputs, mode)) : changesSql(d, inputs, mode);
-    for (const sql of d.createTempTableAs(`_${mode}_${key}`, select)) await wh.exec(sql);
     const counts = new Map<string, number>();
+    if (mode === 'full') {
+      // A full state is only counted here: delivery makes its rows from the result this run
+      // commits (a `state` delivery), rather than the commit writing them all to the outbox.
+      for (const r of await wh.query(fullStateCountsSql(d, inputs))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
+      const fannedOut = fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, fanOutTo)))[0].n) : 0;
+      const table = { counts, fannedOut };
+      tables.set(mode, table);
+      return table;
+    }
+    const name = d.tempTable(`_${mode}_${key}`);
+    const select = identical ? noRowsOf(changesSql(d, inputs, mode)) : changesSql(d, inputs, mode);
+    for (const sql of d.createTempTableAs(`_${mode}_${key}`, select)) await wh.exec(sql);
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
     const fannedOut = fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0;
     const table = { name, counts, fannedOut };
@@ -189,14 +199,14 @@ export async function planEmission(
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
     const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
     const table = full && !firstRun ? await changeTable('full') : diff;
-    routes.push({ destination, full, mode: full ? 'full' : 'diff', changes: table.name, messages: messagesFor(table, destination.calls) });
+    routes.push({ destination, full, mode: full ? 'state' : 'diff', changes: table.name, messages: messagesFor(table, destination.calls) });
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
   const idColumn = def.entity === 'account' ? 'group_id' : 'user_id';
   const changedIds = comparable && !identical
     ? await changedResultIds(wh, def, current.table, previous!.table, idColumn, def.kind === 'sql_trait' ? undefined : {
-      relation: `(SELECT c.${idColumn} AS id FROM ${diff.name} AS c WHERE c.part = ${d.stringLiteral(primary)})`,
+      relation: `(SELECT c.${idColumn} AS id FROM ${diff.name!} AS c WHERE c.part = ${d.stringLiteral(primary)})`,
       count: count('entered') + count('exited') + count('changed'),
     })
     : undefined;
@@ -209,9 +219,10 @@ export async function planEmission(
   };
 }
 
-/** A scratch change table and what it holds. */
+/** A definition's change rows of one mode and what they hold. */
 interface ChangeTable {
-  readonly name: string;
+  /** The scratch table holding them: a diff's (a full state is not materialized). */
+  readonly name?: string;
   /** Rows per `${part}/${change_kind}`. */
   readonly counts: ReadonlyMap<string, number>;
   /** Account traits: the (account change, user) pairs it reaches at delivery. */

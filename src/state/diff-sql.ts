@@ -154,6 +154,26 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
   return `${ctes.length ? `WITH\n${ctes.join(',\n')}\n` : ''}${selects.join('\nUNION ALL\n')}`;
 }
 
+/**
+ * The rows of `changesSql(d, input, 'full')`, counted without making them (no values, no
+ * smallest users): (part, change_kind, n). With `fanOutTo` (an account trait's memberships), one
+ * count `n` instead: the (account row, user) pairs its delivery expands to.
+ */
+export function fullStateCountsSql(d: Dialect, input: ChangeInputs, fanOutTo?: string): string {
+  const lit = (s: string) => d.stringLiteral(s);
+  const counted = (part: string, kind: string, rows: string) => `SELECT ${lit(part)} AS part, ${lit(kind)} AS change_kind, count(*) AS n FROM (\n${rows}\n) AS r`;
+  const id = ID[input.entity];
+  if (input.kind === 'audience') {
+    const ids = (t: string, column: string) => `SELECT DISTINCT ${d.castText(column)} AS id FROM ${t}`;
+    if (input.entity === 'user') return counted('user', 'entered', ids(input.current.table, id));
+    if (!input.members) throw new Error(`${input.key}: an account audience needs its derived members`);
+    return [counted('account', 'entered', ids(input.current.table, id)), counted('user', 'entered', ids(input.members, 'user_id'))].join('\nUNION ALL\n');
+  }
+  const values = valueRowsSql(d, input.current, id, input.kind === 'sql_trait');
+  if (fanOutTo) return `SELECT count(*) AS n FROM (\n${values}\n) AS v JOIN ${fanOutTo} AS au ON au.group_id = v.id`;
+  return counted(input.entity === 'account' ? 'account' : 'user', 'changed', values);
+}
+
 const traitColumnsOf = (t: TableShape) => t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');
 
 /** How many ids are in one of two results and not the other (entered + exited), as `n`. */

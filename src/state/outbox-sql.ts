@@ -1,7 +1,11 @@
 import type { Dialect } from '../compiler/dialect.js';
+import type { Entity } from '../definitions/common.js';
 import type { CallType } from '../definitions/project-config.js';
+import type { DefinitionKind } from '../definitions/definition.js';
+import { changesSql } from './diff-sql.js';
 import { accountUsersAtSql } from './state-sql.js';
 import type { StateNames } from './state-tables.js';
+import type { Column } from './values-json.js';
 
 /**
  * The outbox is two tables (state-tables.ts): `_changes`, one row per changed entity, and
@@ -9,7 +13,16 @@ import type { StateNames } from './state-tables.js';
  * Messages are the changes expanded (expandedMessagesSql) in SPEC 4 order and numbered 1..n:
  * the same rows and memberships always give the same numbering, so `done` says exactly which
  * messages are behind.
+ *
+ * A delivery's mode says where its change rows are:
+ * - `diff`, `full`: in `_changes`, under the same run, key and mode;
+ * - `state`: a full state (a first run, a new route) not copied into `_changes`: its rows are
+ *   made at delivery from the committed result (and derived members) it is the state of, with
+ *   the memberships of its run. A commit that is about to change that result first copies the
+ *   rows of its pending `state` deliveries into `_changes` and makes them `full`
+ *   (freezeStateDeliveriesSql), so they always read what their run committed.
  */
+export type DeliveryMode = 'diff' | 'full' | 'state';
 
 /** One definition's changes of one mode, kept for delivery. */
 export interface ChangesInsert {
@@ -20,6 +33,7 @@ export interface ChangesInsert {
   readonly mode: 'diff' | 'full';
 }
 
+/** `c.changes` may be a table or a parenthesized SELECT. */
 export function insertChangesSql(d: Dialect, s: StateNames, c: ChangesInsert): string {
   return [
     `INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json)`,
@@ -34,7 +48,7 @@ export interface Delivery {
   readonly destination: string;
   readonly definition: { readonly key: string; readonly kind: string; readonly entity: string };
   readonly depth: number;
-  readonly mode: 'diff' | 'full';
+  readonly mode: DeliveryMode;
   /** The destination's calls when the run committed (a later edit of roster.yml does not renumber). */
   readonly calls: readonly CallType[];
   readonly messages: number;
@@ -69,10 +83,13 @@ export function changeCountsSql(changes: string): string {
  * sorted once and each user call takes its own block of positions after the group calls: half
  * the sort of numbering every message in one window.
  */
-export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'>): string {
+export function expandedMessagesSql(d: Dialect, s: StateNames, x: Expansion): string {
   const lit = (v: string) => d.stringLiteral(v);
-  const rows = (part: string) =>
-    `${s.changes} AS c WHERE c.run_id = ${x.runId} AND c.definition_key = ${lit(x.definition.key)} AND c.mode = ${lit(x.mode)} AND c.part = ${lit(part)}`;
+  const state = x.mode === 'state';
+  if (state && !x.resultColumns) throw new Error(`delivery of ${x.definition.key}: a state delivery needs its result's columns`);
+  const rows = (part: string) => state
+    ? `state_changes AS c WHERE c.part = ${lit(part)}`
+    : `${s.changes} AS c WHERE c.run_id = ${x.runId} AND c.definition_key = ${lit(x.definition.key)} AND c.mode = ${lit(x.mode)} AND c.part = ${lit(part)}`;
   const withGroups = x.calls.includes('group');
   const userCalls = (['identify', 'track'] as const).filter((c) => x.calls.includes(c));
   const sections: string[] = [];
@@ -102,7 +119,52 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery,
       `) AS u, (VALUES ${slots}) AS k(call_type, slot)`,
     ].join('\n'));
   }
-  return sections.join('\nUNION ALL\n');
+  const union = sections.join('\nUNION ALL\n');
+  return state ? `WITH state_changes AS (\n${stateChangesSql(d, s, x, x.resultColumns!)}\n)\n${union}` : union;
+}
+
+/** What expandedMessagesSql expands: a delivery, and for a `state` one the columns of its committed result. */
+export interface Expansion extends Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'> {
+  readonly resultColumns?: readonly Column[];
+}
+
+/**
+ * The change rows (CHANGE_COLUMNS) of a `state` delivery: the full state of the definition's
+ * committed result (and, for an account audience, its committed derived members), with the
+ * memberships of the delivery's run (see DeliveryMode).
+ */
+export function stateChangesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition'>, resultColumns: readonly Column[]): string {
+  const { key } = x.definition;
+  const kind = x.definition.kind as DefinitionKind;
+  const entity = x.definition.entity as Entity;
+  return changesSql(d, {
+    key, kind, entity,
+    current: { table: s.result(key), columns: resultColumns },
+    accountUsers: entity === 'account' ? accountUsersAtSql(s, x.runId) : undefined,
+    members: kind === 'audience' && entity === 'account' ? s.members(key) : undefined,
+  }, 'full');
+}
+
+/** Pending `state` deliveries of a definition (any destination): the runs whose full state its committed result still is. */
+export function pendingStateRunsSql(d: Dialect, s: StateNames, key: string): string {
+  return [
+    `SELECT DISTINCT run_id, definition_kind, entity FROM ${s.deliveries}`,
+    `WHERE definition_key = ${d.stringLiteral(key)} AND mode = ${d.stringLiteral('state')} AND done < messages`,
+    'ORDER BY run_id',
+  ].join('\n');
+}
+
+/**
+ * Before a commit changes a definition's committed result or derived members: the rows of one
+ * run's `state` deliveries of it are copied into `_changes` as that run's `full` rows, and its
+ * deliveries (every destination's) read them from there on.
+ */
+export function freezeStateDeliveriesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition'>, resultColumns: readonly Column[]): string[] {
+  const key = d.stringLiteral(x.definition.key);
+  return [
+    insertChangesSql(d, s, { changes: `(\n${stateChangesSql(d, s, x, resultColumns)}\n)`, runId: x.runId, key: x.definition.key, mode: 'full' }),
+    `UPDATE ${s.deliveries} SET mode = ${d.stringLiteral('full')} WHERE run_id = ${x.runId} AND definition_key = ${key} AND mode = ${d.stringLiteral('state')}`,
+  ];
 }
 
 /** The call type and change kind of a message as `messagesAfterSql` reads them: an index into these. */
@@ -115,7 +177,7 @@ export const CHANGE_KIND_CODES = ['entered', 'exited', 'changed'] as const;
  * CALL_CODES): the DuckDB driver decodes every string with a TextDecoder call of its own, and
  * these two were 2 of the 5 strings of each message.
  */
-export function messagesAfterSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'>, done: number): string {
+export function messagesAfterSql(d: Dialect, s: StateNames, x: Expansion, done: number): string {
   const code = (column: string, words: readonly string[]) =>
     `CASE ${column} ${words.map((w, i) => `WHEN ${d.stringLiteral(w)} THEN ${i}`).join(' ')} END`;
   return [

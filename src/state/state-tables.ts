@@ -59,9 +59,11 @@ export function stateNames(d: Dialect, schema: string): StateNames {
  *   `account` is an account's change (its group call; an account trait's also fans out to the
  *   account's users of that run, from _account_users, at delivery); part `user` a user's
  *   (identify + track). Messages are expanded and rendered at delivery, so a first run writes
- *   rows per account, not per (account, user, call).
+ *   rows per account, not per (account, user, call). A full state is not copied here while its
+ *   result stays as committed: its rows are made from the result at delivery (mode `state`).
  * - _deliveries: one row per (run, destination, definition): how many messages it holds and how
- *   many of them, in delivery order, are done (sent, already held, or failed): a cursor.
+ *   many of them, in delivery order, are done (sent, already held, or failed): a cursor. Its
+ *   mode says where its change rows are (DeliveryMode in outbox-sql.ts).
  * - _failed_messages: messages that cannot be delivered as they are (rejected or unrenderable).
  * - _runs: the run log.
  */

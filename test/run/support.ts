@@ -74,16 +74,20 @@ export class Scenario {
     return readJsonl(this.file(destination));
   }
 
-  async run(inputs: readonly DefinitionInput[], asOf: string, options: { select?: string[]; dryRun?: boolean; open?: OpenOptions; batchSize?: number } = {}): Promise<RunResult> {
+  /** `deliver: false`: commit only, as when a run's delivery has not happened yet (a crash, a destination down). */
+  async run(
+    inputs: readonly DefinitionInput[], asOf: string,
+    options: { select?: string[]; dryRun?: boolean; deliver?: boolean; open?: OpenOptions; batchSize?: number } = {},
+  ): Promise<RunResult> {
     const before = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).length]));
     const p = this.project(inputs);
     const report = await runProject(p, buildGraph(p.definitions), this.wh, { asOf: new Date(asOf), select: options.select, dryRun: options.dryRun });
-    const delivery = options.dryRun ? undefined : await deliverOutbox(p, this.wh, { open: options.open, batchSize: options.batchSize });
+    const delivery = options.dryRun || options.deliver === false ? undefined : await deliverOutbox(p, this.wh, { open: options.open, batchSize: options.batchSize });
     const arrived = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).slice(before[d]).map(brief)]));
     return { report, delivery, arrived };
   }
 
-  async deliver(inputs: readonly DefinitionInput[], options: { open?: OpenOptions; batchSize?: number } = {}): Promise<DeliveryReport> {
+  async deliver(inputs: readonly DefinitionInput[], options: { open?: OpenOptions; batchSize?: number; maxMessages?: number } = {}): Promise<DeliveryReport> {
     return deliverOutbox(this.project(inputs), this.wh, options);
   }
 

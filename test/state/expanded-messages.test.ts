@@ -2,7 +2,7 @@ import pkg from 'node-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snowflake } from '../../dialects/snowflake.js';
 import type { CallType } from '../../src/definitions/project-config.js';
-import { CALL_CODES, CHANGE_KIND_CODES, expandedMessagesSql, messagesAfterSql } from '../../src/state/outbox-sql.js';
+import { CALL_CODES, CHANGE_KIND_CODES, expandedMessagesSql, freezeStateDeliveriesSql, messagesAfterSql } from '../../src/state/outbox-sql.js';
 import { createStateTables, stateNames } from '../../src/state/state-tables.js';
 import { ENGINES, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
 
@@ -93,4 +93,18 @@ it('expandedMessagesSql and messagesAfterSql parse as Snowflake SQL', () => {
     runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
   }, 40000);
   expect(() => new pkg.Parser().astify(after, { database: 'snowflake' })).not.toThrow();
+});
+
+it('a state delivery (rows made from the committed result) and its freeze parse as Snowflake SQL', () => {
+  const s = stateNames(snowflake, 'roster');
+  const columns = [{ name: 'group_id', type: 'VARCHAR' }, { name: 'ct', type: 'NUMBER(38,0)' }];
+  for (const [kind, entity] of [['computed_trait', 'account'], ['audience', 'account'], ['audience', 'user'], ['sql_trait', 'account']]) {
+    const definition = { key: 'ct', kind, entity };
+    const after = messagesAfterSql(snowflake, s, { runId: 2, definition, mode: 'state', calls: ['group', 'identify', 'track'], resultColumns: columns }, 0);
+    expect(after).toContain('WITH state_changes AS');
+    expect(() => new pkg.Parser().astify(after, { database: 'snowflake' }), `${kind} ${entity}`).not.toThrow();
+    for (const sql of freezeStateDeliveriesSql(snowflake, s, { runId: 2, definition }, columns)) {
+      expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' }), `${kind} ${entity}: ${sql}`).not.toThrow();
+    }
+  }
 });

@@ -34,28 +34,42 @@ afterEach(async () => {
 });
 
 describe('Postgres plans of a run', () => {
-  it('change rows are built and written without a correlated subquery run per row (no SubPlan)', async () => {
+  it('change rows are built, counted, written and expanded without a correlated subquery run per row (no SubPlan)', async () => {
     scenario = await Scenario.create(world, undefined, 'postgres');
-    const made: string[] = [];
+    const made = { diffTables: [] as string[], fullCounts: [] as string[], inserts: [] as string[], expansions: [] as string[] };
     const { wh, state } = scenario;
-    const exec = wh.exec;
-    // The Postgres session is shared by the tests of this file: the spy is taken off after the runs.
+    const { exec, query, stream } = wh;
+    // The Postgres session is shared by the tests of this file: the spies are taken off after the runs.
     wh.exec = async (sql, params) => {
-      const built = /^CREATE TEMPORARY TABLE pg_temp\."_(full|diff)_\w+" AS\n/.exec(sql);
-      if (built) made.push(sql.slice(built[0].length));
-      if (sql.startsWith(`INSERT INTO "${state}"."_changes"`)) made.push(sql);
+      const built = /^CREATE TEMPORARY TABLE pg_temp\."_diff_\w+" AS\n/.exec(sql);
+      if (built) made.diffTables.push(sql.slice(built[0].length));
+      if (sql.startsWith(`INSERT INTO "${state}"."_changes"`)) made.inserts.push(sql);
       return exec.call(wh, sql, params);
     };
+    wh.query = async (sql, params) => {
+      if (/^SELECT ('\w+' AS part, |count\(\*\) AS n FROM \(\n)/.test(sql)) made.fullCounts.push(sql);
+      return query.call(wh, sql, params);
+    };
+    wh.stream = (sql, batch) => {
+      if (sql.includes('WITH state_changes AS')) made.expansions.push(sql);
+      return stream.call(wh, sql, batch);
+    };
     try {
-      await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z');
-      await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z');
+      // The first run's full states stay pending while the second changes logins: frozen (copied out).
+      await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z', { deliver: false });
+      await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z', { deliver: false });
+      await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z', { select: ['software'] });
     } finally {
-      wh.exec = exec;
+      Object.assign(wh, { exec, query, stream });
     }
-    // Each run builds two change tables and writes the outbox rows of those with changes: both
-    // full states on the first run, logins' diff on the second (a2 logged in again).
-    expect(made.length).toBe(7);
-    for (const statement of made) {
+    // Counted on the first run: both full states (and logins' fan-out); diffed on the second and
+    // third; written: logins' frozen full state and its diff (a2 logged in again); expanded at
+    // delivery: software's full state, still made from its result.
+    expect(made.fullCounts).toHaveLength(3);
+    expect(made.diffTables).toHaveLength(3);
+    expect(made.inserts).toHaveLength(2);
+    expect(made.expansions).toHaveLength(1);
+    for (const statement of Object.values(made).flat()) {
       const plan = (await scenario.query(`EXPLAIN ${statement}`)).map((r) => String(r['QUERY PLAN'])).join('\n');
       expect(plan).not.toMatch(/SubPlan/);
     }
@@ -64,6 +78,8 @@ describe('Postgres plans of a run', () => {
   it('a run refreshes the statistics of the outbox and the membership snapshot it wrote', async () => {
     scenario = await Scenario.create(world, undefined, 'postgres');
     await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z');
+    // A first run writes no change rows (its full states are made from its results): the second writes logins' diff.
+    await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z');
     for (const table of ['_changes', '_account_users']) {
       const [{ n }] = await scenario.query(`SELECT count(*) AS n FROM ${scenario.state}.${table}`);
       const [{ estimate }] = await scenario.query(`SELECT reltuples AS estimate FROM pg_class WHERE oid = to_regclass('${scenario.state}.${table}')`);
