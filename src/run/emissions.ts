@@ -170,25 +170,22 @@ export async function planEmission(
 
   const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.now : undefined;
   const tables = new Map<ChangeMode, ChangeTable>();
-  const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
-    const known = tables.get(mode);
-    if (known) return known;
+  // A full state is only counted here: delivery makes its rows from the result this run commits
+  // (a `state` delivery), rather than the commit writing them all to the outbox.
+  const fullState = async (): Promise<ChangeTable> => {
     const counts = new Map<string, number>();
-    if (mode === 'full') {
-      // A full state is only counted here: delivery makes its rows from the result this run
-      // commits (a `state` delivery), rather than the commit writing them all to the outbox.
-      for (const r of await wh.query(fullStateCountsSql(d, inputs))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-      const fannedOut = fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, fanOutTo)))[0].n) : 0;
-      const table = { counts, fannedOut };
-      tables.set(mode, table);
-      return table;
-    }
-    const name = d.tempTable(`_${mode}_${key}`);
-    const select = identical ? noRowsOf(changesSql(d, inputs, mode)) : changesSql(d, inputs, mode);
-    for (const sql of d.createTempTableAs(`_${mode}_${key}`, select)) await wh.exec(sql);
+    for (const r of await wh.query(fullStateCountsSql(d, inputs))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
+    return { counts, fannedOut: fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, fanOutTo)))[0].n) : 0 };
+  };
+  const diffTable = async (): Promise<ChangeTable> => {
+    const name = d.tempTable(`_diff_${key}`);
+    for (const sql of d.createTempTableAs(`_diff_${key}`, changesSql(d, inputs, 'diff'))) await wh.exec(sql);
+    const counts = new Map<string, number>();
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    const fannedOut = fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0;
-    const table = { name, counts, fannedOut };
+    return { name, counts, fannedOut: fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0 };
+  };
+  const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
+    const table = tables.get(mode) ?? (mode === 'full' ? await fullState() : identical ? NO_CHANGES : await diffTable());
     tables.set(mode, table);
     return table;
   };
@@ -221,13 +218,16 @@ export async function planEmission(
 
 /** A definition's change rows of one mode and what they hold. */
 interface ChangeTable {
-  /** The scratch table holding them: a diff's (a full state is not materialized). */
+  /** The scratch table holding them: a diff's with changes (a full state is not materialized). */
   readonly name?: string;
   /** Rows per `${part}/${change_kind}`. */
   readonly counts: ReadonlyMap<string, number>;
   /** Account traits: the (account change, user) pairs it reaches at delivery. */
   readonly fannedOut: number;
 }
+
+/** The diff of a result identical to the committed one (no one joined its accounts either). */
+const NO_CHANGES: ChangeTable = { counts: new Map(), fannedOut: 0 };
 
 /** Messages a destination gets from a change table: a group call per account row, each of its user calls per user reached. */
 function messagesFor(table: ChangeTable, calls: readonly CallType[]): number {

@@ -20,6 +20,7 @@ const world: Fixture = {
     { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-05-02T00:00:00Z', traits: {} },
     { id: 'g3', user_id: 'u3', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z', traits: { industry: 'Finance' } },
     { id: 'g4', user_id: null, group_id: 'a3', timestamp: '2024-05-04T00:00:00Z', traits: { industry: 'Software' } },
+    { id: 'g5', user_id: 'u3', group_id: 'a2', timestamp: '2024-06-01T12:00:00Z', traits: { industry: 'Software' } },
   ],
 };
 const DEFINITIONS = [
@@ -55,20 +56,23 @@ describe('Postgres plans of a run', () => {
       return stream.call(wh, sql, batch);
     };
     try {
-      // The first run's full states stay pending while the second changes logins: frozen (copied out).
+      // The first run's full states stay pending while the second changes both results (a2 logs
+      // in again and turns Software): they are frozen (copied out) before.
       await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z', { deliver: false });
       await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z', { deliver: false });
-      await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z', { select: ['software'] });
+      // A new destination gets both full states, made from the results at delivery.
+      scenario.destinations = [...scenario.destinations, { name: 'crm2', type: 'jsonl', path: 'out/crm2.jsonl' }];
+      await scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z');
     } finally {
       Object.assign(wh, { exec, query, stream });
     }
-    // Counted on the first run: both full states (and logins' fan-out); diffed on the second and
-    // third; written: logins' frozen full state and its diff (a2 logged in again); expanded at
-    // delivery: software's full state, still made from its result.
-    expect(made.fullCounts).toHaveLength(3);
-    expect(made.diffTables).toHaveLength(3);
-    expect(made.inserts).toHaveLength(2);
-    expect(made.expansions).toHaveLength(1);
+    // Counted on the first and third runs: both full states (and logins' fan-out); diffed and
+    // written on the second: both frozen full states and both diffs (the third run's diffs are
+    // identical results: no table); expanded at delivery: crm2's two full states.
+    expect(made.fullCounts).toHaveLength(6);
+    expect(made.diffTables).toHaveLength(2);
+    expect(made.inserts).toHaveLength(4);
+    expect(made.expansions).toHaveLength(2);
     for (const statement of Object.values(made).flat()) {
       const plan = (await scenario.query(`EXPLAIN ${statement}`)).map((r) => String(r['QUERY PLAN'])).join('\n');
       expect(plan).not.toMatch(/SubPlan/);
