@@ -145,6 +145,19 @@ describe.each(ENGINES)('full states made from the committed result, on %s', (eng
     expect(late).toEqual(control.messages('crm'));
   });
 
+  it('a full state whose result table was dropped by hand is not sent, and says why; later deliveries wait', async () => {
+    const s = await scenario(engine);
+    await s.run(DEFINITIONS, T1, { deliver: false });
+    await s.query(`DROP TABLE ${s.state}.logins`);
+    const delivered = await s.deliver(DEFINITIONS);
+    expect(delivered).toMatchObject({ ok: false, pending: 14 });
+    expect(delivered.destinations[0].errors).toEqual([
+      expect.stringMatching(/^delivery of logins \(run 1\): its full state is made from .*logins.*, which is gone$/),
+    ]);
+    // active (depth 0, before logins) went; software waits behind logins, in order.
+    expect(s.messages('crm').map(brief)).toEqual(FULL_T1.slice(0, 6));
+  });
+
   it('a partly delivered full state is frozen whole and goes on from its cursor', async () => {
     const s = await scenario(engine);
     await s.run(DEFINITIONS, T1, { deliver: false });
