@@ -142,7 +142,7 @@ export function renderResults(all: readonly SizeResults[], notes: string): strin
     '  scratch tables: compute only. It is compared with the compute stages (features + traits + audiences) of the first run.',
     '- **first run**: examples/b2b-saas (19 definitions) on empty state: load, open, compute, diff, commit of results, snapshots and',
     '  outbox, run log, close (checkpoint). Delivery is measured apart.',
-    '- **delivery**: the first deliveries of that first run\'s outbox, whole, until at least `--delivery-limit` messages (delivery stops there), expanded from its change rows, rendered and sent to the jsonl file and,',
+    '- **delivery**: the first deliveries of that first run\'s outbox, whole, until at least `--delivery-limit` messages (delivery stops there), made from the committed results (a first run\'s full states), expanded, rendered and sent to the jsonl file and,',
     '  again, to a local HTTP sink (node:http on 127.0.0.1 in a child process, Segment batch API), as messages/s.',
     '- **re-run**: the same as_of, data unchanged (no messages), end to end including delivery. **small change**: new events inserted',
     '  just after the last as_of, then a run one hour later, end to end including the delivery of its messages.',
@@ -166,7 +166,7 @@ function sizeSection(r: SizeResults): string[] {
   add('**first run** (no delivery)', f.first, s);
   for (const st of f.firstStages) add(`  stage: ${stageLabel(st.name)}`, st.stat, s);
   add('  compute (features + traits + audiences)', f.firstCompute, s);
-  add('  messages committed to the outbox (as change rows, expanded at delivery)', f.messages, int, false);
+  add('  messages committed to the outbox (made and expanded at delivery)', f.messages, int, false);
   add('**delivery, jsonl** (msg/s)', f.jsonl, int, false);
   add('**delivery, http sink** (msg/s)', f.http, int, false);
   add('**re-run, data unchanged**, end to end', f.rerun, s);
