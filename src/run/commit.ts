@@ -1,10 +1,10 @@
+import type { SourceCatalog } from '../compiler/context.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
   finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
 } from '../state/state-sql.js';
 import type { StateNames } from '../state/state-tables.js';
-import type { SourceCatalog } from '../compiler/context.js';
 import { runTableName } from './compute.js';
 import { crashPoint } from './crash-point.js';
 import { fingerprint, type AccountUsersNow, type EmissionPlan } from './emissions.js';

@@ -1,3 +1,4 @@
+import type { SourceCatalog } from '../compiler/context.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
@@ -68,7 +69,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const results: DestinationDelivery[] = [];
   for (const destination of project.config.destinations) {
-    results.push(await deliverTo(project, wh, s, destination, repeats, { ...options, batchSize }));
+    results.push(await deliverTo(project, wh, s, stateTables, destination, repeats, { ...options, batchSize }));
   }
   const configured = new Set(project.config.destinations.map((x) => x.name));
   let pending = 0;
@@ -96,7 +97,7 @@ interface OpenDelivery {
 }
 
 async function deliverTo(
-  project: Project, wh: Warehouse, s: StateNames, destination: Destination, repeats: ReadonlyMap<number, number>,
+  project: Project, wh: Warehouse, s: StateNames, stateTables: SourceCatalog, destination: Destination, repeats: ReadonlyMap<number, number>,
   options: DeliverOptions & { readonly batchSize: number },
 ): Promise<DestinationDelivery> {
   const d = wh.dialect;
@@ -123,7 +124,7 @@ async function deliverTo(
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
       const x = {
         runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls,
-        resultColumns: delivery.mode === 'state' ? await resultColumns(wh, s, delivery.key) : undefined,
+        resultColumns: delivery.mode === 'state' ? await resultColumns(wh, s, stateTables, delivery.key) : undefined,
       };
       // A full state is made from the committed result: it cannot be without it.
       if (x.resultColumns?.length === 0) {
@@ -240,9 +241,9 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
   }
 }
 
-/** The columns of a definition's committed result; none when the table is gone. */
-async function resultColumns(wh: Warehouse, s: StateNames, key: string): Promise<readonly { name: string; type: string }[]> {
-  if (!(await wh.catalog(s.schema)).has(key)) return [];
+/** The columns of a definition's committed result; none when the table is gone (`stateTables`: read under the lock, so still true). */
+async function resultColumns(wh: Warehouse, s: StateNames, stateTables: SourceCatalog, key: string): Promise<readonly { name: string; type: string }[]> {
+  if (!stateTables.has(key)) return [];
   return wh.describe(s.result(key));
 }
 
