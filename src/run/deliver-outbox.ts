@@ -67,18 +67,16 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   await refuseLegacyPending(wh, s, stateTables);
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const results: DestinationDelivery[] = [];
+  const delivered: Omit<DestinationDelivery, 'pending'>[] = [];
   for (const destination of project.config.destinations) {
-    results.push(await deliverTo(project, wh, s, stateTables, destination, repeats, { ...options, batchSize }));
+    delivered.push(await deliverTo(project, wh, s, stateTables, destination, repeats, { ...options, batchSize }));
   }
+  // What is still pending, read once for every destination and the total.
+  const pendingBy = new Map((await wh.query(pendingByDestinationSql(s))).map((r) => [String(r.destination), Number(r.n)]));
+  const results: DestinationDelivery[] = delivered.map((r) => ({ ...r, pending: pendingBy.get(r.destination) ?? 0 }));
   const configured = new Set(project.config.destinations.map((x) => x.name));
-  let pending = 0;
-  const orphaned: Record<string, number> = {};
-  for (const r of await wh.query(pendingByDestinationSql(s))) {
-    const n = Number(r.n);
-    pending += n;
-    if (!configured.has(String(r.destination))) orphaned[String(r.destination)] = n;
-  }
+  const orphaned = Object.fromEntries([...pendingBy].filter(([name]) => !configured.has(name)));
+  const pending = [...pendingBy.values()].reduce((a, n) => a + n, 0);
   const failed = Number((await wh.query(failedCountSql(s)))[0].n);
   return { destinations: results, pending, failed, ok: pending === 0 && results.every((r) => r.failed === 0), orphaned };
 }
@@ -99,7 +97,7 @@ interface OpenDelivery {
 async function deliverTo(
   project: Project, wh: Warehouse, s: StateNames, stateTables: SourceCatalog, destination: Destination, repeats: ReadonlyMap<number, number>,
   options: DeliverOptions & { readonly batchSize: number },
-): Promise<DestinationDelivery> {
+): Promise<Omit<DestinationDelivery, 'pending'>> {
   const d = wh.dialect;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
   const errors: string[] = [];
@@ -107,10 +105,7 @@ async function deliverTo(
   let target: DeliveryTarget | undefined;
   // Until a batch turns out not to be (entirely) at the destination, ask before sending.
   let reconcile = true;
-  const report = async (): Promise<DestinationDelivery> => {
-    const row = (await wh.query(pendingByDestinationSql(s))).find((r) => r.destination === destination.name);
-    return { destination: destination.name, sent: totals.sent, alreadyDelivered: totals.already, failed: totals.failed, pending: row ? Number(row.n) : 0, errors };
-  };
+  const report = () => ({ destination: destination.name, sent: totals.sent, alreadyDelivered: totals.already, failed: totals.failed, errors });
   try {
     compileEventNames(destination); // a broken template is a configuration error: keep everything pending
   } catch (e) {

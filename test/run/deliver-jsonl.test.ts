@@ -73,6 +73,17 @@ describe('a destination with a broken event-name template', () => {
     expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0 });
     expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('logins computed'));
   });
+
+  it('keeps only its own messages pending: each destination and the total report their own count', async () => {
+    scenario = await Scenario.create(world, [
+      { name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{#if}}' } },
+      { name: 'ads', type: 'jsonl', path: 'out/ads.jsonl', calls: ['group'] },
+    ]);
+    const run = await scenario.run([LOGINS], T1);
+    // crm: 2 group + 4 identify + 4 track, all kept; ads: the 2 group calls, sent.
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0, orphaned: {} });
+    expect(run.delivery!.destinations.map((x) => [x.destination, x.sent, x.pending])).toEqual([['crm', 0, 10], ['ads', 2, 0]]);
+  });
 });
 
 describe('a state schema with messages pending in the outbox of an earlier roster', () => {
