@@ -1,6 +1,7 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SegmentMessage } from '../emit/change.js';
+import { makeFolders } from '../support/make-folders.js';
 import { DeliveryError, MAX_DELIVERY_STEP, type DeliveryTarget } from './delivery-target.js';
 
 /** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
@@ -48,9 +49,21 @@ export class JsonlDestination implements DeliveryTarget {
 
   async alreadyDelivered(messageIds: readonly string[]): Promise<Set<string>> {
     const wanted = new Set(messageIds);
+    if (wanted.size === 0) return new Set();
+    try {
+      return await this.findInTail(await this.file(), wanted);
+    } catch (err) {
+      await this.reset();
+      throw new DeliveryError({
+        destination: this.name, failedMessageIds: messageIds, retryable: true,
+        message: `cannot read ${this.path}: ${(err as Error).message}`, cause: err,
+      });
+    }
+  }
+
+  /** The ids of `wanted` among the file's last lines (within the scan limits). */
+  private async findInTail(fh: FileHandle, wanted: ReadonlySet<string>): Promise<Set<string>> {
     const found = new Set<string>();
-    if (wanted.size === 0) return found;
-    const fh = await this.file();
     let pos = (await fh.stat()).size;
     let scanned = 0;
     let lines = 0; // complete lines read (a few more than maxScanLines may be: never wrong)
@@ -122,7 +135,7 @@ export class JsonlDestination implements DeliveryTarget {
 
 /** Opens (creating folders and file) for append, after cutting a torn last line. */
 async function openRepaired(path: string): Promise<FileHandle> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolders(dirname(path));
   const fh = await open(path, 'a+');
   try {
     const size = (await fh.stat()).size;

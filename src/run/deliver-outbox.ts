@@ -210,7 +210,14 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
   let toSend = batch.messages;
   let already = 0;
   if (reconcile) {
-    const held = await target.alreadyDelivered(toSend.map((m) => m.messageId));
+    let held: Set<string>;
+    try {
+      held = await target.alreadyDelivered(toSend.map((m) => m.messageId));
+    } catch (e) {
+      // Unknown whether any is there: all stay pending, and the next try asks again.
+      if (!(e instanceof DeliveryError)) throw e;
+      return { sent: 0, already: 0, rejected: [], unsettled: positions(toSend), errors: [e.message], reconcile };
+    }
     already = held.size;
     toSend = toSend.filter((m) => !held.has(m.messageId));
     reconcile = held.size === batch.messages.length && batch.messages.length > 0;

@@ -108,4 +108,13 @@ describe('roster CLI', () => {
     expect(roster(['--project', dir, 'validate']).code).toBe(0);
     expect(roster(['init', dir]).code).toBe(1);
   });
+
+  it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
+    writeFileSync(path.join(parent, 'a-file'), 'x');
+    const r = roster(['init', path.join(parent, 'a-file', 'acme')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: cannot create the project folder ${path.join(parent, 'a-file', 'acme')}: ENOTDIR`);
+    noStack(r.stderr);
+  });
 });

@@ -195,4 +195,16 @@ describe('jsonl destination', () => {
     expect(err).toMatchObject({ destination: 'crm', retryable: true, failedMessageIds: sent.map((m) => m.messageId) });
     await target.close();
   });
+
+  it('a file it cannot open makes alreadyDelivered a retryable DeliveryError naming the destination and the path', async () => {
+    await writeFile(join(dir, 'a-file'), 'x');
+    const path = join(dir, 'a-file', 'crm.jsonl'); // its folder is a file
+    const target = new JsonlDestination('crm', path);
+    const ids = messages(2).map((m) => m.messageId);
+    const err = await target.alreadyDelivered(ids).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ destination: 'crm', retryable: true, failedMessageIds: ids });
+    expect((err as Error).message).toContain(`destination "crm": cannot read ${path}: `);
+    await target.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { MAX_DELIVERY_STEP } from '../../src/destinations/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
@@ -83,6 +84,26 @@ describe('a destination with a broken event-name template', () => {
     // crm: 2 group + 4 identify + 4 track, all kept; ads: the 2 group calls, sent.
     expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0, orphaned: {} });
     expect(run.delivery!.destinations.map((x) => [x.destination, x.sent, x.pending])).toEqual([['crm', 0, 10], ['ads', 2, 0]]);
+  });
+});
+
+describe('a jsonl destination whose file cannot be opened', () => {
+  it('keeps its messages pending with an error naming it and the path, and the next destination still gets its own', async () => {
+    scenario = await Scenario.create(world, [
+      { name: 'crm', type: 'jsonl', path: 'blocker/crm.jsonl' },
+      { name: 'ads', type: 'jsonl', path: 'out/ads.jsonl', calls: ['group'] },
+    ]);
+    writeFileSync(path.join(scenario.dir, 'blocker'), 'a file where crm needs a folder');
+    const run = await scenario.run([LOGINS], T1);
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    const [crm, ads] = run.delivery!.destinations;
+    expect(crm).toMatchObject({ destination: 'crm', sent: 0, pending: 10 });
+    expect(crm.errors[0]).toContain(`destination "crm": cannot read ${path.join(scenario.dir, 'blocker/crm.jsonl')}: `);
+    expect(ads).toMatchObject({ destination: 'ads', sent: 2, pending: 0 });
+    // Once the path is fixed, the same ten messages go out.
+    scenario.destinations[0] = { name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' };
+    expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0 });
+    expect(scenario.messages('crm')).toHaveLength(10);
   });
 });
 

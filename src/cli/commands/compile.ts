@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialectFor } from '../../../dialects/index.js';
 import { compiledFile, compileDefinition } from '../../compiler/compile.js';
@@ -6,6 +6,7 @@ import { compilePlan, planFile } from '../../compiler/plan/plan.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
+import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 
 export interface CompileFlags { dialect?: string; select?: string[]; check?: boolean }
@@ -54,7 +55,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
     console.log(`${files.size} compiled files up to date in compiled/${name}`);
     return 0;
   }
-  await mkdir(outDir, { recursive: true });
+  await makeFolders(outDir);
   for (const [file, sql] of files) await writeFile(path.join(outDir, file), sql);
   for (const f of stale) await rm(path.join(outDir, f));
   console.log(`compiled ${definitionCount} definitions${files.has('run.sql') ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);

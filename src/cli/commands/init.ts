@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { definitionJsonSchema, projectConfigJsonSchema } from '../../definitions/json-schema.js';
+import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 
 /** The example project shipped with roster, found from this file whether run from src/ or dist/. */
@@ -20,7 +21,9 @@ function exampleProject(): string {
 export async function initCommand(target: string): Promise<number> {
   if (existsSync(path.join(target, 'roster.yml'))) throw new UsageError(`${path.join(target, 'roster.yml')} already exists: not overwriting a project`);
   const source = exampleProject();
-  await mkdir(target, { recursive: true });
+  await makeFolders(target).catch((e: Error) => {
+    throw new UsageError(`cannot create the project folder ${target}: ${e.message}`);
+  });
   await cp(path.join(source, 'roster.yml'), path.join(target, 'roster.yml'));
   await cp(path.join(source, 'definitions'), path.join(target, 'definitions'), { recursive: true });
   await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
