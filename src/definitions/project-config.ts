@@ -32,6 +32,9 @@ export const DIALECTS = ['duckdb', 'postgres', 'snowflake'] as const;
 export type DialectName = (typeof DIALECTS)[number];
 
 /** roster.yml (SPEC 1). Every field has a default but a destination's path or url. */
+/** A size DuckDB's memory_limit takes: a number and a unit (1GB, 1.5 GB, 512MiB, 2 gigabytes). */
+const MEMORY_SIZE = /^\s*\d+(\.\d+)?\s*(b|bytes?|kb|kib|kilobytes?|mb|mib|megabytes?|gb|gib|gigabytes?|tb|tib|terabytes?)\s*$/i;
+
 export const ProjectConfig = strictObject({
   name: z.string().min(1).default('roster'),
   warehouse: strictObject({
@@ -44,7 +47,8 @@ export const ProjectConfig = strictObject({
     database: z.string().optional(),
     warehouse: z.string().optional(),
     role: z.string().optional(),
-    memory_limit: z.string().optional(),
+    // DuckDB's own message for a size it cannot read is only "Failed to set config".
+    memory_limit: z.string().regex(MEMORY_SIZE, { error: (issue) => `must be a size such as 1GB, 512MB or 2GiB, got ${JSON.stringify(issue.input)}` }).optional(),
     statement_timeout_ms: z.number().int().positive().optional(),
   }).default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
   source: strictObject({
