@@ -29,7 +29,7 @@ const EVENTS = 'temp.roster_demo_events';
  * for (const sql of demoStatements({ ...DEMO_DEFAULTS, users: 500 })) await connection.run(sql);
  */
 export function demoStatements(opts: DemoOptions): string[] {
-  const o = validate(opts);
+  const o = validateDemoOptions(opts);
   const s = quoteIdent(o.schema);
   const table = (name: string) => `${s}.${quoteIdent(name)}`;
   const ctx: Ctx = { ...o, endUs: DEMO_END.getTime() * 1000, startUs: DEMO_END.getTime() * 1000 - o.days * DAY_US };
@@ -54,16 +54,25 @@ export function demoStatements(opts: DemoOptions): string[] {
 
 interface Ctx extends DemoOptions { endUs: number; startUs: number }
 
-function validate(o: DemoOptions): DemoOptions {
+/** A demo option out of its range: `option` names it, `problem` says what is wrong. */
+export class DemoOptionError extends RangeError {
+  constructor(readonly option: keyof DemoOptions, readonly problem: string) {
+    super(`demo: ${option} ${problem}`);
+    this.name = 'DemoOptionError';
+  }
+}
+
+/** Throws a DemoOptionError for the first option out of range; the CLI checks before opening anything. */
+export function validateDemoOptions(o: DemoOptions): DemoOptions {
   const positive = (name: keyof DemoOptions, max: number) => {
     const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new Error(`demo: ${name} must be an integer from 1 to ${max}, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new DemoOptionError(name, `must be an integer from 1 to ${max}, got ${String(v)}`);
   };
   positive('users', 10_000_000);
   positive('accounts', 1_000_000);
   positive('days', 3650);
-  if (!Number.isSafeInteger(o.seed)) throw new Error(`demo: seed must be an integer, got ${String(o.seed)}`);
-  if (typeof o.schema !== 'string' || o.schema === '') throw new Error('demo: schema must be a non-empty name');
+  if (!Number.isSafeInteger(o.seed)) throw new DemoOptionError('seed', `must be an integer, got ${String(o.seed)}`);
+  if (typeof o.schema !== 'string' || o.schema === '') throw new DemoOptionError('schema', 'must be a non-empty name');
   return o;
 }
 

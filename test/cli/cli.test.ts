@@ -109,6 +109,15 @@ describe('roster CLI', () => {
     expect(roster(['init', dir]).code).toBe(1);
   });
 
+  it('demo with an option out of range: exit 1 naming the flag, and no warehouse file made', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-demo-')), 'acme');
+    expect(roster(['init', dir]).code).toBe(0);
+    const r = roster(['--project', dir, 'demo', '--users', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('error: --users must be an integer from 1 to 10000000, got 0');
+    expect(existsSync(path.join(dir, 'warehouse.duckdb'))).toBe(false);
+  });
+
   it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
     writeFileSync(path.join(parent, 'a-file'), 'x');

@@ -1,5 +1,5 @@
 import { copyTables } from '../../demo/copy-tables.js';
-import { DEMO_DEFAULTS, demoStatements } from '../../demo/generate.js';
+import { DEMO_DEFAULTS, DemoOptionError, demoStatements, validateDemoOptions } from '../../demo/generate.js';
 import { DEMO_EVENTS } from '../../demo/world.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { openWarehouse } from '../../warehouse/open.js';
@@ -21,6 +21,12 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     seed: parsePositiveInt('--seed', flags.seed, DEMO_DEFAULTS.seed),
     schema: project.config.source.schema,
   };
+  try {
+    validateDemoOptions(options);
+  } catch (e) {
+    if (!(e instanceof DemoOptionError)) throw e;
+    throw new UsageError(e.option === 'schema' ? `roster.yml source.schema ${e.problem}` : `--${e.option} ${e.problem}`);
+  }
   const started = Date.now();
   const wh = await openWarehouse(project, { allowMemory: true });
   // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
