@@ -11,6 +11,8 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       if (ctx.source.layout === 'events_json' && !LAYOUT_TABLES.events_json.includes(name)) {
         throw new Error(`{{source "${name}"}}: the events_json layout has only ${LAYOUT_TABLES.events_json.join(', ')}`);
       }
+      // The query would fail on it anyway; the engine's message would not say where it came from.
+      if (ctx.columnsOf(name) === null) throw new Error(`{{source "${name}"}}: ${ctx.source.schema}.${name} does not exist in the warehouse`);
       return ctx.sourceRelation(name);
     },
     state: (key) => {

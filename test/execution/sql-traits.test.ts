@@ -68,6 +68,7 @@ describe('SQL traits', () => {
     ['a non-scalar column', "SELECT 'u1' AS user_id, [1, 2] AS x", 'must be scalar'],
     ['a statement that is not a query', 'DELETE FROM main.tracks', 'syntax error'],
     ['a second statement', 'SELECT \'u1\' AS user_id, 1 AS x; DROP TABLE main.tracks', 'syntax error'],
+    ['a source table that does not exist', 'SELECT user_id, 1 AS x FROM {{source "signed_up"}}', '{{source "signed_up"}}: main.signed_up does not exist in the warehouse'],
   ])('a SQL trait with %s stops that definition and its dependents only', async (_, sql, message) => {
     const bad = sqlTrait('x', 'user', sql);
     const dependent = 'kind: audience\nkey: uses_x\nentity: user\nwhere: { trait: { key: x, op: eq, value: 1 } }';
