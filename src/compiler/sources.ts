@@ -89,6 +89,10 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
   const d = ctx.dialect;
+  if (ctx.columnsOf('events') === null) {
+    ctx.warn(`${sel.names.length > 1 ? 'events' : 'event'} ${sel.names.map((n) => `"${n}"`).join(', ')}: table ${ctx.source.schema}.events does not exist; no such events yet`);
+    return { table: 'events', match: [], window: [], filters: [] };
+  }
   const prop = (name: string) => d.jsonText('e.properties', name);
   const names = sel.names.map((n) => d.stringLiteral(n));
   return {

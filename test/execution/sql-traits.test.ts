@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runFixture, type DefinitionInput } from '../support/harness.js';
+import { buildGraph } from '../../src/definitions/graph.js';
+import { runProject } from '../../src/run/run-project.js';
+import { definitions, ENGINES, fixtureWarehouse, project, runFixture, type DefinitionInput } from '../support/harness.js';
 import { AS_OF, world } from './world.js';
 
 const sqlTrait = (key: string, entity: string, sql: string, traits?: string[]): DefinitionInput => ({
@@ -104,6 +106,29 @@ describe('failures and selection', () => {
       await r.close();
     }
   });
+
+  it.each(ENGINES.flatMap((engine) => (['fused', 'standalone'] as const).map((strategy) => [engine, strategy] as const)))(
+    'events_json without its events table: no events and a warning, not an error (%s, %s)', async (engine, strategy) => {
+      const fx = await fixtureWarehouse(world, 'events_json', engine);
+      try {
+        await fx.wh.exec(`DROP TABLE ${fx.wh.dialect.qualify(fx.schema, 'events')}`);
+        const defs = definitions([
+          'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In',
+          'kind: computed_trait\nkey: last_page\nentity: account\ntype: last\nevent: Page Viewed\nproperty: path',
+          'kind: audience\nkey: never_logged_in\nentity: user\nwhere: { event: { name: Logged In, count: { eq: 0 } } }',
+        ]);
+        const report = await runProject(project(defs, 'events_json', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF), strategy });
+        expect(report.outcomes.map((o) => [o.key, o.status])).toEqual([['last_page', 'ok'], ['logins', 'ok'], ['never_logged_in', 'ok']]);
+        expect(report.outcomes.find((o) => o.key === 'logins')!.warnings).toEqual([`event "Logged In": table ${fx.schema}.events does not exist; no such events yet`]);
+        const ids = async (key: string, id: string) => (await fx.wh.query(`SELECT ${id} AS id FROM ${fx.wh.dialect.qualify(fx.state, key)} ORDER BY 1`)).map((r) => r.id);
+        expect(await ids('logins', 'user_id')).toEqual([]);
+        expect(await ids('last_page', 'group_id')).toEqual([]);
+        // Users still come from identify and group calls.
+        expect(await ids('never_logged_in', 'user_id')).toEqual(['u1', 'u2', 'u3', 'u5', 'u6']);
+      } finally {
+        await fx.dispose();
+      }
+    });
 
   it('a missing property column is null with a warning', async () => {
     const t = 'kind: computed_trait\nkey: coupons\nentity: user\ntype: unique_list\nevent: Order Completed\nproperty: coupon';
