@@ -118,6 +118,16 @@ describe('roster CLI', () => {
     expect(existsSync(path.join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 
+  it('demo into an events_json project says that it writes the segment layout', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-demo-')), 'acme');
+    expect(roster(['init', dir]).code).toBe(0);
+    const config = path.join(dir, 'roster.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('layout: segment', 'layout: events_json'));
+    const r = roster(['--project', dir, 'demo', '--users', '20', '--accounts', '2', '--days', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is events_json");
+  });
+
   it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
     writeFileSync(path.join(parent, 'a-file'), 'x');

@@ -36,6 +36,9 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     for (const sql of demoStatements(options)) await gen.exec(sql);
     if (gen !== wh) await copyTables(gen, wh, options.schema, ['tracks', 'identifies', 'groups', ...DEMO_EVENTS.map((e) => e.slug)]);
     const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, 'tracks')}`);
+    if (project.config.source.layout !== 'segment') {
+      console.error(`warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is ${project.config.source.layout}, so its runs will not read them`);
+    }
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
