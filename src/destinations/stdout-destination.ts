@@ -34,7 +34,8 @@ export class StdoutDestination implements DeliveryTarget {
       this.sink.write(toJsonLines(messages), (err) => {
         if (!err) return resolve();
         reject(new DeliveryError({
-          destination: this.name, failedMessageIds: messages.map((m) => m.messageId), retryable: false,
+          // Not delivered, and nothing wrong with the messages: they stay pending for the next try.
+          destination: this.name, failedMessageIds: messages.map((m) => m.messageId), retryable: true,
           message: `cannot write to stdout: ${err.message}`, cause: err,
         }));
       });

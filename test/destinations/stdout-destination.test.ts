@@ -18,7 +18,7 @@ describe('stdout destination', () => {
     const target = openDestination(config.stdout('console'), '/nowhere', { stdout: sink });
     const sent = messages(1);
     await expect(target.send(sent)).rejects.toBeInstanceOf(DeliveryError);
-    await expect(target.send(sent)).rejects.toMatchObject({ failedMessageIds: [sent[0].messageId] });
+    await expect(target.send(sent)).rejects.toMatchObject({ failedMessageIds: [sent[0].messageId], retryable: true, rejectedMessageIds: [] });
   });
 });
 

@@ -107,6 +107,21 @@ describe('a jsonl destination whose file cannot be opened', () => {
   });
 });
 
+describe('a stdout destination whose reader went away', () => {
+  it('keeps the messages it could not write pending, and writes the same ones on the next delivery', async () => {
+    scenario = await Scenario.create(world, [{ name: 'console', type: 'stdout' }]);
+    const closed = { write: (_chunk: string, cb: (err?: Error | null) => void) => { cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })); return false; } };
+    const run = await scenario.run([LOGINS], T1, { open: { stdout: closed } });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    expect(run.delivery!.destinations[0].errors[0]).toBe('destination "console": cannot write to stdout: write EPIPE');
+    const lines: string[] = [];
+    const open = { write: (chunk: string, cb: (err?: Error | null) => void) => { lines.push(...chunk.split('\n').filter(Boolean)); cb(); return true; } };
+    expect(await scenario.deliver([LOGINS], { open: { stdout: open } })).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    expect(lines).toHaveLength(10);
+    expect(new Set(lines.map((l) => JSON.parse(l).messageId)).size).toBe(10);
+  });
+});
+
 describe('a state schema with messages pending in the outbox of an earlier roster', () => {
   it('refuses to run or deliver, naming the table, until they are sent or discarded', async () => {
     scenario = await Scenario.create(world);
