@@ -38,8 +38,21 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  const problems = [...envProblems, ...(parsed.success ? duplicateDestinations(source, parsed.data) : issuesToProblems(source, parsed.error.issues, data))];
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
+}
+
+/**
+ * roster replaces tables named after definition keys in its state schema: in the source schema,
+ * a key such as `logged_in` or `groups` would overwrite the input table of that name.
+ */
+function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[] {
+  if (config.state.schema.toLowerCase() !== config.source.schema.toLowerCase()) return [];
+  const at = source.locate(['state', 'schema']);
+  return [{
+    file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path),
+    message: `state schema "${config.state.schema}" is the source schema: roster keeps its tables (named after definition keys) in a schema of its own, e.g. roster`,
+  }];
 }
 
 /** Destinations are referenced by name from definitions, so a name may appear once. */
