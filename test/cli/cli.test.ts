@@ -101,7 +101,9 @@ describe('roster CLI', () => {
 
   it('init creates a project with example definitions and refuses to overwrite one', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
-    expect(roster(['init', dir]).code).toBe(0);
+    const init = roster(['init', dir]);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`next: roster --project ${dir} demo && roster --project ${dir} run --as-of 2024-06-03T00:00:00.000Z`);
     expect(existsSync(path.join(dir, 'roster.yml'))).toBe(true);
     const schema = JSON.parse(readFileSync(path.join(dir, '.roster/definition.schema.json'), 'utf8'));
     expect(JSON.stringify(schema)).toContain('computed_trait');
@@ -126,6 +128,8 @@ describe('roster CLI', () => {
     const r = roster(['--project', dir, 'demo', '--users', '20', '--accounts', '2', '--days', '2']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is events_json");
+    // Run at the default as_of (now), every window would be empty: it says when the data ends.
+    expect(r.stderr).toContain('the events end at 2024-06-03T00:00:00.000Z: run as of then, e.g. roster run --as-of 2024-06-03T00:00:00.000Z');
   });
 
   it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {

@@ -1,5 +1,5 @@
 import { copyTables } from '../../demo/copy-tables.js';
-import { DEMO_DEFAULTS, DemoOptionError, demoStatements, validateDemoOptions } from '../../demo/generate.js';
+import { DEMO_DEFAULTS, DEMO_END, DemoOptionError, demoStatements, validateDemoOptions } from '../../demo/generate.js';
 import { DEMO_EVENTS } from '../../demo/world.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { openWarehouse } from '../../warehouse/open.js';
@@ -40,6 +40,8 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
       console.error(`warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is ${project.config.source.layout}, so its runs will not read them`);
     }
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // A run at the default as_of (now) would find every window (last 30 days, ...) empty.
+    console.error(`the events end at ${DEMO_END.toISOString()}: run as of then, e.g. roster run --as-of ${DEMO_END.toISOString()}`);
     return 0;
   } finally {
     if (gen !== wh) await gen.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { definitionJsonSchema, projectConfigJsonSchema } from '../../definitions/json-schema.js';
+import { DEMO_END } from '../../demo/generate.js';
 import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 
@@ -34,6 +35,6 @@ export async function initCommand(target: string): Promise<number> {
   const count = (await readdir(path.join(target, 'definitions'))).filter((f) => f.endsWith('.yml')).length;
   console.log(`created a roster project in ${target} with ${count} example definitions`);
   console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
-  console.log(`next: roster --project ${target} demo && roster --project ${target} run`);
+  console.log(`next: roster --project ${target} demo && roster --project ${target} run --as-of ${DEMO_END.toISOString()}`);
   return 0;
 }
