@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 /**
  * `mkdir -p`, one folder at a time. Node's `mkdir(dir, { recursive: true })` never returns when
- * the file system refuses a folder with ENOENT although its parent exists (/proc, /sys): it
+ * the file system refuses a folder with ENOENT although its parent exists (/proc): it
  * creates the parent and tries again, forever, at full CPU. Here that is an error like any other.
  */
 export async function makeFolders(dir: string): Promise<void> {
