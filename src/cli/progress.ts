@@ -2,6 +2,8 @@
 export interface ProgressEvent {
   readonly stage: string;
   readonly key?: string;
+  /** Shown after the key, e.g. a delivery's "1,200,000/18,490,934 messages". */
+  readonly detail?: string;
 }
 
 /** The part of a stream the display needs (process.stderr, or a fake in tests). */
@@ -62,7 +64,7 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
     const seconds = ((now() - started) / 1000).toFixed(1);
     const done = seen.get(current.stage)?.size ?? 0;
     const count = options.total && current.key && (current.stage === 'compute' || current.stage === 'diff') ? ` (${done}/${options.total})` : '';
-    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}, ${seconds} s`;
+    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}${current.detail ? ` ${current.detail}` : ''}, ${seconds} s`;
     const width = stream.columns && stream.columns > 1 ? stream.columns - 1 : 0;
     stream.write(CLEAR_LINE + (width && text.length > width ? text.slice(0, width) : text));
     shown = true;

@@ -23,6 +23,8 @@ export interface DeliverOptions {
   readonly batchSize?: number;
   /** Stop after this many messages per destination (the benchmark's partial delivery). */
   readonly maxMessages?: number;
+  /** After each step: messages of `destination` behind its cursor so far in this delivery, of `total` pending at its start. */
+  readonly onProgress?: (event: { readonly destination: string; readonly done: number; readonly total: number }) => void;
 }
 
 /** What happened to one destination's pending messages. */
@@ -113,6 +115,8 @@ async function deliverTo(
     return report();
   }
   const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
+  const progress = { destination: destination.name, done: 0, total: open.reduce((a, x) => a + x.messages - x.done, 0) };
+  if (progress.total > 0) options.onProgress?.(progress);
   try {
     deliveries: for (const delivery of open) {
       const where = { runId: delivery.runId, destination: destination.name, key: delivery.key };
@@ -149,6 +153,8 @@ async function deliverTo(
           if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
         });
         totals.failed += failedBehind.length;
+        progress.done += reached - done;
+        options.onProgress?.(progress);
         done = reached;
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { progressDisplay, StageClock, stageBucket, type ProgressStream } from '../../src/cli/progress.js';
+import { deliveryProgress } from '../../src/cli/commands/run.js';
 import { ROOT, roster } from './roster-cli.js';
 
 // Any terminal control: carriage return or an ESC sequence.
@@ -30,6 +31,14 @@ describe('progress display', () => {
     expect(stream.chunks[3]).toBe('\r\x1b[2Kroster: diff at_risk_accounts (1/19), 1.5 s');
     expect(stream.chunks.at(-1)).toBe('\r\x1b[2K');
     expect(stream.chunks.join('')).not.toContain('\n');
+  });
+
+  it('a delivery shows its destination and how many of its pending messages are behind the cursor', () => {
+    const stream = fakeStream(true);
+    const p = progressDisplay({ stream, tickMs: 0, now: () => 2500 });
+    p.update(deliveryProgress({ destination: 'crm', done: 1_200_000, total: 18_490_934 }));
+    p.done();
+    expect(stream.chunks[0]).toBe('\r\x1b[2Kroster: delivery crm 1,200,000/18,490,934 messages, 0.0 s');
   });
 
   it('a line longer than the terminal is cut, so it never wraps', () => {

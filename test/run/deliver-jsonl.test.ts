@@ -107,6 +107,23 @@ describe('a jsonl destination whose file cannot be opened', () => {
   });
 });
 
+describe('delivery progress', () => {
+  it('reports, after each step, the messages behind the cursor out of those pending at the start', async () => {
+    scenario = await Scenario.create(world, [
+      { name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' },
+      { name: 'ads', type: 'jsonl', path: 'out/ads.jsonl', calls: ['group'] },
+    ]);
+    await scenario.run([LOGINS], T1, { deliver: false });
+    const events: string[] = [];
+    await scenario.deliver([LOGINS], { batchSize: 4, onProgress: (e) => events.push(`${e.destination} ${e.done}/${e.total}`) });
+    expect(events).toEqual(['crm 0/10', 'crm 4/10', 'crm 8/10', 'crm 10/10', 'ads 0/2', 'ads 2/2']);
+    // Nothing pending: no progress at all.
+    events.length = 0;
+    await scenario.deliver([LOGINS], { onProgress: (e) => events.push(`${e.destination} ${e.done}/${e.total}`) });
+    expect(events).toEqual([]);
+  });
+});
+
 describe('a stdout destination whose reader went away', () => {
   it('keeps the messages it could not write pending, and writes the same ones on the next delivery', async () => {
     scenario = await Scenario.create(world, [{ name: 'console', type: 'stdout' }]);

@@ -6,7 +6,7 @@ import { ProjectConfig } from '../../src/definitions/project-config.js';
 import type { Project } from '../../src/definitions/project.js';
 import type { OpenOptions } from '../../src/destinations/index.js';
 import type { SegmentMessage } from '../../src/emit/index.js';
-import { deliverOutbox, type DeliveryReport } from '../../src/run/deliver-outbox.js';
+import { deliverOutbox, type DeliverOptions, type DeliveryReport } from '../../src/run/deliver-outbox.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import type { Engine, Fixture } from '../support/fixture.js';
@@ -87,7 +87,7 @@ export class Scenario {
     return { report, delivery, arrived };
   }
 
-  async deliver(inputs: readonly DefinitionInput[], options: { open?: OpenOptions; batchSize?: number; maxMessages?: number } = {}): Promise<DeliveryReport> {
+  async deliver(inputs: readonly DefinitionInput[], options: DeliverOptions = {}): Promise<DeliveryReport> {
     return deliverOutbox(this.project(inputs), this.wh, options);
   }
 

@@ -2,7 +2,7 @@ import { loadProject } from '../../definitions/load-project.js';
 import { deliverOutbox } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { progressDisplay } from '../progress.js';
-import { deliveryJson, printDelivery, reportSink } from './run.js';
+import { deliveryJson, deliveryProgress, printDelivery, reportSink } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
@@ -15,7 +15,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });
-    const report = await deliverOutbox(project, wh);
+    const report = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
     progress.done();
     if (flags.json) {
       printDelivery(report, () => undefined);

@@ -8,7 +8,7 @@ import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError } from '../errors.js';
 import { parseAsOf } from '../options.js';
-import { progressDisplay, StageClock, stageBucket } from '../progress.js';
+import { progressDisplay, StageClock, stageBucket, type ProgressEvent } from '../progress.js';
 import { formatTable } from '../table.js';
 
 export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }
@@ -52,7 +52,7 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
     let delivery: DeliveryReport | undefined;
     if (!report.dryRun) {
       stage({ stage: 'delivery' });
-      delivery = await deliverOutbox(project, wh);
+      delivery = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
       stage({ stage: 'finish' });
       const s = stateNames(wh.dialect, project.config.state.schema);
       await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
@@ -149,6 +149,11 @@ export function printProblems(report: RunReport, err: (s: string) => void = (s) 
     if (o.status === 'failed') err(`error: ${o.key}: ${o.error}`);
     if (o.status === 'skipped') err(`skipped: ${o.key}: ${o.error}`);
   }
+}
+
+/** A delivery step as a progress line: "delivery crm 1,200,000/18,490,934 messages". */
+export function deliveryProgress(e: { destination: string; done: number; total: number }): ProgressEvent {
+  return { stage: 'delivery', key: e.destination, detail: `${e.done.toLocaleString('en-US')}/${e.total.toLocaleString('en-US')} messages` };
 }
 
 export function printDelivery(report: DeliveryReport, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): void {
