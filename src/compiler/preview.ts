@@ -10,15 +10,19 @@ export interface PreviewQueries {
   readonly breakdown?: string;
 }
 
-/** Queries that describe a definition's result table (this run's scratch copy). */
-export function previewQueries(def: Definition, result: string, limit: number, options: CompileOptions): PreviewQueries {
+/**
+ * Queries that describe a definition's result table (this run's scratch copy). `columns`: the
+ * table's, lower-cased; an account SQL trait's rows (group_id, user_id, ...) are sampled in the
+ * order of both ids, so the sample is the same on every run and engine.
+ */
+export function previewQueries(def: Definition, result: string, limit: number, options: CompileOptions, columns: readonly string[] = []): PreviewQueries {
   const ctx = new CompileContext(options);
   const d = ctx.dialect;
-  const id = ID_COLUMN[def.entity];
+  const ids = [ID_COLUMN[def.entity], ...(def.entity === 'account' && columns.includes('user_id') ? ['user_id'] : [])];
   const size = def.kind === 'sql_trait' && def.entity === 'account'
     ? `SELECT count(DISTINCT group_id) AS n FROM ${result}`
     : `SELECT count(*) AS n FROM ${result}`;
-  const sample = `SELECT * FROM ${result} ORDER BY ${id} LIMIT ${d.numberLiteral(limit)}`;
+  const sample = `SELECT * FROM ${result} ORDER BY ${ids.map((c) => d.textSortKey(d.castText(c))).join(', ')} LIMIT ${d.numberLiteral(limit)}`;
   if (!(def.kind === 'audience' && def.entity === 'account')) return { size, sample };
   const q = new QueryParts();
   const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));

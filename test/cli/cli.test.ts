@@ -86,6 +86,14 @@ describe('roster CLI', () => {
     expect(preview.code).toBe(0);
     expect(preview.stdout).toMatch(/members: \d+/);
     expect(preview.stdout).toMatch(/users per account: min \d+, median [\d.]+, max \d+/);
+    // An account SQL trait's sample rows are (group_id, user_id, value), in the order of both ids.
+    const sqlTrait = roster(['--project', dir, 'preview', 'active_users_30d', '--as-of', '2024-06-01', '--limit', '6']);
+    expect(sqlTrait.code).toBe(0);
+    const rows = sqlTrait.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/));
+    expect(rows).toHaveLength(6);
+    const ids = rows.map(([group, user]) => `${group} ${user}`);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(rows.map(([group]) => group)).size).toBeLessThan(6); // several users of one account
   });
 
   it('a failing definition: exit 2, its dependents skipped, the others stored', () => {

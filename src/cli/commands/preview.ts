@@ -30,9 +30,11 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
       return 2;
     }
     const d = wh.dialect;
-    const q = previewQueries(def, d.tempTable(runTableName(key)), limit, {
+    const table = d.tempTable(runTableName(key));
+    const columns = (await wh.describe(table)).map((c) => c.name.toLowerCase());
+    const q = previewQueries(def, table, limit, {
       dialect: d, config: project.config, definitions: project.definitions, resultTable: (k) => d.tempTable(runTableName(k)),
-    });
+    }, columns);
     const params = { as_of: asOf.toISOString() };
     const [{ n }] = await wh.query(q.size);
     const noun = def.kind === 'audience' ? 'members' : `${def.entity === 'user' ? 'users' : 'accounts'} with a value`;
