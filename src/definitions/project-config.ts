@@ -19,7 +19,7 @@ export const Destination = z.discriminatedUnion('type', [
   strictObject({
     ...DestinationBase,
     type: z.literal('http'),
-    url: z.string({ error: 'an http destination needs a url' }).url({ message: 'url must be an absolute http(s) URL' }),
+    url: z.string({ error: 'an http destination needs a url' }).url({ protocol: /^https?$/, message: 'url must be an absolute http(s) URL' }),
     write_key: z.string().optional(),
     timeout_ms: z.number().int().positive().default(10_000),
     max_retries: z.number().int().min(0).default(5),
