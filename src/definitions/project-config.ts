@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { Key, strictObject } from './common.js';
+import { eventNameTemplateError } from './event-name-template.js';
 
 const CALLS = ['group', 'identify', 'track'] as const;
 export type CallType = (typeof CALLS)[number];
+
+/** A track event name template (SPEC 1), checked when roster.yml is read, not at the first delivery. */
+const eventName = (fallback: string) => z.string().min(1).superRefine((source, ctx) => {
+  const error = eventNameTemplateError(source);
+  if (error) ctx.addIssue({ code: 'custom', message: `not a valid template: ${error}` });
+}).default(fallback);
 
 const DestinationBase = {
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'a destination name uses letters, digits, _ . -' }),
   calls: z.array(z.enum(CALLS)).min(1).default([...CALLS]),
   events: strictObject({
-    audience_entered: z.string().min(1).default('Audience Entered'),
-    audience_exited: z.string().min(1).default('Audience Exited'),
-    trait_computed: z.string().min(1).default('Trait Computed'),
+    audience_entered: eventName('Audience Entered'),
+    audience_exited: eventName('Audience Exited'),
+    trait_computed: eventName('Trait Computed'),
   }).default({ audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' }),
 };
 

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { eventNameTemplateError } from '../definitions/event-name-template.js';
 import type { Destination } from '../definitions/project-config.js';
 
 /** What an event-name template sees (SPEC 1). */
@@ -33,12 +34,10 @@ export function compileEventNames(destination: Pick<Destination, 'name' | 'event
   const compiled = new Map<EventNameKind, HandlebarsTemplateDelegate<EventNameContext>>();
   for (const which of ['audience_entered', 'audience_exited', 'trait_computed'] as const) {
     const source = destination.events[which];
-    try {
-      hbs.parse(source); // compile() is lazy: parse now so a bad template fails at load time
-      compiled.set(which, hbs.compile<EventNameContext>(source, { noEscape: true, strict: false }));
-    } catch (err) {
-      throw new EventNameError(destination.name, `events.${which} is not a valid template: ${(err as Error).message}`);
-    }
+    // compile() is lazy: check now, so a bad template is a configuration error before anything is sent.
+    const error = eventNameTemplateError(source);
+    if (error) throw new EventNameError(destination.name, `events.${which} is not a valid template: ${error}`);
+    compiled.set(which, hbs.compile<EventNameContext>(source, { noEscape: true, strict: false, knownHelpersOnly: true }));
   }
   // Changes come in definition order, so consecutive tracks nearly always ask for the same name:
   // remember the last one per template (a template is a pure function of its context).
