@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+
+/** NAMEDATALEN - 1: Postgres cuts longer identifiers. */
+const MAX_IDENTIFIER_BYTES = 63;
 
 const NUMBER_TEXT = String.raw`^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`;
 // ISO-8601 date or date-time with an optional offset; month/day/hour ranges checked so the cast cannot fail.
@@ -67,6 +71,18 @@ export class PostgresDialect extends BaseDialect {
   // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
   deduplicate(relation: string): string {
     return `(SELECT DISTINCT ON (id) * FROM ${relation} ORDER BY id, "timestamp")`;
+  }
+  // Postgres cuts longer names to 63 bytes without an error, so `_run_<key>` of two 63-character
+  // keys sharing 58 would be one table: a longer name keeps a prefix and a hash of the whole.
+  storedName(name: string): string {
+    if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
+    const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+    let prefix = '';
+    for (const ch of name) {
+      if (Buffer.byteLength(prefix + ch) > MAX_IDENTIFIER_BYTES - hash.length - 1) break;
+      prefix += ch;
+    }
+    return `${prefix}_${hash}`;
   }
   tempTable(name: string): string {
     return `pg_temp.${this.quoteIdent(name)}`;

@@ -17,6 +17,11 @@ export interface Dialect {
   param(name: string, position: number): string;
 
   quoteIdent(name: string): string;
+  /**
+   * The name as the engine keeps it, which quoteIdent writes and a catalog lists: roster's own
+   * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
+   */
+  storedName(name: string): string;
   qualify(schema: string, table: string): string;
   stringLiteral(value: string): string;
   numberLiteral(value: number): string;
@@ -120,7 +125,11 @@ export abstract class BaseDialect implements Dialect {
 
   quoteIdent(name: string): string {
     if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);
-    return `"${name.replace(/"/g, '""')}"`;
+    const stored = this.storedName(name);
+    return `"${stored.replace(/"/g, '""')}"`;
+  }
+  storedName(name: string): string {
+    return name;
   }
   qualify(schema: string, table: string): string {
     return `${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;

@@ -140,7 +140,7 @@ export async function planEmission(
   const committed = state.definitions.get(key);
   const sameShape = committed !== undefined && committed.kind === def.kind && committed.entity === def.entity;
   const accountAudience = def.kind === 'audience' && def.entity === 'account';
-  const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !state.tables.has(membersTable(key)));
+  const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !state.tables.has(d.storedName(membersTable(key))));
   const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
 

@@ -9,7 +9,8 @@ import type { Dialect } from '../../src/compiler/dialect.js';
  */
 const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | string[]> = {
   param: (d) => d.param('as_of', 1),
-  quoteIdent: (d) => [d.quoteIdent('user_id'), d.quoteIdent('Weird "Name"')],
+  quoteIdent: (d) => [d.quoteIdent('user_id'), d.quoteIdent('Weird "Name"'), d.quoteIdent(`_members_${'k'.repeat(63)}`)],
+  storedName: (d) => [d.storedName('_run_logins'), d.storedName(`_members_${'k'.repeat(63)}`)],
   qualify: (d) => d.qualify('main', 'tracks'),
   stringLiteral: (d) => [d.stringLiteral("O'Brien"), d.stringLiteral('back\\slash'), d.stringLiteral('line1\nline2')],
   numberLiteral: (d) => [d.numberLiteral(42), d.numberLiteral(2.5)],

@@ -1,0 +1,12 @@
+-- duckdb
+_run_logins
+-- duckdb
+_members_kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk
+-- postgres
+_run_logins
+-- postgres
+_members_kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk_65e1669e
+-- snowflake
+_run_logins
+-- snowflake
+_members_kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk
