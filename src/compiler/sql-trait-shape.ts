@@ -3,6 +3,9 @@ import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN } from './context.js';
 import type { Dialect } from './dialect.js';
 
+/** DECIMAL / NUMERIC / Snowflake NUMBER(p, s) as describe reports them. */
+const EXACT_DECIMAL = /^\s*(DECIMAL|NUMERIC|NUMBER)\b/i;
+
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
   readonly nullIds: string;
@@ -38,7 +41,10 @@ export function sqlTraitShape(
   const q = (c: string) => d.quoteIdent(c);
   const traitList = t.traits.map(q).join(', ');
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
-  const stored = t.traits.map((c) => (d.isFractionalType(typeOf.get(c) ?? '') ? `${d.round12(q(c))} AS ${q(c)}` : q(c))).join(', ');
+  // SPEC 3 computes numbers as doubles: an exact decimal becomes one before its 12-digit rounding
+  // (DuckDB cannot round a DECIMAL to a computed number of places).
+  const rounded = (c: string) => d.round12(EXACT_DECIMAL.test(typeOf.get(c) ?? '') ? d.tryCastDouble(q(c)) : q(c));
+  const stored = t.traits.map((c) => (d.isFractionalType(typeOf.get(c) ?? '') ? `${rounded(c)} AS ${q(c)}` : q(c))).join(', ');
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [q(id), ...userId].join(', ');

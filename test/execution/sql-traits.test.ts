@@ -27,6 +27,17 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a DECIMAL value is a number rounded to 12 significant digits, like any other (%s)', async (engine) => {
+    const dec = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST(12345678901234.5678 AS DECIMAL(18,4)) AS x UNION ALL SELECT 'u2', CAST(0.1234567890123456 AS DECIMAL(18,16))");
+    const r = await runFixture(world, [dec], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes[0]).toMatchObject({ status: 'ok' });
+      expect(await r.values('x')).toEqual({ u1: 12345678901200, u2: 0.123456789012 });
+    } finally {
+      await r.close();
+    }
+  });
+
   it('{{state}} reads this run\'s result of another definition', async () => {
     const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
     const doubled = sqlTrait('doubled', 'user', 'SELECT user_id, logins * 2 AS doubled FROM {{state "logins"}}');
