@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { interpolateEnv } from './env.js';
 import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
@@ -38,7 +38,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
 
@@ -53,6 +53,26 @@ function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[]
     file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path),
     message: `state schema "${config.state.schema}" is the source schema: roster keeps its tables (named after definition keys) in a schema of its own, e.g. roster`,
   }];
+}
+
+/**
+ * Two jsonl destinations writing one file would interleave, and after a crash one would take
+ * the other's lines (same change, same messageId) for its own and skip them.
+ */
+function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string): Problem[] {
+  const first = new Map<string, { index: number; path: string }>();
+  return config.destinations.flatMap((d, i) => {
+    if (d.type !== 'jsonl') return [];
+    const file = resolve(dir, d.path);
+    const earlier = first.get(file);
+    if (earlier === undefined) {
+      first.set(file, { index: i, path: d.path });
+      return [];
+    }
+    const at = source.locate(['destinations', i, 'path']);
+    const message = `destinations[${earlier.index}] already writes ${earlier.path}: each jsonl destination needs a file of its own`;
+    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message }];
+  });
 }
 
 /** Destinations are referenced by name from definitions, so a name may appear once. */
