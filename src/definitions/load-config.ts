@@ -56,22 +56,27 @@ function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[]
 }
 
 /**
- * Two jsonl destinations writing one file would interleave, and after a crash one would take
- * the other's lines (same change, same messageId) for its own and skip them.
+ * A jsonl destination appends to its file. Two writing one file would interleave, and after a
+ * crash one would take the other's lines (same change, same messageId) for its own; appending
+ * to roster.yml or to the DuckDB warehouse would break them.
  */
 function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string): Problem[] {
-  const first = new Map<string, { index: number; path: string }>();
+  const taken = new Map<string, string>([[resolve(dir, CONFIG_FILE), CONFIG_FILE]]);
+  const w = config.warehouse;
+  if (w.dialect === 'duckdb' && w.path !== ':memory:') {
+    taken.set(resolve(dir, w.path), `the warehouse (${w.path})`);
+    taken.set(resolve(dir, `${w.path}.wal`), `the warehouse's log (${w.path}.wal)`);
+  }
   return config.destinations.flatMap((d, i) => {
     if (d.type !== 'jsonl') return [];
     const file = resolve(dir, d.path);
-    const earlier = first.get(file);
-    if (earlier === undefined) {
-      first.set(file, { index: i, path: d.path });
+    const owner = taken.get(file);
+    if (owner === undefined) {
+      taken.set(file, `destinations[${i}] (${d.path})`);
       return [];
     }
     const at = source.locate(['destinations', i, 'path']);
-    const message = `destinations[${earlier.index}] already writes ${earlier.path}: each jsonl destination needs a file of its own`;
-    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message }];
+    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `the same file as ${owner}: a jsonl destination needs a file of its own` }];
   });
 }
 
