@@ -4,7 +4,7 @@
 WITH
 user_trait_plan AS (
   SELECT user_id, first(json_extract_string(traits, '/plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/plan') IS NOT NULL) AS value
-  FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+  FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
@@ -22,16 +22,16 @@ event_order_completed AS (
 ),
 user_trait_json_first_user AS (
   SELECT user_id, first(json_extract_string(traits, '/json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/json_first_user') IS NOT NULL) AS value
-  FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+  FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
 all_users AS (
-  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster_state"."json_sql" WHERE user_id IS NOT NULL
 )

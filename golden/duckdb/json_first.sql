@@ -9,7 +9,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 account_users AS (
-  SELECT DISTINCT group_id, user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+  SELECT DISTINCT group_id, user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "groups"
   WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (

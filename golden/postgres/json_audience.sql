@@ -4,7 +4,7 @@
 WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg((traits ->> 'plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'plan') IS NOT NULL))[1] AS value
-  FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp")
+  FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
@@ -22,16 +22,16 @@ event_order_completed AS (
 ),
 user_trait_json_first_user AS (
   SELECT user_id, (array_agg((traits ->> 'json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'json_first_user') IS NOT NULL))[1] AS value
-  FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp")
+  FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 all_users AS (
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster_state"."json_sql" WHERE user_id IS NOT NULL
 )

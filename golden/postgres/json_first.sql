@@ -9,7 +9,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 account_users AS (
-  SELECT DISTINCT group_id, user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp")
+  SELECT DISTINCT group_id, user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups"
   WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (

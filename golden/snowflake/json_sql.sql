@@ -1,3 +1,6 @@
 -- roster sql_trait json_sql (user), snowflake
 -- parameter as_of: the run's instant (UTC)
-SELECT user_id, count(*) AS json_sql FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) WHERE "timestamp" <= CAST(:1 AS TIMESTAMP_NTZ) AND user_id IS NOT NULL GROUP BY user_id
+WITH "ROSTER_SOURCE_EVENTS" AS (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1)
+SELECT * FROM (
+SELECT user_id, count(*) AS json_sql FROM "ROSTER_SOURCE_EVENTS" WHERE "timestamp" <= CAST(:1 AS TIMESTAMP_NTZ) AND user_id IS NOT NULL GROUP BY user_id
+) AS sql_trait_rows

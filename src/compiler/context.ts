@@ -84,6 +84,14 @@ export class CompileContext {
     return this.source.deduplicate ? this.dialect.deduplicate(table) : table;
   }
 
+  /**
+   * A source table as a FROM item with no alias of its own. De-duplicated, it is a subquery, and
+   * Postgres (before 16) wants a subquery named: it is named after the table.
+   */
+  sourceFromItem(name: string): string {
+    return this.source.deduplicate ? `${this.sourceRelation(name)} AS ${this.dialect.quoteIdent(name)}` : this.sourceTable(name);
+  }
+
   /** undefined when there is no catalog (static compile): everything is assumed to exist. */
   columnsOf(table: string): ReadonlySet<string> | undefined | null {
     if (!this.options.catalog) return undefined;

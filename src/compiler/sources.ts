@@ -122,13 +122,13 @@ function partRows(ctx: CompileContext, p: EventSourceParts, sel: EventSelection)
   return `SELECT ${select.join(', ')}\nFROM ${p.relation} AS e\nWHERE ${where.join('\n  AND ')}`;
 }
 
-/** A source table the layout needs; missing (per catalog) -> undefined and a warning. */
+/** A source table the layout needs, as a FROM item; missing (per catalog) -> undefined and a warning. */
 function requiredTable(ctx: CompileContext, table: string): string | undefined {
   if (ctx.columnsOf(table) === null) {
     ctx.warn(`table ${ctx.source.schema}.${table} does not exist; treated as empty`);
     return undefined;
   }
-  return ctx.sourceRelation(table);
+  return ctx.sourceFromItem(table);
 }
 
 /**
@@ -191,7 +191,7 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   const latest = d.firstValue(value, [{ expr: ctx.timestamp(), desc: true }, { expr: 'id', desc: true }]);
   return [
     `SELECT ${id}, ${latest} AS value`,
-    `FROM ${ctx.sourceRelation(table)}`,
+    `FROM ${ctx.sourceFromItem(table)}`,
     `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
     `GROUP BY ${id}`,
   ].join('\n');

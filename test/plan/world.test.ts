@@ -97,7 +97,10 @@ describe.each(CASES)('fused plan and standalone queries give identical tables ov
   it('with source.deduplicate', async () => {
     const fx = await fixtureWarehouse(world, layout, engine);
     try {
-      await expectSameResults(project(DEFINITIONS, layout, { schema: fx.schema, deduplicate: true }, fx.state), fx.wh, AS_OF);
+      const fused = await expectSameResults(project(DEFINITIONS, layout, { schema: fx.schema, deduplicate: true }, fx.state), fx.wh, AS_OF);
+      // Equal failures would compare equal: every definition must have run.
+      expect(fused.outcomes.filter((o) => o.status !== 'ok').map((o) => `${o.key}: ${o.error}`)).toEqual([]);
+      expect(Object.keys(fused.tables)).toHaveLength(DEFINITIONS.length);
     } finally {
       await fx.dispose();
     }

@@ -4,7 +4,7 @@
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
-SELECT DISTINCT group_id, user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+SELECT DISTINCT group_id, user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "groups"
 WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP);
 
 -- user features: one pass over the events of raw.events
@@ -39,7 +39,10 @@ WHERE first_1 IS NOT NULL;
 
 -- sql_trait json_sql (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_json_sql" AS
-SELECT user_id, count(*) AS json_sql FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE "timestamp" <= CAST($as_of AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id;
+WITH "roster_source_events" AS (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+SELECT * FROM (
+SELECT user_id, count(*) AS json_sql FROM "roster_source_events" WHERE "timestamp" <= CAST($as_of AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id
+) AS sql_trait_rows;
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
@@ -47,17 +50,17 @@ SELECT
   user_id,
   first(json_extract_string(traits, '/plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/plan') IS NOT NULL) AS trait_plan,
   first(json_extract_string(traits, '/json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/json_first_user') IS NOT NULL) AS trait_json_first_user
-FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1)
+FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
 SELECT user_id FROM temp.main."_run_json_sql" WHERE user_id IS NOT NULL;
 

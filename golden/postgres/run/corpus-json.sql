@@ -5,7 +5,7 @@
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
-SELECT DISTINCT group_id, user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp")
+SELECT DISTINCT group_id, user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups"
 WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP);
 
 -- user features: one pass over the events of raw.events
@@ -44,7 +44,10 @@ WHERE first_1 IS NOT NULL;
 -- sql_trait json_sql (user): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_json_sql";
 CREATE TEMPORARY TABLE pg_temp."_run_json_sql" AS
-SELECT user_id, count(*) AS json_sql FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id;
+WITH "roster_source_events" AS (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp")
+SELECT * FROM (
+SELECT user_id, count(*) AS json_sql FROM "roster_source_events" WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id
+) AS sql_trait_rows;
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -53,18 +56,18 @@ SELECT
   user_id,
   (array_agg((traits ->> 'plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'plan') IS NOT NULL))[1] AS trait_plan,
   (array_agg((traits ->> 'json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'json_first_user') IS NOT NULL))[1] AS trait_json_first_user
-FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp")
+FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT user_id FROM pg_temp."_run_json_sql" WHERE user_id IS NOT NULL;
 

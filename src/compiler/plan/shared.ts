@@ -98,7 +98,7 @@ export class RunRelations {
     return [
       'SELECT',
       indent([id, ...columns].join(',\n')),
-      `FROM ${ctx.sourceRelation(entity === 'user' ? 'identifies' : 'groups')}`,
+      `FROM ${ctx.sourceFromItem(entity === 'user' ? 'identifies' : 'groups')}`,
       `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
       `GROUP BY ${id}`,
     ].join('\n');
