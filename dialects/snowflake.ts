@@ -130,6 +130,9 @@ export class SnowflakeDialect extends BaseDialect {
     return !/^(ARRAY|OBJECT|VARIANT|MAP)\b/i.test(type.trim());
   }
   // Snowflake reports integers as NUMBER(38,0): only a scale above 0, or FLOAT/DOUBLE/REAL, holds fractions.
+  isExactDecimalType(type: string): boolean {
+    return /^(NUMBER|DECIMAL|NUMERIC)\b/i.test(type.trim());
+  }
   isFractionalType(type: string): boolean {
     const t = type.trim();
     const scale = /^(NUMBER|DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(t);

@@ -93,6 +93,8 @@ export interface Dialect {
   isScalarType(type: string): boolean;
   /** Column types that may hold fractions (as `describe` reports them): their values are rounded to 12 digits (SPEC 3). */
   isFractionalType(type: string): boolean;
+  /** Exact decimal types (as `describe` reports them), which SPEC 3 computes with as doubles. */
+  isExactDecimalType(type: string): boolean;
   /**
    * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
    * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
@@ -264,6 +266,9 @@ export abstract class BaseDialect implements Dialect {
   }
   isFractionalType(type: string): boolean {
     return /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i.test(type.trim());
+  }
+  isExactDecimalType(type: string): boolean {
+    return /^(DECIMAL|NUMERIC)\b/i.test(type.trim());
   }
 }
 

@@ -53,6 +53,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   refreshStatistics: (d) => d.refreshStatistics(['"roster"."_changes"', '"roster"."_account_users"']).join('\n') || '(none)',
   isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'INTEGER', 'VARCHAR']
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
+  isExactDecimalType: (d) => ['DECIMAL(18,3)', 'numeric', 'NUMBER(38,2)', 'DOUBLE', 'BIGINT'].map((t) => `${t}: ${d.isExactDecimalType(t)}`),
 };
 
 describe('dialect primitives', () => {
