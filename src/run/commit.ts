@@ -1,5 +1,5 @@
 import type { SourceCatalog } from '../compiler/context.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
   finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
@@ -33,6 +33,8 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     for (const sql of sqls) await wh.exec(sql);
   };
   let stateTables: SourceCatalog | undefined;
+  // The runs of the pending `state` deliveries, per definition key: read once, when first needed.
+  let pendingState: Map<string, Row[]> | undefined;
   let changesWritten = false;
   await wh.transaction(async () => {
     for (const plan of input.plans) {
@@ -40,7 +42,8 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       const routes = plan.routes.filter((r) => r.messages > 0);
       const membersReplaced = plan.membersNow !== undefined && !(plan.result === 'unchanged' && plan.membersUnchanged);
       if (plan.result !== 'unchanged' || membersReplaced || plan.replaces) {
-        const frozen = await freezePendingState(wh, s, def.key, stateTables);
+        pendingState ??= groupByKey(await wh.query(pendingStateRunsSql(d, s)));
+        const frozen = await freezePendingState(wh, s, def.key, pendingState.get(def.key) ?? [], stateTables);
         stateTables = frozen.stateTables;
         changesWritten ||= frozen.runs > 0;
       }
@@ -79,13 +82,12 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
 /**
  * Copies into the outbox the rows of the pending `state` deliveries of a definition whose
  * committed result (or derived members) this commit is about to change: until now they were made
- * from it (see DeliveryMode in outbox-sql.ts). Returns how many runs' rows it copied, and the
- * state schema's catalog once read.
+ * from it (see DeliveryMode in outbox-sql.ts). `pending`: their runs. Returns how many runs'
+ * rows it copied, and the state schema's catalog once read.
  */
 async function freezePendingState(
-  wh: Warehouse, s: StateNames, key: string, stateTables: SourceCatalog | undefined,
+  wh: Warehouse, s: StateNames, key: string, pending: readonly Row[], stateTables: SourceCatalog | undefined,
 ): Promise<{ runs: number; stateTables?: SourceCatalog }> {
-  const pending = await wh.query(pendingStateRunsSql(wh.dialect, s, key));
   if (!pending.length) return { runs: 0, stateTables };
   const tables = stateTables ?? await wh.catalog(s.schema);
   // Without its result table (dropped by hand) a state delivery cannot be made: delivery says so.
@@ -96,6 +98,12 @@ async function freezePendingState(
     for (const sql of freezeStateDeliveriesSql(wh.dialect, s, { runId: Number(r.run_id), definition }, columns)) await wh.exec(sql);
   }
   return { runs: pending.length, stateTables: tables };
+}
+
+function groupByKey(rows: readonly Row[]): Map<string, Row[]> {
+  const by = new Map<string, Row[]>();
+  for (const r of rows) by.set(String(r.definition_key), [...(by.get(String(r.definition_key)) ?? []), r]);
+  return by;
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

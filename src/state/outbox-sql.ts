@@ -30,7 +30,7 @@ export interface ChangesInsert {
   readonly changes: string;
   readonly runId: number;
   readonly key: string;
-  readonly mode: 'diff' | 'full';
+  readonly mode: Exclude<DeliveryMode, 'state'>;
 }
 
 /** `c.changes` may be a table or a parenthesized SELECT. */
@@ -145,12 +145,12 @@ export function stateChangesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'ru
   }, 'full');
 }
 
-/** Pending `state` deliveries of a definition (any destination): the runs whose full state its committed result still is. */
-export function pendingStateRunsSql(d: Dialect, s: StateNames, key: string): string {
+/** Pending `state` deliveries (any destination): per definition, the runs whose full state its committed result still is. */
+export function pendingStateRunsSql(d: Dialect, s: StateNames): string {
   return [
-    `SELECT DISTINCT run_id, definition_kind, entity FROM ${s.deliveries}`,
-    `WHERE definition_key = ${d.stringLiteral(key)} AND mode = ${d.stringLiteral('state')} AND done < messages`,
-    'ORDER BY run_id',
+    `SELECT DISTINCT definition_key, run_id, definition_kind, entity FROM ${s.deliveries}`,
+    `WHERE mode = ${d.stringLiteral('state')} AND done < messages`,
+    'ORDER BY definition_key, run_id',
   ].join('\n');
 }
 
