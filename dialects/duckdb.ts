@@ -70,6 +70,12 @@ export class DuckDbDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `json_extract_string(${value}, '$')`;
   }
+  jsonColumnType(): string {
+    return 'JSON';
+  }
+  jsonFromText(text: string): string {
+    return `CAST(${text} AS JSON)`;
+  }
   private jsonPointer(key: string): string {
     return this.stringLiteral('/' + key.replace(/~/g, '~0').replace(/\//g, '~1'));
   }

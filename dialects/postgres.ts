@@ -68,6 +68,13 @@ export class PostgresDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `(${value} #>> '{}')`;
   }
+  // jsonb, as the properties a loader writes usually are; json would work as well.
+  jsonColumnType(): string {
+    return 'JSONB';
+  }
+  jsonFromText(text: string): string {
+    return `CAST(${text} AS JSONB)`;
+  }
   // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
   deduplicate(relation: string): string {
     return `(SELECT DISTINCT ON (id) * FROM ${relation} ORDER BY id, "timestamp")`;

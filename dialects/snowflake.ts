@@ -101,6 +101,13 @@ export class SnowflakeDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `CAST(${value} AS VARCHAR)`;
   }
+  jsonColumnType(): string {
+    return 'VARIANT';
+  }
+  // A cast to VARIANT would keep the text as one string; PARSE_JSON reads the document.
+  jsonFromText(text: string): string {
+    return `PARSE_JSON(${text})`;
+  }
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ${this.quoteIdent('timestamp')}) = 1)`;
   }

@@ -75,6 +75,10 @@ export interface Dialect {
   jsonScalarText(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
+  /** The column type of a JSON document (the events_json layout's properties and traits). */
+  jsonColumnType(): string;
+  /** A JSON document of jsonColumnType from its text. */
+  jsonFromText(text: string): string;
 
   /** A session-local scratch table for this run's result of a definition. */
   tempTable(name: string): string;
@@ -260,6 +264,12 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonValueText(expr: string, type: string): string {
     return missing(this.name, 'jsonValueText');
+  }
+  jsonColumnType(): string {
+    return missing(this.name, 'jsonColumnType');
+  }
+  jsonFromText(text: string): string {
+    return missing(this.name, 'jsonFromText');
   }
   isScalarType(type: string): boolean {
     return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());

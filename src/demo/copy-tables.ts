@@ -1,12 +1,17 @@
+import type { Dialect } from '../compiler/dialect.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
-/** Column types as DuckDB describes them -> types Postgres and Snowflake both accept. */
-function portableType(duckType: string): string {
+/**
+ * Column types as DuckDB describes them -> types every engine accepts (JSON: the target's own
+ * JSON type).
+ */
+function portableType(duckType: string, to: Dialect): string {
   const t = duckType.toUpperCase();
   if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP';
   if (/^(DOUBLE|FLOAT|REAL|DECIMAL)/.test(t)) return 'DOUBLE PRECISION';
   if (/^(BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|HUGEINT)/.test(t)) return 'BIGINT';
   if (t === 'BOOLEAN') return 'BOOLEAN';
+  if (t === 'JSON') return to.jsonColumnType();
   return 'TEXT';
 }
 
@@ -25,7 +30,8 @@ export async function copyTables(from: Warehouse, to: Warehouse, schema: string,
     const columns = await from.describe(src.qualify(schema, table));
     const target = dst.qualify(toSchema, table);
     await to.exec(`DROP TABLE IF EXISTS ${target}`);
-    await to.exec(`CREATE TABLE ${target} (${columns.map((c) => `${dst.quoteIdent(c.name)} ${portableType(c.type)}`).join(', ')})`);
+    const types = columns.map((c) => portableType(c.type, dst));
+    await to.exec(`CREATE TABLE ${target} (${columns.map((c, i) => `${dst.quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
     const names = columns.map((c) => c.name);
     const rows = await from.query(`SELECT * FROM ${src.qualify(schema, table)} ORDER BY id`);
     for (let start = 0; start < rows.length; start += BATCH_ROWS) {
@@ -38,7 +44,9 @@ export async function copyTables(from: Warehouse, to: Warehouse, schema: string,
         // Instants as ISO text with Z: a JS Date would be sent in the machine's time zone.
         params[key] = v instanceof Date ? v.toISOString() : (v as string | number | boolean | null) ?? null;
         order.push(key);
-        return portableType(columns[c].type) === 'TIMESTAMP' ? `CAST(${dst.param(key, order.length)} AS TIMESTAMP)` : dst.param(key, order.length);
+        const param = dst.param(key, order.length);
+        if (types[c] === 'TIMESTAMP') return `CAST(${param} AS TIMESTAMP)`;
+        return columns[c].type.toUpperCase() === 'JSON' ? dst.jsonFromText(param) : param;
       }).join(', ')})`);
       await to.exec(`INSERT INTO ${target} (${names.map((n) => dst.quoteIdent(n)).join(', ')}) VALUES ${tuples.join(', ')}`, params, order);
     }

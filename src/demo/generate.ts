@@ -1,7 +1,8 @@
+import type { SourceLayout } from '../definitions/project-config.js';
 import { choose, millis, pick, quoteIdent, rand, sqlString } from './sql.js';
 import {
-  COMPANY_SUFFIXES, COMPANY_WORDS, CURRENCIES, DEMO_EVENTS, FEATURE_WEIGHTS, FEATURES, FIRST_NAMES, INDUSTRIES,
-  LAST_NAMES, PATHS, PLANS, PROFILES, REFERRERS, ROLES, SPECIAL_NAMES, TITLES, TRACKS_COLUMNS,
+  COMPANY_SUFFIXES, COMPANY_WORDS, CURRENCIES, DEMO_EVENTS, FEATURE_WEIGHTS, FEATURES, FIRST_NAMES, GROUPS_COLUMNS,
+  IDENTIFIES_COLUMNS, INDUSTRIES, LAST_NAMES, PATHS, PLANS, PROFILES, REFERRERS, ROLES, SPECIAL_NAMES, TITLES, TRACKS_COLUMNS,
 } from './world.js';
 
 export interface DemoOptions { users: number; accounts: number; days: number; seed: number; schema: string }
@@ -19,38 +20,75 @@ const DAY_US = 86_400_000_000;
 const ACCOUNTS = 'temp.roster_demo_accounts';
 const USERS = 'temp.roster_demo_users';
 const EVENTS = 'temp.roster_demo_events';
+const IDENTIFIES_SCRATCH = 'temp.roster_demo_identifies';
+const GROUPS_SCRATCH = 'temp.roster_demo_groups';
 
 /**
- * DuckDB SQL statements that (re)create the Segment-layout source tables in `schema` and fill
- * them: `tracks`, one table per event, `identifies` and `groups`. Run them in order on one
- * connection (they share temp tables). The same options always give the same rows.
+ * DuckDB SQL statements that (re)create the source tables of a layout in `schema` and fill them
+ * (segment: `tracks`, one table per event, `identifies` and `groups`; events_json: `events`,
+ * `identifies` and `groups`). Run them in order on one connection (they share temp tables). The
+ * same options always give the same rows, in either layout.
  *
  * @example
  * for (const sql of demoStatements({ ...DEMO_DEFAULTS, users: 500 })) await connection.run(sql);
  */
-export function demoStatements(opts: DemoOptions): string[] {
+export function demoStatements(opts: DemoOptions, layout: SourceLayout = 'segment'): string[] {
   const o = validateDemoOptions(opts);
   const s = quoteIdent(o.schema);
   const table = (name: string) => `${s}.${quoteIdent(name)}`;
   const ctx: Ctx = { ...o, endUs: DEMO_END.getTime() * 1000, startUs: DEMO_END.getTime() * 1000 - o.days * DAY_US };
-  const eventTables = DEMO_EVENTS.map((e) => e.slug);
-  const tracksCols = TRACKS_COLUMNS.map(quoteIdent).join(', ');
   return [
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
-    ...['tracks', 'identifies', 'groups', ...eventTables].map((t) => `DROP TABLE IF EXISTS ${table(t)}`),
+    ...demoTables(layout).map((t) => `DROP TABLE IF EXISTS ${table(t)}`),
     accountsSql(ctx),
     usersSql(ctx),
     eventsSql(ctx),
+    ...(layout === 'segment' ? segmentTablesSql(ctx, table) : eventsJsonTablesSql(ctx, table)),
+    ...[EVENTS, USERS, ACCOUNTS].map((t) => `DROP TABLE IF EXISTS ${t}`),
+  ];
+}
+
+/** The tables the demo writes for a layout (SPEC 3), so a caller can copy them elsewhere. */
+export function demoTables(layout: SourceLayout): string[] {
+  return layout === 'segment' ? ['tracks', 'identifies', 'groups', ...DEMO_EVENTS.map((e) => e.slug)] : ['events', 'identifies', 'groups'];
+}
+
+/** `tracks`, one table per event with its property columns, and identifies and groups with a column per trait. */
+function segmentTablesSql(c: Ctx, table: (name: string) => string): string[] {
+  const tracksCols = TRACKS_COLUMNS.map(quoteIdent).join(', ');
+  return [
     ...DEMO_EVENTS.map((e) =>
       `CREATE TABLE ${table(e.slug)} AS SELECT ${tracksCols}${e.properties.map((p) => `, ${quoteIdent(p.column)}`).join('')} ` +
       `FROM ${EVENTS} WHERE event = ${sqlString(e.slug)}`),
     // tracks is built from the event tables, so it holds exactly their rows.
-    `CREATE TABLE ${table('tracks')} AS ${eventTables.map((t) => `SELECT ${tracksCols} FROM ${table(t)}`).join(' UNION ALL ')}`,
-    identifiesSql(ctx, table('identifies')),
-    groupsSql(ctx, table('groups')),
-    ...[EVENTS, USERS, ACCOUNTS].map((t) => `DROP TABLE IF EXISTS ${t}`),
+    `CREATE TABLE ${table('tracks')} AS ${DEMO_EVENTS.map((e) => `SELECT ${tracksCols} FROM ${table(e.slug)}`).join(' UNION ALL ')}`,
+    identifiesSql(c, `CREATE TABLE ${table('identifies')}`),
+    groupsSql(c, `CREATE TABLE ${table('groups')}`),
   ];
 }
+
+/**
+ * The same rows in the events_json layout: `events` names each event as definitions do
+ * (`Order Completed`) and holds its properties in one JSON object, identifies and groups their
+ * traits; numbers stay JSON numbers. An unset property or trait is a JSON null.
+ */
+function eventsJsonTablesSql(c: Ctx, table: (name: string) => string): string[] {
+  const object = (columns: readonly string[]) =>
+    `json_object(${columns.map((col) => `${sqlString(col)}, ${quoteIdent(col)}`).join(', ')})`;
+  const properties = `CASE event ${DEMO_EVENTS.map((e) => `WHEN ${sqlString(e.slug)} THEN ${object(e.properties.map((p) => p.column))}`).join(' ')} END`;
+  const traits = (columns: readonly string[], scratch: string) => `${object(columns.filter((col) => !TRAIT_TABLE_KEYS.has(col)))} AS traits FROM ${scratch} ORDER BY id`;
+  return [
+    `CREATE TABLE ${table('events')} AS SELECT id, user_id, event_text AS event, timestamp, context_group_id, ${properties} AS properties FROM ${EVENTS} ORDER BY id`,
+    identifiesSql(c, 'CREATE OR REPLACE TEMP TABLE roster_demo_identifies'),
+    `CREATE TABLE ${table('identifies')} AS SELECT id, user_id, timestamp, ${traits(IDENTIFIES_COLUMNS, IDENTIFIES_SCRATCH)}`,
+    groupsSql(c, 'CREATE OR REPLACE TEMP TABLE roster_demo_groups'),
+    `CREATE TABLE ${table('groups')} AS SELECT id, user_id, group_id, timestamp, ${traits(GROUPS_COLUMNS, GROUPS_SCRATCH)}`,
+    ...[IDENTIFIES_SCRATCH, GROUPS_SCRATCH].map((t) => `DROP TABLE ${t}`),
+  ];
+}
+
+/** Columns of identifies and groups that are not traits (SPEC 3's list, as far as the demo writes them). */
+const TRAIT_TABLE_KEYS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timestamp', 'received_at']);
 
 interface Ctx extends DemoOptions { endUs: number; startUs: number }
 
@@ -199,13 +237,13 @@ FROM a`;
 }
 
 /** A full identify at signup, later partial ones (role, title) that leave other traits null, and a few anonymous ones. */
-function identifiesSql(c: Ctx, target: string): string {
+function identifiesSql(c: Ctx, create: string): string {
   const r = (salt: string) => rand(c.seed, `identify.${salt}`, 'u');
   const lag = (ts: string) => `make_timestamp(${ts} + ${millis(`200000 + r_lag * 2000000`)})`;
   const changeUs = millis(`greatest(signup_us, ${c.startUs}) + r_role_at * (${c.endUs} - greatest(signup_us, ${c.startUs}))`);
   const lateUs = millis(`${c.endUs - 2 * DAY_US} + r_late_at * ${2 * DAY_US}`);
   const anonUs = millis(`signup_us - ${DAY_US} - r_anon_at * ${7 * DAY_US}`);
-  return `CREATE TABLE ${target} AS
+  return `${create} AS
 WITH b AS (
   SELECT *, ${r('role')} AS r_role, ${r('role_at')} AS r_role_at, ${r('late')} AS r_late, ${r('late_at')} AS r_late_at,
     ${r('title')} AS r_title, ${r('anon')} AS r_anon, ${r('anon_at')} AS r_anon_at, ${r('lag')} AS r_lag
@@ -230,10 +268,10 @@ ORDER BY id`;
  * One group call per membership (carrying the account's traits at that time), one with a null
  * user_id for each account nobody joined, and a partial one (only plan) per plan change.
  */
-function groupsSql(c: Ctx, target: string): string {
+function groupsSql(c: Ctx, create: string): string {
   const lag = (ts: string) => `make_timestamp(${ts} + ${millis(`${rand(c.seed, 'group.lag', 'id')} * 3000000`)})`;
   const planAt = (ts: string) => `CASE WHEN new_plan IS NOT NULL AND ${ts} >= change_us THEN new_plan ELSE plan END`;
-  return `CREATE TABLE ${target} AS
+  return `${create} AS
 WITH m AS (
   SELECT printf('grp_%06d_1', u) AS id, user_id, group1 AS group_id, signup_us + 60000000 AS ts_us FROM ${USERS} WHERE group1 IS NOT NULL
   UNION ALL

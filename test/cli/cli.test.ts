@@ -128,16 +128,28 @@ describe('roster CLI', () => {
     expect(existsSync(path.join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 
-  it('demo into an events_json project says that it writes the segment layout', () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-demo-')), 'acme');
-    expect(roster(['init', dir]).code).toBe(0);
-    const config = path.join(dir, 'roster.yml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('layout: segment', 'layout: events_json'));
-    const r = roster(['--project', dir, 'demo', '--users', '20', '--accounts', '2', '--days', '2']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain("warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is events_json");
-    // Run at the default as_of (now), every window would be empty: it says when the data ends.
-    expect(r.stderr).toContain('the events end at 2024-06-03T00:00:00.000Z: run as of then, e.g. roster run --as-of 2024-06-03T00:00:00.000Z');
+  it('demo fills an events_json project in its layout: the example gives the same messages as on the segment layout', () => {
+    const emitted = (layout: 'segment' | 'events_json') => {
+      const dir = exampleCopy();
+      if (layout === 'events_json') {
+        const config = path.join(dir, 'roster.yml');
+        writeFileSync(config, readFileSync(config, 'utf8').replace('layout: segment', 'layout: events_json'));
+        const sql = path.join(dir, 'definitions/active_users_30d.sql');
+        writeFileSync(sql, readFileSync(sql, 'utf8').replace('{{source "tracks"}}', '{{source "events"}}'));
+      }
+      const demo = roster(['--project', dir, 'demo', '--users', '200', '--accounts', '20', '--days', '30']);
+      expect(demo.code, demo.stderr).toBe(0);
+      expect(demo.stderr).not.toContain('warning');
+      // Run at the default as_of (now), every window would be empty: it says when the data ends.
+      expect(demo.stderr).toContain('the events end at 2024-06-03T00:00:00.000Z: run as of then, e.g. roster run --as-of 2024-06-03T00:00:00.000Z');
+      const run = roster(['--project', dir, 'run', '--as-of', '2024-06-03T00:00:00Z']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      return readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8');
+    };
+    const segment = emitted('segment');
+    expect(segment.split('\n').length).toBeGreaterThan(1000);
+    expect(emitted('events_json')).toBe(segment);
   });
 
   it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {

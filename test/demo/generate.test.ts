@@ -117,3 +117,46 @@ describe('demo data', () => {
     expect(() => demoStatements({ ...SMALL, users: 0 })).toThrow(/users/);
   });
 });
+
+describe('demo data in the events_json layout', () => {
+  let c: DuckDBConnection;
+  beforeAll(async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    c = await db.connect();
+    for (const sql of demoStatements({ ...SMALL, schema: 'seg' })) await c.run(sql);
+    for (const sql of demoStatements({ ...SMALL, schema: 'js' }, 'events_json')) await c.run(sql);
+  });
+  afterAll(() => c.closeSync());
+
+  it('writes only events, identifies and groups, with the columns of SPEC 3', async () => {
+    const columns = await rows(c, `SELECT table_name AS t, string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) AS cols
+      FROM information_schema.columns WHERE table_schema = 'js' GROUP BY 1 ORDER BY 1`);
+    expect(columns).toEqual([
+      { t: 'events', cols: 'id VARCHAR, user_id VARCHAR, event VARCHAR, timestamp TIMESTAMP, context_group_id VARCHAR, properties JSON' },
+      { t: 'groups', cols: 'id VARCHAR, user_id VARCHAR, group_id VARCHAR, timestamp TIMESTAMP, traits JSON' },
+      { t: 'identifies', cols: 'id VARCHAR, user_id VARCHAR, timestamp TIMESTAMP, traits JSON' },
+    ]);
+  });
+
+  it('holds the segment rows: events named as definitions name them, every property and trait in the JSON', async () => {
+    expect(await one(c, `SELECT count(*) FROM js.events`)).toBe(await one(c, `SELECT count(*) FROM seg.tracks`));
+    expect(await one(c, `SELECT count(*) FROM js.events e JOIN seg.tracks t USING (id)
+      WHERE e.event = t.event_text AND e.user_id IS NOT DISTINCT FROM t.user_id AND e.timestamp = t.timestamp
+        AND e.context_group_id IS NOT DISTINCT FROM t.context_group_id`)).toBe(await one(c, `SELECT count(*) FROM seg.tracks`));
+    for (const e of DEMO_EVENTS) {
+      for (const p of e.properties) {
+        // A property keeps its JSON type: numbers are JSON numbers, text is a JSON string.
+        const jsonType = p.type === 'VARCHAR' ? 'VARCHAR' : p.type === 'DOUBLE' ? 'DOUBLE' : 'BIGINT';
+        expect(await one(c, `SELECT count(*) FROM js.events e JOIN seg.${e.slug} s USING (id)
+          WHERE s.${p.column} IS NOT DISTINCT FROM CAST(e.properties ->> '${p.column}' AS ${p.type})
+            AND (s.${p.column} IS NULL OR json_type(e.properties, '${p.column}') IN ('${jsonType}', 'UBIGINT'))`), `${e.slug}.${p.column}`)
+          .toBe(await one(c, `SELECT count(*) FROM seg.${e.slug}`));
+      }
+    }
+    for (const [table, traits] of [['identifies', ['email', 'name', 'role', 'title']], ['groups', ['name', 'industry', 'plan', 'employees']]] as const) {
+      const same = traits.map((t) => `s.${t} IS NOT DISTINCT FROM CAST(j.traits ->> '${t}' AS ${t === 'employees' ? 'INTEGER' : 'VARCHAR'})`).join(' AND ');
+      expect(await one(c, `SELECT count(*) FROM js.${table} j JOIN seg.${table} s USING (id) WHERE j.user_id IS NOT DISTINCT FROM s.user_id AND j.timestamp = s.timestamp AND ${same}`), table)
+        .toBe(await one(c, `SELECT count(*) FROM seg.${table}`));
+    }
+  });
+});

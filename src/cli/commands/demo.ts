@@ -1,6 +1,5 @@
 import { copyTables } from '../../demo/copy-tables.js';
-import { DEMO_DEFAULTS, DEMO_END, DemoOptionError, demoStatements, validateDemoOptions } from '../../demo/generate.js';
-import { DEMO_EVENTS } from '../../demo/world.js';
+import { DEMO_DEFAULTS, DEMO_END, DemoOptionError, demoStatements, demoTables, validateDemoOptions } from '../../demo/generate.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
@@ -9,7 +8,7 @@ import { parsePositiveInt } from '../options.js';
 
 export interface DemoFlags { users?: string; accounts?: string; days?: string; seed?: string }
 
-/** Fills the project's DuckDB warehouse with deterministic synthetic Segment-layout data. */
+/** Fills the project's warehouse with deterministic synthetic Segment data, in the project's source.layout. */
 export async function demoCommand(dir: string, flags: DemoFlags): Promise<number> {
   const project = await loadProject(dir);
   const dialect = project.config.warehouse.dialect;
@@ -32,13 +31,12 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
   const gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
   try {
+    const layout = project.config.source.layout;
     await gen.exec(gen.dialect.createSchema(options.schema));
-    for (const sql of demoStatements(options)) await gen.exec(sql);
-    if (gen !== wh) await copyTables(gen, wh, options.schema, ['tracks', 'identifies', 'groups', ...DEMO_EVENTS.map((e) => e.slug)]);
-    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, 'tracks')}`);
-    if (project.config.source.layout !== 'segment') {
-      console.error(`warning: demo writes the segment layout (tracks, one table per event, identifies, groups); this project's source.layout is ${project.config.source.layout}, so its runs will not read them`);
-    }
+    for (const sql of demoStatements(options, layout)) await gen.exec(sql);
+    if (gen !== wh) await copyTables(gen, wh, options.schema, demoTables(layout));
+    const events = layout === 'segment' ? 'tracks' : 'events';
+    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, events)}`);
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // A run at the default as_of (now) would find every window (last 30 days, ...) empty.
     console.error(`the events end at ${DEMO_END.toISOString()}: run as of then, e.g. roster run --as-of ${DEMO_END.toISOString()}`);

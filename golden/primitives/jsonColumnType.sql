@@ -1,0 +1,6 @@
+-- duckdb
+JSON
+-- postgres
+JSONB
+-- snowflake
+VARIANT

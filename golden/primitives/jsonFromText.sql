@@ -1,0 +1,6 @@
+-- duckdb
+CAST('{"plan": "pro"}' AS JSON)
+-- postgres
+CAST('{"plan": "pro"}' AS JSONB)
+-- snowflake
+PARSE_JSON('{"plan": "pro"}')
