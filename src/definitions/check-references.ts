@@ -106,7 +106,8 @@ function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' |
     if ((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) return { field: 'value', text: `${what}, a number: ${p.op} cannot compare it with a list` };
   }
   if (t.type === 'unique_list') {
-    if (['gt', 'gte', 'lt', 'lte', 'before', 'after', 'within_last', 'starts_with', 'ends_with'].includes(p.op)) {
+    // in / not_in test one scalar against the literals; a list is not one of them.
+    if (['gt', 'gte', 'lt', 'lte', 'before', 'after', 'within_last', 'starts_with', 'ends_with', 'in', 'not_in'].includes(p.op)) {
       return { field: 'op', text: `${p.op} cannot hold: ${what}, a list (use contains, not_contains, eq or neq)` };
     }
     if ((p.op === 'eq' || p.op === 'neq') && !Array.isArray(p.value)) {
