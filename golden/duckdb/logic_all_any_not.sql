@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), duckdb
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_user
+-- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_state, st_user
 WITH
 user_trait_role AS (
   SELECT user_id, first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS value
@@ -22,6 +22,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

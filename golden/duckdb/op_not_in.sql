@@ -1,6 +1,6 @@
 -- roster audience op_not_in (user), duckdb
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_user
+-- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_plan AS (
   SELECT user_id, first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS value
@@ -16,6 +16,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

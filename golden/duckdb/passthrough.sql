@@ -1,6 +1,6 @@
 -- roster audience passthrough (user), duckdb
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: acct_software, st_account_members, st_user
+-- reads this run's results of: acct_software, st_account_members, st_state, st_user
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
@@ -27,6 +27,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

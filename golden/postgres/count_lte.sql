@@ -1,6 +1,6 @@
 -- roster audience count_lte (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_user
+-- reads this run's results of: st_account_members, st_state, st_user
 WITH
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
@@ -22,6 +22,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

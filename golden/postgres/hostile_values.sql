@@ -1,7 +1,7 @@
 -- roster audience hostile_values (user), postgres
 -- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_user
+-- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_name AS (
   SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
@@ -29,6 +29,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

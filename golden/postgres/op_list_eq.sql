@@ -1,6 +1,6 @@
 -- roster audience op_list_eq (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_unique_list, st_account_members, st_user
+-- reads this run's results of: ct_unique_list, st_account_members, st_state, st_user
 WITH
 all_users AS (
   SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
@@ -10,6 +10,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )

@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_user
+-- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_state, st_user
 WITH
 user_trait_role AS (
   SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
@@ -22,6 +22,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )

@@ -1,6 +1,6 @@
 -- roster audience op_ends_with (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_user
+-- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_plan AS (
   SELECT user_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
@@ -16,6 +16,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )

@@ -1,6 +1,6 @@
 -- roster audience passthrough (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: acct_software, st_account_members, st_user
+-- reads this run's results of: acct_software, st_account_members, st_state, st_user
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
@@ -27,6 +27,8 @@ all_users AS (
   SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  UNION
+  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
   UNION
   SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )

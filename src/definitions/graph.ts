@@ -47,7 +47,8 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
   const associating = sqlTraits.filter(isAssociating);
   // Users (accounts) returned by SQL traits count as users (accounts): audiences, which see every
-  // entity of theirs, run after them. Stateless ones only, so these edges can never close a cycle.
+  // entity of theirs, run after them. Only traits with no audience upstream, so these edges can
+  // never close a cycle.
   for (const d of defs) {
     if (d.kind !== 'audience') continue;
     for (const s of universeSqlTraits(defs, d.entity)) addEdge(d.key, s.key);
@@ -97,17 +98,17 @@ function explicitDeps(d: Definition, producers: ReturnType<typeof traitProducers
 }
 
 /**
- * Whether a definition reads the users of accounts, so account-level SQL traits that associate
- * users with accounts must run first: account computed traits, account audiences with an event
- * or users: condition, user audiences that pass through an account audience.
+ * Whether a definition uses the users of accounts, so account-level SQL traits that associate
+ * users with accounts must run first: account computed traits (they read their users' events),
+ * account audiences (their members' users enter and leave with them, and user audiences that pass
+ * through them must agree) and user audiences that pass through an account audience.
  */
 export function usesAccountUsers(d: Definition, byKey: ReadonlyMap<string, Definition>): boolean {
-  if (d.kind === 'computed_trait') return d.entity === 'account';
+  if (d.entity === 'account') return d.kind !== 'sql_trait';
   if (d.kind !== 'audience') return false;
   let uses = false;
-  walkConditions(d as Audience, (c, site) => {
-    if (d.entity === 'account' && site.usersDepth === 0 && (c.kind === 'event' || c.kind === 'users')) uses = true;
-    if (d.entity === 'user' && c.kind === 'audience' && byKey.get(c.key)?.kind === 'audience' && byKey.get(c.key)?.entity === 'account') uses = true;
+  walkConditions(d as Audience, (c) => {
+    if (c.kind === 'audience' && byKey.get(c.key)?.kind === 'audience' && byKey.get(c.key)?.entity === 'account') uses = true;
   });
   return uses;
 }

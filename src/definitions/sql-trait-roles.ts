@@ -12,15 +12,30 @@ export function isAssociating(d: { kind: string; entity: Entity; template?: stri
   return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template ?? '');
 }
 
-/** A SQL trait without {{state}} dependencies: it can run first, so it may widen the universe. */
-export function isStateless(d: Definition): d is SqlTrait & { file: string } {
-  return d.kind === 'sql_trait' && templateStateKeys(d.template).length === 0;
-}
-
 /**
- * SQL traits whose returned ids count as entities of `entity` (SPEC 3): stateless ones only, so
- * the audiences that read them never close a cycle; users also come from associating traits.
+ * SQL traits whose returned ids count as entities of `entity` (SPEC 3); users also come from
+ * associating traits. Audiences see every entity, so they run after these traits: a trait counts
+ * only if no audience is upstream of it (through its {{state}} keys), so that order never closes a
+ * cycle. The ids of a SQL trait that reads an audience's state do not widen the universe.
  */
 export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): (SqlTrait & { file: string })[] {
-  return definitions.filter(isStateless).filter((d) => d.entity === entity || (entity === 'user' && isAssociating(d)));
+  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const widens = new Map<string, boolean>();
+  const noAudienceUpstream = (d: Definition): boolean => {
+    if (d.kind === 'computed_trait') return true;
+    if (d.kind === 'audience') return false;
+    const known = widens.get(d.key);
+    if (known !== undefined) return known;
+    widens.set(d.key, false); // a cycle of SQL traits is a validation error of its own
+    const keys = templateStateKeys(d.template);
+    const result = keys.every((key) => {
+      const upstream = byKey.get(key);
+      return upstream !== undefined && noAudienceUpstream(upstream);
+    });
+    widens.set(d.key, result);
+    return result;
+  };
+  return definitions.filter((d): d is SqlTrait & { file: string } => d.kind === 'sql_trait')
+    .filter((d) => d.entity === entity || (entity === 'user' && isAssociating(d)))
+    .filter(noAudienceUpstream);
 }

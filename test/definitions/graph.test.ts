@@ -81,14 +81,35 @@ describe('definition graph', () => {
     });
   });
 
-  it('lets an associating SQL trait read state that does not use the users of accounts', async () => {
-    const g = await graphOf({
+  it('rejects an associating SQL trait that reads an account audience: that audience\'s users come from the associations', async () => {
+    // Its members' users enter and leave with it, and user audiences passing through it must agree.
+    await expect(graphOf({
       paying: audience('paying', 'account', 'trait: { key: plan, op: eq, value: pro }'),
       members: sqlTrait('members', 'account', 'SELECT group_id, user_id, 1 AS members FROM {{state "paying"}}'),
-      account_logins: computed('account_logins', 'account'),
+    })).rejects.toThrow('members returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: members -> paying');
+  });
+
+  it('lets an associating SQL trait read user-level state, and runs it before every account audience', async () => {
+    const g = await graphOf({
+      logins: computed('logins', 'user'),
+      members: sqlTrait('members', 'account', 'SELECT \'\'A\'\' AS group_id, user_id, 1 AS members FROM {{state "logins"}}'),
+      paying: audience('paying', 'account', 'trait: { key: plan, op: eq, value: pro }'),
+      in_paying: audience('in_paying', 'user', 'audience: { key: paying }'),
     });
-    expect(g.deps('members')).toEqual(['paying']);
-    expect(g.deps('account_logins')).toEqual(['members']);
+    expect(depsOf(g)).toEqual({ logins: [], members: ['logins'], paying: ['members'], in_paying: ['members', 'paying'] });
+  });
+
+  it('counts the ids of a SQL trait reading state as entities when no audience is upstream of it', async () => {
+    const g = await graphOf({
+      logins: computed('logins', 'user'),
+      doubled: sqlTrait('doubled', 'user', 'SELECT user_id, 2 * logins AS doubled FROM {{state "logins"}}'),
+      active: audience('active', 'user', 'trait: { key: logins, op: gte, value: 1 }'),
+      from_active: sqlTrait('from_active', 'user', 'SELECT user_id, 1 AS from_active FROM {{state "active"}}'),
+      plain: audience('plain', 'user', 'event: { name: Logged In }'),
+    });
+    // doubled widens the universe of users; from_active cannot (active would have to run after it).
+    expect(g.deps('plain')).toEqual(['doubled']);
+    expect(g.deps('active')).toEqual(['doubled', 'logins']);
   });
 
   it('selects like dbt: key, +key, key+, +key+ and N+key', async () => {

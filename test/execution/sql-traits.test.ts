@@ -49,6 +49,45 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('ids a SQL trait returns through {{state}} count as users and accounts when no audience is upstream of it (%s)', async (engine) => {
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const extra = sqlTrait('extra', 'user', "SELECT user_id, 1 AS extra FROM {{state \"logins\"}} UNION ALL SELECT 'u99', 2");
+    const hasExtra = 'kind: audience\nkey: has_extra\nentity: user\nwhere: { trait: { key: extra, op: exists } }';
+    const noLogins = 'kind: audience\nkey: no_logins\nentity: user\nwhere: { event: { name: Logged In, count: { eq: 0 } } }';
+    const base = sqlTrait('base', 'account', "SELECT 'a1' AS group_id, 1 AS base");
+    const later = sqlTrait('later', 'account', 'SELECT \'z9\' AS group_id, 1 AS later FROM {{state "base"}}');
+    const nobody = 'kind: audience\nkey: nobody\nentity: account\nwhere:\n  users: none\n  where: { event: { name: Logged In } }';
+    const r = await runFixture(world, [logins, extra, hasExtra, noLogins, base, later, nobody], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.ok).toBe(true);
+      // logins up to as_of: u1 4, u2 2; extra adds u99, so u99 is a user (SPEC 3).
+      expect(await r.ids('has_extra')).toEqual(['u1', 'u2', 'u99']);
+      // users: u1, u2, u3 (events), u5 (group call), u6 (identify), u99 (extra); u3's login is after as_of.
+      expect(await r.ids('no_logins')).toEqual(['u3', 'u5', 'u6', 'u99']);
+      // accounts: a1 {u1, u2}, a2 {u2, u3}, a3 and z9 without users; a4 only after as_of.
+      expect(await r.ids('nobody')).toEqual(['a3', 'z9']);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.each(ENGINES)('an associating SQL trait reading user-level state runs before account audiences, and passthroughs see its users (%s)', async (engine) => {
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const assoc = sqlTrait('assoc', 'account', "SELECT 'a3' AS group_id, user_id, 1 AS assoc FROM {{state \"logins\"}} UNION ALL SELECT 'a3', 'u99', 1");
+    const software = 'kind: audience\nkey: software\nentity: account\nwhere: { trait: { key: industry, op: eq, value: Software } }';
+    const inSoftware = 'kind: audience\nkey: in_software\nentity: user\nwhere: { audience: { key: software } }';
+    const r = await runFixture(world, [logins, assoc, software, inSoftware], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(r.report.outcomes.map((o) => o.key)).toEqual(['logins', 'assoc', 'software', 'in_software']);
+      // a1 (Software) = {u1, u2, u5}; a2 is Finance as of then; a3 (Software) = {u1, u2, u99} through assoc.
+      expect(await r.ids('software')).toEqual(['a1', 'a3']);
+      expect(await r.ids('in_software')).toEqual(['u1', 'u2', 'u5', 'u99']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('an account SQL trait returning group_id + user_id associates users with accounts, many to many', async () => {
     // u6 (plan enterprise) is associated with a new account a9, and u1 also with a2; a8 has no one.
     const assoc = sqlTrait('crm_accounts', 'account', [

@@ -151,59 +151,6 @@ FROM "main"."order_completed"
 WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL
 GROUP BY user_id;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_users";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL
-UNION
-SELECT user_id FROM pg_temp."_run_st_user" WHERE user_id IS NOT NULL;
-
--- audience count_eq (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_eq";
-CREATE TEMPORARY TABLE pg_temp."_run_count_eq" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
-
--- audience count_gt (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_gt";
-CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
-
--- audience count_gte (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_gte";
-CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
-
--- audience count_lt (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_lt";
-CREATE TEMPORARY TABLE pg_temp."_run_count_lt" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
-
--- audience count_lte (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_lte";
-CREATE TEMPORARY TABLE pg_temp."_run_count_lte" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
-
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
@@ -304,6 +251,100 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list_count" AS
 SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_distinct_2 > 0;
+
+-- sql_trait st_state (user): user SQL, shape-checked by the run
+DROP TABLE IF EXISTS pg_temp."_run_st_state";
+CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
+SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
+CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
+SELECT
+  group_id,
+  (array_agg("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
+FROM "main"."groups"
+WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+GROUP BY group_id;
+
+-- every account: group calls and account-level SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT group_id FROM pg_temp."_run_st_account_members";
+
+-- audience acct_software (account)
+DROP TABLE IF EXISTS pg_temp."_run_acct_software";
+CREATE TEMPORARY TABLE pg_temp."_run_acct_software" AS
+WITH
+sql_st_account_members AS (
+  SELECT DISTINCT group_id, "crm_tier"
+  FROM pg_temp."_run_st_account_members"
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
+LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
+WHERE (COALESCE((CAST(entity_plan_account_traits.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
+  AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
+SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL
+UNION
+SELECT user_id FROM pg_temp."_run_st_state" WHERE user_id IS NOT NULL
+UNION
+SELECT user_id FROM pg_temp."_run_st_user" WHERE user_id IS NOT NULL;
+
+-- audience count_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_count_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+
+-- audience count_gt (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gt";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+
+-- audience count_gte (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gte";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+
+-- audience count_lt (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_lt";
+CREATE TEMPORARY TABLE pg_temp."_run_count_lt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+
+-- audience count_lte (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_lte";
+CREATE TEMPORARY TABLE pg_temp."_run_count_lte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -493,44 +534,42 @@ FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE COALESCE((CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$' THEN CAST(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
 
--- sql_trait st_state (user): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_st_state";
-CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
-SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
-
--- the latest non-null value of each custom trait over group calls (SPEC 3)
-DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
-CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
+DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
+CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_account_events" AS
 SELECT
-  group_id,
-  (array_agg("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
-FROM "main"."groups"
-WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-GROUP BY group_id;
+  au.group_id,
+  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
+FROM "main"."logged_in" AS e
+JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY au.group_id;
 
--- every account: group calls and account-level SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT group_id FROM pg_temp."_run_st_account_members";
-
--- audience acct_software (account)
-DROP TABLE IF EXISTS pg_temp."_run_acct_software";
-CREATE TEMPORARY TABLE pg_temp."_run_acct_software" AS
+-- audience acct_event_group_context (account)
+DROP TABLE IF EXISTS pg_temp."_run_acct_event_group_context";
+CREATE TEMPORARY TABLE pg_temp."_run_acct_event_group_context" AS
 WITH
-sql_st_account_members AS (
-  SELECT DISTINCT group_id, "crm_tier"
-  FROM pg_temp."_run_st_account_members"
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM pg_temp."_plan_account_users" AS au
+  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, bool_and((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
+  GROUP BY au.group_id
 )
 SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
-LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE((CAST(entity_plan_account_traits.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
-  AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+LEFT JOIN pg_temp."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
+WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
+  AND (entity_acct_software.group_id IS NULL));
 
 -- audience aud_member_false (user)
 DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
@@ -554,6 +593,22 @@ WHERE ((COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") 
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+
+-- audience passthrough (user)
+DROP TABLE IF EXISTS pg_temp."_run_passthrough";
+CREATE TEMPORARY TABLE pg_temp."_run_passthrough" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM pg_temp."_plan_account_users" AS au
+  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
+  AND COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));
 
 -- audience users_all (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_all";
@@ -608,56 +663,3 @@ SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
-
--- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
-DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
-CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_account_events" AS
-SELECT
-  au.group_id,
-  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
-FROM "main"."logged_in" AS e
-JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-  AND e.event_text = 'Logged In'
-GROUP BY au.group_id;
-
--- audience acct_event_group_context (account)
-DROP TABLE IF EXISTS pg_temp."_run_acct_event_group_context";
-CREATE TEMPORARY TABLE pg_temp."_run_acct_event_group_context" AS
-WITH
-users_of_acct_software AS (
-  SELECT DISTINCT au.user_id
-  FROM pg_temp."_plan_account_users" AS au
-  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
-),
-users_matching AS (
-  SELECT au.group_id, bool_or((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, bool_and((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
-  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
-  AND (entity_acct_software.group_id IS NULL));
-
--- audience passthrough (user)
-DROP TABLE IF EXISTS pg_temp."_run_passthrough";
-CREATE TEMPORARY TABLE pg_temp."_run_passthrough" AS
-WITH
-users_of_acct_software AS (
-  SELECT DISTINCT au.user_id
-  FROM pg_temp."_plan_account_users" AS au
-  JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
-)
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));

@@ -138,53 +138,6 @@ FROM "MAIN"."ORDER_COMPLETED"
 WHERE "timestamp" <= CAST(:1 AS TIMESTAMP_NTZ) AND user_id IS NOT NULL
 GROUP BY user_id;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
-SELECT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
-UNION
-SELECT user_id FROM "_RUN_ST_USER" WHERE user_id IS NOT NULL;
-
--- audience count_eq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_EQ" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
-
--- audience count_gt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
-
--- audience count_gte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
-
--- audience count_lt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LT" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
-
--- audience count_lte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LTE" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
-
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
 SELECT group_id, user_id FROM "MAIN"."GROUPS"
@@ -274,6 +227,90 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST_COUNT" AS
 SELECT group_id, n_distinct_2 AS "CT_UNIQUE_LIST_COUNT"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
 WHERE n_distinct_2 > 0;
+
+-- sql_trait st_state (user): user SQL, shape-checked by the run
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_STATE" AS
+SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
+
+-- the latest non-null value of each custom trait over group calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
+SELECT
+  group_id,
+  ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_industry
+FROM "MAIN"."GROUPS"
+WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+GROUP BY group_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
+SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
+
+-- audience acct_software (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACCT_SOFTWARE" AS
+WITH
+sql_st_account_members AS (
+  SELECT DISTINCT group_id, "CRM_TIER"
+  FROM "_RUN_ST_ACCOUNT_MEMBERS"
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+LEFT JOIN "_RUN_CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
+LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
+WHERE (COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
+  AND COALESCE(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) IN ('gold', 'silver'), FALSE));
+
+-- every user (SPEC 3): events, identify and group calls, SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
+SELECT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+UNION
+SELECT user_id FROM "_RUN_ST_STATE" WHERE user_id IS NOT NULL
+UNION
+SELECT user_id FROM "_RUN_ST_USER" WHERE user_id IS NOT NULL;
+
+-- audience count_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_EQ" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+
+-- audience count_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+
+-- audience count_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+
+-- audience count_lt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LT" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+
+-- audience count_lte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LTE" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
@@ -441,40 +478,40 @@ FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE COALESCE((CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
 
--- sql_trait st_state (user): user SQL, shape-checked by the run
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_STATE" AS
-SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
-
--- the latest non-null value of each custom trait over group calls (SPEC 3)
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
+-- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
 SELECT
-  group_id,
-  ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_industry
-FROM "MAIN"."GROUPS"
-WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-GROUP BY group_id;
+  au.group_id,
+  COUNT_IF(e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- acct_event_group_context
+FROM "MAIN"."LOGGED_IN" AS e
+JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Logged In'
+GROUP BY au.group_id;
 
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
-
--- audience acct_software (account)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACCT_SOFTWARE" AS
+-- audience acct_event_group_context (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACCT_EVENT_GROUP_CONTEXT" AS
 WITH
-sql_st_account_members AS (
-  SELECT DISTINCT group_id, "CRM_TIER"
-  FROM "_RUN_ST_ACCOUNT_MEMBERS"
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  JOIN "_RUN_ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
+),
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, BOOLAND_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
+  GROUP BY au.group_id
 )
 SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-LEFT JOIN "_RUN_CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
-LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) IN ('gold', 'silver'), FALSE));
+LEFT JOIN "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+LEFT JOIN "_RUN_ACCT_SOFTWARE" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
+WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
+  AND (entity_acct_software.group_id IS NULL));
 
 -- audience aud_member_false (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_AUD_MEMBER_FALSE" AS
@@ -496,6 +533,21 @@ WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', 
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE));
+
+-- audience passthrough (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_PASSTHROUGH" AS
+WITH
+users_of_acct_software AS (
+  SELECT DISTINCT au.user_id
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  JOIN "_RUN_ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
+)
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
+LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
+  AND COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE));
 
 -- audience users_all (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS
@@ -547,53 +599,3 @@ SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
-
--- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
-SELECT
-  au.group_id,
-  COUNT_IF(e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- acct_event_group_context
-FROM "MAIN"."LOGGED_IN" AS e
-JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'Logged In'
-GROUP BY au.group_id;
-
--- audience acct_event_group_context (account)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACCT_EVENT_GROUP_CONTEXT" AS
-WITH
-users_of_acct_software AS (
-  SELECT DISTINCT au.user_id
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  JOIN "_RUN_ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
-),
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS any_user, BOOLAND_AGG((au_users_of_acct_software.user_id IS NOT NULL)) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-LEFT JOIN "_RUN_ACCT_SOFTWARE" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
-  AND NOT COALESCE(entity_users_matching.any_user, FALSE)
-  AND (entity_acct_software.group_id IS NULL));
-
--- audience passthrough (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_PASSTHROUGH" AS
-WITH
-users_of_acct_software AS (
-  SELECT DISTINCT au.user_id
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  JOIN "_RUN_ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
-)
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE));
