@@ -10,21 +10,25 @@ import { accountUsers, customTrait, eventRows } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
-/** Where a condition is evaluated: rows of one entity, `alias` naming the row's id source. */
+/**
+ * Where a condition is evaluated: rows of one entity, `alias` naming the row's id source. Inside
+ * `users:` the rows are an account's users, (group_id, user_id) pairs: `inAccount` is then true.
+ */
 export class ConditionScope {
   readonly joins: string[] = [];
   private readonly joined = new Set<string>();
-  constructor(readonly entity: Entity, readonly alias: string) {}
+  constructor(readonly entity: Entity, readonly alias: string, readonly inAccount = false) {}
 
   get id(): string {
     return `${this.alias}.${ID_COLUMN[this.entity]}`;
   }
 
-  /** LEFT JOINs a relation keyed by this entity's id column, once; returns its alias. */
-  join(relation: string, alias: string): string {
+  /** LEFT JOINs a relation keyed by this entity's id column (and the account's, with `byAccount`), once; returns its alias. */
+  join(relation: string, alias: string, byAccount = false): string {
     if (!this.joined.has(alias)) {
       this.joined.add(alias);
-      this.joins.push(`LEFT JOIN ${relation} AS ${alias} ON ${alias}.${ID_COLUMN[this.entity]} = ${this.id}`);
+      const account = byAccount ? ` AND ${alias}.group_id = ${this.alias}.group_id` : '';
+      this.joins.push(`LEFT JOIN ${relation} AS ${alias} ON ${alias}.${ID_COLUMN[this.entity]} = ${this.id}${account}`);
     }
     return alias;
   }
@@ -70,6 +74,7 @@ export class ConditionCompiler {
 
   /** Events per entity; in an account scope, the events of all the account's users together. */
   private event(c: EventCondition, scope: ConditionScope): string {
+    if (c.scope === 'group_context' && scope.inAccount) return this.userEventInAccount(c, scope);
     const groupContext = scope.entity === 'account' && c.scope === 'group_context';
     const shared = this.ctx.options.shared?.eventCount?.(scope.entity, c, groupContext);
     if (shared) {
@@ -86,6 +91,22 @@ export class ConditionCompiler {
       return `SELECT au.group_id, count(*) AS n\n${from}\nJOIN ${users} AS au ON ${on}\nGROUP BY au.group_id`;
     });
     const alias = scope.join(cte, `${scope.alias}_${cte}`);
+    return `(COALESCE(${alias}.n, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
+  }
+
+  /** Inside users: with scope group_context: a user's events whose context_group_id is the account in question. */
+  private userEventInAccount(c: EventCondition, scope: ConditionScope): string {
+    const featureKey = JSON.stringify(['event_in_account', c.name, c.where, c.window]);
+    const cte = this.q.cte(featureKey, cteName('event_in_account', c.name), () => {
+      const rows = eventRows(this.ctx, { names: [c.name], where: c.where, window: c.window, withGroupContext: true });
+      return [
+        'SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n',
+        `FROM (\n${indent(rows)}\n) AS e`,
+        'WHERE e.context_group_id IS NOT NULL',
+        'GROUP BY e.user_id, e.context_group_id',
+      ].join('\n');
+    });
+    const alias = scope.join(cte, `${scope.alias}_${cte}`, true);
     return `(COALESCE(${alias}.n, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
   }
 
@@ -163,7 +184,7 @@ export class ConditionCompiler {
     let matching = this.ctx.options.shared?.usersMatching?.(where);
     if (!matching) {
       const users = this.accountUsers();
-      const inner = new ConditionScope('user', 'au');
+      const inner = new ConditionScope('user', 'au', true);
       const cond = this.compile(where, inner);
       const cte = this.q.cte(JSON.stringify(['users', where]), 'users_matching', () =>
         [

@@ -56,8 +56,12 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
       if (byKey.has(ref.key) || brokenKeys.has(ref.key)) continue;
       problems.push({ ...ref.at, message: `{{state "${ref.key}"}} names no definition${didYouMean(ref.key, byKey.keys())}` });
     }
+    if (d.kind === 'computed_trait' && d.entity === 'user' && d.scope === 'group_context') report(l, ['scope'], GROUP_CONTEXT_NEEDS_AN_ACCOUNT);
     if (d.kind !== 'audience') continue;
     walkConditions(d, (c, site) => {
+      if (c.kind === 'event' && c.scope === 'group_context' && site.entity === 'user' && site.usersDepth === 0) {
+        report(l, [...site.path, 'event', 'scope'], GROUP_CONTEXT_NEEDS_AN_ACCOUNT);
+      }
       if (c.kind === 'users') {
         if (site.usersDepth > 0) report(l, [...site.path, 'users'], 'a users: condition cannot be inside another one (its where: is already about one user)');
         else if (d.entity === 'user') report(l, [...site.path, 'users'], 'only account audiences have users: conditions, and this audience\'s entity is user');
@@ -88,6 +92,9 @@ function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
   if (d.kind !== 'sql_trait' || !source.doc.has('traits')) return [[d.key, ['key']]]; // traits default to [key]
   return d.traits.map((name, i) => [name, ['traits', i]]);
 }
+
+const GROUP_CONTEXT_NEEDS_AN_ACCOUNT = 'group_context keeps only the events whose context_group_id is the account, so it needs one: '
+  + 'use it on an account-level trait or event condition, or inside users: of an account audience';
 
 const NUMERIC = new Set(['event_counter', 'aggregation', 'unique_list_count']);
 const article = (type: string) => (/^(?!uni)[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);

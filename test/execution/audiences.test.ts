@@ -86,6 +86,16 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
     expect(await members(engine, layout, [accountAudience('users: none\n  where: { event: { name: Order Completed, count: { gte: 2 } } }')], 'aud')).toEqual(['a2', 'a3']);
   });
 
+  it('users: with scope group_context counts only the user\'s events in that account\'s context', async () => {
+    // Logged In up to as_of: u1 e01, e02, e04 in a1's context, e03 in none; u2 e05 in a2's, e08 in a1's.
+    const twoLogins = (scope: string) => accountAudience(`users: any\n  where: { event: { name: Logged In, count: { gte: 2 }${scope} } }`);
+    expect(await members(engine, layout, [twoLogins('')], 'aud')).toEqual(['a1', 'a2']); // u2 logged in twice in all
+    expect(await members(engine, layout, [twoLogins(', scope: group_context')], 'aud')).toEqual(['a1']); // once in a2's context
+    // u2 belongs to a1 and a2: in a1's context once (e08), so every a1 user but u5 has a login there.
+    const everyone = accountAudience('users: all\n  where:\n    any:\n      - event: { name: Logged In, scope: group_context }\n      - trait: { key: plan, op: not_exists }');
+    expect(await members(engine, layout, [everyone], 'aud')).toEqual(['a1']);
+  });
+
   it('an account event condition counts the events of all its users together', async () => {
     // Feature Used: a1 = u1 7 + u2 1 = 8; a2 = u2 1 + u3 2 = 3
     expect(await members(engine, layout, [accountAudience('event: { name: Feature Used, count: { gte: 7 } }')], 'aud')).toEqual(['a1']);

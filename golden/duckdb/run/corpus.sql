@@ -232,6 +232,54 @@ WHERE n_distinct_2 > 0;
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_state" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_counter";
 
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
+SELECT
+  user_id,
+  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
+  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
+  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
+  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY user_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT group_id FROM temp.main."_run_st_account_members";
+
+-- audience users_group_context (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_group_context" AS
+WITH
+event_in_account_logged_in AS (
+  SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+      AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY
+  ) AS e
+  WHERE e.context_group_id IS NOT NULL
+  GROUP BY e.user_id, e.context_group_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE))) AS any_user, bool_and(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
+  LEFT JOIN temp.main."_plan_user_traits" AS au_plan_user_traits ON au_plan_user_traits.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE);
+
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
 SELECT
@@ -240,12 +288,6 @@ SELECT
 FROM "main"."groups"
 WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY group_id;
-
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT group_id FROM temp.main."_run_st_account_members";
 
 -- audience acct_software (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_acct_software" AS
@@ -311,18 +353,6 @@ SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
-
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
-SELECT
-  user_id,
-  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
-  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
-  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
-  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
-FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
 CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS

@@ -257,6 +257,57 @@ DROP TABLE IF EXISTS pg_temp."_run_st_state";
 CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
 
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
+CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
+SELECT
+  user_id,
+  (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
+  (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
+  (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
+  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+GROUP BY user_id;
+
+-- every account: group calls and account-level SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT group_id FROM pg_temp."_run_st_account_members";
+
+-- audience users_group_context (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_group_context";
+CREATE TEMPORARY TABLE pg_temp."_run_users_group_context" AS
+WITH
+event_in_account_logged_in AS (
+  SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+  ) AS e
+  WHERE e.context_group_id IS NOT NULL
+  GROUP BY e.user_id, e.context_group_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE((CAST(au_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE))) AS any_user, bool_and(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE((CAST(au_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
+  LEFT JOIN pg_temp."_plan_user_traits" AS au_plan_user_traits ON au_plan_user_traits.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE);
+
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
@@ -266,13 +317,6 @@ SELECT
 FROM "main"."groups"
 WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
-
--- every account: group calls and account-level SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT group_id FROM pg_temp."_run_st_account_members";
 
 -- audience acct_software (account)
 DROP TABLE IF EXISTS pg_temp."_run_acct_software";
@@ -345,19 +389,6 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
-
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
-CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
-SELECT
-  user_id,
-  (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
-  (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
-  (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
-  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
-FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
 DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";

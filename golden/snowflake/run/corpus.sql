@@ -232,6 +232,54 @@ WHERE n_distinct_2 > 0;
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_STATE" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
 
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
+SELECT
+  user_id,
+  ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role,
+  ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_name,
+  ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan,
+  ARRAY_AGG("ST_USER_LIFETIME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_st_user_lifetime
+FROM "MAIN"."IDENTIFIES"
+WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+GROUP BY user_id;
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
+SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
+
+-- audience users_group_context (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_GROUP_CONTEXT" AS
+WITH
+event_in_account_logged_in AS (
+  SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP", e."CONTEXT_GROUP_ID" AS context_group_id
+    FROM "MAIN"."LOGGED_IN" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+      AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
+  ) AS e
+  WHERE e.context_group_id IS NOT NULL
+  GROUP BY e.user_id, e.context_group_id
+),
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE))) AS any_user, BOOLAND_AGG(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE))) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
+  LEFT JOIN "_PLAN_USER_TRAITS" AS au_plan_user_traits ON au_plan_user_traits.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE);
+
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
 SELECT
@@ -240,12 +288,6 @@ SELECT
 FROM "MAIN"."GROUPS"
 WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY group_id;
-
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
 
 -- audience acct_software (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ACCT_SOFTWARE" AS
@@ -311,18 +353,6 @@ SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
-
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
-SELECT
-  user_id,
-  ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_name,
-  ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan,
-  ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role,
-  ARRAY_AGG("ST_USER_LIFETIME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_st_user_lifetime
-FROM "MAIN"."IDENTIFIES"
-WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_IT_S_QUOTED_USERS" AS

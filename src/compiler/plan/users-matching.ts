@@ -13,7 +13,7 @@ import type { SharedStep } from './shared.js';
  * relation of its own keeps its query inside its audience, as standalone.
  */
 export class UsersMatching {
-  private readonly scope = new ConditionScope('user', 'au');
+  private readonly scope = new ConditionScope('user', 'au', true);
   private readonly columns: { readonly key: string; readonly sql: string; readonly users: Set<string> }[] = [];
   private readonly reads = new Set<string>();
 
@@ -35,7 +35,7 @@ export class UsersMatching {
       // A trial compile on its own: only a condition that reads no result and builds no CTE is shared.
       const trial = new CompileContext(this.options);
       const q = new QueryParts();
-      new ConditionCompiler(trial, q, by).compile(where, new ConditionScope('user', 'au'));
+      new ConditionCompiler(trial, q, by).compile(where, new ConditionScope('user', 'au', true));
       if (trial.reads.size || q.render('') !== '') return undefined;
       const [sql, used] = this.track(() => new ConditionCompiler(new CompileContext(this.options), new QueryParts(), by).compile(where, this.scope));
       for (const u of used) this.reads.add(u);

@@ -1,0 +1,47 @@
+-- roster audience users_group_context (account), postgres
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "main"."groups"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+),
+event_in_account_logged_in AS (
+  SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
+    FROM "main"."logged_in" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+      AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
+  ) AS e
+  WHERE e.context_group_id IS NOT NULL
+  GROUP BY e.user_id, e.context_group_id
+),
+user_trait_role AS (
+  SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS value
+  FROM "main"."identifies"
+  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  GROUP BY user_id
+),
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE((CAST(au_user_trait_role.value AS TEXT) COLLATE "C") = 'admin', FALSE))) AS any_user, bool_and(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE((CAST(au_user_trait_role.value AS TEXT) COLLATE "C") = 'admin', FALSE))) AS all_users
+  FROM account_users AS au
+  LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
+  LEFT JOIN user_trait_role AS au_user_trait_role ON au_user_trait_role.user_id = au.user_id
+  GROUP BY au.group_id
+),
+all_accounts AS (
+  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  UNION
+  SELECT DISTINCT group_id FROM "roster"."st_account_members"
+)
+SELECT entity.group_id
+FROM all_accounts AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE)

@@ -1,0 +1,47 @@
+-- roster audience users_group_context (account), snowflake
+-- parameter as_of: the run's instant (UTC)
+-- reads this run's results of: st_account_members
+WITH
+account_users AS (
+  SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
+  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+),
+event_in_account_logged_in AS (
+  SELECT e.user_id, e.context_group_id AS group_id, count(*) AS n
+  FROM (
+    SELECT e.id, e.user_id, e."TIMESTAMP", e."CONTEXT_GROUP_ID" AS context_group_id
+    FROM "MAIN"."LOGGED_IN" AS e
+    WHERE e.event_text = 'Logged In'
+      AND e.user_id IS NOT NULL
+      AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+      AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
+  ) AS e
+  WHERE e.context_group_id IS NOT NULL
+  GROUP BY e.user_id, e.context_group_id
+),
+user_trait_role AS (
+  SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  FROM "MAIN"."IDENTIFIES"
+  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  GROUP BY user_id
+),
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_user_trait_role.value AS VARCHAR) = 'admin', FALSE))) AS any_user, BOOLAND_AGG(((COALESCE(au_event_in_account_logged_in.n, 0) >= 2)
+    AND COALESCE(CAST(au_user_trait_role.value AS VARCHAR) = 'admin', FALSE))) AS all_users
+  FROM account_users AS au
+  LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
+  LEFT JOIN user_trait_role AS au_user_trait_role ON au_user_trait_role.user_id = au.user_id
+  GROUP BY au.group_id
+),
+all_accounts AS (
+  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  UNION
+  SELECT DISTINCT group_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS"
+)
+SELECT entity.group_id
+FROM all_accounts AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE COALESCE(entity_users_matching.any_user, FALSE)
