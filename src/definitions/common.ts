@@ -45,12 +45,20 @@ const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 /** Parses an ISO-8601 date or date-time; a date alone is 00:00:00Z, no offset means UTC. */
 export function parseInstant(text: string): Date | undefined {
-  if (!isoPattern.test(text)) return undefined;
+  if (!isoPattern.test(text) || !hasValidFields(text)) return undefined;
   let t = text.replace(' ', 'T');
   if (t.length === 10) t += 'T00:00:00Z';
   else if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(t)) t += 'Z';
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Whether a date(-time) text names a real day and time: JavaScript's Date rolls 2024-02-31 over to March 2. */
+function hasValidFields(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  const time = /^.{10}[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  return !time || (Number(time[1]) <= 23 && Number(time[2]) <= 59 && Number(time[3] ?? 0) <= 59);
 }
 
 /** An ISO-8601 instant, normalised to UTC. YAML may hand us a Date for unquoted timestamps. */

@@ -54,6 +54,10 @@ describe('roster CLI', () => {
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'run', '--as-of', 'yesterday']).code).toBe(1);
+    // A day that does not exist is refused, not rolled over to March 2.
+    const feb31 = roster(['--project', dir, 'run', '--as-of', '2024-02-31', '--dry-run']);
+    expect(feb31.code).toBe(1);
+    expect(feb31.stdout).not.toContain('2024-03-02');
     const sel = roster(['--project', dir, 'run', '--select', 'logins_past_30_dayz', '--dry-run']);
     expect(sel.code).toBe(1);
     expect(sel.stderr).toContain('logins_past_30_days');
