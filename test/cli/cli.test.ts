@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,31 @@ describe('roster CLI', () => {
     expect(JSON.stringify(schema)).toContain('computed_trait');
     expect(roster(['--project', dir, 'validate']).code).toBe(0);
     expect(roster(['init', dir]).code).toBe(1);
+  });
+
+  it('init into an existing folder never overwrites a file: a definition file of the same name stops it, a .gitignore is kept', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'definitions/avg_nps.yml'), '# mine\n');
+    writeFileSync(path.join(dir, '.gitignore'), 'mine\n');
+    const refused = roster(['init', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(`error: ${path.join(dir, 'definitions/avg_nps.yml')} already exists: not overwriting it`);
+    expect(existsSync(path.join(dir, 'roster.yml'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'definitions/avg_nps.yml'), 'utf8')).toBe('# mine\n');
+    rmSync(path.join(dir, 'definitions/avg_nps.yml'));
+    expect(roster(['init', dir]).code).toBe(0);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('mine\n');
+    expect(roster(['--project', dir, 'validate']).code).toBe(0);
+  });
+
+  it('compile: a definition keyed run keeps its file; the run plan is _run.sql', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/run.yml'), 'kind: computed_trait\nkey: run\nentity: user\ntype: event_counter\nevent: Logged In\n');
+    expect(roster(['--project', dir, 'compile']).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'compiled/duckdb/run.sql'), 'utf8')).toMatch(/^-- roster computed_trait run \(user\), duckdb/);
+    expect(readFileSync(path.join(dir, 'compiled/duckdb/_run.sql'), 'utf8')).toContain('_run_run');
+    expect(roster(['--project', dir, 'compile', '--check']).code).toBe(0);
   });
 
   it('demo with an option out of range: exit 1 naming the flag, and no warehouse file made', () => {

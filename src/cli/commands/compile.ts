@@ -9,6 +9,9 @@ import { DIALECTS, type DialectName } from '../../definitions/project-config.js'
 import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 
+/** The run plan's file: a leading underscore, so no definition key (SPEC 2: ^[a-z]...) can take its name. */
+const PLAN_FILE = '_run.sql';
+
 export interface CompileFlags { dialect?: string; select?: string[]; check?: boolean }
 
 /** Writes compiled/<dialect>/<key>.sql, or with --check compares with them (exit 1 on a difference). */
@@ -34,7 +37,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   // The fused plan of a whole run (what `run` executes); a partial selection leaves it alone.
   if (!flags.select?.length) {
     const plan = compilePlan({ dialect, config: project.config, definitions: project.definitions, order: graph.order });
-    files.set('run.sql', planFile(plan, dialect, project.config.name));
+    files.set(PLAN_FILE, planFile(plan, dialect, project.config.name));
   }
   const existing = await readdir(outDir).then((f) => f.filter((x) => x.endsWith('.sql')), () => [] as string[]);
   const stale = flags.select?.length ? [] : existing.filter((f) => !files.has(f));
@@ -58,7 +61,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   await makeFolders(outDir);
   for (const [file, sql] of files) await writeFile(path.join(outDir, file), sql);
   for (const f of stale) await rm(path.join(outDir, f));
-  console.log(`compiled ${definitionCount} definitions${files.has('run.sql') ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+  console.log(`compiled ${definitionCount} definitions${files.has(PLAN_FILE) ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
   return 0;
 }
 

@@ -18,16 +18,24 @@ function exampleProject(): string {
   return path.join(dir, 'examples', 'b2b-saas');
 }
 
-/** A new project with the example definitions; refuses to overwrite an existing one. */
+/**
+ * A new project with the example definitions. It never overwrites a file: an existing roster.yml
+ * or definition file stops it, and an existing .gitignore is kept.
+ */
 export async function initCommand(target: string): Promise<number> {
   if (existsSync(path.join(target, 'roster.yml'))) throw new UsageError(`${path.join(target, 'roster.yml')} already exists: not overwriting a project`);
   const source = exampleProject();
-  await makeFolders(target).catch((e: Error) => {
+  const definitions = (await readdir(path.join(source, 'definitions'))).map((f) => path.join('definitions', f));
+  const taken = definitions.filter((f) => existsSync(path.join(target, f)));
+  if (taken.length) {
+    throw new UsageError(`${taken.map((f) => path.join(target, f)).join(', ')} already exist${taken.length === 1 ? 's' : ''}: not overwriting ${taken.length === 1 ? 'it' : 'them'}`);
+  }
+  await makeFolders(path.join(target, 'definitions')).catch((e: Error) => {
     throw new UsageError(`cannot create the project folder ${target}: ${e.message}`);
   });
   await cp(path.join(source, 'roster.yml'), path.join(target, 'roster.yml'));
-  await cp(path.join(source, 'definitions'), path.join(target, 'definitions'), { recursive: true });
-  await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
+  for (const f of definitions) await cp(path.join(source, f), path.join(target, f));
+  if (!existsSync(path.join(target, '.gitignore'))) await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
   // JSON Schemas for editors (yaml-language-server: `# yaml-language-server: $schema=../.roster/definition.schema.json`).
   await mkdir(path.join(target, '.roster'), { recursive: true });
   await writeFile(path.join(target, '.roster', 'definition.schema.json'), JSON.stringify(definitionJsonSchema(), null, 2) + '\n');

@@ -165,7 +165,7 @@ function ordered(definitions: readonly PlanStep[], sharedSteps: readonly SharedS
 }
 
 /**
- * The plan as one SQL file (`compiled/<dialect>/run.sql`, golden/<dialect>/run/): every step as
+ * The plan as one SQL file (`compiled/<dialect>/_run.sql`, golden/<dialect>/run/): every step as
  * the statements that materialise it, in order, each under a comment saying what it is.
  */
 export function planFile(plan: RunPlan, dialect: Dialect, title: string): string {
