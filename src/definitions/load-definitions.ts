@@ -33,17 +33,33 @@ export interface LoadedDefinitions {
 
 const toPosix = (p: string) => p.split(sep).join('/');
 
-/** Every `definitions/**\/*.yml|yaml` under `dir`, as project-relative posix paths, sorted. */
-export async function listDefinitionFiles(dir: string): Promise<string[]> {
+/**
+ * Every `definitions/**\/*.yml|yaml` under `dir`, as project-relative posix paths, sorted; a
+ * problem when the folder cannot be listed (a project without definitions/ has none).
+ */
+export async function listDefinitionFiles(dir: string): Promise<{ files: string[]; problem?: Problem }> {
   let entries: string[];
   try {
     entries = await readdir(join(dir, DEFINITIONS_DIR), { recursive: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { files: [] };
+    const message = code === 'ENOTDIR' ? 'is a file, not the folder of definition files' : `cannot list the definitions: ${(e as Error).message}`;
+    return { files: [], problem: { file: DEFINITIONS_DIR, message } };
   }
   const files = entries.filter((f) => /\.ya?ml$/.test(f)).map((f) => `${DEFINITIONS_DIR}/${toPosix(f)}`);
-  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+}
+
+/** A definition file's text, or the problem that stops reading it (a folder named x.yml, a broken link). */
+function readDefinitionFile(dir: string, file: string): string | Problem {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a folder, not a file' : code === 'ENOENT' ? 'it is a link to nothing' : (e as Error).message;
+    return { file, message: `cannot read this definition file: ${why}` };
+  }
 }
 
 /**
@@ -54,11 +70,22 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
   const loaded: LoadedDefinition[] = [];
   const problems: Problem[] = [];
   const brokenKeys = new Set<string>();
-  for (const file of await listDefinitionFiles(dir)) {
+  const listing = await listDefinitionFiles(dir);
+  if (listing.problem) problems.push(listing.problem);
+  for (const file of listing.files) {
     // Read synchronously: definition files are small, and an awaited read costs four thread-pool
     // round trips (open, stat, read, close), which made up most of loading 200 definitions.
-    const source = new YamlSource(file, readFileSync(join(dir, file), 'utf8'));
+    const text = readDefinitionFile(dir, file);
+    if (typeof text !== 'string') {
+      problems.push(text);
+      continue;
+    }
+    const source = new YamlSource(file, text);
     const data = source.toJS();
+    if (data instanceof Error) {
+      problems.push({ file, message: `cannot read this YAML: ${data.message}` });
+      continue;
+    }
     const rawKey = data !== null && typeof data === 'object' ? (data as { key?: unknown }).key : undefined;
     const broken = (ps: readonly Problem[]) => {
       problems.push(...ps);

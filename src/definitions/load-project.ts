@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkReferences } from './check-references.js';
 import { buildGraph } from './graph.js';
@@ -21,6 +22,9 @@ export interface LoadOptions {
  */
 export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   const root = resolve(dir);
+  if (statSync(root, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new ProjectError([{ file: dir, message: 'is a file: the project is a folder holding roster.yml' }]);
+  }
   const [config, definitions] = await Promise.all([loadConfig(root, options.env ?? process.env), loadDefinitions(root)]);
   const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name));
   const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];

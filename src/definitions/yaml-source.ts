@@ -44,9 +44,16 @@ export class YamlSource {
     this.syntaxProblems = problems;
   }
 
-  /** The document as plain data (null when the file is empty). */
+  /**
+   * The document as plain data (null when the file is empty), or the Error that stops building
+   * it: the yaml library refuses aliases that would expand without bound ("billion laughs").
+   */
   toJS(): unknown {
-    return this.doc.toJS();
+    try {
+      return this.doc.toJS();
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
   }
 
   /** line:column (1-based) of a source offset. */

@@ -1,3 +1,5 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/definitions/load-project.js';
 import { ProjectError } from '../../src/definitions/project.js';
@@ -88,6 +90,24 @@ describe('loadProject', () => {
     const error = await loadProject(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProjectError);
     expect((error as ProjectError).problems.map((p) => p.file)).toEqual(['roster.yml', 'definitions/a.yml', 'definitions/b.yml']);
+  });
+
+  it('a project folder that is a file, a definitions file, a folder named x.yml, a link to nothing and an alias bomb are located problems', async () => {
+    const problems = async (dir: string) => loadProject(dir).then(() => [], (e: unknown) => (e as ProjectError).problems.map((p) => `${p.file}: ${p.message}`));
+    const file = join(tempProject({ 'roster.yml': '' }), 'roster.yml');
+    expect(await problems(file)).toEqual([`${file}: is a file: the project is a folder holding roster.yml`]);
+    expect(await problems(tempProject({ 'roster.yml': '', definitions: 'x' }))).toEqual(['definitions: is a file, not the folder of definition files']);
+    const dir = tempProject({ 'roster.yml': '', 'definitions/ok.yml': logins });
+    mkdirSync(join(dir, 'definitions/folder.yml'));
+    symlinkSync(join(dir, 'nowhere.yml'), join(dir, 'definitions/dangling.yml'));
+    // Each level repeats the one before nine times: 9^10 nodes if the yaml library expanded them all.
+    const levels = ['a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)];
+    writeFileSync(join(dir, 'definitions/bomb.yml'), yml(...levels));
+    expect(await problems(dir)).toEqual([
+      'definitions/bomb.yml: cannot read this YAML: Excessive alias count indicates a resource exhaustion attack',
+      'definitions/dangling.yml: cannot read this definition file: it is a link to nothing',
+      'definitions/folder.yml: cannot read this definition file: it is a folder, not a file',
+    ]);
   });
 
   it('does not report references to a definition whose own file is broken', async () => {
