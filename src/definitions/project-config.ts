@@ -57,6 +57,13 @@ export const ProjectConfig = strictObject({
     // DuckDB's own message for a size it cannot read is only "Failed to set config".
     memory_limit: z.string().regex(MEMORY_SIZE, { error: (issue) => `must be a size such as 1GB, 512MB or 2GiB, got ${JSON.stringify(issue.input)}` }).optional(),
     statement_timeout_ms: z.number().int().positive().optional(),
+  }).superRefine((w, ctx) => {
+    // What each dialect needs to connect, checked by validate rather than at the first run.
+    if (w.dialect === 'postgres' && !w.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' });
+    if (w.dialect === 'snowflake') {
+      for (const k of ['account', 'username'] as const) if (!w[k]) ctx.addIssue({ code: 'custom', path: [k], message: `a snowflake warehouse needs ${k}` });
+    }
+    if (w.dialect === 'duckdb' && w.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is for a postgres warehouse, and this one is duckdb (the default): set dialect: postgres, or use path' });
   }).default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
   source: strictObject({
     schema: z.string().min(1).default('main'),

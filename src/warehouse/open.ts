@@ -1,25 +1,41 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError, type Project } from '../definitions/project.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 export const DEFAULT_DUCKDB_MEMORY = '1GB';
 
+export interface OpenOptions {
+  /** Allows a `:memory:` DuckDB (--dry-run, preview, demo). */
+  readonly allowMemory?: boolean;
+  /** The command writes nothing: a missing DuckDB file is read as an empty database, not created. */
+  readonly readOnly?: boolean;
+  /** Told when the DuckDB file does not exist (a typo in warehouse.path, or no demo yet). */
+  readonly onMissing?: (message: string) => void;
+}
+
 /**
  * Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`.
  * Each runner is imported when its dialect is opened: the DuckDB and Postgres drivers take about
  * 0.3 s to load, which `validate` and `compile` (no warehouse) and a run on the other dialect skip.
  */
-export async function openWarehouse(project: Project, options: { allowMemory?: boolean } = {}): Promise<Warehouse> {
+export async function openWarehouse(project: Project, options: OpenOptions = {}): Promise<Warehouse> {
   const w = project.config.warehouse;
   switch (w.dialect) {
     case 'duckdb': {
-      const memory = w.path === ':memory:';
+      let memory = w.path === ':memory:';
       if (memory && !options.allowMemory) {
         throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.path', message: 'a :memory: warehouse would lose its state when roster exits: use a file, or only --dry-run and preview' }]);
       }
+      const file = memory ? ':memory:' : path.resolve(project.dir, w.path);
+      if (!memory && !existsSync(file)) {
+        // Opening a DuckDB file creates it: a command that writes nothing reads an empty database instead.
+        options.onMissing?.(`warehouse ${w.path} does not exist${options.readOnly ? ': reading an empty warehouse' : ': creating it'} (roster.yml warehouse.path)`);
+        memory = !!options.readOnly;
+      }
       // DuckDB would take 80% of the machine's memory; 1GB keeps a laptop usable and spills beyond it.
       const { DuckDbWarehouse } = await import('./duckdb-runner.js');
-      return DuckDbWarehouse.open({ path: memory ? ':memory:' : path.resolve(project.dir, w.path), memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY });
+      return DuckDbWarehouse.open({ path: memory ? ':memory:' : file, memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY });
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);

@@ -78,6 +78,30 @@ describe('roster CLI', () => {
     expect(dry.code).toBe(2);
     expect(dry.stderr).toContain('warning: features_used: event "Feature Used": table main.feature_used does not exist');
     expect(dry.stderr).toMatch(/error: active_users_30d: .*groups/);
+    // demo into :memory: would generate data that vanishes at exit.
+    const demo = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2']);
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
+  });
+
+  it('--dry-run, preview and deliver never create a missing warehouse file: they read an empty one, with a warning', () => {
+    const dir = exampleCopy();
+    const warehouse = path.join(dir, 'warehouse.duckdb');
+    const missing = 'warning: warehouse ./warehouse.duckdb does not exist: reading an empty warehouse (roster.yml warehouse.path)';
+    const dry = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--dry-run', '--select', 'feature_count']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(missing);
+    const preview = roster(['--project', dir, 'preview', 'feature_count', '--as-of', '2024-06-01']);
+    expect(preview.code).toBe(0);
+    expect(preview.stderr).toContain(missing);
+    const deliver = roster(['--project', dir, 'deliver']);
+    expect(deliver.code).toBe(0);
+    expect(deliver.stdout).toContain('nothing pending');
+    expect(existsSync(warehouse)).toBe(false);
+    // A run that writes creates it, and says so.
+    const run = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--select', 'feature_count']);
+    expect(run.stderr).toContain('warning: warehouse ./warehouse.duckdb does not exist: creating it (roster.yml warehouse.path)');
+    expect(existsSync(warehouse)).toBe(true);
   });
 
   it('demo, run, preview: the whole path on generated data', () => {

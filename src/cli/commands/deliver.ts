@@ -11,7 +11,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const started = performance.now();
   const project = await loadProject(dir);
   const out = reportSink(project);
-  const wh = await openWarehouse(project);
+  const wh = await openWarehouse(project, { readOnly: true, onMissing: (m) => console.error(`warning: ${m}`) });
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });

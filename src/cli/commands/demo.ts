@@ -27,7 +27,7 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     throw new UsageError(e.option === 'schema' ? `roster.yml source.schema ${e.problem}` : `--${e.option} ${e.problem}`);
   }
   const started = Date.now();
-  const wh = await openWarehouse(project, { allowMemory: true });
+  const wh = await openWarehouse(project);
   // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
   const gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
   try {

@@ -16,7 +16,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}`);
   const asOf = parseAsOf(flags.asOf);
   const limit = parsePositiveInt('--limit', flags.limit, 10);
-  const wh = await openWarehouse(project, { allowMemory: true });
+  const wh = await openWarehouse(project, { allowMemory: true, readOnly: true, onMissing: (m) => console.error(`warning: ${m}`) });
   try {
     // Compute only (no diff, nothing written): the definition and what it reads.
     const catalog = await wh.catalog(project.config.source.schema);

@@ -33,7 +33,7 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
     progress.update(event);
   };
   stage({ stage: 'setup' });
-  const wh = await openWarehouse(project, { allowMemory: flags.dryRun }).catch((e: unknown) => {
+  const wh = await openWarehouse(project, { allowMemory: flags.dryRun, readOnly: flags.dryRun, onMissing: (m) => console.error(`warning: ${m}`) }).catch((e: unknown) => {
     progress.done();
     throw e;
   });
