@@ -93,6 +93,9 @@ function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
   return d.traits.map((name, i) => [name, ['traits', i]]);
 }
 
+/** A literal a number can equal: a number, or text that reads as one ("10"). */
+const isNumberLike = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+
 const GROUP_CONTEXT_NEEDS_AN_ACCOUNT = 'group_context keeps only the events whose context_group_id is the account, so it needs one: '
   + 'use it on an account-level trait or event condition, or inside users: of an account audience';
 
@@ -111,6 +114,9 @@ function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' |
       return { field: 'value', text: `${what}, a number: ${p.op} needs a number, got ${describe(p.value)}` };
     }
     if ((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) return { field: 'value', text: `${what}, a number: ${p.op} cannot compare it with a list` };
+    // A literal that is not a number (true, "ten") never equals a count: eq could never hold, neq always would.
+    const notNumbers = ['eq', 'neq', 'in', 'not_in'].includes(p.op) && 'value' in p ? [p.value].flat().filter((v) => !isNumberLike(v)) : [];
+    if (notNumbers.length) return { field: 'value', text: `${what}, a number: ${p.op} needs numbers, got ${describe(notNumbers[0])}` };
   }
   if (t.type === 'unique_list') {
     // in / not_in test one scalar against the literals; a list is not one of them.
