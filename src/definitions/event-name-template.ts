@@ -1,14 +1,17 @@
 import Handlebars from 'handlebars';
 
+/** What a track event-name template sees (SPEC 1). */
+export const EVENT_NAME_VARIABLES = ['key', 'kind', 'entity', 'description'] as const;
+
 /**
  * What is wrong with a destination's track event-name template (SPEC 1), or undefined: a
- * Handlebars syntax error, or a helper it does not have (only the built-in ones: if, each, ...).
- * Both would otherwise surface at the first delivery, or make every track message fail.
+ * Handlebars syntax error, a helper it does not have (only the built-in ones: if, each, ...), or
+ * a variable it does not see. Each would otherwise surface at the first delivery, make every track
+ * message fail, or render as nothing.
  */
 export function eventNameTemplateError(source: string): string | undefined {
   try {
     Handlebars.precompile(source, { knownHelpersOnly: true });
-    return undefined;
   } catch (e) {
     const lines = (e as Error).message.split('\n');
     const helper = /unknown helper (\S+) - (\d+):(\d+)/.exec(lines[0]);
@@ -17,4 +20,40 @@ export function eventNameTemplateError(source: string): string | undefined {
     const got = /(got .*)$/.exec(lines.at(-1) ?? '')?.[1];
     return got ? `${lines[0]} ${got}` : lines[0];
   }
+  const unknown = unknownVariable(Handlebars.parse(source));
+  if (unknown) {
+    const at = unknown.loc ? ` at line ${unknown.loc.start.line}, column ${unknown.loc.start.column + 1}` : '';
+    return `unknown variable "${unknown.original}"${at}: templates see ${EVENT_NAME_VARIABLES.join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * The first path the template reads that is not one of the variables. Inside #each / #with the
+ * context is something else, so paths there are not checked.
+ */
+function unknownVariable(node: unknown): hbs.AST.PathExpression | undefined {
+  const n = node as hbs.AST.Node | null | undefined;
+  if (!n || typeof n !== 'object') return undefined;
+  if (n.type === 'PathExpression') {
+    const path = n as hbs.AST.PathExpression;
+    const known = path.data || path.original === 'this' || path.original === '.' || (EVENT_NAME_VARIABLES as readonly string[]).includes(String(path.parts[0]));
+    return known ? undefined : path;
+  }
+  const children: unknown[] = [];
+  if (n.type === 'Program') children.push(...(n as hbs.AST.Program).body);
+  else if (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') {
+    const call = n as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+    const block = n.type === 'BlockStatement' ? (n as hbs.AST.BlockStatement) : undefined;
+    // A helper's own name (if, each) is not a variable; a plain {{name}} is.
+    if (call.params.length || block) children.push(...call.params, ...(call.hash?.pairs.map((p) => p.value) ?? []));
+    else children.push(call.path);
+    const helper = (call.path as hbs.AST.PathExpression).original;
+    if (block && helper !== 'each' && helper !== 'with') children.push(block.program, block.inverse);
+  }
+  for (const child of children) {
+    const found = unknownVariable(child);
+    if (found) return found;
+  }
+  return undefined;
 }

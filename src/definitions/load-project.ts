@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { eventNameProblems } from './check-event-names.js';
 import { checkReferences } from './check-references.js';
 import { buildGraph } from './graph.js';
 import { CONFIG_FILE, loadConfig } from './load-config.js';
@@ -28,6 +29,7 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   const [config, definitions] = await Promise.all([loadConfig(root, options.env ?? process.env), loadDefinitions(root)]);
   const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name));
   const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];
+  if (config.config) problems.push(...eventNameProblems(config.config, config.source, references.unique.map((l) => l.def)));
 
   const sources = new Map(references.unique.map((l) => [l.def.key, l.source]));
   const defs = references.unique.map((l) => l.def);

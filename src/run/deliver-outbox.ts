@@ -2,7 +2,7 @@ import type { SourceCatalog } from '../compiler/context.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
-import { compileEventNames, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
+import { compileEventNames, EventNameError, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
   openDeliveriesSql, pendingByDestinationSql, type DeliveryMode, type FailedMessage,
@@ -138,7 +138,14 @@ async function deliverTo(
           if (Number(row.position) !== done + 1 + i) throw new WarehouseError(`delivery of ${delivery.key}: message ${done + 1 + i} expected, ${String(row.position)} read`);
         });
         target ??= openDestination(destination, project.dir, options.open);
-        const batch = renderBatch(rows, (row) => renderMessage(toChange(row, delivery, descriptions, repeats), destination));
+        let batch: RenderedBatch;
+        try {
+          batch = renderBatch(rows, (row) => renderMessage(toChange(row, delivery, descriptions, repeats), destination));
+        } catch (e) {
+          if (!(e instanceof EventNameError)) throw e;
+          errors.push(`${e.message}: its messages stay pending until roster.yml is fixed`);
+          break deliveries;
+        }
         const outcome = await sendBatch(target, batch, reconcile);
         reconcile = outcome.reconcile;
         totals.sent += outcome.sent;
@@ -191,6 +198,8 @@ function renderBatch(rows: readonly Row[], render: (row: Row) => SegmentMessage)
       if (positions) positions.push(position);
       else (positionsOf.set(message.messageId, [position]), messages.push(message));
     } catch (e) {
+      // A destination's event-name template is configuration: fixed, the message can still be sent.
+      if (e instanceof EventNameError) throw e;
       failures.push({ position, error: (e as Error).message });
     }
   }

@@ -123,7 +123,8 @@ describe('event names', () => {
   });
 
   it('a template rendering nothing is an error naming the destination', () => {
-    const empty = destination('blank', { events: { trait_computed: '{{nothing}}' } });
+    // (A variable the template does not see, {{nothing}}, is refused earlier, as an invalid template.)
+    const empty = destination('blank', { events: { trait_computed: '{{description}}' } });
     expect(() => renderMessage(trait({ call: 'track' }), empty)).toThrow(/destination "blank".*empty/);
   });
 });

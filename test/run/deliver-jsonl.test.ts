@@ -85,6 +85,18 @@ describe('a destination with a broken event-name template', () => {
     expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('logins computed'));
   });
 
+  it('a template that renders an empty name keeps its messages pending too: none is recorded as failed', async () => {
+    scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{key}} computed' } }]);
+    await scenario.run([LOGINS], T1, { deliver: false });
+    // LOGINS has no description.
+    const blank = await deliverOutbox(withTemplate('{{description}}'), scenario.wh);
+    expect(blank).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    expect(blank.destinations[0].errors).toEqual(['destination "crm": events.trait_computed renders an empty event name for "logins": its messages stay pending until roster.yml is fixed']);
+    expect(existsSync(scenario.file('crm'))).toBe(false);
+    expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    expect(scenario.messages('crm')).toHaveLength(10);
+  });
+
   it('keeps only its own messages pending: each destination and the total report their own count', async () => {
     scenario = await Scenario.create(world, [
       { name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' },
