@@ -25,6 +25,8 @@ export function sqlTraitShape(
   const problems: string[] = [];
   if (!names.includes(id)) problems.push(`the query returns no ${id} column (it returned ${names.join(', ') || 'no columns'})`);
   const hasUserId = t.entity === 'account' && names.includes('user_id');
+  // The graph ordered it as not associating (read from its text): its associations would be missed.
+  if (hasUserId && !isAssociating(t)) problems.push('the query returns user_id, but its SQL text does not show it (the SELECT list names no user_id): name user_id in its SELECT list, so roster runs it before the definitions that use the users of accounts');
   const expected = new Set([id, ...(hasUserId ? ['user_id'] : []), ...t.traits]);
   const missing = t.traits.filter((c) => !names.includes(c));
   const extra = names.filter((c) => !expected.has(c));

@@ -1,5 +1,6 @@
 import type { Entity } from './common.js';
 import type { Definition, SqlTrait } from './definition.js';
+import { outputColumns } from './sql-output-columns.js';
 import { templateStateKeys } from './sql-template.js';
 
 /*
@@ -7,9 +8,15 @@ import { templateStateKeys } from './sql-template.js';
  * these rules and the compiler reads tables by them, so the two can never disagree.
  */
 
-/** An account-level SQL trait that may return (group_id, user_id) associations: its SQL mentions user_id. */
+/**
+ * An account-level SQL trait that may return (group_id, user_id) associations: its SELECT list
+ * names user_id, or, where the text does not tell (`SELECT *`), its SQL mentions user_id at all.
+ * Decided from the text because the graph orders definitions before anything runs.
+ */
 export function isAssociating(d: { kind: string; entity: Entity; template?: string }): boolean {
-  return d.kind === 'sql_trait' && d.entity === 'account' && /\buser_id\b/i.test(d.template ?? '');
+  if (d.kind !== 'sql_trait' || d.entity !== 'account') return false;
+  const columns = outputColumns(d.template ?? '');
+  return columns ? columns.includes('user_id') : /\buser_id\b/i.test(d.template ?? '');
 }
 
 /**

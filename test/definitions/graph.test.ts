@@ -99,6 +99,14 @@ describe('definition graph', () => {
     expect(depsOf(g)).toEqual({ logins: [], members: ['logins'], paying: ['members'], in_paying: ['members', 'paying'] });
   });
 
+  it('an account SQL trait that only counts user_id does not associate: it may read an account trait', async () => {
+    const g = await graphOf({
+      logins: computed('logins', 'account'),
+      seats: sqlTrait('seats', 'account', 'SELECT l.group_id, count(DISTINCT g.user_id) AS seats FROM {{state "logins"}} l JOIN {{source "groups"}} g ON g.group_id = l.group_id GROUP BY 1'),
+    });
+    expect(depsOf(g)).toEqual({ logins: [], seats: ['logins'] });
+  });
+
   it('counts the ids of a SQL trait reading state as entities when no audience is upstream of it', async () => {
     const g = await graphOf({
       logins: computed('logins', 'user'),

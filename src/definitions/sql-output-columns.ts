@@ -1,0 +1,49 @@
+/**
+ * The names of the columns a SQL query returns, read off its first top-level SELECT list (the
+ * one that names a UNION's columns), or undefined when the text does not tell: `*`, no SELECT.
+ * A sketch, not a parser: enough to tell whether a SQL trait returns user_id, where the only
+ * other clue is that its text mentions user_id somewhere (count(DISTINCT user_id) included).
+ *
+ * @example
+ * outputColumns('WITH m AS (SELECT user_id FROM t) SELECT group_id, count(user_id) AS n FROM m') // ['group_id', 'n']
+ */
+export function outputColumns(sql: string): string[] | undefined {
+  const text = blankQuotesAndComments(sql);
+  const items: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let item = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    const keyword = depth === 0 && /\w/.test(c) && !/\w/.test(text[i - 1] ?? '') ? /^\w+/.exec(text.slice(i))![0].toLowerCase() : undefined;
+    if (start < 0) {
+      if (keyword === 'select') (start = i + 6), (i += 5);
+      continue;
+    }
+    if (keyword === 'from' || keyword === 'union' || keyword === 'except' || keyword === 'intersect' || (depth === 0 && c === ';')) break;
+    if (depth === 0 && c === ',') {
+      items.push(item);
+      item = '';
+    } else item += c;
+  }
+  if (start < 0) return undefined;
+  items.push(item);
+  const names: string[] = [];
+  for (const raw of items) {
+    const expr = raw.trim();
+    if (expr.endsWith('*')) return undefined;
+    // The last word names the column: `x AS name`, `t.name`, `name`; an expression without an alias gets the engine's name.
+    names.push(/([A-Za-z_][A-Za-z0-9_$]*)"?$/.exec(expr)?.[1].toLowerCase() ?? '?column?');
+  }
+  return names;
+}
+
+/** The SQL with string literals, comments and Handlebars tags blanked (same length), quoted identifiers unquoted. */
+function blankQuotesAndComments(sql: string): string {
+  return sql
+    .replace(/\{\{[^}]*\}\}/g, (m) => ' '.repeat(m.length))
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length))
+    .replace(/"((?:[^"]|"")*)"/g, (_, name: string) => ` ${name.replace(/""/g, '"')} `);
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { outputColumns } from '../../src/definitions/sql-output-columns.js';
+import { isAssociating } from '../../src/definitions/sql-trait-roles.js';
+
+describe('the columns a SQL trait returns, read off its text', () => {
+  it.each([
+    ['SELECT g.group_id, count(DISTINCT g.user_id) AS x_users FROM {{source "groups"}} g GROUP BY 1', ['group_id', 'x_users']],
+    ['WITH m AS (SELECT group_id, user_id FROM t)\nSELECT m.group_id, m.user_id, count(*) OVER (PARTITION BY m.group_id) AS n FROM m', ['group_id', 'user_id', 'n']],
+    ["SELECT 'a9' AS group_id, 'u6' AS \"user_id\", 'x, y' AS tier -- , user_id\nUNION ALL SELECT 'a2', 'u1', 'z'", ['group_id', 'user_id', 'tier']],
+    ['SELECT DISTINCT group_id, user_id AS member, CAST(x AS VARCHAR) AS n FROM t', ['group_id', 'member', 'n']],
+    ['select group_id, upper(max(name)) as name_up from t group by 1', ['group_id', 'name_up']],
+  ])('%s', (sql, columns) => {
+    expect(outputColumns(sql)).toEqual(columns);
+  });
+
+  it('does not tell for SELECT * or a query in parentheses', () => {
+    expect(outputColumns('SELECT * FROM t')).toBeUndefined();
+    expect(outputColumns('SELECT t.* FROM t')).toBeUndefined();
+    expect(outputColumns('(SELECT group_id, user_id FROM t)')).toBeUndefined();
+  });
+
+  it('an account SQL trait associates users when its SELECT list names user_id, or, when that does not tell, when its SQL mentions it', () => {
+    const account = (template: string) => ({ kind: 'sql_trait', entity: 'account' as const, template });
+    expect(isAssociating(account('SELECT group_id, count(DISTINCT user_id) AS seats FROM g GROUP BY 1'))).toBe(false);
+    expect(isAssociating(account('SELECT group_id, user_id, 1 AS x FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT * FROM g WHERE user_id IS NOT NULL'))).toBe(true);
+    expect(isAssociating({ ...account('SELECT group_id, user_id, 1 AS x FROM g'), entity: 'user' as const })).toBe(false);
+  });
+});
