@@ -10,6 +10,8 @@ import { formatPath, type Path } from './yaml-source.js';
 export interface DefinitionGraph {
   /** direct dependencies (keys) of a definition, sorted */
   deps(key: string): readonly string[];
+  /** Why `key` depends on `dep` when its text does not name it (SQL traits' ids, associations). */
+  why(key: string, dep: string): string | undefined;
   /** all keys in run order: by depth (longest path from a root, roots depth 0), then by key */
   readonly order: readonly string[];
   depth(key: string): number;
@@ -37,9 +39,13 @@ type Edges = Map<string, Map<string, Path | undefined>>;
 export function buildGraph(defs: readonly Definition[], options: GraphOptions = {}): DefinitionGraph {
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const edges: Edges = new Map(defs.map((d) => [d.key, new Map()]));
-  const addEdge = (from: string, to: string, path?: Path) => {
+  const implied = new Map<string, string>();
+  const addEdge = (from: string, to: string, path?: Path, why?: string) => {
     const out = edges.get(from)!;
-    if (!out.has(to)) out.set(to, path);
+    if (!out.has(to)) {
+      out.set(to, path);
+      if (why) implied.set(`${from}\0${to}`, why);
+    }
   };
   const producers = traitProducers(defs);
   for (const d of defs) for (const [to, path] of explicitDeps(d, producers, byKey)) addEdge(d.key, to, path);
@@ -51,7 +57,7 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   // never close a cycle.
   for (const d of defs) {
     if (d.kind !== 'audience') continue;
-    for (const s of universeSqlTraits(defs, d.entity)) addEdge(d.key, s.key);
+    for (const s of universeSqlTraits(defs, d.entity)) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
   }
 
   const problems: Problem[] = [];
@@ -70,14 +76,14 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
     });
     return false;
   });
-  for (const u of consumers) for (const a of valid) if (a !== u) addEdge(u.key, a.key);
+  for (const u of consumers) for (const a of valid) if (a !== u) addEdge(u.key, a.key, undefined, 'it associates users with accounts');
 
   for (const cycle of findCycles(edges)) {
     const first = byKey.get(cycle[0])!;
     problems.push({ ...at(first, edges.get(cycle[0])!.get(cycle[1])), message: `cycle in the definitions: ${cycle.join(' -> ')}` });
   }
   if (problems.length) throw new ProjectError(problems);
-  return makeGraph(edges);
+  return makeGraph(edges, implied);
 }
 
 /** Edges a definition's own text makes: names in its conditions, `{{state}}` in its SQL. */
@@ -176,7 +182,7 @@ function findCycles(edges: Edges): string[][] {
 
 const selector = /^(?:(\d*)\+)?([a-z][a-z0-9_]*)(?:\+(\d*))?$/;
 
-function makeGraph(edges: Edges): DefinitionGraph {
+function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): DefinitionGraph {
   const deps = new Map([...edges].map(([k, out]) => [k, [...out.keys()].sort()]));
   const dependents = new Map([...edges.keys()].map((k) => [k, [] as string[]]));
   for (const [k, ds] of deps) for (const d of ds) dependents.get(d)!.push(k);
@@ -204,6 +210,7 @@ function makeGraph(edges: Edges): DefinitionGraph {
   return {
     order,
     deps: (key) => deps.get(known(key))!,
+    why: (key, dep) => implied.get(`${key}\0${dep}`),
     depth: (key) => depthOf(known(key)),
     select(exprs) {
       const out = new Set<string>();

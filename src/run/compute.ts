@@ -79,7 +79,8 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     const blocker = graph.deps(key).find((dep) => failed.has(dep));
     if (blocker) {
       failed.set(key, 'skipped');
-      outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed`, warnings: [] });
+      const why = graph.why(key, blocker);
+      outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed${why ? ` (${why})` : ''}`, warnings: [] });
       continue;
     }
     const warnings = step.warnings;

@@ -125,12 +125,16 @@ describe('SQL traits', () => {
     const bad = sqlTrait('x', 'user', sql);
     const dependent = 'kind: audience\nkey: uses_x\nentity: user\nwhere: { trait: { key: x, op: eq, value: 1 } }';
     const unrelated = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
-    const r = await run([bad, dependent, unrelated]);
+    // A user audience that does not name x still sees x's users (SPEC 3): it is stopped too, and told why.
+    const everyone = 'kind: audience\nkey: everyone\nentity: user\nwhere: { event: { name: Logged In, count: { gte: 0 } } }';
+    const r = await run([bad, dependent, unrelated, everyone]);
     try {
       const by = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o]));
       expect(by.x.status).toBe('failed');
       expect(by.x.error?.toLowerCase()).toContain(message.toLowerCase());
       expect(by.uses_x.status).toBe('skipped');
+      expect(by.uses_x.error).toBe('not run: x failed');
+      expect(by.everyone).toMatchObject({ status: 'skipped', error: 'not run: x failed (its user_ids count as users)' });
       expect(by.logins.status).toBe('ok');
       expect(r.report.ok).toBe(false);
       expect(await r.values('logins')).toEqual({ u1: 4, u2: 2 });
