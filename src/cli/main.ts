@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { compileCommand } from './commands/compile.js';
 import { deliverCommand } from './commands/deliver.js';
@@ -8,10 +10,12 @@ import { initCommand } from './commands/init.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
+import { DEMO_DEFAULTS, DEMO_END } from '../demo/generate.js';
 import { exitCodeFor, reportError } from './errors.js';
 
 const program = new Command('roster')
   .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
+  .version(packageVersion(), '--version', 'print roster\'s version')
   .option('--project <dir>', 'the project folder', '.')
   .showHelpAfterError()
   .exitOverride();
@@ -22,7 +26,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 program.command('init').argument('[dir]', 'folder of the new project', '.').description('create a project with example definitions')
   .action(async (dir: string) => finish(await initCommand(path.resolve(program.opts().project !== '.' && dir === '.' ? program.opts().project : dir))));
 program.command('demo').description('fill the warehouse with realistic synthetic Segment-layout data')
-  .option('--users <n>').option('--accounts <n>').option('--days <n>').option('--seed <n>')
+  .option('--users <n>', `how many users (default ${DEMO_DEFAULTS.users})`)
+  .option('--accounts <n>', `how many accounts (default ${DEMO_DEFAULTS.accounts})`)
+  .option('--days <n>', `days of events, ending ${DEMO_END.toISOString().slice(0, 10)} (default ${DEMO_DEFAULTS.days})`)
+  .option('--seed <n>', `the same seed gives the same data (default ${DEMO_DEFAULTS.seed})`)
   .action(async (flags) => finish(await demoCommand(projectDir(), flags)));
 program.command('validate').description('check every definition')
   .action(async () => finish(await validateCommand(projectDir())));
@@ -42,9 +49,19 @@ program.command('deliver').description('deliver what is pending in the outbox, n
   .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')
   .option('--json', 'print a machine-readable summary instead of the text report')
   .action(async (flags) => finish(await deliverCommand(projectDir(), flags)));
-program.command('preview').argument('<key>').description('size and sample members of a definition')
-  .option('--as-of <iso>').option('--limit <n>')
+program.command('preview').argument('<key>', 'the definition').description('size and sample members of a definition')
+  .option('--as-of <iso>', 'the instant to compute at (default now; UTC without an offset)')
+  .option('--limit <n>', 'how many members or values to show (default 10)')
   .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));
+
+/** The version in roster's package.json, found from this file whether run from src/ or dist/. */
+function packageVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
 
 function finish(code: number): void {
   process.exitCode = code;

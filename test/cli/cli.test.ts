@@ -51,6 +51,14 @@ describe('roster CLI', () => {
     expect(sql).not.toMatch(/20\d\d-\d\d-\d\d/);
   });
 
+  it('--version prints the package version; every option of demo and preview is described in --help', () => {
+    const version = roster(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+    expect(roster(['demo', '--help']).stdout).toMatch(/--users <n>\s+how many users \(default 2000\)/);
+    expect(roster(['preview', '--help']).stdout).toMatch(/--limit <n>\s+how many members or values to show/);
+  });
+
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'run', '--as-of', 'yesterday']).code).toBe(1);
