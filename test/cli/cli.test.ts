@@ -112,6 +112,23 @@ describe('roster CLI', () => {
     expect(existsSync(warehouse)).toBe(true);
   });
 
+  it('deliver sends what is pending even when a definition file is broken: it was computed before', () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'demo', '--users', '40', '--accounts', '4', '--days', '10']).code).toBe(0);
+    mkdirSync(path.join(dir, 'out/crm.jsonl'), { recursive: true }); // a folder where the file should be: nothing can be written
+    const run = roster(['--project', dir, 'run', '--as-of', '2024-06-03T00:00:00Z']);
+    expect(run.code).toBe(2);
+    const pending = Number(/crm: 0 sent, (\d+) pending/.exec(run.stdout)?.[1]);
+    expect(pending).toBeGreaterThan(100);
+    rmSync(path.join(dir, 'out/crm.jsonl'), { recursive: true });
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: nope\n');
+    expect(roster(['--project', dir, 'validate']).code).toBe(1);
+    const deliver = roster(['--project', dir, 'deliver']);
+    expect(deliver.code).toBe(0);
+    expect(deliver.stderr).toContain('warning: 1 problem in the definitions (roster validate lists them); delivering what is pending anyway');
+    expect(readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').trim().split('\n')).toHaveLength(pending);
+  });
+
   it('demo, run, preview: the whole path on generated data', () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'demo', '--users', '300', '--accounts', '40', '--days', '40']).code).toBe(0);

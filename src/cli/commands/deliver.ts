@@ -1,4 +1,8 @@
+import { resolve } from 'node:path';
+import { CONFIG_FILE, loadConfig } from '../../definitions/load-config.js';
+import { loadDefinitions } from '../../definitions/load-definitions.js';
 import { loadProject } from '../../definitions/load-project.js';
+import { ProjectError, type Project } from '../../definitions/project.js';
 import { deliverOutbox } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { progressDisplay } from '../progress.js';
@@ -9,7 +13,7 @@ export interface DeliverFlags { quiet?: boolean; json?: boolean }
 /** Sends what is pending in the outbox, nothing else (SPEC 5). Exit 2 when some stays pending. */
 export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Promise<number> {
   const started = performance.now();
-  const project = await loadProject(dir);
+  const project = await loadProjectToDeliver(dir);
   const out = reportSink(project);
   const wh = await openWarehouse(project, { readOnly: true, onMissing: (m) => console.error(`warning: ${m}`) });
   const progress = progressDisplay({ quiet: flags.quiet });
@@ -28,5 +32,24 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   } finally {
     progress.done();
     await wh.close();
+  }
+}
+
+/**
+ * The project, for delivery only: what is pending was computed and committed before, so broken
+ * definition files do not hold it back (SPEC 5: deliver sends what is pending, nothing else).
+ * roster.yml must be valid: it names the destinations. Definitions that load still lend their
+ * descriptions to event-name templates.
+ */
+async function loadProjectToDeliver(dir: string): Promise<Project> {
+  try {
+    return await loadProject(dir);
+  } catch (e) {
+    if (!(e instanceof ProjectError) || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
+    const root = resolve(dir);
+    const config = (await loadConfig(root)).config;
+    if (!config) throw e;
+    console.error(`warning: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
+    return { dir: root, config, definitions: (await loadDefinitions(root)).loaded.map((l) => l.def) };
   }
 }
