@@ -32,10 +32,14 @@ export function outputColumns(sql: string): string[] | undefined {
   items.push(item);
   const names: string[] = [];
   for (const raw of items) {
-    const expr = raw.trim();
+    // A Postgres cast keeps the column's name: `user_id::text` is named user_id.
+    const expr = raw.trim().replace(/(::\s*[A-Za-z_][\w\s]*(\(\s*[\d\s,]*\))?)+$/, '').trim();
     if (expr.endsWith('*')) return undefined;
-    // The last word names the column: `x AS name`, `t.name`, `name`; an expression without an alias gets the engine's name.
-    names.push(/([A-Za-z_][A-Za-z0-9_$]*)"?$/.exec(expr)?.[1].toLowerCase() ?? '?column?');
+    // The last word names the column: `x AS name`, `t.name`, `name`.
+    const name = /(?:^|[\s.])([A-Za-z_][A-Za-z0-9_$]*)$/.exec(expr)?.[1].toLowerCase();
+    // An expression without an alias is named by the engine, each its own way (CAST(user_id AS ...)).
+    if (name === undefined && /\buser_id\b/i.test(expr)) return undefined;
+    names.push(name ?? '?column?');
   }
   return names;
 }

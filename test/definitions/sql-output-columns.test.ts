@@ -9,14 +9,17 @@ describe('the columns a SQL trait returns, read off its text', () => {
     ["SELECT 'a9' AS group_id, 'u6' AS \"user_id\", 'x, y' AS tier -- , user_id\nUNION ALL SELECT 'a2', 'u1', 'z'", ['group_id', 'user_id', 'tier']],
     ['SELECT DISTINCT group_id, user_id AS member, CAST(x AS VARCHAR) AS n FROM t', ['group_id', 'member', 'n']],
     ['select group_id, upper(max(name)) as name_up from t group by 1', ['group_id', 'name_up']],
+    ['select group_id, user_id::text, n :: varchar(10) from t', ['group_id', 'user_id', 'n']],
   ])('%s', (sql, columns) => {
     expect(outputColumns(sql)).toEqual(columns);
   });
 
-  it('does not tell for SELECT * or a query in parentheses', () => {
+  it('does not tell for SELECT *, a query in parentheses, or user_id in an expression without an alias', () => {
     expect(outputColumns('SELECT * FROM t')).toBeUndefined();
     expect(outputColumns('SELECT t.* FROM t')).toBeUndefined();
     expect(outputColumns('(SELECT group_id, user_id FROM t)')).toBeUndefined();
+    // Engines name an expression without an alias each their own way.
+    expect(outputColumns('SELECT group_id, CAST(user_id AS VARCHAR) FROM t')).toBeUndefined();
   });
 
   it('an account SQL trait associates users when its SELECT list names user_id, or, when that does not tell, when its SQL mentions it', () => {
