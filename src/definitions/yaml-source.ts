@@ -28,7 +28,9 @@ export class YamlSource {
   private readonly lines = new LineCounter();
 
   constructor(readonly file: string, readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true });
+    // logLevel error: the library's warnings (a key that is a mapping, stringified) would reach
+    // stderr as Node process warnings; the schema reports such keys with their place instead.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, logLevel: 'error' });
     const seen = new Set<string>();
     const problems: Problem[] = [];
     for (const e of this.doc.errors) {

@@ -32,6 +32,14 @@ describe('roster CLI', () => {
     noStack(r.stderr);
   });
 
+  it('validate: a mapping used as a key is a located problem, with no Node warning on stderr', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  { last: 0 days }: x\n');
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('definitions/broken.yml:5:3 where: unknown condition "{ last: 0 days }"; expected one of all, any, not, event, trait, audience, users\n1 problem found\n');
+  });
+
   it('compile --check: exit 0 when compiled/ matches, 1 naming the file when a definition changed', () => {
     expect(roster(['--project', EXAMPLE, 'compile', '--check']).code).toBe(0);
     const dir = exampleCopy();
