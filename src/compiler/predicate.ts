@@ -37,7 +37,9 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
     case 'eq':
     case 'neq':
       if (Array.isArray(p.value)) {
-        return never(`${value} ${COMPARE[p.op]} ${d.textListLiteral(canonicalList(p.value))}`);
+        if (type === 'list') return never(`${value} ${COMPARE[p.op]} ${d.textListLiteral(canonicalList(p.value))}`);
+        // A scalar (a custom trait, a SQL trait column) never equals a list; neq needs a value, as everywhere.
+        return p.op === 'eq' ? 'FALSE' : `(${value} IS NOT NULL)`;
       }
       if (type === 'list') return never(`${value} ${COMPARE[p.op]} ${d.textListLiteral(canonicalList([p.value as Scalar]))}`);
       return never(`${as(p.value as Scalar)} ${COMPARE[p.op]} ${literal(p.value as Scalar)}`);

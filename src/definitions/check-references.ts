@@ -118,6 +118,9 @@ function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' |
     const notNumbers = ['eq', 'neq', 'in', 'not_in'].includes(p.op) && 'value' in p ? [p.value].flat().filter((v) => !isNumberLike(v)) : [];
     if (notNumbers.length) return { field: 'value', text: `${what}, a number: ${p.op} needs numbers, got ${describe(notNumbers[0])}` };
   }
+  if ((t.type === 'first' || t.type === 'last' || t.type === 'most_frequent') && (p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) {
+    return { field: 'value', text: `${what}, one value: ${p.op} cannot compare it with a list (use in or not_in)` };
+  }
   if (t.type === 'unique_list') {
     // in / not_in test one scalar against the literals; a list is not one of them.
     if (['gt', 'gte', 'lt', 'lte', 'before', 'after', 'within_last', 'starts_with', 'ends_with', 'in', 'not_in'].includes(p.op)) {

@@ -45,6 +45,11 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
     expect(await members(engine, layout, [userAudience(trait(op, value))], 'aud')).toEqual(expected);
   });
 
+  it('eq / neq with a list on a scalar custom trait: never equal; neq holds where the trait has a value', async () => {
+    expect(await members(engine, layout, [userAudience(trait('eq', '[pro, free]'))], 'aud')).toEqual([]);
+    expect(await members(engine, layout, [userAudience(trait('neq', '[pro]'))], 'aud')).toEqual(['u1', 'u2', 'u3', 'u6']);
+  });
+
   it('not: includes users without the value, unlike neq', async () => {
     expect(await members(engine, layout, [userAudience(`not: { ${trait('eq', 'pro')} }`)], 'aud')).toEqual(['u3', 'u5', 'u6']);
   });
