@@ -38,6 +38,18 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a value that is not a finite number (Infinity, NaN) stops the definition: no message could carry it (%s)', async (engine) => {
+    const inf = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST('Infinity' AS DOUBLE PRECISION) AS x UNION ALL SELECT 'u2', CAST('NaN' AS DOUBLE PRECISION) UNION ALL SELECT 'u3', 1.5");
+    const r = await runFixture(world, [inf], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes[0]).toMatchObject({
+        status: 'failed', error: 'a value is not a finite number (Infinity or NaN), which a Segment message cannot carry, for "u1", "u2"',
+      });
+    } finally {
+      await r.close();
+    }
+  });
+
   it('{{state}} reads this run\'s result of another definition', async () => {
     const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
     const doubled = sqlTrait('doubled', 'user', 'SELECT user_id, logins * 2 AS doubled FROM {{state "logins"}}');
