@@ -1,4 +1,10 @@
-import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+
+// Values of these types need no trip through their text to be read as a number / an instant:
+// `typeof` is folded when the query is planned, so the text branch of a typed column goes.
+// FLOAT and DECIMAL are left out: their text ('0.1') reads as another double than a cast gives.
+const DOUBLE_EXACT_TYPES = ['DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'];
+const INSTANT_TYPES = ['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE'];
 
 /** DuckDB: the embedded default. Only what differs from the ANSI/Postgres base. */
 export class DuckDbDialect extends BaseDialect {
@@ -18,12 +24,23 @@ export class DuckDbDialect extends BaseDialect {
   timestampMinus(ts: string, d: { amount: number; unit: string }): string {
     return `${ts} - INTERVAL ${d.amount} ${d.unit.toUpperCase()}`;
   }
+  // TRY_CAST alone reads more than NUMBER_TEXT ('NaN', 'Infinity', '1_000') and makes 1e400 infinite.
   tryCastDouble(expr: string): string {
-    return `TRY_CAST(${expr} AS DOUBLE)`;
+    const typed = `TRY_CAST(${expr} AS DOUBLE)`;
+    const text = `CAST(${expr} AS VARCHAR)`;
+    const double = `TRY_CAST(${text} AS DOUBLE)`;
+    return `CASE WHEN typeof(${expr}) IN (${DOUBLE_EXACT_TYPES.map((t) => this.stringLiteral(t)).join(', ')}) THEN CASE WHEN isfinite(${typed}) THEN ${typed} END`
+      + ` WHEN length(${text}) <= ${NUMBER_TEXT_MAX_LENGTH} AND regexp_full_match(${text}, ${this.stringLiteral(NUMBER_TEXT)}) AND isfinite(${double}) THEN ${double} END`;
   }
-  // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC.
+  // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC. TRY_CAST alone
+  // reads more than INSTANT_TEXT (' 2024-06-09', '2024-1-1', offsets past ±15:59), and wants
+  // seconds before an offset: '2024-06-09T10:30Z' becomes '2024-06-09T10:30:00Z'.
   tryCastInstant(expr: string): string {
-    return `CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+    const typed = `TRY_CAST(${expr} AS TIMESTAMP)`;
+    const text = `CAST(${expr} AS VARCHAR)`;
+    const seconds = `regexp_replace(${text}, ${this.stringLiteral('^(.{16})([Z+-])')}, ${this.stringLiteral(String.raw`\1:00\2`)})`;
+    return `CASE WHEN typeof(${expr}) IN (${INSTANT_TYPES.map((t) => this.stringLiteral(t)).join(', ')}) THEN CASE WHEN year(${typed}) BETWEEN 1 AND 9999 THEN ${typed} END`
+      + ` WHEN regexp_full_match(${text}, ${this.stringLiteral(INSTANT_TEXT)}) THEN CAST(TRY_CAST(${seconds} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
   }
   // DuckDB compares VARCHAR byte by byte, which is code point order for UTF-8.
   textSortKey(expr: string): string {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, numberTextPattern, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
 
 /** NAMEDATALEN - 1: Postgres cuts longer identifiers. */
 const MAX_IDENTIFIER_BYTES = 63;
 
-const NUMBER_TEXT = String.raw`^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`;
-// ISO-8601 date or date-time with an optional offset; month/day/hour ranges checked so the cast cannot fail.
-const INSTANT_TEXT = String.raw`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$`;
+/** At most 200 characters and an exponent under 100: within 1e-299 .. 1e299, so the cast cannot fail. */
+const SHORT_NUMBER_TEXT = numberTextPattern(2);
+const SHORT_NUMBER_TEXT_MAX_LENGTH = 200;
 
 /** PostgreSQL. Only what differs from the ANSI/Postgres-flavoured base. */
 export class PostgresDialect extends BaseDialect {
@@ -26,14 +26,27 @@ export class PostgresDialect extends BaseDialect {
   textSortKey(expr: string): string {
     return expr;
   }
-  // No TRY_CAST in Postgres: a regular expression guards the cast so a bad value is NULL, not an error.
+  // No TRY_CAST in Postgres (nor pg_input_is_valid before 16): a bad value must be NULL, not an
+  // error. A short number text casts safely; another is read as NUMERIC first, exactly: from
+  // 2^1024 - 2^970 up it would round past the largest double (NULL), up to 2^-1075 it rounds to 0
+  // (an error in Postgres, 0 elsewhere). CASE, not AND, keeps the NUMERIC cast behind the pattern.
   tryCastDouble(expr: string): string {
     const text = `CAST(${expr} AS TEXT)`;
-    return `CASE WHEN ${text} ~ ${this.stringLiteral(NUMBER_TEXT)} THEN CAST(${text} AS DOUBLE PRECISION) END`;
+    const double = `CAST(${text} AS DOUBLE PRECISION)`;
+    const magnitude = `abs(CAST(${text} AS NUMERIC))`;
+    const two = (n: number) => `power(CAST(2 AS NUMERIC), ${n})`;
+    return [
+      `CASE WHEN length(${text}) <= ${SHORT_NUMBER_TEXT_MAX_LENGTH} AND ${text} ~ ${this.stringLiteral(SHORT_NUMBER_TEXT)} THEN ${double}`,
+      ` WHEN length(${text}) <= ${NUMBER_TEXT_MAX_LENGTH} AND ${text} ~ ${this.stringLiteral(NUMBER_TEXT)} THEN`,
+      ` CASE WHEN ${magnitude} >= ${two(1024)} - ${two(970)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END END`,
+    ].join('');
   }
+  // INSTANT_TEXT checks every field's range, so the cast cannot fail. Postgres rounds a fraction
+  // to microseconds, DuckDB cuts it: cut here too.
   tryCastInstant(expr: string): string {
     const text = `CAST(${expr} AS TEXT)`;
-    return `CASE WHEN ${text} ~ ${this.stringLiteral(INSTANT_TEXT)} THEN CAST(CAST(${text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END`;
+    const micros = `regexp_replace(${text}, ${this.stringLiteral(String.raw`(\.[0-9]{6})[0-9]+`)}, ${this.stringLiteral(String.raw`\1`)})`;
+    return `CASE WHEN ${text} ~ ${this.stringLiteral(INSTANT_TEXT)} THEN CAST(CAST(${micros} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END`;
   }
   // array_agg(... ORDER BY) keeps the order; [1] is its first element (arrays are 1-based).
   firstValue(expr: string, order: readonly OrderTerm[]): string {

@@ -1,4 +1,4 @@
-import { BaseDialect, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
+import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
 
 /** Snowflake. Reviewed through golden files and a SQL parser; no Snowflake can be reached here. */
 export class SnowflakeDialect extends BaseDialect {
@@ -33,12 +33,19 @@ export class SnowflakeDialect extends BaseDialect {
   timestampMinus(ts: string, d: { amount: number; unit: string }): string {
     return `DATEADD(${d.unit}, -${d.amount}, ${ts})`;
   }
-  // TRY_CAST takes text only in Snowflake.
+  // TRY_CAST takes text only in Snowflake, and reads more than NUMBER_TEXT ('NaN', 'inf'); an
+  // overflow must not become infinite. REGEXP_LIKE matches the whole text.
   tryCastDouble(expr: string): string {
-    return `TRY_CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`;
+    const text = `CAST(${expr} AS VARCHAR)`;
+    const double = `TRY_CAST(${text} AS DOUBLE)`;
+    return `CASE WHEN LENGTH(${text}) <= ${NUMBER_TEXT_MAX_LENGTH} AND REGEXP_LIKE(${text}, ${this.stringLiteral(NUMBER_TEXT)})`
+      + ` AND ABS(${double}) < CAST('inf' AS DOUBLE) THEN ${double} END`;
   }
+  // TRY_TO_TIMESTAMP_TZ alone reads more than INSTANT_TEXT, and keeps nanoseconds: cut to microseconds as elsewhere.
   tryCastInstant(expr: string): string {
-    return `CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(${expr} AS VARCHAR))) AS TIMESTAMP_NTZ)`;
+    const text = `CAST(${expr} AS VARCHAR)`;
+    const micros = `REGEXP_REPLACE(${text}, ${this.stringLiteral(String.raw`(\.[0-9]{6})[0-9]+`)}, ${this.stringLiteral(String.raw`\1`)})`;
+    return `CASE WHEN REGEXP_LIKE(${text}, ${this.stringLiteral(INSTANT_TEXT)}) THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(${micros})) AS TIMESTAMP_NTZ) END`;
   }
   textContains(haystack: string, needle: string): string {
     return `CONTAINS(${haystack}, ${needle})`;

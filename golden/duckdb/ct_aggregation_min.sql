@@ -10,7 +10,7 @@ matching_events AS (
     AND COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, min(TRY_CAST(e.value AS DOUBLE)) AS value
+  SELECT e.user_id AS user_id, min(CASE WHEN typeof(e.value) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e.value AS DOUBLE)) THEN TRY_CAST(e.value AS DOUBLE) END WHEN length(CAST(e.value AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e.value AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

@@ -16,7 +16,7 @@ event_order_completed AS (
     WHERE e.event = 'Order Completed'
       AND e.user_id IS NOT NULL
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-      AND COALESCE(TRY_CAST(json_extract_string(e.properties, '/total') AS DOUBLE) > 10, FALSE)
+      AND COALESCE(CASE WHEN typeof(json_extract_string(e.properties, '/total')) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(json_extract_string(e.properties, '/total') AS DOUBLE)) THEN TRY_CAST(json_extract_string(e.properties, '/total') AS DOUBLE) END WHEN length(CAST(json_extract_string(e.properties, '/total') AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(json_extract_string(e.properties, '/total') AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(json_extract_string(e.properties, '/total') AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(json_extract_string(e.properties, '/total') AS VARCHAR) AS DOUBLE) END > 10, FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

@@ -37,5 +37,5 @@ LEFT JOIN "roster"."ct_event_counter" AS entity_ct_event_counter ON entity_ct_ev
 WHERE ((COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE)
   OR (entity_user_trait_st_user_lifetime.value IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) >= 100, FALSE)
+  AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE))

@@ -24,4 +24,4 @@ all_users AS (
 SELECT entity.user_id
 FROM all_users AS entity
 LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(entity_user_trait_plan.value AS DOUBLE) >= CAST(2.5 AS DOUBLE), FALSE)
+WHERE COALESCE(CASE WHEN typeof(entity_user_trait_plan.value) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_user_trait_plan.value AS DOUBLE)) THEN TRY_CAST(entity_user_trait_plan.value AS DOUBLE) END WHEN length(CAST(entity_user_trait_plan.value AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_user_trait_plan.value AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_user_trait_plan.value AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_user_trait_plan.value AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE)

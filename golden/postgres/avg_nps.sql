@@ -17,7 +17,7 @@ account_users AS (
   SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
 ),
 entity_values AS (
-  SELECT au.group_id AS group_id, avg(CASE WHEN CAST(e.value AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) END) AS value
+  SELECT au.group_id AS group_id, avg(CASE WHEN length(CAST(e.value AS TEXT)) <= 200 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e.value AS TEXT)) <= 1000 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) END END) AS value
   FROM matching_events AS e
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id

@@ -10,7 +10,7 @@ matching_events AS (
     AND COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, avg(CASE WHEN CAST(e.value AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) END) AS value
+  SELECT e.user_id AS user_id, avg(CASE WHEN length(CAST(e.value AS TEXT)) <= 200 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e.value AS TEXT)) <= 1000 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) END END) AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

@@ -16,7 +16,7 @@ event_order_completed AS (
     WHERE e.event = 'Order Completed'
       AND e.user_id IS NOT NULL
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-      AND COALESCE(CASE WHEN CAST((e.properties ->> 'total') AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST((e.properties ->> 'total') AS TEXT) AS DOUBLE PRECISION) END > 10, FALSE)
+      AND COALESCE(CASE WHEN length(CAST((e.properties ->> 'total') AS TEXT)) <= 200 AND CAST((e.properties ->> 'total') AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST((e.properties ->> 'total') AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST((e.properties ->> 'total') AS TEXT)) <= 1000 AND CAST((e.properties ->> 'total') AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST((e.properties ->> 'total') AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST((e.properties ->> 'total') AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((e.properties ->> 'total') AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

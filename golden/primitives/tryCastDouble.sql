@@ -1,6 +1,6 @@
 -- duckdb
-TRY_CAST(x AS DOUBLE)
+CASE WHEN typeof(x) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(x AS DOUBLE)) THEN TRY_CAST(x AS DOUBLE) END WHEN length(CAST(x AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(x AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE) END
 -- postgres
-CASE WHEN CAST(x AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) END
+CASE WHEN length(CAST(x AS TEXT)) <= 200 AND CAST(x AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(x AS TEXT)) <= 1000 AND CAST(x AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(x AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(x AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) END END
 -- snowflake
-TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)
+CASE WHEN LENGTH(CAST(x AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(x AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(x AS VARCHAR) AS DOUBLE) END

@@ -16,7 +16,7 @@ event_order_completed AS (
     WHERE e.event = 'Order Completed'
       AND e.user_id IS NOT NULL
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-      AND COALESCE(TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE) > 10, FALSE)
+      AND COALESCE(CASE WHEN LENGTH(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE) END > 10, FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

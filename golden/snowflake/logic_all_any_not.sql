@@ -37,5 +37,5 @@ LEFT JOIN "ROSTER"."CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_ev
 WHERE ((COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE)
   OR (entity_user_trait_st_user_lifetime.value IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) >= 100, FALSE)
+  AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE))

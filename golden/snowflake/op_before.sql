@@ -24,4 +24,4 @@ all_users AS (
 SELECT entity.user_id
 FROM all_users AS entity
 LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE COALESCE(CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_user_trait_plan.value AS VARCHAR))) AS TIMESTAMP_NTZ) < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE)
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity_user_trait_plan.value AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_user_trait_plan.value AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE)

@@ -6,6 +6,38 @@ export type SqlScalar = string | number | boolean;
 
 export interface OrderTerm { readonly expr: string; readonly desc?: boolean }
 
+const SPACE = String.raw`[ \t\n\r\f\v]*`;
+
+/**
+ * The texts that numeric ops read as numbers (SPEC 2), the same on every engine: a plain decimal
+ * number with an optional sign, fraction and exponent, ASCII whitespace around it allowed ('1',
+ * '-2.5', '.5', '1.', '1e-7', ' 20 '); not 'NaN', 'Infinity', '1_000', '0x10'. Such a text casts
+ * when its value rounds to a finite double: '1e400' does not; '1e-400' is 0, as JSON parsers and
+ * JavaScript read it. Bounds that no real number reaches keep every engine's check cheap and safe
+ * (Postgres tests the range with NUMERIC, which has limits of its own): at most
+ * NUMBER_TEXT_MAX_LENGTH characters, an exponent of at most `exponentDigits` significant digits.
+ */
+export function numberTextPattern(exponentDigits = 4): string {
+  return String.raw`^${SPACE}[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,${exponentDigits}})?${SPACE}$`;
+}
+export const NUMBER_TEXT = numberTextPattern();
+export const NUMBER_TEXT_MAX_LENGTH = 1000;
+
+// [0-9], not \d: Postgres's \d can match other scripts' digits, which its casts refuse.
+const YEAR = String.raw`(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})`;
+const MONTH_DAY = String.raw`((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))`;
+/** 29 February of a leap year: divisible by 4, and by 400 when a century. */
+const LEAP_DAY = String.raw`([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29`;
+
+/**
+ * The texts that before / after / within_last read as instants (SPEC 2), the same on every
+ * engine: an ISO-8601 date of years 0001-9999 that exists (no 30 February), optionally a time
+ * `[T ]HH:MM[:SS[.fraction]]` (00:00 to 23:59:59) and then an offset `Z` or `±HH[[:]MM]` up to
+ * ±15:59; without an offset it is UTC, a date alone 00:00:00Z. Fractions beyond microseconds are
+ * cut. Anything else ('2024-02-30', 'T25:00', 'June 9 2024', ' 2024-06-09') is not an instant.
+ */
+export const INSTANT_TEXT = String.raw`^(${YEAR}-${MONTH_DAY}|${LEAP_DAY})([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$`;
+
 /**
  * What differs between warehouses, as small named SQL primitives. The compiler speaks only
  * through this contract; a dialect file in dialects/ implements it. `BaseDialect` holds the
@@ -35,10 +67,10 @@ export interface Dialect {
   timestampMinus(ts: string, duration: Duration): string;
 
   castText(expr: string): string;
-  /** A number, or NULL when the value cannot be cast. */
+  /** A number, or NULL when the value's text is not a number text that casts (NUMBER_TEXT). Never an error. */
   tryCastDouble(expr: string): string;
   tryCastBoolean(expr: string): string;
-  /** An instant (UTC timestamp), or NULL when the value cannot be parsed. */
+  /** An instant (UTC timestamp), or NULL when the value's text is not an instant (INSTANT_TEXT). Never an error. */
   tryCastInstant(expr: string): string;
 
   textContains(haystack: string, needle: string): string;

@@ -1,12 +1,21 @@
 import { segmentSlug } from '../../src/compiler/names.js';
 
+/**
+ * A JSON number written as it is, for numbers JavaScript has no value for (1e400): a number in the
+ * events_json layout, its text (a VARCHAR) in the segment layout.
+ */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+}
+type Scalar = string | number | boolean | null | JsonNumber;
+
 /** Input rows of a hand-made fixture, described once and loaded in either source layout. */
 export interface FixtureEvent {
   id: string; user_id: string | null; event: string; timestamp: string;
-  context_group_id?: string | null; props?: Record<string, string | number | boolean | null>;
+  context_group_id?: string | null; props?: Record<string, Scalar>;
 }
-export interface FixtureIdentify { id: string; user_id: string | null; timestamp: string; traits: Record<string, string | number | boolean | null> }
-export interface FixtureGroup { id: string; user_id: string | null; group_id: string; timestamp: string; traits?: Record<string, string | number | boolean | null> }
+export interface FixtureIdentify { id: string; user_id: string | null; timestamp: string; traits: Record<string, Scalar> }
+export interface FixtureGroup { id: string; user_id: string | null; group_id: string; timestamp: string; traits?: Record<string, Scalar> }
 export interface Fixture { events?: FixtureEvent[]; identifies?: FixtureIdentify[]; groups?: FixtureGroup[] }
 export type Layout = 'segment' | 'events_json';
 export type Engine = 'duckdb' | 'postgres';
@@ -17,9 +26,10 @@ const ENGINE_SQL: Record<Engine, { double: string; json: string; create(table: s
   postgres: { double: 'DOUBLE PRECISION', json: 'JSONB', create: (t, c) => [`DROP TABLE IF EXISTS ${t}`, `CREATE TABLE ${t} (${c})`] },
 };
 
-type Value = string | number | boolean | null | undefined;
+type Value = Scalar | undefined;
 const lit = (v: Value, type?: string): string => {
   if (v === null || v === undefined) return type ? `CAST(NULL AS ${type})` : 'NULL';
+  if (v instanceof JsonNumber) return lit(v.text);
   if (typeof v === 'number') return Number.isInteger(v) && !type?.startsWith('DOUBLE') ? String(v) : `CAST(${v} AS DOUBLE PRECISION)`;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   return `'${v.replace(/'/g, "''")}'`;
@@ -55,7 +65,8 @@ function traitTable(name: string, base: [string, string][], rows: { base: Value[
 export function fixtureStatements(f: Fixture, layout: Layout, schema = 'main', engine: Engine = 'duckdb'): string[] {
   const events = f.events ?? [];
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`];
-  const json = (r: Record<string, Value> | undefined) => JSON.stringify(r ?? {});
+  const json = (r: Record<string, Value> | undefined) =>
+    `{${Object.entries(r ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${v instanceof JsonNumber ? v.text : JSON.stringify(v)}`).join(',')}}`;
   if (layout === 'events_json') {
     out.push(...table('events', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['event', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['context_group_id', 'VARCHAR'], ['properties', 'JSON']],
       events.map((e) => [e.id, e.user_id, e.event, e.timestamp, e.context_group_id ?? null, json(e.props)]), schema, engine));

@@ -6,10 +6,10 @@
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  avg(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS avg_1, -- ct_aggregation_avg
-  max(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
-  min(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
-  sum(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
+  avg(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS avg_1, -- ct_aggregation_avg
+  max(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
+  min(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
+  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
 FROM "main"."order_completed" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -380,14 +380,14 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
 
 -- audience op_before (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_before" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
 
 -- audience op_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_contains" AS
@@ -422,14 +422,14 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_op_gt" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) > 10, FALSE);
+WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
 
 -- audience op_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_gte" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) >= CAST(2.5 AS DOUBLE), FALSE);
+WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
 
 -- audience op_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_in" AS
@@ -492,7 +492,7 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_in" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) NOT IN (1, 2), FALSE);
+WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
 
 -- audience op_starts_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_starts_with" AS
@@ -506,7 +506,7 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_op_within_last" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CAST(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMPTZ) AS TIMESTAMP) <= CAST($as_of AS TIMESTAMP)), FALSE);
+WHERE COALESCE((CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END <= CAST($as_of AS TIMESTAMP)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_account_events" AS
@@ -561,7 +561,7 @@ LEFT JOIN temp.main."_run_ct_event_counter" AS entity_ct_event_counter ON entity
 WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
   OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) >= 100, FALSE)
+  AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
 
 -- audience passthrough (user)

@@ -143,8 +143,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_nps_survey_submitted_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_nps_survey_submitted_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN CAST(e."score" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END) AS sum_1, -- avg_nps
-  count(CASE WHEN CAST(e."score" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END) AS n_values_2 -- avg_nps
+  sum(CASE WHEN length(CAST(e."score" AS TEXT)) <= 200 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."score" AS TEXT)) <= 1000 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END END) AS sum_1, -- avg_nps
+  count(CASE WHEN length(CAST(e."score" AS TEXT)) <= 200 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."score" AS TEXT)) <= 1000 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END END) AS n_values_2 -- avg_nps
 FROM "main"."nps_survey_submitted" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -289,7 +289,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN CAST(e."total" AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") = 'USD', FALSE)) AS sum_1 -- total_revenue
+  sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") = 'USD', FALSE)) AS sum_1 -- total_revenue
 FROM "main"."order_completed" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)

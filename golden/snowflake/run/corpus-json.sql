@@ -14,7 +14,7 @@ SELECT
   ARRAY_AGG(CASE WHEN e.event = 'Page Viewed' THEN IFF(IS_NULL_VALUE(GET(e.properties, 'path/with~odd''chars')), NULL, GET(e.properties, 'path/with~odd''chars')) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_1, -- json_first
   min(CASE WHEN e.event = 'Page Viewed' AND IFF(IS_NULL_VALUE(GET(e.properties, 'path/with~odd''chars')), NULL, GET(e.properties, 'path/with~odd''chars')) IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_2, -- json_first
   ARRAY_AGG(CASE WHEN e.event = 'Page Viewed' AND IFF(IS_NULL_VALUE(GET(e.properties, 'path/with~odd''chars')), NULL, GET(e.properties, 'path/with~odd''chars')) IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_3, -- json_first
-  COUNT_IF(e.event = 'Order Completed' AND COALESCE(TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE) > 10, FALSE)) AS n_4 -- json_audience
+  COUNT_IF(e.event = 'Order Completed' AND COALESCE(CASE WHEN LENGTH(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE) END > 10, FALSE)) AS n_4 -- json_audience
 FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS e
 WHERE e.user_id IS NOT NULL
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)

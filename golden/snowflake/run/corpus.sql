@@ -6,10 +6,10 @@
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
 SELECT
   e.user_id,
-  avg(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE), NULL)) AS avg_1, -- ct_aggregation_avg
-  max(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE), NULL)) AS max_2, -- ct_aggregation_max
-  min(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE), NULL)) AS min_3, -- ct_aggregation_min
-  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE), NULL)) AS sum_4 -- ct_aggregation_sum
+  avg(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS avg_1, -- ct_aggregation_avg
+  max(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS max_2, -- ct_aggregation_max
+  min(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS min_3, -- ct_aggregation_min
+  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_4 -- ct_aggregation_sum
 FROM "MAIN"."ORDER_COMPLETED" AS e
 WHERE e.user_id IS NOT NULL
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -380,14 +380,14 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_AFTER" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
 
 -- audience op_before (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_BEFORE" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
 
 -- audience op_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_CONTAINS" AS
@@ -422,14 +422,14 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GT" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) > 10, FALSE);
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
 
 -- audience op_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GTE" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) >= CAST(2.5 AS DOUBLE), FALSE);
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
 
 -- audience op_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_IN" AS
@@ -492,7 +492,7 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_IN" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) NOT IN (1, 2), FALSE);
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
 
 -- audience op_starts_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_STARTS_WITH" AS
@@ -506,7 +506,7 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_WITHIN_LAST" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CAST(entity_plan_user_traits.trait_plan AS VARCHAR))) AS TIMESTAMP_NTZ) <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
+WHERE COALESCE((CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
@@ -561,7 +561,7 @@ LEFT JOIN "_RUN_CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_event_
 WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
   OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) >= 100, FALSE)
+  AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE));
 
 -- audience passthrough (user)

@@ -131,8 +131,8 @@ SELECT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS
 CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_users" AS
 SELECT
   e.user_id,
-  sum(TRY_CAST(e."score" AS DOUBLE)) AS sum_1, -- avg_nps
-  count(TRY_CAST(e."score" AS DOUBLE)) AS n_values_2 -- avg_nps
+  sum(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS sum_1, -- avg_nps
+  count(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS n_values_2 -- avg_nps
 FROM "main"."nps_survey_submitted" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -262,7 +262,7 @@ WHERE COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Sof
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  sum(TRY_CAST(e."total" AS DOUBLE)) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_1 -- total_revenue
+  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_1 -- total_revenue
 FROM "main"."order_completed" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)

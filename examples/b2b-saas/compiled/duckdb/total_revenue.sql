@@ -18,7 +18,7 @@ account_users AS (
   SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
 ),
 entity_values AS (
-  SELECT au.group_id AS group_id, sum(TRY_CAST(e.value AS DOUBLE)) AS value
+  SELECT au.group_id AS group_id, sum(CASE WHEN typeof(e.value) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e.value AS DOUBLE)) THEN TRY_CAST(e.value AS DOUBLE) END WHEN length(CAST(e.value AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e.value AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) AS value
   FROM matching_events AS e
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id
