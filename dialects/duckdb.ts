@@ -70,8 +70,13 @@ export class DuckDbDialect extends BaseDialect {
   emptyTextList(): string {
     return 'CAST([] AS VARCHAR[])';
   }
+  // round(x, n) scales by 10^n in doubles, inexact past 10^22 (1.0828223999926933e-14 became
+  // 1.0828223999899998e-14). As Postgres does: the value's 15 significant digits (printf rounds
+  // exactly), rounded half away from zero to 12 as a DECIMAL, read back as a double.
   round12(expr: string): string {
-    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR isinf(${expr}) OR isnan(${expr}) THEN ${expr} ELSE round(${expr}, CAST(11 - floor(log10(abs(${expr}))) AS INTEGER)) END`;
+    const digits = `printf('%.14e', ${expr})`;
+    const mantissa = `round(CAST(split_part(${digits}, 'e', 1) AS DECIMAL(16, 14)), 11)`;
+    return `CASE WHEN isfinite(${expr}) AND ${expr} <> 0 THEN CAST(CAST(${mantissa} AS VARCHAR) || 'e' || split_part(${digits}, 'e', 2) AS DOUBLE) ELSE ${expr} END`;
   }
   median(expr: string): string {
     return `median(${expr})`;

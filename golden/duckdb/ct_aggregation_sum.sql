@@ -22,6 +22,6 @@ entity_values AS (
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id
 )
-SELECT group_id, CASE WHEN value IS NULL OR value = 0 OR isinf(value) OR isnan(value) THEN value ELSE round(value, CAST(11 - floor(log10(abs(value))) AS INTEGER)) END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN isfinite(value) AND value <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', value), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', value), 'e', 2) AS DOUBLE) ELSE value END AS "ct_aggregation_sum"
 FROM entity_values
 WHERE value IS NOT NULL

@@ -18,19 +18,19 @@ GROUP BY e.user_id;
 
 -- computed_trait ct_aggregation_avg (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_avg" AS
-SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR isinf(avg_1) OR isnan(avg_1) THEN avg_1 ELSE round(avg_1, CAST(11 - floor(log10(abs(avg_1))) AS INTEGER)) END AS "ct_aggregation_avg"
+SELECT user_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "ct_aggregation_avg"
 FROM temp.main."_plan_order_completed_users"
 WHERE avg_1 IS NOT NULL;
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_max" AS
-SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 OR isinf(max_2) OR isnan(max_2) THEN max_2 ELSE round(max_2, CAST(11 - floor(log10(abs(max_2))) AS INTEGER)) END AS "ct_aggregation_max"
+SELECT user_id, CASE WHEN isfinite(max_2) AND max_2 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', max_2), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', max_2), 'e', 2) AS DOUBLE) ELSE max_2 END AS "ct_aggregation_max"
 FROM temp.main."_plan_order_completed_users"
 WHERE max_2 IS NOT NULL;
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_min" AS
-SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR isinf(min_3) OR isnan(min_3) THEN min_3 ELSE round(min_3, CAST(11 - floor(log10(abs(min_3))) AS INTEGER)) END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN isfinite(min_3) AND min_3 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', min_3), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', min_3), 'e', 2) AS DOUBLE) ELSE min_3 END AS "ct_aggregation_min"
 FROM temp.main."_plan_order_completed_users"
 WHERE min_3 IS NOT NULL;
 
@@ -156,7 +156,7 @@ GROUP BY au.group_id;
 
 -- computed_trait ct_aggregation_sum (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_sum" AS
-SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR isinf(sum_1) OR isnan(sum_1) THEN sum_1 ELSE round(sum_1, CAST(11 - floor(log10(abs(sum_1))) AS INTEGER)) END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "ct_aggregation_sum"
 FROM temp.main."_plan_order_completed_accounts"
 WHERE sum_1 IS NOT NULL;
 

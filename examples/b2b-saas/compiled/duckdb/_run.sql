@@ -150,7 +150,7 @@ GROUP BY au.group_id;
 
 -- computed_trait avg_nps (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_avg_nps" AS
-SELECT group_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR isinf(avg_1) OR isnan(avg_1) THEN avg_1 ELSE round(avg_1, CAST(11 - floor(log10(abs(avg_1))) AS INTEGER)) END AS "avg_nps"
+SELECT group_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "avg_nps"
 FROM temp.main."_plan_nps_survey_submitted_accounts"
 WHERE avg_1 IS NOT NULL;
 
@@ -280,7 +280,7 @@ GROUP BY au.group_id;
 
 -- computed_trait total_revenue (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_total_revenue" AS
-SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR isinf(sum_1) OR isnan(sum_1) THEN sum_1 ELSE round(sum_1, CAST(11 - floor(log10(abs(sum_1))) AS INTEGER)) END AS "total_revenue"
+SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "total_revenue"
 FROM temp.main."_plan_order_completed_accounts"
 WHERE sum_1 IS NOT NULL;
 

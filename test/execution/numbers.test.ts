@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../support/fixture.js';
+import { ENGINES, fixtureWarehouse, runFixture, type FixtureWarehouse } from '../support/harness.js';
+
+/*
+ * SPEC 3: numbers are computed as doubles and rounded to 12 significant digits before they are
+ * stored, compared or sent, and every engine gives the same results. Rounding is Postgres's
+ * (NUMERIC): the value's 15 significant digits rounded half away from zero.
+ */
+
+/** A double -> the double holding it rounded to 12 significant digits (worked out by hand). */
+const ROUNDED: [number, number][] = [
+  [1.0828223999926933e-14, 1.08282239999e-14], [2.9438937472738688e-33, 2.94389374727e-33], [-1.4424876136445095e-18, -1.44248761364e-18],
+  [0.1 + 0.2, 0.3], [2.5, 2.5], [123456789012.5, 123456789013], [-123456789012.5, -123456789013], [0.1234567890125, 0.123456789013],
+  [9.9999999999995, 10], [1.7976931348623157e308, 1.79769313486e308], [5e-324, 5e-324], [1e21 + 1e6, 1e21],
+];
+
+describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
+  let fx: FixtureWarehouse;
+  beforeAll(async () => {
+    fx = await fixtureWarehouse({}, 'segment', engine);
+  });
+  afterAll(() => fx.dispose());
+
+  it('round12 rounds to 12 significant digits, ties away from zero, exactly also below 1e-22', async () => {
+    const d = fx.wh.dialect;
+    const values = ROUNDED.map(([x], i) => `(${i}, CAST(${x.toPrecision(17)} AS DOUBLE PRECISION))`).join(', ');
+    const rows = await fx.wh.query(`SELECT i, ${d.round12('x')} AS r FROM (VALUES ${values}) AS v(i, x) ORDER BY i`);
+    expect(ROUNDED.map(([x], i) => [x, rows[i].r])).toEqual(ROUNDED);
+  });
+
+  it('round12 keeps 0, NULL and non-finite values', async () => {
+    const d = fx.wh.dialect;
+    const [row] = await fx.wh.query(`SELECT ${['0', 'NULL', "'Infinity'", "'-Infinity'"].map((v, i) => `${d.round12(`CAST(${v} AS DOUBLE PRECISION)`)} AS r${i}`).join(', ')}`);
+    expect(Object.values(row)).toEqual([0, null, Infinity, -Infinity]);
+  });
+
+  it.each(['segment', 'events_json'] as const)('an aggregation of tiny values is stored with the same 12 digits (%s layout)', async (layout) => {
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 1.0828223999926933e-14 } },
+        { id: 'e2', user_id: 'u2', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 123456789012 } },
+        { id: 'e3', user_id: 'u2', event: 'Measured', timestamp: '2024-05-02T00:00:00Z', props: { size: 123456789013 } },
+      ],
+    };
+    const avg = 'kind: computed_trait\nkey: avg_size\nentity: user\ntype: aggregation\nevent: Measured\nproperty: size\nfunction: avg';
+    const run = await runFixture(fixture, [avg], { asOf: '2024-06-01T00:00:00Z', layout, engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      // u2: (123456789012 + 123456789013) / 2 = 123456789012.5, a tie: away from zero
+      expect(await run.values('avg_size')).toEqual({ u1: 1.08282239999e-14, u2: 123456789013 });
+    } finally {
+      await run.close();
+    }
+  });
+});
