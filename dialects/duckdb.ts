@@ -116,9 +116,24 @@ export class DuckDbDialect extends BaseDialect {
   }
   // to_json writes timestamps as '2024-05-01 10:00:00' and doubles as Infinity/NaN: neither is what is sent.
   jsonValueText(expr: string, type: string): string {
-    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CAST(to_json(strftime(CAST(${expr} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR)`;
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CAST(to_json(${this.instantText(expr)}) AS VARCHAR)`;
     if (/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return `CASE WHEN isfinite(${expr}) THEN CAST(to_json(${expr}) AS VARCHAR) END`;
     return `CAST(to_json(${expr}) AS VARCHAR)`;
+  }
+  // CAST writes '10.0' and '2024-03-04 05:06:07.123456'; a FLOAT is read from its text ('0.1', not 0.10000000149).
+  listValue(expr: string, type: string): string {
+    if (/^DOUBLE\b/i.test(type.trim())) return this.numberText(expr);
+    if (/^(FLOAT|REAL)\b/i.test(type.trim())) return this.numberText(`CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`);
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
+    return this.castText(expr);
+  }
+  private instantText(expr: string): string {
+    return `strftime(CAST(${expr} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')`;
+  }
+  // to_json writes the shortest digits where JSON / JavaScript switch to an exponent, but '10.0' and 'e21' for '10' and 'e+21'.
+  private numberText(double: string): string {
+    const json = `CAST(to_json(${this.round12(double)}) AS VARCHAR)`;
+    return `CASE WHEN ${double} = 0 THEN '0' WHEN isfinite(${double}) THEN regexp_replace(regexp_replace(${json}, '\\.0$', ''), 'e([0-9])', 'e+\\1') END`;
   }
   // hash(a, b) combines the values' hashes cheaply: two rows that swap a value would keep the
   // sum of their hashes about once in 2^32, not 2^64. Hashing it again (a bijective mix) fixes that.

@@ -118,10 +118,32 @@ export class PostgresDialect extends BaseDialect {
   }
   // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN.
   jsonValueText(expr: string, type: string): string {
-    if (/^timestamp(\(\d\))? with time zone/i.test(type)) return `CAST(to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)`;
-    if (/^(timestamp|date)/i.test(type)) return `CAST(to_jsonb(to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)`;
+    if (/^(timestamp|date)/i.test(type)) return `CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT)`;
     if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
     return `CAST(to_jsonb(${expr}) AS TEXT)`;
+  }
+  // A real is read from its text ('0.1', not 0.10000000149); CAST writes '2024-03-04 05:06:07.123456'.
+  listValue(expr: string, type: string): string {
+    if (/^(double precision|float8?)\b/i.test(type)) return this.numberText(expr);
+    if (/^(real|float4)\b/i.test(type)) return this.numberText(`CAST(CAST(${expr} AS TEXT) AS DOUBLE PRECISION)`);
+    if (/^(timestamp|date)/i.test(type)) return this.instantText(expr, type);
+    return this.castText(expr);
+  }
+  private instantText(expr: string, type: string): string {
+    const utc = /^timestamp(\(\d\))? with time zone/i.test(type) ? `${expr} AT TIME ZONE 'UTC'` : expr;
+    return `to_char(${utc}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+  // Rounded as round12 rounds, kept as NUMERIC: its text is the fixed-point one JSON / JavaScript
+  // write from 1e-6 to 1e21; beyond, its 12 digits with the exponent as they write it ('1.5e-7').
+  // (A double's own text is not always the shortest: 2.2214122892800001e+21.) A subnormal double
+  // holds fewer than 12 digits: its own text (5e-324, not 4.94065645841e-324).
+  private numberText(double: string): string {
+    const rounded = `round(CAST(${double} AS NUMERIC), CAST(11 - floor(log(abs(${double}))) AS INTEGER))`;
+    const scientific = `regexp_replace(trim(to_char(${rounded}, '9.99999999999EEEE')), '\\.?0+e', 'e')`;
+    return `CASE WHEN ${double} IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN ${double} = 0 THEN '0'`
+      + ` WHEN abs(${rounded}) >= 0.000001 AND abs(${rounded}) < 1e21 THEN CAST(trim_scale(${rounded}) AS TEXT)`
+      + ` WHEN abs(${double}) < 2.2250738585072014e-308 THEN regexp_replace(CAST(${this.round12(double)} AS TEXT), 'e([+-])0*', 'e\\1')`
+      + ` ELSE regexp_replace(${scientific}, 'e([+-])0*', 'e\\1') END`;
   }
 }
 

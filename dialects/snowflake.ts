@@ -137,8 +137,27 @@ export class SnowflakeDialect extends BaseDialect {
     return `HASH(${values.join(', ')})`;
   }
   jsonValueText(expr: string, type: string): string {
-    if (/^(TIMESTAMP|DATE)/i.test(type)) return `TO_JSON(TO_VARIANT(TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')))`;
+    if (/^(TIMESTAMP|DATE)/i.test(type)) return `TO_JSON(TO_VARIANT(${this.instantText(expr)}))`;
     return `TO_JSON(TO_VARIANT(${expr}))`;
+  }
+  // Every Snowflake floating-point type is a double.
+  listValue(expr: string, type: string): string {
+    if (/^(FLOAT|DOUBLE|REAL)/i.test(type.trim())) return this.numberText(expr);
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
+    return this.castText(expr);
+  }
+  private instantText(expr: string): string {
+    return `TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
+  }
+  // Within 1e-6 .. 1e21 JSON / JavaScript write fixed-point digits: an exact NUMBER(38, 17) rounded
+  // to 12 significant digits, without trailing zeros; beyond, the rounded double's text with the
+  // exponent as they write it ('1.5e-7'). Unverified on Snowflake itself (none reachable here).
+  private numberText(double: string): string {
+    const fixed = `TO_VARCHAR(ROUND(CAST(${double} AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(${double})))))`;
+    return `CASE WHEN ${double} = 0 THEN '0' WHEN NOT (ABS(${double}) < CAST('inf' AS DOUBLE)) THEN NULL`
+      + ` WHEN ABS(${double}) >= 9.999999999995e-7 AND ABS(${double}) < 9.999999999995e20`
+      + ` THEN REGEXP_REPLACE(${fixed}, ${this.stringLiteral(String.raw`(\.[0-9]*[1-9])0+$|\.0+$`)}, ${this.stringLiteral(String.raw`\1`)})`
+      + ` ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(${this.round12(double)})), ${this.stringLiteral('e([+-])0*')}, ${this.stringLiteral(String.raw`e\1`)}) END`;
   }
   isScalarType(type: string): boolean {
     return !/^(ARRAY|OBJECT|VARIANT|MAP)\b/i.test(type.trim());

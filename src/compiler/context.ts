@@ -5,8 +5,8 @@ import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
 import { isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
 
-/** The source tables that exist, by lower-cased name, with their lower-cased columns. */
-export type SourceCatalog = ReadonlyMap<string, ReadonlySet<string>>;
+/** The source tables that exist, by lower-cased name, with their lower-cased columns and each column's type (as the engine's information_schema reports it). */
+export type SourceCatalog = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 export interface CompileOptions {
   readonly dialect: Dialect;
@@ -93,9 +93,14 @@ export class CompileContext {
   }
 
   /** undefined when there is no catalog (static compile): everything is assumed to exist. */
-  columnsOf(table: string): ReadonlySet<string> | undefined | null {
+  columnsOf(table: string): ReadonlyMap<string, string> | undefined | null {
     if (!this.options.catalog) return undefined;
     return this.options.catalog.get(table.toLowerCase()) ?? null;
+  }
+
+  /** A source column's type; undefined without a catalog (static compile) or for a missing column. */
+  columnType(table: string, column: string): string | undefined {
+    return this.columnsOf(table)?.get(column.toLowerCase());
   }
 
   /** The input tables' timestamp column (a keyword: always quoted), optionally qualified. */

@@ -137,6 +137,14 @@ export interface Dialect {
    */
   jsonValueText(expr: string, type: string): string;
   /**
+   * A value of a column of the given type (as the catalog or `describe` reports it) as the text a
+   * unique_list holds, the same on every engine (SPEC 3 writes numbers and timestamps so): a
+   * binary floating-point number rounded to 12 significant digits and written as JSON writes it
+   * ('10', '0.5', '1e-7', '1e+21'; NULL when not finite), a timestamp or date as ISO-8601 UTC with
+   * milliseconds and Z; any other value as castText.
+   */
+  listValue(expr: string, type: string): string;
+  /**
    * A well-mixed 64-bit integer hash of one row's values (NULLs included): summed over a table
    * it is a checksum of the table's rows, so two tables holding the same rows have equal sums.
    */
@@ -296,6 +304,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonValueText(expr: string, type: string): string {
     return missing(this.name, 'jsonValueText');
+  }
+  listValue(expr: string, type: string): string {
+    return missing(this.name, 'listValue');
   }
   jsonColumnType(): string {
     return missing(this.name, 'jsonColumnType');

@@ -15,6 +15,11 @@ export interface EventSelection {
   readonly withGroupContext?: boolean;
   /** events_json: `value` keeps its JSON type (a trait that sends the property itself). */
   readonly jsonTyped?: boolean;
+  /**
+   * segment: `value` is the text a unique_list holds (listValue), where the catalog knows the
+   * column's type; the same for the standalone query and the run plan.
+   */
+  readonly listText?: boolean;
 }
 
 /** The input tables of a layout that are not per-event tables. */
@@ -72,6 +77,12 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
     return `CAST(NULL AS VARCHAR)`;
   };
+  const value = (property: string) => {
+    const col = segmentSlug(property);
+    const type = sel.listText ? ctx.columnType(table, col) : undefined;
+    const expr = column(col, `property "${property}" of "${name}"`);
+    return type === undefined ? expr : d.listValue(expr, type);
+  };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
     return { table, match: [], window: [], filters: [] };
@@ -80,7 +91,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     table,
     relation: ctx.sourceRelation(table),
     ...(sel.withGroupContext ? { groupContext: column('context_group_id', `event "${name}"`) } : {}),
-    ...(sel.property ? { value: column(segmentSlug(sel.property), `property "${sel.property}" of "${name}"`) } : {}),
+    ...(sel.property ? { value: value(sel.property) } : {}),
     match: has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : [],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
     filters: sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),

@@ -110,7 +110,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
-      `SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,
+      `SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,
       { schema },
     );
     return catalogFrom(rows);

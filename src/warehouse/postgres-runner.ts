@@ -99,7 +99,7 @@ export class PostgresWarehouse implements Warehouse {
 
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
-      'SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = $1',
+      'SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1',
       { schema },
     );
     return catalogFrom(rows);

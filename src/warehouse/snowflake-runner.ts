@@ -143,7 +143,9 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async catalog(schema: string): Promise<SourceCatalog> {
     const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
-    const rows = await this.query('SELECT lower(table_name) AS t, lower(column_name) AS c FROM information_schema.columns WHERE table_schema = :1', { schema: name });
+    // NUMBER's scale tells integers from fractions (isFractionalType): NUMBER(38,2) as describe writes it.
+    const type = `data_type || IFF(numeric_scale > 0, '(' || numeric_precision || ',' || numeric_scale || ')', '')`;
+    const rows = await this.query(`SELECT lower(table_name) AS t, lower(column_name) AS c, ${type} AS type FROM information_schema.columns WHERE table_schema = :1`, { schema: name });
     return catalogFrom(rows);
   }
 

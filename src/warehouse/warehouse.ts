@@ -68,13 +68,13 @@ export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, 
   }
 }
 
-/** Rows of (t: table, c: column), lower-cased, as a catalog. */
+/** Rows of (t: table, c: column, lower-cased, type: the column's type) as a catalog. */
 export function catalogFrom(rows: readonly Row[]): SourceCatalog {
-  const catalog = new Map<string, Set<string>>();
+  const catalog = new Map<string, Map<string, string>>();
   for (const r of rows) {
-    const set = catalog.get(r.t as string) ?? new Set<string>();
-    set.add(r.c as string);
-    catalog.set(r.t as string, set);
+    const columns = catalog.get(r.t as string) ?? new Map<string, string>();
+    columns.set(r.c as string, String(r.type));
+    catalog.set(r.t as string, columns);
   }
   return catalog;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../support/fixture.js';
+import { Timestamp, type Engine } from '../support/fixture.js';
 import { ENGINES, runFixture, type DefinitionInput } from '../support/harness.js';
 
 const LAYOUTS = ['segment', 'events_json'] as const;
@@ -118,5 +118,49 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
     // u1: 4 logins + 2 orders; u2: 2 logins + 1 order; u3: 1 order (its login is after as_of)
     expect(await values(engine, layout, [trait('acts', 'user', 'type: event_counter\nevent: [Logged In, Order Completed]')], 'acts'))
       .toEqual({ u1: 6, u2: 3, u3: 1 });
+  });
+});
+
+describe.each(ENGINES)('unique_list of typed properties on %s, segment layout', (engine) => {
+  // Paid: amount a DOUBLE column, at a TIMESTAMP column. a1 = {u1, u2}. as_of 2024-06-01.
+  const fixture = {
+    events: ([
+      ['p1', 'u1', 10, '2024-03-04T05:06:07Z'], ['p2', 'u1', 2, '2024-03-04T05:06:07.123456Z'], ['p3', 'u1', 2.5, '2024-03-04T05:06:07Z'],
+      ['p4', 'u2', 0.1 + 0.2, null], ['p5', 'u2', 0.3, null], ['p6', 'u2', 1e-7, null], ['p7', 'u2', 1e21, null], ['p8', 'u2', 123456789012.5, null], ['p9', 'u2', 0, null],
+    ] as const).map(([id, user, amount, at]) => ({
+      id, user_id: user, event: 'Paid', timestamp: '2024-05-01T00:00:00Z', props: { amount, at: at === null ? null : new Timestamp(at) },
+    })),
+    groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-04-01T00:00:00Z' }, { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: '2024-04-01T00:00:00Z' }],
+  };
+  const list = (key: string, entity: string, property: string, type = 'unique_list') => trait(key, entity, `type: ${type}\nevent: Paid\nproperty: ${property}`);
+  const contains = (key: string, value: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: amounts, op: contains, value: ${value} } }`;
+
+  it('a number is held as it is sent: rounded to 12 significant digits, integers without a fraction, exponents as JSON writes them', async () => {
+    const run = await runFixture(fixture, [
+      list('amounts', 'user', 'amount'), list('n_amounts', 'user', 'amount', 'unique_list_count'), list('account_amounts', 'account', 'amount'),
+      contains('has_10', '10'), contains('has_03', '0.3'), contains('has_tiny', '1e-7'),
+    ], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      // u2: 0.1 + 0.2 and 0.3 are one number to 12 digits; 123456789012.5 rounds away from zero; sorted by code point
+      expect(await run.values('amounts')).toEqual({ u1: ['10', '2', '2.5'], u2: ['0', '0.3', '123456789013', '1e+21', '1e-7'] });
+      expect(await run.values('n_amounts')).toEqual({ u1: 3, u2: 5 });
+      expect(await run.values('account_amounts')).toEqual({ a1: ['0', '0.3', '10', '123456789013', '1e+21', '1e-7', '2', '2.5'] });
+      expect([await run.ids('has_10'), await run.ids('has_03'), await run.ids('has_tiny')]).toEqual([['u1'], ['u2'], ['u2']]);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('a timestamp is held as it is sent: ISO-8601 UTC with milliseconds and Z', async () => {
+    const run = await runFixture(fixture, [list('paid_at', 'user', 'at'), list('n_paid_at', 'user', 'at', 'unique_list_count')], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      // p1 and p3 are one instant; u2 has none
+      expect(await run.values('paid_at')).toEqual({ u1: ['2024-03-04T05:06:07.000Z', '2024-03-04T05:06:07.123Z'] });
+      expect(await run.values('n_paid_at')).toEqual({ u1: 2 });
+    } finally {
+      await run.close();
+    }
   });
 });

@@ -27,6 +27,9 @@ const TRAITS = (['user', 'account'] as const).flatMap((entity) => {
       trait(`${p}_last_page`, entity, `type: last\nevent: Page Viewed\nproperty: path\nwindow: { last: 31 days }${scope}`),
       trait(`${p}_features`, entity, `type: unique_list\nevent: Feature Used\nproperty: feature_name${scope}`),
       trait(`${p}_feature_n`, entity, `type: unique_list_count\nevent: Feature Used\nproperty: feature_name\nwindow: { last: 10 days }${scope}`),
+      // A DOUBLE property (segment layout): the list holds each number's text as it is sent.
+      trait(`${p}_totals`, entity, `type: unique_list\nevent: Order Completed\nproperty: total${scope}`),
+      trait(`${p}_total_n`, entity, `type: unique_list_count\nevent: Order Completed\nproperty: total${scope}`),
       trait(`${p}_favorite`, entity, `type: most_frequent\nevent: Feature Used\nproperty: feature_name\nmin_frequency: 2${scope}`),
       // Two events (two Segment tables, one events_json table); a missing event table; a missing property.
       trait(`${p}_two_events`, entity, `type: event_counter\nevent: [Logged In, Page Viewed]${scope}`),

@@ -1,0 +1,81 @@
+-- duckdb
+-- DOUBLE
+CASE WHEN x = 0 THEN '0' WHEN isfinite(x) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(x) AND x <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', x), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', x), 'e', 2) AS DOUBLE) ELSE x END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END
+-- duckdb
+-- double precision
+CASE WHEN x = 0 THEN '0' WHEN isfinite(x) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(x) AND x <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', x), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', x), 'e', 2) AS DOUBLE) ELSE x END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END
+-- duckdb
+-- FLOAT
+CASE WHEN CAST(CAST(x AS VARCHAR) AS DOUBLE) = 0 THEN '0' WHEN isfinite(CAST(CAST(x AS VARCHAR) AS DOUBLE)) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(CAST(CAST(x AS VARCHAR) AS DOUBLE)) AND CAST(CAST(x AS VARCHAR) AS DOUBLE) <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', CAST(CAST(x AS VARCHAR) AS DOUBLE)), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', CAST(CAST(x AS VARCHAR) AS DOUBLE)), 'e', 2) AS DOUBLE) ELSE CAST(CAST(x AS VARCHAR) AS DOUBLE) END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END
+-- duckdb
+-- real
+CASE WHEN CAST(CAST(x AS VARCHAR) AS DOUBLE) = 0 THEN '0' WHEN isfinite(CAST(CAST(x AS VARCHAR) AS DOUBLE)) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(CAST(CAST(x AS VARCHAR) AS DOUBLE)) AND CAST(CAST(x AS VARCHAR) AS DOUBLE) <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', CAST(CAST(x AS VARCHAR) AS DOUBLE)), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', CAST(CAST(x AS VARCHAR) AS DOUBLE)), 'e', 2) AS DOUBLE) ELSE CAST(CAST(x AS VARCHAR) AS DOUBLE) END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END
+-- duckdb
+-- TIMESTAMP
+strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')
+-- duckdb
+-- timestamp with time zone
+strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')
+-- duckdb
+-- DATE
+strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')
+-- duckdb
+-- VARCHAR
+CAST(x AS VARCHAR)
+-- duckdb
+-- BIGINT
+CAST(x AS VARCHAR)
+-- postgres
+-- DOUBLE
+(CAST(x AS TEXT) COLLATE "C")
+-- postgres
+-- double precision
+CASE WHEN x IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN x = 0 THEN '0' WHEN abs(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) >= 0.000001 AND abs(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) < 1e21 THEN CAST(trim_scale(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) AS TEXT) WHEN abs(x) < 2.2250738585072014e-308 THEN regexp_replace(CAST(CASE WHEN x IS NULL OR x = 0 OR x IN ('Infinity', '-Infinity', 'NaN') THEN x ELSE CAST(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER)) AS DOUBLE PRECISION) END AS TEXT), 'e([+-])0*', 'e\1') ELSE regexp_replace(regexp_replace(trim(to_char(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER)), '9.99999999999EEEE')), '\.?0+e', 'e'), 'e([+-])0*', 'e\1') END
+-- postgres
+-- FLOAT
+CASE WHEN x IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN x = 0 THEN '0' WHEN abs(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) >= 0.000001 AND abs(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) < 1e21 THEN CAST(trim_scale(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER))) AS TEXT) WHEN abs(x) < 2.2250738585072014e-308 THEN regexp_replace(CAST(CASE WHEN x IS NULL OR x = 0 OR x IN ('Infinity', '-Infinity', 'NaN') THEN x ELSE CAST(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER)) AS DOUBLE PRECISION) END AS TEXT), 'e([+-])0*', 'e\1') ELSE regexp_replace(regexp_replace(trim(to_char(round(CAST(x AS NUMERIC), CAST(11 - floor(log(abs(x))) AS INTEGER)), '9.99999999999EEEE')), '\.?0+e', 'e'), 'e([+-])0*', 'e\1') END
+-- postgres
+-- real
+CASE WHEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) = 0 THEN '0' WHEN abs(round(CAST(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) AS NUMERIC), CAST(11 - floor(log(abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)))) AS INTEGER))) >= 0.000001 AND abs(round(CAST(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) AS NUMERIC), CAST(11 - floor(log(abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)))) AS INTEGER))) < 1e21 THEN CAST(trim_scale(round(CAST(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) AS NUMERIC), CAST(11 - floor(log(abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)))) AS INTEGER))) AS TEXT) WHEN abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)) < 2.2250738585072014e-308 THEN regexp_replace(CAST(CASE WHEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) IS NULL OR CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) = 0 OR CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) IN ('Infinity', '-Infinity', 'NaN') THEN CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) ELSE CAST(round(CAST(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) AS NUMERIC), CAST(11 - floor(log(abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)))) AS INTEGER)) AS DOUBLE PRECISION) END AS TEXT), 'e([+-])0*', 'e\1') ELSE regexp_replace(regexp_replace(trim(to_char(round(CAST(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION) AS NUMERIC), CAST(11 - floor(log(abs(CAST(CAST(x AS TEXT) AS DOUBLE PRECISION)))) AS INTEGER)), '9.99999999999EEEE')), '\.?0+e', 'e'), 'e([+-])0*', 'e\1') END
+-- postgres
+-- TIMESTAMP
+to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+-- postgres
+-- timestamp with time zone
+to_char(x AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+-- postgres
+-- DATE
+to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+-- postgres
+-- VARCHAR
+(CAST(x AS TEXT) COLLATE "C")
+-- postgres
+-- BIGINT
+(CAST(x AS TEXT) COLLATE "C")
+-- snowflake
+-- DOUBLE
+CASE WHEN x = 0 THEN '0' WHEN NOT (ABS(x) < CAST('inf' AS DOUBLE)) THEN NULL WHEN ABS(x) >= 9.999999999995e-7 AND ABS(x) < 9.999999999995e20 THEN REGEXP_REPLACE(TO_VARCHAR(ROUND(CAST(x AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(x))))), '(\\.[0-9]*[1-9])0+$|\\.0+$', '\\1') ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(CASE WHEN x IS NULL OR x = 0 THEN x ELSE ROUND(x, 11 - FLOOR(LOG(10, ABS(x)))) END)), 'e([+-])0*', 'e\\1') END
+-- snowflake
+-- double precision
+CASE WHEN x = 0 THEN '0' WHEN NOT (ABS(x) < CAST('inf' AS DOUBLE)) THEN NULL WHEN ABS(x) >= 9.999999999995e-7 AND ABS(x) < 9.999999999995e20 THEN REGEXP_REPLACE(TO_VARCHAR(ROUND(CAST(x AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(x))))), '(\\.[0-9]*[1-9])0+$|\\.0+$', '\\1') ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(CASE WHEN x IS NULL OR x = 0 THEN x ELSE ROUND(x, 11 - FLOOR(LOG(10, ABS(x)))) END)), 'e([+-])0*', 'e\\1') END
+-- snowflake
+-- FLOAT
+CASE WHEN x = 0 THEN '0' WHEN NOT (ABS(x) < CAST('inf' AS DOUBLE)) THEN NULL WHEN ABS(x) >= 9.999999999995e-7 AND ABS(x) < 9.999999999995e20 THEN REGEXP_REPLACE(TO_VARCHAR(ROUND(CAST(x AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(x))))), '(\\.[0-9]*[1-9])0+$|\\.0+$', '\\1') ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(CASE WHEN x IS NULL OR x = 0 THEN x ELSE ROUND(x, 11 - FLOOR(LOG(10, ABS(x)))) END)), 'e([+-])0*', 'e\\1') END
+-- snowflake
+-- real
+CASE WHEN x = 0 THEN '0' WHEN NOT (ABS(x) < CAST('inf' AS DOUBLE)) THEN NULL WHEN ABS(x) >= 9.999999999995e-7 AND ABS(x) < 9.999999999995e20 THEN REGEXP_REPLACE(TO_VARCHAR(ROUND(CAST(x AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(x))))), '(\\.[0-9]*[1-9])0+$|\\.0+$', '\\1') ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(CASE WHEN x IS NULL OR x = 0 THEN x ELSE ROUND(x, 11 - FLOOR(LOG(10, ABS(x)))) END)), 'e([+-])0*', 'e\\1') END
+-- snowflake
+-- TIMESTAMP
+TO_CHAR(CAST(x AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')
+-- snowflake
+-- timestamp with time zone
+TO_CHAR(CAST(x AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')
+-- snowflake
+-- DATE
+TO_CHAR(CAST(x AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')
+-- snowflake
+-- VARCHAR
+CAST(x AS VARCHAR)
+-- snowflake
+-- BIGINT
+CAST(x AS VARCHAR)
