@@ -70,6 +70,9 @@ describe('roster CLI', () => {
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'run', '--as-of', 'yesterday']).code).toBe(1);
+    // An as_of in the future is allowed, with a warning: it would hold back later runs at now.
+    const future = roster(['--project', dir, 'run', '--as-of', '2999-01-01', '--select', 'feature_count']);
+    expect(future.stderr).toContain('warning: as_of 2999-01-01T00:00:00.000Z is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then');
     // A day that does not exist is refused, not rolled over to March 2.
     const feb31 = roster(['--project', dir, 'run', '--as-of', '2024-02-31', '--dry-run']);
     expect(feb31.code).toBe(1);

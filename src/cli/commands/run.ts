@@ -24,6 +24,10 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
   const graph = buildGraph(project.definitions);
   const asOf = parseAsOf(flags.asOf);
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
+  // SPEC 5 refuses an as_of earlier than the last committed run: one in the future holds back every run until then.
+  if (!flags.dryRun && asOf.getTime() > Date.now() + 60_000) {
+    console.error(`warning: as_of ${asOf.toISOString()} is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then`);
+  }
   const out = reportSink(project);
   const kinds = new Map(project.definitions.map((x) => [x.key, x.kind]));
   const clock = new StageClock(stageBucket((k) => kinds.get(k)));
