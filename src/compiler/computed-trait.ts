@@ -10,6 +10,7 @@ export function traitEventSelection(t: ComputedTrait): EventSelection {
     withGroupContext: t.entity === 'account' && t.scope === 'group_context',
     jsonTyped: JSON_VALUED.has(t.type),
     listText: t.type === 'unique_list' || t.type === 'unique_list_count',
+    roundedNumber: JSON_VALUED.has(t.type),
   };
 }
 

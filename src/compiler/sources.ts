@@ -20,6 +20,11 @@ export interface EventSelection {
    * column's type; the same for the standalone query and the run plan.
    */
   readonly listText?: boolean;
+  /**
+   * segment: a fractional `value` (first, last, most_frequent send the property itself) rounded to
+   * 12 significant digits as SPEC 3 stores and sends numbers, where the catalog knows its type.
+   */
+  readonly roundedNumber?: boolean;
 }
 
 /** The input tables of a layout that are not per-event tables. */
@@ -79,9 +84,12 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   };
   const value = (property: string) => {
     const col = segmentSlug(property);
-    const type = sel.listText ? ctx.columnType(table, col) : undefined;
+    const type = sel.listText || sel.roundedNumber ? ctx.columnType(table, col) : undefined;
     const expr = column(col, `property "${property}" of "${name}"`);
-    return type === undefined ? expr : d.listValue(expr, type);
+    if (type === undefined) return expr;
+    if (sel.listText) return d.listValue(expr, type);
+    if (!d.isFractionalType(type)) return expr;
+    return d.round12(d.isExactDecimalType(type) ? d.tryCastDouble(expr) : expr);
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);

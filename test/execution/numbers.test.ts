@@ -53,4 +53,26 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
       await run.close();
     }
   });
+
+  it('first, last and most_frequent of a DOUBLE property store and send it rounded to 12 digits (segment layout)', async () => {
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 123456789012.5 } },
+        { id: 'e2', user_id: 'u1', event: 'Measured', timestamp: '2024-05-02T00:00:00Z', props: { size: 0.1 + 0.2 } },
+        { id: 'e3', user_id: 'u1', event: 'Measured', timestamp: '2024-05-03T00:00:00Z', props: { size: 0.30000000000000004 } },
+        // 12 digits equal: one value for most_frequent.
+        { id: 'e4', user_id: 'u1', event: 'Measured', timestamp: '2024-05-04T00:00:00Z', props: { size: 0.3 } },
+      ],
+    };
+    const trait = (type: string) => `kind: computed_trait\nkey: ${type}_size\nentity: user\ntype: ${type}\nevent: Measured\nproperty: size${type === 'most_frequent' ? '\nmin_frequency: 3' : ''}`;
+    const run = await runFixture(fixture, ['first', 'last', 'most_frequent'].map(trait), { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined]);
+      expect(await run.values('first_size')).toEqual({ u1: 123456789013 });
+      expect(await run.values('last_size')).toEqual({ u1: 0.3 });
+      expect(await run.values('most_frequent_size')).toEqual({ u1: 0.3 });
+    } finally {
+      await run.close();
+    }
+  });
 });
