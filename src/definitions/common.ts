@@ -29,6 +29,8 @@ export const DURATION_UNITS = ['minute', 'hour', 'day', 'week'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 export interface Duration { readonly amount: number; readonly unit: DurationUnit }
 
+const MAX_DURATION: Record<DurationUnit, number> = { minute: 525_600_000, hour: 8_760_000, day: 365_000, week: 52_142 };
+
 const durationPattern = /^\s*(\d+)\s+(minute|hour|day|week)s?\s*$/;
 
 /** "30 days" -> {amount: 30, unit: 'day'}. */
@@ -38,7 +40,13 @@ export const DurationText = z.string().transform((text, ctx): Duration => {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write "N minutes|hours|days|weeks" with N > 0` });
     return z.NEVER;
   }
-  return { amount: Number(m[1]), unit: m[2] as DurationUnit };
+  const unit = m[2] as DurationUnit;
+  // Engines refuse intervals past their integer or timestamp range (2^31 minutes, year 1); no window needs them.
+  if (Number(m[1]) > MAX_DURATION[unit]) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is longer than 1000 years (at most ${MAX_DURATION[unit]} ${unit}s); for all time, leave the window out` });
+    return z.NEVER;
+  }
+  return { amount: Number(m[1]), unit };
 });
 
 const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;

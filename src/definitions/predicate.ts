@@ -76,7 +76,10 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     }
     case 'within_last': {
       const r = DurationText.safeParse(value);
-      if (!r.success) return fail(`within_last needs a duration like "30 days", got ${JSON.stringify(value)}`);
+      if (!r.success) {
+        const tooLong = typeof value === 'string' && /longer than/.test(r.error.issues[0]?.message ?? '');
+        return fail(tooLong ? `within_last: ${r.error.issues[0].message.replace(/; for all time.*$/, "")}` : `within_last needs a duration like "30 days", got ${JSON.stringify(value)}`);
+      }
       return { op: o, value: r.data };
     }
   }
