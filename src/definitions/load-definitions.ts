@@ -22,6 +22,8 @@ export interface LoadedDefinition {
   readonly def: Definition;
   readonly source: YamlSource;
   readonly stateRefs: readonly LocatedStateRef[];
+  /** A SQL trait's `{{source "table"}}`s, located like stateRefs. */
+  readonly sourceRefs?: readonly LocatedStateRef[];
 }
 
 export interface LoadedDefinitions {
@@ -111,7 +113,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     }
     const sql = await loadSqlTrait(dir, source, parsed.data);
     problems.push(...sql.problems);
-    if (sql.def) loaded.push({ def: sql.def, source, stateRefs: sql.stateRefs });
+    if (sql.def) loaded.push({ def: sql.def, source, stateRefs: sql.stateRefs, sourceRefs: sql.sourceRefs });
     else broken([]);
   }
   return { loaded, problems, brokenKeys };
@@ -121,6 +123,8 @@ interface LoadedSql {
   readonly def?: SqlTrait & { readonly file: string };
   readonly problems: readonly Problem[];
   readonly stateRefs: readonly LocatedStateRef[];
+  /** A SQL trait's `{{source "table"}}`s, located like stateRefs. */
+  readonly sourceRefs?: readonly LocatedStateRef[];
 }
 
 /** Resolves a SQL trait's template (sql_file next to the .yml, or inline sql) and checks it. */
@@ -148,6 +152,7 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
     def: { ...t, traits: t.traits ?? [t.key], template, file },
     problems: check.problems.map((p) => ({ ...locateInTemplate(p), message: p.message })),
     stateRefs: check.stateRefs.map((r) => ({ key: r.key, at: locateInTemplate(r) })),
+    sourceRefs: check.sourceRefs.map((r) => ({ key: r.key, at: locateInTemplate(r) })),
   };
 }
 

@@ -7,6 +7,8 @@ import { CONFIG_FILE, loadConfig } from './load-config.js';
 import { loadDefinitions } from './load-definitions.js';
 import { ProjectError, type Problem, type Project } from './project.js';
 
+const EVENTS_JSON_TABLES = ['events', 'identifies', 'groups'];
+
 export interface LoadOptions {
   /** Where `${VAR}` in roster.yml is looked up (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -30,6 +32,12 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name));
   const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];
   if (config.config) problems.push(...eventNameProblems(config.config, config.source, references.unique.map((l) => l.def)));
+  if (config.config?.source.layout === 'events_json') {
+    // The events_json layout has three tables (SPEC 3): {{source "tracks"}} would fail every run.
+    for (const ref of references.unique.flatMap((l) => l.sourceRefs ?? [])) {
+      if (!EVENTS_JSON_TABLES.includes(ref.key)) problems.push({ ...ref.at, message: `{{source "${ref.key}"}}: the events_json layout (roster.yml source.layout) has only ${EVENTS_JSON_TABLES.join(', ')}` });
+    }
+  }
 
   const sources = new Map(references.unique.map((l) => [l.def.key, l.source]));
   const defs = references.unique.map((l) => l.def);

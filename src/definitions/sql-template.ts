@@ -15,6 +15,8 @@ export interface TemplateCheck {
   readonly problems: readonly TemplateProblem[];
   /** Every `{{state "key"}}`, in template order. */
   readonly stateRefs: readonly StateRef[];
+  /** Every `{{source "table"}}` (its table in `key`), in template order: which exist depends on the layout. */
+  readonly sourceRefs: readonly StateRef[];
 }
 
 type HbsNode = { type: string; loc?: { start: { line: number; column: number } } } & Record<string, any>;
@@ -30,10 +32,11 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   try {
     ast = Handlebars.parse(template) as unknown as HbsNode;
   } catch (e) {
-    return { problems: [syntaxProblem(template, e as Error & { lineNumber?: number; column?: number })], stateRefs: [] };
+    return { problems: [syntaxProblem(template, e as Error & { lineNumber?: number; column?: number })], stateRefs: [], sourceRefs: [] };
   }
   const problems: TemplateProblem[] = [];
   const stateRefs: StateRef[] = [];
+  const sourceRefs: StateRef[] = [];
   const at = (node: HbsNode): TemplatePosition => ({ line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
   const problem = (node: HbsNode, message: string) => problems.push({ ...at(node), message });
 
@@ -84,11 +87,11 @@ export function checkSqlTemplate(template: string): TemplateCheck {
     if (name === 'state') stateRefs.push({ ...at(node), key: value });
     else if (!identifier.test(value)) {
       problem(node, `source "${value}" is not a table name: use ${SOURCE_TABLES.join(', ')} or an event's table (e.g. order_completed)`);
-    }
+    } else sourceRefs.push({ ...at(node), key: value });
   };
 
   visit(ast);
-  return { problems, stateRefs };
+  return { problems, stateRefs, sourceRefs };
 }
 
 /** The distinct keys named by `{{state "key"}}` in a template, sorted ([] if it does not parse). */
