@@ -20,10 +20,40 @@ export function eventNameTemplateError(source: string): string | undefined {
     const got = /(got .*)$/.exec(lines.at(-1) ?? '')?.[1];
     return got ? `${lines[0]} ${got}` : lines[0];
   }
-  const unknown = unknownVariable(Handlebars.parse(source));
+  const ast = Handlebars.parse(source);
+  const unsupported = unsupportedNode(ast);
+  if (unsupported) return unsupported;
+  const unknown = unknownVariable(ast);
   if (unknown) {
     const at = unknown.loc ? ` at line ${unknown.loc.start.line}, column ${unknown.loc.start.column + 1}` : '';
     return `unknown variable "${unknown.original}"${at}: templates see ${EVENT_NAME_VARIABLES.join(', ')}`;
+  }
+  return undefined;
+}
+
+/** Helpers a template may call: the others change the context (each, with), log to stdout (log) or look up (lookup). */
+const EVENT_NAME_HELPERS = ['if', 'unless'];
+
+/** What is wrong with the first partial, decorator or helper call the template may not use, if any. */
+function unsupportedNode(node: unknown): string | undefined {
+  const n = node as hbs.AST.Node | null | undefined;
+  if (!n || typeof n !== 'object') return undefined;
+  const at = n.loc ? ` at line ${n.loc.start.line}, column ${n.loc.start.column + 1}` : '';
+  if (/^(Partial|Decorator)/.test(n.type)) return `${n.type.startsWith('Partial') ? 'partials' : 'decorators'} are not available${at}`;
+  const children: unknown[] = [];
+  if (n.type === 'Program') children.push(...(n as hbs.AST.Program).body);
+  if (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') {
+    const call = n as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+    const name = (call.path as hbs.AST.PathExpression).original;
+    if ((call.params.length || n.type === 'BlockStatement') && !EVENT_NAME_HELPERS.includes(name)) {
+      return `helper "${name}" is not available${at}: templates may use {{#if}} and {{#unless}}`;
+    }
+    children.push(...call.params);
+    if (n.type === 'BlockStatement') children.push((n as hbs.AST.BlockStatement).program, (n as hbs.AST.BlockStatement).inverse);
+  }
+  for (const child of children) {
+    const found = unsupportedNode(child);
+    if (found) return found;
   }
   return undefined;
 }
