@@ -25,8 +25,9 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   try {
     text = await readFile(join(dir, CONFIG_FILE), 'utf8');
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    const message = missing ? `${CONFIG_FILE} not found: every roster project has one in its folder (roster init creates it)` : `cannot read ${CONFIG_FILE}: ${(e as Error).message}`;
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `${CONFIG_FILE} not found: every roster project has one in its folder (roster init creates it)`
+      : code === 'EISDIR' ? `${CONFIG_FILE} is a folder, not the project's file` : `cannot read ${CONFIG_FILE}: ${(e as Error).message}`;
     return { problems: [{ file: CONFIG_FILE, message }] };
   }
   const source = new YamlSource(CONFIG_FILE, text);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DefinitionFile, type Definition } from './definition.js';
 import type { Problem } from './project.js';
@@ -40,17 +40,40 @@ const toPosix = (p: string) => p.split(sep).join('/');
  * problem when the folder cannot be listed (a project without definitions/ has none).
  */
 export async function listDefinitionFiles(dir: string): Promise<{ files: string[]; problem?: Problem }> {
-  let entries: string[];
+  const root = join(dir, DEFINITIONS_DIR);
+  let files: string[];
   try {
-    entries = await readdir(join(dir, DEFINITIONS_DIR), { recursive: true });
+    files = await walkYamlFiles(root, '', new Set([await realpath(root)]));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { files: [] };
     const message = code === 'ENOTDIR' ? 'is a file, not the folder of definition files' : `cannot list the definitions: ${(e as Error).message}`;
     return { files: [], problem: { file: DEFINITIONS_DIR, message } };
   }
-  const files = entries.filter((f) => /\.ya?ml$/.test(f)).map((f) => `${DEFINITIONS_DIR}/${toPosix(f)}`);
-  return { files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+  return { files: files.map((f) => `${DEFINITIONS_DIR}/${f}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+}
+
+/**
+ * The .yml / .yaml files below `root`/`rel`, as posix paths relative to `root`. Links are followed,
+ * but a folder is read once: a link back up (ln -s . loop) would otherwise list every file again
+ * at each depth until the system gives up.
+ */
+async function walkYamlFiles(root: string, rel: string, seen: Set<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(root, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    let isDir = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      const target = await realpath(join(root, path)).catch(() => undefined);
+      isDir = target !== undefined && (await stat(target)).isDirectory();
+      if (isDir && seen.has(target!)) continue;
+      if (isDir) seen.add(target!);
+    }
+    // A folder named x.yml is listed as a file: reading it then says what is wrong.
+    if (/\.ya?ml$/.test(entry.name)) out.push(path);
+    else if (isDir) out.push(...(await walkYamlFiles(root, path, seen)));
+  }
+  return out;
 }
 
 /** A definition file's text, or the problem that stops reading it (a folder named x.yml, a broken link). */

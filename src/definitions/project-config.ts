@@ -42,6 +42,8 @@ export type DialectName = (typeof DIALECTS)[number];
 /** A size DuckDB's memory_limit takes: a number and a unit (1GB, 1.5 GB, 512MiB, 2 gigabytes). */
 const MEMORY_SIZE = /^\s*\d+(\.\d+)?\s*(b|bytes?|kb|kib|kilobytes?|mb|mib|megabytes?|gb|gib|gigabytes?|tb|tib|terabytes?)\s*$/i;
 
+const SNOWFLAKE_ONLY = ['account', 'username', 'password', 'database', 'warehouse', 'role'] as const;
+
 export const ProjectConfig = strictObject({
   name: z.string().min(1).default('roster'),
   warehouse: strictObject({
@@ -64,6 +66,11 @@ export const ProjectConfig = strictObject({
       for (const k of ['account', 'username'] as const) if (!w[k]) ctx.addIssue({ code: 'custom', path: [k], message: `a snowflake warehouse needs ${k}` });
     }
     if (w.dialect === 'duckdb' && w.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is for a postgres warehouse, and this one is duckdb (the default): set dialect: postgres, or use path' });
+    // A setting another dialect reads is a slip (a forgotten dialect:, a pasted block): say so rather than ignore it.
+    for (const k of SNOWFLAKE_ONLY) {
+      if (w.dialect !== 'snowflake' && w[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is for a snowflake warehouse, and this one is ${w.dialect}` });
+    }
+    if (w.dialect === 'snowflake' && w.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is for a postgres warehouse, and this one is snowflake: use account, username, ...' });
   }).default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
   source: strictObject({
     schema: z.string().min(1).default('main'),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError, type Project } from '../definitions/project.js';
+import { makeFolders } from '../support/make-folders.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 export const DEFAULT_DUCKDB_MEMORY = '1GB';
@@ -32,6 +33,8 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
         // Opening a DuckDB file creates it: a command that writes nothing reads an empty database instead.
         options.onMissing?.(`warehouse ${w.path} does not exist${options.readOnly ? ': reading an empty warehouse' : ': creating it'} (roster.yml warehouse.path)`);
         memory = !!options.readOnly;
+        // DuckDB creates the file, not its folder.
+        if (!memory) await makeFolders(path.dirname(file));
       }
       // DuckDB would take 80% of the machine's memory; 1GB keeps a laptop usable and spills beyond it.
       const { DuckDbWarehouse } = await import('./duckdb-runner.js');

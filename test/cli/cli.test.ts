@@ -117,10 +117,13 @@ describe('roster CLI', () => {
     expect(deliver.code).toBe(0);
     expect(deliver.stdout).toContain('nothing pending');
     expect(existsSync(warehouse)).toBe(false);
-    // A run that writes creates it, and says so.
+    // A run that writes creates it, and says so; its folder too.
+    const yml = path.join(dir, 'roster.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('./warehouse.duckdb', './data/warehouse.duckdb'));
     const run = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--select', 'feature_count']);
-    expect(run.stderr).toContain('warning: warehouse ./warehouse.duckdb does not exist: creating it (roster.yml warehouse.path)');
-    expect(existsSync(warehouse)).toBe(true);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: warehouse ./data/warehouse.duckdb does not exist: creating it (roster.yml warehouse.path)');
+    expect(existsSync(path.join(dir, 'data/warehouse.duckdb'))).toBe(true);
   });
 
   it('deliver sends what is pending even when a definition file is broken: it was computed before', () => {

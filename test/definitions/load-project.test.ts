@@ -30,11 +30,12 @@ describe('loadProject', () => {
 
   it('replaces ${VAR} in roster.yml from the environment, and keeps $${VAR} literal', async () => {
     const dir = tempProject({
-      'roster.yml': yml('warehouse:', '  dialect: postgres', '  url: postgres://${PGUSER}:${PGPASS}@db/app', '  password: $${NOT_A_VAR}'),
+      'roster.yml': yml('warehouse:', '  dialect: snowflake', '  account: ${ACCOUNT}', '  username: app', '  password: $${NOT_A_VAR}',
+        'destinations:', '  - { name: segment, type: http, url: "https://${HOST}/v1/batch", write_key: "${KEY}" }'),
     });
-    const project = await loadProject(dir, { env: { PGUSER: 'app', PGPASS: 's3cret' } });
-    expect(project.config.warehouse.url).toBe('postgres://app:s3cret@db/app');
-    expect(project.config.warehouse.password).toBe('${NOT_A_VAR}');
+    const project = await loadProject(dir, { env: { ACCOUNT: 'xy12345', HOST: 'api.segment.io', KEY: 's3cret' } });
+    expect(project.config.warehouse).toMatchObject({ account: 'xy12345', password: '${NOT_A_VAR}' });
+    expect(project.config.destinations[0]).toMatchObject({ url: 'https://api.segment.io/v1/batch', write_key: 's3cret' });
   });
 
   it('reports every unset variable with its place', async () => {
@@ -108,6 +109,17 @@ describe('loadProject', () => {
       'definitions/dangling.yml: cannot read this definition file: it is a link to nothing',
       'definitions/folder.yml: cannot read this definition file: it is a folder, not a file',
     ]);
+  });
+
+  it('follows a link in definitions/ to a folder once: a link back up lists no file twice; roster.yml as a folder is a problem', async () => {
+    const dir = tempProject({ 'roster.yml': '', 'definitions/logins.yml': logins });
+    symlinkSync('.', join(dir, 'definitions/loop'));
+    const project = await loadProject(dir);
+    expect(project.definitions.map((d) => d.key)).toEqual(['logins']);
+    const folder = tempProject({ 'definitions/logins.yml': logins });
+    mkdirSync(join(folder, 'roster.yml'));
+    const error = await loadProject(folder).catch((e: unknown) => e as ProjectError);
+    expect(error?.problems?.map((p) => `${p.file}: ${p.message}`)).toEqual(['roster.yml: roster.yml is a folder, not the project\'s file']);
   });
 
   it('does not report references to a definition whose own file is broken', async () => {
