@@ -40,7 +40,7 @@ export async function initCommand(target: string): Promise<number> {
   await mkdir(path.join(target, '.roster'), { recursive: true });
   await writeFile(path.join(target, '.roster', 'definition.schema.json'), JSON.stringify(definitionJsonSchema(), null, 2) + '\n');
   await writeFile(path.join(target, '.roster', 'roster.schema.json'), JSON.stringify(projectConfigJsonSchema(), null, 2) + '\n');
-  const count = (await readdir(path.join(target, 'definitions'))).filter((f) => f.endsWith('.yml')).length;
+  const count = definitions.filter((f) => f.endsWith('.yml')).length; // the example's, not files already there
   console.log(`created a roster project in ${target} with ${count} example definitions`);
   console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
   console.log(`next: roster --project ${target} demo && roster --project ${target} run --as-of ${DEMO_END.toISOString()}`);
