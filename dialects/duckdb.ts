@@ -92,6 +92,10 @@ export class DuckDbDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `json_extract_string(${value}, '$')`;
   }
+  // json_type tells a JSON number by the type DuckDB read it as; to_json writes the rounded double back.
+  jsonRoundedNumber(value: string): string {
+    return `CASE WHEN json_type(${value}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN to_json(${this.round12(this.tryCastDouble(`json_extract_string(${value}, '$')`))}) ELSE ${value} END`;
+  }
   jsonColumnType(): string {
     return 'JSON';
   }

@@ -81,6 +81,10 @@ export class PostgresDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `(${value} #>> '{}')`;
   }
+  // Through the text: a jsonb number is a NUMERIC that may hold more than a double (1e400: NULL).
+  jsonRoundedNumber(value: string): string {
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.tryCastDouble(`(${value} #>> '{}')`))}) ELSE ${value} END`;
+  }
   // jsonb, as the properties a loader writes usually are; json would work as well.
   jsonColumnType(): string {
     return 'JSONB';

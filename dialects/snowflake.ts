@@ -108,6 +108,9 @@ export class SnowflakeDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `CAST(${value} AS VARCHAR)`;
   }
+  jsonRoundedNumber(value: string): string {
+    return `IFF(IS_INTEGER(${value}) OR IS_DECIMAL(${value}) OR IS_DOUBLE(${value}), TO_VARIANT(${this.round12(this.tryCastDouble(`CAST(${value} AS VARCHAR)`))}), ${value})`;
+  }
   jsonColumnType(): string {
     return 'VARIANT';
   }

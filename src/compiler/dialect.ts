@@ -105,6 +105,11 @@ export interface Dialect {
   jsonValue(json: string, key: string): string;
   /** The text of a JSON scalar (a string without its quotes), for comparisons and sorting. */
   jsonScalarText(value: string): string;
+  /**
+   * A jsonValue whose number is rounded to 12 significant digits as SPEC 3 stores numbers (NULL
+   * when no double holds it); any other JSON value as it is. 10 and 10.0 are then one value.
+   */
+  jsonRoundedNumber(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
   /** The column type of a JSON document (the events_json layout's properties and traits). */
@@ -279,6 +284,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonScalarText(value: string): string {
     return missing(this.name, 'jsonScalarText');
+  }
+  jsonRoundedNumber(value: string): string {
+    return missing(this.name, 'jsonRoundedNumber');
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');

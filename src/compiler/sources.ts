@@ -1,6 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
+import type { Dialect } from './dialect.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
 import { predicateSql } from './predicate.js';
@@ -25,6 +26,12 @@ export interface EventSelection {
    * 12 significant digits as SPEC 3 stores and sends numbers, where the catalog knows its type.
    */
   readonly roundedNumber?: boolean;
+}
+
+/** events_json: the property keeping its JSON type; a number rounded as SPEC 3 stores numbers (first, last, most_frequent). */
+function jsonTypedValue(d: Dialect, sel: EventSelection): string {
+  const value = d.jsonValue('e.properties', sel.property!);
+  return sel.roundedNumber ? d.jsonRoundedNumber(value) : value;
 }
 
 /** The input tables of a layout that are not per-event tables. */
@@ -118,7 +125,7 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     table: 'events',
     relation: ctx.sourceRelation('events'),
     ...(sel.withGroupContext ? { groupContext: 'e.context_group_id' } : {}),
-    ...(sel.property ? { value: sel.jsonTyped ? d.jsonValue('e.properties', sel.property) : prop(sel.property) } : {}),
+    ...(sel.property ? { value: sel.jsonTyped ? jsonTypedValue(d, sel) : prop(sel.property) } : {}),
     match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
     filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),

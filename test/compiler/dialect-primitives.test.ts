@@ -41,6 +41,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonText: (d) => [d.jsonText('j', 'plan'), d.jsonText('j', "odd/~'key")],
   jsonValue: (d) => [d.jsonValue('j', 'total'), d.jsonValue('j', "odd/~'key")],
   jsonScalarText: (d) => d.jsonScalarText('v'),
+  jsonRoundedNumber: (d) => d.jsonRoundedNumber('v'),
   jsonValueText: (d) => [d.jsonValueText('x', 'TIMESTAMP'), d.jsonValueText('x', 'DOUBLE'), d.jsonValueText('x', 'VARCHAR')],
   listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'BIGINT']
     .map((t) => `-- ${t}\n${d.listValue('x', t)}`),

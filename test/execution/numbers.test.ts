@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../support/fixture.js';
+import { JsonNumber, type Engine } from '../support/fixture.js';
 import { ENGINES, fixtureWarehouse, runFixture, type FixtureWarehouse } from '../support/harness.js';
 
 /*
@@ -49,6 +49,32 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
       expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);
       // u2: (123456789012 + 123456789013) / 2 = 123456789012.5, a tie: away from zero
       expect(await run.values('avg_size')).toEqual({ u1: 1.08282239999e-14, u2: 123456789013 });
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('first, last and most_frequent of JSON numbers (events_json) are rounded to 12 digits; 10 and 10.0 are one value', async () => {
+    const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: at(1), props: { size: 123456789012.5 } },
+        { id: 'e2', user_id: 'u1', event: 'Measured', timestamp: at(2), props: { size: 0.30000000000000004 } },
+        { id: 'e3', user_id: 'u2', event: 'Measured', timestamp: at(1), props: { size: new JsonNumber('10') } },
+        { id: 'e4', user_id: 'u2', event: 'Measured', timestamp: at(2), props: { size: new JsonNumber('10.0') } },
+        { id: 'e5', user_id: 'u2', event: 'Measured', timestamp: at(3), props: { size: 'ten' } },
+        { id: 'e6', user_id: 'u2', event: 'Measured', timestamp: at(4), props: { size: new JsonNumber('1e400') } },
+      ],
+    };
+    const trait = (type: string) => `kind: computed_trait\nkey: ${type}_size\nentity: user\ntype: ${type}\nevent: Measured\nproperty: size`;
+    const run = await runFixture(fixture, ['first', 'last', 'most_frequent'].map(trait), { asOf: '2024-06-01T00:00:00Z', layout: 'events_json', engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined]);
+      expect(await run.values('first_size')).toEqual({ u1: 123456789013, u2: 10 });
+      // u2's last number is 1e400, which no double holds: it is no value, so 'ten' is the last one.
+      expect(await run.values('last_size')).toEqual({ u1: 0.3, u2: 'ten' });
+      // 10 and 10.0 are the same number: seen twice.
+      expect(await run.values('most_frequent_size')).toEqual({ u2: 10 });
     } finally {
       await run.close();
     }
