@@ -10,9 +10,17 @@ export type ValueType = 'number' | 'list' | 'unknown';
 
 const COMPARE: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
+/**
+ * A literal as a unique_list element: a number as a list holds it, rounded to 12 significant digits
+ * and written as JSON writes it (SPEC 3), so `contains: 0.1234567890125` finds 0.123456789013.
+ */
+export function listElement(value: Scalar): string {
+  return typeof value === 'number' ? String(Number(value.toPrecision(12))) : String(value);
+}
+
 /** Sorted by code point, without repeats: the order unique_list values are stored in. */
 export function canonicalList(values: readonly Scalar[]): string[] {
-  return [...new Set(values.map(String))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(values.map(listElement))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -56,7 +64,7 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
     case 'contains':
     case 'not_contains': {
       const holds = type === 'list'
-        ? d.listContains(value, d.stringLiteral(String(p.value)))
+        ? d.listContains(value, d.stringLiteral(listElement(p.value as Scalar)))
         : d.textContains(d.castText(value), d.stringLiteral(String(p.value)));
       return never(p.op === 'contains' ? holds : `NOT ${holds}`);
     }

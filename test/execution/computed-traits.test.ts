@@ -138,7 +138,7 @@ describe.each(ENGINES)('unique_list of typed properties on %s, segment layout', 
   it('a number is held as it is sent: rounded to 12 significant digits, integers without a fraction, exponents as JSON writes them', async () => {
     const run = await runFixture(fixture, [
       list('amounts', 'user', 'amount'), list('n_amounts', 'user', 'amount', 'unique_list_count'), list('account_amounts', 'account', 'amount'),
-      contains('has_10', '10'), contains('has_03', '0.3'), contains('has_tiny', '1e-7'),
+      contains('has_10', '10'), contains('has_03', '0.3'), contains('has_tiny', '1e-7'), contains('has_big', '123456789012.5'),
     ], { asOf: '2024-06-01T00:00:00Z', engine });
     try {
       expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
@@ -147,6 +147,8 @@ describe.each(ENGINES)('unique_list of typed properties on %s, segment layout', 
       expect(await run.values('n_amounts')).toEqual({ u1: 3, u2: 5 });
       expect(await run.values('account_amounts')).toEqual({ a1: ['0', '0.3', '10', '123456789013', '1e+21', '1e-7', '2', '2.5'] });
       expect([await run.ids('has_10'), await run.ids('has_03'), await run.ids('has_tiny')]).toEqual([['u1'], ['u2'], ['u2']]);
+      // The literal is rounded as the list's numbers are.
+      expect(await run.ids('has_big')).toEqual(['u2']);
     } finally {
       await run.close();
     }
