@@ -197,7 +197,9 @@ describe('roster CLI', () => {
     expect(existsSync(path.join(dir, 'roster.yml'))).toBe(false);
     expect(readFileSync(path.join(dir, 'definitions/avg_nps.yml'), 'utf8')).toBe('# mine\n');
     rmSync(path.join(dir, 'definitions/avg_nps.yml'));
-    expect(roster(['init', dir]).code).toBe(0);
+    const init = roster(['init', dir]);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('kept your .gitignore: add warehouse.duckdb*, out/, target/ to it');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('mine\n');
     expect(roster(['--project', dir, 'validate']).code).toBe(0);
   });

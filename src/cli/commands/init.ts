@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -35,7 +35,8 @@ export async function initCommand(target: string): Promise<number> {
   });
   await cp(path.join(source, 'roster.yml'), path.join(target, 'roster.yml'));
   for (const f of definitions) await cp(path.join(source, f), path.join(target, f));
-  if (!existsSync(path.join(target, '.gitignore'))) await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
+  const keptGitignore = existsSync(path.join(target, '.gitignore'));
+  if (!keptGitignore) await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
   // JSON Schemas for editors (yaml-language-server: `# yaml-language-server: $schema=../.roster/definition.schema.json`).
   await mkdir(path.join(target, '.roster'), { recursive: true });
   await writeFile(path.join(target, '.roster', 'definition.schema.json'), JSON.stringify(definitionJsonSchema(), null, 2) + '\n');
@@ -43,6 +44,10 @@ export async function initCommand(target: string): Promise<number> {
   const count = definitions.filter((f) => f.endsWith('.yml')).length; // the example's, not files already there
   console.log(`created a roster project in ${target} with ${count} example definitions`);
   console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
+  if (keptGitignore) {
+    const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    if (lines.length) console.log(`kept your .gitignore: add ${lines.join(', ')} to it (the warehouse, delivered files and run scratch)`);
+  }
   console.log(`next: roster --project ${target} demo && roster --project ${target} run --as-of ${DEMO_END.toISOString()}`);
   return 0;
 }
