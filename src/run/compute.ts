@@ -83,8 +83,18 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
       outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed${why ? ` (${why})` : ''}`, warnings: [] });
       continue;
     }
-    const warnings = step.warnings;
-    const sharedFailure = step.needs.map((n) => failed.get(n)).find((x) => x !== undefined);
+    let warnings = step.warnings;
+    let sql = step.sql;
+    let sharedFailure = step.needs.map((n) => failed.get(n)).find((x) => x !== undefined);
+    if (step.error === undefined && sharedFailure !== undefined) {
+      // A shared pass serves many definitions: one whose own value cannot be computed (a sum past
+      // double range on Postgres) must not fail the others. Each reader runs its own query instead.
+      const [own] = standaloneSteps(project, [key], { ...options, resultTable: (k: string) => d.tempTable(runTableName(k)) });
+      if (own.error === undefined) {
+        [sql, warnings] = [own.sql, [...own.warnings, `computed on its own: the shared ${sharedFailure}`]];
+        sharedFailure = undefined;
+      }
+    }
     if (step.error !== undefined || sharedFailure !== undefined) {
       failed.set(key, 'failed');
       outcomes.push({ ...base, status: 'failed', error: step.error ?? sharedFailure, warnings });
@@ -93,9 +103,9 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     run.onProgress?.({ stage: 'compute', key });
     try {
       if (def.kind === 'sql_trait') {
-        await computeSqlTrait(wh, def, step.sql, params);
+        await computeSqlTrait(wh, def, sql, params);
       } else {
-        for (const s of d.createTempTableAs(runTableName(key), step.sql)) await wh.exec(s, params, ['as_of']);
+        for (const s of d.createTempTableAs(runTableName(key), sql)) await wh.exec(s, params, ['as_of']);
       }
       const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(runTableName(key))}`);
       outcomes.push({ ...base, status: 'ok', rows: Number(n), warnings });
