@@ -1,8 +1,8 @@
 import type { SqlTrait } from '../definitions/definition.js';
+import { LAYOUT_TABLES } from '../definitions/project-config.js';
 import type { CompileContext } from './context.js';
 import { renderSqlTemplate } from './sql-trait-template.js';
 
-const LAYOUT_TABLES = { segment: ['tracks', 'identifies', 'groups'], events_json: ['events', 'identifies', 'groups'] };
 
 /**
  * A SQL trait: its template rendered with roster's helpers, which quote through the dialect.

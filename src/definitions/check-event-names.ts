@@ -1,12 +1,9 @@
-import Handlebars from 'handlebars';
 import type { Definition } from './definition.js';
 import type { Problem } from './project.js';
 import type { ProjectConfig } from './project-config.js';
+import { compileEventName } from './event-name-template.js';
 import { CONFIG_FILE } from './load-config.js';
 import { formatPath, type YamlSource } from './yaml-source.js';
-
-// An environment of its own, like delivery's: no helper registered elsewhere leaks in.
-const hbs = Handlebars.create();
 
 /**
  * Event-name templates that render an empty name for a definition routed to their destination
@@ -18,7 +15,7 @@ export function eventNameProblems(config: ProjectConfig, source: YamlSource | un
   config.destinations.forEach((destination, i) => {
     if (!destination.calls.includes('track')) return;
     for (const which of ['audience_entered', 'audience_exited', 'trait_computed'] as const) {
-      const render = hbs.compile(destination.events[which], { noEscape: true, knownHelpersOnly: true });
+      const render = compileEventName(destination.events[which]);
       const empty = definitions.filter((d) => (d.kind === 'audience') === (which !== 'trait_computed')
         && (d.destinations ?? [destination.name]).includes(destination.name)
         && render({ key: d.key, kind: d.kind, entity: d.entity, description: d.description }).trim() === '');

@@ -33,20 +33,26 @@ const MAX_DURATION: Record<DurationUnit, number> = { minute: 525_600_000, hour: 
 
 const durationPattern = /^\s*(\d+)\s+(minute|hour|day|week)s?\s*$/;
 
-/** "30 days" -> {amount: 30, unit: 'day'}. */
-export const DurationText = z.string().transform((text, ctx): Duration => {
+/**
+ * "30 days" -> {amount: 30, unit: 'day'}; a string saying why for one longer than 1000 years (engines
+ * refuse intervals past their integer or timestamp range: 2^31 minutes, year 1); undefined for
+ * text that is not a duration.
+ */
+export function parseDuration(text: string): Duration | string | undefined {
   const m = durationPattern.exec(text);
-  if (!m || Number(m[1]) <= 0) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write "N minutes|hours|days|weeks" with N > 0` });
-    return z.NEVER;
-  }
+  if (!m || Number(m[1]) <= 0) return undefined;
   const unit = m[2] as DurationUnit;
-  // Engines refuse intervals past their integer or timestamp range (2^31 minutes, year 1); no window needs them.
-  if (Number(m[1]) > MAX_DURATION[unit]) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is longer than 1000 years (at most ${MAX_DURATION[unit]} ${unit}s); for all time, leave the window out` });
-    return z.NEVER;
-  }
+  if (Number(m[1]) > MAX_DURATION[unit]) return `"${text}" is longer than 1000 years (at most ${MAX_DURATION[unit]} ${unit}s)`;
   return { amount: Number(m[1]), unit };
+}
+
+/** A window's `last:` (see parseDuration). */
+export const DurationText = z.string().transform((text, ctx): Duration => {
+  const d = parseDuration(text);
+  if (typeof d === 'object') return d;
+  const message = d === undefined ? `"${text}" is not a duration: write "N minutes|hours|days|weeks" with N > 0` : `${d}; for all time, leave the window out`;
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
 });
 
 const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;

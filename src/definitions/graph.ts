@@ -55,9 +55,10 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   // Users (accounts) returned by SQL traits count as users (accounts): audiences, which see every
   // entity of theirs, run after them. Only traits with no audience upstream, so these edges can
   // never close a cycle.
+  const universe = { user: universeSqlTraits(defs, 'user'), account: universeSqlTraits(defs, 'account') };
   for (const d of defs) {
     if (d.kind !== 'audience') continue;
-    for (const s of universeSqlTraits(defs, d.entity)) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
+    for (const s of universe[d.entity]) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
   }
 
   const problems: Problem[] = [];

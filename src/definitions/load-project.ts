@@ -6,8 +6,7 @@ import { buildGraph } from './graph.js';
 import { CONFIG_FILE, loadConfig } from './load-config.js';
 import { loadDefinitions } from './load-definitions.js';
 import { ProjectError, type Problem, type Project } from './project.js';
-
-const EVENTS_JSON_TABLES = ['events', 'identifies', 'groups'];
+import { LAYOUT_TABLES } from './project-config.js';
 
 export interface LoadOptions {
   /** Where `${VAR}` in roster.yml is looked up (default: process.env). */
@@ -35,7 +34,7 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   if (config.config?.source.layout === 'events_json') {
     // The events_json layout has three tables (SPEC 3): {{source "tracks"}} would fail every run.
     for (const ref of references.unique.flatMap((l) => l.sourceRefs ?? [])) {
-      if (!EVENTS_JSON_TABLES.includes(ref.key)) problems.push({ ...ref.at, message: `{{source "${ref.key}"}}: the events_json layout (roster.yml source.layout) has only ${EVENTS_JSON_TABLES.join(', ')}` });
+      if (!LAYOUT_TABLES.events_json.includes(ref.key)) problems.push({ ...ref.at, message: `{{source "${ref.key}"}}: the events_json layout (roster.yml source.layout) has only ${LAYOUT_TABLES.events_json.join(', ')}` });
     }
   }
 

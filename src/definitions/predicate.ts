@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationText, parseInstant, Scalar, type Duration } from './common.js';
+import { parseDuration, parseInstant, Scalar, type Duration } from './common.js';
 import { didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export const OPS = [
@@ -75,12 +75,9 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
       return { op: o, value: d };
     }
     case 'within_last': {
-      const r = DurationText.safeParse(value);
-      if (!r.success) {
-        const tooLong = typeof value === 'string' && /longer than/.test(r.error.issues[0]?.message ?? '');
-        return fail(tooLong ? `within_last: ${r.error.issues[0].message.replace(/; for all time.*$/, "")}` : `within_last needs a duration like "30 days", got ${JSON.stringify(value)}`);
-      }
-      return { op: o, value: r.data };
+      const d = typeof value === 'string' ? parseDuration(value) : undefined;
+      if (typeof d === 'object') return { op: o, value: d };
+      return fail(d === undefined ? `within_last needs a duration like "30 days", got ${JSON.stringify(value)}` : `within_last: ${d}`);
     }
   }
 }

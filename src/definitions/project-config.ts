@@ -82,3 +82,9 @@ export const ProjectConfig = strictObject({
 });
 export type ProjectConfig = z.infer<typeof ProjectConfig>;
 export type SourceLayout = ProjectConfig['source']['layout'];
+
+/** The tables of a layout besides Segment's per-event tables (SPEC 3): events_json has only these. */
+export const LAYOUT_TABLES: Record<SourceLayout, readonly string[]> = {
+  segment: ['tracks', 'identifies', 'groups'],
+  events_json: ['events', 'identifies', 'groups'],
+};

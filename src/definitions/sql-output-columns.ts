@@ -17,7 +17,7 @@ export function outputColumns(sql: string): string[] | undefined {
     const c = text[i];
     if (c === '(') depth++;
     if (c === ')') depth--;
-    const keyword = depth === 0 && /\w/.test(c) && !/\w/.test(text[i - 1] ?? '') ? /^\w+/.exec(text.slice(i))![0].toLowerCase() : undefined;
+    const keyword = depth === 0 && /\w/.test(c) && !/\w/.test(text[i - 1] ?? '') ? wordAt(text, i) : undefined;
     if (start < 0) {
       if (keyword === 'select') (start = i + 6), (i += 5);
       continue;
@@ -42,6 +42,14 @@ export function outputColumns(sql: string): string[] | undefined {
     names.push(name ?? '?column?');
   }
   return names;
+}
+
+const WORD = /\w+/y;
+
+/** The word starting at `i`, lower case (sticky: no copy of the rest of the text). */
+function wordAt(text: string, i: number): string {
+  WORD.lastIndex = i;
+  return WORD.exec(text)![0].toLowerCase();
 }
 
 /** The SQL with string literals, comments and Handlebars tags blanked (same length), quoted identifiers unquoted. */

@@ -1,4 +1,4 @@
-import type { SourceLayout } from '../definitions/project-config.js';
+import { LAYOUT_TABLES, type SourceLayout } from '../definitions/project-config.js';
 import { choose, millis, pick, quoteIdent, rand, sqlString } from './sql.js';
 import {
   COMPANY_SUFFIXES, COMPANY_WORDS, CURRENCIES, DEMO_EVENTS, FEATURE_WEIGHTS, FEATURES, FIRST_NAMES, GROUPS_COLUMNS,
@@ -50,7 +50,7 @@ export function demoStatements(opts: DemoOptions, layout: SourceLayout = 'segmen
 
 /** The tables the demo writes for a layout (SPEC 3), so a caller can copy them elsewhere. */
 export function demoTables(layout: SourceLayout): string[] {
-  return layout === 'segment' ? ['tracks', 'identifies', 'groups', ...DEMO_EVENTS.map((e) => e.slug)] : ['events', 'identifies', 'groups'];
+  return [...LAYOUT_TABLES[layout], ...(layout === 'segment' ? DEMO_EVENTS.map((e) => e.slug) : [])];
 }
 
 /** `tracks`, one table per event with its property columns, and identifies and groups with a column per trait. */

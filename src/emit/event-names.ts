@@ -1,14 +1,7 @@
-import Handlebars from 'handlebars';
-import { eventNameTemplateError } from '../definitions/event-name-template.js';
+import { compileEventName, eventNameTemplateError, type EventNameContext } from '../definitions/event-name-template.js';
 import type { Destination } from '../definitions/project-config.js';
 
-/** What an event-name template sees (SPEC 1). */
-export interface EventNameContext {
-  readonly key: string;
-  readonly kind: string;
-  readonly entity: string;
-  readonly description?: string;
-}
+export type { EventNameContext };
 
 export type EventNameKind = 'audience_entered' | 'audience_exited' | 'trait_computed';
 
@@ -23,21 +16,18 @@ export class EventNameError extends Error {
   }
 }
 
-// An isolated environment: helpers registered elsewhere (SQL templates) never leak in.
-const hbs = Handlebars.create();
-
 /**
  * Compiles the destination's `events` templates (Handlebars, `noEscape`, not strict).
  * Throws EventNameError naming the destination when one does not parse.
  */
 export function compileEventNames(destination: Pick<Destination, 'name' | 'events'>): EventNames {
-  const compiled = new Map<EventNameKind, HandlebarsTemplateDelegate<EventNameContext>>();
+  const compiled = new Map<EventNameKind, (context: EventNameContext) => string>();
   for (const which of ['audience_entered', 'audience_exited', 'trait_computed'] as const) {
     const source = destination.events[which];
     // compile() is lazy: check now, so a bad template is a configuration error before anything is sent.
     const error = eventNameTemplateError(source);
     if (error) throw new EventNameError(destination.name, `events.${which} is not a valid template: ${error}`);
-    compiled.set(which, hbs.compile<EventNameContext>(source, { noEscape: true, strict: false, knownHelpersOnly: true }));
+    compiled.set(which, compileEventName(source));
   }
   // Changes come in definition order, so consecutive tracks nearly always ask for the same name:
   // remember the last one per template (a template is a pure function of its context).
