@@ -46,8 +46,9 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
     if (!(e instanceof ProjectError)) throw e;
     problems.push(...e.problems);
   }
-  if (problems.length || !config.config) throw new ProjectError(sortProblems(problems));
-  return { dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+  const project = config.config && { dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+  if (problems.length || !project) throw new ProjectError(sortProblems(problems), project);
+  return project;
 }
 
 /** roster.yml first, then by file, line and column; identical problems once. */

@@ -20,7 +20,11 @@ export function formatProblem(p: Problem): string {
 
 /** Thrown for an invalid project: exit 1, one line per problem, never a stack trace. */
 export class ProjectError extends Error {
-  constructor(readonly problems: readonly Problem[]) {
+  /**
+   * `loaded`: when roster.yml is valid, the project with the definitions that parsed, for a command
+   * that can do without the others (deliver sends what earlier runs computed).
+   */
+  constructor(readonly problems: readonly Problem[], readonly loaded?: Project) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'ProjectError';
   }

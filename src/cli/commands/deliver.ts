@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
-import { CONFIG_FILE, loadConfig } from '../../definitions/load-config.js';
-import { loadDefinitions } from '../../definitions/load-definitions.js';
+import { CONFIG_FILE } from '../../definitions/load-config.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { ProjectError, type Project } from '../../definitions/project.js';
 import { deliverOutbox } from '../../run/deliver-outbox.js';
@@ -45,11 +43,8 @@ async function loadProjectToDeliver(dir: string): Promise<Project> {
   try {
     return await loadProject(dir);
   } catch (e) {
-    if (!(e instanceof ProjectError) || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
-    const root = resolve(dir);
-    const config = (await loadConfig(root)).config;
-    if (!config) throw e;
+    if (!(e instanceof ProjectError) || !e.loaded || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
     console.error(`warning: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
-    return { dir: root, config, definitions: (await loadDefinitions(root)).loaded.map((l) => l.def) };
+    return e.loaded;
   }
 }
