@@ -1,22 +1,16 @@
 -- roster audience at_risk_accounts (account), duckdb
 -- Paying accounts that barely log in any more; the CSM team calls them first.
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: active_users_30d, logins_past_30_days
+-- reads this run's results of: logins_past_30_days
 WITH
 account_trait_plan AS (
   SELECT group_id, first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS value
   FROM "main"."groups"
   WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."active_users_30d"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
+FROM account_trait_plan AS entity
 LEFT JOIN "roster"."logins_past_30_days" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
-LEFT JOIN account_trait_plan AS entity_account_trait_plan ON entity_account_trait_plan.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_account_trait_plan.value AS VARCHAR) IN ('pro', 'enterprise'), FALSE))
+  AND COALESCE(CAST(entity.value AS VARCHAR) IN ('pro', 'enterprise'), FALSE))

@@ -1,27 +1,12 @@
 -- roster audience op_exists (user), duckdb
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_plan AS (
   SELECT user_id, first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS value
   FROM "main"."identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE (entity_user_trait_plan.value IS NOT NULL)
+FROM user_trait_plan AS entity
+WHERE (entity.value IS NOT NULL)

@@ -19,19 +19,9 @@ users_of_software_accounts AS (
   SELECT DISTINCT au.user_id
   FROM account_users AS au
   JOIN "roster"."software_accounts" AS m ON m.group_id = au.group_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
+FROM user_trait_role AS entity
 LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE)
+WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'admin', FALSE)
   AND (entity_users_of_software_accounts.user_id IS NOT NULL))

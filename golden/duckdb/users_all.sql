@@ -29,13 +29,7 @@ users_matching AS (
   LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
   LEFT JOIN "roster"."op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."st_account_members"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE)
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE)

@@ -35,13 +35,7 @@ users_matching AS (
   LEFT JOIN event_in_account_logged_in AS au_event_in_account_logged_in ON au_event_in_account_logged_in.user_id = au.user_id AND au_event_in_account_logged_in.group_id = au.group_id
   LEFT JOIN user_trait_role AS au_user_trait_role ON au_user_trait_role.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."st_account_members"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE)
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE)

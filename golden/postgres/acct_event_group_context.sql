@@ -30,17 +30,11 @@ users_matching AS (
   FROM account_users AS au
   LEFT JOIN users_of_acct_software AS au_users_of_acct_software ON au_users_of_acct_software.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."st_account_members"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.group_id = entity.group_id
+FROM event_logged_in AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN "roster"."acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_event_logged_in.n, 0) >= 10)
+WHERE ((COALESCE(entity.n, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL))

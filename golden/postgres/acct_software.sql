@@ -11,17 +11,11 @@ account_trait_industry AS (
 sql_st_account_members AS (
   SELECT DISTINCT group_id, "crm_tier"
   FROM "roster"."st_account_members"
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."st_account_members"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN account_trait_industry AS entity_account_trait_industry ON entity_account_trait_industry.group_id = entity.group_id
+FROM account_trait_industry AS entity
 LEFT JOIN "roster"."ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE((CAST(entity_account_trait_industry.value AS TEXT) COLLATE "C") = 'Software', FALSE)
+WHERE (COALESCE((CAST(entity.value AS TEXT) COLLATE "C") = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
   AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE))

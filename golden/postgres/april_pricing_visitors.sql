@@ -1,7 +1,6 @@
 -- roster audience april_pricing_visitors (user), postgres
 -- Users who looked at the pricing page at least twice in April 2024 (the spring campaign).
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: active_users_30d
 WITH
 event_page_viewed AS (
   SELECT e.user_id, count(*) AS n
@@ -16,17 +15,7 @@ event_page_viewed AS (
       AND COALESCE((CAST(e."path" AS TEXT) COLLATE "C") = '/pricing', FALSE)
   ) AS e
   GROUP BY e.user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN event_page_viewed AS entity_event_page_viewed ON entity_event_page_viewed.user_id = entity.user_id
-WHERE (COALESCE(entity_event_page_viewed.n, 0) >= 2)
+FROM event_page_viewed AS entity
+WHERE (COALESCE(entity.n, 0) >= 2)

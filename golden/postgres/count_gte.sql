@@ -1,6 +1,5 @@
 -- roster audience count_gte (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
 WITH
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
@@ -13,21 +12,7 @@ event_logged_in AS (
       AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
   ) AS e
   GROUP BY e.user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.user_id = entity.user_id
-WHERE (COALESCE(entity_event_logged_in.n, 0) >= 1)
+FROM event_logged_in AS entity
+WHERE (COALESCE(entity.n, 0) >= 1)

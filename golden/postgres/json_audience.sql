@@ -1,6 +1,5 @@
 -- roster audience json_audience (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: json_sql
 WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg((traits ->> 'plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'plan') IS NOT NULL))[1] AS value
@@ -25,21 +24,11 @@ user_trait_json_first_user AS (
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster_state"."json_sql" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
+FROM user_trait_plan AS entity
 LEFT JOIN event_order_completed AS entity_event_order_completed ON entity_event_order_completed.user_id = entity.user_id
 LEFT JOIN user_trait_json_first_user AS entity_user_trait_json_first_user ON entity_user_trait_json_first_user.user_id = entity.user_id
-WHERE (COALESCE((CAST(entity_user_trait_plan.value AS TEXT) COLLATE "C") = 'pro', FALSE)
+WHERE (COALESCE((CAST(entity.value AS TEXT) COLLATE "C") = 'pro', FALSE)
   AND (COALESCE(entity_event_order_completed.n, 0) >= 2)
   AND (entity_user_trait_json_first_user.value IS NOT NULL))

@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_state, st_user
+-- reads this run's results of: ct_event_counter, op_eq, st_user
 WITH
 user_trait_role AS (
   SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS value
@@ -13,29 +13,15 @@ user_trait_st_user_lifetime AS (
   FROM "main"."identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
+FROM "roster"."ct_event_counter" AS entity
 LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
 LEFT JOIN user_trait_st_user_lifetime AS entity_user_trait_st_user_lifetime ON entity_user_trait_st_user_lifetime.user_id = entity.user_id
 LEFT JOIN "roster"."op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 LEFT JOIN "roster"."st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
-LEFT JOIN "roster"."ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
 WHERE ((COALESCE((CAST(entity_user_trait_role.value AS TEXT) COLLATE "C") = 'admin', FALSE)
   OR (entity_user_trait_st_user_lifetime.value IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 200 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 1000 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE))
+  AND COALESCE(COALESCE(entity."ct_event_counter", 0) >= 3, FALSE))

@@ -1,27 +1,12 @@
 -- roster audience op_gte (user), postgres
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN length(CAST(entity_user_trait_plan.value AS TEXT)) <= 200 AND CAST(entity_user_trait_plan.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_user_trait_plan.value AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_user_trait_plan.value AS TEXT)) <= 1000 AND CAST(entity_user_trait_plan.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_user_trait_plan.value AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_user_trait_plan.value AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_user_trait_plan.value AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE)
+FROM user_trait_plan AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.value AS TEXT)) <= 200 AND CAST(entity.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.value AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.value AS TEXT)) <= 1000 AND CAST(entity.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.value AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.value AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.value AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE)

@@ -32,15 +32,9 @@ users_matching AS (
   FROM account_users AS au
   LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT group_id FROM "roster"."active_users_30d"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN account_trait_plan AS entity_account_trait_plan ON entity_account_trait_plan.group_id = entity.group_id
+FROM account_trait_plan AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE (COALESCE((CAST(entity_account_trait_plan.value AS TEXT) COLLATE "C") = 'trial', FALSE)
+WHERE (COALESCE((CAST(entity.value AS TEXT) COLLATE "C") = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_user, FALSE))

@@ -11,17 +11,11 @@ account_trait_industry AS (
 sql_st_account_members AS (
   SELECT DISTINCT group_id, "CRM_TIER"
   FROM "ROSTER"."ST_ACCOUNT_MEMBERS"
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT group_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN account_trait_industry AS entity_account_trait_industry ON entity_account_trait_industry.group_id = entity.group_id
+FROM account_trait_industry AS entity
 LEFT JOIN "ROSTER"."CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_account_trait_industry.value AS VARCHAR) = 'Software', FALSE)
+WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
   AND COALESCE(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) IN ('gold', 'silver'), FALSE))

@@ -1,22 +1,16 @@
 -- roster audience at_risk_accounts (account), snowflake
 -- Paying accounts that barely log in any more; the CSM team calls them first.
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: active_users_30d, logins_past_30_days
+-- reads this run's results of: logins_past_30_days
 WITH
 account_trait_plan AS (
   SELECT group_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM "MAIN"."GROUPS"
   WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT group_id FROM "ROSTER"."ACTIVE_USERS_30D"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
+FROM account_trait_plan AS entity
 LEFT JOIN "ROSTER"."LOGINS_PAST_30_DAYS" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
-LEFT JOIN account_trait_plan AS entity_account_trait_plan ON entity_account_trait_plan.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."LOGINS_PAST_30_DAYS", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_account_trait_plan.value AS VARCHAR) IN ('pro', 'enterprise'), FALSE))
+  AND COALESCE(CAST(entity.value AS VARCHAR) IN ('pro', 'enterprise'), FALSE))

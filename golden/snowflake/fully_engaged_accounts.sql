@@ -41,13 +41,7 @@ users_matching AS (
   LEFT JOIN event_logged_in AS au_event_logged_in ON au_event_logged_in.user_id = au.user_id
   LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT group_id FROM "ROSTER"."ACTIVE_USERS_30D"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE)
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE)

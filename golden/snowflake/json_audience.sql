@@ -1,6 +1,5 @@
 -- roster audience json_audience (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: json_sql
 WITH
 user_trait_plan AS (
   SELECT user_id, ARRAY_AGG(CAST(GET(traits, 'plan') AS VARCHAR)) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
@@ -25,21 +24,11 @@ user_trait_json_first_user AS (
   FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "IDENTIFIES"
   WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "EVENTS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM (SELECT * FROM "RAW"."GROUPS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER_STATE"."JSON_SQL" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
+FROM user_trait_plan AS entity
 LEFT JOIN event_order_completed AS entity_event_order_completed ON entity_event_order_completed.user_id = entity.user_id
 LEFT JOIN user_trait_json_first_user AS entity_user_trait_json_first_user ON entity_user_trait_json_first_user.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_user_trait_plan.value AS VARCHAR) = 'pro', FALSE)
+WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'pro', FALSE)
   AND (COALESCE(entity_event_order_completed.n, 0) >= 2)
   AND (entity_user_trait_json_first_user.value IS NOT NULL))

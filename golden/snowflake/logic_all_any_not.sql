@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_account_members, st_state, st_user
+-- reads this run's results of: ct_event_counter, op_eq, st_user
 WITH
 user_trait_role AS (
   SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
@@ -13,29 +13,15 @@ user_trait_st_user_lifetime AS (
   FROM "MAIN"."IDENTIFIES"
   WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
+FROM "ROSTER"."CT_EVENT_COUNTER" AS entity
 LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
 LEFT JOIN user_trait_st_user_lifetime AS entity_user_trait_st_user_lifetime ON entity_user_trait_st_user_lifetime.user_id = entity.user_id
 LEFT JOIN "ROSTER"."OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 LEFT JOIN "ROSTER"."ST_USER" AS entity_st_user ON entity_st_user.user_id = entity.user_id
-LEFT JOIN "ROSTER"."CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
 WHERE ((COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE)
   OR (entity_user_trait_st_user_lifetime.value IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE))
+  AND COALESCE(COALESCE(entity."CT_EVENT_COUNTER", 0) >= 3, FALSE))

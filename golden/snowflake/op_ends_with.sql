@@ -1,27 +1,12 @@
 -- roster audience op_ends_with (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_plan AS (
   SELECT user_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM "MAIN"."IDENTIFIES"
   WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN user_trait_plan AS entity_user_trait_plan ON entity_user_trait_plan.user_id = entity.user_id
-WHERE COALESCE(ENDSWITH(CAST(entity_user_trait_plan.value AS VARCHAR), ';'), FALSE)
+FROM user_trait_plan AS entity
+WHERE COALESCE(ENDSWITH(CAST(entity.value AS VARCHAR), ';'), FALSE)

@@ -1,21 +1,6 @@
 -- roster audience op_list_eq (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_unique_list, st_account_members, st_state, st_user
-WITH
-all_users AS (
-  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
-)
+-- reads this run's results of: ct_unique_list
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN "ROSTER"."CT_UNIQUE_LIST" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_ct_unique_list."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE)
+FROM "ROSTER"."CT_UNIQUE_LIST" AS entity
+WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE)

@@ -1,6 +1,6 @@
 -- roster audience passthrough (user), snowflake
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: acct_software, st_account_members, st_state, st_user
+-- reads this run's results of: acct_software, st_account_members
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
@@ -18,23 +18,9 @@ user_trait_role AS (
   FROM "MAIN"."IDENTIFIES"
   WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_STATE" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ST_USER" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
+FROM user_trait_role AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE))
+  AND COALESCE(CAST(entity.value AS VARCHAR) = 'admin', FALSE))

@@ -25,19 +25,9 @@ users_of_at_risk_accounts AS (
   SELECT DISTINCT au.user_id
   FROM account_users AS au
   JOIN "ROSTER"."AT_RISK_ACCOUNTS" AS m ON m.group_id = au.group_id
-),
-all_users AS (
-  SELECT DISTINCT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
 )
 SELECT entity.user_id
-FROM all_users AS entity
-LEFT JOIN event_logged_in AS entity_event_logged_in ON entity_event_logged_in.user_id = entity.user_id
+FROM event_logged_in AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity_event_logged_in.n, 0) >= 20)
+WHERE ((COALESCE(entity.n, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL))

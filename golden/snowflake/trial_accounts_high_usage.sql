@@ -32,15 +32,9 @@ users_matching AS (
   FROM account_users AS au
   LEFT JOIN event_feature_used AS au_event_feature_used ON au_event_feature_used.user_id = au.user_id
   GROUP BY au.group_id
-),
-all_accounts AS (
-  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  UNION
-  SELECT DISTINCT group_id FROM "ROSTER"."ACTIVE_USERS_30D"
 )
 SELECT entity.group_id
-FROM all_accounts AS entity
-LEFT JOIN account_trait_plan AS entity_account_trait_plan ON entity_account_trait_plan.group_id = entity.group_id
+FROM account_trait_plan AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_account_trait_plan.value AS VARCHAR) = 'trial', FALSE)
+WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_user, FALSE))

@@ -4,7 +4,7 @@ import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent } from './names.js';
-import { predicateSql, type ValueType } from './predicate.js';
+import { holdsWhenMissing, predicateSql, type MissingValue, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
 import { accountUsers, customTrait, eventRows } from './sources.js';
 
@@ -13,11 +13,13 @@ const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 /**
  * Where a condition is evaluated: rows of one entity, `alias` naming the row's id source. Inside
  * `users:` the rows are an account's users, (group_id, user_id) pairs: `inAccount` is then true.
+ * `driver`: the relation the rows come from when it is one a leaf reads (see CompiledCondition's
+ * `within`); that leaf then reads the row itself instead of joining its relation again.
  */
 export class ConditionScope {
   readonly joins: string[] = [];
   private readonly joined = new Set<string>();
-  constructor(readonly entity: Entity, readonly alias: string, readonly inAccount = false) {}
+  constructor(readonly entity: Entity, readonly alias: string, readonly inAccount = false, readonly driver?: string) {}
 
   get id(): string {
     return `${this.alias}.${ID_COLUMN[this.entity]}`;
@@ -25,6 +27,7 @@ export class ConditionScope {
 
   /** LEFT JOINs a relation keyed by this entity's id column (and the account's, with `byAccount`), once; returns its alias. */
   join(relation: string, alias: string, byAccount = false): string {
+    if (relation === this.driver && !byAccount) return this.alias;
     if (!this.joined.has(alias)) {
       this.joined.add(alias);
       const account = byAccount ? ` AND ${alias}.group_id = ${this.alias}.group_id` : '';
@@ -32,6 +35,18 @@ export class ConditionScope {
     }
     return alias;
   }
+}
+
+/**
+ * A condition as SQL, and `within`: a relation keyed by the entity's id that holds every entity
+ * for which the condition can be true (an event feature for `count >= 1`, a trait's result for
+ * `eq`, a member audience), when one leaf of an `all` decides that; undefined when any entity may
+ * satisfy it (`not`, `count < 10`, `not_exists`). Each such relation holds only entities of the
+ * universe (SPEC 3: event tables repeat tracks' rows, traits come from identify and group calls).
+ */
+export interface CompiledCondition {
+  readonly sql: string;
+  readonly within?: string;
 }
 
 /**
@@ -43,14 +58,22 @@ export class ConditionCompiler {
   constructor(private readonly ctx: CompileContext, private readonly q: QueryParts, private readonly self: string) {}
 
   compile(c: Condition, scope: ConditionScope): string {
+    return this.condition(c, scope).sql;
+  }
+
+  condition(c: Condition, scope: ConditionScope): CompiledCondition {
     switch (c.kind) {
       case 'all':
       case 'any': {
-        const parts = c.conditions.map((x) => this.compile(x, scope));
-        return parts.length === 1 ? parts[0] : `(${parts.join(c.kind === 'all' ? '\n  AND ' : '\n  OR ')})`;
+        const parts = c.conditions.map((x) => this.condition(x, scope));
+        const sql = parts.length === 1 ? parts[0].sql : `(${parts.map((x) => x.sql).join(c.kind === 'all' ? '\n  AND ' : '\n  OR ')})`;
+        const within = c.kind === 'all'
+          ? parts.find((x) => x.within !== undefined)?.within
+          : parts.every((x) => x.within !== undefined && x.within === parts[0].within) ? parts[0]?.within : undefined;
+        return { sql, within };
       }
       case 'not':
-        return `NOT ${this.compile(c.condition, scope)}`;
+        return { sql: `NOT ${this.compile(c.condition, scope)}` };
       case 'event':
         return this.event(c, scope);
       case 'trait':
@@ -73,13 +96,17 @@ export class ConditionCompiler {
   }
 
   /** Events per entity; in an account scope, the events of all the account's users together. */
-  private event(c: EventCondition, scope: ConditionScope): string {
-    if (c.scope === 'group_context' && scope.inAccount) return this.userEventInAccount(c, scope);
+  private event(c: EventCondition, scope: ConditionScope): CompiledCondition {
+    if (c.scope === 'group_context' && scope.inAccount) return { sql: this.userEventInAccount(c, scope) };
     const groupContext = scope.entity === 'account' && c.scope === 'group_context';
+    const count = (relation: string, column: string): CompiledCondition => ({
+      sql: `(COALESCE(${column}, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`,
+      within: holdsWhenMissing(c.count, 'zero') === false ? relation : undefined,
+    });
     const shared = this.ctx.options.shared?.eventCount?.(scope.entity, c, groupContext);
     if (shared) {
       const alias = scope.join(shared.relation, `${scope.alias}_${shared.name}`);
-      return `(COALESCE(${alias}.${shared.column}, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
+      return count(shared.relation, `${alias}.${shared.column}`);
     }
     const featureKey = JSON.stringify(['event', scope.entity, c.name, c.where, c.window, groupContext]);
     const cte = this.q.cte(featureKey, cteName('event', c.name), () => {
@@ -91,7 +118,7 @@ export class ConditionCompiler {
       return `SELECT au.group_id, count(*) AS n\n${from}\nJOIN ${users} AS au ON ${on}\nGROUP BY au.group_id`;
     });
     const alias = scope.join(cte, `${scope.alias}_${cte}`);
-    return `(COALESCE(${alias}.n, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
+    return count(cte, `${alias}.n`);
   }
 
   /** Inside users: with scope group_context: a user's events whose context_group_id is the account in question. */
@@ -110,24 +137,28 @@ export class ConditionCompiler {
     return `(COALESCE(${alias}.n, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`;
   }
 
-  private trait(c: TraitCondition, scope: ConditionScope): string {
+  private trait(c: TraitCondition, scope: ConditionScope): CompiledCondition {
     const d = this.ctx.dialect;
     const source = this.ctx.trait(c.key, scope.entity);
     let value: string;
     let type: ValueType = 'unknown';
+    /** The relation the value comes from, and what an entity without a row there has. */
+    let from: { relation: string; missing: MissingValue } | undefined;
     switch (source.kind) {
       case 'computed': {
         const t = source.definition;
-        const alias = scope.join(this.ctx.result(t.key), `${scope.alias}_${t.key}`);
+        const relation = this.ctx.result(t.key);
+        const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         const column = `${alias}.${d.quoteIdent(t.key)}`;
         // Conditions see every entity, with its empty value where it has no matching events.
-        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type] = [`COALESCE(${column}, 0)`, 'number'];
-        else if (t.type === 'unique_list') [value, type] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list'];
-        else if (t.type === 'aggregation') [value, type] = [column, 'number'];
-        else value = sendsJsonValue(this.ctx, t) ? d.jsonScalarText(column) : column;
+        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type, from] = [`COALESCE(${column}, 0)`, 'number', { relation, missing: 'zero' }];
+        else if (t.type === 'unique_list') [value, type, from] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list', { relation, missing: 'empty_list' }];
+        else if (t.type === 'aggregation') [value, type, from] = [column, 'number', { relation, missing: 'null' }];
+        else [value, from] = [sendsJsonValue(this.ctx, t) ? d.jsonScalarText(column) : column, { relation, missing: 'null' }];
         break;
       }
       case 'sql': {
+        // No `from`: which ids a SQL trait's rows count as entities depends on the graph (universeSqlTraits).
         const t = source.definition;
         const id = ID_COLUMN[scope.entity];
         // An associating SQL trait has a row per (group_id, user_id): one value per group_id.
@@ -142,6 +173,7 @@ export class ConditionCompiler {
         const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
         if (shared) {
           value = `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`;
+          from = { relation: shared.relation, missing: 'null' };
           break;
         }
         const sql = customTrait(this.ctx, scope.entity, c.key);
@@ -151,18 +183,23 @@ export class ConditionCompiler {
         }
         const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql);
         value = `${scope.join(cte, `${scope.alias}_${cte}`)}.value`;
+        from = { relation: cte, missing: 'null' };
         break;
       }
     }
-    return predicateSql(d, value, type, c.predicate, d.asOf());
+    const sql = predicateSql(d, value, type, c.predicate, d.asOf());
+    return { sql, within: from && holdsWhenMissing(c.predicate, from.missing) === false ? from.relation : undefined };
   }
 
-  private audience(key: string, member: boolean, scope: ConditionScope): string {
+  private audience(key: string, member: boolean, scope: ConditionScope): CompiledCondition {
     const target = this.ctx.definition(key);
     if (!target || target.kind !== 'audience') throw new Error(`unknown audience ${key}`);
     let alias: string;
+    let within: string | undefined;
     if (target.entity === scope.entity) {
-      alias = scope.join(this.ctx.result(key), `${scope.alias}_${key}`);
+      const relation = this.ctx.result(key);
+      alias = scope.join(relation, `${scope.alias}_${key}`);
+      if (member) within = relation;
     } else if (scope.entity === 'user') {
       // Passthrough: a user is in while they belong to at least one member account.
       const cte = this.q.cte(`passthrough:${key}`, cteName('users_of', key), () => {
@@ -174,11 +211,11 @@ export class ConditionCompiler {
       throw new Error(`account condition names user audience ${key} outside users:`);
     }
     const present = `${alias}.${ID_COLUMN[scope.entity]} IS NOT NULL`;
-    return member ? `(${present})` : `(${alias}.${ID_COLUMN[scope.entity]} IS NULL)`;
+    return { sql: member ? `(${present})` : `(${alias}.${ID_COLUMN[scope.entity]} IS NULL)`, within };
   }
 
   /** any / all / none of the account's users satisfy `where`; all is false, none true, with no users. */
-  private users(quantifier: 'any' | 'all' | 'none', where: Condition, scope: ConditionScope): string {
+  private users(quantifier: 'any' | 'all' | 'none', where: Condition, scope: ConditionScope): CompiledCondition {
     if (scope.entity !== 'account') throw new Error('users: is only for account audiences');
     const d = this.ctx.dialect;
     let matching = this.ctx.options.shared?.usersMatching?.(where);
@@ -196,13 +233,14 @@ export class ConditionCompiler {
       matching = { relation: cte, any: 'any_user', all: 'all_users', name: cte };
     }
     const alias = scope.join(matching.relation, `${scope.alias}_${matching.name}`);
+    // An account without users has no row in the matching relation: any and all are false for it.
     switch (quantifier) {
       case 'any':
-        return `COALESCE(${alias}.${matching.any}, FALSE)`;
+        return { sql: `COALESCE(${alias}.${matching.any}, FALSE)`, within: matching.relation };
       case 'all':
-        return `COALESCE(${alias}.${matching.all}, FALSE)`;
+        return { sql: `COALESCE(${alias}.${matching.all}, FALSE)`, within: matching.relation };
       case 'none':
-        return `NOT COALESCE(${alias}.${matching.any}, FALSE)`;
+        return { sql: `NOT COALESCE(${alias}.${matching.any}, FALSE)` };
     }
   }
 }

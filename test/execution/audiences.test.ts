@@ -123,6 +123,45 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
     expect(await members(engine, layout, [SOFTWARE, accountAudience('users: all\n  where: { audience: { key: software_accounts } }')], 'aud')).toEqual(['a1']);
   });
 
+  describe('candidates: a condition that can only hold where one relation has a row reads that relation, else every entity', () => {
+    // Users up to as_of: u1, u2, u3 (events), u5 (group call only), u6 (identify only).
+    // Logged In up to as_of: u1 4, u2 2, u3 0 (after as_of). Feature Used: u1 alerts, dashboards,
+    // reports; u2 api; u3 "Zoë's 🚀". Orders: u1 10.5 + 20, u2 5, u3 a null total.
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const features = 'kind: computed_trait\nkey: features\nentity: user\ntype: unique_list\nevent: Feature Used\nproperty: feature_name';
+    const revenue = 'kind: computed_trait\nkey: revenue\nentity: user\ntype: aggregation\nfunction: sum\nevent: Order Completed\nproperty: total';
+
+    it.each([
+      ['event: { name: Logged In, count: { lte: 1 } }', ['u3', 'u5', 'u6']],
+      ['event: { name: Logged In, count: { gte: 1 } }', ['u1', 'u2']],
+      [trait('neq', '4', 'logins'), ['u2', 'u3', 'u5', 'u6']],
+      [trait('in', '[0, 2]', 'logins'), ['u2', 'u3', 'u5', 'u6']],
+      [trait('not_in', '[2]', 'logins'), ['u1', 'u3', 'u5', 'u6']],
+      [trait('exists', undefined, 'logins'), ['u1', 'u2', 'u3', 'u5', 'u6']],
+      [trait('gt', '0', 'logins'), ['u1', 'u2']],
+      [trait('contains', 'api', 'features'), ['u2']],
+      [trait('not_contains', 'api', 'features'), ['u1', 'u3', 'u5', 'u6']],
+      [trait('eq', '[]', 'features'), ['u5', 'u6']],
+      [trait('not_exists', undefined, 'revenue'), ['u3', 'u5', 'u6']],
+      [trait('lt', '100', 'revenue'), ['u1', 'u2']],
+      // Either of two relations: every user is a candidate.
+      [`any:\n    - event: { name: Logged In }\n    - ${trait('eq', 'enterprise')}`, ['u1', 'u2', 'u6']],
+      // One member of all: decides alone: users with a plan.
+      [`all:\n    - not: { event: { name: Page Viewed } }\n    - ${trait('exists')}`, ['u3', 'u6']],
+    ])('%s', async (where, expected) => {
+      expect(await members(engine, layout, [logins, features, revenue, userAudience(where)], 'aud')).toEqual(expected);
+    });
+
+    it('an account whose users come only from an associating SQL trait that reads an audience is not an account, so no users: condition makes it a member', async () => {
+      // assoc reads the user audience loggers, so its group_id z7 does not count as an account
+      // (universeSqlTraits) though it gives z7 users: a1 = {u1, u2}, a2 = {u2} logged in.
+      const loggers = userAudience('event: { name: Logged In }', 'loggers');
+      const assoc = 'kind: sql_trait\nkey: assoc\nentity: account\nsql: SELECT \'z7\' AS group_id, user_id, 1 AS assoc FROM {{state "loggers"}}';
+      const anyLogin = accountAudience('users: any\n  where: { event: { name: Logged In } }');
+      expect(await members(engine, layout, [loggers, assoc, anyLogin], 'aud')).toEqual(['a1', 'a2']);
+    });
+  });
+
   it('before / after / within_last parse the value as an instant, honouring offsets', async () => {
     // trial_ends: u1 2024-05-20T00Z, u2 2024-06-10 (a date: 00:00Z), u3 2024-05-31T12:00+02:00 = 10:00Z
     expect(await members(engine, layout, [userAudience(trait('before', '2024-05-25', 'trial_ends'))], 'aud')).toEqual(['u1']);

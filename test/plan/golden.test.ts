@@ -48,10 +48,12 @@ describe('the run plan shares work', () => {
       order_completed: ['_plan_order_completed_users'],
       page_viewed: ['_plan_page_viewed_users'],
     });
-    // Users, accounts, memberships and custom traits once each.
-    for (const table of ['_plan_all_users', '_plan_all_accounts', '_plan_account_users', '_plan_user_traits', '_plan_account_traits']) {
+    // Accounts, memberships and custom traits once each. Every user audience of the example can
+    // only hold for users with events or traits it reads, so none needs every user.
+    for (const table of ['_plan_all_accounts', '_plan_account_users', '_plan_user_traits', '_plan_account_traits']) {
       expect(plan.steps.filter((s) => s.name === table)).toHaveLength(1);
     }
+    expect(plan.steps.filter((s) => s.name === '_plan_all_users')).toEqual([]);
     expect(plan.steps.filter((s) => /FROM "main"\."(groups|identifies)"/.test(s.sql) && s.kind === 'definition')).toEqual([]);
   });
 

@@ -103,22 +103,11 @@ SELECT user_id, last_1 AS "last_page_viewed"
 FROM temp.main."_plan_page_viewed_users"
 WHERE last_1 IS NOT NULL;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
-
 -- audience april_pricing_visitors (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_page_viewed_users" AS entity_page_viewed_users ON entity_page_viewed_users.user_id = entity.user_id
-WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
+FROM temp.main."_plan_page_viewed_users" AS entity
+WHERE (COALESCE(entity.n_2, 0) >= 2);
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
@@ -215,16 +204,14 @@ WHERE first_1 IS NOT NULL;
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_fully_engaged_accounts" AS
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_2, FALSE);
+FROM temp.main."_plan_users_matching" AS entity
+WHERE COALESCE(entity.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_high_feature_adoption" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_run_feature_count" AS entity_feature_count ON entity_feature_count.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_feature_count."feature_count", 0) >= 4, FALSE);
+FROM temp.main."_run_feature_count" AS entity
+WHERE COALESCE(COALESCE(entity."feature_count", 0) >= 4, FALSE);
 
 -- account features folded from the user features of the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS
@@ -254,9 +241,8 @@ GROUP BY group_id;
 -- audience software_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_software_accounts" AS
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-WHERE COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE);
+FROM temp.main."_plan_account_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE);
 
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
@@ -287,10 +273,9 @@ WHERE sum_1 IS NOT NULL;
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_trial_accounts_high_usage" AS
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM temp.main."_plan_account_traits" AS entity
 LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
+WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
@@ -314,11 +299,10 @@ WHERE n_1 > 0;
 -- audience at_risk_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_at_risk_accounts" AS
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
+FROM temp.main."_plan_account_traits" AS entity
 LEFT JOIN temp.main."_run_logins_past_30_days" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
-LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
+  AND COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
@@ -338,10 +322,9 @@ users_of_software_accounts AS (
   JOIN temp.main."_run_software_accounts" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
+WHERE (COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
   AND (entity_users_of_software_accounts.user_id IS NOT NULL));
 
 -- audience power_users (user)
@@ -353,8 +336,7 @@ users_of_at_risk_accounts AS (
   JOIN temp.main."_run_at_risk_accounts" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+FROM temp.main."_plan_logged_in_users" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity_logged_in_users.n_3, 0) >= 20)
+WHERE ((COALESCE(entity.n_3, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));

@@ -54,22 +54,11 @@ FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY i
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT user_id FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM (SELECT * FROM "raw"."groups" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT user_id FROM temp.main."_run_json_sql" WHERE user_id IS NOT NULL;
-
 -- audience json_audience (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_json_audience" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN temp.main."_plan_events_users" AS entity_events_users ON entity_events_users.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) = 'pro', FALSE)
+WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE)
   AND (COALESCE(entity_events_users.n_4, 0) >= 2)
-  AND (entity_plan_user_traits.trait_json_first_user IS NOT NULL));
+  AND (entity.trait_json_first_user IS NOT NULL));

@@ -244,12 +244,6 @@ FROM "main"."identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
 
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT group_id FROM temp.main."_run_st_account_members";
-
 -- audience users_group_context (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_group_context" AS
 WITH
@@ -276,9 +270,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
@@ -297,11 +290,10 @@ sql_st_account_members AS (
   FROM temp.main."_run_st_account_members"
 )
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN temp.main."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM temp.main."_plan_account_traits" AS entity
 LEFT JOIN temp.main."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE)
+WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
   AND COALESCE(CAST(entity_st_account_members."crm_tier" AS VARCHAR) IN ('gold', 'silver'), FALSE));
 
@@ -329,16 +321,14 @@ WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
 -- audience count_gt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_gt" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+FROM temp.main."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
 
 -- audience count_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_gte" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+FROM temp.main."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_lt" AS
@@ -378,107 +368,92 @@ WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien 
 -- audience op_after (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
 
 -- audience op_before (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_before" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
 
 -- audience op_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_contains" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(contains(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(contains(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
 
 -- audience op_ends_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_ends_with" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(ends_with(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), ';'), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(ends_with(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
 
 -- audience op_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_eq" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) = 'pro', FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
 
 -- audience op_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_exists" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE (entity_plan_user_traits.trait_plan IS NOT NULL);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
 
 -- audience op_gt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_gt" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
 
 -- audience op_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_gte" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
 
 -- audience op_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_in" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
 
 -- audience op_list_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_contains" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(list_contains(COALESCE(entity_ct_unique_list."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE);
+FROM temp.main."_run_ct_unique_list" AS entity
+WHERE COALESCE(list_contains(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE);
 
 -- audience op_list_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_eq" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_ct_unique_list."ct_unique_list", CAST([] AS VARCHAR[])) = ['dashboards', 'reports'], FALSE);
+FROM temp.main."_run_ct_unique_list" AS entity
+WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])) = ['dashboards', 'reports'], FALSE);
 
 -- audience op_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_lt" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) < 'm', FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
 
 -- audience op_lte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_lte" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE lower(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
 
 -- audience op_neq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_neq" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) <> 'pro', FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
 
 -- audience op_not_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_contains" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(NOT contains(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '--'), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(NOT contains(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
 
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_exists" AS
@@ -490,23 +465,20 @@ WHERE (entity_plan_user_traits.trait_plan IS NULL);
 -- audience op_not_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_in" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE)) THEN TRY_CAST(entity_plan_user_traits.trait_plan AS DOUBLE) END WHEN length(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
 
 -- audience op_starts_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_starts_with" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(starts_with(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '/*'), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(starts_with(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
 
 -- audience op_within_last (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_within_last" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CASE WHEN typeof(entity_plan_user_traits.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity_plan_user_traits.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END <= CAST($as_of AS TIMESTAMP)), FALSE);
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE((CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END <= CAST($as_of AS TIMESTAMP)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_account_events" AS
@@ -535,11 +507,10 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN temp.main."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+FROM temp.main."_plan_logged_in_account_events" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN temp.main."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
@@ -553,13 +524,12 @@ WHERE (entity_op_eq.user_id IS NULL);
 -- audience logic_all_any_not (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_logic_all_any_not" AS
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 LEFT JOIN temp.main."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
 LEFT JOIN temp.main."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
-  OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
+WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
@@ -573,11 +543,10 @@ users_of_acct_software AS (
   JOIN temp.main."_run_acct_software" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
+FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE));
+  AND COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE));
 
 -- audience users_all (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS
@@ -592,9 +561,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
 
 -- audience users_any (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_any" AS
@@ -609,9 +577,14 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT group_id FROM temp.main."_run_st_account_members";
 
 -- audience users_none (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_none" AS

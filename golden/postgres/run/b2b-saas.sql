@@ -111,24 +111,12 @@ SELECT user_id, last_1 AS "last_page_viewed"
 FROM pg_temp."_plan_page_viewed_users"
 WHERE last_1 IS NOT NULL;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_users";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
-
 -- audience april_pricing_visitors (user)
 DROP TABLE IF EXISTS pg_temp."_run_april_pricing_visitors";
 CREATE TEMPORARY TABLE pg_temp."_run_april_pricing_visitors" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_page_viewed_users" AS entity_page_viewed_users ON entity_page_viewed_users.user_id = entity.user_id
-WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
+FROM pg_temp."_plan_page_viewed_users" AS entity
+WHERE (COALESCE(entity.n_2, 0) >= 2);
 
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
@@ -236,17 +224,15 @@ WHERE first_1 IS NOT NULL;
 DROP TABLE IF EXISTS pg_temp."_run_fully_engaged_accounts";
 CREATE TEMPORARY TABLE pg_temp."_run_fully_engaged_accounts" AS
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_2, FALSE);
+FROM pg_temp."_plan_users_matching" AS entity
+WHERE COALESCE(entity.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 DROP TABLE IF EXISTS pg_temp."_run_high_feature_adoption";
 CREATE TEMPORARY TABLE pg_temp."_run_high_feature_adoption" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_run_feature_count" AS entity_feature_count ON entity_feature_count.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_feature_count."feature_count", 0) >= 4, FALSE);
+FROM pg_temp."_run_feature_count" AS entity
+WHERE COALESCE(COALESCE(entity."feature_count", 0) >= 4, FALSE);
 
 -- account features folded from the user features of the events of main.logged_in
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_accounts";
@@ -280,9 +266,8 @@ GROUP BY group_id;
 DROP TABLE IF EXISTS pg_temp."_run_software_accounts";
 CREATE TEMPORARY TABLE pg_temp."_run_software_accounts" AS
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-WHERE COALESCE((CAST(entity_plan_account_traits.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE);
+FROM pg_temp."_plan_account_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE);
 
 -- user features: one pass over the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
@@ -317,10 +302,9 @@ WHERE sum_1 IS NOT NULL;
 DROP TABLE IF EXISTS pg_temp."_run_trial_accounts_high_usage";
 CREATE TEMPORARY TABLE pg_temp."_run_trial_accounts_high_usage" AS
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM pg_temp."_plan_account_traits" AS entity
 LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE (COALESCE((CAST(entity_plan_account_traits.trait_plan AS TEXT) COLLATE "C") = 'trial', FALSE)
+WHERE (COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
@@ -347,11 +331,10 @@ WHERE n_1 > 0;
 DROP TABLE IF EXISTS pg_temp."_run_at_risk_accounts";
 CREATE TEMPORARY TABLE pg_temp."_run_at_risk_accounts" AS
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
+FROM pg_temp."_plan_account_traits" AS entity
 LEFT JOIN pg_temp."_run_logins_past_30_days" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
-LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 10, FALSE)
-  AND COALESCE((CAST(entity_plan_account_traits.trait_plan AS TEXT) COLLATE "C") IN ('pro', 'enterprise'), FALSE));
+  AND COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('pro', 'enterprise'), FALSE));
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -373,10 +356,9 @@ users_of_software_accounts AS (
   JOIN pg_temp."_run_software_accounts" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
-WHERE (COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
+WHERE (COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
   AND (entity_users_of_software_accounts.user_id IS NOT NULL));
 
 -- audience power_users (user)
@@ -389,8 +371,7 @@ users_of_at_risk_accounts AS (
   JOIN pg_temp."_run_at_risk_accounts" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+FROM pg_temp."_plan_logged_in_users" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity_logged_in_users.n_3, 0) >= 20)
+WHERE ((COALESCE(entity.n_3, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));

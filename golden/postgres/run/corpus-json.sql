@@ -60,24 +60,12 @@ FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_users";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS "events" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM (SELECT DISTINCT ON (id) * FROM "raw"."groups" ORDER BY id, "timestamp") AS "groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT user_id FROM pg_temp."_run_json_sql" WHERE user_id IS NOT NULL;
-
 -- audience json_audience (user)
 DROP TABLE IF EXISTS pg_temp."_run_json_audience";
 CREATE TEMPORARY TABLE pg_temp."_run_json_audience" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN pg_temp."_plan_events_users" AS entity_events_users ON entity_events_users.user_id = entity.user_id
-WHERE (COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE)
+WHERE (COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE)
   AND (COALESCE(entity_events_users.n_4, 0) >= 2)
-  AND (entity_plan_user_traits.trait_json_first_user IS NOT NULL));
+  AND (entity.trait_json_first_user IS NOT NULL));

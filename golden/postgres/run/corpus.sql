@@ -270,13 +270,6 @@ FROM "main"."identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
 
--- every account: group calls and account-level SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT group_id FROM pg_temp."_run_st_account_members";
-
 -- audience users_group_context (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_group_context";
 CREATE TEMPORARY TABLE pg_temp."_run_users_group_context" AS
@@ -304,9 +297,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
@@ -327,11 +319,10 @@ sql_st_account_members AS (
   FROM pg_temp."_run_st_account_members"
 )
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_account_traits" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM pg_temp."_plan_account_traits" AS entity
 LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE((CAST(entity_plan_account_traits.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
+WHERE (COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
   AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
 
@@ -362,17 +353,15 @@ WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
 DROP TABLE IF EXISTS pg_temp."_run_count_gt";
 CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+FROM pg_temp."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
 
 -- audience count_gte (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_gte";
 CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+FROM pg_temp."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_lt";
@@ -417,121 +406,106 @@ WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") =
 DROP TABLE IF EXISTS pg_temp."_run_op_after";
 CREATE TEMPORARY TABLE pg_temp."_run_op_after" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
 
 -- audience op_before (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_before";
 CREATE TEMPORARY TABLE pg_temp."_run_op_before" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
 
 -- audience op_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_contains";
 CREATE TEMPORARY TABLE pg_temp."_run_op_contains" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((strpos((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
 
 -- audience op_ends_with (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_ends_with";
 CREATE TEMPORARY TABLE pg_temp."_run_op_ends_with" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((right((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((right((CAST(entity.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
 
 -- audience op_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_eq";
 CREATE TEMPORARY TABLE pg_temp."_run_op_eq" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
 
 -- audience op_exists (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_exists";
 CREATE TEMPORARY TABLE pg_temp."_run_op_exists" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE (entity_plan_user_traits.trait_plan IS NOT NULL);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
 
 -- audience op_gt (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_gt";
 CREATE TEMPORARY TABLE pg_temp."_run_op_gt" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 200 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 1000 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE);
 
 -- audience op_gte (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_gte";
 CREATE TEMPORARY TABLE pg_temp."_run_op_gte" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 200 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 1000 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
 
 -- audience op_in (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_in";
 CREATE TEMPORARY TABLE pg_temp."_run_op_in" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
 
 -- audience op_list_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_list_contains";
 CREATE TEMPORARY TABLE pg_temp."_run_op_list_contains" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(('api' = ANY(COALESCE(entity_ct_unique_list."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
+FROM pg_temp."_run_ct_unique_list" AS entity
+WHERE COALESCE(('api' = ANY(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
 
 -- audience op_list_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_list_eq";
 CREATE TEMPORARY TABLE pg_temp."_run_op_list_eq" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_run_ct_unique_list" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_ct_unique_list."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
+FROM pg_temp."_run_ct_unique_list" AS entity
+WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
 
 -- audience op_lt (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_lt";
 CREATE TEMPORARY TABLE pg_temp."_run_op_lt" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
 
 -- audience op_lte (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_lte";
 CREATE TEMPORARY TABLE pg_temp."_run_op_lte" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE lower((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE lower((CAST(entity.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
 
 -- audience op_neq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_neq";
 CREATE TEMPORARY TABLE pg_temp."_run_op_neq" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
 
 -- audience op_not_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_contains";
 CREATE TEMPORARY TABLE pg_temp."_run_op_not_contains" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(NOT (strpos((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(NOT (strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
 
 -- audience op_not_exists (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_exists";
@@ -545,25 +519,22 @@ WHERE (entity_plan_user_traits.trait_plan IS NULL);
 DROP TABLE IF EXISTS pg_temp."_run_op_not_in";
 CREATE TEMPORARY TABLE pg_temp."_run_op_not_in" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 200 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_plan_user_traits.trait_plan AS TEXT)) <= 1000 AND CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_plan_user_traits.trait_plan AS TEXT) AS DOUBLE PRECISION) END END NOT IN (1, 2), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END NOT IN (1, 2), FALSE);
 
 -- audience op_starts_with (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_starts_with";
 CREATE TEMPORARY TABLE pg_temp."_run_op_starts_with" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(starts_with((CAST(entity_plan_user_traits.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(starts_with((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
 
 -- audience op_within_last (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_within_last";
 CREATE TEMPORARY TABLE pg_temp."_run_op_within_last" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity_plan_user_traits.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity_plan_user_traits.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
@@ -594,11 +565,10 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN pg_temp."_plan_logged_in_account_events" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+FROM pg_temp."_plan_logged_in_account_events" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
@@ -614,13 +584,12 @@ WHERE (entity_op_eq.user_id IS NULL);
 DROP TABLE IF EXISTS pg_temp."_run_logic_all_any_not";
 CREATE TEMPORARY TABLE pg_temp."_run_logic_all_any_not" AS
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 LEFT JOIN pg_temp."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
 LEFT JOIN pg_temp."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
-  OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
+WHERE ((COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 200 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 1000 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
@@ -635,11 +604,10 @@ users_of_acct_software AS (
   JOIN pg_temp."_run_acct_software" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
+FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE((CAST(entity_plan_user_traits.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));
+  AND COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));
 
 -- audience users_all (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_all";
@@ -655,9 +623,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
 
 -- audience users_any (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_any";
@@ -673,9 +640,15 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT group_id FROM pg_temp."_run_st_account_members";
 
 -- audience users_none (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_none";

@@ -103,22 +103,11 @@ SELECT user_id, last_1 AS "LAST_PAGE_VIEWED"
 FROM "_PLAN_PAGE_VIEWED_USERS"
 WHERE last_1 IS NOT NULL;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
-SELECT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE user_id IS NOT NULL;
-
 -- audience april_pricing_visitors (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_APRIL_PRICING_VISITORS" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_PAGE_VIEWED_USERS" AS entity_page_viewed_users ON entity_page_viewed_users.user_id = entity.user_id
-WHERE (COALESCE(entity_page_viewed_users.n_2, 0) >= 2);
+FROM "_PLAN_PAGE_VIEWED_USERS" AS entity
+WHERE (COALESCE(entity.n_2, 0) >= 2);
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
@@ -215,16 +204,14 @@ WHERE first_1 IS NOT NULL;
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FULLY_ENGAGED_ACCOUNTS" AS
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_2, FALSE);
+FROM "_PLAN_USERS_MATCHING" AS entity
+WHERE COALESCE(entity.all_2, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_HIGH_FEATURE_ADOPTION" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_RUN_FEATURE_COUNT" AS entity_feature_count ON entity_feature_count.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_feature_count."FEATURE_COUNT", 0) >= 4, FALSE);
+FROM "_RUN_FEATURE_COUNT" AS entity
+WHERE COALESCE(COALESCE(entity."FEATURE_COUNT", 0) >= 4, FALSE);
 
 -- account features folded from the user features of the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNTS" AS
@@ -254,9 +241,8 @@ GROUP BY group_id;
 -- audience software_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_SOFTWARE_ACCOUNTS" AS
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
-WHERE COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE);
+FROM "_PLAN_ACCOUNT_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE);
 
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
@@ -287,10 +273,9 @@ WHERE sum_1 IS NOT NULL;
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_TRIAL_ACCOUNTS_HIGH_USAGE" AS
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM "_PLAN_ACCOUNT_TRAITS" AS entity
 LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) = 'trial', FALSE)
+WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_3, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
@@ -314,11 +299,10 @@ WHERE n_1 > 0;
 -- audience at_risk_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_AT_RISK_ACCOUNTS" AS
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
+FROM "_PLAN_ACCOUNT_TRAITS" AS entity
 LEFT JOIN "_RUN_LOGINS_PAST_30_DAYS" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
-LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."LOGINS_PAST_30_DAYS", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_plan_account_traits.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
+  AND COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('pro', 'enterprise'), FALSE));
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
@@ -338,10 +322,9 @@ users_of_software_accounts AS (
   JOIN "_RUN_SOFTWARE_ACCOUNTS" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
 LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
+WHERE (COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
   AND (entity_users_of_software_accounts.user_id IS NOT NULL));
 
 -- audience power_users (user)
@@ -353,8 +336,7 @@ users_of_at_risk_accounts AS (
   JOIN "_RUN_AT_RISK_ACCOUNTS" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
+FROM "_PLAN_LOGGED_IN_USERS" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity_logged_in_users.n_3, 0) >= 20)
+WHERE ((COALESCE(entity.n_3, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));

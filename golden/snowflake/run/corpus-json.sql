@@ -54,22 +54,11 @@ FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY i
 WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY user_id;
 
--- every user (SPEC 3): events, identify and group calls, SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
-SELECT user_id FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "EVENTS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM (SELECT * FROM "RAW"."GROUPS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT user_id FROM "_RUN_JSON_SQL" WHERE user_id IS NOT NULL;
-
 -- audience json_audience (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_JSON_AUDIENCE" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
 LEFT JOIN "_PLAN_EVENTS_USERS" AS entity_events_users ON entity_events_users.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) = 'pro', FALSE)
+WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE)
   AND (COALESCE(entity_events_users.n_4, 0) >= 2)
-  AND (entity_plan_user_traits.trait_json_first_user IS NOT NULL));
+  AND (entity.trait_json_first_user IS NOT NULL));

@@ -244,12 +244,6 @@ FROM "MAIN"."IDENTIFIES"
 WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY user_id;
 
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
-
 -- audience users_group_context (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_GROUP_CONTEXT" AS
 WITH
@@ -276,9 +270,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
@@ -297,11 +290,10 @@ sql_st_account_members AS (
   FROM "_RUN_ST_ACCOUNT_MEMBERS"
 )
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_ACCOUNT_TRAITS" AS entity_plan_account_traits ON entity_plan_account_traits.group_id = entity.group_id
+FROM "_PLAN_ACCOUNT_TRAITS" AS entity
 LEFT JOIN "_RUN_CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account ON entity_ct_event_counter_account.group_id = entity.group_id
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
-WHERE (COALESCE(CAST(entity_plan_account_traits.trait_industry AS VARCHAR) = 'Software', FALSE)
+WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
   AND COALESCE(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) IN ('gold', 'silver'), FALSE));
 
@@ -329,16 +321,14 @@ WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
 -- audience count_gt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) > 3);
+FROM "_PLAN_LOGGED_IN_USERS" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
 
 -- audience count_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) >= 1);
+FROM "_PLAN_LOGGED_IN_USERS" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LT" AS
@@ -378,107 +368,92 @@ WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien 
 -- audience op_after (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_AFTER" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
 
 -- audience op_before (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_BEFORE" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
 
 -- audience op_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_CONTAINS" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CONTAINS(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CONTAINS(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
 
 -- audience op_ends_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_ENDS_WITH" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(ENDSWITH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), ';'), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(ENDSWITH(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
 
 -- audience op_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EQ" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) = 'pro', FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
 
 -- audience op_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EXISTS" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE (entity_plan_user_traits.trait_plan IS NOT NULL);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
 
 -- audience op_gt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GT" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
 
 -- audience op_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GTE" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
 
 -- audience op_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_IN" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
 
 -- audience op_list_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_CONTAINS" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_RUN_CT_UNIQUE_LIST" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(ARRAY_CONTAINS(TO_VARIANT('api'), COALESCE(entity_ct_unique_list."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE);
+FROM "_RUN_CT_UNIQUE_LIST" AS entity
+WHERE COALESCE(ARRAY_CONTAINS(TO_VARIANT('api'), COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE);
 
 -- audience op_list_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_EQ" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_RUN_CT_UNIQUE_LIST" AS entity_ct_unique_list ON entity_ct_unique_list.user_id = entity.user_id
-WHERE COALESCE(COALESCE(entity_ct_unique_list."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE);
+FROM "_RUN_CT_UNIQUE_LIST" AS entity
+WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE);
 
 -- audience op_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LT" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) < 'm', FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
 
 -- audience op_lte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LTE" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE lower(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
 
 -- audience op_neq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NEQ" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) <> 'pro', FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
 
 -- audience op_not_contains (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_CONTAINS" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(NOT CONTAINS(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '--'), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(NOT CONTAINS(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
 
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_EXISTS" AS
@@ -490,23 +465,20 @@ WHERE (entity_plan_user_traits.trait_plan IS NULL);
 -- audience op_not_in (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_IN" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_plan_user_traits.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
 
 -- audience op_starts_with (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_STARTS_WITH" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE(STARTSWITH(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '/*'), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(STARTSWITH(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
 
 -- audience op_within_last (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_WITHIN_LAST" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-WHERE COALESCE((CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CASE WHEN REGEXP_LIKE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity_plan_user_traits.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE((CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
@@ -535,11 +507,10 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS entity_logged_in_account_events ON entity_logged_in_account_events.group_id = entity.group_id
+FROM "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN "_RUN_ACCT_SOFTWARE" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity_logged_in_account_events.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
@@ -553,13 +524,12 @@ WHERE (entity_op_eq.user_id IS NULL);
 -- audience logic_all_any_not (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGIC_ALL_ANY_NOT" AS
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
 LEFT JOIN "_RUN_OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 LEFT JOIN "_RUN_ST_USER" AS entity_st_user ON entity_st_user.user_id = entity.user_id
 LEFT JOIN "_RUN_CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE)
-  OR (entity_plan_user_traits.trait_st_user_lifetime IS NOT NULL))
+WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE));
@@ -573,11 +543,10 @@ users_of_acct_software AS (
   JOIN "_RUN_ACCT_SOFTWARE" AS m ON m.group_id = au.group_id
 )
 SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
+FROM "_PLAN_USER_TRAITS" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
-  AND COALESCE(CAST(entity_plan_user_traits.trait_role AS VARCHAR) = 'admin', FALSE));
+  AND COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE));
 
 -- audience users_all (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS
@@ -592,9 +561,8 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.all_users, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
 
 -- audience users_any (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ANY" AS
@@ -609,9 +577,14 @@ users_matching AS (
   GROUP BY au.group_id
 )
 SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE COALESCE(entity_users_matching.any_user, FALSE);
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
+SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
 
 -- audience users_none (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_NONE" AS
