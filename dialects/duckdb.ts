@@ -126,6 +126,7 @@ export class DuckDbDialect extends BaseDialect {
   }
   // CAST writes '10.0' and '2024-03-04 05:06:07.123456'; a FLOAT is read from its text ('0.1', not 0.10000000149).
   listValue(expr: string, type: string): string {
+    if (this.isTextType(type)) return expr;
     if (/^DOUBLE\b/i.test(type.trim())) return this.numberText(expr);
     if (/^(FLOAT|REAL)\b/i.test(type.trim())) return this.numberText(`CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`);
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);

@@ -128,6 +128,7 @@ export class PostgresDialect extends BaseDialect {
   }
   // A real is read from its text ('0.1', not 0.10000000149); CAST writes '2024-03-04 05:06:07.123456'.
   listValue(expr: string, type: string): string {
+    if (this.isTextType(type)) return expr;
     if (/^(double precision|float8?)\b/i.test(type)) return this.numberText(expr);
     if (/^(real|float4)\b/i.test(type)) return this.numberText(`CAST(CAST(${expr} AS TEXT) AS DOUBLE PRECISION)`);
     if (/^(timestamp|date)/i.test(type)) return this.instantText(expr, type);

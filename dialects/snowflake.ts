@@ -145,6 +145,7 @@ export class SnowflakeDialect extends BaseDialect {
   }
   // Every Snowflake floating-point type is a double.
   listValue(expr: string, type: string): string {
+    if (this.isTextType(type)) return expr;
     if (/^(FLOAT|DOUBLE|REAL)/i.test(type.trim())) return this.numberText(expr);
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);

@@ -21,6 +21,9 @@ strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')
 strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')
 -- duckdb
 -- VARCHAR
+x
+-- duckdb
+-- character(3)
 CAST(x AS VARCHAR)
 -- duckdb
 -- BIGINT
@@ -48,6 +51,9 @@ to_char(x AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 -- postgres
 -- VARCHAR
+x
+-- postgres
+-- character(3)
 (CAST(x AS TEXT) COLLATE "C")
 -- postgres
 -- BIGINT
@@ -75,6 +81,9 @@ TO_CHAR(CAST(x AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')
 TO_CHAR(CAST(x AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')
 -- snowflake
 -- VARCHAR
+x
+-- snowflake
+-- character(3)
 CAST(x AS VARCHAR)
 -- snowflake
 -- BIGINT

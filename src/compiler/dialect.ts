@@ -136,6 +136,8 @@ export interface Dialect {
   isFractionalType(type: string): boolean;
   /** Exact decimal types (as `describe` reports them), which SPEC 3 computes with as doubles. */
   isExactDecimalType(type: string): boolean;
+  /** Text column types whose values are their own text (castText changes nothing); not blank-padded CHAR. */
+  isTextType(type: string): boolean;
   /**
    * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
    * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
@@ -146,7 +148,8 @@ export interface Dialect {
    * unique_list holds, the same on every engine (SPEC 3 writes numbers and timestamps so): a
    * binary floating-point number rounded to 12 significant digits and written as JSON writes it
    * ('10', '0.5', '1e-7', '1e+21'; NULL when not finite), a timestamp or date as ISO-8601 UTC with
-   * milliseconds and Z; any other value as castText.
+   * milliseconds and Z; a text column's value as it is (so a unique_list and a most_frequent of
+   * one property share a pass); any other value as castText.
    */
   listValue(expr: string, type: string): string;
   /**
@@ -330,6 +333,9 @@ export abstract class BaseDialect implements Dialect {
   }
   isExactDecimalType(type: string): boolean {
     return /^(DECIMAL|NUMERIC)\b/i.test(type.trim());
+  }
+  isTextType(type: string): boolean {
+    return /^(VARCHAR|TEXT|STRING|CHARACTER VARYING)\b/i.test(type.trim());
   }
 }
 

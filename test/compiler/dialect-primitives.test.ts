@@ -43,7 +43,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonScalarText: (d) => d.jsonScalarText('v'),
   jsonRoundedNumber: (d) => d.jsonRoundedNumber('v'),
   jsonValueText: (d) => [d.jsonValueText('x', 'TIMESTAMP'), d.jsonValueText('x', 'DOUBLE'), d.jsonValueText('x', 'VARCHAR')],
-  listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'BIGINT']
+  listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'character(3)', 'BIGINT']
     .map((t) => `-- ${t}\n${d.listValue('x', t)}`),
   deduplicate: (d) => d.deduplicate('t'),
   jsonColumnType: (d) => d.jsonColumnType(),
@@ -59,6 +59,8 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'INTEGER', 'VARCHAR']
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
   isExactDecimalType: (d) => ['DECIMAL(18,3)', 'numeric', 'NUMBER(38,2)', 'DOUBLE', 'BIGINT'].map((t) => `${t}: ${d.isExactDecimalType(t)}`),
+  isTextType: (d) => ['VARCHAR', 'text', 'TEXT', 'character varying(255)', 'character(3)', 'STRING', 'BIGINT', 'JSON', 'TIMESTAMP']
+    .map((t) => `${t}: ${d.isTextType(t)}`),
 };
 
 describe('dialect primitives', () => {

@@ -6,6 +6,7 @@ import { DIALECTS } from '../../dialects/index.js';
 import { compilePlan, planFile, type RunPlan } from '../../src/compiler/plan/plan.js';
 import { buildGraph } from '../../src/definitions/graph.js';
 import { loadProject } from '../../src/definitions/load-project.js';
+import { EXAMPLE_SCANS, eventTableScans } from './scans.js';
 
 /*
  * The fused run plan is a compiled artifact of its own: golden/<dialect>/run/<project>.sql,
@@ -36,18 +37,7 @@ for (const name of Object.keys(DIALECTS) as (keyof typeof DIALECTS)[]) {
 describe('the run plan shares work', () => {
   it('the example project reads each event table in one user-level pass (most_frequent and distinct lists: one pass by user and value) and at most one account-level pass', async () => {
     const { plan } = await planOf(PROJECTS['b2b-saas'], 'duckdb');
-    const scans = new Map<string, string[]>();
-    for (const step of plan.steps) {
-      if (step.kind === 'sql_trait') continue; // user SQL
-      for (const m of step.sql.matchAll(/FROM "main"\."(\w+)" AS e\b/g)) scans.set(m[1], [...(scans.get(m[1]) ?? []), step.name]);
-    }
-    expect(Object.fromEntries(scans)).toEqual({
-      feature_used: ['_plan_feature_used_values', '_plan_feature_used_account_events'],
-      logged_in: ['_plan_logged_in_users'],
-      nps_survey_submitted: ['_plan_nps_survey_submitted_users'],
-      order_completed: ['_plan_order_completed_users'],
-      page_viewed: ['_plan_page_viewed_users'],
-    });
+    expect(eventTableScans(plan)).toEqual(EXAMPLE_SCANS);
     // Accounts, memberships and custom traits once each. Every user audience of the example can
     // only hold for users with events or traits it reads, so none needs every user.
     for (const table of ['_plan_all_accounts', '_plan_account_users', '_plan_user_traits', '_plan_account_traits']) {
