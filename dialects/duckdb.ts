@@ -92,9 +92,21 @@ export class DuckDbDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `json_extract_string(${value}, '$')`;
   }
-  // json_type tells a JSON number by the type DuckDB read it as; to_json writes the rounded double back.
+  // to_json writes the rounded double back.
   jsonRoundedNumber(value: string): string {
-    return `CASE WHEN json_type(${value}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN to_json(${this.round12(this.tryCastDouble(`json_extract_string(${value}, '$')`))}) ELSE ${value} END`;
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
+  }
+  jsonListText(value: string): string {
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+  }
+  // json_type tells a JSON number by the type DuckDB read it as.
+  private isJsonNumber(value: string): string {
+    return `json_type(${value}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')`;
+  }
+  // A JSON number's text is a number's: no text checks, only NULL where no double holds it (1e400).
+  private jsonDouble(value: string): string {
+    const double = `TRY_CAST(${this.jsonScalarText(value)} AS DOUBLE)`;
+    return `CASE WHEN isfinite(${double}) THEN ${double} END`;
   }
   jsonColumnType(): string {
     return 'JSON';

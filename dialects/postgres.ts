@@ -81,9 +81,17 @@ export class PostgresDialect extends BaseDialect {
   jsonScalarText(value: string): string {
     return `(${value} #>> '{}')`;
   }
-  // Through the text: a jsonb number is a NUMERIC that may hold more than a double (1e400: NULL).
   jsonRoundedNumber(value: string): string {
-    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.tryCastDouble(`(${value} #>> '{}')`))}) ELSE ${value} END`;
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
+  }
+  jsonListText(value: string): string {
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+  }
+  // A jsonb number is a NUMERIC that may hold more than a double: NULL past its range (1e400), 0 below it.
+  private jsonDouble(value: string): string {
+    const n = `CAST(${this.jsonScalarText(value)} AS NUMERIC)`;
+    const two = (k: number) => `power(CAST(2 AS NUMERIC), ${k})`;
+    return `CASE WHEN abs(${n}) >= ${two(1024)} - ${two(970)} THEN NULL WHEN abs(${n}) * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(${n} AS DOUBLE PRECISION) END`;
   }
   // jsonb, as the properties a loader writes usually are; json would work as well.
   jsonColumnType(): string {

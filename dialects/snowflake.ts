@@ -109,7 +109,16 @@ export class SnowflakeDialect extends BaseDialect {
     return `CAST(${value} AS VARCHAR)`;
   }
   jsonRoundedNumber(value: string): string {
-    return `IFF(IS_INTEGER(${value}) OR IS_DECIMAL(${value}) OR IS_DOUBLE(${value}), TO_VARIANT(${this.round12(this.tryCastDouble(`CAST(${value} AS VARCHAR)`))}), ${value})`;
+    return `IFF(${this.isJsonNumber(value)}, TO_VARIANT(${this.round12(this.jsonDouble(value))}), ${value})`;
+  }
+  jsonListText(value: string): string {
+    return `IFF(${this.isJsonNumber(value)}, ${this.numberText(this.jsonDouble(value))}, ${this.jsonScalarText(value)})`;
+  }
+  private isJsonNumber(value: string): string {
+    return `(IS_INTEGER(${value}) OR IS_DECIMAL(${value}) OR IS_DOUBLE(${value}))`;
+  }
+  private jsonDouble(value: string): string {
+    return this.tryCastDouble(this.jsonScalarText(value));
   }
   jsonColumnType(): string {
     return 'VARIANT';

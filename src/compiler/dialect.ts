@@ -110,6 +110,12 @@ export interface Dialect {
    * when no double holds it); any other JSON value as it is. 10 and 10.0 are then one value.
    */
   jsonRoundedNumber(value: string): string;
+  /**
+   * A jsonValue as the text a unique_list holds, as listValue writes a column's: a number as a
+   * double is written ('10' for 10.0 and 1E1; NULL when no double holds it), any other value as
+   * jsonScalarText.
+   */
+  jsonListText(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
   /** The column type of a JSON document (the events_json layout's properties and traits). */
@@ -290,6 +296,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonRoundedNumber(value: string): string {
     return missing(this.name, 'jsonRoundedNumber');
+  }
+  jsonListText(value: string): string {
+    return missing(this.name, 'jsonListText');
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');

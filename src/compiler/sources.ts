@@ -17,8 +17,8 @@ export interface EventSelection {
   /** events_json: `value` keeps its JSON type (a trait that sends the property itself). */
   readonly jsonTyped?: boolean;
   /**
-   * segment: `value` is the text a unique_list holds (listValue), where the catalog knows the
-   * column's type; the same for the standalone query and the run plan.
+   * `value` is the text a unique_list holds: segment, listValue where the catalog knows the
+   * column's type; events_json, jsonListText. The same for the standalone query and the run plan.
    */
   readonly listText?: boolean;
   /**
@@ -28,8 +28,13 @@ export interface EventSelection {
   readonly roundedNumber?: boolean;
 }
 
-/** events_json: the property keeping its JSON type; a number rounded as SPEC 3 stores numbers (first, last, most_frequent). */
-function jsonTypedValue(d: Dialect, sel: EventSelection): string {
+/**
+ * events_json: the property keeping its JSON type, a number rounded as SPEC 3 stores numbers
+ * (first, last, most_frequent); a unique_list's text; else the property's text.
+ */
+function jsonPropertyValue(d: Dialect, sel: EventSelection): string {
+  if (sel.listText) return d.jsonListText(d.jsonValue('e.properties', sel.property!));
+  if (!sel.jsonTyped) return d.jsonText('e.properties', sel.property!);
   const value = d.jsonValue('e.properties', sel.property!);
   return sel.roundedNumber ? d.jsonRoundedNumber(value) : value;
 }
@@ -125,7 +130,7 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     table: 'events',
     relation: ctx.sourceRelation('events'),
     ...(sel.withGroupContext ? { groupContext: 'e.context_group_id' } : {}),
-    ...(sel.property ? { value: sel.jsonTyped ? jsonTypedValue(d, sel) : prop(sel.property) } : {}),
+    ...(sel.property ? { value: jsonPropertyValue(d, sel) } : {}),
     match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
     filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),

@@ -42,6 +42,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonValue: (d) => [d.jsonValue('j', 'total'), d.jsonValue('j', "odd/~'key")],
   jsonScalarText: (d) => d.jsonScalarText('v'),
   jsonRoundedNumber: (d) => d.jsonRoundedNumber('v'),
+  jsonListText: (d) => d.jsonListText('v'),
   jsonValueText: (d) => [d.jsonValueText('x', 'TIMESTAMP'), d.jsonValueText('x', 'DOUBLE'), d.jsonValueText('x', 'VARCHAR')],
   listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'character(3)', 'BIGINT']
     .map((t) => `-- ${t}\n${d.listValue('x', t)}`),

@@ -102,6 +102,24 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     }
   });
 
+  it('a unique_list of JSON numbers (events_json) holds them as a DOUBLE column\'s: rounded, integers without a fraction, the same on every engine', async () => {
+    // Written as a loader may write them: 10 and 10.0, 1E2, 1.0e+3, -0.0 and 2.50 are numbers like any other.
+    const written = ['10', '10.0', '1E2', '1.0e+3', '0.30000000000000004', '0.3', '1e-7', '1e21', '123456789012.5', '-0.0', '2.50', '1e400', 'true', '"x"'];
+    const fixture = { events: written.map((text, i) => ({ id: `e${i}`, user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: new JsonNumber(text) } })) };
+    const list = (type: string) => `kind: computed_trait\nkey: ${type}\nentity: user\ntype: ${type}\nevent: Measured\nproperty: size`;
+    const has = (key: string, value: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: unique_list, op: contains, value: ${value} } }`;
+    const run = await runFixture(fixture, [list('unique_list'), list('unique_list_count'), has('has_100', '100'), has('has_tiny', '1e-7')], { asOf: '2024-06-01T00:00:00Z', layout: 'events_json', engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+      // 1e400 is no double: no value. Sorted by code point.
+      expect(await run.values('unique_list')).toEqual({ u1: ['0', '0.3', '10', '100', '1000', '123456789013', '1e+21', '1e-7', '2.5', 'true', 'x'] });
+      expect(await run.values('unique_list_count')).toEqual({ u1: 11 });
+      expect([await run.ids('has_100'), await run.ids('has_tiny')]).toEqual([['u1'], ['u1']]);
+    } finally {
+      await run.close();
+    }
+  });
+
   it('first, last and most_frequent of a DOUBLE property store and send it rounded to 12 digits (segment layout)', async () => {
     const fixture = {
       events: [
