@@ -142,7 +142,7 @@ export interface Dialect {
   isFractionalType(type: string): boolean;
   /** Exact decimal types (as `describe` reports them), which SPEC 3 computes with as doubles. */
   isExactDecimalType(type: string): boolean;
-  /** Text column types whose values are their own text (castText changes nothing); not blank-padded CHAR. */
+  /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
   isTextType(type: string): boolean;
   /**
    * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
