@@ -18,22 +18,31 @@ const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
  */
 export class ConditionScope {
   readonly joins: string[] = [];
-  private readonly joined = new Set<string>();
+  /** The alias of each joined relation (and whether by account too). */
+  private readonly joined = new Map<string, string>();
   constructor(readonly entity: Entity, readonly alias: string, readonly inAccount = false, readonly driver?: string) {}
 
   get id(): string {
     return `${this.alias}.${ID_COLUMN[this.entity]}`;
   }
 
-  /** LEFT JOINs a relation keyed by this entity's id column (and the account's, with `byAccount`), once; returns its alias. */
+  /**
+   * LEFT JOINs a relation keyed by this entity's id column (and the account's, with `byAccount`),
+   * once; returns its alias: `alias`, suffixed where another relation has it (the run plan's shared
+   * users_matching and an audience's own users_matching CTE).
+   */
   join(relation: string, alias: string, byAccount = false): string {
     if (relation === this.driver && !byAccount) return this.alias;
-    if (!this.joined.has(alias)) {
-      this.joined.add(alias);
-      const account = byAccount ? ` AND ${alias}.group_id = ${this.alias}.group_id` : '';
-      this.joins.push(`LEFT JOIN ${relation} AS ${alias} ON ${alias}.${ID_COLUMN[this.entity]} = ${this.id}${account}`);
-    }
-    return alias;
+    const key = `${relation}\0${byAccount}`;
+    const known = this.joined.get(key);
+    if (known) return known;
+    const taken = new Set(this.joined.values());
+    let unique = alias;
+    for (let i = 2; taken.has(unique); i++) unique = `${alias}_${i}`;
+    this.joined.set(key, unique);
+    const account = byAccount ? ` AND ${unique}.group_id = ${this.alias}.group_id` : '';
+    this.joins.push(`LEFT JOIN ${relation} AS ${unique} ON ${unique}.${ID_COLUMN[this.entity]} = ${this.id}${account}`);
+    return unique;
   }
 }
 

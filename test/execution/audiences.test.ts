@@ -91,6 +91,20 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
     expect(await members(engine, layout, [accountAudience('users: none\n  where: { event: { name: Order Completed, count: { gte: 2 } } }')], 'aud')).toEqual(['a2', 'a3']);
   });
 
+  it('two users: conditions in one audience, one shared by the run plan and one with its own query, each read their own rows', async () => {
+    // Orders up to as_of: u1 2, u2 1, u3 1. logins: u1 4, u2 2. a1 = {u1, u2, u5}, a2 = {u2, u3}, a3 = {}.
+    // Two orders: a1 (u1). No user with 3 logins: a2, a3. Either: all three.
+    const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+    const either = accountAudience([
+      'any:',
+      '    - users: any',
+      '      where: { event: { name: Order Completed, count: { gte: 2 } } }',
+      '    - users: none',
+      '      where: { trait: { key: logins, op: gte, value: 3 } }',
+    ].join('\n'));
+    expect(await members(engine, layout, [logins, either], 'aud')).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('users: with scope group_context counts only the user\'s events in that account\'s context', async () => {
     // Logged In up to as_of: u1 e01, e02, e04 in a1's context, e03 in none; u2 e05 in a2's, e08 in a1's.
     const twoLogins = (scope: string) => accountAudience(`users: any\n  where: { event: { name: Logged In, count: { gte: 2 }${scope} } }`);
