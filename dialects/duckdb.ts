@@ -29,7 +29,7 @@ export class DuckDbDialect extends BaseDialect {
     const typed = `TRY_CAST(${expr} AS DOUBLE)`;
     const text = `CAST(${expr} AS VARCHAR)`;
     const double = `TRY_CAST(${text} AS DOUBLE)`;
-    return `CASE WHEN typeof(${expr}) IN (${DOUBLE_EXACT_TYPES.map((t) => this.stringLiteral(t)).join(', ')}) THEN CASE WHEN isfinite(${typed}) THEN ${typed} END`
+    return `CASE WHEN typeof(${expr}) IN (${DOUBLE_EXACT_TYPES.map((t) => this.stringLiteral(t)).join(', ')}) THEN ${this.finite(typed)}`
       + ` WHEN length(${text}) <= ${NUMBER_TEXT_MAX_LENGTH} AND regexp_full_match(${text}, ${this.stringLiteral(NUMBER_TEXT)}) AND isfinite(${double}) THEN ${double} END`;
   }
   // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC. TRY_CAST alone
@@ -105,7 +105,10 @@ export class DuckDbDialect extends BaseDialect {
   }
   // A JSON number's text is a number's: no text checks, only NULL where no double holds it (1e400).
   private jsonDouble(value: string): string {
-    const double = `TRY_CAST(${this.jsonScalarText(value)} AS DOUBLE)`;
+    return this.finite(`TRY_CAST(${this.jsonScalarText(value)} AS DOUBLE)`);
+  }
+  /** The double, NULL when infinite or NaN (a number no double holds, 1e400, casts to infinity). */
+  private finite(double: string): string {
     return `CASE WHEN isfinite(${double}) THEN ${double} END`;
   }
   jsonColumnType(): string {

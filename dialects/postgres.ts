@@ -27,19 +27,22 @@ export class PostgresDialect extends BaseDialect {
     return expr;
   }
   // No TRY_CAST in Postgres (nor pg_input_is_valid before 16): a bad value must be NULL, not an
-  // error. A short number text casts safely; another is read as NUMERIC first, exactly: from
-  // 2^1024 - 2^970 up it would round past the largest double (NULL), up to 2^-1075 it rounds to 0
-  // (an error in Postgres, 0 elsewhere). CASE, not AND, keeps the NUMERIC cast behind the pattern.
+  // error. A short number text casts safely; another is read as NUMERIC first, exactly (see
+  // doubleInRange). CASE, not AND, keeps the NUMERIC cast behind the pattern.
   tryCastDouble(expr: string): string {
     const text = `CAST(${expr} AS TEXT)`;
     const double = `CAST(${text} AS DOUBLE PRECISION)`;
-    const magnitude = `abs(CAST(${text} AS NUMERIC))`;
-    const two = (n: number) => `power(CAST(2 AS NUMERIC), ${n})`;
     return [
       `CASE WHEN length(${text}) <= ${SHORT_NUMBER_TEXT_MAX_LENGTH} AND ${text} ~ ${this.stringLiteral(SHORT_NUMBER_TEXT)} THEN ${double}`,
       ` WHEN length(${text}) <= ${NUMBER_TEXT_MAX_LENGTH} AND ${text} ~ ${this.stringLiteral(NUMBER_TEXT)} THEN`,
-      ` CASE WHEN ${magnitude} >= ${two(1024)} - ${two(970)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END END`,
+      ` ${this.doubleInRange(`abs(CAST(${text} AS NUMERIC))`, double)} END`,
     ].join('');
+  }
+  // `double`, for a NUMERIC of that magnitude: from 2^1024 - 2^970 up it would round past the
+  // largest double (NULL), up to 2^-1075 it rounds to 0 (an error in Postgres, 0 elsewhere).
+  private doubleInRange(magnitude: string, double: string): string {
+    const two = (n: number) => `power(CAST(2 AS NUMERIC), ${n})`;
+    return `CASE WHEN ${magnitude} >= ${two(1024)} - ${two(970)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END`;
   }
   // INSTANT_TEXT checks every field's range, so the cast cannot fail. Postgres rounds a fraction
   // to microseconds, DuckDB cuts it: cut here too.
@@ -69,7 +72,11 @@ export class PostgresDialect extends BaseDialect {
   }
   // round(numeric, n) accepts a negative n; log() is base 10 in Postgres.
   round12(expr: string): string {
-    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN ${expr} ELSE CAST(round(CAST(${expr} AS NUMERIC), CAST(11 - floor(log(abs(${expr}))) AS INTEGER)) AS DOUBLE PRECISION) END`;
+    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN ${expr} ELSE CAST(${this.roundedNumeric(expr)} AS DOUBLE PRECISION) END`;
+  }
+  /** A finite, non-zero double rounded to 12 significant digits as an exact NUMERIC. */
+  private roundedNumeric(double: string): string {
+    return `round(CAST(${double} AS NUMERIC), CAST(11 - floor(log(abs(${double}))) AS INTEGER))`;
   }
   jsonText(json: string, key: string): string {
     return `(${json} ->> ${this.stringLiteral(key)})`;
@@ -90,8 +97,7 @@ export class PostgresDialect extends BaseDialect {
   // A jsonb number is a NUMERIC that may hold more than a double: NULL past its range (1e400), 0 below it.
   private jsonDouble(value: string): string {
     const n = `CAST(${this.jsonScalarText(value)} AS NUMERIC)`;
-    const two = (k: number) => `power(CAST(2 AS NUMERIC), ${k})`;
-    return `CASE WHEN abs(${n}) >= ${two(1024)} - ${two(970)} THEN NULL WHEN abs(${n}) * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(${n} AS DOUBLE PRECISION) END`;
+    return this.doubleInRange(`abs(${n})`, `CAST(${n} AS DOUBLE PRECISION)`);
   }
   // jsonb, as the properties a loader writes usually are; json would work as well.
   jsonColumnType(): string {
@@ -151,7 +157,7 @@ export class PostgresDialect extends BaseDialect {
   // (A double's own text is not always the shortest: 2.2214122892800001e+21.) A subnormal double
   // holds fewer than 12 digits: its own text (5e-324, not 4.94065645841e-324).
   private numberText(double: string): string {
-    const rounded = `round(CAST(${double} AS NUMERIC), CAST(11 - floor(log(abs(${double}))) AS INTEGER))`;
+    const rounded = this.roundedNumeric(double);
     const scientific = `regexp_replace(trim(to_char(${rounded}, '9.99999999999EEEE')), '\\.?0+e', 'e')`;
     return `CASE WHEN ${double} IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN ${double} = 0 THEN '0'`
       + ` WHEN abs(${rounded}) >= 0.000001 AND abs(${rounded}) < 1e21 THEN CAST(trim_scale(${rounded}) AS TEXT)`

@@ -21,3 +21,8 @@ export function reportError(e: unknown): void {
     console.error(`error: ${(e as Error)?.message ?? String(e)}`);
   }
 }
+
+/** One warning line on stderr: something the user should know that does not stop the command. */
+export function warn(message: string): void {
+  console.error(`warning: ${message}`);
+}

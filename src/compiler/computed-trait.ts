@@ -8,9 +8,8 @@ export function traitEventSelection(t: ComputedTrait): EventSelection {
   return {
     names: t.events, where: t.where, window: t.window, property: t.property,
     withGroupContext: t.entity === 'account' && t.scope === 'group_context',
-    jsonTyped: JSON_VALUED.has(t.type),
+    sendsProperty: JSON_VALUED.has(t.type),
     listText: t.type === 'unique_list' || t.type === 'unique_list_count',
-    roundedNumber: JSON_VALUED.has(t.type),
   };
 }
 

@@ -14,29 +14,24 @@ export interface EventSelection {
   readonly property?: string;
   /** Keep context_group_id (for scope: group_context). */
   readonly withGroupContext?: boolean;
-  /** events_json: `value` keeps its JSON type (a trait that sends the property itself). */
-  readonly jsonTyped?: boolean;
+  /**
+   * The trait sends the property itself (first, last, most_frequent): `value` is a number rounded
+   * to 12 significant digits as SPEC 3 stores and sends numbers; in events_json it keeps its JSON
+   * type; in segment, a fractional column where the catalog knows its type.
+   */
+  readonly sendsProperty?: boolean;
   /**
    * `value` is the text a unique_list holds: segment, listValue where the catalog knows the
    * column's type; events_json, jsonListText. The same for the standalone query and the run plan.
    */
   readonly listText?: boolean;
-  /**
-   * segment: a fractional `value` (first, last, most_frequent send the property itself) rounded to
-   * 12 significant digits as SPEC 3 stores and sends numbers, where the catalog knows its type.
-   */
-  readonly roundedNumber?: boolean;
 }
 
-/**
- * events_json: the property keeping its JSON type, a number rounded as SPEC 3 stores numbers
- * (first, last, most_frequent); a unique_list's text; else the property's text.
- */
+/** events_json: a unique_list's text; the property itself, keeping its JSON type (sendsProperty); else its text. */
 function jsonPropertyValue(d: Dialect, sel: EventSelection): string {
   if (sel.listText) return d.jsonListText(d.jsonValue('e.properties', sel.property!));
-  if (!sel.jsonTyped) return d.jsonText('e.properties', sel.property!);
-  const value = d.jsonValue('e.properties', sel.property!);
-  return sel.roundedNumber ? d.jsonRoundedNumber(value) : value;
+  if (sel.sendsProperty) return d.jsonRoundedNumber(d.jsonValue('e.properties', sel.property!));
+  return d.jsonText('e.properties', sel.property!);
 }
 
 /** The input tables of a layout that are not per-event tables. */
@@ -96,7 +91,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   };
   const value = (property: string) => {
     const col = segmentSlug(property);
-    const type = sel.listText || sel.roundedNumber ? ctx.columnType(table, col) : undefined;
+    const type = sel.listText || sel.sendsProperty ? ctx.columnType(table, col) : undefined;
     const expr = column(col, `property "${property}" of "${name}"`);
     if (type === undefined) return expr;
     if (sel.listText) return d.listValue(expr, type);

@@ -3,7 +3,6 @@ import { LAYOUT_TABLES } from '../definitions/project-config.js';
 import type { CompileContext } from './context.js';
 import { renderSqlTemplate } from './sql-trait-template.js';
 
-
 /**
  * A SQL trait: its template rendered with roster's helpers, which quote through the dialect.
  * With `source.deduplicate`, `{{source "x"}}` names a CTE holding the de-duplicated table, not a

@@ -11,8 +11,8 @@ import { formatPath, YamlSource } from './yaml-source.js';
 
 export const DEFINITIONS_DIR = 'definitions';
 
-/** A `{{state "key"}}` of a SQL trait, located in the file that holds the template. */
-export interface LocatedStateRef {
+/** A `{{state "key"}}` or `{{source "table"}}` of a SQL trait, located in the file that holds the template. */
+export interface LocatedTemplateRef {
   readonly key: string;
   readonly at: Omit<Problem, 'message'>;
 }
@@ -21,9 +21,9 @@ export interface LocatedStateRef {
 export interface LoadedDefinition {
   readonly def: Definition;
   readonly source: YamlSource;
-  readonly stateRefs: readonly LocatedStateRef[];
+  readonly stateRefs: readonly LocatedTemplateRef[];
   /** A SQL trait's `{{source "table"}}`s, located like stateRefs. */
-  readonly sourceRefs?: readonly LocatedStateRef[];
+  readonly sourceRefs?: readonly LocatedTemplateRef[];
 }
 
 export interface LoadedDefinitions {
@@ -145,9 +145,9 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
 interface LoadedSql {
   readonly def?: SqlTrait & { readonly file: string };
   readonly problems: readonly Problem[];
-  readonly stateRefs: readonly LocatedStateRef[];
+  readonly stateRefs: readonly LocatedTemplateRef[];
   /** A SQL trait's `{{source "table"}}`s, located like stateRefs. */
-  readonly sourceRefs?: readonly LocatedStateRef[];
+  readonly sourceRefs?: readonly LocatedTemplateRef[];
 }
 
 /** Resolves a SQL trait's template (sql_file next to the .yml, or inline sql) and checks it. */

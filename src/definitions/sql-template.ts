@@ -9,14 +9,15 @@ export const SOURCE_TABLES = ['tracks', 'identifies', 'groups', 'events'] as con
 /** A place in the template text, 1-based. */
 export interface TemplatePosition { readonly line: number; readonly column: number }
 export interface TemplateProblem extends TemplatePosition { readonly message: string }
-export interface StateRef extends TemplatePosition { readonly key: string }
+/** The argument of a `{{state "key"}}` or `{{source "table"}}` helper, where it stands. */
+export interface TemplateRef extends TemplatePosition { readonly key: string }
 
 export interface TemplateCheck {
   readonly problems: readonly TemplateProblem[];
   /** Every `{{state "key"}}`, in template order. */
-  readonly stateRefs: readonly StateRef[];
+  readonly stateRefs: readonly TemplateRef[];
   /** Every `{{source "table"}}` (its table in `key`), in template order: which exist depends on the layout. */
-  readonly sourceRefs: readonly StateRef[];
+  readonly sourceRefs: readonly TemplateRef[];
 }
 
 type HbsNode = { type: string; loc?: { start: { line: number; column: number } } } & Record<string, any>;
@@ -35,8 +36,8 @@ export function checkSqlTemplate(template: string): TemplateCheck {
     return { problems: [syntaxProblem(template, e as Error & { lineNumber?: number; column?: number })], stateRefs: [], sourceRefs: [] };
   }
   const problems: TemplateProblem[] = [];
-  const stateRefs: StateRef[] = [];
-  const sourceRefs: StateRef[] = [];
+  const stateRefs: TemplateRef[] = [];
+  const sourceRefs: TemplateRef[] = [];
   const at = (node: HbsNode): TemplatePosition => ({ line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
   const problem = (node: HbsNode, message: string) => problems.push({ ...at(node), message });
 
@@ -94,9 +95,19 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   return { problems, stateRefs, sourceRefs };
 }
 
-/** The distinct keys named by `{{state "key"}}` in a template, sorted ([] if it does not parse). */
-export function templateStateKeys(template: string): string[] {
-  return [...new Set(checkSqlTemplate(template).stateRefs.map((r) => r.key))].sort();
+const stateKeys = new Map<string, readonly string[]>();
+
+/**
+ * The distinct keys named by `{{state "key"}}` in a template, sorted ([] if it does not parse).
+ * Kept per template text: the graph and every compiled audience ask it again (a Handlebars parse).
+ */
+export function templateStateKeys(template: string): readonly string[] {
+  let keys = stateKeys.get(template);
+  if (!keys) {
+    keys = [...new Set(checkSqlTemplate(template).stateRefs.map((r) => r.key))].sort();
+    stateKeys.set(template, keys);
+  }
+  return keys;
 }
 
 const tokenNames: Record<string, string> = {

@@ -25,7 +25,16 @@ export function isAssociating(d: { kind: string; entity: Entity; template?: stri
  * only if no audience is upstream of it (through its {{state}} keys), so that order never closes a
  * cycle. The ids of a SQL trait that reads an audience's state do not widen the universe.
  */
-export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): (SqlTrait & { file: string })[] {
+export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): readonly (SqlTrait & { file: string })[] {
+  let known = universes.get(definitions);
+  if (!known) universes.set(definitions, (known = { user: widening(definitions, 'user'), account: widening(definitions, 'account') }));
+  return known[entity];
+}
+
+/** universeSqlTraits per definitions array: the compiler asks it for every audience, each time walking templates. */
+const universes = new WeakMap<readonly Definition[], Record<Entity, readonly (SqlTrait & { file: string })[]>>();
+
+function widening(definitions: readonly Definition[], entity: Entity): (SqlTrait & { file: string })[] {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const widens = new Map<string, boolean>();
   const noAudienceUpstream = (d: Definition): boolean => {

@@ -50,8 +50,9 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
   const d = wh.dialect;
   const byKey = new Map(project.definitions.map((x) => [x.key, x]));
   const options = { dialect: d, config: project.config, definitions: project.definitions, catalog };
+  const standalone = { ...options, resultTable: (k: string) => d.tempTable(runTableName(k)) };
   const steps = run.strategy === 'standalone'
-    ? standaloneSteps(project, graph.order.filter((k) => run.needed.has(k)), { ...options, resultTable: (k: string) => d.tempTable(runTableName(k)) })
+    ? standaloneSteps(project, graph.order.filter((k) => run.needed.has(k)), standalone)
     : compilePlan({ ...options, order: graph.order, keys: run.needed, resultName: runTableName }).steps;
   const params = { as_of: run.asOf };
   const outcomes: ComputeOutcome[] = [];
@@ -89,7 +90,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     if (step.error === undefined && sharedFailure !== undefined) {
       // A shared pass serves many definitions: one whose own value cannot be computed (a sum past
       // double range on Postgres) must not fail the others. Each reader runs its own query instead.
-      const [own] = standaloneSteps(project, [key], { ...options, resultTable: (k: string) => d.tempTable(runTableName(k)) });
+      const [own] = standaloneSteps(project, [key], standalone);
       if (own.error === undefined) {
         [sql, warnings] = [own.sql, [...own.warnings, `computed on its own: the shared ${sharedFailure}`]];
         sharedFailure = undefined;

@@ -3,6 +3,7 @@ import { loadProject } from '../../definitions/load-project.js';
 import { ProjectError, type Project } from '../../definitions/project.js';
 import { deliverOutbox } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
 import { deliveryJson, deliveryProgress, printDelivery, reportSink } from './run.js';
 
@@ -13,7 +14,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const started = performance.now();
   const project = await loadProjectToDeliver(dir);
   const out = reportSink(project);
-  const wh = await openWarehouse(project, { readOnly: true, onMissing: (m) => console.error(`warning: ${m}`) });
+  const wh = await openWarehouse(project, { readOnly: true, onMissing: warn });
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });
@@ -44,7 +45,7 @@ async function loadProjectToDeliver(dir: string): Promise<Project> {
     return await loadProject(dir);
   } catch (e) {
     if (!(e instanceof ProjectError) || !e.loaded || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
-    console.error(`warning: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
+    warn(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
     return e.loaded;
   }
 }

@@ -3,7 +3,7 @@ import { buildGraph } from '../../definitions/graph.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
-import { UsageError } from '../errors.js';
+import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
 
 export interface PreviewFlags { asOf?: string; limit?: string }
@@ -16,7 +16,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}`);
   const asOf = parseAsOf(flags.asOf);
   const limit = parsePositiveInt('--limit', flags.limit, 10);
-  const wh = await openWarehouse(project, { allowMemory: true, readOnly: true, onMissing: (m) => console.error(`warning: ${m}`) });
+  const wh = await openWarehouse(project, { allowMemory: true, readOnly: true, onMissing: warn });
   try {
     // Compute only (no diff, nothing written): the definition and what it reads.
     const catalog = await wh.catalog(project.config.source.schema);
@@ -24,7 +24,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
       asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
     });
     const failed = outcomes.filter((o) => o.status !== 'ok');
-    for (const o of outcomes) for (const w of o.warnings) console.error(`warning: ${o.key}: ${w}`);
+    for (const o of outcomes) for (const w of o.warnings) warn(`${o.key}: ${w}`);
     if (failed.length) {
       for (const o of failed) console.error(`error: ${o.key}: ${o.error}`);
       return 2;

@@ -6,7 +6,7 @@ import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js'
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
-import { UsageError } from '../errors.js';
+import { UsageError, warn } from '../errors.js';
 import { parseAsOf } from '../options.js';
 import { progressDisplay, StageClock, stageBucket, type ProgressEvent } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -26,7 +26,7 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
   // SPEC 5 refuses an as_of earlier than the last committed run: one in the future holds back every run until then.
   if (!flags.dryRun && asOf.getTime() > Date.now() + 60_000) {
-    console.error(`warning: as_of ${asOf.toISOString()} is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then`);
+    warn(`as_of ${asOf.toISOString()} is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then`);
   }
   const out = reportSink(project);
   const kinds = new Map(project.definitions.map((x) => [x.key, x.kind]));
@@ -37,7 +37,7 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
     progress.update(event);
   };
   stage({ stage: 'setup' });
-  const wh = await openWarehouse(project, { allowMemory: flags.dryRun, readOnly: flags.dryRun, onMissing: (m) => console.error(`warning: ${m}`) }).catch((e: unknown) => {
+  const wh = await openWarehouse(project, { allowMemory: flags.dryRun, readOnly: flags.dryRun, onMissing: warn }).catch((e: unknown) => {
     progress.done();
     throw e;
   });
