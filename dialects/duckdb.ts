@@ -147,6 +147,9 @@ export class DuckDbDialect extends BaseDialect {
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);
   }
+  numberAsText(double: string): string {
+    return this.numberText(double);
+  }
   private instantText(expr: string): string {
     return `strftime(CAST(${expr} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')`;
   }

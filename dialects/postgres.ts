@@ -148,6 +148,9 @@ export class PostgresDialect extends BaseDialect {
     if (/^(timestamp|date)/i.test(type)) return this.instantText(expr, type);
     return this.castText(expr);
   }
+  numberAsText(double: string): string {
+    return this.numberText(double);
+  }
   private instantText(expr: string, type: string): string {
     const utc = /^timestamp(\(\d\))? with time zone/i.test(type) ? `${expr} AT TIME ZONE 'UTC'` : expr;
     return `to_char(${utc}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -159,6 +159,9 @@ export class SnowflakeDialect extends BaseDialect {
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);
   }
+  numberAsText(double: string): string {
+    return this.numberText(double);
+  }
   private instantText(expr: string): string {
     return `TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
   }

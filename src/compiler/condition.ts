@@ -160,7 +160,7 @@ export class ConditionCompiler {
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         const column = `${alias}.${d.quoteIdent(t.key)}`;
         // Conditions see every entity, with its empty value where it has no matching events.
-        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type, from] = [`COALESCE(${column}, 0)`, 'number', { relation, missing: 'zero' }];
+        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type, from] = [`COALESCE(${column}, 0)`, 'count', { relation, missing: 'zero' }];
         else if (t.type === 'unique_list') [value, type, from] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list', { relation, missing: 'empty_list' }];
         else if (t.type === 'aggregation') [value, type, from] = [column, 'number', { relation, missing: 'null' }];
         else [value, from] = [sendsJsonValue(this.ctx, t) ? d.jsonScalarText(column) : column, { relation, missing: 'null' }];

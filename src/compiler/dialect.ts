@@ -159,6 +159,11 @@ export interface Dialect {
    */
   listValue(expr: string, type: string): string;
   /**
+   * A computed double as the text it is sent as (listValue's text of a double: '10' for 10.0,
+   * '1e+21'), which a string literal is compared with (SPEC 2: strings compare as text).
+   */
+  numberAsText(double: string): string;
+  /**
    * A well-mixed 64-bit integer hash of one row's values (NULLs included): summed over a table
    * it is a checksum of the table's rows, so two tables holding the same rows have equal sums.
    */
@@ -327,6 +332,9 @@ export abstract class BaseDialect implements Dialect {
   }
   listValue(expr: string, type: string): string {
     return missing(this.name, 'listValue');
+  }
+  numberAsText(double: string): string {
+    return missing(this.name, 'numberAsText');
   }
   jsonColumnType(): string {
     return missing(this.name, 'jsonColumnType');

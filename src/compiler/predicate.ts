@@ -3,10 +3,10 @@ import type { Predicate } from '../definitions/predicate.js';
 import type { Dialect } from './dialect.js';
 
 /**
- * What is known of a value's type: computed counts and aggregates are numbers, unique_list is a
- * list of text, everything else (custom traits, properties, first/last) is unknown until run time.
+ * What is known of a value's type: computed counts are integers, aggregates doubles, unique_list
+ * is a list of text; everything else (custom traits, properties, first/last) is unknown until run time.
  */
-export type ValueType = 'number' | 'list' | 'unknown';
+export type ValueType = 'count' | 'number' | 'list' | 'unknown';
 
 const COMPARE: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
@@ -31,11 +31,12 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
   const never = (cond: string) => `COALESCE(${cond}, FALSE)`;
   const literal = (v: Scalar) =>
     typeof v === 'number' ? d.numberLiteral(v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
-  // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text.
+  // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
+  // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
   const as = (v: Scalar) =>
-    typeof v === 'number' ? (type === 'number' ? value : d.tryCastDouble(value))
+    typeof v === 'number' ? (type === 'number' || type === 'count' ? value : d.tryCastDouble(value))
       : typeof v === 'boolean' ? d.tryCastBoolean(value)
-        : d.castText(value);
+        : type === 'number' ? d.numberAsText(value) : d.castText(value);
 
   switch (p.op) {
     case 'exists':

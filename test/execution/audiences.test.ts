@@ -166,6 +166,16 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
       expect(await members(engine, layout, [logins, features, revenue, userAudience(where)], 'aud')).toEqual(expected);
     });
 
+    it.each([
+      [trait('eq', '"5"', 'revenue'), ['u2']], // 5.0 is sent as 5 (DuckDB's own text is 5.0)
+      [trait('in', '["30.5", "5"]', 'revenue'), ['u1', 'u2']],
+      [trait('neq', '"30.5"', 'revenue'), ['u2']],
+      [trait('eq', '"4"', 'logins'), ['u1']],
+      [trait('in', '["0", "2"]', 'logins'), ['u2', 'u3', 'u5', 'u6']],
+    ])('a string compares with a computed number\'s text as sent: %s', async (where, expected) => {
+      expect(await members(engine, layout, [logins, revenue, userAudience(where)], 'aud')).toEqual(expected);
+    });
+
     it('an account whose users come only from an associating SQL trait that reads an audience is not an account, so no users: condition makes it a member', async () => {
       // assoc reads the user audience loggers, so its group_id z7 does not count as an account
       // (universeSqlTraits) though it gives z7 users: a1 = {u1, u2}, a2 = {u2} logged in.

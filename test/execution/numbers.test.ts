@@ -35,6 +35,18 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     expect(Object.values(row)).toEqual([0, null, Infinity, -Infinity]);
   });
 
+  it('numberAsText writes a computed number as it is sent: 12 digits, integers without a fraction, JSON\'s exponents', async () => {
+    const d = fx.wh.dialect;
+    // [double, its text as sent], worked out by hand (JSON / JavaScript write 1e21 and 1.5e-7 so)
+    const cases: [string, string][] = [
+      ['10', '10'], ['5.0', '5'], ['30.5', '30.5'], ['-3', '-3'], ['0', '0'], ['0.1 + 0.2', '0.3'], ['123456789012.5', '123456789013'],
+      ['1e21', '1e+21'], ['1.5e-7', '1.5e-7'], ['0.000001', '0.000001'], ['1234567890123456789', '1234567890120000000'],
+    ];
+    const values = cases.map(([x], i) => `(${i}, CAST(${x} AS DOUBLE PRECISION))`).join(', ');
+    const rows = await fx.wh.query(`SELECT i, ${d.numberAsText('x')} AS t FROM (VALUES ${values}) AS v(i, x) ORDER BY i`);
+    expect(rows.map((r) => r.t)).toEqual(cases.map(([, text]) => text));
+  });
+
   it.each(['segment', 'events_json'] as const)('an aggregation of tiny values is stored with the same 12 digits (%s layout)', async (layout) => {
     const fixture = {
       events: [
