@@ -46,6 +46,10 @@ export class DuckDbDialect extends BaseDialect {
   textSortKey(expr: string): string {
     return expr;
   }
+  // VARCHAR compares byte for byte unless a column declares a collation.
+  idSortKey(expr: string): string {
+    return expr;
+  }
   textEndsWith(text: string, suffix: string): string {
     return `ends_with(${text}, ${suffix})`;
   }

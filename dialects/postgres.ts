@@ -26,6 +26,10 @@ export class PostgresDialect extends BaseDialect {
   textSortKey(expr: string): string {
     return expr;
   }
+  // A source column sorts by the database's collation (en_US puts 'a' before 'B'); castText's is "C".
+  idSortKey(expr: string): string {
+    return this.castText(expr);
+  }
   // No TRY_CAST in Postgres (nor pg_input_is_valid before 16): a bad value must be NULL, not an
   // error. A short number text casts safely; another is read as NUMERIC first, exactly (see
   // doubleInRange). CASE, not AND, keeps the NUMERIC cast behind the pattern.

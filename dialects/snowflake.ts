@@ -60,6 +60,10 @@ export class SnowflakeDialect extends BaseDialect {
   textSortKey(expr: string): string {
     return expr;
   }
+  // Text without a collation specification compares byte for byte.
+  idSortKey(expr: string): string {
+    return expr;
+  }
   // Snowflake has no FILTER clause: IFF inside the aggregate.
   filteredAggregate(aggregate: string, expr: string, cond: string): string {
     return `${aggregate}(IFF(${cond}, ${expr}, NULL))`;

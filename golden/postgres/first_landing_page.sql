@@ -17,7 +17,7 @@ account_users AS (
   SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
 ),
 entity_values AS (
-  SELECT au.group_id AS group_id, (array_agg(e.value ORDER BY e."timestamp", e.id) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  SELECT au.group_id AS group_id, (array_agg(e.value ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e.value IS NOT NULL))[1] AS value
   FROM matching_events AS e
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id

@@ -4,7 +4,7 @@
 -- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_name AS (
-  SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
+  SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id

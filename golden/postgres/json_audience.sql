@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 user_trait_plan AS (
-  SELECT user_id, (array_agg((traits ->> 'plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'plan') IS NOT NULL))[1] AS value
+  SELECT user_id, (array_agg((traits ->> 'plan') ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE (traits ->> 'plan') IS NOT NULL))[1] AS value
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
@@ -20,7 +20,7 @@ event_order_completed AS (
   GROUP BY e.user_id
 ),
 user_trait_json_first_user AS (
-  SELECT user_id, (array_agg((traits ->> 'json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE (traits ->> 'json_first_user') IS NOT NULL))[1] AS value
+  SELECT user_id, (array_agg((traits ->> 'json_first_user') ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE (traits ->> 'json_first_user') IS NOT NULL))[1] AS value
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id

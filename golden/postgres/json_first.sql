@@ -13,7 +13,7 @@ account_users AS (
   WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT au.group_id AS group_id, (array_agg(e.value ORDER BY e."timestamp", e.id) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  SELECT au.group_id AS group_id, (array_agg(e.value ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e.value IS NOT NULL))[1] AS value
   FROM matching_events AS e
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id

@@ -74,7 +74,7 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
     case 'last': {
       const desc = t.type === 'last';
       const values = q.cte('values', 'entity_values', () =>
-        perEntity(d.firstValue('e.value', [{ expr: ctx.timestamp('e'), desc }, { expr: 'e.id', desc }])));
+        perEntity(d.firstValue('e.value', [{ expr: ctx.timestamp('e'), desc }, { expr: d.idSortKey('e.id'), desc }])));
       return q.render(`SELECT ${idColumn}, value AS ${key}\nFROM ${values}\nWHERE value IS NOT NULL`);
     }
     case 'unique_list': {

@@ -78,6 +78,11 @@ export interface Dialect {
   textEndsWith(text: string, suffix: string): string;
   /** Sorts text by code point (byte order of UTF-8). */
   textSortKey(expr: string): string;
+  /**
+   * A source id (an event's, a call's, a user_id) in code-point order, whatever the column's
+   * collation: ties go to the larger id and a group call names the smallest user_id (SPEC 2-4).
+   */
+  idSortKey(expr: string): string;
 
   /** Conditional aggregate: agg(expr) over rows where cond holds. */
   filteredAggregate(aggregate: string, expr: string, cond: string): string;
@@ -250,6 +255,9 @@ export abstract class BaseDialect implements Dialect {
   }
   textSortKey(expr: string): string {
     return `${expr} COLLATE "C"`;
+  }
+  idSortKey(expr: string): string {
+    return missing(this.name, 'idSortKey');
   }
   filteredAggregate(aggregate: string, expr: string, cond: string): string {
     return `${aggregate}(${expr}) FILTER (WHERE ${cond})`;

@@ -214,7 +214,7 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   const id = ID_COLUMN[entity];
   const value = customTraitValue(ctx, entity, name);
   if (value === undefined) return undefined;
-  const latest = d.firstValue(value, [{ expr: ctx.timestamp(), desc: true }, { expr: 'id', desc: true }]);
+  const latest = d.firstValue(value, [{ expr: ctx.timestamp(), desc: true }, { expr: d.idSortKey('id'), desc: true }]);
   return [
     `SELECT ${id}, ${latest} AS value`,
     `FROM ${ctx.sourceFromItem(table)}`,

@@ -86,7 +86,7 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
   const accountRows = (changes: string, values: string) => [
     `SELECT ${lit('account')} AS part, ch.change_kind, ch.id AS group_id, smallest.user_id, ${values} AS values_json`,
     `FROM ${changes} AS ch LEFT JOIN (`,
-    `  SELECT au.group_id, min(${d.textSortKey('au.user_id')}) AS user_id FROM ${input.accountUsers} AS au`,
+    `  SELECT au.group_id, min(${d.idSortKey('au.user_id')}) AS user_id FROM ${input.accountUsers} AS au`,
     `  WHERE au.group_id IN (SELECT c.id FROM ${changes} AS c) GROUP BY au.group_id`,
     ') AS smallest ON smallest.group_id = ch.id',
   ].join('\n');

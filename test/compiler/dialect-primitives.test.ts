@@ -47,6 +47,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'character(3)', 'BIGINT']
     .map((t) => `-- ${t}\n${d.listValue('x', t)}`),
   numberAsText: (d) => d.numberAsText('x'),
+  idSortKey: (d) => d.idSortKey('e.id'),
   deduplicate: (d) => d.deduplicate('t'),
   jsonColumnType: (d) => d.jsonColumnType(),
   jsonFromText: (d) => d.jsonFromText("'{\"plan\": \"pro\"}'"),

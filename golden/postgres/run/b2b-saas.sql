@@ -93,11 +93,11 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_users" AS
 SELECT
   e.user_id,
-  (array_agg(e."path" ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e."path" IS NOT NULL))[1] AS last_1, -- last_page_viewed
+  (array_agg(e."path" ORDER BY e."timestamp" DESC, (CAST(e.id AS TEXT) COLLATE "C") DESC) FILTER (WHERE e."path" IS NOT NULL))[1] AS last_1, -- last_page_viewed
   count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE((CAST(e."path" AS TEXT) COLLATE "C") = '/pricing', FALSE)) AS n_2, -- april_pricing_visitors
-  (array_agg(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL))[1] AS first_3, -- first_landing_page
+  (array_agg(e."path" ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."path" IS NOT NULL))[1] AS first_3, -- first_landing_page
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
-  (array_agg(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_5 -- first_landing_page
+  (array_agg(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_5 -- first_landing_page
 FROM "main"."page_viewed" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -208,7 +208,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_accounts" AS
 SELECT
   au.group_id,
-  (array_agg(f.first_3 ORDER BY f.first_ts_4, f.first_id_5) FILTER (WHERE f.first_3 IS NOT NULL))[1] AS first_1 -- first_landing_page
+  (array_agg(f.first_3 ORDER BY f.first_ts_4, (CAST(f.first_id_5 AS TEXT) COLLATE "C")) FILTER (WHERE f.first_3 IS NOT NULL))[1] AS first_1 -- first_landing_page
 FROM pg_temp."_plan_page_viewed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
@@ -256,8 +256,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
 SELECT
   group_id,
-  (array_agg("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry,
-  (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan
+  (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry,
+  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan
 FROM "main"."groups"
 WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
@@ -341,7 +341,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
 SELECT
   user_id,
-  (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role
+  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role
 FROM "main"."identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;

@@ -76,7 +76,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, (CAST(e.id AS TEXT) COLLATE "C") DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )
@@ -198,9 +198,9 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_users" AS
 SELECT
   e.user_id,
-  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL))[1] AS first_1, -- ct_first
+  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL))[1] AS first_1, -- ct_first
   min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
-  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_3 -- ct_first
+  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_3 -- ct_first
 FROM "main"."page_viewed" AS e
 WHERE e.user_id IS NOT NULL
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -212,7 +212,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_accounts" AS
 SELECT
   au.group_id,
-  (array_agg(f.first_1 ORDER BY f.first_ts_2, f.first_id_3) FILTER (WHERE f.first_1 IS NOT NULL))[1] AS first_1 -- ct_first
+  (array_agg(f.first_1 ORDER BY f.first_ts_2, (CAST(f.first_id_3 AS TEXT) COLLATE "C")) FILTER (WHERE f.first_1 IS NOT NULL))[1] AS first_1 -- ct_first
 FROM pg_temp."_plan_page_viewed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
@@ -262,10 +262,10 @@ DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
 SELECT
   user_id,
-  (array_agg("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
-  (array_agg("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
-  (array_agg("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
-  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
+  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
+  (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
+  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
+  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
 FROM "main"."identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
@@ -305,7 +305,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
 SELECT
   group_id,
-  (array_agg("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
+  (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
 FROM "main"."groups"
 WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;

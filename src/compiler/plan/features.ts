@@ -156,7 +156,7 @@ export class EventFeatures {
       case 'last': {
         const desc = r.kind === 'last';
         const value = partial(r.kind);
-        sql = d.firstValue(value, [{ expr: partial(desc ? 'last_ts' : 'first_ts'), desc }, { expr: partial(desc ? 'last_id' : 'first_id'), desc }]);
+        sql = d.firstValue(value, [{ expr: partial(desc ? 'last_ts' : 'first_ts'), desc }, { expr: d.idSortKey(partial(desc ? 'last_id' : 'first_id')), desc }]);
         break;
       }
       default:
@@ -306,13 +306,13 @@ export class EventFeatures {
           return filtered('count', d.tryCastDouble(value));
         case 'first':
         case 'last':
-          return d.firstValue(when(value), [{ expr: ts, desc: kind === 'last' }, { expr: 'e.id', desc: kind === 'last' }]);
+          return d.firstValue(when(value), [{ expr: ts, desc: kind === 'last' }, { expr: d.idSortKey('e.id'), desc: kind === 'last' }]);
         case 'first_ts':
         case 'last_ts':
           return `${kind === 'first_ts' ? 'min' : 'max'}(${when(ts, nonNull)})`;
         case 'first_id':
         case 'last_id':
-          return d.firstValue(when('e.id', nonNull), [{ expr: ts, desc: kind === 'last_id' }, { expr: 'e.id', desc: kind === 'last_id' }]);
+          return d.firstValue(when('e.id', nonNull), [{ expr: ts, desc: kind === 'last_id' }, { expr: d.idSortKey('e.id'), desc: kind === 'last_id' }]);
         case 'list':
           return d.distinctSortedTextList(when(value));
         case 'list_count':

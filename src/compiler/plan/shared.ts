@@ -93,7 +93,7 @@ export class RunRelations {
     const ctx = new CompileContext(this.options);
     const d = ctx.dialect;
     const id = ID_COLUMN[entity];
-    const latest = [{ expr: ctx.timestamp(), desc: true }, { expr: 'id', desc: true }];
+    const latest = [{ expr: ctx.timestamp(), desc: true }, { expr: d.idSortKey('id'), desc: true }];
     const columns = [...this.traits[entity].values()].map((t) => `${d.firstValue(t.value, latest)} AS ${t.column}`);
     return [
       'SELECT',

@@ -1,0 +1,6 @@
+-- duckdb
+e.id
+-- postgres
+(CAST(e.id AS TEXT) COLLATE "C")
+-- snowflake
+e.id
