@@ -25,16 +25,28 @@ export const ComputedTrait = strictObject({
   })
   .superRefine((t, ctx) => {
     if (usesProperty.has(t.type) && t.property === undefined) ctx.addIssue({ code: 'custom', path: ['property'], message: `${t.type} needs a property` });
-    if (!usesProperty.has(t.type) && t.property !== undefined) ctx.addIssue({ code: 'custom', path: ['property'], message: `${t.type} takes no property` });
     if (t.type === 'aggregation' && t.function === undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: 'aggregation needs a function: sum, avg, min or max' });
-    if (t.type !== 'aggregation' && t.function !== undefined) ctx.addIssue({ code: 'custom', path: ['function'], message: `function is only for aggregation, not ${t.type}` });
-    if (t.type !== 'most_frequent' && t.min_frequency !== undefined) ctx.addIssue({ code: 'custom', path: ['min_frequency'], message: `min_frequency is only for most_frequent, not ${t.type}` });
   }, { when: (payload) => hasValidType(payload.value) }) // also when other fields failed, so every problem is reported at once
   .transform((t) => ({
     ...t,
     events: typeof t.event === 'string' ? [t.event] : t.event,
     where: t.where ?? [],
     scope: t.scope ?? 'all_events',
+    // Fields of other types are ignored (see ignoredFields), as if absent.
+    property: usesProperty.has(t.type) ? t.property : undefined,
+    function: t.type === 'aggregation' ? t.function : undefined,
     min_frequency: t.type === 'most_frequent' ? (t.min_frequency ?? 2) : undefined,
   }));
 export type ComputedTrait = z.infer<typeof ComputedTrait>;
+
+/**
+ * Fields a computed trait of its type does not use, with why: they are ignored with a warning,
+ * not refused, so SPEC 2's example (every field at once) is a valid definition.
+ */
+export function ignoredFields(t: Pick<z.input<typeof ComputedTrait>, 'type' | 'property' | 'function' | 'min_frequency'>): { field: string; message: string }[] {
+  const ignored: { field: string; message: string }[] = [];
+  if (!usesProperty.has(t.type) && t.property !== undefined) ignored.push({ field: 'property', message: `${t.type} takes no property: ignored` });
+  if (t.type !== 'aggregation' && t.function !== undefined) ignored.push({ field: 'function', message: `function is only for aggregation, not ${t.type}: ignored` });
+  if (t.type !== 'most_frequent' && t.min_frequency !== undefined) ignored.push({ field: 'min_frequency', message: `min_frequency is only for most_frequent, not ${t.type}: ignored` });
+  return ignored;
+}

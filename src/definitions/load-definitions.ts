@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ignoredFields } from './computed-trait.js';
 import { DefinitionFile, type Definition } from './definition.js';
 import type { Problem } from './project.js';
 import type { SqlTrait, SqlTraitFile } from './sql-trait.js';
@@ -29,6 +30,8 @@ export interface LoadedDefinition {
 export interface LoadedDefinitions {
   readonly loaded: readonly LoadedDefinition[];
   readonly problems: readonly Problem[];
+  /** What valid definitions hold that roster ignores (a field their type does not use). */
+  readonly warnings: readonly Problem[];
   /** Keys of files that failed validation: references to them are not reported as unknown too. */
   readonly brokenKeys: ReadonlySet<string>;
 }
@@ -94,6 +97,7 @@ function readDefinitionFile(dir: string, file: string): string | Problem {
 export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
   const loaded: LoadedDefinition[] = [];
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const brokenKeys = new Set<string>();
   const listing = await listDefinitionFiles(dir);
   if (listing.problem) problems.push(listing.problem);
@@ -130,6 +134,12 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
       broken(issuesToProblems(source, parsed.error.issues, data));
       continue;
     }
+    if (parsed.data.kind === 'computed_trait') {
+      for (const x of ignoredFields(data as Parameters<typeof ignoredFields>[0])) {
+        const at = source.locateKey([], x.field);
+        warnings.push({ file, line: at.line, column: at.column, path: x.field, message: x.message });
+      }
+    }
     if (parsed.data.kind !== 'sql_trait') {
       loaded.push({ def: { ...parsed.data, file }, source, stateRefs: [] });
       continue;
@@ -139,7 +149,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     if (sql.def) loaded.push({ def: sql.def, source, stateRefs: sql.stateRefs, sourceRefs: sql.sourceRefs });
     else broken([]);
   }
-  return { loaded, problems, brokenKeys };
+  return { loaded, problems, warnings, brokenKeys };
 }
 
 interface LoadedSql {

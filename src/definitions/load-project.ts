@@ -46,7 +46,10 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
     if (!(e instanceof ProjectError)) throw e;
     problems.push(...e.problems);
   }
-  const project = config.config && { dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+  const project = config.config && {
+    dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    ...(definitions.warnings.length ? { warnings: sortProblems(definitions.warnings) } : {}),
+  };
   if (problems.length || !project) throw new ProjectError(sortProblems(problems), project);
   return project;
 }

@@ -36,4 +36,6 @@ export interface Project {
   readonly config: ProjectConfig;
   /** Sorted by key. */
   readonly definitions: readonly Definition[];
+  /** Things roster ignores in valid definitions (commands print them as warnings). */
+  readonly warnings?: readonly Problem[];
 }

@@ -11,10 +11,14 @@ export interface Located {
   readonly path: Path;
 }
 
-/** `['where', 'all', 1, 'users']` -> `where.all[1].users` */
+/** `['where', 'all', 1, 'users']` -> `where.all[1].users`; a key that is not a name is quoted: `where["{ last: 0 days }"]`. */
 export function formatPath(path: Path): string {
   let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += `[${JSON.stringify(seg)}]`;
+    else out += out ? `.${seg}` : seg;
+  }
   return out;
 }
 

@@ -10,29 +10,33 @@ type Issue = z.core.$ZodIssue;
  * zod's own generic messages ("Invalid input") are rewritten, the schemas' own messages kept.
  */
 export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data: unknown, pathPrefix: Path = []): Problem[] {
-  const out: Problem[] = [];
+  const out: { problem: Problem; parent: string }[] = [];
   const seen = new Set<string>();
   for (const issue of issues) {
     const path = [...pathPrefix, ...(issue.path as (string | number)[])];
-    const where = issue.code === 'unrecognized_keys' ? src.locateKey(path, issue.keys[0]) : src.locate(path);
+    const unknownKey = issue.code === 'unrecognized_keys';
+    const where = unknownKey ? src.locateKey(path, issue.keys[0]) : src.locate(path);
+    // The path names what is wrong (an unknown key, a missing field), though only its nearest
+    // existing part has a line:column to point at.
+    const named = unknownKey ? [...path, issue.keys[0]] : path;
     const problem: Problem = {
       file: src.file, line: where.line, column: where.column,
-      ...(where.path.length ? { path: formatPath(where.path) } : {}),
+      ...(named.length ? { path: formatPath(named) } : {}),
       message: issueMessage(issue, path, data),
     };
     const id = JSON.stringify(problem);
-    if (!seen.has(id)) out.push(problem);
+    if (!seen.has(id)) out.push({ problem, parent: formatPath(unknownKey ? path : path.slice(0, -1)) });
     seen.add(id);
   }
   // `nme: x` reports both the unknown "nme" and the missing "name": the suggestion says it all.
-  const suggested = new Set(out.flatMap((p) => {
-    const m = /^unknown field "[^"]*"; did you mean "([^"]+)"\?/.exec(p.message);
-    return m ? [`${p.path ?? ''}|${m[1]}`] : [];
+  const suggested = new Set(out.flatMap(({ problem, parent }) => {
+    const m = /^unknown field "[^"]*"; did you mean "([^"]+)"\?/.exec(problem.message);
+    return m ? [`${parent}|${m[1]}`] : [];
   }));
-  return out.filter((p) => {
-    const m = /^missing required field "([^"]+)"/.exec(p.message);
-    return !m || !suggested.has(`${p.path ?? ''}|${m[1]}`);
-  });
+  return out.filter(({ problem, parent }) => {
+    const m = /^missing required field "([^"]+)"/.exec(problem.message);
+    return !m || !suggested.has(`${parent}|${m[1]}`);
+  }).map((x) => x.problem);
 }
 
 const isDefault = (message: string) => /^(Invalid|Unrecognized|Too (small|big))\b/.test(message);

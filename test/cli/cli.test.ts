@@ -32,12 +32,53 @@ describe('roster CLI', () => {
     noStack(r.stderr);
   });
 
+  it('validate: SPEC 2\'s computed_trait example, every field at once, is valid: the fields its type does not use are ignored with a located warning', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-cli-'));
+    writeFileSync(path.join(dir, 'roster.yml'), 'name: spec-example\n');
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'definitions/logins.yml'), [
+      'kind: computed_trait',
+      'key: logins_past_30_days',
+      'entity: account',
+      'type: event_counter          # event_counter | aggregation | most_frequent | first | last',
+      '                             # | unique_list | unique_list_count',
+      'event: Logged In             # one event name, or a list of names',
+      'where:                       # optional event-property filters, all must hold',
+      '  - { property: plan, op: eq, value: pro }',
+      'window: { last: 30 days }    # optional: { last: "N minutes|hours|days|weeks" }',
+      '                             #           or { from: 2024-01-01, to: 2024-02-01 }; absent = all time',
+      'property: amount             # aggregation | most_frequent | first | last | unique_list(_count)',
+      'function: sum                # aggregation: sum | avg | min | max',
+      'min_frequency: 2             # most_frequent only (default 2, as Segment)',
+      'scope: all_events            # all_events (default) | group_context (section 3)',
+      '',
+    ].join('\n'));
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 definition valid');
+    expect(r.stderr).toBe([
+      'warning: definitions/logins.yml:11:1 property: event_counter takes no property: ignored',
+      'warning: definitions/logins.yml:12:1 function: function is only for aggregation, not event_counter: ignored',
+      'warning: definitions/logins.yml:13:1 min_frequency: min_frequency is only for most_frequent, not event_counter: ignored',
+      '',
+    ].join('\n'));
+    // Ignored means compiled as if absent: the same SQL as without those three lines.
+    const compiled = roster(['--project', dir, 'compile']);
+    expect(compiled.code).toBe(0);
+    const sql = readFileSync(path.join(dir, 'compiled/duckdb/logins_past_30_days.sql'), 'utf8');
+    writeFileSync(path.join(dir, 'definitions/logins.yml'), readFileSync(path.join(dir, 'definitions/logins.yml'), 'utf8').replace(/^(property|function|min_frequency):.*\n/gm, ''));
+    const plain = roster(['--project', dir, 'compile', '--check']);
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    expect(sql).toContain('count(*)');
+  });
+
   it('validate: a mapping used as a key is a located problem, with no Node warning on stderr', () => {
     const dir = exampleCopy();
     writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  { last: 0 days }: x\n');
     const r = roster(['--project', dir, 'validate']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('definitions/broken.yml:5:3 where: unknown condition "{ last: 0 days }"; expected one of all, any, not, event, trait, audience, users\n1 problem found\n');
+    expect(r.stderr).toBe('definitions/broken.yml:5:3 where["{ last: 0 days }"]: unknown condition "{ last: 0 days }"; expected one of all, any, not, event, trait, audience, users\n1 problem found\n');
   });
 
   it('compile --check: exit 0 when compiled/ matches, 1 naming the file when a definition changed', () => {

@@ -4,7 +4,7 @@ import { dialectFor } from '../../../dialects/index.js';
 import { compiledFile, compileDefinition } from '../../compiler/compile.js';
 import { compilePlan, planFile } from '../../compiler/plan/plan.js';
 import { buildGraph } from '../../definitions/graph.js';
-import { loadProject } from '../../definitions/load-project.js';
+import { loadProjectWarning } from '../load.js';
 import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
 import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
@@ -16,7 +16,7 @@ export interface CompileFlags { dialect?: string; select?: string[]; check?: boo
 
 /** Writes compiled/<dialect>/<key>.sql, or with --check compares with them (exit 1 on a difference). */
 export async function compileCommand(dir: string, flags: CompileFlags): Promise<number> {
-  const project = await loadProject(dir);
+  const project = await loadProjectWarning(dir);
   const graph = buildGraph(project.definitions);
   const name = (flags.dialect ?? project.config.warehouse.dialect) as DialectName;
   if (!(DIALECTS as readonly string[]).includes(name)) throw new UsageError(`--dialect must be ${DIALECTS.slice(0, -1).join(', ')} or ${DIALECTS[DIALECTS.length - 1]}, got ${JSON.stringify(name)}`);

@@ -1,6 +1,6 @@
 import { previewQueries } from '../../compiler/preview.js';
 import { buildGraph } from '../../definitions/graph.js';
-import { loadProject } from '../../definitions/load-project.js';
+import { loadProjectWarning } from '../load.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError, warn } from '../errors.js';
@@ -10,7 +10,7 @@ export interface PreviewFlags { asOf?: string; limit?: string }
 
 /** Size and sample members of one definition, computed at as_of without writing anything. */
 export async function previewCommand(dir: string, key: string, flags: PreviewFlags): Promise<number> {
-  const project = await loadProject(dir);
+  const project = await loadProjectWarning(dir);
   const graph = buildGraph(project.definitions);
   const def = project.definitions.find((d) => d.key === key);
   if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}`);

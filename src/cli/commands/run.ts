@@ -1,5 +1,5 @@
 import { buildGraph } from '../../definitions/graph.js';
-import { loadProject } from '../../definitions/load-project.js';
+import { loadProjectWarning } from '../load.js';
 import type { Project } from '../../definitions/project.js';
 import { finishRun } from '../../run/commit.js';
 import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js';
@@ -20,7 +20,7 @@ export function reportSink(project: Project): (s: string) => void {
 
 export async function runCommand(dir: string, flags: RunFlags): Promise<number> {
   const started = performance.now();
-  const project = await loadProject(dir);
+  const project = await loadProjectWarning(dir);
   const graph = buildGraph(project.definitions);
   const asOf = parseAsOf(flags.asOf);
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
