@@ -6,12 +6,15 @@ export function parseAsOf(text: string | undefined): Date {
   if (text === undefined) return new Date();
   const d = parseInstant(text);
   if (!d) throw new UsageError(`--as-of ${JSON.stringify(text)} is not an ISO-8601 date or date-time (e.g. 2024-06-01T00:00:00Z)`);
+  // A run's instant has milliseconds: a finer one would be cut, and an event at it left out.
+  if (/\.[0-9]{3}[0-9]*[1-9]/.test(text)) throw new UsageError(`--as-of ${JSON.stringify(text)} is finer than a millisecond, which is as fine as an as_of goes`);
   return d;
 }
 
+/** A whole number written in decimal digits: not '', '0x10', '1e2' or '+3', which Number() reads. */
 export function parsePositiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(text)}`);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(text)}`);
   return n;
 }

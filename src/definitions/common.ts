@@ -55,13 +55,17 @@ export const DurationText = z.string().transform((text, ctx): Duration => {
   return z.NEVER;
 });
 
-const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+const isoPattern = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$/;
 
-/** Parses an ISO-8601 date or date-time; a date alone is 00:00:00Z, no offset means UTC. */
+/**
+ * Parses an ISO-8601 date or date-time; a date alone is 00:00:00Z, no offset means UTC. RFC 3339's
+ * lower-case t and z, and an offset of hours alone (+02), are read too.
+ */
 export function parseInstant(text: string): Date | undefined {
   if (!isoPattern.test(text) || !hasValidFields(text)) return undefined;
-  let t = text.replace(' ', 'T');
+  let t = text.toUpperCase().replace(' ', 'T');
   if (t.length === 10) t += 'T00:00:00Z';
+  else if (/T[0-9:.]+[+-]\d{2}$/.test(t)) t += ':00'; // JavaScript's Date wants the minutes of an offset
   else if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(t)) t += 'Z';
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? undefined : d;
@@ -71,7 +75,7 @@ export function parseInstant(text: string): Date | undefined {
 function hasValidFields(text: string): boolean {
   const [year, month, day] = text.slice(0, 10).split('-').map(Number);
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
-  const time = /^.{10}[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  const time = /^.{10}[Tt ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
   return !time || (Number(time[1]) <= 23 && Number(time[2]) <= 59 && Number(time[3] ?? 0) <= 59);
 }
 
