@@ -1,26 +1,49 @@
 import type { SqlTrait } from '../definitions/definition.js';
-import { LAYOUT_TABLES } from '../definitions/project-config.js';
+import { LAYOUT_TABLES, type SourceLayout } from '../definitions/project-config.js';
 import type { CompileContext } from './context.js';
 import { renderSqlTemplate } from './sql-trait-template.js';
 
+/** The columns SPEC 3 gives a layout's own tables: what a missing one is read as (empty). */
+const LAYOUT_COLUMNS: Record<SourceLayout, Record<string, readonly [string, 'text' | 'timestamp' | 'json'][]>> = {
+  segment: {
+    tracks: [['id', 'text'], ['user_id', 'text'], ['anonymous_id', 'text'], ['event', 'text'], ['event_text', 'text'], ['timestamp', 'timestamp'], ['context_group_id', 'text']],
+    identifies: [['id', 'text'], ['user_id', 'text'], ['timestamp', 'timestamp']],
+    groups: [['id', 'text'], ['user_id', 'text'], ['group_id', 'text'], ['timestamp', 'timestamp']],
+  },
+  events_json: {
+    events: [['id', 'text'], ['user_id', 'text'], ['event', 'text'], ['timestamp', 'timestamp'], ['context_group_id', 'text'], ['properties', 'json']],
+    identifies: [['id', 'text'], ['user_id', 'text'], ['timestamp', 'timestamp'], ['traits', 'json']],
+    groups: [['id', 'text'], ['user_id', 'text'], ['group_id', 'text'], ['timestamp', 'timestamp'], ['traits', 'json']],
+  },
+};
+
 /**
  * A SQL trait: its template rendered with roster's helpers, which quote through the dialect.
- * With `source.deduplicate`, `{{source "x"}}` names a CTE holding the de-duplicated table, not a
- * subquery: user SQL may leave a source without an alias, which Postgres refuses for a subquery.
+ * `{{source "x"}}` names a CTE where it is not the table itself (de-duplicated with
+ * `source.deduplicate`, or an empty stand-in for a layout table Segment has not created yet), not
+ * a subquery: user SQL may leave a source without an alias, which Postgres refuses for a subquery.
  */
 export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
   const d = ctx.dialect;
-  const deduplicated = new Map<string, string>();
+  const ctes = new Map<string, string>();
   const body = renderSqlTemplate(t.template, {
     source: (name) => {
       if (ctx.source.layout === 'events_json' && !LAYOUT_TABLES.events_json.includes(name)) {
         throw new Error(`{{source "${name}"}}: the events_json layout has only ${LAYOUT_TABLES.events_json.join(', ')}`);
       }
-      // The query would fail on it anyway; the engine's message would not say where it came from.
-      if (ctx.columnsOf(name) === null) throw new Error(`{{source "${name}"}}: ${ctx.source.schema}.${name} does not exist in the warehouse`);
-      if (!ctx.source.deduplicate) return ctx.sourceTable(name);
       const cte = d.quoteIdent(`roster_source_${name}`);
-      deduplicated.set(cte, d.deduplicate(ctx.sourceTable(name)));
+      if (ctx.columnsOf(name) === null) {
+        // SPEC 3: a table Segment has not created yet holds no rows. Any other name is more
+        // likely a typo; the query would fail on it anyway, with a message not saying where.
+        const columns = LAYOUT_COLUMNS[ctx.source.layout][name];
+        if (!columns) throw new Error(`{{source "${name}"}}: ${ctx.source.schema}.${name} does not exist in the warehouse`);
+        ctx.warn(`{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as empty`);
+        const type = { text: 'VARCHAR', timestamp: 'TIMESTAMP', json: d.jsonColumnType() };
+        ctes.set(cte, `(SELECT ${columns.map(([c, t]) => `CAST(NULL AS ${type[t]}) AS ${d.quoteIdent(c)}`).join(', ')} WHERE FALSE)`);
+        return cte;
+      }
+      if (!ctx.source.deduplicate) return ctx.sourceTable(name);
+      ctes.set(cte, d.deduplicate(ctx.sourceTable(name)));
       return cte;
     },
     state: (key) => {
@@ -29,7 +52,7 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
     },
     asOf: () => d.asOf(),
   }).trim().replace(/;\s*$/, '');
-  if (!deduplicated.size) return body;
-  const ctes = [...deduplicated].map(([name, relation]) => `${name} AS ${relation}`).join(',\n');
-  return `WITH ${ctes}\nSELECT * FROM (\n${body}\n) AS sql_trait_rows`;
+  if (!ctes.size) return body;
+  const withs = [...ctes].map(([name, relation]) => `${name} AS ${relation}`).join(',\n');
+  return `WITH ${withs}\nSELECT * FROM (\n${body}\n) AS sql_trait_rows`;
 }

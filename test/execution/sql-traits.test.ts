@@ -27,6 +27,32 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).map((layout) => [engine, layout] as const)))(
+    'a layout table Segment has not created yet is read as empty through {{source}}, with a warning (%s, %s layout)', async (engine, layout) => {
+      // No group call yet, so no groups table: both traits read no rows, and are computed.
+      const fx = await fixtureWarehouse(world, layout, engine);
+      try {
+        await fx.wh.exec(`DROP TABLE ${fx.wh.dialect.qualify(fx.schema, 'groups')}`);
+        const defs = definitions([sqlTrait('in_groups', 'account', 'SELECT g.group_id, count(*) AS in_groups FROM {{source "groups"}} AS g GROUP BY g.group_id'),
+          sqlTrait('group_calls', 'user', 'SELECT user_id, count(*) AS group_calls FROM {{source "groups"}} GROUP BY user_id')]);
+        const report = await runProject(project(defs, layout, { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+        expect(report.outcomes.map((o) => [o.key, o.status])).toEqual([['group_calls', 'ok'], ['in_groups', 'ok']]);
+        expect(report.outcomes.flatMap((o) => o.warnings ?? [])).toContain(`{{source "groups"}}: table ${fx.schema}.groups does not exist; read as empty`);
+        for (const key of ['in_groups', 'group_calls']) expect(await fx.wh.query(`SELECT count(*) AS n FROM ${fx.wh.dialect.qualify(fx.state, key)}`)).toEqual([{ n: 0 }]);
+      } finally {
+        await fx.dispose();
+      }
+    });
+
+  it('a table that is not the layout\'s own stays an error naming the template: most likely a typo', async () => {
+    const r = await run([sqlTrait('x', 'user', 'SELECT user_id, 1 AS x FROM {{source "trakcs"}}')]);
+    try {
+      expect(r.report.outcomes.map((o) => [o.status, o.error])).toEqual([['failed', '{{source "trakcs"}}: main.trakcs does not exist in the warehouse']]);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('a DECIMAL value is a number rounded to 12 significant digits, like any other (%s)', async (engine) => {
     const dec = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST(12345678901234.5678 AS DECIMAL(18,4)) AS x UNION ALL SELECT 'u2', CAST(0.1234567890123456 AS DECIMAL(18,16))");
     const r = await runFixture(world, [dec], { asOf: AS_OF, engine });
