@@ -30,6 +30,10 @@ export class PostgresDialect extends BaseDialect {
   idSortKey(expr: string): string {
     return this.castText(expr);
   }
+  // Double arithmetic that overflows already fails ('value out of range: overflow').
+  overflowGuard(_double: string): undefined {
+    return undefined;
+  }
   // No TRY_CAST in Postgres (nor pg_input_is_valid before 16): a bad value must be NULL, not an
   // error. A short number text casts safely; another is read as NUMERIC first, exactly (see
   // doubleInRange). CASE, not AND, keeps the NUMERIC cast behind the pattern.

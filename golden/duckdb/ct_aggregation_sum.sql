@@ -24,4 +24,4 @@ entity_values AS (
 )
 SELECT group_id, CASE WHEN isfinite(value) AND value <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', value), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', value), 'e', 2) AS DOUBLE) ELSE value END AS "ct_aggregation_sum"
 FROM entity_values
-WHERE value IS NOT NULL
+WHERE value IS NOT NULL AND CASE WHEN isinf(value) THEN error('value out of range: overflow') ELSE TRUE END

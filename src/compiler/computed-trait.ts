@@ -1,5 +1,6 @@
 import type { ComputedTrait } from '../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
+import type { Dialect } from './dialect.js';
 import { QueryParts } from './query.js';
 import { accountUsers, eventRows, type EventSelection } from './sources.js';
 
@@ -68,7 +69,7 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
       return q.render(`SELECT ${id} AS ${idColumn}, count(*) AS ${key}\nFROM ${from}\nGROUP BY ${id}`);
     case 'aggregation': {
       const values = q.cte('values', 'entity_values', () => perEntity(`${t.function}(${d.tryCastDouble('e.value')})`));
-      return q.render(`SELECT ${idColumn}, ${d.round12('value')} AS ${key}\nFROM ${values}\nWHERE value IS NOT NULL`);
+      return q.render(`SELECT ${idColumn}, ${d.round12('value')} AS ${key}\nFROM ${values}\nWHERE ${aggregateKept(d, t.function!, 'value')}`);
     }
     case 'first':
     case 'last': {
@@ -95,4 +96,10 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
       throw new Error(`unknown computed trait type ${_exhaustive}`);
     }
   }
+}
+
+/** Which rows of an aggregation are kept: those with a value. A sum or an average that overflowed fails the trait on every engine. */
+export function aggregateKept(d: Dialect, fn: NonNullable<ComputedTrait['function']>, value: string): string {
+  const guard = fn === 'sum' || fn === 'avg' ? d.overflowGuard(value) : undefined;
+  return [`${value} IS NOT NULL`, ...(guard ? [guard] : [])].join(' AND ');
 }

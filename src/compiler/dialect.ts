@@ -79,6 +79,12 @@ export interface Dialect {
   /** Sorts text by code point (byte order of UTF-8). */
   textSortKey(expr: string): string;
   /**
+   * A condition (always true) that fails the statement where a sum or average of finite doubles
+   * overflowed (is infinite), as Postgres's double arithmetic does by itself (none there): on
+   * every engine such a trait fails, rather than being stored as infinity and sent as null.
+   */
+  overflowGuard(double: string): string | undefined;
+  /**
    * A source id (an event's, a call's, a user_id) in code-point order, whatever the column's
    * collation: ties go to the larger id and a group call names the smallest user_id (SPEC 2-4).
    */
@@ -258,6 +264,9 @@ export abstract class BaseDialect implements Dialect {
   }
   idSortKey(expr: string): string {
     return missing(this.name, 'idSortKey');
+  }
+  overflowGuard(double: string): string | undefined {
+    return missing(this.name, 'overflowGuard');
   }
   filteredAggregate(aggregate: string, expr: string, cond: string): string {
     return `${aggregate}(${expr}) FILTER (WHERE ${cond})`;

@@ -3,6 +3,7 @@ import { DefinitionFile, type Definition } from '../../src/definitions/definitio
 import { buildGraph } from '../../src/definitions/graph.js';
 import { ProjectConfig } from '../../src/definitions/project-config.js';
 import type { Project } from '../../src/definitions/project.js';
+import type { ComputeStrategy } from '../../src/run/compute.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
 import { afterAll } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
@@ -95,14 +96,14 @@ export interface Outcome {
 /** Runs definitions over a fixture on DuckDB and reads back what was stored. */
 export async function runFixture(
   fixture: Fixture, inputs: readonly DefinitionInput[],
-  options: { asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown>; engine?: Engine },
+  options: { asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown>; engine?: Engine; strategy?: ComputeStrategy },
 ): Promise<Outcome> {
   const layout = options.layout ?? 'segment';
   const fx = await fixtureWarehouse(fixture, layout, options.engine);
   const wh = fx.wh;
   const defs = definitions(inputs);
   const p = project(defs, layout, { ...options.source, schema: fx.schema }, fx.state);
-  const report = await runProject(p, buildGraph(defs), wh, { asOf: new Date(options.asOf), select: options.select });
+  const report = await runProject(p, buildGraph(defs), wh, { asOf: new Date(options.asOf), select: options.select, strategy: options.strategy });
   const idColumn = (key: string) => (defs.find((d) => d.key === key)?.entity === 'account' ? 'group_id' : 'user_id');
   const rows = async (key: string) => {
     const table = wh.dialect.qualify(fx.state, key);

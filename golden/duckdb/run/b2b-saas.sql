@@ -141,7 +141,7 @@ GROUP BY au.group_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_avg_nps" AS
 SELECT group_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "avg_nps"
 FROM temp.main."_plan_nps_survey_submitted_accounts"
-WHERE avg_1 IS NOT NULL;
+WHERE avg_1 IS NOT NULL AND CASE WHEN isinf(avg_1) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- user features: one pass over the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
@@ -268,7 +268,7 @@ GROUP BY au.group_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_total_revenue" AS
 SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "total_revenue"
 FROM temp.main."_plan_order_completed_accounts"
-WHERE sum_1 IS NOT NULL;
+WHERE sum_1 IS NOT NULL AND CASE WHEN isinf(sum_1) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_trial_accounts_high_usage" AS

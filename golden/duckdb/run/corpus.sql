@@ -20,7 +20,7 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_avg" AS
 SELECT user_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "ct_aggregation_avg"
 FROM temp.main."_plan_order_completed_users"
-WHERE avg_1 IS NOT NULL;
+WHERE avg_1 IS NOT NULL AND CASE WHEN isinf(avg_1) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_max" AS
@@ -158,7 +158,7 @@ GROUP BY au.group_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_sum" AS
 SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "ct_aggregation_sum"
 FROM temp.main."_plan_order_completed_accounts"
-WHERE sum_1 IS NOT NULL;
+WHERE sum_1 IS NOT NULL AND CASE WHEN isinf(sum_1) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- account features folded from the user features of the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS

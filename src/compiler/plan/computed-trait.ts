@@ -1,6 +1,6 @@
 import type { ComputedTrait } from '../../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from '../context.js';
-import { mostFrequentFromCounts, traitEventSelection } from '../computed-trait.js';
+import { aggregateKept, mostFrequentFromCounts, traitEventSelection } from '../computed-trait.js';
 import { QueryParts } from '../query.js';
 import { eventSourceParts } from '../sources.js';
 import type { EventFeatures, FeatureKind } from './features.js';
@@ -39,7 +39,7 @@ export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures,
   // Empty values are not stored (SPEC 2): no events, a null aggregate, no distinct values.
   const [select, keep] = t.type === 'event_counter' || t.type === 'unique_list_count'
     ? [value, `${value} > 0`]
-    : t.type === 'aggregation' ? [d.round12(value), `${value} IS NOT NULL`] : [value, `${value} IS NOT NULL`];
+    : t.type === 'aggregation' ? [d.round12(value), aggregateKept(d, t.function!, value)] : [value, `${value} IS NOT NULL`];
   const id = ID_COLUMN[t.entity];
   const sql = `SELECT ${id}, ${select} AS ${d.quoteIdent(t.key)}\nFROM ${f.relation}\nWHERE ${keep}`;
   return () => sql;
