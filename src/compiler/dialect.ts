@@ -85,8 +85,10 @@ export interface Dialect {
    */
   overflowGuard(double: string): string | undefined;
   /**
-   * A source id (an event's, a call's, a user_id) in code-point order, whatever the column's
-   * collation: ties go to the larger id and a group call names the smallest user_id (SPEC 2-4).
+   * An id or key (an event's, a call's, a user_id, a definition key) in code-point order, whatever
+   * the column's collation (a source's, or roster's own tables', which take the database's
+   * default): ties go to the larger id, a group call names the smallest user_id, and messages
+   * are ordered by key and id (SPEC 2-4).
    */
   idSortKey(expr: string): string;
 

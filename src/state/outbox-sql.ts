@@ -95,7 +95,7 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Expansion): st
   const sections: string[] = [];
   if (withGroups) {
     sections.push([
-      `SELECT row_number() OVER (ORDER BY ${d.textSortKey('c.group_id')}) AS position, ${lit('group')} AS call_type,`,
+      `SELECT row_number() OVER (ORDER BY ${d.idSortKey('c.group_id')}) AS position, ${lit('group')} AS call_type,`,
       `  c.change_kind, c.group_id, c.user_id, c.values_json`,
       `FROM ${rows('account')}`,
     ].join('\n'));
@@ -113,7 +113,7 @@ export function expandedMessagesSql(d: Dialect, s: StateNames, x: Expansion): st
     sections.push([
       `SELECT ${groupCalls} + k.slot * u.n + u.r AS position, k.call_type, u.change_kind, u.group_id, u.user_id, u.values_json`,
       `FROM (`,
-      `  SELECT row_number() OVER (ORDER BY ${d.textSortKey('m.user_id')}, ${d.textSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
+      `  SELECT row_number() OVER (ORDER BY ${d.idSortKey('m.user_id')}, ${d.idSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
       `    m.change_kind, m.group_id, m.user_id, m.values_json`,
       `  FROM (\n${userRows.join('\nUNION ALL\n')}\n) AS m`,
       `) AS u, (VALUES ${slots}) AS k(call_type, slot)`,
@@ -195,7 +195,7 @@ export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string
     'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, r.as_of',
     `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
-    `ORDER BY x.run_id, x.depth, ${d.textSortKey('x.definition_key')}`,
+    `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}`,
   ].join('\n');
 }
 

@@ -74,6 +74,25 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     ]);
   });
 
+  it('orders by code point whatever the collation of the state tables (a database created with an en_US locale gives them its own)', async () => {
+    fx = await fixtureWarehouse({}, 'segment', engine);
+    const { wh, state } = fx;
+    const s = stateNames(wh.dialect, state);
+    for (const sql of createStateTables(wh.dialect, s)) await wh.exec(sql);
+    if (engine === 'postgres') {
+      // ICU's root collation orders 'a' before 'B' and 'u1' before 'U2'; code point, the other way.
+      for (const [table, column] of [['_changes', 'group_id'], ['_changes', 'user_id'], ['_account_users', 'group_id'], ['_account_users', 'user_id']]) {
+        await wh.exec(`ALTER TABLE ${wh.dialect.qualify(state, table)} ALTER COLUMN ${column} TYPE TEXT COLLATE "und-x-icu"`);
+      }
+    }
+    await wh.exec(`INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json) VALUES
+      (2, 'ct', 'diff', 'account', 'changed', 'a', 'u1', '{}'), (2, 'ct', 'diff', 'account', 'changed', 'B', 'U2', '{}')`);
+    await wh.exec(`INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run) VALUES ('a', 'u1', 1, NULL), ('B', 'U2', 1, NULL)`);
+    const sql = expandedMessagesSql(wh.dialect, s, { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'diff', calls: ['group', 'identify'] });
+    const rows = await wh.query(`SELECT * FROM (\n${sql}\n) AS e ORDER BY e.position`);
+    expect(rows.map((r) => `${String(r.call_type)} ${String(r.group_id)} ${String(r.user_id)}`)).toEqual(['group B U2', 'group a u1', 'identify B U2', 'identify a u1']);
+  });
+
   it('numbers any subset of the calls 1..n in the same order', async () => {
     expect(await expand(['identify'])).toEqual(USERS.map((u) => `identify ${u}`));
     expect(await expand(['track'])).toEqual(USERS.map((u) => `track ${u}`));
