@@ -84,23 +84,29 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   const table = segmentSlug(name);
   const columns = ctx.columnsOf(table);
   const has = (column: string) => columns === undefined || (columns !== null && columns.has(column));
-  const column = (col: string, what: string) => {
+  const column = (col: string, what: string, type = 'VARCHAR') => {
     if (has(col)) return `e.${d.quoteIdent(col)}`;
     ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
-    return `CAST(NULL AS VARCHAR)`;
+    return `CAST(NULL AS ${type})`;
   };
-  const value = (property: string) => {
-    const col = segmentSlug(property);
-    const type = sel.listText || sel.sendsProperty ? ctx.columnType(table, col) : undefined;
-    const expr = column(col, `property "${property}" of "${name}"`);
-    if (type === undefined) return expr;
+  // How the property is read: as a list's text, rounded as it is sent, or as it is.
+  const shaped = (expr: string, type: string | undefined) => {
+    if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
     if (sel.listText) return d.listValue(expr, type);
     if (!d.isFractionalType(type)) return expr;
     return d.round12(d.isExactDecimalType(type) ? d.tryCastDouble(expr) : expr);
   };
+  // A table without the column (or without the table) holds nulls of the type the selection's
+  // other tables give it: the union of their rows has one type (Postgres refuses text next to a number).
+  const valueType = (col: string) => ctx.columnType(table, col) ?? siblingColumnType(ctx, sel, col);
+  const value = (property: string) => {
+    const col = segmentSlug(property);
+    return shaped(column(col, `property "${property}" of "${name}"`, valueType(col)), valueType(col));
+  };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
-    return { table, match: [], window: [], filters: [] };
+    const type = sel.property ? valueType(segmentSlug(sel.property)) : undefined;
+    return { table, match: [], window: [], filters: [], ...(type ? { value: shaped(`CAST(NULL AS ${type})`, type) } : {}) };
   }
   return {
     table,
@@ -111,6 +117,12 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
     filters: sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
   };
+}
+
+/** The type of a property column in the other tables of a multi-event selection (the first that has it), if a CAST can name it. */
+function siblingColumnType(ctx: CompileContext, sel: EventSelection, col: string): string | undefined {
+  return sel.names.map((n) => ctx.columnType(segmentSlug(n), col))
+    .find((t): t is string => t !== undefined && /^[A-Za-z][A-Za-z0-9 ,()]*$/.test(t) && ctx.dialect.isScalarType(t));
 }
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
@@ -138,7 +150,7 @@ function partRows(ctx: CompileContext, p: EventSourceParts, sel: EventSelection)
   if (!p.relation) {
     const select = ['CAST(NULL AS VARCHAR) AS id', 'CAST(NULL AS VARCHAR) AS user_id', `CAST(NULL AS TIMESTAMP) AS ${ctx.timestamp()}`];
     if (sel.withGroupContext) select.push('CAST(NULL AS VARCHAR) AS context_group_id');
-    if (sel.property) select.push(`${nullText} AS value`);
+    if (sel.property) select.push(`${p.value ?? nullText} AS value`);
     return `SELECT ${select.join(', ')} WHERE FALSE`;
   }
   const select = ['e.id', 'e.user_id', ctx.timestamp('e')];

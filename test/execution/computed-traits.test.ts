@@ -166,3 +166,42 @@ describe.each(ENGINES)('unique_list of typed properties on %s, segment layout', 
     }
   });
 });
+
+// SPEC 3: a property column Segment has not created in one table holds nulls there. A trait over
+// several events reads the others' values as they are, on every engine (Postgres refused a text
+// null next to a number; DuckDB turned the number and the timestamp into text).
+describe.each(ENGINES)('a property missing from one of several event tables, on %s', (engine) => {
+  const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
+  const fixture = {
+    events: [
+      { id: 'l1', user_id: 'u1', event: 'Logged In', timestamp: at(1), props: { via: 'web' } },
+      { id: 'l2', user_id: 'u1', event: 'Logged In', timestamp: at(4), props: { via: 'app' } },
+      { id: 'f1', user_id: 'u1', event: 'Feature Used', timestamp: at(2), props: { score: 2.5, seen: new Timestamp('2024-04-28T21:00:00Z') } },
+      { id: 'f2', user_id: 'u1', event: 'Feature Used', timestamp: at(3), props: { score: 1.25, seen: new Timestamp('2024-04-29T08:30:00Z') } },
+    ],
+  };
+  const over = (key: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: user\nevent: [Logged In, Feature Used]\n${body}`;
+  const defs = [
+    over('last_score', 'type: last\nproperty: score'), // l2 (day 4) has no score: f2's
+    over('first_seen', 'type: first\nproperty: seen'),
+    over('max_score', 'type: aggregation\nfunction: max\nproperty: score'),
+    over('scores', 'type: unique_list\nproperty: score'),
+    // no table for Never Happened at all
+    'kind: computed_trait\nkey: last_or_never\nentity: user\nevent: [Never Happened, Feature Used]\ntype: last\nproperty: score',
+  ];
+  it.each(['fused', 'standalone'] as const)('(%s)', async (strategy) => {
+    const run = await runFixture(fixture, defs, { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(run.report.outcomes.flatMap((o) => o.warnings ?? [])).toContainEqual(expect.stringMatching(/^property "score" of "Logged In": column \w+\.logged_in\.score does not exist; its value is null$/));
+      expect(await run.values('last_score')).toEqual({ u1: 1.25 });
+      expect(await run.values('max_score')).toEqual({ u1: 2.5 });
+      expect(await run.values('last_or_never')).toEqual({ u1: 1.25 });
+      expect(await run.values('scores')).toEqual({ u1: ['1.25', '2.5'] });
+      const [first] = await run.rows('first_seen');
+      expect(new Date(first.first_seen as string | Date).toISOString()).toBe('2024-04-28T21:00:00.000Z');
+    } finally {
+      await run.close();
+    }
+  });
+});
