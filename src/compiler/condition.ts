@@ -3,10 +3,10 @@ import type { Condition, EventCondition, TraitCondition } from '../definitions/c
 import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
-import { cteName, indent } from './names.js';
+import { cteName, indent, segmentSlug } from './names.js';
 import { holdsWhenMissing, predicateSql, type MissingValue, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
-import { accountUsers, customTrait, eventRows } from './sources.js';
+import { accountUsers, customTrait, customTraitType, eventRows, propertyColumnType, sentNumberText } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
@@ -151,6 +151,7 @@ export class ConditionCompiler {
     const source = this.ctx.trait(c.key, scope.entity);
     let value: string;
     let type: ValueType = 'unknown';
+    let text: string | undefined;
     /** The relation the value comes from, and what an entity without a row there has. */
     let from: { relation: string; missing: MissingValue } | undefined;
     switch (source.kind) {
@@ -163,7 +164,12 @@ export class ConditionCompiler {
         if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type, from] = [`COALESCE(${column}, 0)`, 'count', { relation, missing: 'zero' }];
         else if (t.type === 'unique_list') [value, type, from] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list', { relation, missing: 'empty_list' }];
         else if (t.type === 'aggregation') [value, type, from] = [column, 'number', { relation, missing: 'null' }];
-        else [value, from] = [sendsJsonValue(this.ctx, t) ? d.jsonScalarText(column) : column, { relation, missing: 'null' }];
+        else {
+          // first / last / most_frequent: text comparisons read the value as it is sent.
+          const json = sendsJsonValue(this.ctx, t);
+          [value, from] = [json ? d.jsonScalarText(column) : column, { relation, missing: 'null' }];
+          text = json ? d.jsonListText(column) : sentNumberText(d, column, t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property)));
+        }
         break;
       }
       case 'sql': {
@@ -182,6 +188,7 @@ export class ConditionCompiler {
         const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
         if (shared) {
           value = `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`;
+          text = sentNumberText(d, value, customTraitType(this.ctx, scope.entity, c.key));
           from = { relation: shared.relation, missing: 'null' };
           break;
         }
@@ -192,11 +199,12 @@ export class ConditionCompiler {
         }
         const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql);
         value = `${scope.join(cte, `${scope.alias}_${cte}`)}.value`;
+        text = sentNumberText(d, value, customTraitType(this.ctx, scope.entity, c.key));
         from = { relation: cte, missing: 'null' };
         break;
       }
     }
-    const sql = predicateSql(d, value, type, c.predicate, d.asOf());
+    const sql = predicateSql(d, value, type, c.predicate, d.asOf(), text);
     return { sql, within: from && holdsWhenMissing(c.predicate, from.missing) === false ? from.relation : undefined };
   }
 

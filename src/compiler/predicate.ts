@@ -25,18 +25,21 @@ export function canonicalList(values: readonly Scalar[]): string[] {
 
 /**
  * A predicate as a two-valued SQL boolean (SPEC 2): a leaf on a missing value is false, never NULL,
- * so `not` can negate it. The literal's type decides how the value is compared.
+ * so `not` can negate it. The literal's type decides how the value is compared. `text`: the
+ * value's text as it is sent, where castText's differs between engines (a double: '10', not
+ * DuckDB's '10.0'; a JSON number: '1000' for 1e3), which strings and text ops compare with.
  */
-export function predicateSql(d: Dialect, value: string, type: ValueType, p: Predicate, asOf: string): string {
+export function predicateSql(d: Dialect, value: string, type: ValueType, p: Predicate, asOf: string, text?: string): string {
   const never = (cond: string) => `COALESCE(${cond}, FALSE)`;
   const literal = (v: Scalar) =>
     typeof v === 'number' ? d.numberLiteral(v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
   // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
+  const asText = text ?? (type === 'number' ? d.numberAsText(value) : d.castText(value));
   const as = (v: Scalar) =>
     typeof v === 'number' ? (type === 'number' || type === 'count' ? value : d.tryCastDouble(value))
       : typeof v === 'boolean' ? d.tryCastBoolean(value)
-        : type === 'number' ? d.numberAsText(value) : d.castText(value);
+        : asText;
 
   switch (p.op) {
     case 'exists':
@@ -66,13 +69,13 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
     case 'not_contains': {
       const holds = type === 'list'
         ? d.listContains(value, d.stringLiteral(listElement(p.value as Scalar)))
-        : d.textContains(d.castText(value), d.stringLiteral(String(p.value)));
+        : d.textContains(asText, d.stringLiteral(String(p.value)));
       return never(p.op === 'contains' ? holds : `NOT ${holds}`);
     }
     case 'starts_with':
-      return never(d.textStartsWith(d.castText(value), d.stringLiteral(String(p.value))));
+      return never(d.textStartsWith(asText, d.stringLiteral(String(p.value))));
     case 'ends_with':
-      return never(d.textEndsWith(d.castText(value), d.stringLiteral(String(p.value))));
+      return never(d.textEndsWith(asText, d.stringLiteral(String(p.value))));
     case 'before':
     case 'after':
       return never(`${d.tryCastInstant(value)} ${p.op === 'before' ? '<' : '>'} ${d.timestampLiteral(p.value)}`);

@@ -115,14 +115,40 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     ...(sel.property ? { value: value(sel.property) } : {}),
     match: has('event_text') ? [`e.event_text = ${d.stringLiteral(name)}`] : [],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
-    filters: sel.where.map((f) => predicateSql(d, column(segmentSlug(f.property), `property "${f.property}" of "${name}"`), 'unknown', f.predicate, d.asOf())),
+    filters: sel.where.map((f) => {
+      const col = segmentSlug(f.property);
+      const expr = column(col, `property "${f.property}" of "${name}"`);
+      return predicateSql(d, expr, 'unknown', f.predicate, d.asOf(), sentNumberText(d, expr, ctx.columnType(table, col)));
+    }),
   };
+}
+
+/**
+ * The text a value of a fractional column is sent as (12 digits, no '.0'), for text comparisons:
+ * castText writes a DuckDB double as '10.0' and Postgres's as '10'. Undefined for other types
+ * (their castText is the same everywhere) and without the catalog.
+ */
+export function sentNumberText(d: Dialect, expr: string, type: string | undefined): string | undefined {
+  if (type === undefined || !d.isFractionalType(type)) return undefined;
+  // As a double (a single-precision or decimal value read from its text, as listValue reads a FLOAT).
+  return d.numberAsText(d.tryCastDouble(expr));
 }
 
 /** The type of a property column in the other tables of a multi-event selection (the first that has it), if a CAST can name it. */
 function siblingColumnType(ctx: CompileContext, sel: EventSelection, col: string): string | undefined {
-  return sel.names.map((n) => ctx.columnType(segmentSlug(n), col))
+  return propertyColumnType(ctx, sel.names, col);
+}
+
+/** segment layout: the catalog's type of a property column (a snake_case name) in the first of the events' tables that has it, if a CAST can name it. */
+export function propertyColumnType(ctx: CompileContext, events: readonly string[], col: string): string | undefined {
+  if (ctx.source.layout !== 'segment') return undefined;
+  return events.map((n) => ctx.columnType(segmentSlug(n), col))
     .find((t): t is string => t !== undefined && /^[A-Za-z][A-Za-z0-9 ,()]*$/.test(t) && ctx.dialect.isScalarType(t));
+}
+
+/** segment layout: the catalog's type of a custom trait's column in identifies (users) or groups (accounts). */
+export function customTraitType(ctx: CompileContext, entity: Entity, name: string): string | undefined {
+  return ctx.source.layout === 'segment' ? ctx.columnType(entity === 'user' ? 'identifies' : 'groups', name) : undefined;
 }
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
@@ -140,7 +166,7 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     ...(sel.property ? { value: jsonPropertyValue(d, sel) } : {}),
     match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
-    filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf())),
+    filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf(), d.jsonListText(d.jsonValue('e.properties', f.property)))),
   };
 }
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { JsonNumber, type Engine, type Fixture } from '../support/fixture.js';
+import { ENGINES, runFixture } from '../support/harness.js';
+
+/*
+ * SPEC 2: a string literal compares with the value's text. For a number, that is the text it is
+ * sent as (12 digits, no '.0', JSON's exponents), on every engine: DuckDB writes a DOUBLE 20 as
+ * '20.0' and a JSON 1e3 as '1000.0', Postgres a JSON 1.50 as '1.50'.
+ */
+async function members(engine: Engine, layout: 'segment' | 'events_json', fixture: Fixture, where: string) {
+  const lastTotal = 'kind: computed_trait\nkey: last_total\nentity: user\ntype: last\nevent: Order Completed\nproperty: total';
+  const run = await runFixture(fixture, [lastTotal, `kind: audience\nkey: aud\nentity: user\nwhere:\n  ${where}`], { asOf: '2024-06-01T00:00:00Z', layout, engine });
+  try {
+    expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+    return await run.ids('aud');
+  } finally {
+    await run.close();
+  }
+}
+const T = '2024-05-01T00:00:00Z';
+const filtered = (op: string, value: string) => `event: { name: Order Completed, where: [{ property: total, op: ${op}, value: ${value} }] }`;
+const trait = (key: string, op: string, value: string) => `trait: { key: ${key}, op: ${op}, value: ${value} }`;
+
+describe.each(ENGINES)('a DOUBLE column compares as the text it is sent as, on %s (segment layout)', (engine) => {
+  const fixture: Fixture = {
+    events: [
+      { id: 'o1', user_id: 'u1', event: 'Order Completed', timestamp: T, props: { total: 20 } },
+      { id: 'o2', user_id: 'u2', event: 'Order Completed', timestamp: T, props: { total: 2.5 } },
+    ],
+    identifies: [
+      { id: 'i1', user_id: 'u1', timestamp: T, traits: { score: 2 } },
+      { id: 'i2', user_id: 'u2', timestamp: T, traits: { score: 0.5 } },
+    ],
+  };
+  it.each([
+    [filtered('eq', '"20"'), ['u1']],
+    [filtered('contains', '"."'), ['u2']],
+    [trait('score', 'eq', '"2"'), ['u1']],
+    [trait('score', 'ends_with', '"5"'), ['u2']],
+    [trait('last_total', 'eq', '"20"'), ['u1']],
+    [trait('last_total', 'in', '["2.5", "7"]'), ['u2']],
+  ])('%s', async (where, expected) => {
+    expect(await members(engine, 'segment', fixture, where)).toEqual(expected);
+  });
+});
+
+describe.each(ENGINES)('a JSON number compares as the text it is sent as, on %s (events_json layout)', (engine) => {
+  const fixture: Fixture = {
+    events: [
+      { id: 'o1', user_id: 'u1', event: 'Order Completed', timestamp: T, props: { total: new JsonNumber('1e3') } },
+      { id: 'o2', user_id: 'u2', event: 'Order Completed', timestamp: T, props: { total: new JsonNumber('1.50') } },
+      { id: 'o3', user_id: 'u3', event: 'Order Completed', timestamp: T, props: { total: new JsonNumber('1e23') } },
+    ],
+  };
+  it.each([
+    [filtered('eq', '"1000"'), ['u1']],
+    [filtered('eq', '"1.5"'), ['u2']],
+    [filtered('eq', '"1e+23"'), ['u3']],
+    [filtered('gt', '999'), ['u1', 'u3']], // numeric ops are unchanged
+    [trait('last_total', 'eq', '"1000"'), ['u1']],
+    [trait('last_total', 'ends_with', '"5"'), ['u2']],
+    [trait('last_total', 'contains', '"e+"'), ['u3']],
+  ])('%s', async (where, expected) => {
+    expect(await members(engine, 'events_json', fixture, where)).toEqual(expected);
+  });
+});
