@@ -148,6 +148,10 @@ export class PostgresDialect extends BaseDialect {
     if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
     return `CAST(to_jsonb(${expr}) AS TEXT)`;
   }
+  // FLOAT without a precision is a double here; the catalog says real for the single one.
+  isSinglePrecisionType(type: string): boolean {
+    return /^(real|float4)$/i.test(type.trim());
+  }
   // A real is read from its text ('0.1', not 0.10000000149); CAST writes '2024-03-04 05:06:07.123456'.
   listValue(expr: string, type: string): string {
     if (this.isTextType(type)) return expr;

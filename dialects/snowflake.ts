@@ -192,6 +192,10 @@ export class SnowflakeDialect extends BaseDialect {
   isExactDecimalType(type: string): boolean {
     return /^(NUMBER|DECIMAL|NUMERIC)\b/i.test(type.trim());
   }
+  // Every Snowflake floating-point type is a double.
+  isSinglePrecisionType(_type: string): boolean {
+    return false;
+  }
   isFractionalType(type: string): boolean {
     const t = type.trim();
     const scale = /^(NUMBER|DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(t);

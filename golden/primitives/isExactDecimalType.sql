@@ -8,6 +8,8 @@ NUMBER(38,2): false
 DOUBLE: false
 -- duckdb
 BIGINT: false
+-- duckdb
+HUGEINT: true
 -- postgres
 DECIMAL(18,3): true
 -- postgres
@@ -18,6 +20,8 @@ NUMBER(38,2): false
 DOUBLE: false
 -- postgres
 BIGINT: false
+-- postgres
+HUGEINT: false
 -- snowflake
 DECIMAL(18,3): true
 -- snowflake
@@ -28,3 +32,5 @@ NUMBER(38,2): true
 DOUBLE: false
 -- snowflake
 BIGINT: false
+-- snowflake
+HUGEINT: false

@@ -15,6 +15,8 @@ FLOAT: true
 -- duckdb
 BIGINT: false
 -- duckdb
+HUGEINT: true
+-- duckdb
 INTEGER: false
 -- duckdb
 VARCHAR: false
@@ -35,6 +37,8 @@ FLOAT: true
 -- postgres
 BIGINT: false
 -- postgres
+HUGEINT: false
+-- postgres
 INTEGER: false
 -- postgres
 VARCHAR: false
@@ -54,6 +58,8 @@ NUMBER(38,2): true
 FLOAT: true
 -- snowflake
 BIGINT: false
+-- snowflake
+HUGEINT: false
 -- snowflake
 INTEGER: false
 -- snowflake

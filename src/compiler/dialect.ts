@@ -155,6 +155,8 @@ export interface Dialect {
   isFractionalType(type: string): boolean;
   /** Exact decimal types (as `describe` reports them), which SPEC 3 computes with as doubles. */
   isExactDecimalType(type: string): boolean;
+  /** Single-precision float types: their value is the one their text shows (0.1, not 0.10000000149). */
+  isSinglePrecisionType(type: string): boolean;
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
   isTextType(type: string): boolean;
   /**
@@ -370,6 +372,9 @@ export abstract class BaseDialect implements Dialect {
   isExactDecimalType(type: string): boolean {
     return /^(DECIMAL|NUMERIC)\b/i.test(type.trim());
   }
+  isSinglePrecisionType(type: string): boolean {
+    return /^(FLOAT4?|REAL)$/i.test(type.trim());
+  }
   isTextType(type: string): boolean {
     return /^(VARCHAR|TEXT|STRING|CHARACTER VARYING)\b/i.test(type.trim());
   }
@@ -377,4 +382,13 @@ export abstract class BaseDialect implements Dialect {
 
 export function renderOrder(order: readonly OrderTerm[]): string {
   return order.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ');
+}
+
+/**
+ * A value of a fractional column as SPEC 3 stores and sends it: a double rounded to 12 significant
+ * digits. Decimals and single-precision floats are read through their text, as every engine then
+ * reads the same double (Postgres's real -> numeric already does; DuckDB's FLOAT -> DOUBLE does not).
+ */
+export function roundedNumber(d: Dialect, expr: string, type: string): string {
+  return d.round12(d.isExactDecimalType(type) || d.isSinglePrecisionType(type) ? d.tryCastDouble(expr) : expr);
 }

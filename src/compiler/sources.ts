@@ -1,7 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
-import type { Dialect } from './dialect.js';
+import { roundedNumber, type Dialect } from './dialect.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
 import { predicateSql } from './predicate.js';
@@ -94,7 +94,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
     if (sel.listText) return d.listValue(expr, type);
     if (!d.isFractionalType(type)) return expr;
-    return d.round12(d.isExactDecimalType(type) ? d.tryCastDouble(expr) : expr);
+    return roundedNumber(d, expr, type);
   };
   // A table without the column (or without the table) holds nulls of the type the selection's
   // other tables give it: the union of their rows has one type (Postgres refuses text next to a number).

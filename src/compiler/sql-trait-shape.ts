@@ -1,7 +1,7 @@
 import type { SqlTrait } from '../definitions/definition.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN } from './context.js';
-import type { Dialect } from './dialect.js';
+import { roundedNumber, type Dialect } from './dialect.js';
 
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
@@ -44,7 +44,7 @@ export function sqlTraitShape(
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
   // SPEC 3 computes numbers as doubles: an exact decimal becomes one before its 12-digit rounding
   // (DuckDB cannot round a DECIMAL to a computed number of places).
-  const rounded = (c: string) => d.round12(d.isExactDecimalType(typeOf.get(c) ?? '') ? d.tryCastDouble(q(c)) : q(c));
+  const rounded = (c: string) => roundedNumber(d, q(c), typeOf.get(c) ?? '');
   const stored = t.traits.map((c) => (d.isFractionalType(typeOf.get(c) ?? '') ? `${rounded(c)} AS ${q(c)}` : q(c))).join(', ');
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];

@@ -60,9 +60,10 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
   rowHash: (d) => [d.rowHash(['"user_id"', '"plan"']), d.rowHash(['"user_id"'])],
   refreshStatistics: (d) => d.refreshStatistics(['"roster"."_changes"', '"roster"."_account_users"']).join('\n') || '(none)',
-  isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'INTEGER', 'VARCHAR']
+  isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'HUGEINT', 'INTEGER', 'VARCHAR']
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
-  isExactDecimalType: (d) => ['DECIMAL(18,3)', 'numeric', 'NUMBER(38,2)', 'DOUBLE', 'BIGINT'].map((t) => `${t}: ${d.isExactDecimalType(t)}`),
+  isExactDecimalType: (d) => ['DECIMAL(18,3)', 'numeric', 'NUMBER(38,2)', 'DOUBLE', 'BIGINT', 'HUGEINT'].map((t) => `${t}: ${d.isExactDecimalType(t)}`),
+  isSinglePrecisionType: (d) => ['FLOAT', 'REAL', 'real', 'float4', 'DOUBLE', 'double precision', 'FLOAT8'].map((t) => `${t}: ${d.isSinglePrecisionType(t)}`),
   isTextType: (d) => ['VARCHAR', 'text', 'TEXT', 'character varying(255)', 'character(3)', 'STRING', 'BIGINT', 'JSON', 'TIMESTAMP']
     .map((t) => `${t}: ${d.isTextType(t)}`),
 };

@@ -53,6 +53,35 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a REAL is the number its text shows and a sum of BIGINTs is rounded to 12 digits, as on every engine (%s)', async (engine) => {
+    // DuckDB's sum of BIGINT is a HUGEINT, Postgres's a NUMERIC; DuckDB's REAL 0.1 is 0.10000000149 as a double.
+    const t = sqlTrait('t', 'user', "SELECT 'u1' AS user_id, CAST(0.1 AS REAL) AS r, sum(CAST(1234567890123 AS BIGINT)) AS s, count(*) AS n", ['r', 's', 'n']);
+    const r = await runFixture(world, [t], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      expect(await r.rows('t')).toEqual([{ user_id: 'u1', r: 0.1, s: 1234567890120, n: 1 }]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.each(ENGINES)('first / last of a REAL property store the number its text shows (%s)', async (engine) => {
+    const fx = await fixtureWarehouse({
+      events: [{ id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 0.5 } }],
+    }, 'segment', engine);
+    try {
+      const measured = fx.wh.dialect.qualify(fx.schema, 'measured');
+      await fx.wh.exec(`ALTER TABLE ${measured} ALTER COLUMN size TYPE REAL`);
+      await fx.wh.exec(`UPDATE ${measured} SET size = CAST(0.1 AS REAL)`);
+      const defs = definitions(['kind: computed_trait\nkey: size\nentity: user\ntype: last\nevent: Measured\nproperty: size']);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      expect(await fx.wh.query(`SELECT user_id, size FROM ${fx.wh.dialect.qualify(fx.state, 'size')}`)).toEqual([{ user_id: 'u1', size: 0.1 }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+
   it.each(ENGINES)('a DECIMAL value is a number rounded to 12 significant digits, like any other (%s)', async (engine) => {
     const dec = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST(12345678901234.5678 AS DECIMAL(18,4)) AS x UNION ALL SELECT 'u2', CAST(0.1234567890123456 AS DECIMAL(18,16))");
     const r = await runFixture(world, [dec], { asOf: AS_OF, engine });

@@ -1,0 +1,42 @@
+-- duckdb
+FLOAT: true
+-- duckdb
+REAL: true
+-- duckdb
+real: true
+-- duckdb
+float4: true
+-- duckdb
+DOUBLE: false
+-- duckdb
+double precision: false
+-- duckdb
+FLOAT8: false
+-- postgres
+FLOAT: false
+-- postgres
+REAL: true
+-- postgres
+real: true
+-- postgres
+float4: true
+-- postgres
+DOUBLE: false
+-- postgres
+double precision: false
+-- postgres
+FLOAT8: false
+-- snowflake
+FLOAT: false
+-- snowflake
+REAL: false
+-- snowflake
+real: false
+-- snowflake
+float4: false
+-- snowflake
+DOUBLE: false
+-- snowflake
+double precision: false
+-- snowflake
+FLOAT8: false
