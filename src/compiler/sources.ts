@@ -98,7 +98,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   };
   // A table without the column (or without the table) holds nulls of the type the selection's
   // other tables give it: the union of their rows has one type (Postgres refuses text next to a number).
-  const valueType = (col: string) => ctx.columnType(table, col) ?? siblingColumnType(ctx, sel, col);
+  const valueType = (col: string) => ctx.columnType(table, col) ?? propertyColumnType(ctx, sel.names, col);
   const value = (property: string) => {
     const col = segmentSlug(property);
     return shaped(column(col, `property "${property}" of "${name}"`, valueType(col)), valueType(col));
@@ -132,11 +132,6 @@ export function sentNumberText(d: Dialect, expr: string, type: string | undefine
   if (type === undefined || !d.isFractionalType(type)) return undefined;
   // As a double (a single-precision or decimal value read from its text, as listValue reads a FLOAT).
   return d.numberAsText(d.tryCastDouble(expr));
-}
-
-/** The type of a property column in the other tables of a multi-event selection (the first that has it), if a CAST can name it. */
-function siblingColumnType(ctx: CompileContext, sel: EventSelection, col: string): string | undefined {
-  return propertyColumnType(ctx, sel.names, col);
 }
 
 /** segment layout: the catalog's type of a property column (a snake_case name) in the first of the events' tables that has it, if a CAST can name it. */
