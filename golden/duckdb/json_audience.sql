@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 user_trait_plan AS (
-  SELECT user_id, first(json_extract_string(traits, '/plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/plan') IS NOT NULL) AS value
+  SELECT user_id, first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS value
   FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
@@ -20,7 +20,7 @@ event_order_completed AS (
   GROUP BY e.user_id
 ),
 user_trait_json_first_user AS (
-  SELECT user_id, first(json_extract_string(traits, '/json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/json_first_user') IS NOT NULL) AS value
+  SELECT user_id, first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS value
   FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
   WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
@@ -29,6 +29,6 @@ SELECT entity.user_id
 FROM user_trait_plan AS entity
 LEFT JOIN event_order_completed AS entity_event_order_completed ON entity_event_order_completed.user_id = entity.user_id
 LEFT JOIN user_trait_json_first_user AS entity_user_trait_json_first_user ON entity_user_trait_json_first_user.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'pro', FALSE)
+WHERE (COALESCE(CAST(CASE WHEN json_type(entity.value) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN CASE WHEN CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END = 0 THEN '0' WHEN isfinite(CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END) AND CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END), 'e', 2) AS DOUBLE) ELSE CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.value, '$') AS DOUBLE) END END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END ELSE json_extract_string(entity.value, '$') END AS VARCHAR) = 'pro', FALSE)
   AND (COALESCE(entity_event_order_completed.n, 0) >= 2)
-  AND (entity_user_trait_json_first_user.value IS NOT NULL))
+  AND (json_extract_string(entity_user_trait_json_first_user.value, '$') IS NOT NULL))

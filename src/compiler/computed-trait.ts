@@ -2,7 +2,8 @@ import type { ComputedTrait } from '../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { QueryParts } from './query.js';
-import { accountUsers, eventRows, type EventSelection } from './sources.js';
+import { accountUsers, eventRows, propertyColumnType, type EventSelection } from './sources.js';
+import { segmentSlug } from './names.js';
 
 /** The events a computed trait reads: the same selection for the standalone query and the run plan. */
 export function traitEventSelection(t: ComputedTrait): EventSelection {
@@ -32,11 +33,15 @@ export function mostFrequentFromCounts(
 ): string {
   const d = ctx.dialect;
   const idColumn = ID_COLUMN[t.entity];
-  const value = sendsJsonValue(ctx, t) ? d.jsonScalarText('value') : 'value';
+  // Ties go to the lowest value's text as it is sent ('1e+23' before '2.5'), which castText of a
+  // double or a JSON number is not on every engine.
+  const json = sendsJsonValue(ctx, t);
+  const fractional = !json && t.property !== undefined && d.isFractionalType(propertyColumnType(ctx, t.events, segmentSlug(t.property)) ?? '');
+  const text = json ? d.jsonListText('value') : fractional ? d.numberAsText('value') : 'value';
   const ranked = q.cte('ranked', 'ranked_values', () =>
     [
       `SELECT ${idColumn}, value,`,
-      `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY ${counts.count} DESC, ${d.textSortKey(d.castText(value))}) AS rank`,
+      `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY ${counts.count} DESC, ${d.textSortKey(d.castText(text))}) AS rank`,
       `FROM ${counts.relation}`,
       `WHERE ${counts.nullable ? 'value IS NOT NULL AND ' : ''}${counts.count} >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
     ].join('\n'));

@@ -6,7 +6,7 @@ import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent, segmentSlug } from './names.js';
 import { holdsWhenMissing, predicateSql, type MissingValue, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
-import { accountUsers, customTrait, customTraitType, eventRows, propertyColumnType, sentNumberText } from './sources.js';
+import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnType, sentNumberText } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
@@ -187,8 +187,7 @@ export class ConditionCompiler {
       case 'custom': {
         const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
         if (shared) {
-          value = `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`;
-          text = sentNumberText(d, value, customTraitType(this.ctx, scope.entity, c.key));
+          ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`));
           from = { relation: shared.relation, missing: 'null' };
           break;
         }
@@ -198,8 +197,7 @@ export class ConditionCompiler {
           break;
         }
         const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql);
-        value = `${scope.join(cte, `${scope.alias}_${cte}`)}.value`;
-        text = sentNumberText(d, value, customTraitType(this.ctx, scope.entity, c.key));
+        ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(cte, `${scope.alias}_${cte}`)}.value`));
         from = { relation: cte, missing: 'null' };
         break;
       }

@@ -35,7 +35,8 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
     typeof v === 'number' ? d.numberLiteral(v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
   // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
-  const asText = text ?? (type === 'number' ? d.numberAsText(value) : d.castText(value));
+  // castText also sorts and compares it by code point (COLLATE "C" on Postgres), whatever the text.
+  const asText = d.castText(text ?? (type === 'number' ? d.numberAsText(value) : value));
   const as = (v: Scalar) =>
     typeof v === 'number' ? (type === 'number' || type === 'count' ? value : d.tryCastDouble(value))
       : typeof v === 'boolean' ? d.tryCastBoolean(value)

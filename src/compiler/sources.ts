@@ -141,9 +141,14 @@ export function propertyColumnType(ctx: CompileContext, events: readonly string[
     .find((t): t is string => t !== undefined && /^[A-Za-z][A-Za-z0-9 ,()]*$/.test(t) && ctx.dialect.isScalarType(t));
 }
 
-/** segment layout: the catalog's type of a custom trait's column in identifies (users) or groups (accounts). */
-export function customTraitType(ctx: CompileContext, entity: Entity, name: string): string | undefined {
-  return ctx.source.layout === 'segment' ? ctx.columnType(entity === 'user' ? 'identifies' : 'groups', name) : undefined;
+/**
+ * A custom trait's stored value (customTraitValue's) as conditions read it: `value` the scalar,
+ * `text` its text as it is sent where castText's differs by engine (a double, a JSON number).
+ */
+export function customTraitText(ctx: CompileContext, entity: Entity, name: string, stored: string): { value: string; text?: string } {
+  const d = ctx.dialect;
+  if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
+  return { value: stored, text: sentNumberText(d, stored, ctx.columnType(entity === 'user' ? 'identifies' : 'groups', name)) };
 }
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
@@ -266,7 +271,8 @@ const NOT_TRAITS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timest
 export function customTraitValue(ctx: CompileContext, entity: Entity, name: string): string | undefined {
   const d = ctx.dialect;
   const table = entity === 'user' ? 'identifies' : 'groups';
-  if (ctx.source.layout !== 'segment') return d.jsonText('traits', name);
+  // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
+  if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
   if (NOT_TRAITS.has(name) || name.startsWith('context_')) {
     ctx.warn(`trait "${name}": ${table}.${name} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;

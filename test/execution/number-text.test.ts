@@ -64,3 +64,45 @@ describe.each(ENGINES)('a JSON number compares as the text it is sent as, on %s 
     expect(await members(engine, 'events_json', fixture, where)).toEqual(expected);
   });
 });
+
+describe.each(ENGINES)('custom traits holding JSON numbers compare as the text they are sent as, on %s (events_json layout)', (engine) => {
+  const fixture: Fixture = {
+    identifies: [
+      { id: 'i1', user_id: 'u1', timestamp: T, traits: { p: new JsonNumber('1e3') } },
+      { id: 'i2', user_id: 'u2', timestamp: T, traits: { p: new JsonNumber('1.50') } },
+      { id: 'i3', user_id: 'u3', timestamp: T, traits: { p: new JsonNumber('1e-7') } },
+      { id: 'i4', user_id: 'u4', timestamp: T, traits: { p: '1.50' } }, // a string is its own text
+    ],
+  };
+  it.each([
+    [trait('p', 'contains', '"."'), ['u2', 'u4']], // 1000, 1.5, 1e-7, "1.50"
+    [trait('p', 'eq', '"1000"'), ['u1']],
+    [trait('p', 'eq', '"1.5"'), ['u2']],
+    [trait('p', 'eq', '"1.50"'), ['u4']],
+    [trait('p', 'eq', '"1e-7"'), ['u3']],
+    [trait('p', 'gt', '999'), ['u1']], // numbers compare as numbers
+    ['trait: { key: p, op: exists }', ['u1', 'u2', 'u3', 'u4']],
+  ])('%s', async (where, expected) => {
+    expect(await members(engine, 'events_json', fixture, where)).toEqual(expected);
+  });
+});
+
+// SPEC 2: equal counts go to the lowest value by code point, the value's text as it is sent.
+describe.each(ENGINES)('most_frequent breaks ties between numbers by their text as sent, on %s', (engine) => {
+  const mostFrequent = 'kind: computed_trait\nkey: mf\nentity: user\ntype: most_frequent\nevent: Measured\nproperty: v\nmin_frequency: 1';
+  const events = (values: (number | JsonNumber)[]) => values.map((v, i) => ({ id: `m${i}`, user_id: 'u1', event: 'Measured', timestamp: T, props: { v } }));
+  it.each([
+    ['segment', [1e23, 2.5], 1e23], // '1e+23' < '2.5'; Postgres's own text of 1e23 is 9.999999999999999e+22
+    ['segment', [0.1, 1e-7], 0.1], // '0.1' < '1e-7'; both engines write 1e-07
+    ['events_json', [new JsonNumber('0.1'), new JsonNumber('1e-7')], 0.1],
+    ['events_json', [new JsonNumber('2.5'), new JsonNumber('1e23')], 1e23],
+  ] as const)('%s: %j', async (layout, values, expected) => {
+    const run = await runFixture({ events: events([...values]) }, [mostFrequent], { asOf: '2024-06-01T00:00:00Z', layout, engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      expect(await run.values('mf')).toEqual({ u1: expected });
+    } finally {
+      await run.close();
+    }
+  });
+});

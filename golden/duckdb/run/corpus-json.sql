@@ -55,8 +55,8 @@ SELECT user_id, count(*) AS json_sql FROM "roster_source_events" WHERE "timestam
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
 SELECT
   user_id,
-  first(json_extract_string(traits, '/plan') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/plan') IS NOT NULL) AS trait_plan,
-  first(json_extract_string(traits, '/json_first_user') ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE json_extract_string(traits, '/json_first_user') IS NOT NULL) AS trait_json_first_user
+  first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS trait_plan,
+  first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS trait_json_first_user
 FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
 WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
@@ -66,6 +66,6 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_json_audience" AS
 SELECT entity.user_id
 FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN temp.main."_plan_events_users" AS entity_events_users ON entity_events_users.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE)
+WHERE (COALESCE(CAST(CASE WHEN json_type(entity.trait_plan) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN CASE WHEN CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END = 0 THEN '0' WHEN isfinite(CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END) THEN regexp_replace(regexp_replace(CAST(to_json(CASE WHEN isfinite(CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END) AND CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END), 'e', 2) AS DOUBLE) ELSE CASE WHEN isfinite(TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE)) THEN TRY_CAST(json_extract_string(entity.trait_plan, '$') AS DOUBLE) END END) AS VARCHAR), '\.0$', ''), 'e([0-9])', 'e+\1') END ELSE json_extract_string(entity.trait_plan, '$') END AS VARCHAR) = 'pro', FALSE)
   AND (COALESCE(entity_events_users.n_5, 0) >= 2)
-  AND (entity.trait_json_first_user IS NOT NULL));
+  AND (json_extract_string(entity.trait_json_first_user, '$') IS NOT NULL));
