@@ -96,12 +96,17 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     if (!d.isFractionalType(type)) return expr;
     return roundedNumber(d, expr, type);
   };
-  // A table without the column (or without the table) holds nulls of the type the selection's
-  // other tables give it: the union of their rows has one type (Postgres refuses text next to a number).
-  const valueType = (col: string) => ctx.columnType(table, col) ?? propertyColumnType(ctx, sel.names, col);
+  // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
+  // table without the column (or without the table) holds nulls of the type the others give it,
+  // and tables that give it kinds of types that do not mix (text and a number) all give its text.
+  const mixed = sel.property !== undefined && mixedKinds(ctx, sel.names, segmentSlug(sel.property));
+  const valueType = (col: string) => (mixed ? 'VARCHAR' : ctx.columnType(table, col) ?? propertyColumnType(ctx, sel.names, col));
   const value = (property: string) => {
     const col = segmentSlug(property);
-    return shaped(column(col, `property "${property}" of "${name}"`, valueType(col)), valueType(col));
+    const expr = column(col, `property "${property}" of "${name}"`, valueType(col));
+    const own = ctx.columnType(table, col);
+    // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
+    return shaped(mixed && own !== undefined ? d.listValue(expr, own) : expr, valueType(col));
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
@@ -132,6 +137,15 @@ export function sentNumberText(d: Dialect, expr: string, type: string | undefine
   if (type === undefined || !d.isFractionalType(type)) return undefined;
   // As a double (a single-precision or decimal value read from its text, as listValue reads a FLOAT).
   return d.numberAsText(d.tryCastDouble(expr));
+}
+
+/** Whether the events' tables give a property column types of different kinds (text, number, instant, boolean). */
+function mixedKinds(ctx: CompileContext, events: readonly string[], col: string): boolean {
+  const d = ctx.dialect;
+  const kind = (type: string) => (d.isTextType(type) ? 'text' : d.isFractionalType(type) || /INT|NUMBER|NUMERIC|DECIMAL/i.test(type) ? 'number'
+    : /^(TIMESTAMP|DATE)/i.test(type) ? 'instant' : /^BOOL/i.test(type) ? 'boolean' : type.trim().toLowerCase());
+  const types = events.map((n) => ctx.columnType(segmentSlug(n), col)).filter((t): t is string => t !== undefined);
+  return new Set(types.map(kind)).size > 1;
 }
 
 /** segment layout: the catalog's type of a property column (a snake_case name) in the first of the events' tables that has it, if a CAST can name it. */

@@ -205,3 +205,29 @@ describe.each(ENGINES)('a property missing from one of several event tables, on 
     }
   });
 });
+
+// A property whose column is text in one event table and a number in another: the union of their
+// rows is text on every engine (Postgres refused it; DuckDB made it text, writing 20 as '20.0').
+describe.each(ENGINES)('a property typed differently in two event tables, on %s', (engine) => {
+  const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
+  const fixture = {
+    events: [
+      { id: 'a1', user_id: 'u1', event: 'Alpha', timestamp: at(1), props: { total: '7' } },
+      { id: 'b1', user_id: 'u1', event: 'Beta', timestamp: at(2), props: { total: 20 } },
+      { id: 'b2', user_id: 'u2', event: 'Beta', timestamp: at(2), props: { total: 2.5 } },
+    ],
+  };
+  const over = (key: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: user\nevent: [Alpha, Beta]\nproperty: total\n${body}`;
+  it.each(['fused', 'standalone'] as const)('(%s)', async (strategy) => {
+    const run = await runFixture(fixture, [over('last_total', 'type: last'), over('max_total', 'type: aggregation\nfunction: max'), over('totals', 'type: unique_list')],
+      { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('last_total')).toEqual({ u1: '20', u2: '2.5' }); // text, as sent
+      expect(await run.values('max_total')).toEqual({ u1: 20, u2: 2.5 }); // numbers read from the text
+      expect(await run.values('totals')).toEqual({ u1: ['20', '7'], u2: ['2.5'] });
+    } finally {
+      await run.close();
+    }
+  });
+});
