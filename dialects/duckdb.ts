@@ -101,8 +101,10 @@ export class DuckDbDialect extends BaseDialect {
     return `json_extract_string(${value}, '$')`;
   }
   // to_json writes the rounded double back.
+  // -0.0 is 0 as a double, but to_json keeps its sign: one value, as Postgres's jsonb has it.
   jsonRoundedNumber(value: string): string {
-    return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
+    const double = this.jsonDouble(value);
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(CASE WHEN ${double} = 0 THEN CAST(0 AS DOUBLE) ELSE ${this.round12(double)} END) ELSE ${value} END`;
   }
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;

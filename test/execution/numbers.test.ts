@@ -111,17 +111,22 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
         { id: 'e4', user_id: 'u2', event: 'Measured', timestamp: at(2), props: { size: new JsonNumber('10.0') } },
         { id: 'e5', user_id: 'u2', event: 'Measured', timestamp: at(3), props: { size: 'ten' } },
         { id: 'e6', user_id: 'u2', event: 'Measured', timestamp: at(4), props: { size: new JsonNumber('1e400') } },
+        // -0.0 is 0 as a double: seen twice, it ties with 2.5 and wins by its text ('0' < '2.5')
+        { id: 'e7', user_id: 'u3', event: 'Measured', timestamp: at(1), props: { size: new JsonNumber('0') } },
+        { id: 'e8', user_id: 'u3', event: 'Measured', timestamp: at(2), props: { size: new JsonNumber('-0.0') } },
+        { id: 'e9', user_id: 'u3', event: 'Measured', timestamp: at(3), props: { size: new JsonNumber('2.5') } },
+        { id: 'e10', user_id: 'u3', event: 'Measured', timestamp: at(4), props: { size: new JsonNumber('2.5') } },
       ],
     };
     const trait = (type: string) => `kind: computed_trait\nkey: ${type}_size\nentity: user\ntype: ${type}\nevent: Measured\nproperty: size`;
     const run = await runFixture(fixture, ['first', 'last', 'most_frequent'].map(trait), { asOf: '2024-06-01T00:00:00Z', layout: 'events_json', engine });
     try {
       expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined]);
-      expect(await run.values('first_size')).toEqual({ u1: 123456789013, u2: 10 });
+      expect(await run.values('first_size')).toEqual({ u1: 123456789013, u2: 10, u3: 0 });
       // u2's last number is 1e400, which no double holds: it is no value, so 'ten' is the last one.
-      expect(await run.values('last_size')).toEqual({ u1: 0.3, u2: 'ten' });
-      // 10 and 10.0 are the same number: seen twice.
-      expect(await run.values('most_frequent_size')).toEqual({ u2: 10 });
+      expect(await run.values('last_size')).toEqual({ u1: 0.3, u2: 'ten', u3: 2.5 });
+      // 10 and 10.0 are the same number: seen twice; so are 0 and -0.0.
+      expect(await run.values('most_frequent_size')).toEqual({ u2: 10, u3: 0 });
     } finally {
       await run.close();
     }
