@@ -50,6 +50,11 @@ export class DuckDbDialect extends BaseDialect {
   idSortKey(expr: string): string {
     return expr;
   }
+  // A DOUBLE 3 is '3.0' here, '3' on Postgres; otherwise both write a double's shortest digits
+  // alike ('2.5', '1e-05', '1e+16'). typeof() is settled when the query is bound.
+  runtimeText(expr: string): string {
+    return `CASE WHEN typeof(${expr}) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(${expr} AS VARCHAR), '\\.0$', '') ELSE CAST(${expr} AS VARCHAR) END`;
+  }
   // DuckDB's sum goes to infinity where Postgres stops with this error; error() runs only for such a row.
   overflowGuard(double: string): string {
     return `CASE WHEN isinf(${double}) THEN error('value out of range: overflow') ELSE TRUE END`;

@@ -18,4 +18,4 @@ LEFT JOIN "roster"."ct_event_counter_account" AS entity_ct_event_counter_account
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_st_account_members."crm_tier" AS VARCHAR) IN ('gold', 'silver'), FALSE))
+  AND COALESCE(CAST(CASE WHEN typeof(entity_st_account_members."crm_tier") IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(entity_st_account_members."crm_tier" AS VARCHAR), '\.0$', '') ELSE CAST(entity_st_account_members."crm_tier" AS VARCHAR) END AS VARCHAR) IN ('gold', 'silver'), FALSE))

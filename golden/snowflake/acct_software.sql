@@ -18,4 +18,4 @@ LEFT JOIN "ROSTER"."CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.value AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
-  AND COALESCE(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) IN ('gold', 'silver'), FALSE))
+  AND COALESCE(CAST(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) AS VARCHAR) IN ('gold', 'silver'), FALSE))

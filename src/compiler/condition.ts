@@ -182,6 +182,7 @@ export class ConditionCompiler {
           : this.ctx.result(t.key);
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         value = `${alias}.${d.quoteIdent(source.column)}`;
+        text = d.runtimeText(value); // its type is known only once the trait has run
         break;
       }
       case 'custom': {

@@ -79,6 +79,11 @@ export interface Dialect {
   /** Sorts text by code point (byte order of UTF-8). */
   textSortKey(expr: string): string;
   /**
+   * The text of a value whose type is known only at run time (a SQL trait's column), the same on
+   * every engine for a double: castText, without the '.0' DuckDB writes after a whole one.
+   */
+  runtimeText(expr: string): string;
+  /**
    * A condition (always true) that fails the statement where a sum or average of finite doubles
    * overflowed (is infinite), as Postgres's double arithmetic does by itself (none there): on
    * every engine such a trait fails, rather than being stored as infinity and sent as null.
@@ -268,6 +273,9 @@ export abstract class BaseDialect implements Dialect {
   }
   idSortKey(expr: string): string {
     return missing(this.name, 'idSortKey');
+  }
+  runtimeText(expr: string): string {
+    return this.castText(expr);
   }
   overflowGuard(double: string): string | undefined {
     return missing(this.name, 'overflowGuard');

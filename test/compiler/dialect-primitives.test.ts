@@ -48,6 +48,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
     .map((t) => `-- ${t}\n${d.listValue('x', t)}`),
   numberAsText: (d) => d.numberAsText('x'),
   idSortKey: (d) => d.idSortKey('e.id'),
+  runtimeText: (d) => d.runtimeText('x'),
   overflowGuard: (d) => d.overflowGuard('x') ?? '(none)',
   deduplicate: (d) => d.deduplicate('t'),
   jsonColumnType: (d) => d.jsonColumnType(),

@@ -53,6 +53,20 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a string literal compares with a SQL trait\'s double as Postgres writes it: 3, not DuckDB\'s 3.0 (%s)', async (engine) => {
+    const t = sqlTrait('st', 'user', "SELECT 'u1' AS user_id, CAST(3 AS DOUBLE PRECISION) AS st UNION ALL SELECT 'u2', CAST(2.5 AS DOUBLE PRECISION) UNION ALL SELECT 'u3', CAST(30 AS DOUBLE PRECISION) UNION ALL SELECT 'u4', CAST(1e20 AS DOUBLE PRECISION)");
+    const aud = (where: string) => `kind: audience\nkey: aud\nentity: user\nwhere: { trait: { key: st, op: ${where} } }`;
+    for (const [where, expected] of [['eq, value: "3"', ['u1']], ['in, value: ["2.5", "30"]', ['u2', 'u3']], ['ends_with, value: "0"', ['u3', 'u4']], ['eq, value: "1e+20"', ['u4']], ['eq, value: 3', ['u1']]] as const) {
+      const r = await runFixture(world, [t, aud(where)], { asOf: AS_OF, engine });
+      try {
+        expect(r.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+        expect(await r.ids('aud')).toEqual(expected);
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
   it.each(ENGINES)('a REAL is the number its text shows and a sum of BIGINTs is rounded to 12 digits, as on every engine (%s)', async (engine) => {
     // DuckDB's sum of BIGINT is a HUGEINT, Postgres's a NUMERIC; DuckDB's REAL 0.1 is 0.10000000149 as a double.
     const t = sqlTrait('t', 'user', "SELECT 'u1' AS user_id, CAST(0.1 AS REAL) AS r, sum(CAST(1234567890123 AS BIGINT)) AS s, count(*) AS n", ['r', 's', 'n']);

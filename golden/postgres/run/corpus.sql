@@ -324,7 +324,7 @@ LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_acc
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
-  AND COALESCE((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+  AND COALESCE((CAST((CAST(entity_st_account_members."crm_tier" AS TEXT) COLLATE "C") AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
