@@ -112,7 +112,7 @@ export class DuckDbDialect extends BaseDialect {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(CASE WHEN ${double} = 0 THEN CAST(0 AS DOUBLE) ELSE ${this.round12(double)} END) ELSE ${value} END`;
   }
   jsonListText(value: string): string {
-    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
   }
   // json_type tells a JSON number by the type DuckDB read it as.
   private isJsonNumber(value: string): string {
@@ -165,19 +165,16 @@ export class DuckDbDialect extends BaseDialect {
   // CAST writes '10.0' and '2024-03-04 05:06:07.123456'; a FLOAT is read from its text ('0.1', not 0.10000000149).
   listValue(expr: string, type: string): string {
     if (this.isTextType(type)) return expr;
-    if (/^DOUBLE\b/i.test(type.trim())) return this.numberText(expr);
-    if (/^(FLOAT|REAL)\b/i.test(type.trim())) return this.numberText(`CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`);
+    if (/^DOUBLE\b/i.test(type.trim())) return this.numberAsText(expr);
+    if (/^(FLOAT|REAL)\b/i.test(type.trim())) return this.numberAsText(`CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`);
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);
-  }
-  numberAsText(double: string): string {
-    return this.numberText(double);
   }
   private instantText(expr: string): string {
     return `strftime(CAST(${expr} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')`;
   }
   // to_json writes the shortest digits where JSON / JavaScript switch to an exponent, but '10.0' and 'e21' for '10' and 'e+21'.
-  private numberText(double: string): string {
+  numberAsText(double: string): string {
     const json = `CAST(to_json(${this.round12(double)}) AS VARCHAR)`;
     return `CASE WHEN ${double} = 0 THEN '0' WHEN isfinite(${double}) THEN regexp_replace(regexp_replace(${json}, '\\.0$', ''), 'e([0-9])', 'e+\\1') END`;
   }

@@ -100,7 +100,7 @@ export class PostgresDialect extends BaseDialect {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
   }
   jsonListText(value: string): string {
-    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
   }
   // A jsonb number is a NUMERIC that may hold more than a double: NULL past its range (1e400), 0 below it.
   private jsonDouble(value: string): string {
@@ -155,13 +155,10 @@ export class PostgresDialect extends BaseDialect {
   // A real is read from its text ('0.1', not 0.10000000149); CAST writes '2024-03-04 05:06:07.123456'.
   listValue(expr: string, type: string): string {
     if (this.isTextType(type)) return expr;
-    if (/^(double precision|float8?)\b/i.test(type)) return this.numberText(expr);
-    if (/^(real|float4)\b/i.test(type)) return this.numberText(`CAST(CAST(${expr} AS TEXT) AS DOUBLE PRECISION)`);
+    if (/^(double precision|float8?)\b/i.test(type)) return this.numberAsText(expr);
+    if (/^(real|float4)\b/i.test(type)) return this.numberAsText(`CAST(CAST(${expr} AS TEXT) AS DOUBLE PRECISION)`);
     if (/^(timestamp|date)/i.test(type)) return this.instantText(expr, type);
     return this.castText(expr);
-  }
-  numberAsText(double: string): string {
-    return this.numberText(double);
   }
   private instantText(expr: string, type: string): string {
     const utc = /^timestamp(\(\d\))? with time zone/i.test(type) ? `${expr} AT TIME ZONE 'UTC'` : expr;
@@ -171,7 +168,7 @@ export class PostgresDialect extends BaseDialect {
   // write from 1e-6 to 1e21; beyond, its 12 digits with the exponent as they write it ('1.5e-7').
   // (A double's own text is not always the shortest: 2.2214122892800001e+21.) A subnormal double
   // holds fewer than 12 digits: its own text (5e-324, not 4.94065645841e-324).
-  private numberText(double: string): string {
+  numberAsText(double: string): string {
     const rounded = this.roundedNumeric(double);
     const scientific = `regexp_replace(trim(to_char(${rounded}, '9.99999999999EEEE')), '\\.?0+e', 'e')`;
     return `CASE WHEN ${double} IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN ${double} = 0 THEN '0'`

@@ -122,7 +122,7 @@ export class SnowflakeDialect extends BaseDialect {
     return `IFF(${this.isJsonNumber(value)}, TO_VARIANT(${this.round12(this.jsonDouble(value))}), ${value})`;
   }
   jsonListText(value: string): string {
-    return `IFF(${this.isJsonNumber(value)}, ${this.numberText(this.jsonDouble(value))}, ${this.jsonScalarText(value)})`;
+    return `IFF(${this.isJsonNumber(value)}, ${this.numberAsText(this.jsonDouble(value))}, ${this.jsonScalarText(value)})`;
   }
   private isJsonNumber(value: string): string {
     return `(IS_INTEGER(${value}) OR IS_DECIMAL(${value}) OR IS_DOUBLE(${value}))`;
@@ -165,12 +165,9 @@ export class SnowflakeDialect extends BaseDialect {
   // Every Snowflake floating-point type is a double.
   listValue(expr: string, type: string): string {
     if (this.isTextType(type)) return expr;
-    if (/^(FLOAT|DOUBLE|REAL)/i.test(type.trim())) return this.numberText(expr);
+    if (/^(FLOAT|DOUBLE|REAL)/i.test(type.trim())) return this.numberAsText(expr);
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);
-  }
-  numberAsText(double: string): string {
-    return this.numberText(double);
   }
   private instantText(expr: string): string {
     return `TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
@@ -178,7 +175,7 @@ export class SnowflakeDialect extends BaseDialect {
   // Within 1e-6 .. 1e21 JSON / JavaScript write fixed-point digits: an exact NUMBER(38, 17) rounded
   // to 12 significant digits, without trailing zeros; beyond, the rounded double's text with the
   // exponent as they write it ('1.5e-7'). Unverified on Snowflake itself (none reachable here).
-  private numberText(double: string): string {
+  numberAsText(double: string): string {
     const fixed = `TO_VARCHAR(ROUND(CAST(${double} AS NUMBER(38, 17)), 11 - FLOOR(LOG(10, ABS(${double})))))`;
     return `CASE WHEN ${double} = 0 THEN '0' WHEN NOT (ABS(${double}) < CAST('inf' AS DOUBLE)) THEN NULL`
       + ` WHEN ABS(${double}) >= 9.999999999995e-7 AND ABS(${double}) < 9.999999999995e20`

@@ -162,6 +162,8 @@ export interface Dialect {
   isExactDecimalType(type: string): boolean;
   /** Single-precision float types: their value is the one their text shows (0.1, not 0.10000000149). */
   isSinglePrecisionType(type: string): boolean;
+  /** Which kind of value a column type holds: types of one kind mix in a UNION, of two kinds may not. */
+  typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other';
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
   isTextType(type: string): boolean;
   /**
@@ -382,6 +384,12 @@ export abstract class BaseDialect implements Dialect {
   }
   isSinglePrecisionType(type: string): boolean {
     return /^(FLOAT4?|REAL)$/i.test(type.trim());
+  }
+  typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other' {
+    if (this.isTextType(type)) return 'text';
+    if (this.isFractionalType(type) || /INT|NUMBER|NUMERIC|DECIMAL/i.test(type)) return 'number';
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return 'instant';
+    return /^BOOL/i.test(type.trim()) ? 'boolean' : 'other';
   }
   isTextType(type: string): boolean {
     return /^(VARCHAR|TEXT|STRING|CHARACTER VARYING)\b/i.test(type.trim());

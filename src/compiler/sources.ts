@@ -103,10 +103,10 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   const valueType = (col: string) => (mixed ? 'VARCHAR' : ctx.columnType(table, col) ?? propertyColumnType(ctx, sel.names, col));
   const value = (property: string) => {
     const col = segmentSlug(property);
-    const expr = column(col, `property "${property}" of "${name}"`, valueType(col));
-    const own = ctx.columnType(table, col);
+    const [own, type] = [ctx.columnType(table, col), valueType(col)];
+    const expr = column(col, `property "${property}" of "${name}"`, type);
     // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
-    return shaped(mixed && own !== undefined ? d.listValue(expr, own) : expr, valueType(col));
+    return shaped(mixed && own !== undefined ? d.listValue(expr, own) : expr, type);
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
@@ -139,13 +139,11 @@ export function sentNumberText(d: Dialect, expr: string, type: string | undefine
   return d.numberAsText(d.tryCastDouble(expr));
 }
 
-/** Whether the events' tables give a property column types of different kinds (text, number, instant, boolean). */
+/** Whether the events' tables give a property column types of different kinds (text and a number, say). */
 function mixedKinds(ctx: CompileContext, events: readonly string[], col: string): boolean {
-  const d = ctx.dialect;
-  const kind = (type: string) => (d.isTextType(type) ? 'text' : d.isFractionalType(type) || /INT|NUMBER|NUMERIC|DECIMAL/i.test(type) ? 'number'
-    : /^(TIMESTAMP|DATE)/i.test(type) ? 'instant' : /^BOOL/i.test(type) ? 'boolean' : type.trim().toLowerCase());
   const types = events.map((n) => ctx.columnType(segmentSlug(n), col)).filter((t): t is string => t !== undefined);
-  return new Set(types.map(kind)).size > 1;
+  // 'other' types are told apart by name, as before: two unknown types may not mix either.
+  return new Set(types.map((t) => (ctx.dialect.typeKind(t) === 'other' ? t.trim().toLowerCase() : ctx.dialect.typeKind(t)))).size > 1;
 }
 
 /** segment layout: the catalog's type of a property column (a snake_case name) in the first of the events' tables that has it, if a CAST can name it. */

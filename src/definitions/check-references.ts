@@ -98,7 +98,7 @@ function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
  * count's digits, an aggregate rounded to 12 significant digits as JSON writes it. "10.0" or
  * " 10" never equal one.
  */
-function sentNumberText(v: string, type: ComputedTrait['type']): string | undefined {
+function numberSentAs(v: string, type: ComputedTrait['type']): string | undefined {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) return undefined;
   return String(type === 'aggregation' ? Number(n.toPrecision(12)) : n);
@@ -124,11 +124,11 @@ function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' |
     if ((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) return { field: 'value', text: `${what}, a number: ${p.op} cannot compare it with a list` };
     // A literal that is not a number (true, "ten") never equals a count: eq could never hold, neq always would.
     const literals = ['eq', 'neq', 'in', 'not_in'].includes(p.op) && 'value' in p ? [p.value].flat() : [];
-    const notNumber = literals.find((v) => typeof v !== 'number' && (typeof v !== 'string' || sentNumberText(v, t.type) === undefined));
+    const notNumber = literals.find((v) => typeof v !== 'number' && (typeof v !== 'string' || numberSentAs(v, t.type) === undefined));
     if (notNumber !== undefined) return { field: 'value', text: `${what}, a number: ${p.op} needs numbers, got ${describe(notNumber)}` };
     // A string compares with the number's text as sent: "10.0" never equals it (10 is sent as 10).
-    const unsent = literals.find((v): v is string => typeof v === 'string' && sentNumberText(v, t.type) !== v);
-    if (unsent !== undefined) return { field: 'value', text: `${what}, a number: ${p.op} compares ${describe(unsent)} with the number's text as sent (${JSON.stringify(sentNumberText(unsent, t.type))} for ${unsent.trim()}), so it never matches: write the number without quotes` };
+    const unsent = literals.find((v): v is string => typeof v === 'string' && numberSentAs(v, t.type) !== v);
+    if (unsent !== undefined) return { field: 'value', text: `${what}, a number: ${p.op} compares ${describe(unsent)} with the number's text as sent (${JSON.stringify(numberSentAs(unsent, t.type))} for ${unsent.trim()}), so it never matches: write the number without quotes` };
   }
   if ((t.type === 'first' || t.type === 'last' || t.type === 'most_frequent') && (p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) {
     return { field: 'value', text: `${what}, one value: ${p.op} cannot compare it with a list (use in or not_in)` };
