@@ -1,7 +1,6 @@
 -- roster audience hostile_values (user), duckdb
 -- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
 -- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
 WITH
 user_trait_name AS (
   SELECT user_id, first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS value
@@ -21,21 +20,13 @@ event_it_s_quoted AS (
   ) AS e
   GROUP BY e.user_id
 ),
-all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+candidates AS (
+  SELECT user_id FROM user_trait_name
   UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
-  UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+  SELECT user_id FROM event_it_s_quoted
 )
 SELECT entity.user_id
-FROM all_users AS entity
+FROM candidates AS entity
 LEFT JOIN user_trait_name AS entity_user_trait_name ON entity_user_trait_name.user_id = entity.user_id
 LEFT JOIN event_it_s_quoted AS entity_event_it_s_quoted ON entity_event_it_s_quoted.user_id = entity.user_id
 WHERE (COALESCE(CAST(entity_user_trait_name.value AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)

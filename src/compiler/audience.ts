@@ -1,3 +1,4 @@
+import { readsUniverse } from '../definitions/audience-candidates.js';
 import type { Audience } from '../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { ConditionCompiler, ConditionScope } from './condition.js';
@@ -7,30 +8,28 @@ import { allAccounts, allUsers } from './sources.js';
 /**
  * An audience (SPEC 2): its members, one row each, column <user_id|group_id>. Conditions see every
  * entity, so the candidates are all users or all accounts, unless the condition can only hold for
- * the entities of one relation it reads (CompiledCondition's `within`): then they are that
- * relation's rows, which spares a pass over every input table for the universe.
+ * the entities of the relations it reads (readsUniverse, CompiledCondition's `within`): then they
+ * are those relations' rows, which spares a pass over every input table for the universe, and the
+ * audience need not wait for the SQL traits whose ids widen it.
  */
 export function compileAudience(ctx: CompileContext, a: Audience): string {
   const q = new QueryParts();
   const conditions = new ConditionCompiler(ctx, q, a.key);
+  const id = ID_COLUMN[a.entity];
   const { within } = conditions.condition(a.where, new ConditionScope(a.entity, 'entity'));
-  const driver = within !== undefined && withinUniverse(ctx, a.entity) ? within : undefined;
+  let driver: string | undefined;
+  if (!readsUniverse(a, ctx.options.definitions)) {
+    // The graph ordered this audience by the same rule: reading the universe here could read a SQL trait not yet run.
+    if (within === undefined) throw new Error(`${a.key}: its candidates are not the relations its condition reads (roster bug)`);
+    driver = within.length === 1
+      ? within[0]
+      : q.cte(JSON.stringify(['candidates', within]), 'candidates', () =>
+        within.length ? within.map((r) => `SELECT ${id} FROM ${r}`).join('\nUNION\n') : `SELECT CAST(NULL AS VARCHAR) AS ${id}\nWHERE 1 = 0`);
+  }
   // Compiled again with the driver known: the leaf that reads it reads the candidate row itself.
   const scope = new ConditionScope(a.entity, 'entity', false, driver);
   const condition = conditions.compile(a.where, scope);
   const entities = driver ?? (a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts)
     ?? q.cte('entities', a.entity === 'user' ? 'all_users' : 'all_accounts', () => a.entity === 'user' ? allUsers(ctx, a.key) : allAccounts(ctx, a.key));
-  const id = ID_COLUMN[a.entity];
   return q.render([`SELECT entity.${id}`, `FROM ${entities} AS entity`, ...scope.joins, `WHERE ${condition}`].join('\n'));
-}
-
-/**
- * Whether the relations a condition reads hold only entities of the universe. Account features come
- * through the memberships, which include an associating SQL trait's accounts even where that trait
- * does not count towards the accounts (it reads an audience's state: universeSqlTraits).
- */
-function withinUniverse(ctx: CompileContext, entity: Audience['entity']): boolean {
-  if (entity === 'user') return true;
-  const accounts = new Set(ctx.universeSqlTraits('account').map((t) => t.key));
-  return ctx.associatingSqlTraits().every((t) => accounts.has(t.key));
 }

@@ -4,7 +4,9 @@ import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent, segmentSlug } from './names.js';
-import { holdsWhenMissing, predicateSql, type MissingValue, type ValueType } from './predicate.js';
+import { missingValue } from '../definitions/audience-candidates.js';
+import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
+import { predicateSql, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
 import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnType, sentNumberText } from './sources.js';
 
@@ -47,22 +49,19 @@ export class ConditionScope {
 }
 
 /**
- * A condition as SQL, and `within`: a relation keyed by the entity's id that holds every entity
- * for which the condition can be true (an event feature for `count >= 1`, a trait's result for
- * `eq`, a member audience), when one leaf of an `all` decides that; undefined when any entity may
- * satisfy it (`not`, `count < 10`, `not_exists`). Each such relation holds only entities of the
- * universe (SPEC 3: event tables repeat tracks' rows, traits come from identify and group calls).
+ * A condition as SQL, and `within`: relations keyed by the entity's id that together hold every
+ * entity for which the condition can be true (an event feature for `count >= 1`, a trait's result
+ * for `eq`, a member audience; none for a trait whose source does not exist), when its leaves
+ * decide that; undefined when any entity may satisfy it (`not`, `count < 10`, `not_exists`). Each
+ * such relation holds only entities of the universe (SPEC 3: event tables repeat tracks' rows,
+ * traits come from identify and group calls). Defined exactly where readsUniverse says the
+ * audience does not need the universe.
  */
 export interface CompiledCondition {
   readonly sql: string;
-  readonly within?: string;
+  readonly within?: readonly string[];
 }
 
-/**
- * Compiles a condition tree to one boolean SQL expression over the scope's rows. Every leaf is
- * two-valued (never NULL), so all/any/not are plain AND/OR/NOT. Leaves that need data add a
- * feature CTE keyed by entity id and LEFT JOIN it into the scope.
- */
 export class ConditionCompiler {
   constructor(private readonly ctx: CompileContext, private readonly q: QueryParts, private readonly self: string) {}
 
@@ -76,9 +75,10 @@ export class ConditionCompiler {
       case 'any': {
         const parts = c.conditions.map((x) => this.condition(x, scope));
         const sql = parts.length === 1 ? parts[0].sql : `(${parts.map((x) => x.sql).join(c.kind === 'all' ? '\n  AND ' : '\n  OR ')})`;
+        const narrowing = parts.map((x) => x.within).filter((x) => x !== undefined);
         const within = c.kind === 'all'
-          ? parts.find((x) => x.within !== undefined)?.within
-          : parts.every((x) => x.within !== undefined && x.within === parts[0].within) ? parts[0]?.within : undefined;
+          ? narrowing.sort((a, b) => a.length - b.length)[0] // the fewest relations to read
+          : narrowing.length === parts.length ? [...new Set(narrowing.flat())] : undefined;
         return { sql, within };
       }
       case 'not':
@@ -110,7 +110,7 @@ export class ConditionCompiler {
     const groupContext = scope.entity === 'account' && c.scope === 'group_context';
     const count = (relation: string, column: string): CompiledCondition => ({
       sql: `(COALESCE(${column}, 0) ${COUNT_OPS[c.count.op]} ${this.ctx.dialect.numberLiteral(c.count.value)})`,
-      within: holdsWhenMissing(c.count, 'zero') === false ? relation : undefined,
+      within: holdsWhenMissing(c.count, 'zero') === false ? [relation] : undefined,
     });
     const shared = this.ctx.options.shared?.eventCount?.(scope.entity, c, groupContext);
     if (shared) {
@@ -152,8 +152,8 @@ export class ConditionCompiler {
     let value: string;
     let type: ValueType = 'unknown';
     let text: string | undefined;
-    /** The relation the value comes from, and what an entity without a row there has. */
-    let from: { relation: string; missing: MissingValue } | undefined;
+    /** The relation the value comes from (none: no entity has one), and what an entity without a row there has. */
+    let from: { relation?: string; missing: MissingValue } | undefined;
     switch (source.kind) {
       case 'computed': {
         const t = source.definition;
@@ -161,13 +161,14 @@ export class ConditionCompiler {
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         const column = `${alias}.${d.quoteIdent(t.key)}`;
         // Conditions see every entity, with its empty value where it has no matching events.
-        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type, from] = [`COALESCE(${column}, 0)`, 'count', { relation, missing: 'zero' }];
-        else if (t.type === 'unique_list') [value, type, from] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list', { relation, missing: 'empty_list' }];
-        else if (t.type === 'aggregation') [value, type, from] = [column, 'number', { relation, missing: 'null' }];
+        from = { relation, missing: missingValue(t) };
+        if (t.type === 'event_counter' || t.type === 'unique_list_count') [value, type] = [`COALESCE(${column}, 0)`, 'count'];
+        else if (t.type === 'unique_list') [value, type] = [`COALESCE(${column}, ${d.emptyTextList()})`, 'list'];
+        else if (t.type === 'aggregation') [value, type] = [column, 'number'];
         else {
           // first / last / most_frequent: text comparisons read the value as it is sent.
           const json = sendsJsonValue(this.ctx, t);
-          [value, from] = [json ? d.jsonScalarText(column) : column, { relation, missing: 'null' }];
+          value = json ? d.jsonScalarText(column) : column;
           text = json ? d.jsonListText(column) : sentNumberText(d, column, t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property)));
         }
         break;
@@ -194,7 +195,7 @@ export class ConditionCompiler {
         }
         const sql = customTrait(this.ctx, scope.entity, c.key);
         if (sql === undefined) {
-          value = 'CAST(NULL AS VARCHAR)';
+          [value, from] = ['CAST(NULL AS VARCHAR)', { missing: 'null' }];
           break;
         }
         const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql);
@@ -204,18 +205,19 @@ export class ConditionCompiler {
       }
     }
     const sql = predicateSql(d, value, type, c.predicate, d.asOf(), text);
-    return { sql, within: from && holdsWhenMissing(c.predicate, from.missing) === false ? from.relation : undefined };
+    const narrows = from !== undefined && holdsWhenMissing(c.predicate, from.missing) === false;
+    return { sql, within: narrows ? [from?.relation].filter((r) => r !== undefined) : undefined };
   }
 
   private audience(key: string, member: boolean, scope: ConditionScope): CompiledCondition {
     const target = this.ctx.definition(key);
     if (!target || target.kind !== 'audience') throw new Error(`unknown audience ${key}`);
     let alias: string;
-    let within: string | undefined;
+    let within: string[] | undefined;
     if (target.entity === scope.entity) {
       const relation = this.ctx.result(key);
       alias = scope.join(relation, `${scope.alias}_${key}`);
-      if (member) within = relation;
+      if (member) within = [relation];
     } else if (scope.entity === 'user') {
       // Passthrough: a user is in while they belong to at least one member account.
       const cte = this.q.cte(`passthrough:${key}`, cteName('users_of', key), () => {
@@ -252,9 +254,9 @@ export class ConditionCompiler {
     // An account without users has no row in the matching relation: any and all are false for it.
     switch (quantifier) {
       case 'any':
-        return { sql: `COALESCE(${alias}.${matching.any}, FALSE)`, within: matching.relation };
+        return { sql: `COALESCE(${alias}.${matching.any}, FALSE)`, within: [matching.relation] };
       case 'all':
-        return { sql: `COALESCE(${alias}.${matching.all}, FALSE)`, within: matching.relation };
+        return { sql: `COALESCE(${alias}.${matching.all}, FALSE)`, within: [matching.relation] };
       case 'none':
         return { sql: `NOT COALESCE(${alias}.${matching.any}, FALSE)` };
     }

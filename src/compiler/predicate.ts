@@ -90,38 +90,3 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
     }
   }
 }
-
-/** The value an entity without a row in the value's relation is compared as (see predicateSql's callers). */
-export type MissingValue = 'null' | 'zero' | 'empty_list';
-
-/**
- * Whether `p` holds for an entity that has no row where its value comes from, worked out as
- * predicateSql would evaluate it; undefined when that depends on more than this knows. An audience
- * whose condition cannot hold for such entities needs only the entities of that relation.
- */
-export function holdsWhenMissing(p: Predicate, missing: MissingValue): boolean | undefined {
-  if (p.op === 'exists') return missing !== 'null';
-  if (p.op === 'not_exists') return missing === 'null';
-  if (missing === 'null') return false; // every other comparison with NULL is false (never())
-  const v = 'value' in p ? p.value : undefined;
-  if (missing === 'empty_list') {
-    if (p.op === 'contains') return false;
-    if (p.op === 'eq') return Array.isArray(v) ? canonicalList(v).length === 0 : false;
-    return undefined;
-  }
-  // A count: 0.
-  if (Array.isArray(v) && (p.op === 'eq' || p.op === 'neq')) return p.op === 'neq'; // no number equals a list
-  const numbers = Array.isArray(v) ? v : [v];
-  if (!numbers.every((x): x is number => typeof x === 'number')) return undefined;
-  switch (p.op) {
-    case 'eq': return numbers[0] === 0;
-    case 'neq': return numbers[0] !== 0;
-    case 'gt': return 0 > numbers[0];
-    case 'gte': return 0 >= numbers[0];
-    case 'lt': return 0 < numbers[0];
-    case 'lte': return 0 <= numbers[0];
-    case 'in': return numbers.includes(0);
-    case 'not_in': return !numbers.includes(0);
-    default: return undefined;
-  }
-}

@@ -1,3 +1,4 @@
+import { readsUniverse } from './audience-candidates.js';
 import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers, walkConditions } from './references.js';
@@ -31,8 +32,8 @@ type Edges = Map<string, Map<string, Path | undefined>>;
 
 /**
  * Builds the graph from loaded definitions. Edges: audiences -> the audiences and trait producers
- * they name; SQL traits -> their `{{state}}` keys; everything -> the SQL traits that define its
- * universe of users/accounts; users-of-accounts consumers -> associating SQL traits.
+ * they name; SQL traits -> their `{{state}}` keys; audiences that read every user (account) -> the
+ * SQL traits that widen that universe (readsUniverse); users-of-accounts consumers -> associating SQL traits.
  * Throws a ProjectError listing every cycle and every associating SQL trait that depends on a
  * consumer of associations.
  */
@@ -52,12 +53,12 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
 
   const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
   const associating = sqlTraits.filter(isAssociating);
-  // Users (accounts) returned by SQL traits count as users (accounts): audiences, which see every
-  // entity of theirs, run after them. Only traits with no audience upstream, so these edges can
+  // Users (accounts) returned by SQL traits count as users (accounts): audiences that read every
+  // entity of theirs run after them. Only traits with no audience upstream, so these edges can
   // never close a cycle.
   const universe = { user: universeSqlTraits(defs, 'user'), account: universeSqlTraits(defs, 'account') };
   for (const d of defs) {
-    if (d.kind !== 'audience') continue;
+    if (d.kind !== 'audience' || !readsUniverse(d, defs)) continue;
     for (const s of universe[d.entity]) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
   }
 

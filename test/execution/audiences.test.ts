@@ -158,8 +158,14 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
       [trait('eq', '[]', 'features'), ['u5', 'u6']],
       [trait('not_exists', undefined, 'revenue'), ['u3', 'u5', 'u6']],
       [trait('lt', '100', 'revenue'), ['u1', 'u2']],
-      // Either of two relations: every user is a candidate.
+      // Either of two relations: the candidates are their union.
       [`any:\n    - event: { name: Logged In }\n    - ${trait('eq', 'enterprise')}`, ['u1', 'u2', 'u6']],
+      [`any:\n    - ${trait('gt', '1', 'logins')}\n    - ${trait('contains', 'api', 'features')}\n    - ${trait('eq', 'trial')}`, ['u1', 'u2', 'u3']],
+      // Either of a relation and anything: every user is a candidate.
+      [`any:\n    - event: { name: Logged In }\n    - not: { ${trait('exists')} }`, ['u1', 'u2', 'u5']],
+      // A custom trait no identify call has: no user can hold it, alone or in any:.
+      [trait('eq', 'x', 'no_such_trait'), []],
+      [`any:\n    - ${trait('eq', 'x', 'no_such_trait')}\n    - ${trait('eq', 'enterprise')}`, ['u6']],
       // One member of all: decides alone: users with a plan.
       [`all:\n    - not: { event: { name: Page Viewed } }\n    - ${trait('exists')}`, ['u3', 'u6']],
     ])('%s', async (where, expected) => {

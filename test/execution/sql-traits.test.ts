@@ -208,7 +208,9 @@ describe('SQL traits', () => {
     const unrelated = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
     // A user audience that does not name x still sees x's users (SPEC 3): it is stopped too, and told why.
     const everyone = 'kind: audience\nkey: everyone\nentity: user\nwhere: { event: { name: Logged In, count: { gte: 0 } } }';
-    const r = await run([bad, dependent, unrelated, everyone]);
+    // One that can only hold for users with events never looks at x's users: it runs.
+    const loggers = 'kind: audience\nkey: loggers\nentity: user\nwhere: { event: { name: Logged In } }';
+    const r = await run([bad, dependent, unrelated, everyone, loggers]);
     try {
       const by = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o]));
       expect(by.x.status).toBe('failed');
@@ -217,6 +219,8 @@ describe('SQL traits', () => {
       expect(by.uses_x.error).toBe('not run: x failed');
       expect(by.everyone).toMatchObject({ status: 'skipped', error: 'not run: x failed (its user_ids count as users)' });
       expect(by.logins.status).toBe('ok');
+      expect(by.loggers).toMatchObject({ status: 'ok', depth: 0 });
+      expect(await r.ids('loggers')).toEqual(['u1', 'u2']);
       expect(r.report.ok).toBe(false);
       expect(await r.values('logins')).toEqual({ u1: 4, u2: 2 });
       // nothing the trait tried to do reached the source

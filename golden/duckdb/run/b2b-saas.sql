@@ -26,6 +26,27 @@ SELECT
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
 
+-- user features: one pass over the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
+  first(e."path" ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e."path" IS NOT NULL) AS last_2, -- last_page_viewed
+  first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
+  min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
+  first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
+FROM "main"."page_viewed" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- audience april_pricing_visitors (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
+SELECT entity.user_id
+FROM temp.main."_plan_page_viewed_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 2);
+
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_values" AS
 SELECT
@@ -82,32 +103,11 @@ SELECT user_id, list_2 AS "features_used"
 FROM temp.main."_plan_feature_used_users"
 WHERE list_2 IS NOT NULL;
 
--- user features: one pass over the events of main.page_viewed
-CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
-SELECT
-  e.user_id,
-  first(e."path" ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e."path" IS NOT NULL) AS last_1, -- last_page_viewed
-  count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_2, -- april_pricing_visitors
-  first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
-  min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
-  first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
-FROM "main"."page_viewed" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-  AND e.event_text = 'Page Viewed'
-GROUP BY e.user_id;
-
 -- computed_trait last_page_viewed (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_last_page_viewed" AS
-SELECT user_id, last_1 AS "last_page_viewed"
+SELECT user_id, last_2 AS "last_page_viewed"
 FROM temp.main."_plan_page_viewed_users"
-WHERE last_1 IS NOT NULL;
-
--- audience april_pricing_visitors (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
-SELECT entity.user_id
-FROM temp.main."_plan_page_viewed_users" AS entity
-WHERE (COALESCE(entity.n_2, 0) >= 2);
+WHERE last_2 IS NOT NULL;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS

@@ -2,6 +2,30 @@
 -- parameter as_of: the run's instant (UTC)
 -- Each definition ends in its scratch table with the rows its standalone query gives.
 
+-- user features: one pass over the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_2 -- ct_event_counter_account
+FROM "main"."logged_in" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- audience count_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_gt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
+
+-- audience count_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_count_gte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
+
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
 SELECT
@@ -33,18 +57,6 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_min" AS
 SELECT user_id, CASE WHEN isfinite(min_3) AND min_3 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', min_3), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', min_3), 'e', 2) AS DOUBLE) ELSE min_3 END AS "ct_aggregation_min"
 FROM temp.main."_plan_order_completed_users"
 WHERE min_3 IS NOT NULL;
-
--- user features: one pass over the events of main.logged_in
-CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
-SELECT
-  e.user_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_2 -- ct_event_counter_account
-FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-  AND e.event_text = 'Logged In'
-GROUP BY e.user_id;
 
 -- computed_trait ct_event_counter (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_event_counter" AS
@@ -125,6 +137,141 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list" AS
 SELECT user_id, list_1 AS "ct_unique_list"
 FROM temp.main."_plan_feature_used_users"
 WHERE list_1 IS NOT NULL;
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
+SELECT
+  user_id,
+  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
+  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
+  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
+  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+GROUP BY user_id;
+
+-- user features: one pass over the events of main.it_s_quoted
+CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
+FROM "main"."it_s_quoted" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
+  AND e.event_text = 'It''s "quoted" 🚀'
+GROUP BY e.user_id;
+
+-- audience hostile_values (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_hostile_values" AS
+WITH
+candidates AS (
+  SELECT user_id FROM temp.main."_plan_user_traits"
+  UNION
+  SELECT user_id FROM temp.main."_plan_it_s_quoted_users"
+)
+SELECT entity.user_id
+FROM candidates AS entity
+LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN temp.main."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(starts_with(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \ back'), FALSE)
+  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+
+-- audience op_after (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+
+-- audience op_before (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_before" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+
+-- audience op_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_contains" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(contains(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
+
+-- audience op_ends_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_ends_with" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(ends_with(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
+
+-- audience op_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_eq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
+
+-- audience op_exists (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_exists" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
+
+-- audience op_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_gt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
+
+-- audience op_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_gte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
+
+-- audience op_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_in" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
+
+-- audience op_lt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_lt" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
+
+-- audience op_lte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_lte" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+
+-- audience op_neq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_neq" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
+
+-- audience op_not_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_contains" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(NOT contains(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
+
+-- audience op_not_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_in" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
+
+-- audience op_starts_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_starts_with" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE(starts_with(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
+
+-- audience op_within_last (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_within_last" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+WHERE COALESCE((CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END <= CAST($as_of AS TIMESTAMP)), FALSE);
 
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_account_members" AS
@@ -228,21 +375,66 @@ SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
 FROM temp.main."_plan_feature_used_account_events"
 WHERE n_distinct_2 > 0;
 
+-- audience logic_all_any_not (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_logic_all_any_not" AS
+SELECT entity.user_id
+FROM temp.main."_plan_user_traits" AS entity
+LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+LEFT JOIN temp.main."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN temp.main."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
+WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
+  AND NOT (entity_op_eq.user_id IS NOT NULL)
+  AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+
+-- audience op_list_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_contains" AS
+SELECT entity.user_id
+FROM temp.main."_run_ct_unique_list" AS entity
+WHERE COALESCE(list_contains(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE);
+
+-- audience op_list_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_eq" AS
+SELECT entity.user_id
+FROM temp.main."_run_ct_unique_list" AS entity
+WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])) = ['dashboards', 'reports'], FALSE);
+
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_state" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_counter";
 
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
-SELECT
-  user_id,
-  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
-  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
-  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
-  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
-FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-GROUP BY user_id;
+-- audience users_all (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
+
+-- audience users_any (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_any" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- audience users_group_context (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_group_context" AS
@@ -272,6 +464,29 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+UNION
+SELECT group_id FROM temp.main."_run_st_account_members";
+
+-- audience users_none (account)
+CREATE OR REPLACE TEMPORARY TABLE "_run_users_none" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM temp.main."_plan_account_users" AS au
+  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM temp.main."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
@@ -311,24 +526,19 @@ SELECT user_id FROM temp.main."_run_st_state" WHERE user_id IS NOT NULL
 UNION
 SELECT user_id FROM temp.main."_run_st_user" WHERE user_id IS NOT NULL;
 
+-- audience aud_member_false (user)
+CREATE OR REPLACE TEMPORARY TABLE "_run_aud_member_false" AS
+SELECT entity.user_id
+FROM temp.main."_plan_all_users" AS entity
+LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL);
+
 -- audience count_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_eq" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
-
--- audience count_gt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_count_gt" AS
-SELECT entity.user_id
-FROM temp.main."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
-
--- audience count_gte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_count_gte" AS
-SELECT entity.user_id
-FROM temp.main."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_lt" AS
@@ -344,141 +554,12 @@ FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
--- user features: one pass over the events of main.it_s_quoted
-CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS
-SELECT
-  e.user_id,
-  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
-FROM "main"."it_s_quoted" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
-  AND e.event_text = 'It''s "quoted" 🚀'
-GROUP BY e.user_id;
-
--- audience hostile_values (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_hostile_values" AS
-SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-LEFT JOIN temp.main."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
-  OR COALESCE(starts_with(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
-
--- audience op_after (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
-
--- audience op_before (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_before" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
-
--- audience op_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_contains" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(contains(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
-
--- audience op_ends_with (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_ends_with" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(ends_with(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
-
--- audience op_eq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_eq" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
-
--- audience op_exists (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_exists" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE (entity.trait_plan IS NOT NULL);
-
--- audience op_gt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_gt" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
-
--- audience op_gte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_gte" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
-
--- audience op_in (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_in" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
-
--- audience op_list_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_contains" AS
-SELECT entity.user_id
-FROM temp.main."_run_ct_unique_list" AS entity
-WHERE COALESCE(list_contains(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE);
-
--- audience op_list_eq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_list_eq" AS
-SELECT entity.user_id
-FROM temp.main."_run_ct_unique_list" AS entity
-WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])) = ['dashboards', 'reports'], FALSE);
-
--- audience op_lt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_lt" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
-
--- audience op_lte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_lte" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
-
--- audience op_neq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_neq" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
-
--- audience op_not_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_contains" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(NOT contains(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
-
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_exists" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE (entity_plan_user_traits.trait_plan IS NULL);
-
--- audience op_not_in (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_in" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN typeof(entity.trait_plan) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity.trait_plan AS DOUBLE)) THEN TRY_CAST(entity.trait_plan AS DOUBLE) END WHEN length(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
-
--- audience op_starts_with (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_starts_with" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE(starts_with(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
-
--- audience op_within_last (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_op_within_last" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-WHERE COALESCE((CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END > CAST($as_of AS TIMESTAMP) - INTERVAL 7 DAY AND CASE WHEN typeof(entity.trait_plan) IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'DATE') THEN CASE WHEN year(TRY_CAST(entity.trait_plan AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN TRY_CAST(entity.trait_plan AS TIMESTAMP) END WHEN regexp_full_match(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(TRY_CAST(regexp_replace(CAST(entity.trait_plan AS VARCHAR), '^(.{16})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AS TIMESTAMP) END <= CAST($as_of AS TIMESTAMP)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_account_events" AS
@@ -514,26 +595,6 @@ WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
--- audience aud_member_false (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_aud_member_false" AS
-SELECT entity.user_id
-FROM temp.main."_plan_all_users" AS entity
-LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-WHERE (entity_op_eq.user_id IS NULL);
-
--- audience logic_all_any_not (user)
-CREATE OR REPLACE TEMPORARY TABLE "_run_logic_all_any_not" AS
-SELECT entity.user_id
-FROM temp.main."_plan_user_traits" AS entity
-LEFT JOIN temp.main."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-LEFT JOIN temp.main."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
-LEFT JOIN temp.main."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
-  OR (entity.trait_st_user_lifetime IS NOT NULL))
-  AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
-
 -- audience passthrough (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_passthrough" AS
 WITH
@@ -547,58 +608,3 @@ FROM temp.main."_plan_user_traits" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
   AND COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE));
-
--- audience users_all (account)
-CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.all_users, FALSE);
-
--- audience users_any (account)
-CREATE OR REPLACE TEMPORARY TABLE "_run_users_any" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.any_user, FALSE);
-
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
-UNION
-SELECT group_id FROM temp.main."_run_st_account_members";
-
--- audience users_none (account)
-CREATE OR REPLACE TEMPORARY TABLE "_run_users_none" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM temp.main."_plan_account_users" AS au
-  LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN temp.main."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM temp.main."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);

@@ -2,6 +2,33 @@
 -- parameter as_of: the run's instant (UTC)
 -- Each definition ends in its scratch table with the rows its standalone query gives.
 
+-- user features: one pass over the events of main.logged_in
+DROP TABLE IF EXISTS pg_temp."_plan_logged_in_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_2 -- ct_event_counter_account
+FROM "main"."logged_in" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- audience count_gt (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gt";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
+
+-- audience count_gte (user)
+DROP TABLE IF EXISTS pg_temp."_run_count_gte";
+CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_logged_in_users" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
+
 -- user features: one pass over the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_users" AS
@@ -37,19 +64,6 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_min" AS
 SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR min_3 IN ('Infinity', '-Infinity', 'NaN') THEN min_3 ELSE CAST(round(CAST(min_3 AS NUMERIC), CAST(11 - floor(log(abs(min_3))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
 FROM pg_temp."_plan_order_completed_users"
 WHERE min_3 IS NOT NULL;
-
--- user features: one pass over the events of main.logged_in
-DROP TABLE IF EXISTS pg_temp."_plan_logged_in_users";
-CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_users" AS
-SELECT
-  e.user_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_2 -- ct_event_counter_account
-FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-  AND e.event_text = 'Logged In'
-GROUP BY e.user_id;
 
 -- computed_trait ct_event_counter (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter";
@@ -136,6 +150,160 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list" AS
 SELECT user_id, list_1 AS "ct_unique_list"
 FROM pg_temp."_plan_feature_used_users"
 WHERE list_1 IS NOT NULL;
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
+CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
+SELECT
+  user_id,
+  (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
+  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
+  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
+  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
+FROM "main"."identifies"
+WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+GROUP BY user_id;
+
+-- user features: one pass over the events of main.it_s_quoted
+DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
+CREATE TEMPORARY TABLE pg_temp."_plan_it_s_quoted_users" AS
+SELECT
+  e.user_id,
+  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
+FROM "main"."it_s_quoted" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
+  AND e.event_text = 'It''s "quoted" 🚀'
+GROUP BY e.user_id;
+
+-- audience hostile_values (user)
+DROP TABLE IF EXISTS pg_temp."_run_hostile_values";
+CREATE TEMPORARY TABLE pg_temp."_run_hostile_values" AS
+WITH
+candidates AS (
+  SELECT user_id FROM pg_temp."_plan_user_traits"
+  UNION
+  SELECT user_id FROM pg_temp."_plan_it_s_quoted_users"
+)
+SELECT entity.user_id
+FROM candidates AS entity
+LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN pg_temp."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
+WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(starts_with((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
+  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+
+-- audience op_after (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_after";
+CREATE TEMPORARY TABLE pg_temp."_run_op_after" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+
+-- audience op_before (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_before";
+CREATE TEMPORARY TABLE pg_temp."_run_op_before" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+
+-- audience op_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
+
+-- audience op_ends_with (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_ends_with";
+CREATE TEMPORARY TABLE pg_temp."_run_op_ends_with" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((right((CAST(entity.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
+
+-- audience op_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
+
+-- audience op_exists (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_exists";
+CREATE TEMPORARY TABLE pg_temp."_run_op_exists" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
+
+-- audience op_gt (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_gt";
+CREATE TEMPORARY TABLE pg_temp."_run_op_gt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE);
+
+-- audience op_gte (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_gte";
+CREATE TEMPORARY TABLE pg_temp."_run_op_gte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
+
+-- audience op_in (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_in";
+CREATE TEMPORARY TABLE pg_temp."_run_op_in" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
+
+-- audience op_lt (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_lt";
+CREATE TEMPORARY TABLE pg_temp."_run_op_lt" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
+
+-- audience op_lte (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_lte";
+CREATE TEMPORARY TABLE pg_temp."_run_op_lte" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE lower((CAST(entity.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+
+-- audience op_neq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_neq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_neq" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
+
+-- audience op_not_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_not_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_not_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(NOT (strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
+
+-- audience op_not_in (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_not_in";
+CREATE TEMPORARY TABLE pg_temp."_run_op_not_in" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END NOT IN (1, 2), FALSE);
+
+-- audience op_starts_with (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_starts_with";
+CREATE TEMPORARY TABLE pg_temp."_run_op_starts_with" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE(starts_with((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
+
+-- audience op_within_last (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_within_last";
+CREATE TEMPORARY TABLE pg_temp."_run_op_within_last" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+WHERE COALESCE((CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
 
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_st_account_members";
@@ -252,23 +420,72 @@ SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_distinct_2 > 0;
 
+-- audience logic_all_any_not (user)
+DROP TABLE IF EXISTS pg_temp."_run_logic_all_any_not";
+CREATE TEMPORARY TABLE pg_temp."_run_logic_all_any_not" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_user_traits" AS entity
+LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+LEFT JOIN pg_temp."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN pg_temp."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
+WHERE ((COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
+  AND NOT (entity_op_eq.user_id IS NOT NULL)
+  AND COALESCE(CASE WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 200 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 1000 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END END >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+
+-- audience op_list_contains (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_list_contains";
+CREATE TEMPORARY TABLE pg_temp."_run_op_list_contains" AS
+SELECT entity.user_id
+FROM pg_temp."_run_ct_unique_list" AS entity
+WHERE COALESCE(('api' = ANY(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
+
+-- audience op_list_eq (user)
+DROP TABLE IF EXISTS pg_temp."_run_op_list_eq";
+CREATE TEMPORARY TABLE pg_temp."_run_op_list_eq" AS
+SELECT entity.user_id
+FROM pg_temp."_run_ct_unique_list" AS entity
+WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
+
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_st_state";
 CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
 
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
-CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
-SELECT
-  user_id,
-  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
-  (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
-  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
-  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
-FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-GROUP BY user_id;
+-- audience users_all (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_all";
+CREATE TEMPORARY TABLE pg_temp."_run_users_all" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
+
+-- audience users_any (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_any";
+CREATE TEMPORARY TABLE pg_temp."_run_users_any" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- audience users_group_context (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_group_context";
@@ -299,6 +516,31 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
+CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
+SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+UNION
+SELECT group_id FROM pg_temp."_run_st_account_members";
+
+-- audience users_none (account)
+DROP TABLE IF EXISTS pg_temp."_run_users_none";
+CREATE TEMPORARY TABLE pg_temp."_run_users_none" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM pg_temp."_plan_account_users" AS au
+  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM pg_temp."_plan_all_accounts" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
@@ -341,6 +583,14 @@ SELECT user_id FROM pg_temp."_run_st_state" WHERE user_id IS NOT NULL
 UNION
 SELECT user_id FROM pg_temp."_run_st_user" WHERE user_id IS NOT NULL;
 
+-- audience aud_member_false (user)
+DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
+CREATE TEMPORARY TABLE pg_temp."_run_aud_member_false" AS
+SELECT entity.user_id
+FROM pg_temp."_plan_all_users" AS entity
+LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL);
+
 -- audience count_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_eq";
 CREATE TEMPORARY TABLE pg_temp."_run_count_eq" AS
@@ -348,20 +598,6 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
-
--- audience count_gt (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_gt";
-CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
-
--- audience count_gte (user)
-DROP TABLE IF EXISTS pg_temp."_run_count_gte";
-CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_lt";
@@ -379,134 +615,6 @@ FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
--- user features: one pass over the events of main.it_s_quoted
-DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
-CREATE TEMPORARY TABLE pg_temp."_plan_it_s_quoted_users" AS
-SELECT
-  e.user_id,
-  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
-FROM "main"."it_s_quoted" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-  AND e.event_text = 'It''s "quoted" 🚀'
-GROUP BY e.user_id;
-
--- audience hostile_values (user)
-DROP TABLE IF EXISTS pg_temp."_run_hostile_values";
-CREATE TEMPORARY TABLE pg_temp."_run_hostile_values" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-LEFT JOIN pg_temp."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
-WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
-  OR COALESCE(starts_with((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
-
--- audience op_after (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_after";
-CREATE TEMPORARY TABLE pg_temp."_run_op_after" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
-
--- audience op_before (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_before";
-CREATE TEMPORARY TABLE pg_temp."_run_op_before" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
-
--- audience op_contains (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_contains";
-CREATE TEMPORARY TABLE pg_temp."_run_op_contains" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
-
--- audience op_ends_with (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_ends_with";
-CREATE TEMPORARY TABLE pg_temp."_run_op_ends_with" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((right((CAST(entity.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
-
--- audience op_eq (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_eq";
-CREATE TEMPORARY TABLE pg_temp."_run_op_eq" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
-
--- audience op_exists (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_exists";
-CREATE TEMPORARY TABLE pg_temp."_run_op_exists" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE (entity.trait_plan IS NOT NULL);
-
--- audience op_gt (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_gt";
-CREATE TEMPORARY TABLE pg_temp."_run_op_gt" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE);
-
--- audience op_gte (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_gte";
-CREATE TEMPORARY TABLE pg_temp."_run_op_gte" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
-
--- audience op_in (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_in";
-CREATE TEMPORARY TABLE pg_temp."_run_op_in" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
-
--- audience op_list_contains (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_list_contains";
-CREATE TEMPORARY TABLE pg_temp."_run_op_list_contains" AS
-SELECT entity.user_id
-FROM pg_temp."_run_ct_unique_list" AS entity
-WHERE COALESCE(('api' = ANY(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
-
--- audience op_list_eq (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_list_eq";
-CREATE TEMPORARY TABLE pg_temp."_run_op_list_eq" AS
-SELECT entity.user_id
-FROM pg_temp."_run_ct_unique_list" AS entity
-WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
-
--- audience op_lt (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_lt";
-CREATE TEMPORARY TABLE pg_temp."_run_op_lt" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
-
--- audience op_lte (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_lte";
-CREATE TEMPORARY TABLE pg_temp."_run_op_lte" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE lower((CAST(entity.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
-
--- audience op_neq (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_neq";
-CREATE TEMPORARY TABLE pg_temp."_run_op_neq" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
-
--- audience op_not_contains (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_not_contains";
-CREATE TEMPORARY TABLE pg_temp."_run_op_not_contains" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(NOT (strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
-
 -- audience op_not_exists (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_exists";
 CREATE TEMPORARY TABLE pg_temp."_run_op_not_exists" AS
@@ -514,27 +622,6 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE (entity_plan_user_traits.trait_plan IS NULL);
-
--- audience op_not_in (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_not_in";
-CREATE TEMPORARY TABLE pg_temp."_run_op_not_in" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END NOT IN (1, 2), FALSE);
-
--- audience op_starts_with (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_starts_with";
-CREATE TEMPORARY TABLE pg_temp."_run_op_starts_with" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE(starts_with((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
-
--- audience op_within_last (user)
-DROP TABLE IF EXISTS pg_temp."_run_op_within_last";
-CREATE TEMPORARY TABLE pg_temp."_run_op_within_last" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-WHERE COALESCE((CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END <= CAST($1 AS TIMESTAMP)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
@@ -572,28 +659,6 @@ WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
--- audience aud_member_false (user)
-DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
-CREATE TEMPORARY TABLE pg_temp."_run_aud_member_false" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_all_users" AS entity
-LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-WHERE (entity_op_eq.user_id IS NULL);
-
--- audience logic_all_any_not (user)
-DROP TABLE IF EXISTS pg_temp."_run_logic_all_any_not";
-CREATE TEMPORARY TABLE pg_temp."_run_logic_all_any_not" AS
-SELECT entity.user_id
-FROM pg_temp."_plan_user_traits" AS entity
-LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-LEFT JOIN pg_temp."_run_st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
-LEFT JOIN pg_temp."_run_ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
-  OR (entity.trait_st_user_lifetime IS NOT NULL))
-  AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(CASE WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 200 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 1000 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
-
 -- audience passthrough (user)
 DROP TABLE IF EXISTS pg_temp."_run_passthrough";
 CREATE TEMPORARY TABLE pg_temp."_run_passthrough" AS
@@ -608,62 +673,3 @@ FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
   AND COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));
-
--- audience users_all (account)
-DROP TABLE IF EXISTS pg_temp."_run_users_all";
-CREATE TEMPORARY TABLE pg_temp."_run_users_all" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.all_users, FALSE);
-
--- audience users_any (account)
-DROP TABLE IF EXISTS pg_temp."_run_users_any";
-CREATE TEMPORARY TABLE pg_temp."_run_users_any" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.any_user, FALSE);
-
--- every account: group calls and account-level SQL traits
-DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
-CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
-UNION
-SELECT group_id FROM pg_temp."_run_st_account_members";
-
--- audience users_none (account)
-DROP TABLE IF EXISTS pg_temp."_run_users_none";
-CREATE TEMPORARY TABLE pg_temp."_run_users_none" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM pg_temp."_plan_account_users" AS au
-  LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN pg_temp."_run_op_eq" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM pg_temp."_plan_all_accounts" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);

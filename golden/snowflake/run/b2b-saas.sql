@@ -26,6 +26,27 @@ SELECT
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
 
+-- user features: one pass over the events of main.page_viewed
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS
+SELECT
+  e.user_id,
+  COUNT_IF(e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ) AND COALESCE(CAST(e."PATH" AS VARCHAR) = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS last_2, -- last_page_viewed
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_3, -- first_landing_page
+  min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
+  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_5 -- first_landing_page
+FROM "MAIN"."PAGE_VIEWED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Page Viewed'
+GROUP BY e.user_id;
+
+-- audience april_pricing_visitors (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_APRIL_PRICING_VISITORS" AS
+SELECT entity.user_id
+FROM "_PLAN_PAGE_VIEWED_USERS" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 2);
+
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_VALUES" AS
 SELECT
@@ -82,32 +103,11 @@ SELECT user_id, list_2 AS "FEATURES_USED"
 FROM "_PLAN_FEATURE_USED_USERS"
 WHERE list_2 IS NOT NULL;
 
--- user features: one pass over the events of main.page_viewed
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS
-SELECT
-  e.user_id,
-  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS last_1, -- last_page_viewed
-  COUNT_IF(e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ) AND COALESCE(CAST(e."PATH" AS VARCHAR) = '/pricing', FALSE)) AS n_2, -- april_pricing_visitors
-  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_3, -- first_landing_page
-  min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
-  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_5 -- first_landing_page
-FROM "MAIN"."PAGE_VIEWED" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'Page Viewed'
-GROUP BY e.user_id;
-
 -- computed_trait last_page_viewed (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_LAST_PAGE_VIEWED" AS
-SELECT user_id, last_1 AS "LAST_PAGE_VIEWED"
+SELECT user_id, last_2 AS "LAST_PAGE_VIEWED"
 FROM "_PLAN_PAGE_VIEWED_USERS"
-WHERE last_1 IS NOT NULL;
-
--- audience april_pricing_visitors (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_APRIL_PRICING_VISITORS" AS
-SELECT entity.user_id
-FROM "_PLAN_PAGE_VIEWED_USERS" AS entity
-WHERE (COALESCE(entity.n_2, 0) >= 2);
+WHERE last_2 IS NOT NULL;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS

@@ -2,6 +2,30 @@
 -- parameter as_of: the run's instant (UTC)
 -- Each definition ends in its scratch table with the rows its standalone query gives.
 
+-- user features: one pass over the events of main.logged_in
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS
+SELECT
+  e.user_id,
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  COUNT_IF(e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2 -- ct_event_counter_account
+FROM "MAIN"."LOGGED_IN" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'Logged In'
+GROUP BY e.user_id;
+
+-- audience count_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
+SELECT entity.user_id
+FROM "_PLAN_LOGGED_IN_USERS" AS entity
+WHERE (COALESCE(entity.n_1, 0) > 3);
+
+-- audience count_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
+SELECT entity.user_id
+FROM "_PLAN_LOGGED_IN_USERS" AS entity
+WHERE (COALESCE(entity.n_1, 0) >= 1);
+
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
 SELECT
@@ -33,18 +57,6 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_AGGREGATION_MIN" AS
 SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 THEN min_3 ELSE ROUND(min_3, 11 - FLOOR(LOG(10, ABS(min_3)))) END AS "CT_AGGREGATION_MIN"
 FROM "_PLAN_ORDER_COMPLETED_USERS"
 WHERE min_3 IS NOT NULL;
-
--- user features: one pass over the events of main.logged_in
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS
-SELECT
-  e.user_id,
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  COUNT_IF(e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2 -- ct_event_counter_account
-FROM "MAIN"."LOGGED_IN" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'Logged In'
-GROUP BY e.user_id;
 
 -- computed_trait ct_event_counter (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_EVENT_COUNTER" AS
@@ -125,6 +137,141 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST" AS
 SELECT user_id, list_1 AS "CT_UNIQUE_LIST"
 FROM "_PLAN_FEATURE_USED_USERS"
 WHERE list_1 IS NOT NULL;
+
+-- the latest non-null value of each custom trait over identify calls (SPEC 3)
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
+SELECT
+  user_id,
+  ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_name,
+  ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan,
+  ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role,
+  ARRAY_AGG("ST_USER_LIFETIME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_st_user_lifetime
+FROM "MAIN"."IDENTIFIES"
+WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+GROUP BY user_id;
+
+-- user features: one pass over the events of main.it_s_quoted
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_IT_S_QUOTED_USERS" AS
+SELECT
+  e.user_id,
+  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
+FROM "MAIN"."IT_S_QUOTED" AS e
+WHERE e.user_id IS NOT NULL
+  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  AND e.event_text = 'It''s "quoted" 🚀'
+GROUP BY e.user_id;
+
+-- audience hostile_values (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_HOSTILE_VALUES" AS
+WITH
+candidates AS (
+  SELECT user_id FROM "_PLAN_USER_TRAITS"
+  UNION
+  SELECT user_id FROM "_PLAN_IT_S_QUOTED_USERS"
+)
+SELECT entity.user_id
+FROM candidates AS entity
+LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
+LEFT JOIN "_PLAN_IT_S_QUOTED_USERS" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
+WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
+  OR COALESCE(STARTSWITH(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \\ back'), FALSE)
+  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+
+-- audience op_after (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_AFTER" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+
+-- audience op_before (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_BEFORE" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
+
+-- audience op_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_CONTAINS" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CONTAINS(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
+
+-- audience op_ends_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_ENDS_WITH" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(ENDSWITH(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
+
+-- audience op_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EQ" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
+
+-- audience op_exists (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EXISTS" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE (entity.trait_plan IS NOT NULL);
+
+-- audience op_gt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GT" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
+
+-- audience op_gte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GTE" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
+
+-- audience op_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_IN" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
+
+-- audience op_lt (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LT" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
+
+-- audience op_lte (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LTE" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+
+-- audience op_neq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NEQ" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
+
+-- audience op_not_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_CONTAINS" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(NOT CONTAINS(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
+
+-- audience op_not_in (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_IN" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
+
+-- audience op_starts_with (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_STARTS_WITH" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE(STARTSWITH(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
+
+-- audience op_within_last (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_WITHIN_LAST" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+WHERE COALESCE((CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
 
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_ACCOUNT_MEMBERS" AS
@@ -228,21 +375,66 @@ SELECT group_id, n_distinct_2 AS "CT_UNIQUE_LIST_COUNT"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
 WHERE n_distinct_2 > 0;
 
+-- audience logic_all_any_not (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGIC_ALL_ANY_NOT" AS
+SELECT entity.user_id
+FROM "_PLAN_USER_TRAITS" AS entity
+LEFT JOIN "_RUN_OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+LEFT JOIN "_RUN_ST_USER" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN "_RUN_CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
+WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
+  OR (entity.trait_st_user_lifetime IS NOT NULL))
+  AND NOT (entity_op_eq.user_id IS NOT NULL)
+  AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE));
+
+-- audience op_list_contains (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_CONTAINS" AS
+SELECT entity.user_id
+FROM "_RUN_CT_UNIQUE_LIST" AS entity
+WHERE COALESCE(ARRAY_CONTAINS(TO_VARIANT('api'), COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE);
+
+-- audience op_list_eq (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_EQ" AS
+SELECT entity.user_id
+FROM "_RUN_CT_UNIQUE_LIST" AS entity
+WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE);
+
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_STATE" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
 
--- the latest non-null value of each custom trait over identify calls (SPEC 3)
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
-SELECT
-  user_id,
-  ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role,
-  ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_name,
-  ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan,
-  ARRAY_AGG("ST_USER_LIFETIME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_st_user_lifetime
-FROM "MAIN"."IDENTIFIES"
-WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-GROUP BY user_id;
+-- audience users_all (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.all_users, FALSE);
+
+-- audience users_any (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ANY" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM users_matching AS entity
+WHERE COALESCE(entity.any_user, FALSE);
 
 -- audience users_group_context (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_GROUP_CONTEXT" AS
@@ -272,6 +464,29 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.any_user, FALSE);
+
+-- every account: group calls and account-level SQL traits
+CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
+SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+UNION
+SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
+
+-- audience users_none (account)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_NONE" AS
+WITH
+users_matching AS (
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
+  FROM "_PLAN_ACCOUNT_USERS" AS au
+  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
+  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
+  GROUP BY au.group_id
+)
+SELECT entity.group_id
+FROM "_PLAN_ALL_ACCOUNTS" AS entity
+LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
+WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
@@ -311,24 +526,19 @@ SELECT user_id FROM "_RUN_ST_STATE" WHERE user_id IS NOT NULL
 UNION
 SELECT user_id FROM "_RUN_ST_USER" WHERE user_id IS NOT NULL;
 
+-- audience aud_member_false (user)
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_AUD_MEMBER_FALSE" AS
+SELECT entity.user_id
+FROM "_PLAN_ALL_USERS" AS entity
+LEFT JOIN "_RUN_OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
+WHERE (entity_op_eq.user_id IS NULL);
+
 -- audience count_eq (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_EQ" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
-
--- audience count_gt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
-SELECT entity.user_id
-FROM "_PLAN_LOGGED_IN_USERS" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
-
--- audience count_gte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
-SELECT entity.user_id
-FROM "_PLAN_LOGGED_IN_USERS" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LT" AS
@@ -344,141 +554,12 @@ FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
 
--- user features: one pass over the events of main.it_s_quoted
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_IT_S_QUOTED_USERS" AS
-SELECT
-  e.user_id,
-  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
-FROM "MAIN"."IT_S_QUOTED" AS e
-WHERE e.user_id IS NOT NULL
-  AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-  AND e.event_text = 'It''s "quoted" 🚀'
-GROUP BY e.user_id;
-
--- audience hostile_values (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_HOSTILE_VALUES" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
-LEFT JOIN "_PLAN_IT_S_QUOTED_USERS" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
-WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
-  OR COALESCE(STARTSWITH(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \\ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
-
--- audience op_after (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_AFTER" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > CAST('2024-01-01 08:00:00.000' AS TIMESTAMP_NTZ), FALSE);
-
--- audience op_before (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_BEFORE" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END < CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ), FALSE);
-
--- audience op_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_CONTAINS" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CONTAINS(CAST(entity.trait_plan AS VARCHAR), 'O''Brien'), FALSE);
-
--- audience op_ends_with (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_ENDS_WITH" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(ENDSWITH(CAST(entity.trait_plan AS VARCHAR), ';'), FALSE);
-
--- audience op_eq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EQ" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'pro', FALSE);
-
--- audience op_exists (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_EXISTS" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE (entity.trait_plan IS NOT NULL);
-
--- audience op_gt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GT" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END > 10, FALSE);
-
--- audience op_gte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_GTE" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END >= CAST(2.5 AS DOUBLE), FALSE);
-
--- audience op_in (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_IN" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) IN ('a', 'bc'), FALSE);
-
--- audience op_list_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_CONTAINS" AS
-SELECT entity.user_id
-FROM "_RUN_CT_UNIQUE_LIST" AS entity
-WHERE COALESCE(ARRAY_CONTAINS(TO_VARIANT('api'), COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT())), FALSE);
-
--- audience op_list_eq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LIST_EQ" AS
-SELECT entity.user_id
-FROM "_RUN_CT_UNIQUE_LIST" AS entity
-WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE);
-
--- audience op_lt (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LT" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) < 'm', FALSE);
-
--- audience op_lte (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_LTE" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE lower(CAST(entity.trait_plan AS VARCHAR)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
-
--- audience op_neq (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NEQ" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CAST(entity.trait_plan AS VARCHAR) <> 'pro', FALSE);
-
--- audience op_not_contains (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_CONTAINS" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(NOT CONTAINS(CAST(entity.trait_plan AS VARCHAR), '--'), FALSE);
-
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_EXISTS" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE (entity_plan_user_traits.trait_plan IS NULL);
-
--- audience op_not_in (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_IN" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(CASE WHEN LENGTH(CAST(entity.trait_plan AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity.trait_plan AS VARCHAR) AS DOUBLE) END NOT IN (1, 2), FALSE);
-
--- audience op_starts_with (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_STARTS_WITH" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE(STARTSWITH(CAST(entity.trait_plan AS VARCHAR), '/*'), FALSE);
-
--- audience op_within_last (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_WITHIN_LAST" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-WHERE COALESCE((CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END > DATEADD(day, -7, CAST(:1 AS TIMESTAMP_NTZ)) AND CASE WHEN REGEXP_LIKE(CAST(entity.trait_plan AS VARCHAR), '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$') THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(REGEXP_REPLACE(CAST(entity.trait_plan AS VARCHAR), '(\\.[0-9]{6})[0-9]+', '\\1'))) AS TIMESTAMP_NTZ) END <= CAST(:1 AS TIMESTAMP_NTZ)), FALSE);
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
@@ -514,26 +595,6 @@ WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 
--- audience aud_member_false (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_AUD_MEMBER_FALSE" AS
-SELECT entity.user_id
-FROM "_PLAN_ALL_USERS" AS entity
-LEFT JOIN "_RUN_OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-WHERE (entity_op_eq.user_id IS NULL);
-
--- audience logic_all_any_not (user)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGIC_ALL_ANY_NOT" AS
-SELECT entity.user_id
-FROM "_PLAN_USER_TRAITS" AS entity
-LEFT JOIN "_RUN_OP_EQ" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-LEFT JOIN "_RUN_ST_USER" AS entity_st_user ON entity_st_user.user_id = entity.user_id
-LEFT JOIN "_RUN_CT_EVENT_COUNTER" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
-WHERE ((COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE)
-  OR (entity.trait_st_user_lifetime IS NOT NULL))
-  AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(CASE WHEN LENGTH(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(entity_st_user."LIFETIME_VALUE" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity_ct_event_counter."CT_EVENT_COUNTER", 0) >= 3, FALSE));
-
 -- audience passthrough (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_PASSTHROUGH" AS
 WITH
@@ -547,58 +608,3 @@ FROM "_PLAN_USER_TRAITS" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
   AND COALESCE(CAST(entity.trait_role AS VARCHAR) = 'admin', FALSE));
-
--- audience users_all (account)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.all_users, FALSE);
-
--- audience users_any (account)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ANY" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM users_matching AS entity
-WHERE COALESCE(entity.any_user, FALSE);
-
--- every account: group calls and account-level SQL traits
-CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-UNION
-SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
-
--- audience users_none (account)
-CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_NONE" AS
-WITH
-users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS all_users
-  FROM "_PLAN_ACCOUNT_USERS" AS au
-  LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
-  LEFT JOIN "_RUN_OP_EQ" AS au_op_eq ON au_op_eq.user_id = au.user_id
-  GROUP BY au.group_id
-)
-SELECT entity.group_id
-FROM "_PLAN_ALL_ACCOUNTS" AS entity
-LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
