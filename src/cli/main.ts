@@ -13,6 +13,14 @@ import { validateCommand } from './commands/validate.js';
 import { DEMO_DEFAULTS, DEMO_END } from '../demo/generate.js';
 import { exitCodeFor, reportError } from './errors.js';
 
+// A reader that stops early (`roster run | head -1`) closes the pipe. What is left to print then has
+// no reader, which is no failure of the run: without a listener Node would crash mid-run instead.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') return;
+  reportError(e);
+  process.exitCode = 2;
+});
+
 const program = new Command('roster')
   .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
   .version(packageVersion(), '--version', 'print roster\'s version')

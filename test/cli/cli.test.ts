@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -212,6 +213,21 @@ describe('roster CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/active_users_30d.*no_such_column/);
     noStack(r.stderr);
+  });
+
+  it('a reader that closes stdout early (`roster run | true`) does not stop the run: it commits and delivers, exit 0', () => {
+    const dir = exampleCopy();
+    roster(['--project', dir, 'demo', '--users', '100', '--accounts', '20', '--days', '20']);
+    const main = path.join(ROOT, 'src/cli/main.ts');
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" --import tsx "${main}" --project "${dir}" run --as-of 2024-06-01 | true`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.status).toBe(0);
+    const sent = readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').trim().split('\n');
+    expect(sent.length).toBeGreaterThan(100);
+    // committed: the same as_of again is a re-run with nothing to send
+    const again = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').trim().split('\n')).toHaveLength(sent.length);
   });
 
   it('init creates a project with example definitions and refuses to overwrite one', () => {
