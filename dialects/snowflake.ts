@@ -193,6 +193,10 @@ export class SnowflakeDialect extends BaseDialect {
   isSinglePrecisionType(_type: string): boolean {
     return false;
   }
+  // Every Snowflake integer is a NUMBER(38,0) (INT and BIGINT are its synonyms); the catalog writes it NUMBER.
+  isWideIntegerType(type: string): boolean {
+    return /^(NUMBER|DECIMAL|NUMERIC)\s*(\(\s*\d+\s*(,\s*0\s*)?\))?$|^(INT|INTEGER|BIGINT)$/i.test(type.trim());
+  }
   isFractionalType(type: string): boolean {
     const t = type.trim();
     const scale = /^(NUMBER|DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(t);

@@ -162,6 +162,8 @@ export interface Dialect {
   isExactDecimalType(type: string): boolean;
   /** Single-precision float types: their value is the one their text shows (0.1, not 0.10000000149). */
   isSinglePrecisionType(type: string): boolean;
+  /** Integer types that hold more than 12 digits (as `describe` reports them): SPEC 3 rounds them too (roundedWholeNumber). */
+  isWideIntegerType(type: string): boolean;
   /** Which kind of value a column type holds: types of one kind mix in a UNION, of two kinds may not. */
   typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other';
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
@@ -385,6 +387,9 @@ export abstract class BaseDialect implements Dialect {
   isSinglePrecisionType(type: string): boolean {
     return /^(FLOAT4?|REAL)$/i.test(type.trim());
   }
+  isWideIntegerType(type: string): boolean {
+    return /^(BIGINT|INT8|LONG|UBIGINT)$/i.test(type.trim());
+  }
   typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other' {
     if (this.isTextType(type)) return 'text';
     if (this.isFractionalType(type) || /INT|NUMBER|NUMERIC|DECIMAL/i.test(type)) return 'number';
@@ -407,4 +412,16 @@ export function renderOrder(order: readonly OrderTerm[]): string {
  */
 export function roundedNumber(d: Dialect, expr: string, type: string): string {
   return d.round12(d.isExactDecimalType(type) || d.isSinglePrecisionType(type) ? d.tryCastDouble(expr) : expr);
+}
+
+/**
+ * A value of a wide integer column as SPEC 3 stores and sends it: rounded to 12 significant digits
+ * (1234567890123 is 1234567890120), and still whole, of its own type, so it is sent without a
+ * fraction. Within 12 digits it is its own rounding, so most values skip the double altogether.
+ * `type` is interpolated: only a type isWideIntegerType accepted (a catalog name, never a definition's text).
+ */
+export function roundedWholeNumber(d: Dialect, expr: string, type: string): string {
+  if (!d.isWideIntegerType(type)) throw new Error(`roundedWholeNumber: ${type} is not a wide integer type`);
+  const limit = '1000000000000';
+  return `CASE WHEN ${expr} > -${limit} AND ${expr} < ${limit} THEN ${expr} ELSE CAST(${d.round12(d.tryCastDouble(expr))} AS ${type.trim()}) END`;
 }

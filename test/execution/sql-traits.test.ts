@@ -96,6 +96,47 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a BIGINT is rounded to 12 significant digits and stays whole, from a SQL trait or a property (%s)', async (engine) => {
+    const big = sqlTrait('b', 'user', [
+      "SELECT 'u1' AS user_id, CAST(1234567890123 AS BIGINT) AS b",
+      "UNION ALL SELECT 'u2', CAST(-9223372036854775807 AS BIGINT) - 1", // the smallest BIGINT
+      "UNION ALL SELECT 'u3', CAST(999999999999 AS BIGINT)", // 12 digits: as it is
+      "UNION ALL SELECT 'u5', CAST(999999999999500 AS BIGINT)", // rounds up to a 13th digit
+    ].join(' '));
+    const r = await runFixture(world, [big], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      // past 2^53 the reader gives the whole number's digits as text: the double nearest -9.22337203685e18
+      const values = Object.entries(await r.values('b')).map(([id, v]) => [id, Number(v)]);
+      expect(Object.fromEntries(values)).toEqual({ u1: 1234567890120, u2: -9.22337203685e18, u3: 999999999999, u5: 1000000000000000 });
+    } finally {
+      await r.close();
+    }
+    const fx = await fixtureWarehouse({
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 1 } },
+        { id: 'e2', user_id: 'u1', event: 'Measured', timestamp: '2024-05-02T00:00:00Z', props: { size: 2 } },
+      ],
+    }, 'segment', engine);
+    try {
+      const measured = fx.wh.dialect.qualify(fx.schema, 'measured');
+      await fx.wh.exec(`ALTER TABLE ${measured} ALTER COLUMN size TYPE BIGINT`);
+      await fx.wh.exec(`UPDATE ${measured} SET size = CASE WHEN id = 'e1' THEN 1717200000123 ELSE 1717200000124 END`);
+      const defs = definitions([
+        'kind: computed_trait\nkey: size\nentity: user\ntype: last\nevent: Measured\nproperty: size',
+        'kind: computed_trait\nkey: sizes\nentity: user\ntype: unique_list\nevent: Measured\nproperty: size',
+      ]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
+      const stored = async (key: string) => fx.wh.query(`SELECT user_id, ${key} AS v FROM ${fx.wh.dialect.qualify(fx.state, key)}`);
+      expect(await stored('size')).toEqual([{ user_id: 'u1', v: 1717200000120 }]);
+      // both round to one value, sent as the number is
+      expect(await stored('sizes')).toEqual([{ user_id: 'u1', v: ['1717200000120'] }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+
   it.each(ENGINES)('a DECIMAL value is a number rounded to 12 significant digits, like any other (%s)', async (engine) => {
     const dec = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST(12345678901234.5678 AS DECIMAL(18,4)) AS x UNION ALL SELECT 'u2', CAST(0.1234567890123456 AS DECIMAL(18,16))");
     const r = await runFixture(world, [dec], { asOf: AS_OF, engine });
