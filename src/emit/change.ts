@@ -1,6 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { DefinitionKind } from '../definitions/definition.js';
 import type { CallType } from '../definitions/project-config.js';
+import type { EventNameKind } from './event-names.js';
 
 /**
  * One change to emit, as the state diff produces it (one row per message to send).
@@ -34,6 +35,8 @@ export interface Change {
   readonly asOf: string;
   readonly description?: string;
   readonly entity: Entity;
+  /** Track event names as the destination's templates gave them when the run committed; one missing is rendered now. */
+  readonly eventNames?: Readonly<Partial<Record<EventNameKind, string>>>;
 }
 
 /** A JSON value as sent (bigint, Date and non-finite numbers already converted). */

@@ -27,6 +27,19 @@ function eventNamesOf(destination: RenderTarget): EventNames {
   return names;
 }
 
+/**
+ * The track event names a definition's changes get at `destination`, rendered now: a run stores
+ * them with its outbox rows, so what it committed is what is delivered (EventNameError if one fails).
+ */
+export function definitionEventNames(
+  destination: RenderTarget, def: { readonly key: string; readonly kind: Change['definitionKind']; readonly entity: Change['entity']; readonly description?: string },
+): Partial<Record<EventNameKind, string>> {
+  const names = eventNamesOf(destination);
+  const context = { key: def.key, kind: def.kind, entity: def.entity, description: def.description };
+  const which: EventNameKind[] = def.kind === 'audience' ? ['audience_entered', 'audience_exited'] : ['trait_computed'];
+  return Object.fromEntries(which.map((w) => [w, names(w, context)]));
+}
+
 /** True when `destination.calls` lists this call type. */
 export function shouldSend(destination: Pick<Destination, 'calls'>, call: CallType): boolean {
   return destination.calls.includes(call);
@@ -63,7 +76,7 @@ export function renderMessage(change: Change, destination: RenderTarget): Segmen
       return { type: 'identify', userId: required(change, change.userId, 'userId'), traits: values, timestamp, messageId, context };
     case 'track': {
       const userId = required(change, change.userId, 'userId');
-      const event = eventNamesOf(destination)(eventNameKind(change), {
+      const event = change.eventNames?.[eventNameKind(change)] ?? eventNamesOf(destination)(eventNameKind(change), {
         key, kind: change.definitionKind, entity: change.entity, description: change.description,
       });
       return { type: 'track', userId, event, properties: trackProperties(change, values), timestamp, messageId, context };

@@ -1,4 +1,5 @@
 import type { SourceCatalog } from '../compiler/context.js';
+import { definitionEventNames, EventNameError, type EventNameKind } from '../emit/index.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
@@ -53,7 +54,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       for (const route of routes) {
         await wh.exec(insertDeliverySql(d, s, {
           runId: input.runId, destination: route.destination.name, definition: def, depth: plan.depth,
-          mode: route.mode, calls: route.destination.calls, messages: route.messages,
+          mode: route.mode, calls: route.destination.calls, messages: route.messages, eventNames: eventNamesOf(route.destination, def),
         }));
       }
       const current = d.tempTable(runTableName(def.key));
@@ -98,6 +99,16 @@ async function freezePendingState(
     for (const sql of freezeStateDeliveriesSql(wh.dialect, s, { runId: Number(r.run_id), definition }, columns)) await wh.exec(sql);
   }
   return { runs: pending.length, stateTables: tables };
+}
+
+/** The track event names of a definition at a destination, as committed; none when a template fails (delivery reports it). */
+function eventNamesOf(destination: EmissionPlan['routes'][number]['destination'], def: EmissionPlan['def']): Partial<Record<EventNameKind, string>> | undefined {
+  try {
+    return definitionEventNames(destination, def);
+  } catch (e) {
+    if (e instanceof EventNameError) return undefined;
+    throw e;
+  }
 }
 
 function groupByKey(rows: readonly Row[]): Map<string, Row[]> {

@@ -2,12 +2,12 @@ import type { SourceCatalog } from '../compiler/context.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
-import { compileEventNames, EventNameError, renderMessage, type Change, type SegmentMessage } from '../emit/index.js';
+import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
   openDeliveriesSql, pendingByDestinationSql, type DeliveryMode, type FailedMessage,
 } from '../state/outbox-sql.js';
-import { INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
+import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../state/state-tables.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
 import { refuseLegacyPending } from './legacy-outbox.js';
@@ -68,6 +68,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const stateTables = await wh.catalog(s.schema);
   await refuseLegacyPending(wh, s, stateTables);
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
+  for (const sql of upgradeStateTables(s)) await wh.exec(sql);
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const delivered: Omit<DestinationDelivery, 'pending'>[] = [];
   for (const destination of project.config.destinations) {
@@ -94,6 +95,8 @@ interface OpenDelivery {
   readonly messages: number;
   readonly done: number;
   readonly asOf: string;
+  /** Its track event names as committed; undefined for a delivery an earlier roster wrote. */
+  readonly eventNames?: Partial<Record<EventNameKind, string>>;
 }
 
 async function deliverTo(
@@ -269,6 +272,7 @@ function toOpenDelivery(r: Row): OpenDelivery {
     runId: Number(r.run_id), key: String(r.definition_key), kind: String(r.definition_kind), entity: String(r.entity),
     mode: String(r.mode) as OpenDelivery['mode'], calls: String(r.calls).split(',') as CallType[],
     messages: Number(r.messages), done: Number(r.done), asOf: String(r.as_of),
+    eventNames: r.event_names === null || r.event_names === undefined ? undefined : JSON.parse(String(r.event_names)) as OpenDelivery['eventNames'],
   };
 }
 
@@ -294,6 +298,7 @@ function toChange(row: Row, delivery: OpenDelivery, descriptions: ReadonlyMap<st
     asOfRepeat: repeats.get(delivery.runId) ?? 0,
     description: descriptions.get(delivery.key),
     entity: delivery.entity as Change['entity'],
+    eventNames: delivery.eventNames,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Dialect } from '../compiler/dialect.js';
 import type { Entity } from '../definitions/common.js';
 import type { CallType } from '../definitions/project-config.js';
 import type { DefinitionKind } from '../definitions/definition.js';
+import type { EventNameKind } from '../emit/event-names.js';
 import { changesSql } from './diff-sql.js';
 import { accountUsersAtSql } from './state-sql.js';
 import type { StateNames } from './state-tables.js';
@@ -52,6 +53,8 @@ export interface Delivery {
   /** The destination's calls when the run committed (a later edit of roster.yml does not renumber). */
   readonly calls: readonly CallType[];
   readonly messages: number;
+  /** The track event names its templates gave when the run committed; undefined: rendered at delivery. */
+  readonly eventNames?: Partial<Record<EventNameKind, string>>;
 }
 
 export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): string {
@@ -59,8 +62,9 @@ export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): strin
   const values = [
     String(x.runId), lit(x.destination), lit(x.definition.key), lit(x.definition.kind), lit(x.definition.entity),
     String(x.depth), lit(x.mode), lit(x.calls.join(',')), String(x.messages), '0',
+    x.eventNames ? lit(JSON.stringify(x.eventNames)) : 'NULL',
   ];
-  return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done) VALUES (${values.join(', ')})`;
+  return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done, event_names) VALUES (${values.join(', ')})`;
 }
 
 /** How many (account change, user) pairs an account trait's change table fans out to: one identify and one track each. */
@@ -192,7 +196,7 @@ export function messagesAfterSql(d: Dialect, s: StateNames, x: Expansion, done: 
 /** A destination's deliveries that still have messages to go, in delivery order, with their run's as_of. */
 export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string): string {
   return [
-    'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, r.as_of',
+    'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, x.event_names, r.as_of',
     `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
     `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}`,

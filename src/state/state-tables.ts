@@ -47,6 +47,11 @@ export function stateNames(d: Dialect, schema: string): StateNames {
   };
 }
 
+/** Columns later roster versions added to a state schema an earlier one made (NULL in its rows). */
+export function upgradeStateTables(s: StateNames): string[] {
+  return [`ALTER TABLE ${s.deliveries} ADD COLUMN IF NOT EXISTS event_names VARCHAR`];
+}
+
 /**
  * Statements creating the state schema and its internal tables when missing. Ids are stored
  * as text; instants as ISO-8601 text (they are compared and sent as such); JSON as text.
@@ -63,7 +68,9 @@ export function stateNames(d: Dialect, schema: string): StateNames {
  *   result stays as committed: its rows are made from the result at delivery (mode `state`).
  * - _deliveries: one row per (run, destination, definition): how many messages it holds and how
  *   many of them, in delivery order, are done (sent, already held, or failed): a cursor. Its
- *   mode says where its change rows are (DeliveryMode in outbox-sql.ts).
+ *   mode says where its change rows are (DeliveryMode in outbox-sql.ts). Like the calls, its
+ *   track event names are the ones of the commit (JSON), so a pending message keeps its content
+ *   with its messageId when roster.yml's templates or a description change before delivery.
  * - _failed_messages: messages that cannot be delivered as they are (rejected or unrenderable).
  * - _runs: the run log.
  */
@@ -83,9 +90,10 @@ export function createStateTables(d: Dialect, s: StateNames): string[] {
       `CREATE TABLE IF NOT EXISTS ${s.deliveries} (`,
       '  run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, definition_kind VARCHAR NOT NULL,',
       '  entity VARCHAR NOT NULL, depth INTEGER NOT NULL, mode VARCHAR NOT NULL, calls VARCHAR NOT NULL,',
-      '  messages BIGINT NOT NULL, done BIGINT NOT NULL',
+      '  messages BIGINT NOT NULL, done BIGINT NOT NULL, event_names VARCHAR',
       ')',
     ].join('\n'),
+    ...upgradeStateTables(s),
     `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
   ];

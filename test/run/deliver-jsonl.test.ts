@@ -86,15 +86,38 @@ describe('a destination with a broken event-name template', () => {
   });
 
   it('a template that renders an empty name keeps its messages pending too: none is recorded as failed', async () => {
-    scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{key}} computed' } }]);
+    // LOGINS has no description: the run commits without event names, delivery renders them and fails.
+    scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { trait_computed: '{{description}}' } }]);
     await scenario.run([LOGINS], T1, { deliver: false });
-    // LOGINS has no description.
-    const blank = await deliverOutbox(withTemplate('{{description}}'), scenario.wh);
+    const blank = await scenario.deliver([LOGINS]);
     expect(blank).toMatchObject({ ok: false, pending: 10, failed: 0 });
     expect(blank.destinations[0].errors).toEqual(['destination "crm": events.trait_computed renders an empty event name for "logins": its messages stay pending until roster.yml is fixed']);
     expect(existsSync(scenario.file('crm'))).toBe(false);
-    expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0, failed: 0 });
-    expect(scenario.messages('crm')).toHaveLength(10);
+    expect(await deliverOutbox(withTemplate('{{key}} computed'), scenario.wh)).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('logins computed'));
+  });
+
+  it('a state schema an earlier roster made (no event_names column) is upgraded: its pending messages are rendered at delivery', async () => {
+    scenario = await Scenario.create(world);
+    await scenario.run([LOGINS], T1, { deliver: false });
+    await scenario.wh.exec(`ALTER TABLE ${scenario.wh.dialect.qualify(scenario.state, '_deliveries')} DROP COLUMN event_names`);
+    expect(await scenario.deliver([LOGINS])).toMatchObject({ ok: true, pending: 0 });
+    expect(scenario.messages('crm').filter((m) => m.type === 'track').map((m) => (m as { event: string }).event)).toEqual(Array(4).fill('Trait Computed'));
+    expect((await scenario.run([LOGINS], T2)).delivery).toMatchObject({ ok: true, pending: 0 });
+  });
+
+  it('a pending message is delivered as its run committed it: a later template or description edit does not change it under its messageId', async () => {
+    const loggers = (description: string) => `kind: audience\nkey: loggers\nentity: user\ndescription: ${description}\nwhere: { event: { name: Logged In } }`;
+    scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { audience_entered: 'Entered {{key}} ({{description}})' } }]);
+    await scenario.run([loggers('v1')], T1, { deliver: false });
+    // Before delivery: a new description and a new template.
+    scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', events: { audience_entered: 'Joined {{key}} ({{description}})' } }];
+    expect(await scenario.deliver([loggers('v2')])).toMatchObject({ ok: true, pending: 0 });
+    const tracks = () => scenario.messages('crm').filter((m) => m.type === 'track').map((m) => `${m.userId} ${(m as { event: string }).event}`);
+    expect(tracks()).toEqual(['u1 Entered loggers (v1)', 'u2 Entered loggers (v1)']);
+    // The next run's messages follow the edit: u3 logs in after T1.
+    await scenario.run([loggers('v2')], T2);
+    expect(tracks().slice(2)).toEqual(['u3 Joined loggers (v2)']);
   });
 
   it('keeps only its own messages pending: each destination and the total report their own count', async () => {
