@@ -62,6 +62,11 @@ export interface CompiledCondition {
   readonly within?: readonly string[];
 }
 
+/**
+ * Compiles a condition tree to one boolean SQL expression over the scope's rows. Every leaf is
+ * two-valued (never NULL), so all/any/not are plain AND/OR/NOT. Leaves that need data add a
+ * feature CTE keyed by entity id and LEFT JOIN it into the scope.
+ */
 export class ConditionCompiler {
   constructor(private readonly ctx: CompileContext, private readonly q: QueryParts, private readonly self: string) {}
 
