@@ -19,6 +19,17 @@ import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
  * where an associating SQL trait does not count towards the accounts (it reads an audience's state).
  */
 export function readsUniverse(audience: Audience, definitions: readonly Definition[]): boolean {
+  let known = decided.get(definitions);
+  if (!known) decided.set(definitions, (known = new Map()));
+  let reads = known.get(audience.key);
+  if (reads === undefined) known.set(audience.key, (reads = decide(audience, definitions)));
+  return reads;
+}
+
+/** readsUniverse per definitions array and key: the graph and both compiles ask it for every audience. */
+const decided = new WeakMap<readonly Definition[], Map<string, boolean>>();
+
+function decide(audience: Audience, definitions: readonly Definition[]): boolean {
   if (audience.entity === 'account') {
     const accounts = new Set(universeSqlTraits(definitions, 'account').map((t) => t.key));
     if (!definitions.every((d) => !isAssociating(d) || accounts.has(d.key))) return true;
