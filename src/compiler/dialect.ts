@@ -415,6 +415,15 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 }
 
 /**
+ * A value of a column as SPEC 3 stores and sends it: a fraction as roundedNumber, a wide integer
+ * as roundedWholeNumber, anything else (text, a narrow integer, an instant) as it is.
+ */
+export function storedValue(d: Dialect, expr: string, type: string): string {
+  if (d.isFractionalType(type)) return roundedNumber(d, expr, type);
+  return d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr;
+}
+
+/**
  * A value of a wide integer column as SPEC 3 stores and sends it: rounded to 12 significant digits
  * (1234567890123 is 1234567890120), and still whole, of its own type, so it is sent without a
  * fraction. Within 12 digits it is its own rounding, so most values skip the double altogether.

@@ -1,7 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
-import { roundedNumber, roundedWholeNumber, type Dialect } from './dialect.js';
+import { roundedWholeNumber, storedValue, type Dialect } from './dialect.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
 import { predicateSql } from './predicate.js';
@@ -92,11 +92,9 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   // How the property is read: as a list's text, rounded as it is sent, or as it is.
   const shaped = (expr: string, type: string | undefined) => {
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
-    // A wide integer is rounded to 12 digits as a double is, and stays whole (SPEC 3).
-    const whole = d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr;
-    if (sel.listText) return d.listValue(whole, type);
-    if (!d.isFractionalType(type)) return whole;
-    return roundedNumber(d, expr, type);
+    // listValue writes a fraction's rounded text itself; a wide integer is rounded first and stays whole.
+    if (sel.listText) return d.listValue(d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr, type);
+    return storedValue(d, expr, type);
   };
   // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
   // table without the column (or without the table) holds nulls of the type the others give it,

@@ -1,7 +1,7 @@
 import type { SqlTrait } from '../definitions/definition.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN } from './context.js';
-import { roundedNumber, roundedWholeNumber, type Dialect } from './dialect.js';
+import { storedValue, type Dialect } from './dialect.js';
 
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
@@ -45,12 +45,10 @@ export function sqlTraitShape(
   // SPEC 3 computes numbers as doubles: an exact decimal becomes one before its 12-digit rounding
   // (DuckDB cannot round a DECIMAL to a computed number of places).
   // A wide integer keeps its type, rounded alike (1234567890123 is stored and sent as 1234567890120).
-  const rounded = (c: string) => {
-    const type = typeOf.get(c) ?? '';
-    if (d.isFractionalType(type)) return `${roundedNumber(d, q(c), type)} AS ${q(c)}`;
-    return d.isWideIntegerType(type) ? `${roundedWholeNumber(d, q(c), type)} AS ${q(c)}` : q(c);
-  };
-  const stored = t.traits.map(rounded).join(', ');
+  const stored = t.traits.map((c) => {
+    const value = storedValue(d, q(c), typeOf.get(c) ?? '');
+    return value === q(c) ? value : `${value} AS ${q(c)}`;
+  }).join(', ');
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [q(id), ...userId].join(', ');
