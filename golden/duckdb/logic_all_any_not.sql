@@ -15,13 +15,13 @@ user_trait_st_user_lifetime AS (
   GROUP BY user_id
 )
 SELECT entity.user_id
-FROM "roster"."ct_event_counter" AS entity
+FROM "roster"."st_user" AS entity
 LEFT JOIN user_trait_role AS entity_user_trait_role ON entity_user_trait_role.user_id = entity.user_id
 LEFT JOIN user_trait_st_user_lifetime AS entity_user_trait_st_user_lifetime ON entity_user_trait_st_user_lifetime.user_id = entity.user_id
 LEFT JOIN "roster"."op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
-LEFT JOIN "roster"."st_user" AS entity_st_user ON entity_st_user.user_id = entity.user_id
+LEFT JOIN "roster"."ct_event_counter" AS entity_ct_event_counter ON entity_ct_event_counter.user_id = entity.user_id
 WHERE ((COALESCE(CAST(entity_user_trait_role.value AS VARCHAR) = 'admin', FALSE)
   OR (entity_user_trait_st_user_lifetime.value IS NOT NULL))
   AND NOT (entity_op_eq.user_id IS NOT NULL)
-  AND COALESCE(CASE WHEN typeof(entity_st_user."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity_st_user."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity_st_user."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity_st_user."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity_st_user."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
-  AND COALESCE(COALESCE(entity."ct_event_counter", 0) >= 3, FALSE))
+  AND COALESCE(CASE WHEN typeof(entity."lifetime_value") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(entity."lifetime_value" AS DOUBLE)) THEN TRY_CAST(entity."lifetime_value" AS DOUBLE) END WHEN length(CAST(entity."lifetime_value" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(entity."lifetime_value" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(entity."lifetime_value" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(entity."lifetime_value" AS VARCHAR) AS DOUBLE) END >= 100, FALSE)
+  AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE))

@@ -4,7 +4,7 @@ import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent, segmentSlug } from './names.js';
-import { missingValue } from '../definitions/audience-candidates.js';
+import { missingValue, sqlTraitRowsAreEntities } from '../definitions/audience-candidates.js';
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
 import { predicateSql, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
@@ -179,7 +179,6 @@ export class ConditionCompiler {
         break;
       }
       case 'sql': {
-        // No `from`: which ids a SQL trait's rows count as entities depends on the graph (universeSqlTraits).
         const t = source.definition;
         const id = ID_COLUMN[scope.entity];
         // An associating SQL trait has a row per (group_id, user_id): one value per group_id.
@@ -189,6 +188,8 @@ export class ConditionCompiler {
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         value = `${alias}.${d.quoteIdent(source.column)}`;
         text = d.runtimeText(value); // its type is known only once the trait has run
+        // A row with a null value reads as a missing one; no `from` where its ids need not be entities.
+        if (sqlTraitRowsAreEntities(t, scope.entity, this.ctx.options.definitions)) from = { relation, missing: 'null' };
         break;
       }
       case 'custom': {

@@ -1,6 +1,6 @@
 import type { Entity } from './common.js';
 import type { Condition } from './condition.js';
-import type { Audience, ComputedTrait, Definition } from './definition.js';
+import type { Audience, ComputedTrait, Definition, SqlTrait } from './definition.js';
 import { holdsWhenMissing, type MissingValue } from './predicate.js';
 import { traitProducers } from './references.js';
 import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
@@ -48,9 +48,7 @@ function decide(audience: Audience, definitions: readonly Definition[]): boolean
         return holdsWhenMissing(c.count, 'zero') === false;
       case 'trait': {
         const producer = producers[entity].get(c.key);
-        // A SQL trait's rows are not read as candidates: whether its ids count as entities depends
-        // on what it reads (universeSqlTraits).
-        if (producer?.kind === 'sql_trait') return false;
+        if (producer?.kind === 'sql_trait' && !sqlTraitRowsAreEntities(producer, entity, definitions)) return false;
         const missing = producer?.kind === 'computed_trait' ? missingValue(producer) : 'null';
         return holdsWhenMissing(c.predicate, missing) === false;
       }
@@ -61,6 +59,15 @@ function decide(audience: Audience, definitions: readonly Definition[]): boolean
     }
   };
   return !narrows(audience.where, audience.entity);
+}
+
+/**
+ * Whether every id a SQL trait returns is an entity of the universe, so that its rows can be an
+ * audience's candidates. They are when its ids count as entities (universeSqlTraits); the ids of
+ * a SQL trait that reads an audience's state do not, so a condition on it reads every entity.
+ */
+export function sqlTraitRowsAreEntities(t: SqlTrait, entity: Entity, definitions: readonly Definition[]): boolean {
+  return universeSqlTraits(definitions, entity).some((u) => u.key === t.key);
 }
 
 /** What a computed trait is for an entity without matching events, as a condition reads it. */

@@ -18,6 +18,10 @@ const project = async (where: string) => loadProject(tempProject({
   'definitions/logins.yml': yml('kind: computed_trait', 'key: logins', 'entity: user', 'type: event_counter', 'event: Logged In'),
   'definitions/features.yml': yml('kind: computed_trait', 'key: features', 'entity: user', 'type: unique_list', 'event: Feature Used', 'property: name'),
   'definitions/scores.yml': yml('kind: sql_trait', 'key: scores', 'entity: user', 'traits: [score]', 'sql: SELECT user_id, 1 AS score FROM {{source "identifies"}}'),
+  'definitions/visitors.yml': yml('kind: sql_trait', 'key: visitors', 'entity: user', 'sql: SELECT user_id, true AS visitors FROM {{source "identifies"}}'),
+  // reads an audience's state: its ids do not widen the universe, so its rows cannot be candidates
+  'definitions/referred.yml': yml('kind: sql_trait', 'key: referred', 'entity: user', 'sql: SELECT user_id, 1 AS referred FROM {{state "payers"}}'),
+  'definitions/payers.yml': yml('kind: audience', 'key: payers', 'entity: user', 'where: { event: { name: Order Completed } }'),
   'definitions/members.yml': yml('kind: sql_trait', 'key: members', 'entity: account', 'traits: [seats]', 'sql: SELECT group_id, user_id, 1 AS seats FROM {{source "groups"}}'),
   'definitions/paying.yml': yml('kind: audience', 'key: paying', 'entity: account', 'where: { trait: { key: plan, op: eq, value: pro } }'),
   'definitions/aud.yml': yml('kind: audience', 'key: aud', 'entity: user', 'where:', ...where.split('\n').map((l) => `  ${l}`)),
@@ -34,7 +38,9 @@ describe('an audience reads every user exactly where readsUniverse says so', () 
     ['trait: { key: features, op: not_contains, value: api }', true],
     ['trait: { key: plan, op: eq, value: pro }', false], // a custom trait
     ['trait: { key: plan, op: not_exists }', true],
-    ['trait: { key: score, op: eq, value: 1 }', true], // a SQL trait's rows are never the candidates
+    ['trait: { key: score, op: eq, value: 1 }', false], // the SQL trait's rows: its ids are users
+    ['trait: { key: score, op: not_exists }', true],
+    ['trait: { key: referred, op: eq, value: 1 }', true],
     ['audience: { key: paying }', true], // passthrough: any user of a member account
     ['not: { event: { name: Logged In } }', true],
     ['all: [{ event: { name: Logged In } }, { not: { trait: { key: plan, op: exists } } }]', false],
@@ -45,8 +51,8 @@ describe('an audience reads every user exactly where readsUniverse says so', () 
     const aud = p.definitions.find((d) => d.key === 'aud') as Audience & { file: string };
     expect(readsUniverse(aud, p.definitions)).toBe(expected);
     const graph = buildGraph(p.definitions);
-    // scores only adds users: an edge to it says the audience waits for it
-    expect(graph.deps('aud').includes('scores')).toBe(expected);
+    // visitors only adds users: an edge to it says the audience waits for it
+    expect(graph.deps('aud').includes('visitors')).toBe(expected);
     for (const dialect of Object.values(DIALECTS)) {
       const options = { dialect: dialect!, config: p.config, definitions: p.definitions };
       expect(compileDefinition(aud, options).sql.includes('all_users AS (')).toBe(expected);

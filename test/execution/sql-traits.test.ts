@@ -251,7 +251,10 @@ describe('SQL traits', () => {
     const everyone = 'kind: audience\nkey: everyone\nentity: user\nwhere: { event: { name: Logged In, count: { gte: 0 } } }';
     // One that can only hold for users with events never looks at x's users: it runs.
     const loggers = 'kind: audience\nkey: loggers\nentity: user\nwhere: { event: { name: Logged In } }';
-    const r = await run([bad, dependent, unrelated, everyone, loggers]);
+    // One on another SQL trait's column reads that trait's rows, which are users whatever x does: it runs.
+    const good = sqlTrait('good', 'user', "SELECT 'u1' AS user_id, 1 AS good UNION ALL SELECT 'u3', 2");
+    const usesGood = 'kind: audience\nkey: uses_good\nentity: user\nwhere: { trait: { key: good, op: eq, value: 1 } }';
+    const r = await run([bad, dependent, unrelated, everyone, loggers, good, usesGood]);
     try {
       const by = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o]));
       expect(by.x.status).toBe('failed');
@@ -262,6 +265,8 @@ describe('SQL traits', () => {
       expect(by.logins.status).toBe('ok');
       expect(by.loggers).toMatchObject({ status: 'ok', depth: 0 });
       expect(await r.ids('loggers')).toEqual(['u1', 'u2']);
+      expect(by.uses_good).toMatchObject({ status: 'ok', depth: 1 });
+      expect(await r.ids('uses_good')).toEqual(['u1']);
       expect(r.report.ok).toBe(false);
       expect(await r.values('logins')).toEqual({ u1: 4, u2: 2 });
       // nothing the trait tried to do reached the source
