@@ -47,8 +47,15 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       return cte;
     },
     state: (key) => {
-      if (!ctx.definition(key)) throw new Error(`{{state "${key}"}}: no definition has that key`);
-      return ctx.result(key);
+      const upstream = ctx.definition(key);
+      if (!upstream) throw new Error(`{{state "${key}"}}: no definition has that key`);
+      if (upstream.kind !== 'sql_trait') return ctx.result(key);
+      // A SQL trait's result keeps rows whose trait columns are all null: their ids still count as
+      // entities and associate users. {{state}} gives non-empty rows only (SPEC 2).
+      const cte = d.quoteIdent(`roster_state_${key}`);
+      const empty = upstream.traits.map((c) => `${d.quoteIdent(c)} IS NULL`).join(' AND ');
+      ctes.set(cte, `(SELECT * FROM ${ctx.result(key)} WHERE NOT (${empty}))`);
+      return cte;
     },
     asOf: () => d.asOf(),
   }).trim().replace(/;\s*$/, '');

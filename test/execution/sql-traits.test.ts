@@ -171,6 +171,21 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('{{state}} of a SQL trait gives its non-empty rows only; a row of nulls still makes its id a user (%s)', async (engine) => {
+    const maybe = sqlTrait('maybe', 'user', "SELECT 'u1' AS user_id, 1 AS a, CAST(NULL AS VARCHAR) AS b UNION ALL SELECT 'u77', NULL, NULL", ['a', 'b']);
+    const reader = sqlTrait('reader', 'user', "SELECT user_id, coalesce(CAST(a AS VARCHAR), 'none') AS reader FROM {{state \"maybe\"}}");
+    const noLogins = 'kind: audience\nkey: no_logins\nentity: user\nwhere: { event: { name: Logged In, count: { eq: 0 } } }';
+    const r = await runFixture(world, [maybe, reader, noLogins], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('reader')).toEqual({ u1: '1' });
+      // users: u1, u2, u3 (events), u5 (group call), u6 (identify), u77 (maybe); u3's login is after as_of.
+      expect(await r.ids('no_logins')).toEqual(['u3', 'u5', 'u6', 'u77']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('ids a SQL trait returns through {{state}} count as users and accounts when no audience is upstream of it (%s)', async (engine) => {
     const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
     const extra = sqlTrait('extra', 'user', "SELECT user_id, 1 AS extra FROM {{state \"logins\"}} UNION ALL SELECT 'u99', 2");
