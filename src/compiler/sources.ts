@@ -283,15 +283,15 @@ const NOT_TRAITS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timest
 export function customTraitValue(ctx: CompileContext, entity: Entity, name: string): string | undefined {
   const d = ctx.dialect;
   const table = entity === 'user' ? 'identifies' : 'groups';
+  const columns = ctx.columnsOf(table);
+  if (columns === null) {
+    ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+    return undefined;
+  }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
   if (NOT_TRAITS.has(name) || name.startsWith('context_')) {
     ctx.warn(`trait "${name}": ${table}.${name} is a column Segment writes for every call, not a trait; the trait is null`);
-    return undefined;
-  }
-  const columns = ctx.columnsOf(table);
-  if (columns === null) {
-    ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
     return undefined;
   }
   if (columns !== undefined && !columns.has(name)) {

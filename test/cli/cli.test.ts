@@ -154,6 +154,10 @@ describe('roster CLI', () => {
     const preview = roster(['--project', dir, 'preview', 'feature_count', '--as-of', '2024-06-01']);
     expect(preview.code).toBe(0);
     expect(preview.stderr).toContain(missing);
+    // An account audience's identity breakdown reads the users of accounts: no groups table, none.
+    const accounts = roster(['--project', dir, 'preview', 'at_risk_accounts', '--as-of', '2024-06-01']);
+    expect(accounts).toMatchObject({ code: 0, stdout: expect.stringContaining('members: 0\nusers reached: 0\n') });
+    expect(accounts.stderr).toContain('table main.groups does not exist; treated as empty');
     const deliver = roster(['--project', dir, 'deliver']);
     expect(deliver.code).toBe(0);
     expect(deliver.stdout).toContain('nothing pending');

@@ -330,6 +330,29 @@ describe('failures and selection', () => {
       }
     });
 
+  it.each(ENGINES.flatMap((engine) => (['fused', 'standalone'] as const).map((strategy) => [engine, strategy] as const)))(
+    'events_json without identifies and groups: custom traits are null with a warning, not an error (%s, %s)', async (engine, strategy) => {
+      const fx = await fixtureWarehouse(world, 'events_json', engine);
+      try {
+        for (const table of ['identifies', 'groups']) await fx.wh.exec(`DROP TABLE ${fx.wh.dialect.qualify(fx.schema, table)}`);
+        const defs = definitions([
+          'kind: audience\nkey: admins\nentity: user\nwhere: { trait: { key: role, op: eq, value: admin } }',
+          'kind: audience\nkey: no_role\nentity: user\nwhere: { trait: { key: role, op: not_exists } }',
+          'kind: audience\nkey: pro\nentity: account\nwhere: { trait: { key: plan, op: eq, value: pro } }',
+        ]);
+        const report = await runProject(project(defs, 'events_json', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF), strategy });
+        expect(report.outcomes.map((o) => [o.key, o.status])).toEqual([['admins', 'ok'], ['no_role', 'ok'], ['pro', 'ok']]);
+        expect(report.outcomes.find((o) => o.key === 'admins')!.warnings).toContain(`trait "role": table ${fx.schema}.identifies does not exist; treated as empty`);
+        const ids = async (key: string, id: string) => (await fx.wh.query(`SELECT ${id} AS id FROM ${fx.wh.dialect.qualify(fx.state, key)} ORDER BY 1`)).map((r) => r.id);
+        expect(await ids('admins', 'user_id')).toEqual([]);
+        expect(await ids('pro', 'group_id')).toEqual([]);
+        // Users now come from events only.
+        expect(await ids('no_role', 'user_id')).toEqual(['u1', 'u2', 'u3']);
+      } finally {
+        await fx.dispose();
+      }
+    });
+
   it('a missing property column is null with a warning', async () => {
     const t = 'kind: computed_trait\nkey: coupons\nentity: user\ntype: unique_list\nevent: Order Completed\nproperty: coupon';
     const r = await run([t]);

@@ -33,7 +33,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const table = d.tempTable(runTableName(key));
     const columns = (await wh.describe(table)).map((c) => c.name.toLowerCase());
     const q = previewQueries(def, table, limit, {
-      dialect: d, config: project.config, definitions: project.definitions, resultTable: (k) => d.tempTable(runTableName(k)),
+      dialect: d, config: project.config, definitions: project.definitions, catalog, resultTable: (k) => d.tempTable(runTableName(k)),
     }, columns);
     const params = { as_of: asOf.toISOString() };
     const [{ n }] = await wh.query(q.size);
