@@ -112,7 +112,10 @@ export class DuckDbDialect extends BaseDialect {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(CASE WHEN ${double} = 0 THEN CAST(0 AS DOUBLE) ELSE ${this.round12(double)} END) ELSE ${value} END`;
   }
   jsonListText(value: string): string {
-    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
+  }
+  jsonIsString(value: string): string {
+    return `json_type(${value}) = 'VARCHAR'`;
   }
   // json_type tells a JSON number by the type DuckDB read it as.
   private isJsonNumber(value: string): string {
@@ -148,9 +151,10 @@ export class DuckDbDialect extends BaseDialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
-  // to_json writes timestamps as '2024-05-01 10:00:00' and doubles as Infinity/NaN: neither is what is sent.
+  // to_json writes timestamps as '2024-05-01 10:00:00' and doubles as Infinity/NaN: neither is what is sent
+  // (an infinite timestamp or number is NULL).
   jsonValueText(expr: string, type: string): string {
-    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CAST(to_json(${this.instantText(expr)}) AS VARCHAR)`;
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CASE WHEN isfinite(CAST(${expr} AS TIMESTAMP)) THEN CAST(to_json(${this.instantText(expr)}) AS VARCHAR) END`;
     if (/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return `CASE WHEN isfinite(${expr}) THEN CAST(to_json(${expr}) AS VARCHAR) END`;
     return `CAST(to_json(${expr}) AS VARCHAR)`;
   }

@@ -100,7 +100,10 @@ export class PostgresDialect extends BaseDialect {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
   }
   jsonListText(value: string): string {
-    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE ${this.jsonScalarText(value)} END`;
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} WHEN jsonb_typeof(${value}) IN ('object', 'array') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
+  }
+  jsonIsString(value: string): string {
+    return `jsonb_typeof(${value}) = 'string'`;
   }
   // A jsonb number is a NUMERIC that may hold more than a double: NULL past its range (1e400), 0 below it.
   private jsonDouble(value: string): string {
@@ -142,10 +145,13 @@ export class PostgresDialect extends BaseDialect {
   refreshStatistics(qualified: readonly string[]): string[] {
     return qualified.length ? [`ANALYZE ${qualified.join(', ')}`] : [];
   }
-  // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN.
+  // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN
+  // (an infinite timestamp or number is NULL).
   jsonValueText(expr: string, type: string): string {
-    if (/^(timestamp|date)/i.test(type)) return `CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT)`;
+    if (/^(timestamp|date)/i.test(type)) return `CASE WHEN isfinite(${expr}) THEN CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT) END`;
     if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
+    // A numeric may be NaN (and, from Postgres 14, infinite); its text says so on every version.
+    if (/^(numeric|decimal)/i.test(type)) return `CASE WHEN CAST(${expr} AS TEXT) IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
     return `CAST(to_jsonb(${expr}) AS TEXT)`;
   }
   // FLOAT without a precision is a double here; the catalog says real for the single one.

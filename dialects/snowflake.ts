@@ -122,7 +122,10 @@ export class SnowflakeDialect extends BaseDialect {
     return `IFF(${this.isJsonNumber(value)}, TO_VARIANT(${this.round12(this.jsonDouble(value))}), ${value})`;
   }
   jsonListText(value: string): string {
-    return `IFF(${this.isJsonNumber(value)}, ${this.numberAsText(this.jsonDouble(value))}, ${this.jsonScalarText(value)})`;
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN IS_OBJECT(${value}) OR IS_ARRAY(${value}) THEN NULL ELSE ${this.jsonScalarText(value)} END`;
+  }
+  jsonIsString(value: string): string {
+    return `IS_VARCHAR(${value})`;
   }
   private isJsonNumber(value: string): string {
     return `(IS_INTEGER(${value}) OR IS_DECIMAL(${value}) OR IS_DOUBLE(${value}))`;

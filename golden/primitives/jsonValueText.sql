@@ -1,11 +1,11 @@
 -- duckdb
-CAST(to_json(strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR)
+CASE WHEN isfinite(CAST(x AS TIMESTAMP)) THEN CAST(to_json(strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR) END
 -- duckdb
 CASE WHEN isfinite(x) THEN CAST(to_json(x) AS VARCHAR) END
 -- duckdb
 CAST(to_json(x) AS VARCHAR)
 -- postgres
-CAST(to_jsonb(to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT)
+CASE WHEN isfinite(x) THEN CAST(to_jsonb(to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS TEXT) END
 -- postgres
 CAST(to_jsonb(x) AS TEXT)
 -- postgres

@@ -38,12 +38,15 @@ export function mostFrequentFromCounts(
   const json = sendsJsonValue(ctx, t);
   const fractional = !json && t.property !== undefined && d.isFractionalType(propertyColumnType(ctx, t.events, segmentSlug(t.property)) ?? '');
   const text = json ? d.jsonListText('value') : fractional ? d.numberAsText('value') : 'value';
+  // JSON: 5 and "5" are two values with one text, the number first; an object or array has no
+  // text the same on every engine, and is not counted.
+  const order = [`${counts.count} DESC`, d.textSortKey(d.castText(text)), ...(json ? [`CASE WHEN ${d.jsonIsString('value')} THEN 1 ELSE 0 END`] : [])];
   const ranked = q.cte('ranked', 'ranked_values', () =>
     [
       `SELECT ${idColumn}, value,`,
-      `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY ${counts.count} DESC, ${d.textSortKey(d.castText(text))}) AS rank`,
+      `  row_number() OVER (PARTITION BY ${idColumn} ORDER BY ${order.join(', ')}) AS rank`,
       `FROM ${counts.relation}`,
-      `WHERE ${counts.nullable ? 'value IS NOT NULL AND ' : ''}${counts.count} >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
+      `WHERE ${counts.nullable ? 'value IS NOT NULL AND ' : ''}${json ? `${text} IS NOT NULL AND ` : ''}${counts.count} >= ${d.numberLiteral(t.min_frequency ?? 2)}`,
     ].join('\n'));
   return q.render(`SELECT ${idColumn}, value AS ${d.quoteIdent(t.key)}\nFROM ${ranked}\nWHERE rank = 1`);
 }

@@ -130,10 +130,12 @@ export interface Dialect {
   jsonRoundedNumber(value: string): string;
   /**
    * A jsonValue as the text a unique_list holds, as listValue writes a column's: a number as a
-   * double is written ('10' for 10.0 and 1E1; NULL when no double holds it), any other value as
-   * jsonScalarText.
+   * double is written ('10' for 10.0 and 1E1; NULL when no double holds it), an object or array
+   * is NULL (engines write and order their keys differently), any other value as jsonScalarText.
    */
   jsonListText(value: string): string;
+  /** Whether a jsonValue is a JSON string (5 and "5" have one text). */
+  jsonIsString(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
   deduplicate(relation: string): string;
   /** The column type of a JSON document (the events_json layout's properties and traits). */
@@ -170,7 +172,7 @@ export interface Dialect {
   isTextType(type: string): boolean;
   /**
    * A value of a column of the given type (as `describe` reports it) as JSON text, NULL for
-   * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers as NULL (SPEC 3).
+   * NULL: timestamps as ISO-8601 UTC with milliseconds and Z, non-finite numbers and timestamps as NULL (SPEC 3).
    */
   jsonValueText(expr: string, type: string): string;
   /**
@@ -337,6 +339,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonListText(value: string): string {
     return missing(this.name, 'jsonListText');
+  }
+  jsonIsString(value: string): string {
+    return missing(this.name, 'jsonIsString');
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');

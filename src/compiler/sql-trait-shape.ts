@@ -8,7 +8,7 @@ export interface ShapeQueries {
   readonly nullIds: string;
   /** Up to 3 ids with more than one distinct set of values. */
   readonly conflicts: string;
-  /** Up to 3 ids with a number no JSON number can hold (Infinity, NaN); none without fractional columns. */
+  /** Up to 3 ids with a number or timestamp no message can carry (Infinity, NaN); none without such columns. */
   readonly nonFinite?: string;
   /** The stored form: distinct rows, doubles rounded to 12 significant digits. */
   readonly normalised: string;
@@ -52,13 +52,14 @@ export function sqlTraitShape(
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [q(id), ...userId].join(', ');
-  // jsonValueText is NULL for a number JSON cannot hold: such a value would be stored, yet sent as null.
-  const fractional = t.traits.filter((c) => d.isFractionalType(typeOf.get(c) ?? ''));
-  const unsendable = fractional.map((c) => `(${q(c)} IS NOT NULL AND ${d.jsonValueText(q(c), typeOf.get(c)!)} IS NULL)`).join(' OR ');
+  // jsonValueText is NULL for a number or timestamp JSON cannot hold (Infinity, NaN): such a value
+  // would be stored, yet sent as null.
+  const mayBeInfinite = t.traits.filter((c) => d.isFractionalType(typeOf.get(c) ?? '') || d.typeKind(typeOf.get(c) ?? '') === 'instant');
+  const unsendable = mayBeInfinite.map((c) => `(${q(c)} IS NOT NULL AND ${d.jsonValueText(q(c), typeOf.get(c)!)} IS NULL)`).join(' OR ');
   return {
     problems: [],
     queries: {
-      ...(fractional.length ? { nonFinite: `SELECT DISTINCT ${q(id)} AS id FROM ${raw} WHERE ${unsendable} ORDER BY 1 LIMIT 3` } : {}),
+      ...(mayBeInfinite.length ? { nonFinite: `SELECT DISTINCT ${q(id)} AS id FROM ${raw} WHERE ${unsendable} ORDER BY 1 LIMIT 3` } : {}),
       nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL`,
       conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,
       normalised: `SELECT DISTINCT ${idCols}, ${stored} FROM ${raw}`,

@@ -25,6 +25,7 @@ export const PG_PARSERS: Record<number, (value: string) => unknown> = {
 /** PostgreSQL through one session (scratch tables are session-local), or PGlite in tests. */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = postgres;
+  private statementTimeoutMs?: number;
   private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
 
   static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
@@ -51,6 +52,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   private async setUp(statementTimeoutMs?: number): Promise<void> {
+    this.statementTimeoutMs = statementTimeoutMs;
     // All SQL runs in UTC (SPEC 3).
     await this.exec(`SET TIME ZONE 'UTC'`);
     if (statementTimeoutMs) await this.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
@@ -87,8 +89,27 @@ export class PostgresWarehouse implements Warehouse {
     return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION', fn);
   }
 
+  /**
+   * A SQL trait runs here, and `set_config(name, value, false)` in a query outlives its transaction:
+   * the session's settings are put back afterwards, so the next definition still runs in UTC.
+   */
   async readOnly<T>(fn: () => Promise<T>): Promise<T> {
-    return inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION READ ONLY', fn);
+    let ok = false;
+    try {
+      const result = await inTransaction((sql) => this.exec(sql), 'BEGIN TRANSACTION READ ONLY', fn);
+      ok = true;
+      return result;
+    } finally {
+      await this.restoreSettings().catch((e) => {
+        if (ok) throw e;
+      });
+    }
+  }
+
+  /** RESET ALL keeps what the connection asked for at start (the URL's options), then roster's own settings. */
+  private async restoreSettings(): Promise<void> {
+    await this.exec('RESET ALL');
+    await this.setUp(this.statementTimeoutMs);
   }
 
   // A session-level advisory lock: released when the connection closes, even after a crash.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber, type Engine, type Fixture } from '../support/fixture.js';
+import { JsonDocument, JsonNumber, type Engine, type Fixture } from '../support/fixture.js';
 import { ENGINES, runFixture } from '../support/harness.js';
 
 /*
@@ -101,6 +101,27 @@ describe.each(ENGINES)('most_frequent breaks ties between numbers by their text 
     try {
       expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);
       expect(await run.values('mf')).toEqual({ u1: expected });
+    } finally {
+      await run.close();
+    }
+  });
+});
+
+// SPEC 3: the same results on every engine. Engines write and order an object's keys differently,
+// so only scalars are listed or counted; 5 and "5" share a text, and a tie goes to the number.
+describe.each(ENGINES)('events_json objects and arrays are kept by first / last but not listed or counted, on %s', (engine) => {
+  const trait = (key: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: user\nevent: Measured\nproperty: v\n${body}`;
+  const values = [new JsonDocument('{"b": 1, "a": 2}'), '5', new JsonNumber('5'), new JsonDocument('[1, 2]'), new JsonDocument('{"a":2,"b":1}')];
+  const events = values.map((v, i) => ({ id: `m${i}`, user_id: 'u1', event: 'Measured', timestamp: `2024-05-0${i + 1}T00:00:00Z`, props: { v } }));
+  it('first, unique_list, unique_list_count, most_frequent', async () => {
+    const run = await runFixture({ events }, [trait('first_v', 'type: first'), trait('list_v', 'type: unique_list'),
+      trait('count_v', 'type: unique_list_count'), trait('mf', 'type: most_frequent\nmin_frequency: 1')], { asOf: '2024-06-01T00:00:00Z', layout: 'events_json', engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(await run.values('first_v')).toEqual({ u1: { a: 2, b: 1 } });
+      expect(await run.values('list_v')).toEqual({ u1: ['5'] });
+      expect(await run.values('count_v')).toEqual({ u1: 1 });
+      expect(await run.values('mf')).toEqual({ u1: 5 });
     } finally {
       await run.close();
     }

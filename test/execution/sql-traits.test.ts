@@ -148,12 +148,49 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('an infinite timestamp stops the definition: no message could carry it (%s)', async (engine) => {
+    const inf = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST('infinity' AS TIMESTAMP) AS x UNION ALL SELECT 'u2', CAST('-infinity' AS TIMESTAMP) UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)");
+    const r = await runFixture(world, [inf], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes[0]).toMatchObject({
+        status: 'failed', error: 'a value is not a finite number or timestamp (Infinity or NaN), which a Segment message cannot carry, for "u1", "u2"',
+      });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a SQL trait that changes a Postgres session setting does not change it for the definitions after it', async () => {
+    const evil = sqlTrait('evil', 'user', "SELECT 'u1' AS user_id, set_config('TimeZone', 'Asia/Tokyo', false) AS evil");
+    const after = sqlTrait('after', 'user', "SELECT user_id, current_setting('TimeZone') AS after FROM {{state \"evil\"}}");
+    const r = await runFixture(world, [evil, after], { asOf: AS_OF, engine: 'postgres' });
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('evil')).toEqual({ u1: 'Asia/Tokyo' });
+      expect(await r.values('after')).toEqual({ u1: 'UTC' });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a Postgres NUMERIC NaN stops the definition too', async () => {
+    const nan = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST('NaN' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)");
+    const r = await runFixture(world, [nan], { asOf: AS_OF, engine: 'postgres' });
+    try {
+      expect(r.report.outcomes[0]).toMatchObject({
+        status: 'failed', error: 'a value is not a finite number or timestamp (Infinity or NaN), which a Segment message cannot carry, for "u1"',
+      });
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('a value that is not a finite number (Infinity, NaN) stops the definition: no message could carry it (%s)', async (engine) => {
     const inf = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST('Infinity' AS DOUBLE PRECISION) AS x UNION ALL SELECT 'u2', CAST('NaN' AS DOUBLE PRECISION) UNION ALL SELECT 'u3', 1.5");
     const r = await runFixture(world, [inf], { asOf: AS_OF, engine });
     try {
       expect(r.report.outcomes[0]).toMatchObject({
-        status: 'failed', error: 'a value is not a finite number (Infinity or NaN), which a Segment message cannot carry, for "u1", "u2"',
+        status: 'failed', error: 'a value is not a finite number or timestamp (Infinity or NaN), which a Segment message cannot carry, for "u1", "u2"',
       });
     } finally {
       await r.close();

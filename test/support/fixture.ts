@@ -7,6 +7,8 @@ import { segmentSlug } from '../../src/compiler/names.js';
 export class JsonNumber {
   constructor(readonly text: string) {}
 }
+/** A JSON object or array written as it is (events_json properties and traits). */
+export class JsonDocument extends JsonNumber {}
 /** A timestamp: a TIMESTAMP column in the segment layout, its ISO-8601 text in events_json. */
 export class Timestamp {
   constructor(readonly iso: string) {}
