@@ -290,15 +290,17 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
-  if (NOT_TRAITS.has(name) || name.startsWith('context_')) {
-    ctx.warn(`trait "${name}": ${table}.${name} is a column Segment writes for every call, not a trait; the trait is null`);
+  // Segment's warehouse columns are the snake_case of trait names (firstName -> first_name), as for properties.
+  const column = segmentSlug(name);
+  if (NOT_TRAITS.has(column) || column.startsWith('context_')) {
+    ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;
   }
-  if (columns !== undefined && !columns.has(name)) {
-    ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${name} does not exist; the trait is null`);
+  if (!column || (columns !== undefined && !columns.has(column))) {
+    ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null`);
     return undefined;
   }
-  return d.quoteIdent(name);
+  return d.quoteIdent(column);
 }
 
 export { indent };

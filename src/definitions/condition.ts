@@ -53,7 +53,13 @@ const EventBody = strictObject({
   scope: Scope.optional(),
 }, 'an event condition is a mapping like { name: Logged In, count: { gte: 1 } }');
 
-const TraitBody = z.looseObject({ key: Key }).transform((raw, ctx) => {
+/**
+ * A trait a condition reads: a definition's key, or else a custom trait, whose name is the
+ * source's (events_json keeps Segment's own trait names such as firstName or "Plan Name").
+ */
+const TraitName = z.string().min(1, { message: 'must name a trait' }).max(255, { message: 'must be at most 255 characters' });
+
+const TraitBody = z.looseObject({ key: TraitName }).transform((raw, ctx) => {
   const extra = Object.keys(raw).filter((k) => !['key', 'op', 'value'].includes(k));
   if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: unknownFieldsMessage(extra, ['key', 'op', 'value']) });
   return { key: raw.key, predicate: parsePredicate(raw as { op?: unknown; value?: unknown }, ctx) as Predicate };

@@ -41,7 +41,7 @@ const rosterDefs: Record<string, Json> = {
     window: ref('roster_window'),
     scope: { enum: ['all_events', 'group_context'] },
   }, ['name']),
-  roster_trait_condition: object({ key, op: { enum: [...OPS] }, value: { anyOf: [scalar, { type: 'array', items: scalar }] } }, ['key', 'op']),
+  roster_trait_condition: object({ key: { type: 'string', minLength: 1, maxLength: 255 }, op: { enum: [...OPS] }, value: { anyOf: [scalar, { type: 'array', items: scalar }] } }, ['key', 'op']),
   roster_property_filter: object({ property: { type: 'string', minLength: 1 }, op: { enum: [...OPS] }, value: { anyOf: [scalar, { type: 'array', items: scalar }] } }, ['property', 'op']),
   roster_duration: { type: 'string', pattern: '^\\s*\\d+\\s+(minute|hour|day|week)s?\\s*$', examples: ['30 days'] },
   roster_instant: { type: 'string', description: 'ISO-8601 date or date-time; a date alone is 00:00:00Z', examples: ['2024-01-01'] },

@@ -226,3 +226,24 @@ describe('hostile values are matched exactly', () => {
     }
   });
 });
+
+// Segment's own trait names are camelCase (firstName) or free text: events_json keeps them as
+// they are, the segment layout's columns are their snake_case (first_name), as for properties.
+describe.each(ENGINES)('custom traits named as Segment names them, on %s', (engine) => {
+  const T = '2024-05-01T00:00:00Z';
+  const where = [userAudience(trait('eq', 'Ann', 'firstName'), 'anns'), userAudience(trait('eq', 'pro', '"Plan Name"'), 'pros')];
+  it.each([
+    ['events_json', { firstName: 'Ann', 'Plan Name': 'pro' }, { firstName: 'Bob', 'Plan Name': 'free' }],
+    ['segment', { first_name: 'Ann', plan_name: 'pro' }, { first_name: 'Bob', plan_name: 'free' }],
+  ] as const)('%s', async (layout, u1, u2) => {
+    const fixture = { identifies: [{ id: 'i1', user_id: 'u1', timestamp: T, traits: u1 }, { id: 'i2', user_id: 'u2', timestamp: T, traits: u2 }] };
+    const run = await runFixture(fixture, where, { asOf: AS_OF, layout, engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.ids('anns')).toEqual(['u1']);
+      expect(await run.ids('pros')).toEqual(['u1']);
+    } finally {
+      await run.close();
+    }
+  });
+});
