@@ -290,8 +290,9 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
-  // Segment's warehouse columns are the snake_case of trait names (firstName -> first_name), as for properties.
-  const column = segmentSlug(name);
+  // Segment's warehouse columns are the snake_case of trait names (firstName -> first_name), as for
+  // properties; a name that already is a column name (plan, a__b) is taken as it is.
+  const column = /^[a-z_][a-z0-9_]*$/.test(name) || columns?.has(name) ? name : segmentSlug(name);
   if (NOT_TRAITS.has(column) || column.startsWith('context_')) {
     ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;

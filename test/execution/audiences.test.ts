@@ -247,3 +247,17 @@ describe.each(ENGINES)('custom traits named as Segment names them, on %s', (engi
     }
   });
 });
+
+// A name that already is a column name is read as it is, even where its snake_case differs.
+it.each(ENGINES)('a custom trait named like a column (a__b, seats_) reads that column, on %s', async (engine) => {
+  const T = '2024-05-01T00:00:00Z';
+  const fixture = { identifies: [{ id: 'i1', user_id: 'u1', timestamp: T, traits: { a__b: 'x', seats_: 3 } }, { id: 'i2', user_id: 'u2', timestamp: T, traits: { a__b: 'y', seats_: 1 } }] };
+  const run = await runFixture(fixture, [userAudience(trait('eq', 'x', 'a__b'), 'xs'), userAudience(trait('gte', '2', 'seats_'), 'big')], { asOf: AS_OF, layout: 'segment', engine });
+  try {
+    expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+    expect(await run.ids('xs')).toEqual(['u1']);
+    expect(await run.ids('big')).toEqual(['u1']);
+  } finally {
+    await run.close();
+  }
+});
