@@ -92,7 +92,30 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   };
 
   visit(ast);
+  const statement = notAQuery(template);
+  if (statement) problems.push(statement);
   return { problems, stateRefs, sourceRefs };
+}
+
+/** Statements that are not a query: a SQL trait runs read-only and is read as one subquery. */
+const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHECKPOINT', 'COMMENT', 'COMMIT', 'COPY', 'CREATE',
+  'DEALLOCATE', 'DECLARE', 'DELETE', 'DETACH', 'DO', 'DROP', 'EXECUTE', 'EXPORT', 'GRANT', 'IMPORT', 'INSERT', 'INSTALL', 'LOAD',
+  'LOCK', 'MERGE', 'PRAGMA', 'PREPARE', 'REFRESH', 'REINDEX', 'RESET', 'REVOKE', 'ROLLBACK', 'SET', 'TRUNCATE', 'UPDATE', 'USE',
+  'VACUUM']);
+
+/** Whitespace, SQL comments and Handlebars comments before the first word of a template. */
+const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\})*/;
+
+/** A problem where the template starts with a statement that is not a query (DELETE, CREATE, SET, ...). */
+function notAQuery(template: string): TemplateProblem | undefined {
+  const offset = LEADING.exec(template)![0].length;
+  const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
+  if (!word || !NOT_QUERIES.has(word.toUpperCase())) return undefined;
+  const before = template.slice(0, offset).split('\n');
+  return {
+    line: before.length, column: before[before.length - 1].length + 1,
+    message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table`,
+  };
 }
 
 const stateKeys = new Map<string, readonly string[]>();
