@@ -19,10 +19,12 @@ export function previewQueries(def: Definition, result: string, limit: number, o
   const ctx = new CompileContext(options);
   const d = ctx.dialect;
   const ids = [ID_COLUMN[def.entity], ...(def.entity === 'account' && columns.includes('user_id') ? ['user_id'] : [])];
+  // A SQL trait's row whose trait columns are all null is an empty value: not one to count or show.
+  const rows = def.kind === 'sql_trait' ? `${result} WHERE NOT (${def.traits.map((c) => `${d.quoteIdent(c)} IS NULL`).join(' AND ')})` : result;
   const size = def.kind === 'sql_trait' && def.entity === 'account'
-    ? `SELECT count(DISTINCT group_id) AS n FROM ${result}`
-    : `SELECT count(*) AS n FROM ${result}`;
-  const sample = `SELECT * FROM ${result} ORDER BY ${ids.map((c) => d.textSortKey(d.castText(c))).join(', ')} LIMIT ${d.numberLiteral(limit)}`;
+    ? `SELECT count(DISTINCT group_id) AS n FROM ${rows}`
+    : `SELECT count(*) AS n FROM ${rows}`;
+  const sample = `SELECT * FROM ${rows} ORDER BY ${ids.map((c) => d.textSortKey(d.castText(c))).join(', ')} LIMIT ${d.numberLiteral(limit)}`;
   if (!(def.kind === 'audience' && def.entity === 'account')) return { size, sample };
   const q = new QueryParts();
   const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));

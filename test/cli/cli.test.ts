@@ -206,6 +206,10 @@ describe('roster CLI', () => {
     const ids = rows.map(([group, user]) => `${group} ${user}`);
     expect(ids).toEqual([...ids].sort());
     expect(new Set(rows.map(([group]) => group)).size).toBeLessThan(6); // several users of one account
+    // A row whose trait columns are all null is an empty value: not counted, not shown.
+    writeFileSync(path.join(dir, 'definitions/maybe.yml'), "kind: sql_trait\nkey: maybe\nentity: user\nsql: SELECT 'u1' AS user_id, 1 AS maybe UNION ALL SELECT 'u2', NULL\n");
+    const maybe = roster(['--project', dir, 'preview', 'maybe', '--as-of', '2024-06-01']);
+    expect(maybe).toMatchObject({ code: 0, stdout: expect.stringContaining('users with a value: 1\nsample (1):\n  u1  1\n') });
   });
 
   it('a failing definition: exit 2, its dependents skipped, the others stored', () => {
