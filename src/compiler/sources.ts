@@ -146,9 +146,14 @@ function mixedKinds(ctx: CompileContext, events: readonly string[], col: string)
   return new Set(types.map((t) => (ctx.dialect.typeKind(t) === 'other' ? t.trim().toLowerCase() : ctx.dialect.typeKind(t)))).size > 1;
 }
 
-/** segment layout: the catalog's type of a property column (a snake_case name) in the first of the events' tables that has it, if a CAST can name it. */
+/**
+ * segment layout: the catalog's type of a property column (a snake_case name) in the first of the
+ * events' tables that has it, if a CAST can name it; VARCHAR where the tables give it types of
+ * kinds that do not mix, as the selection's rows then hold its text (eventRows).
+ */
 export function propertyColumnType(ctx: CompileContext, events: readonly string[], col: string): string | undefined {
   if (ctx.source.layout !== 'segment') return undefined;
+  if (mixedKinds(ctx, events, col)) return 'VARCHAR';
   return events.map((n) => ctx.columnType(segmentSlug(n), col))
     .find((t): t is string => t !== undefined && /^[A-Za-z][A-Za-z0-9 ,()]*$/.test(t) && ctx.dialect.isScalarType(t));
 }

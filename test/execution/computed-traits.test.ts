@@ -219,10 +219,13 @@ describe.each(ENGINES)('a property typed differently in two event tables, on %s'
   };
   const over = (key: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: user\nevent: [Alpha, Beta]\nproperty: total\n${body}`;
   it.each(['fused', 'standalone'] as const)('(%s)', async (strategy) => {
-    const run = await runFixture(fixture, [over('last_total', 'type: last'), over('max_total', 'type: aggregation\nfunction: max'), over('totals', 'type: unique_list')],
+    // The number's table named first: the value is still the text, whichever table comes first.
+    const favorite = over('favorite_total', 'type: most_frequent\nmin_frequency: 1').replace('[Alpha, Beta]', '[Beta, Alpha]');
+    const run = await runFixture(fixture, [over('last_total', 'type: last'), over('max_total', 'type: aggregation\nfunction: max'), over('totals', 'type: unique_list'), favorite],
       { asOf: '2024-06-01T00:00:00Z', engine, strategy });
     try {
       expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('favorite_total')).toEqual({ u1: '20', u2: '2.5' }); // a tie: '20' < '7'
       expect(await run.values('last_total')).toEqual({ u1: '20', u2: '2.5' }); // text, as sent
       expect(await run.values('max_total')).toEqual({ u1: 20, u2: 2.5 }); // numbers read from the text
       expect(await run.values('totals')).toEqual({ u1: ['20', '7'], u2: ['2.5'] });
