@@ -17,7 +17,7 @@ account_users AS (
   SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
 ),
 entity_values AS (
-  SELECT au.group_id AS group_id, avg(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) AS value
+  SELECT au.group_id AS group_id, sum(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) / NULLIF(count(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END), 0) AS value
   FROM matching_events AS e
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id

@@ -10,7 +10,7 @@ matching_events AS (
     AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, avg(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) AS value
+  SELECT e.user_id AS user_id, sum(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) / NULLIF(count(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END), 0) AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

@@ -76,7 +76,8 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
     case 'event_counter':
       return q.render(`SELECT ${id} AS ${idColumn}, count(*) AS ${key}\nFROM ${from}\nGROUP BY ${id}`);
     case 'aggregation': {
-      const values = q.cte('values', 'entity_values', () => perEntity(`${t.function}(${d.tryCastDouble('e.value')})`));
+      const value = d.tryCastDouble('e.value');
+      const values = q.cte('values', 'entity_values', () => perEntity(t.function === 'avg' ? average(`sum(${value})`, `count(${value})`) : `${t.function}(${value})`));
       return q.render(`SELECT ${idColumn}, ${d.round12('value')} AS ${key}\nFROM ${values}\nWHERE ${aggregateKept(d, t.function!, 'value')}`);
     }
     case 'first':
@@ -104,6 +105,14 @@ export function compileComputedTrait(ctx: CompileContext, t: ComputedTrait): str
       throw new Error(`unknown computed trait type ${_exhaustive}`);
     }
   }
+}
+
+/**
+ * An average as sum / count: Postgres's avg(double precision) also sums the squares, which
+ * overflows past about 1e154 where the average itself does not (SPEC 3: the same on every engine).
+ */
+export function average(sum: string, count: string): string {
+  return `${sum} / NULLIF(${count}, 0)`;
 }
 
 /** Which rows of an aggregation are kept: those with a value. A sum or an average that overflowed fails the trait on every engine. */

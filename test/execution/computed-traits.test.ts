@@ -234,3 +234,25 @@ describe.each(ENGINES)('a property typed differently in two event tables, on %s'
     }
   });
 });
+
+// Postgres's avg(double precision) also sums the squares, which overflows past about 1e154.
+describe.each(ENGINES)('avg of values past 1e154, on %s', (engine) => {
+  const fixture = {
+    events: [
+      { id: 'm1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { d: 1e300 } },
+      { id: 'm2', user_id: 'u1', event: 'Measured', timestamp: '2024-05-02T00:00:00Z', props: { d: 0.5 } },
+    ],
+  };
+  it.each(['fused', 'standalone'] as const)('(%s)', async (strategy) => {
+    const avg = (key: string, entity: string) => `kind: computed_trait\nkey: ${key}\nentity: ${entity}\ntype: aggregation\nfunction: avg\nevent: Measured\nproperty: d`;
+    const run = await runFixture({ ...fixture, groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-04-01T00:00:00Z' }] },
+      [avg('avg_d', 'user'), avg('account_avg_d', 'account')], { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('avg_d')).toEqual({ u1: 5e299 });
+      expect(await run.values('account_avg_d')).toEqual({ a1: 5e299 });
+    } finally {
+      await run.close();
+    }
+  });
+});

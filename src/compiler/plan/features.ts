@@ -1,6 +1,7 @@
 import type { Entity } from '../../definitions/common.js';
 import type { CompileContext, SharedColumn } from '../context.js';
 import { indent } from '../names.js';
+import { average } from '../computed-trait.js';
 import type { EventSourceParts } from '../sources.js';
 import type { SharedStep } from './shared.js';
 
@@ -150,7 +151,7 @@ export class EventFeatures {
         sql = `${r.kind}(${partial(r.kind)})`;
         break;
       case 'avg':
-        sql = `sum(${partial('sum')}) / NULLIF(sum(${partial('count_values')}), 0)`;
+        sql = average(`sum(${partial('sum')})`, `sum(${partial('count_values')})`);
         break;
       case 'first':
       case 'last': {
@@ -300,8 +301,9 @@ export class EventFeatures {
         case 'sum':
         case 'min':
         case 'max':
-        case 'avg':
           return filtered(kind, d.tryCastDouble(value));
+        case 'avg':
+          return average(filtered('sum', d.tryCastDouble(value)), filtered('count', d.tryCastDouble(value)));
         case 'count_values':
           return filtered('count', d.tryCastDouble(value));
         case 'first':
