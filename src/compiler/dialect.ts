@@ -166,6 +166,8 @@ export interface Dialect {
   isSinglePrecisionType(type: string): boolean;
   /** Integer types that hold more than 12 digits (as `describe` reports them): SPEC 3 rounds them too (roundedWholeNumber). */
   isWideIntegerType(type: string): boolean;
+  /** A timestamp truncated to the millisecond, as SPEC 3 sends it: values sent alike are stored alike. */
+  millisecondTimestamp(expr: string): string;
   /** Which kind of value a column type holds: types of one kind mix in a UNION, of two kinds may not. */
   typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other';
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
@@ -392,6 +394,9 @@ export abstract class BaseDialect implements Dialect {
   isSinglePrecisionType(type: string): boolean {
     return /^(FLOAT4?|REAL)$/i.test(type.trim());
   }
+  millisecondTimestamp(expr: string): string {
+    return `date_trunc('milliseconds', ${expr})`;
+  }
   isWideIntegerType(type: string): boolean {
     return /^(BIGINT|INT8|LONG|UBIGINT)$/i.test(type.trim());
   }
@@ -421,10 +426,13 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 
 /**
  * A value of a column as SPEC 3 stores and sends it: a fraction as roundedNumber, a wide integer
- * as roundedWholeNumber, anything else (text, a narrow integer, an instant) as it is.
+ * as roundedWholeNumber, a timestamp to the millisecond, anything else (text, a narrow integer, a
+ * date) as it is.
  */
 export function storedValue(d: Dialect, expr: string, type: string): string {
   if (d.isFractionalType(type)) return roundedNumber(d, expr, type);
+  // Sent with milliseconds: a value that moved by microseconds only is not a change to send again.
+  if (/^TIMESTAMP/i.test(type.trim())) return d.millisecondTimestamp(expr);
   return d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr;
 }
 

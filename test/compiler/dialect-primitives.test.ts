@@ -66,6 +66,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
     .map((t) => `${t}: ${d.isFractionalType(t)}`),
   isExactDecimalType: (d) => ['DECIMAL(18,3)', 'numeric', 'NUMBER(38,2)', 'DOUBLE', 'BIGINT', 'HUGEINT'].map((t) => `${t}: ${d.isExactDecimalType(t)}`),
   typeKind: (d) => ['VARCHAR', 'text', 'BIGINT', 'NUMBER(38,0)', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE', 'DATE', 'BOOLEAN', 'BLOB'].map((t) => `${t}: ${d.typeKind(t)}`),
+  millisecondTimestamp: (d) => d.millisecondTimestamp('ts'),
   isWideIntegerType: (d) => ['BIGINT', 'bigint', 'UBIGINT', 'INTEGER', 'integer', 'HUGEINT', 'NUMBER', 'NUMBER(38,0)', 'NUMBER(38,2)', 'DOUBLE'].map((t) => `${t}: ${d.isWideIntegerType(t)}`),
   isSinglePrecisionType: (d) => ['FLOAT', 'REAL', 'real', 'float4', 'DOUBLE', 'double precision', 'FLOAT8'].map((t) => `${t}: ${d.isSinglePrecisionType(t)}`),
   isTextType: (d) => ['VARCHAR', 'text', 'TEXT', 'character varying(255)', 'character(3)', 'STRING', 'BIGINT', 'JSON', 'TIMESTAMP']

@@ -256,3 +256,21 @@ describe.each(ENGINES)('avg of values past 1e154, on %s', (engine) => {
     }
   });
 });
+
+// SPEC 3 sends timestamps with milliseconds: values that differ by microseconds are sent alike,
+// so they are one value (most_frequent counts them together) and stored as they are sent.
+describe.each(ENGINES)('timestamp properties are held to the millisecond, on %s', (engine) => {
+  const at = (day: number, t: string) => ({ id: `m${day}`, user_id: 'u1', event: 'Measured', timestamp: `2024-05-0${day}T00:00:00Z`, props: { t: new Timestamp(t) } });
+  const fixture = { events: [at(1, '2024-04-01T10:00:00.000001Z'), at(2, '2024-04-01T10:00:00.000002Z'), at(3, '2024-04-02T10:00:00.000999Z')] };
+  it.each(['fused', 'standalone'] as const)('(%s)', async (strategy) => {
+    const trait = (key: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: user\nevent: Measured\nproperty: t\n${body}`;
+    const run = await runFixture(fixture, [trait('usual_t', 'type: most_frequent'), trait('last_t', 'type: last')], { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('usual_t')).toEqual({ u1: new Date('2024-04-01T10:00:00.000Z') });
+      expect(await run.values('last_t')).toEqual({ u1: new Date('2024-04-02T10:00:00.000Z') });
+    } finally {
+      await run.close();
+    }
+  });
+});
