@@ -2,6 +2,7 @@ import type { Definition } from '../definitions/definition.js';
 import { CompileContext, ID_COLUMN, type CompileOptions } from './context.js';
 import { QueryParts } from './query.js';
 import { accountUsers } from './sources.js';
+import { hasTraitValue } from './sql-trait-shape.js';
 
 export interface PreviewQueries {
   readonly size: string;
@@ -20,7 +21,7 @@ export function previewQueries(def: Definition, result: string, limit: number, o
   const d = ctx.dialect;
   const ids = [ID_COLUMN[def.entity], ...(def.entity === 'account' && columns.includes('user_id') ? ['user_id'] : [])];
   // A SQL trait's row whose trait columns are all null is an empty value: not one to count or show.
-  const rows = def.kind === 'sql_trait' ? `${result} WHERE NOT (${def.traits.map((c) => `${d.quoteIdent(c)} IS NULL`).join(' AND ')})` : result;
+  const rows = def.kind === 'sql_trait' ? `${result} WHERE ${hasTraitValue(d, def.traits)}` : result;
   const size = def.kind === 'sql_trait' && def.entity === 'account'
     ? `SELECT count(DISTINCT group_id) AS n FROM ${rows}`
     : `SELECT count(*) AS n FROM ${rows}`;

@@ -15,6 +15,14 @@ export interface ShapeQueries {
 }
 
 /**
+ * A SQL-trait row that holds a value: not all of its trait columns are null. A row of nulls is an
+ * empty value (not emitted, not in {{state}}), though its ids still count (SPEC 3).
+ */
+export function hasTraitValue(d: Dialect, traits: readonly string[], alias?: string): string {
+  return `NOT (${traits.map((c) => `${alias ? `${alias}.` : ''}${d.quoteIdent(c)} IS NULL`).join(' AND ')})`;
+}
+
+/**
  * Checks a SQL trait's raw result against SPEC 2: the id column, exactly the declared trait
  * columns (plus user_id for an account trait), scalar values. Returns problems, or the queries
  * that finish the check in the warehouse.

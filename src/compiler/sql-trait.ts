@@ -2,6 +2,7 @@ import type { SqlTrait } from '../definitions/definition.js';
 import { LAYOUT_TABLES, type SourceLayout } from '../definitions/project-config.js';
 import type { CompileContext } from './context.js';
 import { renderSqlTemplate } from './sql-trait-template.js';
+import { hasTraitValue } from './sql-trait-shape.js';
 
 /** The columns SPEC 3 gives a layout's own tables: what a missing one is read as (empty). */
 const LAYOUT_COLUMNS: Record<SourceLayout, Record<string, readonly [string, 'text' | 'timestamp' | 'json'][]>> = {
@@ -53,8 +54,7 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       // A SQL trait's result keeps rows whose trait columns are all null: their ids still count as
       // entities and associate users. {{state}} gives non-empty rows only (SPEC 2).
       const cte = d.quoteIdent(`roster_state_${key}`);
-      const empty = upstream.traits.map((c) => `${d.quoteIdent(c)} IS NULL`).join(' AND ');
-      ctes.set(cte, `(SELECT * FROM ${ctx.result(key)} WHERE NOT (${empty}))`);
+      ctes.set(cte, `(SELECT * FROM ${ctx.result(key)} WHERE ${hasTraitValue(d, upstream.traits)})`);
       return cte;
     },
     asOf: () => d.asOf(),

@@ -1,4 +1,5 @@
 import type { Dialect } from '../compiler/dialect.js';
+import { hasTraitValue } from '../compiler/sql-trait-shape.js';
 import type { Entity } from '../definitions/common.js';
 import type { ComputedTrait, DefinitionKind } from '../definitions/definition.js';
 import { emptyValuesJson, jsonObjectSql, membershipJson, type Column } from './values-json.js';
@@ -222,10 +223,9 @@ export function sameColumns(a: readonly Column[], b: readonly Column[]): boolean
  */
 function valueRowsSql(d: Dialect, t: TableShape, id: string, distinct: boolean): string {
   const traitColumns = traitColumnsOf(t);
-  const allNull = traitColumns.map((c) => `v.${d.quoteIdent(c.name)} IS NULL`).join(' AND ');
   return [
     `SELECT${distinct ? ' DISTINCT' : ''} ${d.castText(`v.${d.quoteIdent(id)}`)} AS id${traitColumns.map((c) => `, v.${d.quoteIdent(c.name)}`).join('')}`,
     `FROM ${t.table} AS v`,
-    ...(traitColumns.length ? [`WHERE NOT (${allNull})`] : []),
+    ...(traitColumns.length ? [`WHERE ${hasTraitValue(d, traitColumns.map((c) => c.name), 'v')}`] : []),
   ].join('\n');
 }

@@ -302,8 +302,10 @@ export class EventFeatures {
         case 'min':
         case 'max':
           return filtered(kind, d.tryCastDouble(value));
-        case 'avg':
-          return average(filtered('sum', d.tryCastDouble(value)), filtered('count', d.tryCastDouble(value)));
+        case 'avg': {
+          const double = d.tryCastDouble(value);
+          return average(filtered('sum', double), filtered('count', double));
+        }
         case 'count_values':
           return filtered('count', d.tryCastDouble(value));
         case 'first':
