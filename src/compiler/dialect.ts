@@ -425,6 +425,16 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 }
 
 /**
+ * A value of a column of the given type as the text a unique_list holds: listValue's, with a
+ * number written as it is sent (SPEC 3): a decimal read as roundedNumber reads it ('1.5' for a
+ * DECIMAL 1.50, not its scale's text) and a wide integer rounded to 12 digits first, staying whole.
+ */
+export function listText(d: Dialect, expr: string, type: string): string {
+  if (d.isExactDecimalType(type)) return d.numberAsText(d.tryCastDouble(expr));
+  return d.listValue(d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr, type);
+}
+
+/**
  * A value of a column as SPEC 3 stores and sends it: a fraction as roundedNumber, a wide integer
  * as roundedWholeNumber, a timestamp to the millisecond, anything else (text, a narrow integer, a
  * date) as it is.

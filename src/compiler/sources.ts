@@ -1,7 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
-import { roundedWholeNumber, storedValue, type Dialect } from './dialect.js';
+import { listText, storedValue, type Dialect } from './dialect.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
 import { predicateSql } from './predicate.js';
@@ -92,8 +92,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   // How the property is read: as a list's text, rounded as it is sent, or as it is.
   const shaped = (expr: string, type: string | undefined) => {
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
-    // listValue writes a fraction's rounded text itself; a wide integer is rounded first and stays whole.
-    if (sel.listText) return d.listValue(d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr, type);
+    if (sel.listText) return listText(d, expr, type);
     return storedValue(d, expr, type);
   };
   // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
@@ -106,7 +105,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     const [own, type] = [ctx.columnType(table, col), valueType(col)];
     const expr = column(col, `property "${property}" of "${name}"`, type);
     // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
-    return shaped(mixed && own !== undefined ? d.listValue(expr, own) : expr, type);
+    return shaped(mixed && own !== undefined ? listText(d, expr, own) : expr, type);
   };
   if (columns === null) {
     ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);

@@ -137,6 +137,30 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a unique_list of a DECIMAL property holds each number as it is sent: no trailing zeros, rounded to 12 digits (%s)', async (engine) => {
+    const sizes = ['1.50', '2.00', '2.25', '0.00', '-3.10', '1234567890123.45'];
+    const fx = await fixtureWarehouse({
+      events: sizes.map((_, i) => ({ id: `e${i}`, user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: i } })),
+    }, 'segment', engine);
+    try {
+      const measured = fx.wh.dialect.qualify(fx.schema, 'measured');
+      await fx.wh.exec(`ALTER TABLE ${measured} ALTER COLUMN size TYPE DECIMAL(18,2)`);
+      await fx.wh.exec(`UPDATE ${measured} SET size = CASE id ${sizes.map((v, i) => `WHEN 'e${i}' THEN CAST('${v}' AS DECIMAL(18,2))`).join(' ')} END`);
+      const defs = definitions([
+        'kind: computed_trait\nkey: sizes\nentity: user\ntype: unique_list\nevent: Measured\nproperty: size',
+        'kind: audience\nkey: has_one_and_a_half\nentity: user\nwhere: { trait: { key: sizes, op: contains, value: "1.5" } }',
+      ]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
+      // As a first or last of the property would send them (1.5, 2, 0), sorted by code point.
+      const stored = await fx.wh.query(`SELECT user_id, sizes FROM ${fx.wh.dialect.qualify(fx.state, 'sizes')}`);
+      expect(stored).toEqual([{ user_id: 'u1', sizes: ['-3.1', '0', '1.5', '1234567890120', '2', '2.25'] }]);
+      expect(await fx.wh.query(`SELECT user_id FROM ${fx.wh.dialect.qualify(fx.state, 'has_one_and_a_half')}`)).toEqual([{ user_id: 'u1' }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+
   it.each(ENGINES)('a DECIMAL value is a number rounded to 12 significant digits, like any other (%s)', async (engine) => {
     const dec = sqlTrait('x', 'user', "SELECT 'u1' AS user_id, CAST(12345678901234.5678 AS DECIMAL(18,4)) AS x UNION ALL SELECT 'u2', CAST(0.1234567890123456 AS DECIMAL(18,16))");
     const r = await runFixture(world, [dec], { asOf: AS_OF, engine });
