@@ -301,7 +301,11 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
     ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;
   }
-  if (!column || (columns !== undefined && !columns.has(column))) {
+  if (!column) {
+    ctx.warn(`trait "${name}": the name has no letter or digit, so no column of ${ctx.source.schema}.${table} holds it (Segment names columns by the snake_case of a trait's name); the trait is null`);
+    return undefined;
+  }
+  if (columns !== undefined && !columns.has(column)) {
     ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null`);
     return undefined;
   }

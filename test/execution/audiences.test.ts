@@ -261,3 +261,17 @@ it.each(ENGINES)('a custom trait named like a column (a__b, seats_) reads that c
     await run.close();
   }
 });
+
+// "!!!" has no snake_case: no column can hold it, and the warning says so instead of naming an empty column.
+it('a custom trait whose name has no letter or digit is null on the segment layout, with a warning that says why', async () => {
+  const fixture = { identifies: [{ id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } }] };
+  const run = await runFixture(fixture, [userAudience(trait('exists', undefined, '"!!!"'), 'bangs')], { asOf: AS_OF, layout: 'segment' });
+  try {
+    expect(run.report.outcomes.map((o) => [o.status, o.warnings])).toEqual([['ok', [
+      'trait "!!!": the name has no letter or digit, so no column of main.identifies holds it (Segment names columns by the snake_case of a trait\'s name); the trait is null',
+    ]]]);
+    expect(await run.ids('bangs')).toEqual([]);
+  } finally {
+    await run.close();
+  }
+});
