@@ -7,14 +7,14 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."score" AS value
   FROM "main"."nps_survey_submitted" AS e
   WHERE e.event_text = 'NPS Survey Submitted'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, sum(CASE WHEN typeof(e.value) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e.value AS DOUBLE)) THEN TRY_CAST(e.value AS DOUBLE) END WHEN length(CAST(e.value AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e.value AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) / NULLIF(count(CASE WHEN typeof(e.value) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e.value AS DOUBLE)) THEN TRY_CAST(e.value AS DOUBLE) END WHEN length(CAST(e.value AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e.value AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END), 0) AS value

@@ -8,24 +8,24 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
       AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY
   ) AS e
   GROUP BY e.user_id
 ),
 all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE CAST(user_id AS VARCHAR) <> ''
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT entity.user_id
 FROM all_users AS entity

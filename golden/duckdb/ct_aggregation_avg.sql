@@ -5,7 +5,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."total" AS value
   FROM "main"."order_completed" AS e
   WHERE e.event_text = 'Order Completed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
     AND COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
 ),

@@ -6,15 +6,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp"
   FROM "main"."logged_in" AS e
   WHERE e.event_text = 'Logged In'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
     AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT au.group_id AS group_id, count(*) AS "ct_event_counter_account"
 FROM matching_events AS e

@@ -5,13 +5,13 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."page_viewed" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION ALL
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."screen_viewed" AS e
   WHERE e.event_text = 'Screen Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (

@@ -5,7 +5,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
   FROM "main"."feature_used" AS e
   WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
     AND COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE)
 ),

@@ -6,7 +6,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
   FROM "main"."feature_used" AS e
   WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (

@@ -7,14 +7,14 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."path" AS value
   FROM "main"."page_viewed" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, first(e.value ORDER BY e."timestamp", e.id) FILTER (WHERE e.value IS NOT NULL) AS value

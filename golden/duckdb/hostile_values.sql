@@ -5,7 +5,7 @@ WITH
 user_trait_name AS (
   SELECT user_id, first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
 event_it_s_quoted AS (
@@ -14,7 +14,7 @@ event_it_s_quoted AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."it_s_quoted" AS e
     WHERE e.event_text = 'It''s "quoted" 🚀'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
       AND COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)
   ) AS e

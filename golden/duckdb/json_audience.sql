@@ -4,7 +4,7 @@ WITH
 user_trait_plan AS (
   SELECT user_id, first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS value
   FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
 event_order_completed AS (
@@ -13,7 +13,7 @@ event_order_completed AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM (SELECT * FROM "raw"."events" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS e
     WHERE e.event = 'Order Completed'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
       AND COALESCE(CASE WHEN typeof(json_extract_string(e.properties, '/total')) IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(json_extract_string(e.properties, '/total') AS DOUBLE)) THEN TRY_CAST(json_extract_string(e.properties, '/total') AS DOUBLE) END WHEN length(CAST(json_extract_string(e.properties, '/total') AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(json_extract_string(e.properties, '/total') AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(json_extract_string(e.properties, '/total') AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(json_extract_string(e.properties, '/total') AS VARCHAR) AS DOUBLE) END > 10, FALSE)
   ) AS e
@@ -22,7 +22,7 @@ event_order_completed AS (
 user_trait_json_first_user AS (
   SELECT user_id, first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS value
   FROM (SELECT * FROM "raw"."identifies" QUALIFY row_number() OVER (PARTITION BY id ORDER BY "timestamp") = 1) AS "identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -5,13 +5,13 @@ WITH
 user_trait_role AS (
   SELECT user_id, first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
 user_trait_st_user_lifetime AS (
   SELECT user_id, first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -4,7 +4,7 @@ WITH
 user_trait_plan AS (
   SELECT user_id, first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -5,7 +5,7 @@ WITH
 account_trait_industry AS (
   SELECT group_id, first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS value
   FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY group_id
 )
 SELECT entity.group_id

@@ -4,9 +4,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 event_logged_in AS (
   SELECT au.group_id, count(*) AS n
@@ -14,7 +14,7 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   ) AS e
   JOIN account_users AS au ON au.user_id = e.user_id AND e.context_group_id = au.group_id

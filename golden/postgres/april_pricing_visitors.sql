@@ -8,7 +8,7 @@ event_page_viewed AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."page_viewed" AS e
     WHERE e.event_text = 'Page Viewed'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000'
       AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000'

@@ -6,7 +6,7 @@ WITH
 account_trait_plan AS (
   SELECT group_id, (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS value
   FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY group_id
 )
 SELECT entity.group_id

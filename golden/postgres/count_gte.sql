@@ -7,7 +7,7 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
   ) AS e

@@ -6,15 +6,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value
   FROM "main"."feature_used" AS e
   WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
     AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes'
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, count(DISTINCT (CAST(e.value AS TEXT) COLLATE "C")) AS value

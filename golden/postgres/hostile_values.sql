@@ -5,7 +5,7 @@ WITH
 user_trait_name AS (
   SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 event_it_s_quoted AS (
@@ -14,7 +14,7 @@ event_it_s_quoted AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."it_s_quoted" AS e
     WHERE e.event_text = 'It''s "quoted" 🚀'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)
   ) AS e

@@ -4,7 +4,7 @@ WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg(nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) IS NOT NULL))[1] AS value
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 event_order_completed AS (
@@ -13,7 +13,7 @@ event_order_completed AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM (SELECT DISTINCT ON (id) * FROM "raw"."events" ORDER BY id, "timestamp") AS e
     WHERE e.event = 'Order Completed'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND COALESCE(CASE WHEN length(CAST((e.properties ->> 'total') AS TEXT)) <= 200 AND CAST((e.properties ->> 'total') AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST((e.properties ->> 'total') AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST((e.properties ->> 'total') AS TEXT)) <= 1000 AND CAST((e.properties ->> 'total') AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST((e.properties ->> 'total') AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST((e.properties ->> 'total') AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((e.properties ->> 'total') AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE)
   ) AS e
@@ -22,7 +22,7 @@ event_order_completed AS (
 user_trait_json_first_user AS (
   SELECT user_id, (array_agg(nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) IS NOT NULL))[1] AS value
   FROM (SELECT DISTINCT ON (id) * FROM "raw"."identifies" ORDER BY id, "timestamp") AS "identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

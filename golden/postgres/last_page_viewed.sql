@@ -6,7 +6,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."path" AS value
   FROM "main"."page_viewed" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (

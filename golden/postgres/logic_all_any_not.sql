@@ -5,13 +5,13 @@ WITH
 user_trait_role AS (
   SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 user_trait_st_user_lifetime AS (
   SELECT user_id, (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -7,15 +7,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp"
   FROM "main"."logged_in" AS e
   WHERE e.event_text = 'Logged In'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
     AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT au.group_id AS group_id, count(*) AS "logins_past_30_days"
 FROM matching_events AS e

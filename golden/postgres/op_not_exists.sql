@@ -5,21 +5,21 @@ WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 all_users AS (
-  SELECT DISTINCT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."tracks" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."identifies" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  SELECT DISTINCT user_id FROM "main"."groups" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_state" WHERE CAST(user_id AS VARCHAR) <> ''
   UNION
-  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE user_id IS NOT NULL
+  SELECT DISTINCT user_id FROM "roster"."st_user" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT entity.user_id
 FROM all_users AS entity

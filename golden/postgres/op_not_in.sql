@@ -4,7 +4,7 @@ WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -5,7 +5,7 @@ WITH
 account_trait_industry AS (
   SELECT group_id, (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS value
   FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY group_id
 )
 SELECT entity.group_id

@@ -6,14 +6,14 @@ WITH
 user_trait_role AS (
   SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
-  WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 users_of_software_accounts AS (
   SELECT DISTINCT au.user_id

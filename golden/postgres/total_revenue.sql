@@ -7,15 +7,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."total" AS value
   FROM "main"."order_completed" AS e
   WHERE e.event_text = 'Order Completed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
     AND COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") = 'USD', FALSE)
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, sum(CASE WHEN length(CAST(e.value AS TEXT)) <= 200 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e.value AS TEXT)) <= 1000 AND CAST(e.value AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e.value AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e.value AS TEXT) AS DOUBLE PRECISION) END END) AS value

@@ -4,9 +4,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 event_feature_used AS (
   SELECT e.user_id, count(*) AS n
@@ -14,7 +14,7 @@ event_feature_used AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."feature_used" AS e
     WHERE e.event_text = 'Feature Used'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days'
       AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)

@@ -8,7 +8,7 @@ event_page_viewed AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM "MAIN"."PAGE_VIEWED" AS e
     WHERE e.event_text = 'Page Viewed'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ)

@@ -7,7 +7,7 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM "MAIN"."LOGGED_IN" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
   ) AS e

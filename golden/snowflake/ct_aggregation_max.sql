@@ -5,7 +5,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value
   FROM "MAIN"."ORDER_COMPLETED" AS e
   WHERE e.event_text = 'Order Completed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
     AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
 ),

@@ -6,15 +6,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value
   FROM "MAIN"."ORDER_COMPLETED" AS e
   WHERE e.event_text = 'Order Completed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
     AND COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE)
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, sum(CASE WHEN LENGTH(CAST(e.value AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e.value AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e.value AS VARCHAR) AS DOUBLE) END) AS value

@@ -6,15 +6,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP"
   FROM "MAIN"."LOGGED_IN" AS e
   WHERE e.event_text = 'Logged In'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
     AND e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT au.group_id AS group_id, count(*) AS "CT_EVENT_COUNTER_ACCOUNT"
 FROM matching_events AS e

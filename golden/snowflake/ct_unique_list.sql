@@ -5,7 +5,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."FEATURE_NAME" AS value
   FROM "MAIN"."FEATURE_USED" AS e
   WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
     AND COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE)
 ),

@@ -5,9 +5,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
@@ -15,7 +15,7 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM "MAIN"."LOGGED_IN" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" > DATEADD(day, -60, CAST(:1 AS TIMESTAMP_NTZ))
   ) AS e
@@ -28,7 +28,7 @@ users_matching AS (
   GROUP BY au.group_id
 ),
 all_accounts AS (
-  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  SELECT DISTINCT group_id FROM "MAIN"."GROUPS" WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
   SELECT DISTINCT group_id FROM "ROSTER"."ACTIVE_USERS_30D"
 )

@@ -7,14 +7,14 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."PATH" AS value
   FROM "MAIN"."PAGE_VIEWED" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 entity_values AS (
   SELECT au.group_id AS group_id, ARRAY_AGG(e.value) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS value

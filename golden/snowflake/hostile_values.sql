@@ -5,7 +5,7 @@ WITH
 user_trait_name AS (
   SELECT user_id, ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM "MAIN"."IDENTIFIES"
-  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
 ),
 event_it_s_quoted AS (
@@ -14,7 +14,7 @@ event_it_s_quoted AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM "MAIN"."IT_S_QUOTED" AS e
     WHERE e.event_text = 'It''s "quoted" 🚀'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)
   ) AS e

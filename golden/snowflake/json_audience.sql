@@ -4,7 +4,7 @@ WITH
 user_trait_plan AS (
   SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'plan')), NULL, GET(traits, 'plan'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "IDENTIFIES"
-  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
 ),
 event_order_completed AS (
@@ -13,7 +13,7 @@ event_order_completed AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM (SELECT * FROM "RAW"."EVENTS" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS e
     WHERE e.event = 'Order Completed'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND COALESCE(CASE WHEN LENGTH(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(CAST(GET(e.properties, 'total') AS VARCHAR) AS VARCHAR) AS DOUBLE) END > 10, FALSE)
   ) AS e
@@ -22,7 +22,7 @@ event_order_completed AS (
 user_trait_json_first_user AS (
   SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'json_first_user')), NULL, GET(traits, 'json_first_user'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY "TIMESTAMP") = 1) AS "IDENTIFIES"
-  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
 )
 SELECT entity.user_id

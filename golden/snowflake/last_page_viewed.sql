@@ -6,7 +6,7 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."PATH" AS value
   FROM "MAIN"."PAGE_VIEWED" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 ),
 entity_values AS (

@@ -4,9 +4,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 users_of_acct_software AS (
   SELECT DISTINCT au.user_id
@@ -16,7 +16,7 @@ users_of_acct_software AS (
 user_trait_role AS (
   SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM "MAIN"."IDENTIFIES"
-  WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
 )
 SELECT entity.user_id

@@ -5,7 +5,7 @@ WITH
 account_trait_industry AS (
   SELECT group_id, ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
   FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY group_id
 )
 SELECT entity.group_id

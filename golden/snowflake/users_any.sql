@@ -4,9 +4,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 event_feature_used AS (
   SELECT e.user_id, count(*) AS n
@@ -14,7 +14,7 @@ event_feature_used AS (
     SELECT e.id, e.user_id, e."TIMESTAMP"
     FROM "MAIN"."FEATURE_USED" AS e
     WHERE e.event_text = 'Feature Used'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))
       AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)

@@ -7,15 +7,15 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."CONTEXT_GROUP_ID" AS context_group_id
   FROM "MAIN"."FEATURE_USED" AS e
   WHERE e.event_text = 'Feature Used'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
     AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
 ),
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "ROSTER"."ACTIVE_USERS_30D" WHERE CAST(user_id AS VARCHAR) <> ''
 )
 SELECT au.group_id AS group_id, count(*) AS "WORKSPACE_FEATURE_USES_30D"
 FROM matching_events AS e

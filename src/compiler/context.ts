@@ -134,3 +134,12 @@ export class CompileContext {
 }
 
 export const ID_COLUMN: Record<Entity, string> = { user: 'user_id', account: 'group_id' };
+
+/**
+ * Whether an input row has this id (SPEC 3): neither null nor empty text. A Segment library treats
+ * an empty userId as none, and Segment refuses a call whose only id is empty, so '' is no user and
+ * no account. Cast, as a SQL trait may return ids of another type.
+ */
+export function presentId(expr: string): string {
+  return `CAST(${expr} AS VARCHAR) <> ''`;
+}

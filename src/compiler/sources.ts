@@ -2,7 +2,7 @@ import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
 import { listText, storedValue, type Dialect } from './dialect.js';
-import { ID_COLUMN, type CompileContext } from './context.js';
+import { ID_COLUMN, presentId, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
 import { predicateSql } from './predicate.js';
 
@@ -59,7 +59,7 @@ export function eventRows(ctx: CompileContext, sel: EventSelection): string {
 /**
  * One input table's share of an event selection, for callers that aggregate many selections
  * in one pass: the table (undefined when the catalog says it does not exist), its columns as
- * expressions over alias `e`, and the row conditions beyond `user_id IS NOT NULL AND ts <= as_of`.
+ * expressions over alias `e`, and the row conditions beyond a present user_id and `ts <= as_of`.
  */
 export interface EventSourceParts {
   readonly table: string;
@@ -198,7 +198,7 @@ function partRows(ctx: CompileContext, p: EventSourceParts, sel: EventSelection)
   const select = ['e.id', 'e.user_id', ctx.timestamp('e')];
   if (p.groupContext !== undefined) select.push(p.groupContext === 'e.context_group_id' ? p.groupContext : `${p.groupContext} AS context_group_id`);
   if (p.value !== undefined) select.push(`${p.value} AS value`);
-  const where = [...p.match, 'e.user_id IS NOT NULL', `${ctx.timestamp('e')} <= ${d.asOf()}`, ...p.window, ...p.filters];
+  const where = [...p.match, presentId('e.user_id'), `${ctx.timestamp('e')} <= ${d.asOf()}`, ...p.window, ...p.filters];
   return `SELECT ${select.join(', ')}\nFROM ${p.relation} AS e\nWHERE ${where.join('\n  AND ')}`;
 }
 
@@ -230,9 +230,9 @@ export function allUsers(ctx: CompileContext, self?: string, union: IdUnion = 'e
   const parts: [string, string][] = [];
   for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
     const rel = requiredTable(ctx, table);
-    if (rel) parts.push(['user_id', `FROM ${rel} WHERE user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
+    if (rel) parts.push(['user_id', `FROM ${rel} WHERE ${presentId('user_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
-  for (const t of ctx.universeSqlTraits('user', self)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`]);
+  for (const t of ctx.universeSqlTraits('user', self)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]);
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
 
@@ -240,7 +240,7 @@ export function allUsers(ctx: CompileContext, self?: string, union: IdUnion = 'e
 export function allAccounts(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
   const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
-  if (groups) parts.push(['group_id', `FROM ${groups} WHERE group_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
+  if (groups) parts.push(['group_id', `FROM ${groups} WHERE ${presentId('group_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   for (const t of ctx.universeSqlTraits('account', self)) parts.push(['group_id', `FROM ${ctx.result(t.key)}`]);
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE');
 }
@@ -250,10 +250,10 @@ export function accountUsers(ctx: CompileContext, self?: string, union: IdUnion 
   const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) {
-    parts.push(['group_id, user_id', `FROM ${groups}\nWHERE group_id IS NOT NULL AND user_id IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
+    parts.push(['group_id, user_id', `FROM ${groups}\nWHERE ${presentId('group_id')} AND ${presentId('user_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
   for (const t of ctx.associatingSqlTraits(self)) {
-    parts.push(['group_id, user_id', `FROM ${ctx.result(t.key)} WHERE user_id IS NOT NULL`]);
+    parts.push(['group_id, user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]);
   }
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id, CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
@@ -272,7 +272,7 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   return [
     `SELECT ${id}, ${latest} AS value`,
     `FROM ${ctx.sourceFromItem(table)}`,
-    `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
+    `WHERE ${presentId(id)} AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
     `GROUP BY ${id}`,
   ].join('\n');
 }

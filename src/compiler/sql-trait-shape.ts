@@ -1,6 +1,6 @@
 import type { SqlTrait } from '../definitions/definition.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
-import { ID_COLUMN } from './context.js';
+import { ID_COLUMN, presentId } from './context.js';
 import { storedValue, type Dialect } from './dialect.js';
 
 export interface ShapeQueries {
@@ -68,7 +68,7 @@ export function sqlTraitShape(
     problems: [],
     queries: {
       ...(mayBeInfinite.length ? { nonFinite: `SELECT DISTINCT ${q(id)} AS id FROM ${raw} WHERE ${unsendable} ORDER BY 1 LIMIT 3` } : {}),
-      nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL`,
+      nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL OR NOT ${presentId(q(id))}`,
       conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,
       normalised: `SELECT DISTINCT ${idCols}, ${stored} FROM ${raw}`,
     },

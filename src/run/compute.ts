@@ -147,7 +147,7 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const shape = sqlTraitShape(d, def, raw, columns);
   if (shape.problems.length) throw new WarehouseError(shape.problems.join('; '));
   const [{ n }] = await wh.query(shape.queries!.nullIds);
-  if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null ${def.entity === 'user' ? 'user_id' : 'group_id'}`);
+  if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null or empty ${def.entity === 'user' ? 'user_id' : 'group_id'} (SPEC 3: '' is no id)`);
   const conflicts = await wh.query(shape.queries!.conflicts);
   if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];

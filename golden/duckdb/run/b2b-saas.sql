@@ -36,7 +36,7 @@ SELECT
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
   first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
 FROM "main"."page_viewed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -57,7 +57,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY) AS n_3 -- favorite_feature
 FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
@@ -112,9 +112,9 @@ WHERE last_2 IS NOT NULL;
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
 SELECT group_id, user_id FROM "main"."groups"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- user features: one pass over the events of main.nps_survey_submitted
 CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_users" AS
@@ -123,7 +123,7 @@ SELECT
   sum(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS sum_1, -- avg_nps
   count(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS n_values_2 -- avg_nps
 FROM "main"."nps_survey_submitted" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'NPS Survey Submitted'
 GROUP BY e.user_id;
@@ -151,7 +151,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_3 -- logins_past_30_days, power_users
 FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -175,7 +175,7 @@ GROUP BY au.group_id;
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
 SELECT group_id FROM temp.main."_run_active_users_30d";
 
@@ -235,7 +235,7 @@ SELECT
   first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry,
   first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan
 FROM "main"."groups"
-WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY group_id;
 
 -- audience software_accounts (account)
@@ -250,7 +250,7 @@ SELECT
   e.user_id,
   sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_1 -- total_revenue
 FROM "main"."order_completed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -285,7 +285,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY AND e."context_group_id" = au.group_id) AS n_1 -- workspace_feature_uses_30d
 FROM "main"."feature_used" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -310,7 +310,7 @@ SELECT
   user_id,
   first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role
 FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
 
 -- audience software_admins (user)

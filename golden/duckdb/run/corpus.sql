@@ -9,7 +9,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_2 -- ct_event_counter_account
 FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -35,7 +35,7 @@ SELECT
   min(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
   sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
 FROM "main"."order_completed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -71,13 +71,13 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."page_viewed" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION ALL
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."screen_viewed" AS e
   WHERE e.event_text = 'Screen Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (
@@ -99,7 +99,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
   count(*) AS n_3 -- ct_most_frequent
 FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
@@ -147,7 +147,7 @@ SELECT
   first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
   first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
 FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
@@ -156,7 +156,7 @@ SELECT
   e.user_id,
   count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
 FROM "main"."it_s_quoted" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'It''s "quoted" 🚀'
 GROUP BY e.user_id;
@@ -288,9 +288,9 @@ GROUP BY user_id;
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
 SELECT group_id, user_id FROM "main"."groups"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT group_id, user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM temp.main."_run_st_account_members" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- account features folded from the user features of the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
@@ -330,7 +330,7 @@ SELECT
   min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
   first(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_3 -- ct_first
 FROM "main"."page_viewed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -358,7 +358,7 @@ SELECT
   count(DISTINCT CASE WHEN e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 MINUTE THEN CAST(e."feature_name" AS VARCHAR) END) AS n_distinct_2 -- ct_unique_list_count
 FROM "main"."feature_used" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -445,7 +445,7 @@ event_in_account_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
       AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY
   ) AS e
@@ -467,7 +467,7 @@ WHERE COALESCE(entity.any_user, FALSE);
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
 SELECT group_id FROM temp.main."_run_st_account_members";
 
@@ -494,7 +494,7 @@ SELECT
   group_id,
   first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry
 FROM "main"."groups"
-WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY group_id;
 
 -- audience acct_software (account)
@@ -514,17 +514,17 @@ WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
-SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."tracks" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."identifies" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+SELECT user_id FROM "main"."groups" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 UNION
-SELECT user_id FROM temp.main."_run_st_account_members" WHERE user_id IS NOT NULL
+SELECT user_id FROM temp.main."_run_st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM temp.main."_run_st_state" WHERE user_id IS NOT NULL
+SELECT user_id FROM temp.main."_run_st_state" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM temp.main."_run_st_user" WHERE user_id IS NOT NULL;
+SELECT user_id FROM temp.main."_run_st_user" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- audience aud_member_false (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_aud_member_false" AS
@@ -568,7 +568,7 @@ SELECT
   count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
 FROM "main"."logged_in" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY au.group_id;

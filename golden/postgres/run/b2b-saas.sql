@@ -38,7 +38,7 @@ SELECT
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
   (array_agg(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_5 -- first_landing_page
 FROM "main"."page_viewed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -61,7 +61,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days') AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 days') AS n_3 -- favorite_feature
 FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", (CAST(e."feature_name" AS TEXT) COLLATE "C");
@@ -122,9 +122,9 @@ WHERE last_2 IS NOT NULL;
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
 SELECT group_id, user_id FROM "main"."groups"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT group_id, user_id FROM pg_temp."_run_active_users_30d" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM pg_temp."_run_active_users_30d" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- user features: one pass over the events of main.nps_survey_submitted
 DROP TABLE IF EXISTS pg_temp."_plan_nps_survey_submitted_users";
@@ -134,7 +134,7 @@ SELECT
   sum(CASE WHEN length(CAST(e."score" AS TEXT)) <= 200 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."score" AS TEXT)) <= 1000 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END END) AS sum_1, -- avg_nps
   count(CASE WHEN length(CAST(e."score" AS TEXT)) <= 200 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."score" AS TEXT)) <= 1000 AND CAST(e."score" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."score" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."score" AS TEXT) AS DOUBLE PRECISION) END END) AS n_values_2 -- avg_nps
 FROM "main"."nps_survey_submitted" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'NPS Survey Submitted'
 GROUP BY e.user_id;
@@ -165,7 +165,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days') AS n_2, -- fully_engaged_accounts
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_3 -- logins_past_30_days, power_users
 FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -191,7 +191,7 @@ GROUP BY au.group_id;
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id FROM pg_temp."_run_active_users_30d";
 
@@ -259,7 +259,7 @@ SELECT
   (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry,
   (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan
 FROM "main"."groups"
-WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
 
 -- audience software_accounts (account)
@@ -276,7 +276,7 @@ SELECT
   e.user_id,
   sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") = 'USD', FALSE)) AS sum_1 -- total_revenue
 FROM "main"."order_completed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -315,7 +315,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days' AND e."context_group_id" = au.group_id) AS n_1 -- workspace_feature_uses_30d
 FROM "main"."feature_used" AS e
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -343,7 +343,7 @@ SELECT
   user_id,
   (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role
 FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
 
 -- audience software_admins (user)

@@ -10,7 +10,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_2 -- ct_event_counter_account
 FROM "main"."logged_in" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -39,7 +39,7 @@ SELECT
   min(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
   sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
 FROM "main"."order_completed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -80,13 +80,13 @@ matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."page_viewed" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   UNION ALL
   SELECT e.id, e.user_id, e."timestamp", e."page_path" AS value
   FROM "main"."screen_viewed" AS e
   WHERE e.event_text = 'Screen Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (
@@ -109,7 +109,7 @@ SELECT
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days' AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
   count(*) AS n_3 -- ct_most_frequent
 FROM "main"."feature_used" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", (CAST(e."feature_name" AS TEXT) COLLATE "C");
@@ -161,7 +161,7 @@ SELECT
   (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
   (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
 FROM "main"."identifies"
-WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
@@ -171,7 +171,7 @@ SELECT
   e.user_id,
   count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
 FROM "main"."it_s_quoted" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'It''s "quoted" 🚀'
 GROUP BY e.user_id;
@@ -323,9 +323,9 @@ GROUP BY user_id;
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
 SELECT group_id, user_id FROM "main"."groups"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT group_id, user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM pg_temp."_run_st_account_members" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- account features folded from the user features of the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_accounts";
@@ -370,7 +370,7 @@ SELECT
   min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
   (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_3 -- ct_first
 FROM "main"."page_viewed" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -401,7 +401,7 @@ SELECT
   count(DISTINCT CASE WHEN e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes' THEN (CAST(e."feature_name" AS TEXT) COLLATE "C") END) AS n_distinct_2 -- ct_unique_list_count
 FROM "main"."feature_used" AS e
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -497,7 +497,7 @@ event_in_account_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp", e."context_group_id" AS context_group_id
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
       AND e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days'
   ) AS e
@@ -520,7 +520,7 @@ WHERE COALESCE(entity.any_user, FALSE);
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
-SELECT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id FROM pg_temp."_run_st_account_members";
 
@@ -549,7 +549,7 @@ SELECT
   group_id,
   (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
 FROM "main"."groups"
-WHERE group_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
 
 -- audience acct_software (account)
@@ -571,17 +571,17 @@ WHERE (COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_all_users" AS
-SELECT user_id FROM "main"."tracks" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."tracks" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT user_id FROM "main"."identifies" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."identifies" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT user_id FROM "main"."groups" WHERE user_id IS NOT NULL AND "timestamp" <= CAST($1 AS TIMESTAMP)
+SELECT user_id FROM "main"."groups" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
-SELECT user_id FROM pg_temp."_run_st_account_members" WHERE user_id IS NOT NULL
+SELECT user_id FROM pg_temp."_run_st_account_members" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM pg_temp."_run_st_state" WHERE user_id IS NOT NULL
+SELECT user_id FROM pg_temp."_run_st_state" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM pg_temp."_run_st_user" WHERE user_id IS NOT NULL;
+SELECT user_id FROM pg_temp."_run_st_user" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- audience aud_member_false (user)
 DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
@@ -631,7 +631,7 @@ SELECT
   count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
 FROM "main"."logged_in" AS e
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY au.group_id;

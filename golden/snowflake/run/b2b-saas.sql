@@ -36,7 +36,7 @@ SELECT
   min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
   ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_5 -- first_landing_page
 FROM "MAIN"."PAGE_VIEWED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -57,7 +57,7 @@ SELECT
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- favorite_feature
 FROM "MAIN"."FEATURE_USED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
@@ -112,9 +112,9 @@ WHERE last_2 IS NOT NULL;
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
 SELECT group_id, user_id FROM "MAIN"."GROUPS"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
-SELECT group_id, user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- user features: one pass over the events of main.nps_survey_submitted
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_NPS_SURVEY_SUBMITTED_USERS" AS
@@ -123,7 +123,7 @@ SELECT
   sum(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS sum_1, -- avg_nps
   count(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS n_values_2 -- avg_nps
 FROM "MAIN"."NPS_SURVEY_SUBMITTED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'NPS Survey Submitted'
 GROUP BY e.user_id;
@@ -151,7 +151,7 @@ SELECT
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- logins_past_30_days, power_users
 FROM "MAIN"."LOGGED_IN" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -175,7 +175,7 @@ GROUP BY au.group_id;
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+SELECT group_id FROM "MAIN"."GROUPS" WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
 SELECT group_id FROM "_RUN_ACTIVE_USERS_30D";
 
@@ -235,7 +235,7 @@ SELECT
   ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_industry,
   ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_plan
 FROM "MAIN"."GROUPS"
-WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY group_id;
 
 -- audience software_accounts (account)
@@ -250,7 +250,7 @@ SELECT
   e.user_id,
   sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) = 'USD', FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_1 -- total_revenue
 FROM "MAIN"."ORDER_COMPLETED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -285,7 +285,7 @@ SELECT
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- workspace_feature_uses_30d
 FROM "MAIN"."FEATURE_USED" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -310,7 +310,7 @@ SELECT
   user_id,
   ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role
 FROM "MAIN"."IDENTIFIES"
-WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY user_id;
 
 -- audience software_admins (user)

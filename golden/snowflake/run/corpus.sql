@@ -9,7 +9,7 @@ SELECT
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
   COUNT_IF(e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2 -- ct_event_counter_account
 FROM "MAIN"."LOGGED_IN" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
@@ -35,7 +35,7 @@ SELECT
   min(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS min_3, -- ct_aggregation_min
   sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_4 -- ct_aggregation_sum
 FROM "MAIN"."ORDER_COMPLETED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
@@ -71,13 +71,13 @@ matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."PAGE_PATH" AS value
   FROM "MAIN"."PAGE_VIEWED" AS e
   WHERE e.event_text = 'Page Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   UNION ALL
   SELECT e.id, e.user_id, e."TIMESTAMP", e."PAGE_PATH" AS value
   FROM "MAIN"."SCREEN_VIEWED" AS e
   WHERE e.event_text = 'Screen Viewed'
-    AND e.user_id IS NOT NULL
+    AND CAST(e.user_id AS VARCHAR) <> ''
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 ),
 entity_values AS (
@@ -99,7 +99,7 @@ SELECT
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
   count(*) AS n_3 -- ct_most_frequent
 FROM "MAIN"."FEATURE_USED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
@@ -147,7 +147,7 @@ SELECT
   ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_role,
   ARRAY_AGG("ST_USER_LIFETIME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_st_user_lifetime
 FROM "MAIN"."IDENTIFIES"
-WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY user_id;
 
 -- user features: one pass over the events of main.it_s_quoted
@@ -156,7 +156,7 @@ SELECT
   e.user_id,
   COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = ('line1' || chr(10) || 'line2'), FALSE)) AS n_1 -- hostile_values
 FROM "MAIN"."IT_S_QUOTED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'It''s "quoted" 🚀'
 GROUP BY e.user_id;
@@ -288,9 +288,9 @@ GROUP BY user_id;
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
 SELECT group_id, user_id FROM "MAIN"."GROUPS"
-WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
-SELECT group_id, user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL;
+SELECT group_id, user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- account features folded from the user features of the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_ACCOUNTS" AS
@@ -330,7 +330,7 @@ SELECT
   min(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_2, -- ct_first
   ARRAY_AGG(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_3 -- ct_first
 FROM "MAIN"."PAGE_VIEWED" AS e
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
@@ -358,7 +358,7 @@ SELECT
   count(DISTINCT CASE WHEN e."TIMESTAMP" > DATEADD(minute, -90, CAST(:1 AS TIMESTAMP_NTZ)) THEN CAST(e."FEATURE_NAME" AS VARCHAR) END) AS n_distinct_2 -- ct_unique_list_count
 FROM "MAIN"."FEATURE_USED" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
@@ -445,7 +445,7 @@ event_in_account_logged_in AS (
     SELECT e.id, e.user_id, e."TIMESTAMP", e."CONTEXT_GROUP_ID" AS context_group_id
     FROM "MAIN"."LOGGED_IN" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
       AND e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))
   ) AS e
@@ -467,7 +467,7 @@ WHERE COALESCE(entity.any_user, FALSE);
 
 -- every account: group calls and account-level SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_ACCOUNTS" AS
-SELECT group_id FROM "MAIN"."GROUPS" WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+SELECT group_id FROM "MAIN"."GROUPS" WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
 SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
 
@@ -494,7 +494,7 @@ SELECT
   group_id,
   ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS trait_industry
 FROM "MAIN"."GROUPS"
-WHERE group_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 GROUP BY group_id;
 
 -- audience acct_software (account)
@@ -514,17 +514,17 @@ WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
-SELECT user_id FROM "MAIN"."TRACKS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+SELECT user_id FROM "MAIN"."TRACKS" WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
-SELECT user_id FROM "MAIN"."IDENTIFIES" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+SELECT user_id FROM "MAIN"."IDENTIFIES" WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
-SELECT user_id FROM "MAIN"."GROUPS" WHERE user_id IS NOT NULL AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
+SELECT user_id FROM "MAIN"."GROUPS" WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 UNION
-SELECT user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE user_id IS NOT NULL
+SELECT user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM "_RUN_ST_STATE" WHERE user_id IS NOT NULL
+SELECT user_id FROM "_RUN_ST_STATE" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
-SELECT user_id FROM "_RUN_ST_USER" WHERE user_id IS NOT NULL;
+SELECT user_id FROM "_RUN_ST_USER" WHERE CAST(user_id AS VARCHAR) <> '';
 
 -- audience aud_member_false (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_AUD_MEMBER_FALSE" AS
@@ -568,7 +568,7 @@ SELECT
   COUNT_IF(e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- acct_event_group_context
 FROM "MAIN"."LOGGED_IN" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
-WHERE e.user_id IS NOT NULL
+WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   AND e.event_text = 'Logged In'
 GROUP BY au.group_id;

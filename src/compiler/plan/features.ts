@@ -1,5 +1,5 @@
 import type { Entity } from '../../definitions/common.js';
-import type { CompileContext, SharedColumn } from '../context.js';
+import { presentId, type CompileContext, type SharedColumn } from '../context.js';
 import { indent } from '../names.js';
 import { average } from '../computed-trait.js';
 import type { EventSourceParts } from '../sources.js';
@@ -335,7 +335,7 @@ export class EventFeatures {
    * `applied`: a name test every feature has, so their own conditions can leave it out.
    */
   private base(tests: ReadonlySet<string>): { where: string; applied: ReadonlySet<string> } {
-    const where = ['e.user_id IS NOT NULL', `${this.ctx.timestamp('e')} <= ${this.ctx.dialect.asOf()}`];
+    const where = [presentId('e.user_id'), `${this.ctx.timestamp('e')} <= ${this.ctx.dialect.asOf()}`];
     const matches = [...tests];
     if (matches.length && !matches.includes('')) where.push(matches.length === 1 ? matches[0] : `(${matches.join('\n    OR ')})`);
     return { where: where.join('\n  AND '), applied: new Set(matches.length === 1 ? matches : []) };

@@ -1,5 +1,5 @@
 import type { Entity } from '../../definitions/common.js';
-import { CompileContext, ID_COLUMN, type CompileOptions, type SharedColumn } from '../context.js';
+import { CompileContext, ID_COLUMN, presentId, type CompileOptions, type SharedColumn } from '../context.js';
 import { indent, segmentSlug } from '../names.js';
 import { accountUsers, allAccounts, allUsers, customTraitValue, timeBounds } from '../sources.js';
 
@@ -99,7 +99,7 @@ export class RunRelations {
       'SELECT',
       indent([id, ...columns].join(',\n')),
       `FROM ${ctx.sourceFromItem(entity === 'user' ? 'identifies' : 'groups')}`,
-      `WHERE ${id} IS NOT NULL AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
+      `WHERE ${presentId(id)} AND ${timeBounds(ctx, ctx.timestamp())[0]}`,
       `GROUP BY ${id}`,
     ].join('\n');
   }

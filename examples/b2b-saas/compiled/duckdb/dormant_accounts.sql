@@ -5,9 +5,9 @@
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"
-  WHERE group_id IS NOT NULL AND user_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
-  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE user_id IS NOT NULL
+  SELECT DISTINCT group_id, user_id FROM "roster"."active_users_30d" WHERE CAST(user_id AS VARCHAR) <> ''
 ),
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n
@@ -15,7 +15,7 @@ event_logged_in AS (
     SELECT e.id, e.user_id, e."timestamp"
     FROM "main"."logged_in" AS e
     WHERE e.event_text = 'Logged In'
-      AND e.user_id IS NOT NULL
+      AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
       AND e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY
   ) AS e
@@ -28,7 +28,7 @@ users_matching AS (
   GROUP BY au.group_id
 ),
 all_accounts AS (
-  SELECT DISTINCT group_id FROM "main"."groups" WHERE group_id IS NOT NULL AND "timestamp" <= CAST($as_of AS TIMESTAMP)
+  SELECT DISTINCT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   UNION
   SELECT DISTINCT group_id FROM "roster"."active_users_30d"
 )
