@@ -2,7 +2,7 @@ import type { Dialect } from '../compiler/dialect.js';
 import { hasTraitValue } from '../compiler/sql-trait-shape.js';
 import type { Entity } from '../definitions/common.js';
 import type { ComputedTrait, DefinitionKind } from '../definitions/definition.js';
-import { emptyValuesJson, jsonObjectSql, membershipJson, type Column } from './values-json.js';
+import { emptyValuesJson, jsonObjectSql, membershipJson, sentJsonObjectSql, type Column } from './values-json.js';
 
 /** A table and its columns (as the warehouse describes them). */
 export interface TableShape {
@@ -129,12 +129,14 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
         `WHERE n.id IS NULL OR o.id IS NULL${differs.length ? ` OR ${differs.join(' OR ')}` : ''}`,
       ].join('\n'));
     } else {
-      // An edit changed a column's type: compare what would be sent.
-      cte('old_values', `SELECT v.id, ${jsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS values_json FROM (\n${rows(input.previous!)}\n) AS v`);
+      // An edit changed a column's type: compare what would be sent (2 and 2.0 are one number).
+      cte('old_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS sent_json FROM (\n${rows(input.previous!)}\n) AS v`);
+      cte('new_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumns)} AS sent_json FROM new_rows AS v`);
       cte('changed', [
-        `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(n.values_json, ${emptyJson}) AS values_json`,
-        'FROM new_values AS n FULL OUTER JOIN old_values AS o ON o.id = n.id',
-        'WHERE n.values_json IS DISTINCT FROM o.values_json',
+        `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(nv.values_json, ${emptyJson}) AS values_json`,
+        'FROM new_sent AS n FULL OUTER JOIN old_sent AS o ON o.id = n.id',
+        'LEFT JOIN new_values AS nv ON nv.id = n.id',
+        'WHERE n.sent_json IS DISTINCT FROM o.sent_json',
       ].join('\n'));
     }
     if (!account) {

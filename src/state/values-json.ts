@@ -7,15 +7,27 @@ export interface Column { readonly name: string; readonly type: string }
  * `{"<name>": <value>, ...}` as JSON text built in SQL from columns of `alias`; names are
  * JSON-encoded here and reach the SQL only as string literals.
  */
-export function jsonObjectSql(d: Dialect, alias: string, columns: readonly Column[]): string {
+export function jsonObjectSql(
+  d: Dialect, alias: string, columns: readonly Column[],
+  valueText: (expr: string, c: Column) => string = (expr, c) => d.jsonValueText(expr, c.type),
+): string {
   if (columns.length === 0) return d.stringLiteral('{}');
   const parts: string[] = [];
   columns.forEach((c, i) => {
     parts.push(d.stringLiteral(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`));
-    parts.push(`coalesce(${d.jsonValueText(`${alias}.${d.quoteIdent(c.name)}`, c.type)}, 'null')`);
+    parts.push(`coalesce(${valueText(`${alias}.${d.quoteIdent(c.name)}`, c)}, 'null')`);
   });
   parts.push(d.stringLiteral('}'));
   return parts.join(' || ');
+}
+
+/**
+ * jsonObjectSql with every number written as it is sent (numberAsText): equal for rows that send
+ * the same message whatever their columns' types, where DuckDB writes a DOUBLE 2 as 2.0 and an
+ * INTEGER 2 as 2. For comparing rows across an edit that changed a column's type, not for sending.
+ */
+export function sentJsonObjectSql(d: Dialect, alias: string, columns: readonly Column[]): string {
+  return jsonObjectSql(d, alias, columns, (expr, c) => (d.typeKind(c.type) === 'number' ? d.numberAsText(d.tryCastDouble(expr)) : d.jsonValueText(expr, c.type)));
 }
 
 /** The JSON text of an empty value (SPEC 2): 0 for counts, [] for unique_list, null otherwise. */

@@ -45,6 +45,17 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(edited.report.outcomes[0].emission).toMatchObject({ firstRun: false, edited: true, entered: 1 });
     });
 
+    it('an edit that changes a number column\'s type (an integer to a double, and back) sends only values that changed', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const n = (type: string, u1: string) => `kind: sql_trait\nkey: n\nentity: user\nsql: SELECT user_id, CAST(CASE WHEN user_id = 'u1' THEN ${u1} ELSE 2 END AS ${type}) AS n FROM {{source "identifies"}} UNION ALL SELECT 'u1', CAST(${u1} AS ${type})`;
+      await scenario.run([n('INTEGER', '1')], T1);
+      // u3's 2 becomes 2.0, the same number: nothing to send; u1's 1 becomes 1.5.
+      const toDouble = await scenario.run([n('DOUBLE PRECISION', '1.5')], T2);
+      expect(toDouble.arrived.crm).toEqual(['identify u1 {"n":1.5}', traitTrack('u1', 'n', { n: 1.5 })]);
+      const back = await scenario.run([n('BIGINT', '1')], T3);
+      expect(back.arrived.crm).toEqual(['identify u1 {"n":1}', traitTrack('u1', 'n', { n: 1 })]);
+    });
+
     it('a removed definition keeps its state and emits nothing; back again, it diffs against that state', async () => {
       scenario = await Scenario.create(world, undefined, engine);
       await scenario.run([heavy(2), LOGINS], T1);
