@@ -58,6 +58,19 @@ export function splitBatches(messages: readonly SegmentMessage[], limits: BatchL
   return { batches, oversized };
 }
 
+/**
+ * A refused batch sent again as two, to find the message the endpoint refuses: each half keeps
+ * its messages' order and is within the limits the whole was.
+ */
+export function halves(batch: Batch): [Batch, Batch] {
+  const mid = Math.ceil(batch.messageIds.length / 2);
+  const half = (from: number, to: number): Batch => {
+    const json = batch.json.slice(from, to);
+    return { messageIds: batch.messageIds.slice(from, to), json, bytes: ENVELOPE_BYTES + json.reduce((n, j) => n + Buffer.byteLength(j, 'utf8'), 0) + json.length - 1 };
+  };
+  return [half(0, mid), half(mid, batch.messageIds.length)];
+}
+
 /** The request body: the batch plus `sentAt`, which Segment uses to correct client clock skew. */
 export function batchBody(batch: Batch, sentAt: Date): string {
   return `{"batch":[${batch.json.join(',')}],"sentAt":${JSON.stringify(sentAt.toISOString())}}`;

@@ -1,7 +1,7 @@
 import type { SegmentMessage } from '../emit/change.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './backoff.js';
 import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
-import { batchBody, SEGMENT_LIMITS, splitBatches, type Batch, type BatchLimits } from './http-batches.js';
+import { batchBody, halves, SEGMENT_LIMITS, splitBatches, type Batch, type BatchLimits } from './http-batches.js';
 
 /** An http destination's settings (roster.yml) plus injectable machinery for tests. */
 export interface HttpOptions {
@@ -32,7 +32,11 @@ export interface RetryInfo {
 type Attempt =
   | { readonly outcome: 'ok' }
   | { readonly outcome: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
-  | { readonly outcome: 'fatal'; readonly reason: string };
+  | { readonly outcome: 'misconfigured'; readonly reason: string }
+  | { readonly outcome: 'refused'; readonly reason: string };
+
+/** Statuses that blame the request's address or credentials, not its messages. */
+const MISCONFIGURED = new Set([401, 403, 404, 405, 410]);
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,8 +44,11 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * POSTs `{batch: [...], sentAt}` to a Segment-compatible batch endpoint. Batches stay under
  * the size and count limits; a message over 32 KiB is never sent and reported as rejected.
  * Network errors, timeouts, 408, 429 and 5xx are retried (exponential backoff with full
- * jitter, or the server's Retry-After) up to `maxRetries`; any other status fails the
- * batch at once. A re-sent batch carries the same messageIds, so the endpoint de-duplicates.
+ * jitter, or the server's Retry-After) up to `maxRetries`, then left pending. 401, 403, 404, 405
+ * and 410 say the write key or the url is wrong, not the messages: they stay pending at once, for
+ * a delivery after roster.yml is fixed. Any other status refuses the batch's content: the batch is
+ * sent again in halves until the messages refused alone are found; only those are rejected.
+ * A re-sent batch carries the same messageIds, so the endpoint de-duplicates.
  */
 export class HttpDestination implements DeliveryTarget {
   private readonly limits: BatchLimits;
@@ -66,14 +73,25 @@ export class HttpDestination implements DeliveryTarget {
     const failed = new Set<string>(oversized.map((o) => o.messageId));
     const rejected = new Set<string>(failed);
     const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
-    for (let i = 0; i < batches.length; i++) {
-      const failure = await this.post(batches[i]);
+    const queue = [...batches];
+    while (queue.length > 0) {
+      const batch = queue.shift()!;
+      const failure = await this.post(batch);
       if (failure === undefined) continue;
-      // Stop here to keep order: later batches are left for the next drain.
-      for (const b of batches.slice(i)) for (const id of b.messageIds) failed.add(id);
-      if (!failure.retryable) for (const id of batches[i].messageIds) rejected.add(id);
-      const later = batches.length - i - 1;
-      reasons.push(failure.reason + (later > 0 ? ` (${later} later batch(es) not attempted)` : ''));
+      if (failure.refused && batch.messageIds.length > 1) {
+        queue.unshift(...halves(batch)); // in order: the refused message is found, the others go
+        continue;
+      }
+      if (failure.refused) {
+        // Refused alone: never sendable as it is. The messages after it still go, in order.
+        failed.add(batch.messageIds[0]);
+        rejected.add(batch.messageIds[0]);
+        reasons.push(`message ${batch.messageIds[0]} refused: ${failure.reason}`);
+        continue;
+      }
+      // Stop here to keep order: this batch and later ones are left for the next delivery.
+      for (const b of [batch, ...queue]) for (const id of b.messageIds) failed.add(id);
+      reasons.push(failure.reason + (queue.length > 0 ? ` (${queue.length} later batch(es) not attempted)` : ''));
       break;
     }
     if (failed.size === 0) return;
@@ -97,13 +115,16 @@ export class HttpDestination implements DeliveryTarget {
   }
 
   /** Sends one batch with retries; returns why it failed, or undefined once accepted. */
-  private async post(batch: Batch): Promise<{ retryable: boolean; reason: string } | undefined> {
+  private async post(batch: Batch): Promise<{ refused: boolean; reason: string } | undefined> {
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(batch);
       if (result.outcome === 'ok') return undefined;
-      if (result.outcome === 'fatal') return { retryable: false, reason: result.reason };
+      if (result.outcome === 'refused') return { refused: true, reason: result.reason };
+      if (result.outcome === 'misconfigured') {
+        return { refused: false, reason: `${result.reason} (check the destination's url and write_key in roster.yml; the messages stay pending)` };
+      }
       if (attempt >= this.options.maxRetries) {
-        return { retryable: true, reason: `gave up after ${attempt + 1} attempt(s): ${result.reason}` };
+        return { refused: false, reason: `gave up after ${attempt + 1} attempt(s): ${result.reason}` };
       }
       const delayMs = result.retryAfterMs ?? backoffDelay(attempt, this.backoff);
       this.options.onRetry?.({ destination: this.name, attempt: attempt + 1, delayMs, reason: result.reason, messageIds: batch.messageIds });
@@ -127,7 +148,7 @@ export class HttpDestination implements DeliveryTarget {
       if (status === 408 || status === 429 || status >= 500) {
         return { outcome: 'retry', reason: detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now().getTime(), this.backoff.retryAfterCapMs) };
       }
-      return { outcome: 'fatal', reason: detail };
+      return { outcome: MISCONFIGURED.has(status) ? 'misconfigured' : 'refused', reason: detail };
     } catch (err) {
       if (controller.signal.aborted) return { outcome: 'retry', reason: `no response within ${this.options.timeoutMs} ms` };
       return { outcome: 'retry', reason: `network error: ${describeNetworkError(err)}` };

@@ -15,8 +15,9 @@ export function messages(n: number, padBytes = 0, from = 0): SegmentMessage[] {
   }, target));
 }
 
-/** What the scripted server answers to one request; 'hang' never answers. */
-export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+/** What the scripted server answers to one request; 'hang' never answers; a function answers by what it received. */
+type FixedReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Reply = FixedReply | ((received: Received) => FixedReply);
 
 export interface Received {
   readonly body: { batch: SegmentMessage[]; sentAt: string };
@@ -36,7 +37,8 @@ export async function scriptedServer(replies: Reply[]): Promise<{ url: string; r
     req.on('end', () => {
       const entry: Received = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')), headers: req.headers, at: Date.now() };
       received.push(entry);
-      const reply = replies[Math.min(received.length - 1, replies.length - 1)];
+      const scripted = replies[Math.min(received.length - 1, replies.length - 1)];
+      const reply = typeof scripted === 'function' ? scripted(entry) : scripted;
       if (reply === 'hang') {
         hanging.push(res);
         return;

@@ -59,7 +59,7 @@ describe('http destination', () => {
   it('does not retry a 400 and reports the status and the start of the body', async () => {
     const body = 'E'.repeat(200) + 'TAIL';
     const server = await serve([{ status: 400, body }, { status: 200 }]);
-    const sent = messages(2);
+    const sent = messages(1);
     const err = await target(server.url, { write_key: 'sekrit-key' }).send(sent).catch((e: unknown) => e);
     expect(server.received).toHaveLength(1);
     expect(err).toBeInstanceOf(DeliveryError);
@@ -128,12 +128,37 @@ describe('http destination', () => {
     expect((err as Error).message).toContain(big.messageId);
   });
 
-  it('a failed batch leaves later batches unsent, to keep order', async () => {
-    const server = await serve([{ status: 200 }, { status: 400 }, { status: 200 }]);
+  it('a batch that still fails after its retries leaves later batches unsent, to keep order', async () => {
+    const server = await serve([{ status: 200 }, { status: 503 }, { status: 200 }]);
     const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 0, limits: { maxBatchMessages: 2 } });
     const sent = messages(6);
     const err = await t.send(sent).catch((e: unknown) => e);
     expect(server.received).toHaveLength(2);
-    expect(err).toMatchObject({ failedMessageIds: ids(sent.slice(2)), rejectedMessageIds: ids(sent.slice(2, 4)), retryable: true });
+    expect(err).toMatchObject({ failedMessageIds: ids(sent.slice(2)), rejectedMessageIds: [], retryable: true });
+  });
+
+  it('a refused batch (400, 413) is sent again in halves: only a message refused alone is rejected; the rest and later batches go, in order', async () => {
+    const sent = messages(7);
+    const bad = sent[3].messageId;
+    // Refuses any batch holding the bad message, and any batch over 3 messages as too large.
+    const server = await serve([(r) => (r.body.batch.some((m) => m.messageId === bad) ? { status: 400, body: 'invalid message' } : r.body.batch.length > 3 ? { status: 413 } : { status: 200 })]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 5 } });
+    const err = await t.send(sent).catch((e: unknown) => e);
+    expect(err).toMatchObject({ failedMessageIds: [bad], rejectedMessageIds: [bad], retryable: false });
+    expect((err as Error).message).toContain(`message ${bad} refused: HTTP 400: invalid message`);
+    expect(acceptedIds(server.received)).toEqual(ids(sent).filter((id) => id !== bad));
+    // [0-4] holds the bad one: its halves [0-2] (goes) and [3, 4] (refused); then [3] refused alone, [4] goes; then [5, 6].
+    expect(server.received.map((r) => [r.body.batch.length, r.status])).toEqual([[5, 400], [3, 200], [2, 400], [1, 400], [1, 200], [2, 200]]);
+  });
+
+  it.each([401, 403, 404])('a %s (the write key or the url is wrong) leaves every message pending at once, none rejected', async (status) => {
+    const server = await serve([{ status }]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 2 } });
+    const sent = messages(5);
+    const err = await t.send(sent).catch((e: unknown) => e);
+    expect(server.received).toHaveLength(1);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: [], retryable: true });
+    expect((err as Error).message).toContain(`HTTP ${status}`);
+    expect((err as Error).message).toContain("check the destination's url and write_key in roster.yml; the messages stay pending");
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
-import { acceptedIds, scriptedServer, type Reply } from '../destinations/fixtures.js';
+import { acceptedIds, scriptedServer, type Received, type Reply } from '../destinations/fixtures.js';
 import { Scenario } from './support.js';
 
 const T1 = '2024-06-01T00:00:00Z';
@@ -62,22 +62,37 @@ describe('delivery over http', () => {
     expect(await outbox(scenario)).toEqual([{ pending: 0, done: 10 }]);
   });
 
-  it('429 with Retry-After and a hanging request are retried; a 400 marks its batch failed, the next batch still goes', async () => {
-    const { server, scenario } = await setup(
-      [{ status: 429, headers: { 'Retry-After': '0' } }, 'hang', { status: 200 }, { status: 400, body: 'bad batch' }, { status: 200 }],
-      { max_retries: 3 },
-    );
+  it('429 with Retry-After and a hanging request are retried; a 400 finds the refused message by halves and fails it alone', async () => {
+    // Refuses any batch holding u3's identify call.
+    const refuseU3 = (r: Received): Reply => (r.body.batch.some((m) => m.type === 'identify' && m.userId === 'u3') ? { status: 400, body: 'bad message' } : { status: 200 });
+    const { server, scenario } = await setup([{ status: 429, headers: { 'Retry-After': '0' } }, 'hang', refuseU3], { max_retries: 3 });
     const run = await scenario.run([LOGINS], T1, { open: FAST, batchSize: 4 });
-    expect(run.delivery).toMatchObject({ ok: false, pending: 0, failed: 4 });
-    expect(server.received.map((r) => r.status)).toEqual([429, undefined, 200, 400, 200]);
+    expect(run.delivery).toMatchObject({ ok: false, pending: 0, failed: 1 });
+    // Steps of 4: [group a1, group a2, identify u1, identify u2] after a 429 and a hang; then
+    // [identify u2, identify u3, track u1, track u2] refused, in halves until identify u3 alone; then the last two tracks.
+    expect(server.received.map((r) => [r.body.batch.length, r.status])).toEqual([[4, 429], [4, undefined], [4, 200], [4, 400], [2, 400], [1, 200], [1, 400], [2, 200], [2, 200]]);
     const batches = server.received.map((r) => r.body.batch.map((m) => m.messageId));
     expect(batches[1]).toEqual(batches[0]);
-    expect(acceptedIds(server.received)).toEqual([...batches[2], ...batches[4]]);
-    expect(await scenario.query(`SELECT count(*) AS n, min(error) AS error FROM roster._failed_messages`))
-      .toEqual([{ n: 4, error: expect.stringMatching(/HTTP 400: bad batch/) }]);
+    const refused = server.received[6].body.batch[0];
+    expect([refused.type, refused.userId]).toEqual(['identify', 'u3']);
+    // The other nine go, in order: the first step, then the second's but u3's identify, then the last.
+    expect(acceptedIds(server.received)).toEqual([...batches[2], ...batches[3].filter((id) => id !== refused.messageId), ...batches[8]]);
+    expect(await scenario.query(`SELECT count(*) AS n, min(message_id) AS id, min(error) AS error FROM roster._failed_messages`))
+      .toEqual([{ n: 1, id: refused.messageId, error: expect.stringMatching(/HTTP 400: bad message/) }]);
     // Failed messages are not re-sent as they are.
     expect((await scenario.deliver([LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0 });
-    expect(server.received).toHaveLength(5);
+    expect(server.received).toHaveLength(9);
+  });
+
+  it('a 401 (a wrong write key) leaves every message pending; once fixed, deliver sends them all, each once', async () => {
+    const { server, scenario } = await setup([{ status: 401, body: 'bad write key' }, { status: 200 }]);
+    const run = await scenario.run([LOGINS], T1, { open: FAST });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
+    expect(run.delivery!.destinations[0].errors[0]).toMatch(/HTTP 401: bad write key \(check the destination's url and write_key in roster.yml; the messages stay pending\)/);
+    expect(await outbox(scenario)).toEqual([{ pending: 10, done: 0 }]);
+    expect(await scenario.deliver([LOGINS], { open: FAST })).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    expect(acceptedIds(server.received)).toEqual(server.received[0].body.batch.map((m) => m.messageId));
+    expect(new Set(acceptedIds(server.received)).size).toBe(10);
   });
 
   it('messages left pending reach the users each account had in their own run, not those it has when they are finally sent', async () => {
