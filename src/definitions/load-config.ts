@@ -5,6 +5,7 @@ import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
+import { utf8Text } from './utf8-text.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
@@ -23,7 +24,9 @@ export interface LoadedConfig {
 export async function loadConfig(dir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = await readFile(join(dir, CONFIG_FILE), 'utf8');
+    const read = utf8Text(CONFIG_FILE, await readFile(join(dir, CONFIG_FILE)));
+    if (typeof read !== 'string') return { problems: [read] };
+    text = read;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `${CONFIG_FILE} not found: every roster project has one in its folder (roster init creates it)`

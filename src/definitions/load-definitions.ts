@@ -8,6 +8,7 @@ import type { SqlTrait, SqlTraitFile } from './sql-trait.js';
 import { checkSqlTemplate, type TemplatePosition } from './sql-template.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
+import { utf8Text } from './utf8-text.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 
 export const DEFINITIONS_DIR = 'definitions';
@@ -82,7 +83,7 @@ async function walkYamlFiles(root: string, rel: string, seen: Set<string>): Prom
 /** A definition file's text, or the problem that stops reading it (a folder named x.yml, a broken link). */
 function readDefinitionFile(dir: string, file: string): string | Problem {
   try {
-    return readFileSync(join(dir, file), 'utf8');
+    return utf8Text(file, readFileSync(join(dir, file)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EISDIR' ? 'it is a folder, not a file' : code === 'ENOENT' ? 'it is a link to nothing' : (e as Error).message;
@@ -169,7 +170,9 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
     const absolute = resolve(dir, dirname(file), t.sql_file);
     const sqlFile = toPosix(relative(dir, absolute));
     try {
-      template = readFileSync(absolute, 'utf8');
+      const text = utf8Text(sqlFile, readFileSync(absolute));
+      if (typeof text !== 'string') return { problems: [text], stateRefs: [] };
+      template = text;
     } catch (e) {
       const at = source.locate(['sql_file']);
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';

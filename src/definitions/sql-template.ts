@@ -106,12 +106,15 @@ const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHE
 /** Whitespace, SQL comments and Handlebars comments before the first word of a template. */
 const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\})*/;
 
-/** A problem where the template starts with a statement that is not a query (DELETE, CREATE, SET, ...). */
+/** A problem where the template is empty or starts with a statement that is not a query (DELETE, CREATE, SET, ...). */
 function notAQuery(template: string): TemplateProblem | undefined {
   const offset = LEADING.exec(template)![0].length;
+  const before = template.slice(0, offset).split('\n');
+  if (offset === template.length) {
+    return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
+  }
   const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
   if (!word || !NOT_QUERIES.has(word.toUpperCase())) return undefined;
-  const before = template.slice(0, offset).split('\n');
   return {
     line: before.length, column: before[before.length - 1].length + 1,
     message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table`,
