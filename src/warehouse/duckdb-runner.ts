@@ -7,6 +7,8 @@ export interface DuckDbOptions {
   /** A file path, or ':memory:'. */
   readonly path: string;
   readonly memoryLimit?: string;
+  /** Opened read-only: other processes may read the file meanwhile (DuckDB locks a writer out of everyone else). */
+  readonly readOnly?: boolean;
 }
 
 /** DuckDB through @duckdb/node-api: one connection per run (DuckDB is a single writer). */
@@ -19,7 +21,10 @@ export class DuckDbWarehouse implements Warehouse {
   static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(options.path, options.memoryLimit ? { memory_limit: options.memoryLimit } : {});
+      instance = await DuckDBInstance.create(options.path, {
+        ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
     } catch (e) {
       const message = (e as Error).message;
       throw new WarehouseError(/lock/i.test(message)

@@ -9,8 +9,10 @@ export const DEFAULT_DUCKDB_MEMORY = '1GB';
 export interface OpenOptions {
   /** Allows a `:memory:` DuckDB (--dry-run, preview, demo). */
   readonly allowMemory?: boolean;
-  /** The command writes nothing: a missing DuckDB file is read as an empty database, not created. */
+  /** The command writes nothing: DuckDB is opened read-only, and a missing file is read as an empty database, not created. */
   readonly readOnly?: boolean;
+  /** A missing DuckDB file is read as an empty database, not created (deliver: nothing can be pending there). */
+  readonly emptyIfMissing?: boolean;
   /** Told when the DuckDB file does not exist (a typo in warehouse.path, or no demo yet). */
   readonly onMissing?: (message: string) => void;
 }
@@ -31,14 +33,16 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       const file = memory ? ':memory:' : path.resolve(project.dir, w.path);
       if (!memory && !existsSync(file)) {
         // Opening a DuckDB file creates it: a command that writes nothing reads an empty database instead.
-        options.onMissing?.(`warehouse ${w.path} does not exist${options.readOnly ? ': reading an empty warehouse' : ': creating it'} (roster.yml warehouse.path)`);
-        memory = !!options.readOnly;
+        memory = !!(options.readOnly || options.emptyIfMissing);
+        options.onMissing?.(`warehouse ${w.path} does not exist${memory ? ': reading an empty warehouse' : ': creating it'} (roster.yml warehouse.path)`);
         // DuckDB creates the file, not its folder.
         if (!memory) await makeFolders(path.dirname(file));
       }
       // DuckDB would take 80% of the machine's memory; 1GB keeps a laptop usable and spills beyond it.
       const { DuckDbWarehouse } = await import('./duckdb-runner.js');
-      return DuckDbWarehouse.open({ path: memory ? ':memory:' : file, memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY });
+      // A command that writes nothing (--dry-run, preview) opens the file read-only: it then runs
+      // beside other readers (another preview, a BI tool), where a writer locks everyone else out.
+      return DuckDbWarehouse.open({ path: memory ? ':memory:' : file, memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY, readOnly: !memory && options.readOnly });
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);

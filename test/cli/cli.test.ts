@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { ROOT, roster } from './roster-cli.js';
 
@@ -142,6 +143,25 @@ describe('roster CLI', () => {
     const demo = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2']);
     expect(demo.code).toBe(1);
     expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
+  });
+
+  it('--dry-run and preview open the warehouse read-only: they run while another process reads it; a run waits its turn', async () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'demo', '--users', '50', '--accounts', '5', '--days', '10']).code).toBe(0);
+    // This test process holds the file open read-only, as a BI tool or the DuckDB CLI may.
+    const reader = await DuckDBInstance.create(path.join(dir, 'warehouse.duckdb'), { access_mode: 'READ_ONLY' });
+    try {
+      const preview = roster(['--project', dir, 'preview', 'feature_count', '--as-of', '2024-06-03']);
+      expect([preview.code, preview.stderr]).toEqual([0, '']);
+      const dry = roster(['--project', dir, 'run', '--as-of', '2024-06-03', '--dry-run']);
+      expect([dry.code, dry.stderr]).toEqual([0, '']);
+      // A run writes: DuckDB has one writer and no reader beside it.
+      const run = roster(['--project', dir, 'run', '--as-of', '2024-06-03']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('is in use by another process (DuckDB allows one writer)');
+    } finally {
+      reader.closeSync();
+    }
   });
 
   it('--dry-run, preview and deliver never create a missing warehouse file: they read an empty one, with a warning', () => {

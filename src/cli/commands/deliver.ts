@@ -14,7 +14,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const started = performance.now();
   const project = await loadProjectToDeliver(dir);
   const out = reportSink(project);
-  const wh = await openWarehouse(project, { readOnly: true, onMissing: warn });
+  const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: warn });
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });
