@@ -122,9 +122,17 @@ export type Scope = z.infer<typeof Scope>;
 export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
 
+/**
+ * A definition's key: also the trait it sends ({<key>: value}) and its result's column, beside
+ * the id columns, so it cannot be one of them.
+ */
+const DefinitionKey = Key.refine((k) => k !== 'user_id' && k !== 'group_id', {
+  message: 'user_id and group_id are the id columns of every result (and Segment ids): a definition needs another key',
+});
+
 /** Fields every definition kind shares. */
 export const definitionBase = {
-  key: Key,
+  key: DefinitionKey,
   entity: Entity,
   description: z.string().optional(),
   destinations: z.array(z.string().min(1)).optional(),
