@@ -31,13 +31,14 @@ export class PostgresWarehouse implements Warehouse {
   static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
     const client = new pg.Client({
       connectionString: url,
+      connectionTimeoutMillis: connectTimeoutMs(url),
       types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     });
     try {
       await client.connect();
     } catch (e) {
-      // The URL may hold a password: name the host only.
-      throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${(e as Error).message}`, e);
+      // The URL may hold a password: name the host only, and never repeat the password a server may echo.
+      throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${withoutPassword((e as Error).message, url)}`, e);
     }
     const wh = new PostgresWarehouse(client, () => client.end());
     await wh.setUp(options.statementTimeoutMs);
@@ -147,6 +148,40 @@ function safeHost(url: string): string {
   } catch {
     return 'the configured url';
   }
+}
+
+/**
+ * How long connecting may take: the URL's connect_timeout (seconds, as libpq reads it), else
+ * PGCONNECT_TIMEOUT, else a minute. node-postgres would otherwise wait for ever on a server or
+ * proxy that accepts the connection and never answers, holding back every scheduled run.
+ */
+function connectTimeoutMs(url: string): number {
+  let fromUrl: string | null = null;
+  try {
+    fromUrl = new URL(url).searchParams.get('connect_timeout');
+  } catch {
+    // not a URL: node-postgres reports that itself
+  }
+  const seconds = Number(fromUrl ?? process.env.PGCONNECT_TIMEOUT ?? 60);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 60_000;
+}
+
+/** A message with the URL's password taken out, as written and percent-decoded. */
+function withoutPassword(message: string, url: string): string {
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    return message;
+  }
+  if (!password) return message;
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // a malformed escape: the raw text is all there is
+  }
+  return [password, decoded].reduce((m, secret) => m.split(secret).join('[redacted]'), message);
 }
 
 function pgMessage(e: unknown): string {

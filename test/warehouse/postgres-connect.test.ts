@@ -1,0 +1,67 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
+import { WarehouseError } from '../../src/warehouse/warehouse.js';
+
+/*
+ * Real TCP servers on 127.0.0.1 that misbehave as a Postgres endpoint can: one never answers,
+ * one asks for a password and quotes it back in its error (as some proxies do).
+ */
+let servers: Server[] = [];
+let sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets) s.destroy();
+  for (const s of servers) await new Promise((resolve) => s.close(resolve));
+  [servers, sockets] = [[], []];
+});
+
+async function listen(onSocket: (socket: Socket) => void): Promise<number> {
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    onSocket(socket);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A backend message: type byte, int32 length (itself included), body. */
+function message(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, 'ascii');
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+
+describe('connecting to Postgres', () => {
+  it('gives up after connect_timeout on a server that accepts the connection and never answers', async () => {
+    const port = await listen(() => undefined);
+    const started = Date.now();
+    const err = await PostgresWarehouse.connect(`postgres://u:pw@127.0.0.1:${port}/db?connect_timeout=1`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WarehouseError);
+    expect((err as Error).message).toMatch(new RegExp(`^cannot connect to Postgres at 127.0.0.1:${port}/db: .*timeout`, 'i'));
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('never repeats the password, even when the server quotes it in its error', async () => {
+    const secret = 'Sup3r/Secret pw';
+    const port = await listen((socket) => {
+      let asked = false;
+      socket.on('data', () => {
+        if (!asked) {
+          asked = true;
+          const cleartext = Buffer.alloc(4);
+          cleartext.writeInt32BE(3); // AuthenticationCleartextPassword
+          socket.write(message('R', cleartext));
+          return;
+        }
+        const fields = Buffer.from(`SFATAL\0C28P01\0Mpassword authentication failed for user "u" (got ${secret})\0\0`, 'utf8');
+        socket.end(message('E', fields));
+      });
+    });
+    const err = await PostgresWarehouse.connect(`postgres://u:${encodeURIComponent(secret)}@127.0.0.1:${port}/db`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WarehouseError);
+    expect((err as Error).message).toBe(`cannot connect to Postgres at 127.0.0.1:${port}/db: password authentication failed for user "u" (got [redacted])`);
+  });
+});
