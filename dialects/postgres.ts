@@ -19,6 +19,11 @@ export class PostgresDialect extends BaseDialect {
   textListLiteral(values: readonly string[]): string {
     return values.length === 0 ? this.emptyTextList() : `CAST(ARRAY[${values.map((v) => this.stringLiteral(v)).join(', ')}] AS TEXT[])`;
   }
+  // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: a role
+  // given only a schema made for it could not run. So create it only when it is missing.
+  createSchema(schema: string): string {
+    return `DO $roster$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${this.stringLiteral(schema)}) THEN CREATE SCHEMA ${this.quoteIdent(schema)}; END IF; END $roster$`;
+  }
   // Text compares byte for byte (SPEC 2): the C collation, whatever the database's default.
   castText(expr: string): string {
     return `(CAST(${expr} AS TEXT) COLLATE "C")`;

@@ -86,7 +86,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const associating = project.definitions.filter((x) => isAssociating(x)).map((x) => x.key);
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
-  const catalog = await wh.catalog(config.source.schema);
+  const catalog = await wh.sourceCatalog(config.source.schema);
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {
     asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy, onShared: (name) => shared.add(name),

@@ -121,6 +121,12 @@ export class DuckDbWarehouse implements Warehouse {
     return catalogFrom(rows);
   }
 
+  async sourceCatalog(schema: string): Promise<SourceCatalog> {
+    const [{ n }] = await this.query(`SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = $schema AND catalog_name = current_database()`, { schema });
+    if (Number(n) === 0) throw new WarehouseError(`the source schema ${schema} does not exist in the warehouse (roster.yml source.schema)`);
+    return this.catalog(schema);
+  }
+
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {
     const rows = await this.query(`DESCRIBE SELECT * FROM ${qualified}`);
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));

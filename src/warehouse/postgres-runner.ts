@@ -127,6 +127,23 @@ export class PostgresWarehouse implements Warehouse {
     return catalogFrom(rows);
   }
 
+  // information_schema lists only what the role may use: a table it cannot read looks missing there.
+  async sourceCatalog(schema: string): Promise<SourceCatalog> {
+    const [ns] = await this.query(`SELECT oid, has_schema_privilege(oid, 'USAGE') AS usable FROM pg_namespace WHERE nspname = $1`, { schema });
+    const name = this.dialect.quoteIdent(schema);
+    if (!ns) throw new WarehouseError(`the source schema ${name} does not exist (roster.yml source.schema)`);
+    if (!ns.usable) throw new WarehouseError(`the role cannot use the source schema ${name}: GRANT USAGE ON SCHEMA ${name} TO it`);
+    const hidden = await this.query(
+      `SELECT relname AS t FROM pg_class WHERE relnamespace = $1 AND relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT has_table_privilege(oid, 'SELECT') ORDER BY 1 LIMIT 6`,
+      { oid: ns.oid as number },
+    );
+    if (hidden.length) {
+      const tables = hidden.slice(0, 5).map((r) => `${name}.${this.dialect.quoteIdent(String(r.t))}`).join(', ') + (hidden.length > 5 ? ', ...' : '');
+      throw new WarehouseError(`the role cannot read ${tables} (no SELECT privilege); as missing tables, everything they hold would look gone: GRANT SELECT on them`);
+    }
+    return this.catalog(schema);
+  }
+
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {
     const rows = await this.query(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute AS a

@@ -149,6 +149,15 @@ export class SnowflakeWarehouse implements Warehouse {
     return catalogFrom(rows);
   }
 
+  // information_schema lists only what the role may use: a schema or table it cannot read looks
+  // missing there, and Snowflake offers no way to see one. The schema at least must be there.
+  async sourceCatalog(schema: string): Promise<SourceCatalog> {
+    const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
+    const [{ n }] = await this.query(`SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = :1`, { schema: name });
+    if (Number(n) === 0) throw new WarehouseError(`the source schema ${schema} does not exist, or the role cannot use it (roster.yml source.schema)`);
+    return this.catalog(schema);
+  }
+
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {
     const rows = await this.query(`DESCRIBE TABLE ${qualified}`);
     return rows.map((r) => ({ name: String(r.name).toLowerCase(), type: String(r.type) }));

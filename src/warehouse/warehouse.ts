@@ -27,6 +27,12 @@ export interface Warehouse {
   lockRun(stateSchema: string): Promise<void>;
   /** Tables and columns of a schema, lower-cased. */
   catalog(schema: string): Promise<SourceCatalog>;
+  /**
+   * The catalog of the input schema. Throws a WarehouseError when the schema does not exist or
+   * holds tables the role cannot read: read as missing (SPEC 3: no events yet), a misspelt schema
+   * or a revoked grant would make every member and value look gone, and send that.
+   */
+  sourceCatalog(schema: string): Promise<SourceCatalog>;
   /** Column names and types of a table or scratch table (qualified SQL name). */
   describe(qualified: string): Promise<{ name: string; type: string }[]>;
   close(): Promise<void>;

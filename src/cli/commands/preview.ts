@@ -19,7 +19,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   const wh = await openWarehouse(project, { allowMemory: true, readOnly: true, onMissing: warn });
   try {
     // Compute only (no diff, nothing written): the definition and what it reads.
-    const catalog = await wh.catalog(project.config.source.schema);
+    const catalog = await wh.sourceCatalog(project.config.source.schema);
     const outcomes = await computeDefinitions(project, graph, wh, catalog, {
       asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
     });

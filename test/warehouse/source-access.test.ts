@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/definitions/graph.js';
+import { runProject } from '../../src/run/run-project.js';
+import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
+import { WarehouseError } from '../../src/warehouse/warehouse.js';
+import { AS_OF, world } from '../execution/world.js';
+import { definitions, ENGINES, fixtureWarehouse, project } from '../support/harness.js';
+
+const LOGINS = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+
+/*
+ * SPEC 3 reads a missing event table as no events yet. A source schema that is not there (a typo
+ * in roster.yml) or a table the role cannot read is another matter: read as empty, every member
+ * and value would look gone, and the run would send that. It fails instead, committing nothing.
+ */
+describe.each(ENGINES)('the source schema, on %s', (engine) => {
+  it('that does not exist fails the run, naming roster.yml source.schema; nothing is committed', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', engine);
+    try {
+      const defs = definitions([LOGINS]);
+      const run = (schema: string) => runProject(project(defs, 'segment', { schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect((await run(fx.schema)).outcomes.map((o) => o.status)).toEqual(['ok']);
+      const err = await run(`${fx.schema}_typo`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarehouseError);
+      expect((err as Error).message).toMatch(/^the source schema "?\w+_typo"? does not exist .*\(roster.yml source.schema\)$/);
+      expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 1 }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
+describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role with the privileges roster needs, and one without', () => {
+  it('SELECT on the source and CREATE on a state schema made for it are enough; a revoked table fails the run by name', async () => {
+    const admin = await fixtureWarehouse(world, 'segment', 'postgres');
+    const role = `roster_limited_${process.pid}`;
+    const state = `${admin.state}_limited`;
+    const q = (name: string) => admin.wh.dialect.quoteIdent(name);
+    try {
+      for (const sql of [
+        `CREATE ROLE ${q(role)} LOGIN`,
+        `GRANT USAGE ON SCHEMA ${q(admin.schema)} TO ${q(role)}`,
+        `GRANT SELECT ON ALL TABLES IN SCHEMA ${q(admin.schema)} TO ${q(role)}`,
+        `CREATE SCHEMA ${q(state)}`,
+        `GRANT USAGE, CREATE ON SCHEMA ${q(state)} TO ${q(role)}`,
+      ]) await admin.wh.exec(sql);
+      const url = new URL(process.env.ROSTER_TEST_PG_URL!);
+      url.username = role;
+      url.password = '';
+      const defs = definitions([LOGINS]);
+      const run = async () => {
+        const wh = await PostgresWarehouse.connect(url.toString());
+        try {
+          return await runProject(project(defs, 'segment', { schema: admin.schema }, state), buildGraph(defs), wh, { asOf: new Date(AS_OF) });
+        } finally {
+          await wh.close();
+        }
+      };
+      // No CREATE on the database: the state schema exists, so none is needed.
+      expect((await run()).outcomes.map((o) => [o.status, o.error])).toEqual([['ok', undefined]]);
+      await admin.wh.exec(`REVOKE SELECT ON ${q(admin.schema)}.logged_in FROM ${q(role)}`);
+      await expect(run()).rejects.toThrow(`the role cannot read ${q(admin.schema)}.${q('logged_in')} (no SELECT privilege)`);
+      expect(await admin.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${q(state)}._runs`)).toEqual([{ n: 1 }]);
+    } finally {
+      for (const sql of [`DROP SCHEMA IF EXISTS ${q(state)} CASCADE`, `DROP OWNED BY ${q(role)}`, `DROP ROLE IF EXISTS ${q(role)}`]) await admin.wh.exec(sql).catch(() => undefined);
+      await admin.dispose();
+    }
+  });
+});
