@@ -17,6 +17,14 @@ export interface OpenOptions {
   readonly onMissing?: (message: string) => void;
 }
 
+function isPostgresUrl(url: string): boolean {
+  try {
+    return /^postgres(ql)?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`.
  * Each runner is imported when its dialect is opened: the DuckDB and Postgres drivers take about
@@ -46,6 +54,10 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
+      if (!isPostgresUrl(w.url)) {
+        // Not repeated: it may hold a password.
+        throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)' }]);
+      }
       const { PostgresWarehouse } = await import('./postgres-runner.js');
       return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });
     }

@@ -145,6 +145,15 @@ describe('roster CLI', () => {
     expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
   });
 
+  it('a postgres url that is not a URL (an unescaped / in the password) is exit 1 at warehouse.url, without repeating it', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'roster.yml'), 'name: pg\nwarehouse:\n  dialect: postgres\n  url: ${DATABASE_URL}\ndestinations:\n  - { name: crm, type: jsonl, path: out/crm.jsonl }\n');
+    const r = roster(['--project', dir, 'run', '--dry-run', '--as-of', '2024-06-03'], { env: { DATABASE_URL: 'postgres://u:pa/ss@127.0.0.1:5432/db' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('roster.yml warehouse.url: not a postgres:// URL');
+    expect(r.stderr).not.toContain('pa/ss');
+  });
+
   it('--dry-run and preview open the warehouse read-only: they run while another process reads it; a run waits its turn', async () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'demo', '--users', '50', '--accounts', '5', '--days', '10']).code).toBe(0);
