@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { compileCommand } from './commands/compile.js';
 import { deliverCommand } from './commands/deliver.js';
 import { demoCommand } from './commands/demo.js';
@@ -29,7 +29,13 @@ const program = new Command('roster')
   .exitOverride();
 
 const projectDir = () => path.resolve(program.opts().project as string);
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+// Selectors apart (spaces, or --select again) are a union; joined by commas an intersection, as in dbt.
+const collect = (value: string, previous: string[] = []) => {
+  const selectors = value.split(/\s+/).filter(Boolean);
+  // An empty selection (--select "$CHANGED" with nothing changed) must not become a full run.
+  if (selectors.length === 0) throw new InvalidArgumentError('give at least one key or selector (key, +key, key+)');
+  return [...previous, ...selectors];
+};
 
 program.command('init').argument('[dir]', 'folder of the new project', '.').description('create a project with example definitions')
   .action(async (dir: string) => finish(await initCommand(path.resolve(program.opts().project !== '.' && dir === '.' ? program.opts().project : dir))));
@@ -43,11 +49,11 @@ program.command('validate').description('check every definition')
   .action(async () => finish(await validateCommand(projectDir())));
 program.command('compile').description('write the SQL of each definition to compiled/<dialect>/<key>.sql')
   .option('--dialect <name>', 'duckdb | postgres | snowflake (default: the warehouse\'s)')
-  .option('--select <keys...>', 'keys and graph operators (+key, key+)', collect)
+  .option('--select <keys...>', 'keys and graph operators (+key, key+; a,b for both)', collect)
   .option('--check', 'compare with the committed files instead; exit 1 on a difference')
   .action(async (flags) => finish(await compileCommand(projectDir(), flags)));
 program.command('run').description('compute in dependency order, store results, diff, emit')
-  .option('--select <keys...>', 'keys and graph operators (+key, key+)', collect)
+  .option('--select <keys...>', 'keys and graph operators (+key, key+; a,b for both)', collect)
   .option('--as-of <iso>', 'the run\'s instant (default now; UTC without an offset)')
   .option('--dry-run', 'compute and print; write and deliver nothing')
   .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')

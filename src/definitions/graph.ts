@@ -16,7 +16,7 @@ export interface DefinitionGraph {
   /** all keys in run order: by depth (longest path from a root, roots depth 0), then by key */
   readonly order: readonly string[];
   depth(key: string): number;
-  /** dbt-style selection: ['a', '+b', 'c+', '+d+'] -> selected keys (unknown key -> ProjectError-style problem) */
+  /** dbt-style selection: ['a', '+b', 'c+', '+d+', 'a+,+b'] -> selected keys (a union; commas intersect; unknown key -> ProjectError) */
   select(exprs: readonly string[]): Set<string>;
   /** selected plus everything they transitively depend on */
   withUpstream(keys: Iterable<string>): Set<string>;
@@ -215,22 +215,29 @@ function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): Definiti
     why: (key, dep) => implied.get(`${key}\0${dep}`),
     depth: (key) => depthOf(known(key)),
     select(exprs) {
-      const out = new Set<string>();
       const problems: Problem[] = [];
-      for (const expr of exprs) {
+      const one = (expr: string): Set<string> => {
+        const out = new Set<string>();
         const m = selector.exec(expr.trim());
         if (!m) {
           problems.push({ file: '--select', message: `"${expr}" is not a selector: write key, +key, key+ or +key+ (e.g. 2+key for two levels)` });
-          continue;
+          return out;
         }
         const [, up, key, down] = m;
         if (!deps.has(key)) {
           problems.push({ file: '--select', message: `unknown definition "${key}"${didYouMean(key, deps.keys())}` });
-          continue;
+          return out;
         }
         out.add(key);
         if (up !== undefined) for (const k of reach(key, deps, up ? Number(up) : Infinity)) out.add(k);
         if (down !== undefined) for (const k of reach(key, dependents, down ? Number(down) : Infinity)) out.add(k);
+        return out;
+      };
+      // As dbt: selectors apart are a union; joined by commas, an intersection (a+,+b: between a and b).
+      const out = new Set<string>();
+      for (const expr of exprs) {
+        const sets = expr.split(',').map(one);
+        for (const k of sets[0]) if (sets.every((s) => s.has(k))) out.add(k);
       }
       if (problems.length) throw new ProjectError(problems);
       return out;

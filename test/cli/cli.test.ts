@@ -120,6 +120,10 @@ describe('roster CLI', () => {
     const feb31 = roster(['--project', dir, 'run', '--as-of', '2024-02-31', '--dry-run']);
     expect(feb31.code).toBe(1);
     expect(feb31.stdout).not.toContain('2024-03-02');
+    // An empty selection (a script's --select "$CHANGED" with nothing changed) is no full run.
+    const empty = roster(['--project', dir, 'run', '--select', ' ', '--dry-run']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("option '--select <keys...>' argument ' ' is invalid. give at least one key or selector");
     const sel = roster(['--project', dir, 'run', '--select', 'logins_past_30_dayz', '--dry-run']);
     expect(sel.code).toBe(1);
     expect(sel.stderr).toContain('logins_past_30_days');

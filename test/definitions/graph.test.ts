@@ -129,6 +129,9 @@ describe('definition graph', () => {
     expect(select('+active+')).toEqual(['active', 'logins', 'risk_score']);
     expect(select('1+champions')).toEqual(['at_risk', 'champions', 'members', 'user_scores']);
     expect(select('logins+1', 'user_scores')).toEqual(['active', 'logins', 'user_scores']);
+    // Joined by a comma, an intersection (dbt's set operator): what lies between logins and risk_score.
+    expect(select('logins+,+risk_score')).toEqual(['active', 'logins', 'risk_score']);
+    expect(select('active,at_risk')).toEqual([]);
   });
 
   it('rejects unknown keys in a selection, with a suggestion', async () => {
