@@ -91,9 +91,20 @@ describe('roster CLI', () => {
     const r = roster(['--project', dir, 'compile', '--check']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('compiled/duckdb/logins_past_30_days.sql: differs');
-    expect(roster(['--project', dir, 'compile']).code).toBe(0);
+    // The run plan holds every definition: a selection checks and writes it too.
+    const selected = roster(['--project', dir, 'compile', '--check', '--select', 'logins_past_30_days']);
+    expect(selected.code).toBe(1);
+    expect(selected.stderr).toContain('compiled/duckdb/_run.sql: differs');
+    expect(roster(['--project', dir, 'compile', '--select', 'logins_past_30_days']).code).toBe(0);
     expect(readFileSync(path.join(dir, 'compiled/duckdb/logins_past_30_days.sql'), 'utf8')).toContain('INTERVAL 31 DAY');
     expect(roster(['--project', dir, 'compile', '--check']).code).toBe(0);
+    // A final newline missing, or one too many, is said in words.
+    const plan = path.join(dir, 'compiled/duckdb/_run.sql');
+    const text = readFileSync(plan, 'utf8');
+    writeFileSync(plan, text.trimEnd());
+    expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: the committed file ends before it \(its final newline is missing\)\)/);
+    writeFileSync(plan, `${text}\n`);
+    expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: committed "", now the file ends before it \(an extra newline at the end\)\)/);
   });
 
   it('compile never embeds a run\'s values: as_of is a parameter', () => {

@@ -34,11 +34,10 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
     files.set(`${def.key}.sql`, compiledFile(def, q, name));
   }
   const definitionCount = files.size;
-  // The fused plan of a whole run (what `run` executes); a partial selection leaves it alone.
-  if (!flags.select?.length) {
-    const plan = compilePlan({ dialect, config: project.config, definitions: project.definitions, order: graph.order });
-    files.set(PLAN_FILE, planFile(plan, dialect, project.config.name));
-  }
+  // The fused plan of a whole run (what `run` executes) holds every definition: a selected one
+  // that changed changes it too, so it is written and checked whatever the selection.
+  const plan = compilePlan({ dialect, config: project.config, definitions: project.definitions, order: graph.order });
+  files.set(PLAN_FILE, planFile(plan, dialect, project.config.name));
   const existing = await readdir(outDir).then((f) => f.filter((x) => x.endsWith('.sql')), () => [] as string[]);
   const stale = flags.select?.length ? [] : existing.filter((f) => !files.has(f));
 
@@ -69,7 +68,11 @@ function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: committed ${JSON.stringify(la[i] ?? '')}, now ${JSON.stringify(lb[i] ?? '')}`;
+    if (la[i] === lb[i]) continue;
+    // Where one file ends first, say so: '' against '' would hide a missing or extra final newline.
+    if (la[i] === undefined) return `line ${i + 1}: the committed file ends before it${lb[i] === '' && i === lb.length - 1 ? ' (its final newline is missing)' : `; now ${JSON.stringify(lb[i])}`}`;
+    if (lb[i] === undefined) return `line ${i + 1}: committed ${JSON.stringify(la[i])}, now the file ends before it${la[i] === '' && i === la.length - 1 ? ' (an extra newline at the end)' : ''}`;
+    return `line ${i + 1}: committed ${JSON.stringify(la[i])}, now ${JSON.stringify(lb[i])}`;
   }
   return 'whitespace';
 }
