@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Problem } from './project.js';
 
 /** A path inside a YAML document: mapping keys and sequence indices. */
@@ -38,7 +38,8 @@ export class YamlSource {
     const seen = new Set<string>();
     const problems: Problem[] = [];
     for (const e of this.doc.errors) {
-      const at = e.linePos?.[0];
+      // The parser notices a quote left open where the file ends: point at where it opens.
+      const at = (e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? this.openQuoteAt(e.pos[0]) : undefined) ?? e.linePos?.[0];
       const id = at ? `${at.line}:${at.col}` : '';
       if (seen.has(id)) continue; // one problem per place: later errors there are usually echoes of the first
       seen.add(id);
@@ -48,6 +49,17 @@ export class YamlSource {
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     this.syntaxProblems = problems;
+  }
+
+  /** Where the quoted scalar running on to `offset` opens (its quote), if one does. */
+  private openQuoteAt(offset: number): { line: number; col: number } | undefined {
+    let start: number | undefined;
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        if ((node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') && node.range && node.range[0] <= offset && node.range[1] >= offset) start = node.range[0];
+      },
+    });
+    return start === undefined ? undefined : this.lines.linePos(start);
   }
 
   /**
