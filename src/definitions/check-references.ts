@@ -8,6 +8,8 @@ import { formatPath, type Path } from './yaml-source.js';
 
 export interface ReferenceCheck {
   readonly problems: readonly Problem[];
+  /** Legal, but likely not what was meant (a trait named like a definition of the other entity). */
+  readonly warnings: readonly Problem[];
   /** The definitions with a key of their own (a later file repeating a key is left out). */
   readonly unique: readonly LoadedDefinition[];
 }
@@ -20,10 +22,12 @@ export interface ReferenceCheck {
  */
 export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlySet<string>, destinations?: readonly string[]): ReferenceCheck {
   const problems: Problem[] = [];
-  const report = (l: LoadedDefinition, path: Path, message: string) => {
+  const warnings: Problem[] = [];
+  const located = (l: LoadedDefinition, path: Path, message: string): Problem => {
     const at = l.source.locate(path);
-    problems.push({ file: l.def.file, line: at.line, column: at.column, ...(at.path.length ? { path: formatPath(at.path) } : {}), message });
+    return { file: l.def.file, line: at.line, column: at.column, ...(at.path.length ? { path: formatPath(at.path) } : {}), message };
   };
+  const report = (l: LoadedDefinition, path: Path, message: string) => problems.push(located(l, path, message));
 
   const byKey = new Map<string, Definition>();
   const unique: LoadedDefinition[] = [];
@@ -81,10 +85,16 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
         const producer = producers[site.entity].get(c.key);
         const message = producer?.kind === 'computed_trait' ? comparisonProblem(c, producer) : undefined;
         if (message) report(l, [...site.path, 'trait', message.field], message.text);
+        // SPEC 2 then reads a custom trait of that name: legal, and easily not what was meant.
+        const other = producer ? undefined : producers[site.entity === 'user' ? 'account' : 'user'].get(c.key);
+        if (other) {
+          const from = site.entity === 'user' ? 'identify' : 'group';
+          warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is ${other.entity === 'account' ? 'an account' : 'a user'}-level ${other.kind} (${other.file}); here, at ${site.entity} level, it names a custom trait of ${from} calls`));
+        }
       }
     });
   }
-  return { problems, unique };
+  return { problems, warnings, unique };
 }
 
 /** Names a definition produces as traits, with where each is written. */

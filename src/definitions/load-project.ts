@@ -48,7 +48,7 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   }
   const project = config.config && {
     dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    ...(definitions.warnings.length ? { warnings: sortProblems(definitions.warnings) } : {}),
+    ...(definitions.warnings.length || references.warnings.length ? { warnings: sortProblems([...definitions.warnings, ...references.warnings]) } : {}),
   };
   if (problems.length || !project) throw new ProjectError(sortProblems(problems), project);
   return project;

@@ -75,6 +75,15 @@ describe('roster CLI', () => {
     expect(sql).toContain('count(*)');
   });
 
+  it('validate: a trait: condition naming a definition of the other entity is legal (a custom trait) but warned about', () => {
+    const dir = exampleCopy();
+    // logins_past_30_days is the example's account-level trait; at user level it names a custom trait.
+    writeFileSync(path.join(dir, 'definitions/busy.yml'), 'kind: audience\nkey: busy_users\nentity: user\nwhere: { trait: { key: logins_past_30_days, op: gt, value: 3 } }\n');
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('warning: definitions/busy.yml:4:24 where.trait.key: "logins_past_30_days" is an account-level computed_trait (definitions/logins_past_30_days.yml); here, at user level, it names a custom trait of identify calls\n');
+  });
+
   it('validate: a mapping used as a key is a located problem, with no Node warning on stderr', () => {
     const dir = exampleCopy();
     writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  { last: 0 days }: x\n');
