@@ -59,6 +59,9 @@ function issueMessage(issue: Issue, path: Path, data: unknown): string {
         if (value === undefined) return `missing required field "${String(field)}" (one of ${options.join(', ')})`;
         return oneOfMessage(String(field), options.map(String), value);
       }
+      if (value === undefined && typeof field === 'string' && !hasKeyAt(data, path)) {
+        return `missing required field "${field}"${isDefault(issue.message) ? '' : `: ${issue.message}`}`;
+      }
       return isDefault(issue.message) ? `${describe(value)} is not allowed here` : issue.message;
     }
     case 'too_small':
