@@ -45,10 +45,19 @@ export class YamlSource {
       seen.add(id);
       const message = e.code === 'MULTIPLE_DOCS'
         ? 'a file holds one YAML document, but this one has a second after ---'
-        : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        : e.code === 'DUPLICATE_KEY'
+          ? `${JSON.stringify(this.keyAt(e.pos[0]))} appears twice in this mapping: YAML keys must be unique`
+          : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     this.syntaxProblems = problems;
+  }
+
+  /** The key written at `offset`: the text up to its colon (a quoted key without its quotes). */
+  private keyAt(offset: number): string {
+    const rest = this.text.slice(offset).split('\n')[0];
+    const quoted = /^(["'])(.*?)\1/.exec(rest);
+    return quoted ? quoted[2] : rest.split(/:(\s|$)/)[0].trim();
   }
 
   /** Where the quoted scalar running on to `offset` opens (its quote), if one does. */
