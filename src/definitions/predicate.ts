@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, parseInstant, Scalar, type Duration } from './common.js';
-import { didYouMean, unknownFieldsMessage } from './suggest.js';
+import { describe, didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export const OPS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'not_contains',
@@ -46,7 +46,7 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
         if (!value.every((v) => Scalar.safeParse(v).success)) return fail(`${op} with a list compares whole lists: its items must be strings, numbers or booleans`);
         return { op: o, value };
       }
-      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
+      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean${value === undefined ? '' : `, got ${describe(value)}`}`);
       return { op: o, value: value as Scalar };
     }
     case 'gt':
@@ -57,7 +57,7 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'not_contains':
     case 'starts_with':
     case 'ends_with':
-      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean`);
+      if (!Scalar.safeParse(value).success) return fail(`${op} needs a value: a string, number or boolean${value === undefined ? '' : `, got ${describe(value)}`}`);
       if ((op === 'starts_with' || op === 'ends_with') && typeof value !== 'string') return fail(`${op} needs a string value`);
       return { op: o, value: value as Scalar };
     case 'in':

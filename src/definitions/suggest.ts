@@ -55,7 +55,8 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number') return `the number ${value}`;
+  // YAML reads 1e400 and .inf as Infinity, .nan as NaN: no number a definition can use.
+  if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : `${value} (a number out of range, or .inf / .nan)`;
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return 'a date';
