@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { syntaxProblem } from './sql-template.js';
 
 /** What a track event-name template sees (SPEC 1). */
 export const EVENT_NAME_VARIABLES = ['key', 'kind', 'entity', 'description'] as const;
@@ -16,9 +17,9 @@ export function eventNameTemplateError(source: string): string | undefined {
     const lines = (e as Error).message.split('\n');
     const helper = /unknown helper (\S+) - (\d+):(\d+)/.exec(lines[0]);
     if (helper) return `unknown helper "${helper[1]}" at line ${helper[2]}, column ${Number(helper[3]) + 1}`;
-    // A parse error lists every token it expected: keep where it is and what it got.
-    const got = /(got .*)$/.exec(lines.at(-1) ?? '')?.[1];
-    return got ? `${lines[0]} ${got}` : lines[0];
+    // A parse error lists every token it expected: say it in words, as for SQL templates.
+    const p = syntaxProblem(source, e as Error);
+    return `${p.message.replace(/^Handlebars syntax error: /, '')} (line ${p.line}, column ${p.column} of the template)`;
   }
   return templateProblem(Handlebars.parse(source));
 }

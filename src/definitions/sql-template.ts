@@ -141,7 +141,8 @@ const tokenNames: Record<string, string> = {
   ID: 'a name', STRING: 'a quoted string', OPEN_SEXPR: '(', CLOSE_SEXPR: ')',
 };
 
-function syntaxProblem(template: string, e: Error & { lineNumber?: number; column?: number }): TemplateProblem {
+/** A Handlebars syntax error in words, where it is (also for destinations' event-name templates). */
+export function syntaxProblem(template: string, e: Error & { lineNumber?: number; column?: number }): TemplateProblem {
   const first = e.message.split('\n');
   if (first[0].startsWith('Parse error')) {
     // The parser's shared lexer still holds the location of the token it choked on.
