@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ignoredFields } from './computed-trait.js';
 import { DefinitionFile, type Definition } from './definition.js';
 import type { Problem } from './project.js';
@@ -169,6 +169,11 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
   if (t.sql_file !== undefined) {
     const absolute = resolve(dir, dirname(file), t.sql_file);
     const sqlFile = toPosix(relative(dir, absolute));
+    if (sqlFile.startsWith('../') || isAbsolute(sqlFile)) {
+      // Compiled SQL is reviewed and reproduced from the project alone (SPEC 1: next to its .yml).
+      const at = source.locate(['sql_file']);
+      return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message: `sql_file "${t.sql_file}" is outside the project folder: keep it in the project, next to its .yml` }], stateRefs: [] };
+    }
     try {
       const text = utf8Text(sqlFile, readFileSync(absolute));
       if (typeof text !== 'string') return { problems: [text], stateRefs: [] };
