@@ -35,6 +35,9 @@ type Attempt =
   | { readonly outcome: 'misconfigured'; readonly reason: string }
   | { readonly outcome: 'refused'; readonly reason: string };
 
+/** Single messages refused one after another before a delivery stops, taking the endpoint for misconfigured. */
+const REFUSED_IN_A_ROW = 5;
+
 /** Statuses that blame the request's address or credentials, not its messages. */
 const MISCONFIGURED = new Set([401, 403, 404, 405, 410]);
 
@@ -74,10 +77,14 @@ export class HttpDestination implements DeliveryTarget {
     const rejected = new Set<string>(failed);
     const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
     const queue = [...batches];
+    let refusedInARow = 0;
     while (queue.length > 0) {
       const batch = queue.shift()!;
       const failure = await this.post(batch);
-      if (failure === undefined) continue;
+      if (failure === undefined) {
+        refusedInARow = 0;
+        continue;
+      }
       if (failure.refused && batch.messageIds.length > 1) {
         queue.unshift(...halves(batch)); // in order: the refused message is found, the others go
         continue;
@@ -87,7 +94,12 @@ export class HttpDestination implements DeliveryTarget {
         failed.add(batch.messageIds[0]);
         rejected.add(batch.messageIds[0]);
         reasons.push(`message ${batch.messageIds[0]} refused: ${failure.reason}`);
-        continue;
+        if (++refusedInARow < REFUSED_IN_A_ROW) continue;
+        // An endpoint that refuses every message (some answer 400 to a wrong write key) would
+        // otherwise have the whole outbox failed, one request per message: the rest stay pending.
+        for (const b of queue) for (const id of b.messageIds) failed.add(id);
+        reasons.push(`the endpoint refused ${REFUSED_IN_A_ROW} messages in a row, each sent alone: it may refuse every message (check the destination's url and write_key); the rest stay pending`);
+        break;
       }
       // Stop here to keep order: this batch and later ones are left for the next delivery.
       for (const b of [batch, ...queue]) for (const id of b.messageIds) failed.add(id);

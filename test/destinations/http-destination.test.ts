@@ -151,6 +151,17 @@ describe('http destination', () => {
     expect(server.received.map((r) => [r.body.batch.length, r.status])).toEqual([[5, 400], [3, 200], [2, 400], [1, 400], [1, 200], [2, 200]]);
   });
 
+  it('an endpoint that refuses every message: five refused alone, then the rest stay pending', async () => {
+    const server = await serve([{ status: 400, body: 'bad write key' }]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 4 } });
+    const sent = messages(12);
+    const err = await t.send(sent).catch((e: unknown) => e);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: ids(sent.slice(0, 5)), retryable: true });
+    expect((err as Error).message).toContain('the endpoint refused 5 messages in a row, each sent alone');
+    // [0-3], [0, 1], [0], [1], [2, 3], [2], [3], [4-7], [4, 5], [4]: ten requests, not one per message.
+    expect(server.received.map((r) => r.body.batch.length)).toEqual([4, 2, 1, 1, 2, 1, 1, 4, 2, 1]);
+  });
+
   it.each([401, 403, 404])('a %s (the write key or the url is wrong) leaves every message pending at once, none rejected', async (status) => {
     const server = await serve([{ status }]);
     const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 2 } });
