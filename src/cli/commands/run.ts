@@ -170,9 +170,12 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
     out(`${x.destination}: ${parts.join(', ')}`);
     for (const e of x.errors.slice(0, 5)) err(`error: ${e}`);
   }
+  let orphaned = 0;
   for (const [name, n] of Object.entries(report.orphaned)) {
-    err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists`);
+    orphaned += n;
+    err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists: list it again to send them`);
   }
-  if (report.pending) err(`${report.pending} message${report.pending > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
+  const deliverable = report.pending - orphaned;
+  if (deliverable > 0) err(`${deliverable} message${deliverable > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
   if (report.failed) err(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the _failed_messages table in the state schema)`);
 }

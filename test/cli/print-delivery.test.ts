@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { printDelivery } from '../../src/cli/commands/run.js';
+
+describe('the delivery summary', () => {
+  const print = (report: Parameters<typeof printDelivery>[0]) => {
+    const lines: string[] = [];
+    printDelivery(report, (s) => lines.push(s), (s) => lines.push(s));
+    return lines;
+  };
+
+  it('does not tell deliver to send what only a destination roster.yml no longer lists holds', () => {
+    const crm = { destination: 'crm', sent: 0, alreadyDelivered: 0, failed: 0, pending: 3, errors: ['destination "crm": HTTP 503'] };
+    expect(print({ destinations: [crm], pending: 13, failed: 0, ok: false, orphaned: { seg: 10 } })).toEqual([
+      'crm: 0 sent, 3 pending',
+      'error: destination "crm": HTTP 503',
+      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them',
+      '3 messages pending in the outbox: `roster deliver` (or the next run) sends them',
+    ]);
+    expect(print({ destinations: [], pending: 10, failed: 0, ok: false, orphaned: { seg: 10 } })).toEqual([
+      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them',
+    ]);
+  });
+});
