@@ -140,8 +140,9 @@ export class SnowflakeDialect extends BaseDialect {
   jsonFromText(text: string): string {
     return `PARSE_JSON(${text})`;
   }
+  // As on DuckDB: the earliest copy, then the one whose row (as an object) sorts first; rows without an id all kept.
   deduplicate(relation: string): string {
-    return `(SELECT * FROM ${relation} QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ${this.quoteIdent('timestamp')}) = 1)`;
+    return `(SELECT * FROM ${relation} QUALIFY ${this.quoteIdent('id')} IS NULL OR ROW_NUMBER() OVER (PARTITION BY ${this.quoteIdent('id')} ORDER BY ${this.quoteIdent('timestamp')}, TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1)`;
   }
   createTempTableAs(name: string, select: string): string[] {
     return [`CREATE OR REPLACE TEMPORARY TABLE ${this.tempTable(name)} AS\n${select}`];
