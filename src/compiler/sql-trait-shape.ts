@@ -57,9 +57,12 @@ export function sqlTraitShape(
     const value = storedValue(d, q(c), typeOf.get(c) ?? '');
     return value === q(c) ? value : `${value} AS ${q(c)}`;
   }).join(', ');
+  // Ids are text, as in the source tables they are joined and compared with: a query may return
+  // them as numbers (SELECT 7 AS user_id).
+  const asText = (c: string) => (d.isTextType(typeOf.get(c) ?? '') ? q(c) : `CAST(${q(c)} AS VARCHAR) AS ${q(c)}`);
   // An associating trait always stores a user_id column, so account_users can read it.
-  const userId = hasUserId ? ['user_id'] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
-  const idCols = [q(id), ...userId].join(', ');
+  const userId = hasUserId ? [asText('user_id')] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
+  const idCols = [asText(id), ...userId].join(', ');
   // jsonValueText is NULL for a number or timestamp JSON cannot hold (Infinity, NaN): such a value
   // would be stored, yet sent as null.
   const mayBeInfinite = t.traits.filter((c) => d.isFractionalType(typeOf.get(c) ?? '') || d.typeKind(typeOf.get(c) ?? '') === 'instant');

@@ -137,6 +137,23 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a SQL trait returning ids as numbers: they are user ids as text, read with the others (%s)', async (engine) => {
+    const num = sqlTrait('num', 'user', 'SELECT 7 AS user_id, 1 AS num UNION ALL SELECT 8, 2');
+    const everyone = 'kind: audience\nkey: everyone\nentity: user\nwhere: { not: { trait: { key: plan, op: eq, value: nope } } }';
+    const both = 'kind: audience\nkey: both\nentity: user\nwhere: { all: [{ trait: { key: num, op: gte, value: 1 } }, { trait: { key: plan, op: eq, value: pro } }] }';
+    const high = 'kind: audience\nkey: high\nentity: user\nwhere: { trait: { key: num, op: gte, value: 2 } }';
+    const r = await runFixture(world, [num, everyone, both, high], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(await r.values('num')).toEqual({ 7: 1, 8: 2 });
+      expect(await r.ids('everyone')).toEqual(expect.arrayContaining(['7', '8', 'u1']));
+      expect(await r.ids('both')).toEqual([]);
+      expect(await r.ids('high')).toEqual(['8']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('a unique_list of a DECIMAL property holds each number as it is sent: no trailing zeros, rounded to 12 digits (%s)', async (engine) => {
     const sizes = ['1.50', '2.00', '2.25', '0.00', '-3.10', '1234567890123.45'];
     const fx = await fixtureWarehouse({
