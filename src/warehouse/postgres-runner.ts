@@ -127,21 +127,26 @@ export class PostgresWarehouse implements Warehouse {
     return catalogFrom(rows);
   }
 
-  // information_schema lists only what the role may use: a table it cannot read looks missing there.
+  // information_schema lists only what the role may use: a table it cannot read would look
+  // missing there (SPEC 3: no events yet), and everything it holds gone. pg_catalog lists it: it
+  // is then read like any other, and the definitions reading it fail with Postgres's permission
+  // error (their state kept), while the others run. Partitions are read through their parent.
   async sourceCatalog(schema: string): Promise<SourceCatalog> {
     const [ns] = await this.query(`SELECT oid, has_schema_privilege(oid, 'USAGE') AS usable FROM pg_namespace WHERE nspname = $1`, { schema });
     const name = this.dialect.quoteIdent(schema);
     if (!ns) throw new WarehouseError(`the source schema ${name} does not exist (roster.yml source.schema)`);
     if (!ns.usable) throw new WarehouseError(`the role cannot use the source schema ${name}: GRANT USAGE ON SCHEMA ${name} TO it`);
+    const visible = await this.query(
+      'SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1',
+      { schema },
+    );
     const hidden = await this.query(
-      `SELECT relname AS t FROM pg_class WHERE relnamespace = $1 AND relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT has_table_privilege(oid, 'SELECT') ORDER BY 1 LIMIT 6`,
+      `SELECT lower(c.relname) AS t, lower(a.attname) AS c, format_type(a.atttypid, NULL) AS type
+       FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       WHERE c.relnamespace = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND NOT has_table_privilege(c.oid, 'SELECT')`,
       { oid: ns.oid as number },
     );
-    if (hidden.length) {
-      const tables = hidden.slice(0, 5).map((r) => `${name}.${this.dialect.quoteIdent(String(r.t))}`).join(', ') + (hidden.length > 5 ? ', ...' : '');
-      throw new WarehouseError(`the role cannot read ${tables} (no SELECT privilege); as missing tables, everything they hold would look gone: GRANT SELECT on them`);
-    }
-    return this.catalog(schema);
+    return catalogFrom([...visible, ...hidden]);
   }
 
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {
