@@ -219,6 +219,10 @@ function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): Definiti
       const one = (expr: string): Set<string> => {
         const out = new Set<string>();
         const m = selector.exec(expr.trim());
+        if (expr.trim() === '') {
+          problems.push({ file: '--select', message: 'a comma joins two selectors into their intersection, with no space around it (a+,+b); selectors apart by spaces are a union' });
+          return out;
+        }
         if (!m) {
           problems.push({ file: '--select', message: `"${expr}" is not a selector: write key, +key, key+ or +key+ (e.g. 2+key for two levels)` });
           return out;
@@ -239,6 +243,8 @@ function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): Definiti
         const sets = expr.split(',').map(one);
         for (const k of sets[0]) if (sets.every((s) => s.has(k))) out.add(k);
       }
+      // A selection of nothing is a mistake (dbt warns): it must not pass for a run that did its job.
+      if (!problems.length && out.size === 0) problems.push({ file: '--select', message: `${exprs.map((e) => JSON.stringify(e)).join(' ')} selects no definition: the selectors joined by a comma have none in common` });
       if (problems.length) throw new ProjectError(problems);
       return out;
     },

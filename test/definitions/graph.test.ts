@@ -131,7 +131,8 @@ describe('definition graph', () => {
     expect(select('logins+1', 'user_scores')).toEqual(['active', 'logins', 'user_scores']);
     // Joined by a comma, an intersection (dbt's set operator): what lies between logins and risk_score.
     expect(select('logins+,+risk_score')).toEqual(['active', 'logins', 'risk_score']);
-    expect(select('active,at_risk')).toEqual([]);
+    expect(() => select('active,at_risk')).toThrow('--select: "active,at_risk" selects no definition: the selectors joined by a comma have none in common');
+    expect(() => select('active,', 'at_risk')).toThrow('a comma joins two selectors into their intersection, with no space around it');
   });
 
   it('rejects unknown keys in a selection, with a suggestion', async () => {
