@@ -37,5 +37,9 @@ describe('JSON schemas for editors', () => {
     expect(schema.properties.warehouse.properties.dialect).toMatchObject({ enum: ['duckdb', 'postgres', 'snowflake'], default: 'duckdb' });
     const jsonl = schema.properties.destinations.items.oneOf.find((d: any) => d.properties.type.const === 'jsonl');
     expect(jsonl.required).toEqual(expect.arrayContaining(['name', 'type', 'path']));
+    // The pattern an editor checks accepts what roster does, in any case (JSON Schema has no i flag).
+    const memory = new RegExp(schema.properties.warehouse.properties.memory_limit.pattern);
+    expect(['4GB', '1.5 gb', '512MiB', '2 Gigabytes'].filter((m) => memory.test(m))).toHaveLength(4);
+    expect(memory.test('4 parsecs')).toBe(false);
   });
 });
