@@ -296,7 +296,8 @@ describe('roster CLI', () => {
     const init = roster(['init', dir]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain(`next: roster --project ${dir} demo && roster --project ${dir} run --as-of 2024-06-03T00:00:00.000Z`);
-    expect(existsSync(path.join(dir, 'roster.yml'))).toBe(true);
+    // Named after its folder, not the example it starts from.
+    expect(readFileSync(path.join(dir, 'roster.yml'), 'utf8')).toMatch(/^name: "acme"$/m);
     const schema = JSON.parse(readFileSync(path.join(dir, '.roster/definition.schema.json'), 'utf8'));
     expect(JSON.stringify(schema)).toContain('computed_trait');
     expect(roster(['--project', dir, 'validate']).code).toBe(0);

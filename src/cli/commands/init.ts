@@ -33,7 +33,11 @@ export async function initCommand(target: string): Promise<number> {
   await makeFolders(path.join(target, 'definitions')).catch((e: Error) => {
     throw new UsageError(`cannot create the project folder ${target}: ${e.message}`);
   });
-  await cp(path.join(source, 'roster.yml'), path.join(target, 'roster.yml'));
+  // The project is named after its folder, not the example it starts from.
+  const config = (await readFile(path.join(source, 'roster.yml'), 'utf8'))
+    .replace(/^# Example project: .*$/m, '# A roster project, started from the b2b-saas example: a B2B SaaS with accounts (workspaces) and their users.')
+    .replace(/^name: b2b-saas$/m, `name: ${JSON.stringify(path.basename(path.resolve(target)))}`);
+  await writeFile(path.join(target, 'roster.yml'), config);
   for (const f of definitions) await cp(path.join(source, f), path.join(target, f));
   const keptGitignore = existsSync(path.join(target, '.gitignore'));
   if (!keptGitignore) await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
