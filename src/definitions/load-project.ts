@@ -24,9 +24,9 @@ export interface LoadOptions {
  */
 export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   const root = resolve(dir);
-  if (statSync(root, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw new ProjectError([{ file: dir, message: 'is a file: the project is a folder holding roster.yml' }]);
-  }
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat?.isDirectory() === false) throw new ProjectError([{ file: dir, message: 'is a file: the project is a folder holding roster.yml' }]);
+  if (!stat) throw new ProjectError([{ file: dir, message: 'no such folder: the project is a folder holding roster.yml (--project, or the current folder)' }]);
   const [config, definitions] = await Promise.all([loadConfig(root, options.env ?? process.env), loadDefinitions(root)]);
   const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name));
   const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];

@@ -97,6 +97,7 @@ describe('loadProject', () => {
     const problems = async (dir: string) => loadProject(dir).then(() => [], (e: unknown) => (e as ProjectError).problems.map((p) => `${p.file}: ${p.message}`));
     const file = join(tempProject({ 'roster.yml': '' }), 'roster.yml');
     expect(await problems(file)).toEqual([`${file}: is a file: the project is a folder holding roster.yml`]);
+    expect(await problems(`${file}-missing`)).toEqual([`${file}-missing: no such folder: the project is a folder holding roster.yml (--project, or the current folder)`]);
     expect(await problems(tempProject({ 'roster.yml': '', definitions: 'x' }))).toEqual(['definitions: is a file, not the folder of definition files']);
     const dir = tempProject({ 'roster.yml': '', 'definitions/ok.yml': logins });
     mkdirSync(join(dir, 'definitions/folder.yml'));
