@@ -77,6 +77,7 @@ export class HttpDestination implements DeliveryTarget {
     const rejected = new Set<string>(failed);
     const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
     const queue = [...batches];
+    const refusals: { id: string; reason: string }[] = [];
     let refusedInARow = 0;
     while (queue.length > 0) {
       const batch = queue.shift()!;
@@ -93,7 +94,7 @@ export class HttpDestination implements DeliveryTarget {
         // Refused alone: never sendable as it is. The messages after it still go, in order.
         failed.add(batch.messageIds[0]);
         rejected.add(batch.messageIds[0]);
-        reasons.push(`message ${batch.messageIds[0]} refused: ${failure.reason}`);
+        refusals.push({ id: batch.messageIds[0], reason: failure.reason });
         if (++refusedInARow < REFUSED_IN_A_ROW) continue;
         // An endpoint that refuses every message (some answer 400 to a wrong write key) would
         // otherwise have the whole outbox failed, one request per message: the rest stay pending.
@@ -106,6 +107,10 @@ export class HttpDestination implements DeliveryTarget {
       reasons.push(failure.reason + (queue.length > 0 ? ` (${queue.length} later batch(es) not attempted)` : ''));
       break;
     }
+    // One line each for a few; a count and the first for many (each is in _failed_messages).
+    reasons.splice(oversized.length, 0, ...(refusals.length <= 3
+      ? refusals.map((r) => `message ${r.id} refused: ${r.reason}`)
+      : [`${refusals.length} messages refused, each sent alone; the first, ${refusals[0].id}: ${refusals[0].reason}`]));
     if (failed.size === 0) return;
     const failedMessageIds = messages.map((m) => m.messageId).filter((id) => failed.has(id));
     throw new DeliveryError({

@@ -157,7 +157,7 @@ describe('http destination', () => {
     const sent = messages(12);
     const err = await t.send(sent).catch((e: unknown) => e);
     expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: ids(sent.slice(0, 5)), retryable: true });
-    expect((err as Error).message).toContain('the endpoint refused 5 messages in a row, each sent alone');
+    expect((err as Error).message).toContain(`5 messages refused, each sent alone; the first, ${sent[0].messageId}: HTTP 400: bad write key; the endpoint refused 5 messages in a row`);
     // [0-3], [0, 1], [0], [1], [2, 3], [2], [3], [4-7], [4, 5], [4]: ten requests, not one per message.
     expect(server.received.map((r) => r.body.batch.length)).toEqual([4, 2, 1, 1, 2, 1, 1, 4, 2, 1]);
   });
