@@ -110,6 +110,9 @@ const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}
 function notAQuery(template: string): TemplateProblem | undefined {
   const offset = LEADING.exec(template)![0].length;
   const before = template.slice(0, offset).split('\n');
+  if (template.startsWith('/*', offset)) {
+    return { line: before.length, column: before[before.length - 1].length + 1, message: 'a /* comment is never closed: the rest of the SQL is inside it' };
+  }
   if (offset === template.length) {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
   }

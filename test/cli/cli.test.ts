@@ -112,8 +112,8 @@ describe('roster CLI', () => {
     const text = readFileSync(plan, 'utf8');
     writeFileSync(plan, text.trimEnd());
     expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: the committed file ends before it \(its final newline is missing\)\)/);
-    writeFileSync(plan, `${text}\n`);
-    expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: committed "", now the file ends before it \(an extra newline at the end\)\)/);
+    writeFileSync(plan, `${text}\n\n`);
+    expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: committed "", now the file ends before it \(extra newlines at the end\)\)/);
   });
 
   it('compile never embeds a run\'s values: as_of is a parameter', () => {

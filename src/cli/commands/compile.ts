@@ -70,8 +70,9 @@ function firstDifference(a: string, b: string): string {
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
     if (la[i] === lb[i]) continue;
     // Where one file ends first, say so: '' against '' would hide a missing or extra final newline.
-    if (la[i] === undefined) return `line ${i + 1}: the committed file ends before it${lb[i] === '' && i === lb.length - 1 ? ' (its final newline is missing)' : `; now ${JSON.stringify(lb[i])}`}`;
-    if (lb[i] === undefined) return `line ${i + 1}: committed ${JSON.stringify(la[i])}, now the file ends before it${la[i] === '' && i === la.length - 1 ? ' (an extra newline at the end)' : ''}`;
+    const blank = (lines: string[]) => lines.slice(i).every((l) => l === '');
+    if (la[i] === undefined) return `line ${i + 1}: the committed file ends before it${blank(lb) ? ' (its final newline is missing)' : `; now ${JSON.stringify(lb[i])}`}`;
+    if (lb[i] === undefined) return `line ${i + 1}: committed ${JSON.stringify(la[i])}, now the file ends before it${blank(la) ? ' (extra newlines at the end)' : ''}`;
     return `line ${i + 1}: committed ${JSON.stringify(la[i])}, now ${JSON.stringify(lb[i])}`;
   }
   return 'whitespace';
