@@ -65,7 +65,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
         failed.set(step.name, `${step.name} not run: ${blocker} failed`);
         continue;
       }
-      run.onProgress?.({ stage: 'features', key: step.name });
+      run.onProgress?.({ stage: 'features', key: step.name.replace(/^_plan_/, '') }); // the step's own name, e.g. page_viewed_users
       try {
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
         run.onShared?.(step.name);
