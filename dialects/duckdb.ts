@@ -191,12 +191,12 @@ export class DuckDbDialect extends BaseDialect {
   refreshStatistics(_qualified: readonly string[]): string[] {
     return [];
   }
-  // The earliest copy; between copies of one instant, the one whose row text sorts first (the
-  // row as a struct, cast: the same choice every run, whatever the order rows were loaded in).
-  // Its closing } becomes Postgres's ): where the last values differ as 5 and 500, both engines
-  // then put 5 first. Rows without an id are not copies of one another: all are kept.
+  // The earliest copy; between copies of one instant, the one whose row as JSON sorts first: the
+  // same choice every run, whatever the order rows were loaded in, and Postgres's (its
+  // row_to_json writes strings, numbers and nulls as this does). Rows without an id are not
+  // copies of one another: all are kept.
   deduplicate(relation: string): string {
-    return `(SELECT * FROM ${relation} AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", regexp_replace(CAST(r AS VARCHAR), '}$', ')')) = 1)`;
+    return `(SELECT * FROM ${relation} AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1)`;
   }
 }
 

@@ -123,10 +123,10 @@ export class PostgresDialect extends BaseDialect {
     return `CAST(${text} AS JSONB)`;
   }
   // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
-  // The earliest copy; between copies of one instant, the one whose row text sorts first (by code
-  // point, as DuckDB's does). Rows without an id are not copies of one another: all are kept.
+  // The earliest copy; between copies of one instant, the one whose row as JSON sorts first (by
+  // code point, as DuckDB's to_json text does). Rows without an id are not copies of one another.
   deduplicate(relation: string): string {
-    return `(SELECT * FROM ${relation} AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM ${relation} AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(r AS TEXT) COLLATE "C"))`;
+    return `(SELECT * FROM ${relation} AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM ${relation} AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C"))`;
   }
   // Postgres cuts longer names to 63 bytes without an error, so `_run_<key>` of two 63-character
   // keys sharing 58 would be one table: a longer name keeps a prefix and a hash of the whole.

@@ -140,7 +140,7 @@ export class SnowflakeDialect extends BaseDialect {
   jsonFromText(text: string): string {
     return `PARSE_JSON(${text})`;
   }
-  // As on DuckDB: the earliest copy, then the one whose row (as an object) sorts first; rows without an id all kept.
+  // As on DuckDB: the earliest copy, then the one whose row as JSON sorts first; rows without an id all kept.
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY ${this.quoteIdent('id')} IS NULL OR ROW_NUMBER() OVER (PARTITION BY ${this.quoteIdent('id')} ORDER BY ${this.quoteIdent('timestamp')}, TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1)`;
   }

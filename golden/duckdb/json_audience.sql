@@ -3,7 +3,7 @@
 WITH
 user_trait_plan AS (
   SELECT user_id, first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS value
-  FROM (SELECT * FROM "raw"."identifies" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", regexp_replace(CAST(r AS VARCHAR), '}$', ')')) = 1) AS "identifies"
+  FROM (SELECT * FROM "raw"."identifies" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1) AS "identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 ),
@@ -11,7 +11,7 @@ event_order_completed AS (
   SELECT e.user_id, count(*) AS n
   FROM (
     SELECT e.id, e.user_id, e."timestamp"
-    FROM (SELECT * FROM "raw"."events" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", regexp_replace(CAST(r AS VARCHAR), '}$', ')')) = 1) AS e
+    FROM (SELECT * FROM "raw"."events" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1) AS e
     WHERE e.event = 'Order Completed'
       AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -21,7 +21,7 @@ event_order_completed AS (
 ),
 user_trait_json_first_user AS (
   SELECT user_id, first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS value
-  FROM (SELECT * FROM "raw"."identifies" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", regexp_replace(CAST(r AS VARCHAR), '}$', ')')) = 1) AS "identifies"
+  FROM (SELECT * FROM "raw"."identifies" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1) AS "identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id
 )

@@ -3,7 +3,7 @@
 WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg(nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) IS NOT NULL))[1] AS value
-  FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(r AS TEXT) COLLATE "C")) AS "identifies"
+  FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS "identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 ),
@@ -11,7 +11,7 @@ event_order_completed AS (
   SELECT e.user_id, count(*) AS n
   FROM (
     SELECT e.id, e.user_id, e."timestamp"
-    FROM (SELECT * FROM "raw"."events" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."events" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(r AS TEXT) COLLATE "C")) AS e
+    FROM (SELECT * FROM "raw"."events" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."events" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS e
     WHERE e.event = 'Order Completed'
       AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -21,7 +21,7 @@ event_order_completed AS (
 ),
 user_trait_json_first_user AS (
   SELECT user_id, (array_agg(nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) IS NOT NULL))[1] AS value
-  FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(r AS TEXT) COLLATE "C")) AS "identifies"
+  FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS "identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id
 )

@@ -1,6 +1,6 @@
 -- duckdb
-(SELECT * FROM t AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", regexp_replace(CAST(r AS VARCHAR), '}$', ')')) = 1)
+(SELECT * FROM t AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1)
 -- postgres
-(SELECT * FROM t AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM t AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(r AS TEXT) COLLATE "C"))
+(SELECT * FROM t AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM t AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C"))
 -- snowflake
 (SELECT * FROM t QUALIFY "ID" IS NULL OR ROW_NUMBER() OVER (PARTITION BY "ID" ORDER BY "TIMESTAMP", TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1)

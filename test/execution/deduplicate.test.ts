@@ -7,6 +7,7 @@ const DEFS = [
   'kind: computed_trait\nkey: spent\nentity: user\ntype: aggregation\nevent: Order Completed\nproperty: amount\nfunction: sum',
   'kind: computed_trait\nkey: orders\nentity: user\ntype: event_counter\nevent: Order Completed',
   'kind: audience\nkey: platinum\nentity: user\nwhere: { trait: { key: tier, op: eq, value: platinum } }',
+  'kind: computed_trait\nkey: notes\nentity: user\ntype: unique_list\nevent: Order Completed\nproperty: note',
 ];
 
 /*
@@ -23,6 +24,8 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
     { id: 'i1', user_id: 'u1', timestamp: T, traits: { tier: 'silver' } },
     { id: 'i1', user_id: 'u1', timestamp: T, traits: { tier: 'platinum' } },
   ];
+  // Texts that the engines' own row texts quote differently; as JSON both write them alike.
+  const notes = (['a b', 'x,y'] as const).map((note) => ({ id: 'e2', user_id: 'u4', event: 'Order Completed', timestamp: T, props: { amount: 1, note } }));
   const noIds = [
     { id: null, user_id: 'u2', event: 'Order Completed', timestamp: T, props: { amount: 1 } },
     { id: null, user_id: 'u2', event: 'Order Completed', timestamp: T, props: { amount: 2 } },
@@ -31,15 +34,18 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
 
   it.each([['as loaded', false], ['loaded the other way round', true]])('settles copies of one instant by their text, %s; keeps every row without an id', async (_, reversed) => {
     const order = <T>(rows: T[]) => (reversed ? [...rows].reverse() : rows);
-    const fixture = { events: [...order(copies), ...noIds] as never[], identifies: order(tiers) };
+    const fixture = { events: [...order(copies), ...order(notes), ...noIds] as never[], identifies: order(tiers) };
     const run = await runFixture(fixture, DEFS, { asOf: AS_OF, layout, engine, source: { deduplicate: true } });
     try {
-      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined]);
-      // e1's copies: by the row's text, '...5)' before '...500)' where the amount is a column, but
-      // '{"amount":500}' before '{"amount":5}' where it is JSON; i1's: 'platinum' before 'silver'.
-      expect(await run.values('spent')).toEqual({ u1: layout === 'segment' ? 5 : 500, u2: 3, u3: 3 });
-      expect(await run.values('orders')).toEqual({ u1: 1, u2: 2, u3: 1 });
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+      // e1's copies: by the row as JSON, '..."amount":5}' before '..."amount":500}' where the amount
+      // is a column, but '{"amount":500}' before '{"amount":5}' where it sits in a JSON document;
+      // i1's: 'platinum' before 'silver'.
+      expect(await run.values('spent')).toEqual({ u1: layout === 'segment' ? 5 : 500, u2: 3, u3: 3, u4: 1 });
+      expect(await run.values('orders')).toEqual({ u1: 1, u2: 2, u3: 1, u4: 1 });
       expect(await run.ids('platinum')).toEqual(['u1']);
+      // e2's copies differ only in a text each engine's own row text quotes its own way ('a b', 'x,y').
+      expect(await run.values('notes')).toEqual({ u4: ['a b'] });
     } finally {
       await run.close();
     }
