@@ -58,8 +58,16 @@ export function sqlTraitShape(
     return value === q(c) ? value : `${value} AS ${q(c)}`;
   }).join(', ');
   // Ids are text, as in the source tables they are joined and compared with: a query may return
-  // them as numbers (SELECT 7 AS user_id).
-  const asText = (c: string) => (d.isTextType(typeOf.get(c) ?? '') ? q(c) : `CAST(${q(c)} AS VARCHAR) AS ${q(c)}`);
+  // them as numbers (SELECT 7 AS user_id). A whole double is written as an integer ('7', as
+  // Postgres writes it, where DuckDB writes '7.0').
+  const asText = (c: string) => {
+    const type = typeOf.get(c) ?? '';
+    if (d.isTextType(type)) return q(c);
+    const text = d.isFractionalType(type) && !d.isExactDecimalType(type)
+      ? `CASE WHEN ${q(c)} = trunc(${q(c)}) AND abs(${q(c)}) < 1e15 THEN CAST(CAST(${q(c)} AS BIGINT) AS VARCHAR) ELSE CAST(${q(c)} AS VARCHAR) END`
+      : `CAST(${q(c)} AS VARCHAR)`;
+    return `${text} AS ${q(c)}`;
+  };
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? [asText('user_id')] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [asText(id), ...userId].join(', ');

@@ -142,10 +142,13 @@ describe('SQL traits', () => {
     const everyone = 'kind: audience\nkey: everyone\nentity: user\nwhere: { not: { trait: { key: plan, op: eq, value: nope } } }';
     const both = 'kind: audience\nkey: both\nentity: user\nwhere: { all: [{ trait: { key: num, op: gte, value: 1 } }, { trait: { key: plan, op: eq, value: pro } }] }';
     const high = 'kind: audience\nkey: high\nentity: user\nwhere: { trait: { key: num, op: gte, value: 2 } }';
-    const r = await runFixture(world, [num, everyone, both, high], { asOf: AS_OF, engine });
+    // Doubles too: a whole one is the integer's text on every engine ('7', not DuckDB's '7.0').
+    const dbl = sqlTrait('dbl', 'user', 'SELECT CAST(7 AS DOUBLE PRECISION) AS user_id, 3 AS dbl UNION ALL SELECT 7.5, 4');
+    const r = await runFixture(world, [num, dbl, everyone, both, high], { asOf: AS_OF, engine });
     try {
-      expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
       expect(await r.values('num')).toEqual({ 7: 1, 8: 2 });
+      expect(await r.values('dbl')).toEqual({ 7: 3, '7.5': 4 });
       expect(await r.ids('everyone')).toEqual(expect.arrayContaining(['7', '8', 'u1']));
       expect(await r.ids('both')).toEqual([]);
       expect(await r.ids('high')).toEqual(['8']);
