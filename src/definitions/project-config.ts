@@ -43,7 +43,7 @@ export type DialectName = (typeof DIALECTS)[number];
  * A size DuckDB's memory_limit takes: a number and a unit in any case (1GB, 1.5 gb, 512MiB,
  * 2 gigabytes). Spelt case by case, not with the i flag, which the editors' JSON Schema would lose.
  */
-const MEMORY_SIZE = new RegExp(`^\\s*\\d+(\\.\\d+)?\\s*(${['b', 'bytes?', 'kb', 'kib', 'kilobytes?', 'mb', 'mib', 'megabytes?', 'gb', 'gib', 'gigabytes?', 'tb', 'tib', 'terabytes?']
+const MEMORY_SIZE = new RegExp(`^\\s*\\d+(\\.\\d+)?\\s*(${['b', 'bytes?', 'k', 'm', 'g', 't', 'kb', 'kib', 'kilobytes?', 'mb', 'mib', 'megabytes?', 'gb', 'gib', 'gigabytes?', 'tb', 'tib', 'terabytes?']
   .map((unit) => unit.replace(/[a-z]/g, (ch) => `[${ch}${ch.toUpperCase()}]`)).join('|')})\\s*$`);
 
 const SNOWFLAKE_ONLY = ['account', 'username', 'password', 'database', 'warehouse', 'role'] as const;

@@ -27,7 +27,8 @@ export class DuckDbWarehouse implements Warehouse {
       });
     } catch (e) {
       const message = (e as Error).message;
-      throw new WarehouseError(/lock/i.test(message)
+      // DuckDB's own words for a file another process holds ('lock' alone also matches 'block').
+      throw new WarehouseError(/Could not set lock|Conflicting lock/i.test(message)
         ? `the warehouse ${options.path} is in use by another process (DuckDB allows one writer); try again when it is done`
         : `cannot open the warehouse ${options.path}: ${message}`, e);
     }
