@@ -110,8 +110,10 @@ const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}
 function notAQuery(template: string): TemplateProblem | undefined {
   const offset = LEADING.exec(template)![0].length;
   const before = template.slice(0, offset).split('\n');
-  if (template.startsWith('/*', offset)) {
-    return { line: before.length, column: before[before.length - 1].length + 1, message: 'a /* comment is never closed: the rest of the SQL is inside it' };
+  const open = unclosedComment(template);
+  if (open !== undefined) {
+    const lines = template.slice(0, open).split('\n');
+    return { line: lines.length, column: lines[lines.length - 1].length + 1, message: 'a /* comment is never closed: the rest of the SQL is inside it' };
   }
   if (offset === template.length) {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
@@ -122,6 +124,41 @@ function notAQuery(template: string): TemplateProblem | undefined {
     line: before.length, column: before[before.length - 1].length + 1,
     message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table`,
   };
+}
+
+/**
+ * Where a block comment opens that the SQL never closes, if one does: the engine would read the
+ * rest as comment and fail at run time. Strings ('...', "...", $$...$$), -- comments and
+ * Handlebars comments are skipped.
+ */
+function unclosedComment(sql: string): number | undefined {
+  for (let i = 0; i < sql.length; i++) {
+    const two = sql.slice(i, i + 2);
+    if (sql.startsWith('{{!', i)) {
+      const close = sql.startsWith('{{!--', i) ? '--}}' : '}}';
+      const end = sql.indexOf(close, i + 3);
+      if (end < 0) return undefined; // Handlebars reports it
+      i = end + close.length - 1;
+    } else if (two === '/*') {
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) return i;
+      i = end + 1;
+    } else if (two === '--') {
+      const end = sql.indexOf('\n', i);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (two === '$$') {
+      const end = sql.indexOf('$$', i + 2);
+      if (end < 0) return undefined;
+      i = end + 1;
+    } else if (sql[i] === "'" || sql[i] === '"') {
+      // A doubled quote inside ('it''s') closes and reopens: the same scan.
+      const end = sql.indexOf(sql[i], i + 1);
+      if (end < 0) return undefined;
+      i = end;
+    }
+  }
+  return undefined;
 }
 
 const stateKeys = new Map<string, readonly string[]>();
