@@ -39,7 +39,7 @@ export class YamlSource {
     const problems: Problem[] = [];
     for (const e of this.doc.errors) {
       // A second document that is empty (a trailing ---, perhaps with comments) holds nothing to read.
-      if (e.code === 'MULTIPLE_DOCS' && /^---[ \t]*(#.*)?(\r?\n([ \t]*(#.*)?))*(\r?\n)?$/.test(text.slice(e.pos[0]))) continue;
+      if (e.code === 'MULTIPLE_DOCS' && /^---[ \t]*(#.*)?(\r?\n([ \t]*(#.*)?|(---|\.\.\.)[ \t]*(#.*)?))*(\r?\n)?$/.test(text.slice(e.pos[0]))) continue;
       // The parser notices a quote left open where the file ends: point at where it opens.
       const at = (e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? this.openQuoteAt(e.pos[0]) : undefined) ?? e.linePos?.[0];
       const id = at ? `${at.line}:${at.col}` : '';

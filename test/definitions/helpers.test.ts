@@ -41,6 +41,7 @@ describe('YAML positions', () => {
   it('reads a file ending in an empty second document (a trailing ---) as one document; a second with content is a problem', () => {
     expect(new YamlSource('a.yml', 'key: a\n---\n').syntaxProblems).toEqual([]);
     expect(new YamlSource('a.yml', 'key: a\n---  # end\n\n# more\n').syntaxProblems).toEqual([]);
+    expect(new YamlSource('a.yml', 'key: a\n---\n...\n---\n').syntaxProblems).toEqual([]);
     expect(new YamlSource('a.yml', 'key: a\n---\nkey: b\n').syntaxProblems).toEqual([
       { file: 'a.yml', line: 2, column: 1, message: 'YAML syntax error: a file holds one YAML document, but this one has a second after ---' },
     ]);
