@@ -3,7 +3,8 @@ import type { JsonValue } from './change.js';
 /**
  * Converts a warehouse value to the JSON that is sent: bigint -> number (string when
  * beyond 2^53), Date -> ISO-8601 UTC with ms and Z, NaN/Infinity/undefined -> null,
- * -0 -> 0. Objects keep their key order. Throws on values JSON cannot represent.
+ * -0 -> 0. A nested object's keys are sorted (a record's own, its traits, keep their order). Throws
+ * on values JSON cannot represent.
  */
 export function toJsonValue(value: unknown, path = 'value'): JsonValue {
   if (value === null || value === undefined) return null;
@@ -33,7 +34,10 @@ function objectToJson(value: object, path: string): JsonValue {
   if (proto !== Object.prototype && proto !== null) {
     throw new TypeError(`${path}: a ${proto?.constructor?.name ?? 'object'} cannot be sent as JSON`);
   }
-  return toJsonRecord(value as Record<string, unknown>, path);
+  // A nested object (a JSON property's value) with its keys sorted: DuckDB keeps them as written and
+  // Postgres's jsonb in its own order, and SPEC 3 sends the same on every engine.
+  const record = value as Record<string, unknown>;
+  return toJsonRecord(Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]])), path);
 }
 
 /** `toJsonValue` over each entry of a record, keeping key order. */
