@@ -184,6 +184,14 @@ const tokenNames: Record<string, string> = {
 /** A Handlebars syntax error in words, where it is (also for destinations' event-name templates). */
 export function syntaxProblem(template: string, e: Error & { lineNumber?: number; column?: number }): TemplateProblem {
   const first = e.message.split('\n');
+  // The lexer gives up on a {{ (or {{!--) that nothing closes: point at the last one before where it stopped.
+  const unclosed = /^Lexical error on line (\d+)/.exec(first[0]) ?? (/got 'INVALID'$/.test(first[first.length - 1]) ? /on line (\d+)/.exec(first[0]) : null);
+  if (unclosed) {
+    const line = Number(unclosed[1]);
+    const text = template.split('\n')[line - 1] ?? '';
+    const open = text.lastIndexOf('{{');
+    return { line, column: open + 1, message: `Handlebars syntax error: this ${text.startsWith('{{!--', open) ? '{{!-- comment is never closed by --}}' : '{{ is never closed by }}'}` };
+  }
   if (first[0].startsWith('Parse error')) {
     // The parser's shared lexer still holds the location of the token it choked on.
     const loc = (Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
