@@ -123,11 +123,28 @@ export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
 
 /**
- * A definition's key: also the trait it sends ({<key>: value}) and its result's column, beside
- * the id columns, so it cannot be one of them.
+ * Names a definition's key or a SQL trait's column cannot take: the id columns of every result,
+ * and the fields roster sends beside a value (`id` is also Segment's reserved trait for the
+ * entity's own id; a track call's properties hold trait_key or audience_key, then the values).
  */
-const DefinitionKey = Key.refine((k) => k !== 'user_id' && k !== 'group_id', {
-  message: 'user_id and group_id are the id columns of every result (and Segment ids): a definition needs another key',
+export const RESERVED_NAMES: Readonly<Record<string, string>> = {
+  user_id: 'the id column of user results (and the Segment userId)',
+  group_id: 'the id column of account results (and the Segment groupId)',
+  id: "the id column roster compares results by, and Segment's reserved trait for the entity's own id",
+  trait_key: "the property a Trait Computed track call names the trait by",
+  audience_key: 'the property an Audience Entered / Exited track call names the audience by',
+};
+
+/** Why a name is reserved, as a problem's message, or undefined. */
+export function reservedName(name: string, what: string): string | undefined {
+  const why = RESERVED_NAMES[name];
+  return why === undefined ? undefined : `${name} is ${why}: ${what} needs another name`;
+}
+
+/** A definition's key: also the trait it sends ({<key>: value}) and its result's column. */
+const DefinitionKey = Key.superRefine((k, ctx) => {
+  const problem = reservedName(k, 'a definition');
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 /** Fields every definition kind shares. */

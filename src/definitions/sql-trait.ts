@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definitionBase, Key, strictObject } from './common.js';
+import { definitionBase, Key, reservedName, strictObject } from './common.js';
 
 /** A SQL trait (SPEC 2): a Handlebars SQL template returning an id column plus trait columns. */
 export const SqlTraitFile = strictObject({
@@ -15,7 +15,8 @@ export const SqlTraitFile = strictObject({
     const seen = new Set<string>();
     for (const [i, name] of (Array.isArray(t.traits) ? t.traits : []).entries()) {
       if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['traits', i], message: `trait column ${name} is listed twice` });
-      if (name === 'user_id' || name === 'group_id') ctx.addIssue({ code: 'custom', path: ['traits', i], message: `${name} is an id column, not a trait column` });
+      const reserved = reservedName(name, 'a trait column');
+      if (reserved) ctx.addIssue({ code: 'custom', path: ['traits', i], message: reserved });
       seen.add(name);
     }
   }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null }); // also when other fields failed
