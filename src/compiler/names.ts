@@ -1,14 +1,33 @@
 /**
  * Segment's warehouse connector names tables and columns by the snake_case of event and
- * property names: "Order Completed" -> order_completed, "totalAmount" -> total_amount.
+ * property names, as its go-snakecase library writes it: words are runs of capitals or digits
+ * followed by lower-case letters or digits, anything else (spaces, punctuation, non-ASCII
+ * letters) only separates them. "Order Completed" -> order_completed, "totalAmount" ->
+ * total_amount, "3D Model Viewed" -> 3d_model_viewed, "APIKeyCreated" -> apikey_created.
+ * A name already in snake_case is kept as it is.
  */
 export function segmentSlug(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+  const lower = (c: string) => c >= 'a' && c <= 'z';
+  const upper = (c: string) => c >= 'A' && c <= 'Z';
+  const digit = (c: string) => c >= '0' && c <= '9';
+  // The longest start already in snake_case (an underscore counts when a lower-case letter or digit follows).
+  let i = 0;
+  while (i < name.length && (lower(name[i]) || digit(name[i]) || (name[i] === '_' && i + 1 < name.length && (lower(name[i + 1]) || digit(name[i + 1]))))) i++;
+  if (i === name.length) return name;
+  // A digit just before a capital starts the capital's word ("3D" is one word).
+  if (i > 0 && digit(name[i - 1])) i--;
+  let out = name.slice(0, i);
+  while (i < name.length) {
+    if (!(lower(name[i]) || upper(name[i]) || digit(name[i]))) {
+      i++;
+      continue;
+    }
+    let word = '';
+    while (i < name.length && (upper(name[i]) || digit(name[i]))) word += name[i++].toLowerCase();
+    while (i < name.length && (lower(name[i]) || digit(name[i]))) word += name[i++];
+    out += (out ? '_' : '') + word;
+  }
+  return out;
 }
 
 /** A short readable name for a CTE, from free text. */
