@@ -155,7 +155,8 @@ export class PostgresDialect extends BaseDialect {
   // to_jsonb writes timestamps without Z and refuses nothing; SPEC 3 wants ISO-8601 UTC ms Z and no NaN
   // (an infinite timestamp or number is NULL).
   jsonValueText(expr: string, type: string): string {
-    if (/^(timestamp|date)/i.test(type)) return `CASE WHEN isfinite(${expr}) THEN CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT) END`;
+    // Years 0001 to 9999 only, as on DuckDB (1 BC is year -1 here).
+    if (/^(timestamp|date)/i.test(type)) return `CASE WHEN isfinite(${expr}) AND extract(year FROM ${expr}) BETWEEN 1 AND 9999 THEN CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT) END`;
     if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
     // A numeric may be NaN (and, from Postgres 14, infinite); its text says so on every version.
     if (/^(numeric|decimal)/i.test(type)) return `CASE WHEN CAST(${expr} AS TEXT) IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;

@@ -198,12 +198,15 @@ describe('SQL traits', () => {
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a timestamp', engine,
       "SELECT 'u1' AS user_id, CAST('infinity' AS TIMESTAMP) AS x UNION ALL SELECT 'u2', CAST('-infinity' AS TIMESTAMP) UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1", "u2"']),
     ['a NUMERIC', 'postgres', "SELECT 'u1' AS user_id, CAST('NaN' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1"'],
+    // 1 BC: DuckDB would write year 0000, Postgres 0001 BC; ISO-8601's four digits hold 0001 to 9999.
+    ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a timestamp before year 1', engine,
+      "SELECT 'u1' AS user_id, CAST('0001-01-01' AS TIMESTAMP) - INTERVAL '1 day' AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1"']),
   ];
-  it.each(NOT_FINITE)('%s that is not finite (Infinity, NaN) stops the definition: no message could carry it (%s)', async (_, engine, sql, ids) => {
+  it.each(NOT_FINITE)('%s that is not finite (Infinity, NaN, year 0) stops the definition: no message could carry it (%s)', async (_, engine, sql, ids) => {
     const r = await runFixture(world, [sqlTrait('x', 'user', sql)], { asOf: AS_OF, engine });
     try {
       expect(r.report.outcomes[0]).toMatchObject({
-        status: 'failed', error: `a value is not a finite number or timestamp (Infinity or NaN), which a Segment message cannot carry, for ${ids}`,
+        status: 'failed', error: `a value is not a finite number or timestamp (Infinity, NaN, or a year outside 0001–9999), which a Segment message cannot carry, for ${ids}`,
       });
     } finally {
       await r.close();
