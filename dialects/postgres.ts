@@ -140,6 +140,16 @@ export class PostgresDialect extends BaseDialect {
     }
     return `${prefix}_${hash}`;
   }
+  // Postgres cut the name when the table or column was created (a character at a time, as here).
+  sourceName(name: string): string {
+    if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
+    let kept = '';
+    for (const ch of name) {
+      if (Buffer.byteLength(kept + ch) > MAX_IDENTIFIER_BYTES) break;
+      kept += ch;
+    }
+    return kept;
+  }
   tempTable(name: string): string {
     return `pg_temp.${this.quoteIdent(name)}`;
   }

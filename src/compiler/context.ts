@@ -75,7 +75,7 @@ export class CompileContext {
   }
 
   sourceTable(name: string): string {
-    return this.dialect.qualify(this.source.schema, name);
+    return this.dialect.qualify(this.source.schema, this.dialect.sourceName(name));
   }
 
   /** A source relation, de-duplicated by id when the project asks for it. */
@@ -95,12 +95,12 @@ export class CompileContext {
   /** undefined when there is no catalog (static compile): everything is assumed to exist. */
   columnsOf(table: string): ReadonlyMap<string, string> | undefined | null {
     if (!this.options.catalog) return undefined;
-    return this.options.catalog.get(table.toLowerCase()) ?? null;
+    return this.options.catalog.get(this.dialect.sourceName(table.toLowerCase())) ?? null;
   }
 
   /** A source column's type; undefined without a catalog (static compile) or for a missing column. */
   columnType(table: string, column: string): string | undefined {
-    return this.columnsOf(table)?.get(column.toLowerCase());
+    return this.columnsOf(table)?.get(this.dialect.sourceName(column.toLowerCase()));
   }
 
   /** The input tables' timestamp column (a keyword: always quoted), optionally qualified. */

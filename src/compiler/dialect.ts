@@ -54,6 +54,11 @@ export interface Dialect {
    * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
    */
   storedName(name: string): string;
+  /**
+   * A source table's or column's name as the engine keeps it, for reading it and looking it up
+   * in the catalog: Postgres keeps the first 63 bytes of what Segment's connector created.
+   */
+  sourceName(name: string): string;
   qualify(schema: string, table: string): string;
   stringLiteral(value: string): string;
   numberLiteral(value: number): string;
@@ -222,6 +227,9 @@ export abstract class BaseDialect implements Dialect {
     return `"${stored.replace(/"/g, '""')}"`;
   }
   storedName(name: string): string {
+    return name;
+  }
+  sourceName(name: string): string {
     return name;
   }
   qualify(schema: string, table: string): string {

@@ -83,9 +83,9 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   const d = ctx.dialect;
   const table = segmentSlug(name);
   const columns = ctx.columnsOf(table);
-  const has = (column: string) => columns === undefined || (columns !== null && columns.has(column));
+  const has = (column: string) => columns === undefined || (columns !== null && columns.has(d.sourceName(column)));
   const column = (col: string, what: string, type = 'VARCHAR') => {
-    if (has(col)) return `e.${d.quoteIdent(col)}`;
+    if (has(col)) return `e.${d.quoteIdent(d.sourceName(col))}`;
     ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
     return `CAST(NULL AS ${type})`;
   };
@@ -296,7 +296,7 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
   // Segment's warehouse columns are the snake_case of trait names (firstName -> first_name), as for
   // properties; a name that already is a column name (plan, a__b) is taken as it is.
-  const column = /^[a-z_][a-z0-9_]*$/.test(name) || columns?.has(name) ? name : segmentSlug(name);
+  const column = /^[a-z_][a-z0-9_]*$/.test(name) || columns?.has(d.sourceName(name)) ? name : segmentSlug(name);
   if (NOT_TRAITS.has(column) || column.startsWith('context_')) {
     ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;
@@ -305,11 +305,11 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
     ctx.warn(`trait "${name}": the name has no letter or digit, so no column of ${ctx.source.schema}.${table} holds it (Segment names columns by the snake_case of a trait's name); the trait is null`);
     return undefined;
   }
-  if (columns !== undefined && !columns.has(column)) {
+  if (columns !== undefined && !columns.has(d.sourceName(column))) {
     ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null`);
     return undefined;
   }
-  return d.quoteIdent(column);
+  return d.quoteIdent(d.sourceName(column));
 }
 
 export { indent };

@@ -475,3 +475,21 @@ describe('custom traits in the segment layout', () => {
     }
   });
 });
+
+// Postgres keeps the first 63 bytes of a name Segment's connector creates longer; DuckDB keeps it whole.
+it.each(ENGINES)('an event and a property whose snake_case is longer than 63 bytes are read as the engine keeps them (%s)', async (engine) => {
+  const event = 'This Is A Very Long Event Name That Goes Well Beyond Sixty Three Characters Total';
+  const property = 'aPropertyNameThatIsMuchLongerThanSixtyThreeCharactersWhenWrittenInSnakeCase';
+  const fixture = { events: [{ id: 'e1', user_id: 'u1', event, timestamp: '2024-05-01T00:00:00Z', props: { [property]: 6 } }] };
+  const defs = [
+    `kind: computed_trait\nkey: n\nentity: user\ntype: event_counter\nevent: ${event}`,
+    `kind: computed_trait\nkey: total\nentity: user\ntype: aggregation\nfunction: sum\nevent: ${event}\nproperty: ${property}`,
+  ];
+  const r = await runFixture(fixture, defs, { asOf: AS_OF, engine });
+  try {
+    expect(r.report.outcomes.map((o) => [o.error, o.warnings])).toEqual([[undefined, []], [undefined, []]]);
+    expect([await r.values('n'), await r.values('total')]).toEqual([{ u1: 1 }, { u1: 6 }]);
+  } finally {
+    await r.close();
+  }
+});

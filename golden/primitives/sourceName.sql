@@ -1,0 +1,18 @@
+-- duckdb
+order_completed
+-- duckdb
+this_is_a_very_long_event_name_that_goes_well_beyond_sixty_three_characters_total
+-- duckdb
+éééééééééééééééééééééééééééééééééééééééé
+-- postgres
+order_completed
+-- postgres
+this_is_a_very_long_event_name_that_goes_well_beyond_sixty_thre
+-- postgres
+ééééééééééééééééééééééééééééééé
+-- snowflake
+order_completed
+-- snowflake
+this_is_a_very_long_event_name_that_goes_well_beyond_sixty_three_characters_total
+-- snowflake
+éééééééééééééééééééééééééééééééééééééééé
