@@ -108,7 +108,9 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     return shaped(mixed && own !== undefined ? listText(d, expr, own) : expr, type);
   };
   if (columns === null) {
-    ctx.warn(`event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
+    ctx.warn(table === ''
+      ? `event "${name}": its name has no ASCII letter or digit, which Segment's table names are made of, so no table of it can be read; its events count as none`
+      : `event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
     const type = sel.property ? valueType(segmentSlug(sel.property)) : undefined;
     return { table, match: [], window: [], filters: [], ...(type ? { value: shaped(`CAST(NULL AS ${type})`, type) } : {}) };
   }

@@ -275,3 +275,16 @@ it('a custom trait whose name has no letter or digit is null on the segment layo
     await run.close();
   }
 });
+
+// go-snakecase keeps ASCII letters and digits only: a name of none has no table to read.
+it('an event whose name has no ASCII letter or digit warns that no table of it can be read', async () => {
+  const fixture = { events: [{ id: 'e1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-01T00:00:00Z' }] };
+  const run = await runFixture(fixture, ['kind: computed_trait\nkey: orders\nentity: user\ntype: event_counter\nevent: 注文完了'], { asOf: AS_OF, layout: 'segment' });
+  try {
+    expect(run.report.outcomes.map((o) => [o.status, o.warnings])).toEqual([['ok', [
+      'event "注文完了": its name has no ASCII letter or digit, which Segment\'s table names are made of, so no table of it can be read; its events count as none',
+    ]]]);
+  } finally {
+    await run.close();
+  }
+});
