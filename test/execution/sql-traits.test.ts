@@ -493,3 +493,28 @@ it.each(ENGINES)('an event and a property whose snake_case is longer than 63 byt
     await r.close();
   }
 });
+
+// The run plan names its steps after the event's table, cut short: two tables sharing a long start are two steps.
+it.each(ENGINES)('events whose tables share their first 40 characters are counted apart (%s)', async (engine) => {
+  const alpha = 'Onboarding Checklist Step Completed By User Alpha';
+  const beta = 'Onboarding Checklist Step Completed By User Beta';
+  const at = '2024-05-01T00:00:00Z';
+  const fixture = { events: [
+    { id: 'a1', user_id: 'u1', event: alpha, timestamp: at, props: { n: 1 } },
+    { id: 'a2', user_id: 'u1', event: alpha, timestamp: at, props: { n: 2 } },
+    { id: 'b1', user_id: 'u2', event: beta, timestamp: at, props: { n: 5 } },
+  ] };
+  const defs = [
+    `kind: computed_trait\nkey: ca\nentity: user\ntype: event_counter\nevent: ${alpha}`,
+    `kind: computed_trait\nkey: cb\nentity: user\ntype: event_counter\nevent: ${beta}`,
+    `kind: computed_trait\nkey: sa\nentity: user\ntype: aggregation\nfunction: sum\nproperty: n\nevent: ${alpha}`,
+    `kind: computed_trait\nkey: sb\nentity: user\ntype: aggregation\nfunction: sum\nproperty: n\nevent: ${beta}`,
+  ];
+  const r = await runFixture(fixture, defs, { asOf: AS_OF, engine });
+  try {
+    expect(r.report.outcomes.map((o) => o.error)).toEqual([undefined, undefined, undefined, undefined]);
+    expect([await r.values('ca'), await r.values('cb'), await r.values('sa'), await r.values('sb')]).toEqual([{ u1: 2 }, { u2: 1 }, { u1: 3 }, { u2: 5 }]);
+  } finally {
+    await r.close();
+  }
+});

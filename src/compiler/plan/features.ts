@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Entity } from '../../definitions/common.js';
 import { presentId, type CompileContext, type SharedColumn } from '../context.js';
 import { indent } from '../names.js';
@@ -262,8 +263,10 @@ export class EventFeatures {
     }
   }
 
+  // Step names stay short, and one per table: a longer name keeps its start and a hash of the
+  // whole, as two tables may share their first 40 characters (their steps would be one table).
   private slug(table: string): string {
-    return table.slice(0, 40);
+    return table.length <= 40 ? table : `${table.slice(0, 31)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}`;
   }
 
   private valueOf(source: EventSourceParts): string {
