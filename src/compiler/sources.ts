@@ -166,7 +166,18 @@ export function propertyColumnType(ctx: CompileContext, events: readonly string[
 export function customTraitText(ctx: CompileContext, entity: Entity, name: string, stored: string): { value: string; text?: string } {
   const d = ctx.dialect;
   if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
-  return { value: stored, text: sentNumberText(d, stored, ctx.columnType(entity === 'user' ? 'identifies' : 'groups', name)) };
+  const table = entity === 'user' ? 'identifies' : 'groups';
+  return { value: stored, text: sentNumberText(d, stored, ctx.columnType(table, customTraitColumn(ctx, table, name))) };
+}
+
+/**
+ * The column of a custom trait in the segment layout: the name as written where the table has
+ * such a column (a__b), else the snake_case Segment's connector writes (firstName -> first_name,
+ * x_ -> x). Without a catalog (a static compile), the snake_case.
+ */
+function customTraitColumn(ctx: CompileContext, table: string, name: string): string {
+  const columns = ctx.columnsOf(table);
+  return columns?.has(ctx.dialect.sourceName(name.toLowerCase())) ? name : segmentSlug(name);
 }
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
@@ -296,9 +307,7 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
-  // Segment's warehouse columns are the snake_case of trait names (firstName -> first_name), as for
-  // properties; a name that already is a column name (plan, a__b) is taken as it is.
-  const column = /^[a-z_][a-z0-9_]*$/.test(name) || columns?.has(d.sourceName(name)) ? name : segmentSlug(name);
+  const column = customTraitColumn(ctx, table, name);
   if (NOT_TRAITS.has(column) || column.startsWith('context_')) {
     ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;

@@ -288,3 +288,22 @@ it('an event whose name has no ASCII letter or digit warns that no table of it c
     await run.close();
   }
 });
+
+// A custom trait named as Segment names it reads the column go-snakecase writes, and compares as that column's type.
+it.each(ENGINES)('a camelCase custom trait is compared as its column is sent; x_ reads column x (%s)', async (engine) => {
+  const T = '2024-05-01T00:00:00Z';
+  const fixture = { identifies: [
+    { id: 'i1', user_id: 'u1', timestamp: T, traits: { nps_score: 10, x: 'v' } },
+    { id: 'i2', user_id: 'u2', timestamp: T, traits: { nps_score: 9.5, x: 'w' } },
+  ] };
+  const run = await runFixture(fixture, [
+    userAudience('trait: { key: npsScore, op: eq, value: "10" }', 'tens'),
+    userAudience('trait: { key: x_, op: eq, value: v }', 'vs'),
+  ], { asOf: AS_OF, layout: 'segment', engine });
+  try {
+    expect(run.report.outcomes.map((o) => [o.error, o.warnings])).toEqual([[undefined, []], [undefined, []]]);
+    expect([await run.ids('tens'), await run.ids('vs')]).toEqual([['u1'], ['u1']]);
+  } finally {
+    await run.close();
+  }
+});
