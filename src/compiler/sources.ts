@@ -82,11 +82,14 @@ export function eventSourceParts(ctx: CompileContext, sel: EventSelection): Even
 function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelection): EventSourceParts {
   const d = ctx.dialect;
   const table = segmentSlug(name);
-  const columns = ctx.columnsOf(table);
-  const has = (column: string) => columns === undefined || (columns !== null && columns.has(d.sourceName(column)));
+  // A name of no ASCII letter or digit has no table or column (go-snakecase): missing, catalog or not.
+  const columns = table === '' ? null : ctx.columnsOf(table);
+  const has = (column: string) => column !== '' && (columns === undefined || (columns !== null && columns.has(d.sourceName(column))));
   const column = (col: string, what: string, type = 'VARCHAR') => {
     if (has(col)) return `e.${d.quoteIdent(d.sourceName(col))}`;
-    ctx.warn(`${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
+    ctx.warn(col === ''
+      ? `${what}: its name has no ASCII letter or digit, which Segment's column names are made of, so no column of it can be read; its value is null`
+      : `${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
     return `CAST(NULL AS ${type})`;
   };
   // How the property is read: as a list's text, rounded as it is sent, or as it is.

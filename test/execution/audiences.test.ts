@@ -307,3 +307,15 @@ it.each(ENGINES)('a camelCase custom trait is compared as its column is sent; x_
     await run.close();
   }
 });
+
+it('a property whose name has no ASCII letter or digit is null, with a warning saying why', async () => {
+  const fixture = { events: [{ id: 'e1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-01T00:00:00Z' }] };
+  const run = await runFixture(fixture, ['kind: computed_trait\nkey: price\nentity: user\ntype: first\nevent: Logged In\nproperty: 価格'], { asOf: AS_OF, layout: 'segment' });
+  try {
+    expect(run.report.outcomes.map((o) => [o.status, o.warnings])).toEqual([['ok', [
+      'property "価格" of "Logged In": its name has no ASCII letter or digit, which Segment\'s column names are made of, so no column of it can be read; its value is null',
+    ]]]);
+  } finally {
+    await run.close();
+  }
+});
