@@ -155,7 +155,7 @@ export class DuckDbDialect extends BaseDialect {
   // (an infinite timestamp or number is NULL).
   jsonValueText(expr: string, type: string): string {
     // ISO-8601 writes years 0001 to 9999 as four digits: another (1 BC, 12345) has no text every engine writes alike.
-    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CASE WHEN isfinite(CAST(${expr} AS TIMESTAMP)) AND year(CAST(${expr} AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN CAST(to_json(${this.instantText(expr)}) AS VARCHAR) END`;
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return `CASE WHEN isfinite(TRY_CAST(${expr} AS TIMESTAMP)) AND year(TRY_CAST(${expr} AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN CAST(to_json(${this.instantText(expr)}) AS VARCHAR) END`;
     if (/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return `CASE WHEN isfinite(${expr}) THEN CAST(to_json(${expr}) AS VARCHAR) END`;
     return `CAST(to_json(${expr}) AS VARCHAR)`;
   }

@@ -1,5 +1,5 @@
 -- duckdb
-CASE WHEN isfinite(CAST(x AS TIMESTAMP)) AND year(CAST(x AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN CAST(to_json(strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR) END
+CASE WHEN isfinite(TRY_CAST(x AS TIMESTAMP)) AND year(TRY_CAST(x AS TIMESTAMP)) BETWEEN 1 AND 9999 THEN CAST(to_json(strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')) AS VARCHAR) END
 -- duckdb
 CASE WHEN isfinite(x) THEN CAST(to_json(x) AS VARCHAR) END
 -- duckdb

@@ -201,6 +201,9 @@ describe('SQL traits', () => {
     // 1 BC: DuckDB would write year 0000, Postgres 0001 BC; ISO-8601's four digits hold 0001 to 9999.
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a timestamp before year 1', engine,
       "SELECT 'u1' AS user_id, CAST('0001-01-01' AS TIMESTAMP) - INTERVAL '1 day' AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1"']),
+    // Beyond what a DuckDB TIMESTAMP holds: the same message, not a conversion error.
+    ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a date in year 5000000', engine,
+      "SELECT 'u1' AS user_id, CAST('5000000-01-01' AS DATE) AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS DATE)", '"u1"']),
   ];
   it.each(NOT_FINITE)('%s that is not finite (Infinity, NaN, year 0) stops the definition: no message could carry it (%s)', async (_, engine, sql, ids) => {
     const r = await runFixture(world, [sqlTrait('x', 'user', sql)], { asOf: AS_OF, engine });
