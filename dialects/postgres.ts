@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cutToBytes, shortenedName } from '../src/compiler/names.js';
 import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, numberTextPattern, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
 
 /** NAMEDATALEN - 1: Postgres cuts longer identifiers. */
@@ -122,33 +122,20 @@ export class PostgresDialect extends BaseDialect {
   jsonFromText(text: string): string {
     return `CAST(${text} AS JSONB)`;
   }
-  // No QUALIFY in Postgres: DISTINCT ON keeps the first row per id.
-  // The earliest copy; between copies of one instant, the one whose row as JSON sorts first (by
-  // code point, as DuckDB's to_json text does). Rows without an id are not copies of one another.
+  // No QUALIFY in Postgres: DISTINCT ON keeps the earliest copy per id and, between copies of one
+  // instant, the one whose row as JSON sorts first (by code point, as DuckDB's to_json text does).
+  // Rows without an id are not copies of one another: all are kept.
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM ${relation} AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C"))`;
   }
   // Postgres cuts longer names to 63 bytes without an error, so `_run_<key>` of two 63-character
   // keys sharing 58 would be one table: a longer name keeps a prefix and a hash of the whole.
   storedName(name: string): string {
-    if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
-    const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-    let prefix = '';
-    for (const ch of name) {
-      if (Buffer.byteLength(prefix + ch) > MAX_IDENTIFIER_BYTES - hash.length - 1) break;
-      prefix += ch;
-    }
-    return `${prefix}_${hash}`;
+    return shortenedName(name, MAX_IDENTIFIER_BYTES);
   }
-  // Postgres cut the name when the table or column was created (a character at a time, as here).
+  // Postgres cut the name when the table or column was created.
   sourceName(name: string): string {
-    if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
-    let kept = '';
-    for (const ch of name) {
-      if (Buffer.byteLength(kept + ch) > MAX_IDENTIFIER_BYTES) break;
-      kept += ch;
-    }
-    return kept;
+    return cutToBytes(name, MAX_IDENTIFIER_BYTES);
   }
   tempTable(name: string): string {
     return `pg_temp.${this.quoteIdent(name)}`;

@@ -103,6 +103,12 @@ export class CompileContext {
     return this.columnsOf(table)?.get(this.dialect.sourceName(column.toLowerCase()));
   }
 
+  /** Whether a source column exists; undefined without a catalog (static compile). */
+  columnExists(table: string, column: string): boolean | undefined {
+    const columns = this.columnsOf(table);
+    return columns === undefined ? undefined : columns !== null && columns.has(this.dialect.sourceName(column.toLowerCase()));
+  }
+
   /** The input tables' timestamp column (a keyword: always quoted), optionally qualified. */
   timestamp(alias?: string): string {
     const column = this.dialect.quoteIdent('timestamp');

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Segment's warehouse connector names tables and columns by the snake_case of event and
  * property names, as its go-snakecase library writes it: words are runs of capitals or digits
@@ -28,6 +30,27 @@ export function segmentSlug(name: string): string {
     out += (out ? '_' : '') + word;
   }
   return out;
+}
+
+/** The longest start of a name within `maxBytes` of UTF-8, whole characters only (as Postgres cuts identifiers). */
+export function cutToBytes(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  let kept = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(kept + ch) > maxBytes) break;
+    kept += ch;
+  }
+  return kept;
+}
+
+/**
+ * A name within `maxBytes`, still telling apart names that share a long start: a longer one keeps
+ * its start and a hash of the whole (`<start>_<8 hex digits>`).
+ */
+export function shortenedName(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${cutToBytes(name, maxBytes - hash.length - 1)}_${hash}`;
 }
 
 /** A short readable name for a CTE, from free text. */

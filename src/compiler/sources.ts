@@ -84,7 +84,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   const table = segmentSlug(name);
   // A name of no ASCII letter or digit has no table or column (go-snakecase): missing, catalog or not.
   const columns = table === '' ? null : ctx.columnsOf(table);
-  const has = (column: string) => column !== '' && (columns === undefined || (columns !== null && columns.has(d.sourceName(column))));
+  const has = (column: string) => column !== '' && columns !== null && ctx.columnExists(table, column) !== false;
   const column = (col: string, what: string, type = 'VARCHAR') => {
     if (has(col)) return `e.${d.quoteIdent(d.sourceName(col))}`;
     ctx.warn(col === ''
@@ -179,8 +179,7 @@ export function customTraitText(ctx: CompileContext, entity: Entity, name: strin
  * x_ -> x). Without a catalog (a static compile), the snake_case.
  */
 function customTraitColumn(ctx: CompileContext, table: string, name: string): string {
-  const columns = ctx.columnsOf(table);
-  return columns?.has(ctx.dialect.sourceName(name.toLowerCase())) ? name : segmentSlug(name);
+  return ctx.columnExists(table, name) ? name : segmentSlug(name);
 }
 
 function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourceParts {
@@ -319,7 +318,7 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
     ctx.warn(`trait "${name}": the name has no letter or digit, so no column of ${ctx.source.schema}.${table} holds it (Segment names columns by the snake_case of a trait's name); the trait is null`);
     return undefined;
   }
-  if (columns !== undefined && !columns.has(d.sourceName(column))) {
+  if (ctx.columnExists(table, column) === false) {
     ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null`);
     return undefined;
   }

@@ -106,24 +106,24 @@ const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHE
 /** Whitespace, SQL comments and Handlebars comments before the first word of a template. */
 const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\})*/;
 
-/** A problem where the template is empty or starts with a statement that is not a query (DELETE, CREATE, SET, ...). */
+/**
+ * A problem where the template is not one query: a /* comment it never closes, nothing but
+ * comments, or a first statement that is not a query (DELETE, CREATE, SET, ...).
+ */
 function notAQuery(template: string): TemplateProblem | undefined {
-  const offset = LEADING.exec(template)![0].length;
-  const before = template.slice(0, offset).split('\n');
+  const at = (offset: number): TemplatePosition => {
+    const lines = template.slice(0, offset).split('\n');
+    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+  };
   const open = unclosedComment(template);
-  if (open !== undefined) {
-    const lines = template.slice(0, open).split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1, message: 'a /* comment is never closed: the rest of the SQL is inside it' };
-  }
+  if (open !== undefined) return { ...at(open), message: 'a /* comment is never closed: the rest of the SQL is inside it' };
+  const offset = LEADING.exec(template)![0].length;
   if (offset === template.length) {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
   }
   const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
   if (!word || !NOT_QUERIES.has(word.toUpperCase())) return undefined;
-  return {
-    line: before.length, column: before[before.length - 1].length + 1,
-    message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table`,
-  };
+  return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table` };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOptions, SourceCatalog } from '../compiler/context.js';
-import { compilePlan, type PlanStep } from '../compiler/plan/plan.js';
+import { compilePlan, planStepLabel, type PlanStep } from '../compiler/plan/plan.js';
 
 /** This run's result of a definition lives in a scratch table until the commit. */
 export const runTableName = (key: string) => `_run_${key}`;
@@ -65,7 +65,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
         failed.set(step.name, `${step.name} not run: ${blocker} failed`);
         continue;
       }
-      run.onProgress?.({ stage: 'features', key: step.name.replace(/^_plan_/, '') }); // the step's own name, e.g. page_viewed_users
+      run.onProgress?.({ stage: 'features', key: planStepLabel(step.name) });
       try {
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
         run.onShared?.(step.name);

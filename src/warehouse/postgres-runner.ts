@@ -120,11 +120,12 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async catalog(schema: string): Promise<SourceCatalog> {
-    const rows = await this.query(
-      'SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1',
-      { schema },
-    );
-    return catalogFrom(rows);
+    return catalogFrom(await this.catalogRows(schema));
+  }
+
+  /** (t, c, type) of every column the role may use in a schema. */
+  private catalogRows(schema: string): Promise<Row[]> {
+    return this.query('SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1', { schema });
   }
 
   // information_schema lists only what the role may use: a table it cannot read would look
@@ -136,10 +137,7 @@ export class PostgresWarehouse implements Warehouse {
     const name = this.dialect.quoteIdent(schema);
     if (!ns) throw new WarehouseError(`the source schema ${name} does not exist (roster.yml source.schema)`);
     if (!ns.usable) throw new WarehouseError(`the role cannot use the source schema ${name}: GRANT USAGE ON SCHEMA ${name} TO it`);
-    const visible = await this.query(
-      'SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1',
-      { schema },
-    );
+    const visible = await this.catalogRows(schema);
     const hidden = await this.query(
       `SELECT lower(c.relname) AS t, lower(a.attname) AS c, format_type(a.atttypid, NULL) AS type
        FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

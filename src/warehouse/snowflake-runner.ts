@@ -141,8 +141,13 @@ export class SnowflakeWarehouse implements Warehouse {
   private holder?: string;
   private lockTable?: string;
 
+  /** A schema's name as information_schema holds it (upper case unless quoted, as quoteIdent writes it). */
+  private schemaName(schema: string): string {
+    return this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
+  }
+
   async catalog(schema: string): Promise<SourceCatalog> {
-    const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
+    const name = this.schemaName(schema);
     // NUMBER's scale tells integers from fractions (isFractionalType): NUMBER(38,2) as describe writes it.
     const type = `data_type || IFF(numeric_scale > 0, '(' || numeric_precision || ',' || numeric_scale || ')', '')`;
     const rows = await this.query(`SELECT lower(table_name) AS t, lower(column_name) AS c, ${type} AS type FROM information_schema.columns WHERE table_schema = :1`, { schema: name });
@@ -152,7 +157,7 @@ export class SnowflakeWarehouse implements Warehouse {
   // information_schema lists only what the role may use: a schema or table it cannot read looks
   // missing there, and Snowflake offers no way to see one. The schema at least must be there.
   async sourceCatalog(schema: string): Promise<SourceCatalog> {
-    const name = this.dialect.quoteIdent(schema).slice(1, -1).replace(/""/g, '"');
+    const name = this.schemaName(schema);
     const [{ n }] = await this.query(`SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = :1`, { schema: name });
     if (Number(n) === 0) throw new WarehouseError(`the source schema ${schema} does not exist, or the role cannot use it (roster.yml source.schema)`);
     return this.catalog(schema);

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Entity } from '../../definitions/common.js';
 import { presentId, type CompileContext, type SharedColumn } from '../context.js';
-import { indent } from '../names.js';
+import { indent, shortenedName } from '../names.js';
 import { average } from '../computed-trait.js';
 import type { EventSourceParts } from '../sources.js';
 import type { SharedStep } from './shared.js';
@@ -266,7 +265,7 @@ export class EventFeatures {
   // Step names stay short, and one per table: a longer name keeps its start and a hash of the
   // whole, as two tables may share their first 40 characters (their steps would be one table).
   private slug(table: string): string {
-    return table.length <= 40 ? table : `${table.slice(0, 31)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}`;
+    return shortenedName(table, 40);
   }
 
   private valueOf(source: EventSourceParts): string {

@@ -47,6 +47,8 @@ export interface RunPlan {
 
 /** The scratch table of a shared step (`account_users`, `all_users`, ...). */
 export const planTable = (name: string) => `_plan_${name}`;
+/** A plan step's table as a person reads it (page_viewed_users), for progress lines. */
+export const planStepLabel = (table: string) => table.replace(/^_plan_/, '');
 
 /**
  * Compiles a whole run into one plan that shares work between definitions: the users, accounts,
