@@ -114,6 +114,9 @@ export class DuckDbDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  jsonSentText(value: string): string {
+    return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS VARCHAR) END`;
+  }
   jsonIsString(value: string): string {
     return `json_type(${value}) = 'VARCHAR'`;
   }

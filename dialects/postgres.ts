@@ -107,6 +107,9 @@ export class PostgresDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} WHEN jsonb_typeof(${value}) IN ('object', 'array') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  jsonSentText(value: string): string {
+    return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS TEXT) END`;
+  }
   jsonIsString(value: string): string {
     return `jsonb_typeof(${value}) = 'string'`;
   }

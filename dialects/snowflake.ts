@@ -124,6 +124,9 @@ export class SnowflakeDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN IS_OBJECT(${value}) OR IS_ARRAY(${value}) THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  jsonSentText(value: string): string {
+    return `IFF(${this.isJsonNumber(value)}, ${this.numberAsText(this.jsonDouble(value))}, TO_JSON(${value}))`;
+  }
   jsonIsString(value: string): string {
     return `IS_VARCHAR(${value})`;
   }

@@ -139,6 +139,12 @@ export interface Dialect {
    * is NULL (engines write and order their keys differently), any other value as jsonScalarText.
    */
   jsonListText(value: string): string;
+  /**
+   * A jsonValue's JSON text as a message sends it: a number as numberAsText writes it (DuckDB's
+   * JSON writes a whole double 3 as 3.0, jsonb writes 1e21 in full; the message has 3 and 1e+21),
+   * any other value as its JSON text. For comparing values across an edit that changed a type.
+   */
+  jsonSentText(value: string): string;
   /** Whether a jsonValue is a JSON string (5 and "5" have one text). */
   jsonIsString(value: string): string;
   /** Keeps one row per `id` of a source relation (source.deduplicate). */
@@ -349,6 +355,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonListText(value: string): string {
     return missing(this.name, 'jsonListText');
+  }
+  jsonSentText(value: string): string {
+    return missing(this.name, 'jsonSentText');
   }
   jsonIsString(value: string): string {
     return missing(this.name, 'jsonIsString');

@@ -27,7 +27,12 @@ export function jsonObjectSql(
  * INTEGER 2 as 2. For comparing rows across an edit that changed a column's type, not for sending.
  */
 export function sentJsonObjectSql(d: Dialect, alias: string, columns: readonly Column[]): string {
-  return jsonObjectSql(d, alias, columns, (expr, c) => (d.typeKind(c.type) === 'number' ? d.numberAsText(d.tryCastDouble(expr)) : d.jsonValueText(expr, c.type)));
+  return jsonObjectSql(d, alias, columns, (expr, c) => {
+    if (d.typeKind(c.type) === 'number') return d.numberAsText(d.tryCastDouble(expr));
+    // An events_json first / last keeps the JSON type: its numbers are sent as the others are.
+    if (c.type.trim().toUpperCase() === d.jsonColumnType().toUpperCase()) return d.jsonSentText(expr);
+    return d.jsonValueText(expr, c.type);
+  });
 }
 
 /** The JSON text of an empty value (SPEC 2): 0 for counts, [] for unique_list, null otherwise. */

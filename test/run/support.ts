@@ -9,7 +9,7 @@ import type { SegmentMessage } from '../../src/emit/index.js';
 import { deliverOutbox, type DeliverOptions, type DeliveryReport } from '../../src/run/deliver-outbox.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
-import type { Engine, Fixture } from '../support/fixture.js';
+import type { Engine, Fixture, Layout } from '../support/fixture.js';
 import { definitions, fixtureWarehouse, type DefinitionInput, type FixtureWarehouse } from '../support/harness.js';
 
 /** A roster.yml destination as written by a user (defaults filled by the schema). */
@@ -45,22 +45,22 @@ export class Scenario {
   /** The source schema and the state schema of this scenario (main / roster on DuckDB). */
   readonly schema: string;
   readonly state: string;
-  private constructor(private readonly fx: FixtureWarehouse, public destinations: DestinationInput[]) {
+  private constructor(private readonly fx: FixtureWarehouse, public destinations: DestinationInput[], readonly layout: Layout) {
     this.wh = fx.wh;
     this.schema = fx.schema;
     this.state = fx.state;
   }
 
   static async create(
-    fixture: Fixture, destinations: DestinationInput[] = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }], engine: Engine = 'duckdb',
+    fixture: Fixture, destinations: DestinationInput[] = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }], engine: Engine = 'duckdb', layout: Layout = 'segment',
   ): Promise<Scenario> {
-    return new Scenario(await fixtureWarehouse(fixture, 'segment', engine), destinations);
+    return new Scenario(await fixtureWarehouse(fixture, layout, engine), destinations, layout);
   }
 
   project(inputs: readonly DefinitionInput[]): Project {
     return {
       dir: this.dir,
-      config: ProjectConfig.parse({ name: 'test', source: { schema: this.schema, layout: 'segment' }, state: { schema: this.state }, destinations: this.destinations }),
+      config: ProjectConfig.parse({ name: 'test', source: { schema: this.schema, layout: this.layout }, state: { schema: this.state }, destinations: this.destinations }),
       definitions: definitions(inputs),
     };
   }

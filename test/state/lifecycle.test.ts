@@ -56,6 +56,24 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(back.arrived.crm).toEqual(['identify u1 {"n":1}', traitTrack('u1', 'n', { n: 1 })]);
     });
 
+    it('an edit from a number to an events_json property value (max to last, and back) sends only values that changed', async () => {
+      // q is a JSON number: 3 (a whole double is written 3.0 by DuckDB's JSON) and 1e21 (written out in full by jsonb).
+      const buys: Fixture = {
+        events: [
+          { id: 'b1', user_id: 'u1', event: 'Buy', timestamp: '2024-05-20T00:00:00Z', props: { q: 3 } },
+          { id: 'b2', user_id: 'u2', event: 'Buy', timestamp: '2024-05-20T00:00:00Z', props: { q: 1e21 } },
+          { id: 'b3', user_id: 'u3', event: 'Buy', timestamp: '2024-05-20T00:00:00Z', props: { q: 1 } },
+          { id: 'b4', user_id: 'u3', event: 'Buy', timestamp: '2024-05-21T00:00:00Z', props: { q: 0.5 } },
+        ],
+      };
+      scenario = await Scenario.create(buys, undefined, engine, 'events_json');
+      const t = (type: string) => `kind: computed_trait\nkey: t\nentity: user\nevent: Buy\nproperty: q\n${type}`;
+      await scenario.run([t('type: aggregation\nfunction: max')], T1);
+      // Only u3's value differs: its max is 1, its last 0.5.
+      expect((await scenario.run([t('type: last')], T1)).arrived.crm).toEqual(['identify u3 {"t":0.5}', traitTrack('u3', 't', { t: 0.5 })]);
+      expect((await scenario.run([t('type: aggregation\nfunction: max')], T1)).arrived.crm).toEqual(['identify u3 {"t":1}', traitTrack('u3', 't', { t: 1 })]);
+    });
+
     it('a removed definition keeps its state and emits nothing; back again, it diffs against that state', async () => {
       scenario = await Scenario.create(world, undefined, engine);
       await scenario.run([heavy(2), LOGINS], T1);
