@@ -51,9 +51,11 @@ export class DuckDbDialect extends BaseDialect {
     return expr;
   }
   // A DOUBLE 3 is '3.0' here, '3' on Postgres; otherwise both write a double's shortest digits
-  // alike ('2.5', '1e-05', '1e+16'). typeof() is settled when the query is bound.
+  // alike ('2.5', '1e-05', '1e+16'). A timestamp of any kind is read back from its text (which
+  // every type has) as it is sent. typeof() is settled when the query is bound.
   runtimeText(expr: string): string {
-    return `CASE WHEN typeof(${expr}) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(${expr} AS VARCHAR), '\\.0$', '') ELSE CAST(${expr} AS VARCHAR) END`;
+    const instant = this.instantText(`TRY_CAST(CAST(${expr} AS VARCHAR) AS TIMESTAMPTZ)`);
+    return `CASE WHEN typeof(${expr}) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(${expr} AS VARCHAR), '\\.0$', '') WHEN typeof(${expr}) LIKE 'TIMESTAMP%' OR typeof(${expr}) = 'DATE' THEN ${instant} ELSE CAST(${expr} AS VARCHAR) END`;
   }
   // DuckDB's sum goes to infinity where Postgres stops with this error; error() runs only for such a row.
   overflowGuard(double: string): string {

@@ -31,6 +31,13 @@ export class PostgresDialect extends BaseDialect {
   textSortKey(expr: string): string {
     return expr;
   }
+  // A timestamp of either kind (or a date) as it is sent, read back from its text, which every type
+  // has: the branch must be valid SQL whatever the column's type. pg_typeof is one type per column.
+  runtimeText(expr: string): string {
+    const instants = ['timestamp without time zone', 'timestamp with time zone', 'date'].map((t) => `CAST(${this.stringLiteral(t)} AS REGTYPE)`);
+    const instant = this.instantText(`CAST(CAST(${expr} AS TEXT) AS TIMESTAMP WITH TIME ZONE)`, 'timestamp with time zone');
+    return `CASE WHEN pg_typeof(${expr}) IN (${instants.join(', ')}) THEN ${instant} ELSE CAST(${expr} AS TEXT) END`;
+  }
   // A source column sorts by the database's collation (en_US puts 'a' before 'B'); castText's is "C".
   idSortKey(expr: string): string {
     return this.castText(expr);

@@ -8,7 +8,7 @@ import { missingValue, sqlTraitRowsAreEntities } from '../definitions/audience-c
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
 import { predicateSql, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
-import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnType, sentNumberText } from './sources.js';
+import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnType, sentText } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
@@ -174,7 +174,7 @@ export class ConditionCompiler {
           // first / last / most_frequent: text comparisons read the value as it is sent.
           const json = sendsJsonValue(this.ctx, t);
           value = json ? d.jsonScalarText(column) : column;
-          text = json ? d.jsonListText(column) : sentNumberText(d, column, t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property)));
+          text = json ? d.jsonListText(column) : sentText(d, column, t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property)));
         }
         break;
       }

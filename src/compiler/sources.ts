@@ -127,18 +127,22 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     filters: sel.where.map((f) => {
       const col = segmentSlug(f.property);
       const expr = column(col, `property "${f.property}" of "${name}"`);
-      return predicateSql(d, expr, 'unknown', f.predicate, d.asOf(), sentNumberText(d, expr, ctx.columnType(table, col)));
+      return predicateSql(d, expr, 'unknown', f.predicate, d.asOf(), sentText(d, expr, ctx.columnType(table, col)));
     }),
   };
 }
 
 /**
- * The text a value of a fractional column is sent as (12 digits, no '.0'), for text comparisons:
- * castText writes a DuckDB double as '10.0' and Postgres's as '10'. Undefined for other types
- * (their castText is the same everywhere) and without the catalog.
+ * The text a value of a column is sent as, for text comparisons, where castText's differs by type
+ * or engine: a fractional number's 12 digits without '.0' (castText writes a DuckDB double as
+ * '10.0', Postgres's as '10'); a timestamp's ISO-8601 UTC with milliseconds and Z (castText writes
+ * '2024-03-10 02:30:00', with '+00' for a time zone and any microseconds). Undefined for other
+ * types (their castText is the same everywhere) and without the catalog.
  */
-export function sentNumberText(d: Dialect, expr: string, type: string | undefined): string | undefined {
-  if (type === undefined || !d.isFractionalType(type)) return undefined;
+export function sentText(d: Dialect, expr: string, type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  if (d.typeKind(type) === 'instant') return d.listValue(expr, type);
+  if (!d.isFractionalType(type)) return undefined;
   // As a double (a single-precision or decimal value read from its text, as listValue reads a FLOAT).
   return d.numberAsText(d.tryCastDouble(expr));
 }
@@ -170,7 +174,7 @@ export function customTraitText(ctx: CompileContext, entity: Entity, name: strin
   const d = ctx.dialect;
   if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
   const table = entity === 'user' ? 'identifies' : 'groups';
-  return { value: stored, text: sentNumberText(d, stored, ctx.columnType(table, customTraitColumn(ctx, table, name))) };
+  return { value: stored, text: sentText(d, stored, ctx.columnType(table, customTraitColumn(ctx, table, name))) };
 }
 
 /**

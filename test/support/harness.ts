@@ -96,11 +96,16 @@ export interface Outcome {
 /** Runs definitions over a fixture on DuckDB and reads back what was stored. */
 export async function runFixture(
   fixture: Fixture, inputs: readonly DefinitionInput[],
-  options: { asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown>; engine?: Engine; strategy?: ComputeStrategy },
+  options: {
+    asOf: string; layout?: Layout; select?: string[]; source?: Record<string, unknown>; engine?: Engine; strategy?: ComputeStrategy;
+    /** Statements run on the fixture before the run (to give a column another type, say), given its source schema. */
+    prepare?: (schema: string) => string[];
+  },
 ): Promise<Outcome> {
   const layout = options.layout ?? 'segment';
   const fx = await fixtureWarehouse(fixture, layout, options.engine);
   const wh = fx.wh;
+  for (const sql of options.prepare?.(fx.schema) ?? []) await wh.exec(sql);
   const defs = definitions(inputs);
   const p = project(defs, layout, { ...options.source, schema: fx.schema }, fx.state);
   const report = await runProject(p, buildGraph(defs), wh, { asOf: new Date(options.asOf), select: options.select, strategy: options.strategy });

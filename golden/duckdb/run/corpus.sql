@@ -510,7 +510,7 @@ LEFT JOIN temp.main."_run_ct_event_counter_account" AS entity_ct_event_counter_a
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
-  AND COALESCE(CAST(CASE WHEN typeof(entity_st_account_members."crm_tier") IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(entity_st_account_members."crm_tier" AS VARCHAR), '\.0$', '') ELSE CAST(entity_st_account_members."crm_tier" AS VARCHAR) END AS VARCHAR) IN ('gold', 'silver'), FALSE));
+  AND COALESCE(CAST(CASE WHEN typeof(entity_st_account_members."crm_tier") IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(entity_st_account_members."crm_tier" AS VARCHAR), '\.0$', '') WHEN typeof(entity_st_account_members."crm_tier") LIKE 'TIMESTAMP%' OR typeof(entity_st_account_members."crm_tier") = 'DATE' THEN strftime(CAST(TRY_CAST(CAST(entity_st_account_members."crm_tier" AS VARCHAR) AS TIMESTAMPTZ) AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ') ELSE CAST(entity_st_account_members."crm_tier" AS VARCHAR) END AS VARCHAR) IN ('gold', 'silver'), FALSE));
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_all_users" AS
