@@ -1,4 +1,4 @@
-import { parseInstant } from '../definitions/common.js';
+import { instantOutOfReach, parseInstant } from '../definitions/common.js';
 import { UsageError } from './errors.js';
 
 /** `--as-of`: ISO-8601, UTC when no offset is given (SPEC 3); default now. */
@@ -6,8 +6,8 @@ export function parseAsOf(text: string | undefined): Date {
   if (text === undefined) return new Date();
   const d = parseInstant(text);
   if (!d) throw new UsageError(`--as-of ${JSON.stringify(text)} is not an ISO-8601 date or date-time (e.g. 2024-06-01T00:00:00Z)`);
-  // A run's instant has milliseconds: a finer one would be cut, and an event at it left out.
-  if (/\.[0-9]{3}[0-9]*[1-9]/.test(text)) throw new UsageError(`--as-of ${JSON.stringify(text)} is finer than a millisecond, which is as fine as an as_of goes`);
+  const reach = instantOutOfReach(text, d);
+  if (reach) throw new UsageError(`--as-of ${JSON.stringify(text)} ${reach}`);
   return d;
 }
 

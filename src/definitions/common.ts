@@ -79,11 +79,28 @@ function hasValidFields(text: string): boolean {
   return !time || (Number(time[1]) <= 23 && Number(time[2]) <= 59 && Number(time[3] ?? 0) <= 59);
 }
 
+/**
+ * Why an instant parsed from `text` cannot be one roster compares alike on every engine, in
+ * words after the quoted text; undefined when it can. Instants are held to the millisecond (a
+ * finer literal would be cut, and an event at it miscounted), and Postgres has no year 0000.
+ */
+export function instantOutOfReach(text: string, d: Date): string | undefined {
+  if (/\.[0-9]{3}[0-9]*[1-9]/.test(text)) return 'is finer than a millisecond, which is as fine as roster compares instants';
+  const year = d.getUTCFullYear();
+  if (year < 1 || year > 9999) return 'is outside the years 0001 to 9999 (UTC), which every engine holds';
+  return undefined;
+}
+
 /** An ISO-8601 instant, normalised to UTC. YAML may hand us a Date for unquoted timestamps. */
 export const InstantText = z.union([z.string(), z.date()], { error: (issue) => `expected an ISO-8601 date or date-time (e.g. 2024-01-01), got ${typeof issue.input === 'number' ? issue.input : 'something else'}` }).transform((value, ctx): Date => {
   const d = value instanceof Date ? value : parseInstant(value);
   if (!d || Number.isNaN(d.getTime())) {
     ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not an ISO-8601 date or date-time (e.g. 2024-01-01 or 2024-01-01T12:00:00Z)` });
+    return z.NEVER;
+  }
+  const reach = instantOutOfReach(value instanceof Date ? d.toISOString() : value, d);
+  if (reach) {
+    ctx.addIssue({ code: 'custom', message: `"${value instanceof Date ? d.toISOString() : value}" ${reach}` });
     return z.NEVER;
   }
   return d;

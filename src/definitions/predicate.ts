@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration, parseInstant, Scalar, type Duration } from './common.js';
+import { instantOutOfReach, parseDuration, parseInstant, Scalar, type Duration } from './common.js';
 import { describe, didYouMean, unknownFieldsMessage } from './suggest.js';
 
 export const OPS = [
@@ -72,6 +72,8 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'after': {
       const d = typeof value === 'string' ? parseInstant(value) : value instanceof Date ? value : undefined;
       if (!d) return fail(`${op} needs an ISO-8601 date or date-time, got ${JSON.stringify(value)}`);
+      const reach = instantOutOfReach(typeof value === 'string' ? value : d.toISOString(), d);
+      if (reach) return fail(`${op}: ${JSON.stringify(typeof value === 'string' ? value : d.toISOString())} ${reach}`);
       return { op: o, value: d };
     }
     case 'within_last': {

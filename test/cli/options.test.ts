@@ -26,6 +26,10 @@ describe('--as-of', () => {
     expect(() => parseAsOf('2024-01-01T00:00:00.123456Z')).toThrow(UsageError);
     expect(() => parseAsOf('2024-01-01T00:00:00.0001Z')).toThrow(/finer than a millisecond/);
   });
+
+  it.each(['0000-01-01', '0001-01-01T00:30:00+01:00', '9999-12-31T23:00:00-02:00'])('%s is refused: a year outside 0001 to 9999 in UTC, which Postgres cannot hold', (text) => {
+    expect(() => parseAsOf(text)).toThrow(/outside the years 0001 to 9999/);
+  });
 });
 
 describe('whole-number flags', () => {
