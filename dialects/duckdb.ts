@@ -116,6 +116,9 @@ export class DuckDbDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  sendableInstant(expr: string): string {
+    return `CASE WHEN isfinite(${expr}) AND year(${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
+  }
   jsonSentText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS VARCHAR) END`;
   }

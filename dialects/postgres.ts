@@ -114,6 +114,10 @@ export class PostgresDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} WHEN jsonb_typeof(${value}) IN ('object', 'array') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  // The year of a timestamptz is the session's, which roster sets to UTC.
+  sendableInstant(expr: string): string {
+    return `CASE WHEN isfinite(${expr}) AND extract(year FROM ${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
+  }
   jsonSentText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS TEXT) END`;
   }

@@ -124,6 +124,10 @@ export class SnowflakeDialect extends BaseDialect {
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN IS_OBJECT(${value}) OR IS_ARRAY(${value}) THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }
+  // No infinite timestamps here.
+  sendableInstant(expr: string): string {
+    return `CASE WHEN YEAR(${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
+  }
   jsonSentText(value: string): string {
     return `IFF(${this.isJsonNumber(value)}, ${this.numberAsText(this.jsonDouble(value))}, TO_JSON(${value}))`;
   }

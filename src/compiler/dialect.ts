@@ -179,6 +179,11 @@ export interface Dialect {
   isWideIntegerType(type: string): boolean;
   /** A timestamp truncated to the millisecond, as SPEC 3 sends it: values sent alike are stored alike. */
   millisecondTimestamp(expr: string): string;
+  /**
+   * A timestamp or date as it is where a message can carry it (finite, years 0001 to 9999 in UTC,
+   * which ISO-8601 writes), NULL where it cannot.
+   */
+  sendableInstant(expr: string): string;
   /** Which kind of value a column type holds: types of one kind mix in a UNION, of two kinds may not. */
   typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other';
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
@@ -413,6 +418,9 @@ export abstract class BaseDialect implements Dialect {
   }
   millisecondTimestamp(expr: string): string {
     return `date_trunc('milliseconds', ${expr})`;
+  }
+  sendableInstant(expr: string): string {
+    return missing(this.name, 'sendableInstant');
   }
   isWideIntegerType(type: string): boolean {
     return /^(BIGINT|INT8|LONG|UBIGINT)$/i.test(type.trim());

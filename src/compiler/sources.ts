@@ -92,11 +92,14 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
       : `${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
     return `CAST(NULL AS ${type})`;
   };
+  // An instant no message can carry (infinite, or a year past 9999) is no value to send or list:
+  // first / last then take the next one.
+  const sendable = (expr: string, type: string) => (d.typeKind(type) === 'instant' ? d.sendableInstant(expr) : expr);
   // How the property is read: as a list's text, rounded as it is sent, or as it is.
   const shaped = (expr: string, type: string | undefined) => {
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
-    if (sel.listText) return listText(d, expr, type);
-    return storedValue(d, expr, type);
+    if (sel.listText) return listText(d, sendable(expr, type), type);
+    return storedValue(d, sendable(expr, type), type);
   };
   // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
   // table without the column (or without the table) holds nulls of the type the others give it,
@@ -108,7 +111,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     const [own, type] = [ctx.columnType(table, col), valueType(col)];
     const expr = column(col, `property "${property}" of "${name}"`, type);
     // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
-    return shaped(mixed && own !== undefined ? listText(d, expr, own) : expr, type);
+    return shaped(mixed && own !== undefined ? listText(d, sendable(expr, own), own) : expr, type);
   };
   if (columns === null) {
     ctx.warn(table === ''

@@ -51,3 +51,34 @@ describe.each(ENGINES.flatMap((engine) => ['TIMESTAMP', 'TIMESTAMP WITH TIME ZON
     }
   });
 });
+
+/*
+ * SPEC 3 sends a timestamp as ISO-8601, which writes years 0001 to 9999 (a SQL trait with another
+ * fails). An event's timestamp property beyond them (year 12000, infinity) is a value no message
+ * can carry: first / last / unique_list read it as no value, so last takes the latest one it can
+ * send. It was sent as null on a first run, and listed as '12000-01-01T00:00:00.000Z'.
+ */
+describe.each(ENGINES)('a timestamp property no message can carry, on %s', (engine) => {
+  it('is no value: first and last take the next one, lists leave it out', async () => {
+    const paid = (id: string, user: string, day: number, at: string) => ({ id, user_id: user, event: 'Paid', timestamp: `2024-03-0${day}T00:00:00Z`, props: { at: new Timestamp(at) } });
+    const fixture = {
+      events: [
+        paid('p1', 'u1', 1, '2024-03-05T00:00:00Z'), paid('p2', 'u1', 2, '12000-01-01T00:00:00Z'), paid('p3', 'u1', 3, 'infinity'),
+        paid('p4', 'u2', 1, '-infinity'), paid('p5', 'u2', 2, '2024-04-01T00:00:00Z'), paid('p6', 'u2', 3, '12000-01-01T00:00:00Z'),
+        paid('p7', 'u3', 1, '12000-01-01T00:00:00Z'),
+      ],
+    };
+    const trait = (key: string, type: string) => `kind: computed_trait\nkey: ${key}\nentity: user\ntype: ${type}\nevent: Paid\nproperty: at`;
+    const run = await runFixture(fixture, [trait('first_at', 'first'), trait('last_at', 'last'), trait('all_at', 'unique_list'), trait('n_at', 'unique_list_count')], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      const iso = async (key: string) => Object.fromEntries(Object.entries(await run.values(key)).map(([id, v]) => [id, v instanceof Date ? v.toISOString() : v]));
+      expect(await iso('first_at')).toEqual({ u1: '2024-03-05T00:00:00.000Z', u2: '2024-04-01T00:00:00.000Z' });
+      expect(await iso('last_at')).toEqual({ u1: '2024-03-05T00:00:00.000Z', u2: '2024-04-01T00:00:00.000Z' });
+      expect(await run.values('all_at')).toEqual({ u1: ['2024-03-05T00:00:00.000Z'], u2: ['2024-04-01T00:00:00.000Z'] });
+      expect(await run.values('n_at')).toEqual({ u1: 1, u2: 1 });
+    } finally {
+      await run.close();
+    }
+  });
+});
