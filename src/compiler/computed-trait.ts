@@ -12,6 +12,7 @@ export function traitEventSelection(t: ComputedTrait): EventSelection {
     withGroupContext: t.entity === 'account' && t.scope === 'group_context',
     sendsProperty: JSON_VALUED.has(t.type),
     listText: t.type === 'unique_list' || t.type === 'unique_list_count',
+    readsNumber: t.type === 'aggregation',
   };
 }
 

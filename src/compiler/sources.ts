@@ -25,6 +25,8 @@ export interface EventSelection {
    * column's type; events_json, jsonListText. The same for the standalone query and the run plan.
    */
   readonly listText?: boolean;
+  /** An aggregation reads the property as a number (a value that is not one is none). */
+  readonly readsNumber?: boolean;
 }
 
 /** events_json: a unique_list's text; the property itself, keeping its JSON type (sendsProperty); else its text. */
@@ -110,6 +112,10 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     const col = segmentSlug(property);
     const [own, type] = [ctx.columnType(table, col), valueType(col)];
     const expr = column(col, `property "${property}" of "${name}"`, type);
+    const kind = own === undefined ? undefined : d.typeKind(own);
+    if (sel.readsNumber && (kind === 'instant' || kind === 'boolean')) {
+      ctx.warn(`property "${property}" of "${name}": column ${ctx.source.schema}.${table}.${col} is ${own!.trim().toUpperCase()}, and an aggregation reads numbers, so it has no value`);
+    }
     // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
     return shaped(mixed && own !== undefined ? listText(d, sendable(expr, own), own) : expr, type);
   };

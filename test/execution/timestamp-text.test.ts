@@ -82,3 +82,22 @@ describe.each(ENGINES)('a timestamp property no message can carry, on %s', (engi
     }
   });
 });
+
+// SPEC 2/3: an aggregation is of numbers. Over a timestamp column it has no value: said, not silent.
+describe.each(ENGINES)('an aggregation of a timestamp property, on %s', (engine) => {
+  it('has no value, and the run says why', async () => {
+    const fixture = { events: [{ id: 'p1', user_id: 'u1', event: 'Paid', timestamp: '2024-03-01T00:00:00Z', props: { at: new Timestamp('2024-03-05T00:00:00Z'), n: 2 } }] };
+    const max = (key: string, property: string) => `kind: computed_trait\nkey: ${key}\nentity: user\ntype: aggregation\nfunction: max\nevent: Paid\nproperty: ${property}`;
+    const run = await runFixture(fixture, [max('max_at', 'at'), max('max_n', 'n')], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('max_at')).toEqual({});
+      expect(await run.values('max_n')).toEqual({ u1: 2 });
+      const warnings = (key: string) => run.report.outcomes.find((o) => o.key === key)?.warnings ?? [];
+      expect(warnings('max_at')).toEqual([expect.stringMatching(/^property "at" of "Paid": column \w+\.paid\.at is TIMESTAMP( WITHOUT TIME ZONE)?, and an aggregation reads numbers, so it has no value$/)]);
+      expect(warnings('max_n')).toEqual([]);
+    } finally {
+      await run.close();
+    }
+  });
+});
