@@ -21,14 +21,19 @@ const DestinationBase = {
   }).default({ audience_entered: 'Audience Entered', audience_exited: 'Audience Exited', trait_computed: 'Trait Computed' }),
 };
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const Destination = z.discriminatedUnion('type', [
   strictObject({ ...DestinationBase, type: z.literal('jsonl'), path: z.string({ error: 'a jsonl destination needs a path' }).min(1) }),
   strictObject({
     ...DestinationBase,
     type: z.literal('http'),
-    url: z.string({ error: 'an http destination needs a url' }).url({ protocol: /^https?$/, message: 'url must be an absolute http(s) URL' }),
+    url: z.string({ error: 'an http destination needs a url' }).url({ protocol: /^https?$/, message: 'url must be an absolute http(s) URL' })
+      // fetch refuses such a url (and its error would print the password): the key goes in write_key.
+      .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), { message: 'url must not hold a user name or password: give the write key as write_key' }),
     write_key: z.string().optional(),
-    timeout_ms: z.number().int().positive().default(10_000),
+    // A timer longer than 2^31 - 1 ms fires at once in Node: every request would time out.
+    timeout_ms: z.number().int().positive().max(MAX_TIMEOUT_MS, { message: `timeout_ms is at most ${MAX_TIMEOUT_MS} (about 24 days)` }).default(10_000),
     max_retries: z.number().int().min(0).default(5),
   }),
   strictObject({ ...DestinationBase, type: z.literal('stdout') }),

@@ -38,6 +38,9 @@ type Attempt =
 /** Single messages refused one after another before a delivery stops, taking the endpoint for misconfigured. */
 const REFUSED_IN_A_ROW = 5;
 
+/** 307 / 308 redirects followed for one batch (a loop of them ends as a misconfigured url). */
+const MAX_REDIRECTS = 5;
+
 /** Statuses that blame the request's address or credentials, not its messages. */
 const MISCONFIGURED = new Set([401, 403, 404, 405, 410]);
 
@@ -49,7 +52,8 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * Network errors, timeouts, 408, 429 and 5xx are retried (exponential backoff with full
  * jitter, or the server's Retry-After) up to `maxRetries`, then left pending. 401, 403, 404, 405
  * and 410 say the write key or the url is wrong, not the messages: they stay pending at once, for
- * a delivery after roster.yml is fixed. Any other status refuses the batch's content: the batch is
+ * a delivery after roster.yml is fixed; so does a redirect other than a 307 / 308 (which keep the
+ * POST and are followed). Any other status refuses the batch's content: the batch is
  * sent again in halves until the messages refused alone are found; only those are rejected.
  * A re-sent batch carries the same messageIds, so the endpoint de-duplicates.
  */
@@ -155,12 +159,25 @@ export class HttpDestination implements DeliveryTarget {
     this.inFlight.add(controller);
     const now = this.options.now ?? (() => new Date());
     try {
-      const response = await (this.options.fetch ?? fetch)(this.options.url, {
-        method: 'POST', headers: this.headers, body: batchBody(batch, now()), signal: controller.signal,
-      });
-      const text = await response.text(); // read even on success: frees the connection, and the timeout covers it
+      const body = batchBody(batch, now());
+      let url = this.options.url;
+      let response: Response;
+      let text: string;
+      // Redirects are followed by hand: fetch turns a POST redirected by 301, 302 or 303 into a GET
+      // without its body, and the endpoint's 200 for that GET would count messages never sent.
+      for (let hops = 0; ; hops++) {
+        response = await (this.options.fetch ?? fetch)(url, { method: 'POST', headers: this.headers, body, signal: controller.signal, redirect: 'manual' });
+        text = await response.text(); // read even on success: frees the connection, and the timeout covers it
+        const location = response.headers.get('location');
+        if (!(response.status === 307 || response.status === 308) || location === null || hops >= MAX_REDIRECTS) break;
+        url = new URL(location, url).href; // 307 and 308 keep the method and the body
+      }
       const status = response.status;
       if (status >= 200 && status < 300) return { outcome: 'ok' };
+      if (status >= 300 && status < 400) {
+        const to = response.headers.get('location');
+        return { outcome: 'misconfigured', reason: `HTTP ${status}${to ? ` to ${this.redact(to)}` : ''}: the url redirects, and a batch is POSTed only to where it is sent (set url to the endpoint itself)` };
+      }
       const detail = `HTTP ${status}: ${this.redact(text).slice(0, 200)}`;
       if (status === 408 || status === 429 || status >= 500) {
         return { outcome: 'retry', reason: detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now().getTime(), this.backoff.retryAfterCapMs) };

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError, HttpDestination, openDestination, type DeliveryTarget, type RetryInfo } from '../../src/destinations/index.js';
 import { acceptedIds, config, messages, scriptedServer, type Reply } from './fixtures.js';
@@ -171,5 +173,46 @@ describe('http destination', () => {
     expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: [], retryable: true });
     expect((err as Error).message).toContain(`HTTP ${status}`);
     expect((err as Error).message).toContain("check the destination's url and write_key in roster.yml; the messages stay pending");
+  });
+
+  /*
+   * fetch follows a 301 / 302 / 303 as a GET without the body: the endpoint's 200 counted messages
+   * never sent. Such a redirect now leaves them pending and says where it points; a 307 / 308 keeps
+   * the POST and its body, and is followed.
+   */
+  async function redirecting(status: number) {
+    const requests: { method: string; path: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        requests.push({ method: req.method!, path: req.url!, body: Buffer.concat(chunks).toString('utf8') });
+        if (req.url === '/old') res.writeHead(status, { Location: '/new' }).end();
+        else res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"success":true}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/old`, requests };
+  }
+
+  it.each([301, 302, 303])('a %s redirect leaves every message pending and names where it points', async (status) => {
+    const { url, requests } = await redirecting(status);
+    const sent = messages(2);
+    const err = await target(url).send(sent).catch((e: unknown) => e);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: [], retryable: true });
+    expect((err as Error).message).toContain(`HTTP ${status} to /new: the url redirects`);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old']);
+  });
+
+  it.each([307, 308])('a %s redirect is followed with the POST and its body', async (status) => {
+    const { url, requests } = await redirecting(status);
+    const sent = messages(2);
+    await target(url).send(sent);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old', 'POST /new']);
+    expect(ids(JSON.parse(requests[1].body).batch)).toEqual(ids(sent));
   });
 });
