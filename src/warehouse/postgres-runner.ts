@@ -22,6 +22,9 @@ export const PG_PARSERS: Record<number, (value: string) => unknown> = {
   [TIMESTAMPTZ]: (v) => new Date(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')),
 };
 
+/** Settings roster's SQL depends on (besides the time zone); each a constant, never a definition's value. */
+const SESSION_SETTINGS = ['standard_conforming_strings = on', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'", 'extra_float_digits = 1'];
+
 /** PostgreSQL through one session (scratch tables are session-local), or PGlite in tests. */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = postgres;
@@ -54,8 +57,12 @@ export class PostgresWarehouse implements Warehouse {
 
   private async setUp(statementTimeoutMs?: number): Promise<void> {
     this.statementTimeoutMs = statementTimeoutMs;
-    // All SQL runs in UTC (SPEC 3).
+    // All SQL runs in UTC (SPEC 3), and reads roster's text as roster writes it, whatever the
+    // database or role set: quotes are standard SQL's (with standard_conforming_strings off, a
+    // backslash in a value would escape the quote that ends its literal), dates and numbers are
+    // written as roster reads them back.
     await this.exec(`SET TIME ZONE 'UTC'`);
+    for (const setting of SESSION_SETTINGS) await this.exec(`SET ${setting}`);
     if (statementTimeoutMs) await this.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
   }
 

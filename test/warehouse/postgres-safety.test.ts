@@ -3,6 +3,7 @@ import { buildGraph } from '../../src/definitions/graph.js';
 import { runProject } from '../../src/run/run-project.js';
 import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
 import { AS_OF, world } from '../execution/world.js';
+import { fixtureStatements } from '../support/fixture.js';
 import { definitions, fixtureWarehouse, PG_KIND, project } from '../support/harness.js';
 
 describe(`Postgres (${PG_KIND}): SQL traits run read-only`, () => {
@@ -37,6 +38,40 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: runs on one s
       await expect(second.lockRun(schema)).resolves.toBeUndefined();
     } finally {
       await second.close();
+    }
+  });
+});
+
+/*
+ * Literals are quoted as standard SQL quotes them ('' for '): a session that reads backslashes as
+ * escapes (standard_conforming_strings = off, settable per database or role) would let a value
+ * end its literal early. roster sets the session's own reading of text, dates and numbers.
+ */
+describe(`Postgres (${PG_KIND}): a session's settings cannot change what roster's SQL means`, () => {
+  it('with standard_conforming_strings off by default, a backslash in a value is still just a character', async () => {
+    const url = process.env.ROSTER_TEST_PG_URL;
+    const settings = ['standard_conforming_strings = off', "DateStyle = 'SQL, DMY'", 'extra_float_digits = 0'];
+    let wh: PostgresWarehouse;
+    if (url) {
+      const options = settings.map((s) => `-c ${s.replace(/ = /, '=').replace(/'/g, '').replace(/ /g, '\\ ')}`).join(' ');
+      wh = await PostgresWarehouse.connect(`${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(options)}`);
+    } else {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = new PGlite();
+      for (const s of settings) await db.exec(`SET ${s}`);
+      wh = await PostgresWarehouse.wrap(db, () => db.close());
+    }
+    const schema = `scs_${process.pid}`;
+    try {
+      const fixture = { identifies: [{ id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'a\\b' } }, { id: 'i2', user_id: 'u2', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } }] };
+      for (const sql of fixtureStatements(fixture, 'segment', schema, 'postgres')) await wh.exec(sql);
+      const audience = (key: string, value: string) => ({ kind: 'audience', key, entity: 'user', where: { trait: { key: 'plan', op: 'eq', value } } });
+      const defs = definitions([audience('injected', "x\\' OR TRUE, TRUE) --"), audience('backslash', 'a\\b')]);
+      const report = await runProject(project(defs, 'segment', { schema }, `${schema}_state`), buildGraph(defs), wh, { asOf: new Date(AS_OF), dryRun: true });
+      expect(report.outcomes.map((o) => [o.key, o.status, o.emission?.entered])).toEqual([['backslash', 'ok', 1], ['injected', 'ok', 0]]);
+    } finally {
+      await wh.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await wh.close();
     }
   });
 });
