@@ -1,3 +1,4 @@
+import { sqlComment } from './names.js';
 import type { Definition } from '../definitions/definition.js';
 import { compileAudience } from './audience.js';
 import { compileComputedTrait } from './computed-trait.js';
@@ -42,7 +43,7 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
 export function compiledFile(def: Definition, q: CompiledQuery, dialect: string): string {
   const header = [
     `-- roster ${def.kind} ${def.key} (${def.entity}), ${dialect}`,
-    ...(def.description ? [`-- ${def.description.replace(/\s*\n\s*/g, ' ')}`] : []),
+    ...(def.description ? [sqlComment(def.description)] : []),
     `-- parameter as_of: the run's instant (UTC)`,
     ...(q.reads.length ? [`-- reads this run's results of: ${q.reads.join(', ')}`] : []),
   ];

@@ -59,6 +59,14 @@ export function cteName(prefix: string, text: string): string {
   return slug ? `${prefix}_${slug}` : prefix;
 }
 
+/**
+ * A `--` comment line holding `text` on one line: any line break in it (a carriage return ends a
+ * comment on DuckDB and Postgres too) would let the rest run as SQL in a compiled file.
+ */
+export function sqlComment(text: string): string {
+  return `-- ${text.replace(/\s*[\r\n\v\f\u0085\u2028\u2029]+\s*/g, ' ')}`;
+}
+
 export function indent(sql: string, spaces = 2): string {
   const pad = ' '.repeat(spaces);
   return sql.split('\n').map((line) => (line ? pad + line : line)).join('\n');

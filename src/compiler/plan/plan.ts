@@ -1,3 +1,4 @@
+import { sqlComment } from '../names.js';
 import type { Entity } from '../../definitions/common.js';
 import type { EventCondition } from '../../definitions/condition.js';
 import type { Definition } from '../../definitions/definition.js';
@@ -172,10 +173,10 @@ function ordered(definitions: readonly PlanStep[], sharedSteps: readonly SharedS
  */
 export function planFile(plan: RunPlan, dialect: Dialect, title: string): string {
   const header = [
-    `-- roster run plan ${title}, ${dialect.name}: the whole run, sharing work between definitions.`,
+    sqlComment(`roster run plan ${title}, ${dialect.name}: the whole run, sharing work between definitions.`),
     `-- parameter as_of: the run's instant (UTC)`,
     `-- Each definition ends in its scratch table with the rows its standalone query gives.`,
   ];
-  const body = plan.steps.map((s) => [`-- ${s.note}`, ...dialect.createTempTableAs(s.name, s.sql).map((x) => `${x};`)].join('\n'));
+  const body = plan.steps.map((s) => [sqlComment(s.note), ...dialect.createTempTableAs(s.name, s.sql).map((x) => `${x};`)].join('\n'));
   return `${header.join('\n')}\n\n${body.join('\n\n')}\n`;
 }
