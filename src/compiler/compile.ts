@@ -1,9 +1,9 @@
-import { sqlComment } from './names.js';
 import type { Definition } from '../definitions/definition.js';
 import { compileAudience } from './audience.js';
 import { compileComputedTrait } from './computed-trait.js';
 import { CompileContext, type CompileOptions } from './context.js';
 import { compileSqlTrait } from './sql-trait.js';
+import { sqlComment } from './names.js';
 
 /** One definition's query: a SELECT of its result rows, with `as_of` as its only parameter. */
 export interface CompiledQuery {

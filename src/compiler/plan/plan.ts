@@ -1,4 +1,3 @@
-import { sqlComment } from '../names.js';
 import type { Entity } from '../../definitions/common.js';
 import type { EventCondition } from '../../definitions/condition.js';
 import type { Definition } from '../../definitions/definition.js';
@@ -10,6 +9,7 @@ import { fusedComputedTrait } from './computed-trait.js';
 import { EventFeatures } from './features.js';
 import { RunRelations, type SharedStep } from './shared.js';
 import { UsersMatching } from './users-matching.js';
+import { sqlComment } from '../names.js';
 
 export interface PlanOptions extends Omit<CompileOptions, 'resultTable' | 'shared'> {
   /** Every definition key in run order (the graph's order: dependencies first). */
