@@ -6,7 +6,7 @@ import type { Problem } from './project.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, YamlSource } from './yaml-source.js';
+import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
 
@@ -42,6 +42,8 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     const at = source.locate([]);
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
+  const nul = nulProblems(source, data);
+  if (nul.length) return { source, problems: [...envProblems, ...nul] };
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
   const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };

@@ -9,7 +9,7 @@ import { checkSqlTemplate, type TemplatePosition } from './sql-template.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, YamlSource } from './yaml-source.js';
+import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
 
 export const DEFINITIONS_DIR = 'definitions';
 
@@ -128,6 +128,11 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       const at = source.locate([]);
       broken([{ file, line: at.line, column: at.column, message: `a definition file holds one mapping (kind, key, entity, ...), got ${describe(data)}` }]);
+      continue;
+    }
+    const nul = nulProblems(source, data);
+    if (nul.length) {
+      broken(nul);
       continue;
     }
     const parsed = DefinitionFile.safeParse(data, { reportInput: true });

@@ -5,8 +5,9 @@ import type { Problem } from './project.js';
  * would become U+FFFD and reach the compiled SQL ('Logged �In' never matches an event name).
  */
 export function utf8Text(file: string, bytes: Uint8Array): string | Problem {
+  let text: string;
   try {
-    return decoder().decode(bytes);
+    text = decoder().decode(bytes);
   } catch {
     const at = firstInvalidByte(bytes);
     const before = bytes.subarray(0, at);
@@ -16,6 +17,13 @@ export function utf8Text(file: string, bytes: Uint8Array): string | Problem {
     const byte = bytes[at].toString(16).padStart(2, '0');
     return { file, line, column, message: `the file is not UTF-8 text (byte 0x${byte} here): save it as UTF-8` };
   }
+  // No engine's text holds a NUL: a SQL file's would fail at run time, away from its place here.
+  const nul = text.indexOf('\u0000');
+  if (nul < 0) return text;
+  const before = text.slice(0, nul);
+  const line = before.split('\n').length;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+  return { file, line, column, message: 'the file holds a NUL character (byte 0x00) here, which no warehouse\'s text can hold' };
 }
 
 // The BOM is kept, as reading with 'utf8' kept it: the YAML parser skips it itself.

@@ -137,3 +137,28 @@ export class YamlSource {
 function keyText(pair: Pair): string | undefined {
   return isScalar(pair.key) ? String(pair.key.value) : undefined;
 }
+
+/**
+ * Where a value or key of the document holds a NUL character (a YAML "\0" escape): no engine's
+ * text holds one, so the definition could never compile or run.
+ */
+export function nulProblems(source: YamlSource, data: unknown): Problem[] {
+  const out: Problem[] = [];
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      const at = source.locate(path);
+      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path), message: `${JSON.stringify(value)} holds a NUL character (\\0), which no warehouse's text can hold` });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...path, i]));
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) {
+          const at = source.locateKey(path, k);
+          out.push({ file: source.file, line: at.line, column: at.column, path: formatPath([...path, k]), message: `the key ${JSON.stringify(k)} holds a NUL character (\\0), which no warehouse's text can hold` });
+        } else walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(data, []);
+  return out;
+}
