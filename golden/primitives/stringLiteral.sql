@@ -3,16 +3,16 @@
 -- duckdb
 'back\slash'
 -- duckdb
-('line1' || chr(10) || 'line2')
+replace('line1¶line2', '¶', chr(10))
 -- postgres
 'O''Brien'
 -- postgres
 'back\slash'
 -- postgres
-('line1' || chr(10) || 'line2')
+replace('line1¶line2', '¶', chr(10))
 -- snowflake
 'O''Brien'
 -- snowflake
 'back\\slash'
 -- snowflake
-('line1' || chr(10) || 'line2')
+replace('line1¶line2', '¶', chr(10))

@@ -248,11 +248,20 @@ export abstract class BaseDialect implements Dialect {
   }
   stringLiteral(value: string): string {
     if (value.includes('\u0000')) throw new Error(`text contains a NUL character: ${JSON.stringify(value)}`);
-    // Line breaks become chr() so no literal spans lines: compiled SQL can be re-indented safely.
-    const parts = value.split(/(\r\n|\r|\n)/);
-    if (parts.length === 1) return `'${value.replace(/'/g, "''")}'`;
-    const pieces = parts.flatMap((p, i) => (i % 2 === 0 ? (p ? [`'${p.replace(/'/g, "''")}'`] : []) : [...p].map((c) => `chr(${c.charCodeAt(0)})`)));
-    return `(${pieces.join(' || ')})`;
+    const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
+    // Line breaks are written as a mark the text does not hold, then replaced by chr(): no literal
+    // spans lines, so compiled SQL can be re-indented safely, and any number of them stays one
+    // expression (a chain of || per line break goes deeper than engines parse).
+    let text = value;
+    const swaps: (readonly [mark: string, code: number])[] = [];
+    for (const [brk, code] of [['\n', 10], ['\r', 13]] as const) {
+      if (!value.includes(brk)) continue;
+      const mark = LINE_BREAK_MARKS.find((m) => !value.includes(m) && !swaps.some(([used]) => used === m));
+      if (mark === undefined) throw new Error('text holds every character a line break could be written as');
+      text = text.split(brk).join(mark);
+      swaps.push([mark, code]);
+    }
+    return swaps.reduce((sql, [mark, code]) => `replace(${sql}, ${quoted(mark)}, chr(${code}))`, quoted(text));
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
@@ -435,6 +444,9 @@ export abstract class BaseDialect implements Dialect {
     return /^(VARCHAR|TEXT|STRING|CHARACTER VARYING)\b/i.test(type.trim());
   }
 }
+
+/** Marks a literal's line breaks are written as: visible ones first, then private-use characters. */
+const LINE_BREAK_MARKS: readonly string[] = ['¶', '¤', ...Array.from({ length: 6400 }, (_, i) => String.fromCharCode(0xe000 + i))];
 
 export function renderOrder(order: readonly OrderTerm[]): string {
   return order.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ');
