@@ -56,9 +56,12 @@ export function normaliseValue(v: unknown): unknown {
   return v;
 }
 
-/** SQL with its string literals and quoted identifiers blanked, to look for parameters safely. */
+/**
+ * SQL with its string literals, quoted identifiers and comments blanked, to look for parameters
+ * safely: a SQL trait may name {{as_of}} in a comment, where the engine sees no parameter.
+ */
 export function withoutQuoted(sql: string): string {
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (m) => ' '.repeat(m.length));
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n\r]*|\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 /** BEGIN (in the given form), run `fn`, COMMIT; ROLLBACK on any error. */

@@ -521,3 +521,21 @@ it.each(ENGINES)('events whose tables share their first 40 characters are counte
     await r.close();
   }
 });
+
+// {{as_of}} is an expression: a template may also name it where SQL does not read it (a comment,
+// a string). The run bound the parameter anyway, and the engine refused a value it had no place for.
+describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => {
+  it.each([
+    ['a -- comment', '-- all time, whatever {{as_of}} is\nSELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
+    ['a /* comment */', '/* not {{as_of}} */ SELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
+    ['a string', "SELECT user_id, count(*) AS n FROM {{source \"identifies\"}} WHERE '{{as_of}}' <> '' GROUP BY user_id"],
+  ])('%s: the trait runs without the parameter', async (_, sql) => {
+    const run = await runFixture(world, [{ kind: 'sql_trait', key: 'n', entity: 'user', sql }], { asOf: AS_OF, engine });
+    try {
+      expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);
+      expect(Object.keys(await run.values('n')).length).toBeGreaterThan(0);
+    } finally {
+      await run.close();
+    }
+  });
+});
