@@ -76,6 +76,12 @@ export interface EventSourceParts {
   readonly filters: readonly string[];
 }
 
+/**
+ * Segment's tables of calls other than track (identify, group, page, screen, alias, and the users
+ * and accounts it upserts): an event whose snake_case is one of them has no table of its own.
+ */
+const SEGMENT_CALL_TABLES: readonly string[] = ['identifies', 'groups', 'pages', 'screens', 'aliases', 'users', 'accounts'];
+
 /** The parts of an event selection, one per input table it reads (see eventRows). */
 export function eventSourceParts(ctx: CompileContext, sel: EventSelection): EventSourceParts[] {
   return ctx.source.layout === 'segment' ? sel.names.map((name) => segmentEventParts(ctx, name, sel)) : [jsonEventParts(ctx, sel)];
@@ -84,8 +90,10 @@ export function eventSourceParts(ctx: CompileContext, sel: EventSelection): Even
 function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelection): EventSourceParts {
   const d = ctx.dialect;
   const table = segmentSlug(name);
-  // A name of no ASCII letter or digit has no table or column (go-snakecase): missing, catalog or not.
-  const columns = table === '' ? null : ctx.columnsOf(table);
+  // A name of no ASCII letter or digit has no table or column (go-snakecase): missing, catalog or
+  // not; nor has one whose table would be Segment's table of other calls (Identifies -> identifies).
+  const callTable = SEGMENT_CALL_TABLES.includes(table);
+  const columns = table === '' || callTable ? null : ctx.columnsOf(table);
   const has = (column: string) => column !== '' && columns !== null && ctx.columnExists(table, column) !== false;
   const column = (col: string, what: string, type = 'VARCHAR') => {
     if (has(col)) return `e.${d.quoteIdent(d.sourceName(col))}`;
@@ -122,7 +130,8 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   if (columns === null) {
     ctx.warn(table === ''
       ? `event "${name}": its name has no ASCII letter or digit, which Segment's table names are made of, so no table of it can be read; its events count as none`
-      : `event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
+      : callTable ? `event "${name}": its table would be ${ctx.source.schema}.${table}, which holds Segment's ${table} of other calls, not track events; its events count as none`
+        : `event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
     const type = sel.property ? valueType(segmentSlug(sel.property)) : undefined;
     return { table, match: [], window: [], filters: [], ...(type ? { value: shaped(`CAST(NULL AS ${type})`, type) } : {}) };
   }

@@ -291,6 +291,26 @@ it('an event whose name has no ASCII letter or digit warns that no table of it c
   }
 });
 
+// An event named Identifies or Groups would have Segment's table of identify or group calls as its
+// own: its table has no event_text to tell the calls apart, so each identify call counted as one.
+it.each(ENGINES)('an event whose table would be Segment\'s table of other calls counts none, and says why (%s)', async (engine) => {
+  const fixture = {
+    identifies: [{ id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } }],
+    groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z', traits: { name: 'A' } }],
+  };
+  const counter = (key: string, event: string) => `kind: computed_trait\nkey: ${key}\nentity: user\ntype: event_counter\nevent: ${event}`;
+  const run = await runFixture(fixture, [counter('n_identifies', 'Identifies'), counter('n_groups', 'groups')], { asOf: AS_OF, layout: 'segment', engine });
+  try {
+    expect(await run.values('n_identifies')).toEqual({});
+    expect(await run.values('n_groups')).toEqual({});
+    expect(run.report.outcomes.find((o) => o.key === 'n_identifies')?.warnings).toEqual([
+      expect.stringMatching(/^event "Identifies": its table would be \w+\.identifies, which holds Segment's identifies of other calls, not track events; its events count as none$/),
+    ]);
+  } finally {
+    await run.close();
+  }
+});
+
 // A custom trait named as Segment names it reads the column go-snakecase writes, and compares as that column's type.
 it.each(ENGINES)('a camelCase custom trait is compared as its column is sent; x_ reads column x (%s)', async (engine) => {
   const T = '2024-05-01T00:00:00Z';
