@@ -64,7 +64,13 @@ function templateProblem(node: unknown): string | undefined {
       const name = (call.path as hbs.AST.PathExpression).original;
       if (!EVENT_NAME_HELPERS.includes(name)) return `helper "${name}" is not available${at}: templates may use {{#if}} and {{#unless}}`;
       children.push(...call.params, ...(call.hash?.pairs.map((p) => p.value) ?? []), block?.program, block?.inverse);
-    } else children.push(call.path);
+    } else {
+      // {{this}}, {{.}} and {{@root}} are the whole context: rendered, an object's "[object Object]".
+      const path = call.path as hbs.AST.PathExpression;
+      const whole = path.type === 'PathExpression' && (path.parts.length === 0 || (path.data && path.parts.length === 1 && path.parts[0] === 'root'));
+      if (whole) return `{{${path.original}}}${at} is every variable at once, not a text: write one of ${EVENT_NAME_VARIABLES.join(', ')}`;
+      children.push(call.path);
+    }
   }
   for (const child of children) {
     const found = templateProblem(child);
