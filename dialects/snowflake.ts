@@ -180,8 +180,10 @@ export class SnowflakeDialect extends BaseDialect {
     if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
     return this.castText(expr);
   }
+  // Through TIMESTAMP_TZ and UTC: a TZ value cast straight to NTZ keeps its own wall-clock time
+  // (10:00+02:00 would be written 10:00Z); a date or an NTZ value is read in the session's UTC.
   private instantText(expr: string): string {
-    return `TO_CHAR(CAST(${expr} AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
+    return `TO_CHAR(CAST(CONVERT_TIMEZONE('UTC', CAST(${expr} AS TIMESTAMP_TZ)) AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
   }
   // Within 1e-6 .. 1e21 JSON / JavaScript write fixed-point digits: an exact NUMBER(38, 17) rounded
   // to 12 significant digits, without trailing zeros; beyond, the rounded double's text with the

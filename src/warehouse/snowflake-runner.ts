@@ -37,6 +37,20 @@ async function importSdk(): Promise<SnowflakeSdk> {
 }
 
 /**
+ * The session's settings roster's SQL reads: UTC (SPEC 3), and timestamps written as text the
+ * dialect reads back (tryCastInstant: an offset right after the time, nanoseconds kept), whatever
+ * the account or user set (the default writes TZ / LTZ values with a space before the offset).
+ */
+const SESSION_SETTINGS = [
+  "ALTER SESSION SET TIMEZONE = 'UTC'",
+  "TIMESTAMP_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'",
+  "TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9'",
+  "TIMESTAMP_LTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'",
+  "TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'",
+  "DATE_OUTPUT_FORMAT = 'YYYY-MM-DD'",
+].join(', ');
+
+/**
  * Snowflake through snowflake-sdk, an optional dependency loaded only for this dialect (it is
  * large). No Snowflake can be reached from the development machines: tests drive this class
  * through a stand-in for the SDK's documented API, never the real service.
@@ -60,7 +74,7 @@ export class SnowflakeWarehouse implements Warehouse {
       throw new WarehouseError(`cannot connect to Snowflake account ${options.account}: ${e.message}`, e);
     });
     const wh = new SnowflakeWarehouse(conn);
-    await wh.exec(`ALTER SESSION SET TIMEZONE = 'UTC'`);
+    await wh.exec(SESSION_SETTINGS);
     return wh;
   }
 
@@ -127,8 +141,9 @@ export class SnowflakeWarehouse implements Warehouse {
     const table = d.qualify(stateSchema, '_lock');
     this.holder = `run-${process.pid}-${Date.now()}`;
     await this.exec(d.createSchema(stateSchema));
-    await this.exec(`CREATE TABLE IF NOT EXISTS ${table} (id INTEGER, holder VARCHAR, taken_at TIMESTAMP_NTZ)`);
-    await this.exec(`INSERT INTO ${table} (id, holder) SELECT 1, NULL WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE id = 1)`);
+    // Made with its one row in one statement: Snowflake enforces no primary key, and two first
+    // runs each inserting the row would leave two, which no later UPDATE takes as exactly one.
+    await this.exec(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT CAST(1 AS INTEGER) AS id, CAST(NULL AS VARCHAR) AS holder, CAST(NULL AS TIMESTAMP_NTZ) AS taken_at`);
     const rows = await this.query(
       `UPDATE ${table} SET holder = :1, taken_at = CURRENT_TIMESTAMP() WHERE id = 1 AND (holder IS NULL OR taken_at < DATEADD(hour, -6, CURRENT_TIMESTAMP()))`,
       { holder: this.holder },

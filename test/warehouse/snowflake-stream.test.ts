@@ -107,3 +107,32 @@ describe('SnowflakeWarehouse.stream (through a stand-in for snowflake-sdk)', () 
     await expect(missing).rejects.toThrow('the snowflake dialect needs the snowflake-sdk package: npm install snowflake-sdk');
   });
 });
+
+describe('SnowflakeWarehouse session and run lock (through a stand-in for snowflake-sdk)', () => {
+  it('sets UTC and timestamp output formats the dialect reads back, whatever the account set', async () => {
+    const fake = standIn([]);
+    const wh = await connect(fake.sdk);
+    try {
+      const session = fake.executed[0].sqlText;
+      expect(session).toMatch(/^ALTER SESSION SET TIMEZONE = 'UTC', /);
+      // An offset right after the time (INSTANT_TEXT), not Snowflake's default 'FF3 TZHTZM' with a space.
+      for (const kind of ['TIMESTAMP', 'TIMESTAMP_LTZ', 'TIMESTAMP_TZ']) expect(session).toContain(`${kind}_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'`);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it('makes the lock table with its one row in one statement: no two first runs can insert it twice', async () => {
+    const fake = standIn([{ 'number of rows updated': 1 }]);
+    const wh = await connect(fake.sdk);
+    try {
+      await wh.lockRun('roster');
+      const sql = fake.executed.map((e) => e.sqlText);
+      expect(sql.filter((s) => /_LOCK/.test(s) && /^(CREATE|INSERT)/.test(s))).toEqual([
+        'CREATE TABLE IF NOT EXISTS "ROSTER"."_LOCK" AS SELECT CAST(1 AS INTEGER) AS id, CAST(NULL AS VARCHAR) AS holder, CAST(NULL AS TIMESTAMP_NTZ) AS taken_at',
+      ]);
+    } finally {
+      await wh.close();
+    }
+  });
+});
