@@ -529,7 +529,10 @@ describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => 
     ['a -- comment', '-- all time, whatever {{as_of}} is\nSELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
     ['a /* comment */', '/* not {{as_of}} */ SELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
     ['a string', "SELECT user_id, count(*) AS n FROM {{source \"identifies\"}} WHERE '{{as_of}}' <> '' GROUP BY user_id"],
-  ])('%s: the trait runs without the parameter', async (_, sql) => {
+    ['a nested comment', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} /* outer /* inner */ {{as_of}} */ GROUP BY user_id'],
+    // '--' inside a string starts no comment: the {{as_of}} after it is read.
+    ['-- in a dollar-quoted string', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE $$--$$ = $$--$$ AND timestamp <= {{as_of}} GROUP BY user_id'],
+  ])('%s: the trait runs, with the parameter where SQL reads it', async (_, sql) => {
     const run = await runFixture(world, [{ kind: 'sql_trait', key: 'n', entity: 'user', sql }], { asOf: AS_OF, engine });
     try {
       expect(run.report.outcomes.map((o) => o.error)).toEqual([undefined]);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { positionalValues, withoutQuoted } from '../../src/warehouse/warehouse.js';
+
+// Parameters are bound where the engine sees them: not in literals, quoted names or comments.
+describe('withoutQuoted', () => {
+  it.each([
+    ["SELECT '$1', \"$1\" -- $1\n/* $1 */ $2", 2],
+    ['SELECT $$ -- $$ AS x, $1', 1],
+    ["SELECT $tag$ it's $1 $tag$ AS x, $1", 1],
+    ["SELECT E'\\'--' AS x, $1", 1],
+    ["SELECT e'\\\\' AS x, $1 -- $2", 1],
+    ['SELECT 1 /* outer /* inner */ $2 */ + $1', 1],
+    ["SELECT 'it''s -- not a comment', $1", 1],
+    ['SELECT name$1', 1], // $1 right after a name is still a parameter on Postgres
+  ])('%s names parameters up to $%d', (sql, highest) => {
+    expect(positionalValues(sql, /\$(\d+)/g, { a: 'A', b: 'B' }, ['a', 'b'])).toEqual(['A', 'B'].slice(0, highest));
+  });
+
+  it('keeps line breaks, so positions by line stay where they were', () => {
+    expect(withoutQuoted("a '\n' -- x\nb")).toBe('a  \n      \nb');
+  });
+});
