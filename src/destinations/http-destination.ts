@@ -170,7 +170,10 @@ export class HttpDestination implements DeliveryTarget {
         text = await response.text(); // read even on success: frees the connection, and the timeout covers it
         const location = response.headers.get('location');
         if (!(response.status === 307 || response.status === 308) || location === null || hops >= MAX_REDIRECTS) break;
-        url = new URL(location, url).href; // 307 and 308 keep the method and the body
+        // 307 and 308 keep the method and the body; the write key goes only where it was meant to.
+        const next = new URL(location, url);
+        if (next.origin !== new URL(url).origin) break;
+        url = next.href;
       }
       const status = response.status;
       if (status >= 200 && status < 300) return { outcome: 'ok' };

@@ -180,14 +180,14 @@ describe('http destination', () => {
    * never sent. Such a redirect now leaves them pending and says where it points; a 307 / 308 keeps
    * the POST and its body, and is followed.
    */
-  async function redirecting(status: number) {
-    const requests: { method: string; path: string; body: string }[] = [];
+  async function redirecting(status: number, location = '/new') {
+    const requests: { method: string; path: string; body: string; auth?: string }[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        requests.push({ method: req.method!, path: req.url!, body: Buffer.concat(chunks).toString('utf8') });
-        if (req.url === '/old') res.writeHead(status, { Location: '/new' }).end();
+        requests.push({ method: req.method!, path: req.url!, body: Buffer.concat(chunks).toString('utf8'), auth: req.headers.authorization });
+        if (req.url === '/old') res.writeHead(status, { Location: location }).end();
         else res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"success":true}');
       });
     });
@@ -214,5 +214,16 @@ describe('http destination', () => {
     await target(url).send(sent);
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old', 'POST /new']);
     expect(ids(JSON.parse(requests[1].body).batch)).toEqual(ids(sent));
+  });
+
+  it('a 307 to another origin is not followed: the write key goes only where the url says', async () => {
+    const other = await redirecting(200);
+    const { url, requests } = await redirecting(307, other.url.replace('/old', '/collect'));
+    const sent = messages(2);
+    const err = await target(url, { write_key: 'SECRET' }).send(sent).catch((e: unknown) => e);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent), retryable: true });
+    expect((err as Error).message).toContain('HTTP 307 to http://127.0.0.1:');
+    expect(requests.map((r) => r.path)).toEqual(['/old']);
+    expect(other.requests).toEqual([]);
   });
 });
