@@ -75,3 +75,26 @@ describe(`Postgres (${PG_KIND}): a session's settings cannot change what roster'
     }
   });
 });
+
+// set_config('role', ..., false) outlives a SQL trait's read-only transaction, and RESET ALL leaves the role.
+describe(`Postgres (${PG_KIND}): a SQL trait that changes the role`, () => {
+  it('leaves the rest of the run, and its commit, to roster\'s own role', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    const role = `lim_${process.pid}`;
+    try {
+      await fx.wh.exec(`CREATE ROLE ${role} NOLOGIN`);
+      await fx.wh.exec(`GRANT USAGE ON SCHEMA ${fx.schema} TO ${role}`);
+      await fx.wh.exec(`GRANT SELECT ON ALL TABLES IN SCHEMA ${fx.schema} TO ${role}`);
+      const defs = definitions([
+        { kind: 'sql_trait', key: 'as_other', entity: 'user', sql: `SELECT user_id, set_config('role', '${role}', false) AS as_other FROM {{source "identifies"}}` },
+        'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In',
+      ]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['as_other', 'ok', undefined], ['logins', 'ok', undefined]]);
+      expect((await fx.wh.query('SELECT current_user = session_user AS own'))[0].own).toBe(true);
+    } finally {
+      await fx.dispose();
+      await fx.wh.exec(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+    }
+  });
+});
