@@ -445,8 +445,14 @@ export abstract class BaseDialect implements Dialect {
   }
 }
 
-/** Marks a literal's line breaks are written as: visible ones first, then private-use characters. */
-const LINE_BREAK_MARKS: readonly string[] = ['¶', '¤', ...Array.from({ length: 6400 }, (_, i) => String.fromCharCode(0xe000 + i))];
+/**
+ * Marks a literal's line breaks are written as: Latin-1 symbols (a LATIN1 database holds them,
+ * where it would refuse a private-use character), then control characters as a last resort.
+ */
+const LINE_BREAK_MARKS: readonly string[] = [
+  '¶', '¤', '§', '¦', '¬', '°', '±', '·', '×', '÷', '¡', '¢', '£', '¥', '¨', '©', 'ª', '«', '®', '¯', '²', '³', '´', 'µ', '¸', '¹', 'º', '»', '¼', '½', '¾', '¿',
+  ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).filter((c) => !'\t\n\r'.includes(c)),
+];
 
 export function renderOrder(order: readonly OrderTerm[]): string {
   return order.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ');
