@@ -144,6 +144,8 @@ export class SnowflakeWarehouse implements Warehouse {
     // Made with its one row in one statement: Snowflake enforces no primary key, and two first
     // runs each inserting the row would leave two, which no later UPDATE takes as exactly one.
     await this.exec(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT CAST(1 AS INTEGER) AS id, CAST(NULL AS VARCHAR) AS holder, CAST(NULL AS TIMESTAMP_NTZ) AS taken_at`);
+    // A table an earlier roster made empty gets its row here.
+    await this.exec(`INSERT INTO ${table} (id, holder) SELECT 1, NULL WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE id = 1)`);
     const rows = await this.query(
       `UPDATE ${table} SET holder = :1, taken_at = CURRENT_TIMESTAMP() WHERE id = 1 AND (holder IS NULL OR taken_at < DATEADD(hour, -6, CURRENT_TIMESTAMP()))`,
       { holder: this.holder },

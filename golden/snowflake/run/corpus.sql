@@ -510,7 +510,7 @@ LEFT JOIN "_RUN_CT_EVENT_COUNTER_ACCOUNT" AS entity_ct_event_counter_account ON 
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."CT_EVENT_COUNTER_ACCOUNT", 0) < 10, FALSE)
-  AND COALESCE(CAST(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) AS VARCHAR) IN ('gold', 'silver'), FALSE));
+  AND COALESCE(CAST(CASE WHEN IS_TIMESTAMP_NTZ(TO_VARIANT(entity_st_account_members."CRM_TIER")) OR IS_TIMESTAMP_LTZ(TO_VARIANT(entity_st_account_members."CRM_TIER")) OR IS_TIMESTAMP_TZ(TO_VARIANT(entity_st_account_members."CRM_TIER")) OR IS_DATE(TO_VARIANT(entity_st_account_members."CRM_TIER")) THEN TO_CHAR(CAST(CONVERT_TIMEZONE('UTC', CAST(TRY_TO_TIMESTAMP_TZ(CAST(entity_st_account_members."CRM_TIER" AS VARCHAR)) AS TIMESTAMP_TZ)) AS TIMESTAMP_NTZ), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') ELSE CAST(entity_st_account_members."CRM_TIER" AS VARCHAR) END AS VARCHAR) IN ('gold', 'silver'), FALSE));
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ALL_USERS" AS
