@@ -54,7 +54,7 @@ export class DuckDbDialect extends BaseDialect {
   // alike ('2.5', '1e-05', '1e+16'). A timestamp of any kind is read back from its text (which
   // every type has) as it is sent. typeof() is settled when the query is bound.
   runtimeText(expr: string): string {
-    const instant = this.instantText(`TRY_CAST(CAST(${expr} AS VARCHAR) AS TIMESTAMPTZ)`);
+    const instant = this.instantText(this.sendableInstant(`TRY_CAST(CAST(${expr} AS VARCHAR) AS TIMESTAMPTZ)`));
     return `CASE WHEN typeof(${expr}) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(${expr} AS VARCHAR), '\\.0$', '') WHEN typeof(${expr}) LIKE 'TIMESTAMP%' OR typeof(${expr}) = 'DATE' THEN ${instant} ELSE CAST(${expr} AS VARCHAR) END`;
   }
   // DuckDB's sum goes to infinity where Postgres stops with this error; error() runs only for such a row.
@@ -180,7 +180,7 @@ export class DuckDbDialect extends BaseDialect {
     if (this.isTextType(type)) return expr;
     if (/^DOUBLE\b/i.test(type.trim())) return this.numberAsText(expr);
     if (/^(FLOAT|REAL)\b/i.test(type.trim())) return this.numberAsText(`CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`);
-    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(this.sendableInstant(expr));
     return this.castText(expr);
   }
   private instantText(expr: string): string {

@@ -35,7 +35,7 @@ export class PostgresDialect extends BaseDialect {
   // has: the branch must be valid SQL whatever the column's type. pg_typeof is one type per column.
   runtimeText(expr: string): string {
     const instants = ['timestamp without time zone', 'timestamp with time zone', 'date'].map((t) => `CAST(${this.stringLiteral(t)} AS REGTYPE)`);
-    const instant = this.instantText(`CAST(CAST(${expr} AS TEXT) AS TIMESTAMP WITH TIME ZONE)`, 'timestamp with time zone');
+    const instant = this.instantText(this.sendableInstant(`CAST(CAST(${expr} AS TEXT) AS TIMESTAMP WITH TIME ZONE)`), 'timestamp with time zone');
     return `CASE WHEN pg_typeof(${expr}) IN (${instants.join(', ')}) THEN ${instant} ELSE CAST(${expr} AS TEXT) END`;
   }
   // A source column sorts by the database's collation (en_US puts 'a' before 'B'); castText's is "C".
@@ -182,7 +182,7 @@ export class PostgresDialect extends BaseDialect {
     if (this.isTextType(type)) return expr;
     if (/^(double precision|float8?)\b/i.test(type)) return this.numberAsText(expr);
     if (/^(real|float4)\b/i.test(type)) return this.numberAsText(`CAST(CAST(${expr} AS TEXT) AS DOUBLE PRECISION)`);
-    if (/^(timestamp|date)/i.test(type)) return this.instantText(expr, type);
+    if (/^(timestamp|date)/i.test(type)) return this.instantText(this.sendableInstant(expr), type);
     return this.castText(expr);
   }
   private instantText(expr: string, type: string): string {

@@ -177,7 +177,7 @@ export class SnowflakeDialect extends BaseDialect {
   listValue(expr: string, type: string): string {
     if (this.isTextType(type)) return expr;
     if (/^(FLOAT|DOUBLE|REAL)/i.test(type.trim())) return this.numberAsText(expr);
-    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(expr);
+    if (/^(TIMESTAMP|DATE)/i.test(type.trim())) return this.instantText(this.sendableInstant(expr));
     return this.castText(expr);
   }
   // A SQL trait's column, of a type known once it ran: a timestamp or date as it is sent (as on
@@ -185,7 +185,7 @@ export class SnowflakeDialect extends BaseDialect {
   runtimeText(expr: string): string {
     const variant = `TO_VARIANT(${expr})`;
     const instant = ['IS_TIMESTAMP_NTZ', 'IS_TIMESTAMP_LTZ', 'IS_TIMESTAMP_TZ', 'IS_DATE'].map((f) => `${f}(${variant})`).join(' OR ');
-    return `CASE WHEN ${instant} THEN ${this.instantText(`TRY_TO_TIMESTAMP_TZ(CAST(${expr} AS VARCHAR))`)} ELSE CAST(${expr} AS VARCHAR) END`;
+    return `CASE WHEN ${instant} THEN ${this.instantText(this.sendableInstant(`TRY_TO_TIMESTAMP_TZ(CAST(${expr} AS VARCHAR))`))} ELSE CAST(${expr} AS VARCHAR) END`;
   }
   // Through TIMESTAMP_TZ and UTC: a TZ value cast straight to NTZ keeps its own wall-clock time
   // (10:00+02:00 would be written 10:00Z); a date or an NTZ value is read in the session's UTC.

@@ -198,7 +198,7 @@ export interface Dialect {
    * unique_list holds, the same on every engine (SPEC 3 writes numbers and timestamps so): a
    * binary floating-point number rounded to 12 significant digits and written as JSON writes it
    * ('10', '0.5', '1e-7', '1e+21'; NULL when not finite), a timestamp or date as ISO-8601 UTC with
-   * milliseconds and Z; a text column's value as it is (so a unique_list and a most_frequent of
+   * milliseconds and Z (NULL where sendableInstant is: infinite, or a year past 0001 to 9999); a text column's value as it is (so a unique_list and a most_frequent of
    * one property share a pass); any other value as castText.
    */
   listValue(expr: string, type: string): string;

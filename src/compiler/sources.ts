@@ -108,7 +108,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
   // How the property is read: as a list's text, rounded as it is sent, or as it is.
   const shaped = (expr: string, type: string | undefined) => {
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
-    if (sel.listText) return listText(d, sendable(expr, type), type);
+    if (sel.listText) return listText(d, expr, type); // listValue leaves such an instant out itself
     return storedValue(d, sendable(expr, type), type);
   };
   // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
@@ -125,7 +125,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
       ctx.warn(`property "${property}" of "${name}": column ${ctx.source.schema}.${table}.${col} is ${own!.trim().toUpperCase()}, and an aggregation reads numbers, so it has no value`);
     }
     // Its text as a list holds it: a number or an instant as it is sent, the same on every engine.
-    return shaped(mixed && own !== undefined ? listText(d, sendable(expr, own), own) : expr, type);
+    return shaped(mixed && own !== undefined ? listText(d, expr, own) : expr, type);
   };
   if (columns === null) {
     ctx.warn(table === ''

@@ -101,3 +101,28 @@ describe.each(ENGINES)('an aggregation of a timestamp property, on %s', (engine)
     }
   });
 });
+
+// An infinite timestamp is no value (no message can carry it): a text op on it is false, as on a
+// missing value (SPEC 2). DuckDB's strftime wrote 'infinity', where Postgres's to_char gives NULL.
+describe.each(ENGINES)('text ops on an infinite timestamp, on %s', (engine) => {
+  it('are false, as on a missing value', async () => {
+    const fixture = {
+      events: [{ id: 'e1', user_id: 'u1', event: 'Logged In', timestamp: '2024-05-31T00:00:00Z', props: { expires_at: new Timestamp('infinity') } }],
+      identifies: [{ id: 'i1', user_id: 'u2', timestamp: '2024-05-31T00:00:00Z', traits: { trial_ends: new Timestamp('-infinity') } }],
+    };
+    const defs = [
+      audience('by_event', 'event: { name: Logged In, where: [{ property: expires_at, op: neq, value: "2024-01-01T00:00:00.000Z" }] }'),
+      audience('by_trait', 'trait: { key: trial_ends, op: contains, value: "n" }'),
+      audience('not_by_trait', 'not: { trait: { key: trial_ends, op: contains, value: "n" } }'),
+    ];
+    const run = await runFixture(fixture, defs, { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.ids('by_event')).toEqual([]);
+      expect(await run.ids('by_trait')).toEqual([]);
+      expect(await run.ids('not_by_trait')).toEqual(['u1', 'u2']);
+    } finally {
+      await run.close();
+    }
+  });
+});

@@ -566,7 +566,7 @@ LEFT JOIN pg_temp."_run_ct_event_counter_account" AS entity_ct_event_counter_acc
 LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_account_members.group_id = entity.group_id
 WHERE (COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
-  AND COALESCE((CAST(CASE WHEN pg_typeof(entity_st_account_members."crm_tier") IN (CAST('timestamp without time zone' AS REGTYPE), CAST('timestamp with time zone' AS REGTYPE), CAST('date' AS REGTYPE)) THEN to_char(CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE CAST(entity_st_account_members."crm_tier" AS TEXT) END AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+  AND COALESCE((CAST(CASE WHEN pg_typeof(entity_st_account_members."crm_tier") IN (CAST('timestamp without time zone' AS REGTYPE), CAST('timestamp with time zone' AS REGTYPE), CAST('date' AS REGTYPE)) THEN to_char(CASE WHEN isfinite(CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE)) AND extract(year FROM CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE)) BETWEEN 1 AND 9999 THEN CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE) END AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE CAST(entity_st_account_members."crm_tier" AS TEXT) END AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
