@@ -3,7 +3,7 @@
 -- reads this run's results of: ct_event_counter_account, st_account_members
 WITH
 account_trait_industry AS (
-  SELECT group_id, first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS value
+  SELECT group_id, first("industry" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL) AS value
   FROM "main"."groups"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY group_id

@@ -3,7 +3,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 user_trait_name AS (
-  SELECT user_id, first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS value
+  SELECT user_id, first("name" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "name" IS NOT NULL) AS value
   FROM "main"."identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id

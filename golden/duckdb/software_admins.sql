@@ -4,7 +4,7 @@
 -- reads this run's results of: active_users_30d, software_accounts
 WITH
 user_trait_role AS (
-  SELECT user_id, first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS value
+  SELECT user_id, first("role" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL) AS value
   FROM "main"."identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY user_id

@@ -3,7 +3,7 @@
 -- reads this run's results of: ct_event_counter_account, st_account_members
 WITH
 account_trait_industry AS (
-  SELECT group_id, (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS value
+  SELECT group_id, (array_agg("industry" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL))[1] AS value
   FROM "main"."groups"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY group_id

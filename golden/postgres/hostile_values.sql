@@ -3,7 +3,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 user_trait_name AS (
-  SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS value
+  SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "name" IS NOT NULL))[1] AS value
   FROM "main"."identifies"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
   GROUP BY user_id

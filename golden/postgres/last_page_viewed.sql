@@ -10,7 +10,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, (CAST(e.id AS TEXT) COLLATE "C") DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC NULLS FIRST, (CAST(e.id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE e.value IS NOT NULL))[1] AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

@@ -3,7 +3,7 @@
 -- reads this run's results of: ct_event_counter_account, st_account_members
 WITH
 account_trait_industry AS (
-  SELECT group_id, ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  SELECT group_id, ARRAY_AGG("INDUSTRY") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value
   FROM "MAIN"."GROUPS"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY group_id

@@ -4,7 +4,7 @@
 -- reads this run's results of: logins_past_30_days
 WITH
 account_trait_plan AS (
-  SELECT group_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  SELECT group_id, ARRAY_AGG("PLAN") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value
   FROM "MAIN"."GROUPS"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY group_id

@@ -15,7 +15,7 @@ matching_events AS (
     AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, ARRAY_AGG(e.value) WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC, e.id DESC)[0] AS value
+  SELECT e.user_id AS user_id, ARRAY_AGG(e.value) WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC NULLS FIRST, e.id DESC NULLS FIRST)[0] AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

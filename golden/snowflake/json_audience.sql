@@ -2,7 +2,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 user_trait_plan AS (
-  SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'plan')), NULL, GET(traits, 'plan'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'plan')), NULL, GET(traits, 'plan'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value
   FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY "ID" IS NULL OR ROW_NUMBER() OVER (PARTITION BY "ID" ORDER BY "TIMESTAMP", TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1) AS "IDENTIFIES"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id
@@ -20,7 +20,7 @@ event_order_completed AS (
   GROUP BY e.user_id
 ),
 user_trait_json_first_user AS (
-  SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'json_first_user')), NULL, GET(traits, 'json_first_user'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC, id DESC)[0] AS value
+  SELECT user_id, ARRAY_AGG(IFF(IS_NULL_VALUE(GET(traits, 'json_first_user')), NULL, GET(traits, 'json_first_user'))) WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value
   FROM (SELECT * FROM "RAW"."IDENTIFIES" QUALIFY "ID" IS NULL OR ROW_NUMBER() OVER (PARTITION BY "ID" ORDER BY "TIMESTAMP", TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1) AS "IDENTIFIES"
   WHERE CAST(user_id AS VARCHAR) <> '' AND "TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
   GROUP BY user_id

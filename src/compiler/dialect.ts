@@ -454,8 +454,10 @@ const LINE_BREAK_MARKS: readonly string[] = [
   ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).filter((c) => !'\t\n\r'.includes(c)),
 ];
 
+// A NULL (an event without an id) sorts after every value, as Postgres and Snowflake sort it by
+// default, where DuckDB puts it last in a DESC order too: so last takes it on every engine.
 export function renderOrder(order: readonly OrderTerm[]): string {
-  return order.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ');
+  return order.map((o) => `${o.expr}${o.desc ? ' DESC NULLS FIRST' : ''}`).join(', ');
 }
 
 /**

@@ -126,3 +126,28 @@ describe.each(ENGINES)('text ops on an infinite timestamp, on %s', (engine) => {
     }
   });
 });
+
+// SPEC 2 orders events by (timestamp, id); an event without an id sorts after every id, on every
+// engine (DuckDB put it first in last's order, Postgres last), for last and for custom traits.
+describe.each(ENGINES)('ties on the timestamp with an event without an id, on %s', (engine) => {
+  it.each(['fused', 'standalone'] as const)('sort it after every id (%s)', async (strategy) => {
+    const T = '2024-05-31T00:00:00Z';
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Feature Used', timestamp: T, props: { name: 'with_id' } },
+        { id: null, user_id: 'u1', event: 'Feature Used', timestamp: T, props: { name: 'without_id' } },
+      ],
+      identifies: [{ id: 'i1', user_id: 'u1', timestamp: T, traits: { role: 'admin' } }, { id: null, user_id: 'u1', timestamp: T, traits: { role: 'user' } }],
+    };
+    const trait = (key: string, type: string) => `kind: computed_trait\nkey: ${key}\nentity: user\ntype: ${type}\nevent: Feature Used\nproperty: name`;
+    const run = await runFixture(fixture, [trait('first_name', 'first'), trait('last_name', 'last'), audience('users', 'trait: { key: role, op: eq, value: user }')], { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.values('first_name')).toEqual({ u1: 'with_id' });
+      expect(await run.values('last_name')).toEqual({ u1: 'without_id' });
+      expect(await run.ids('users')).toEqual(['u1']);
+    } finally {
+      await run.close();
+    }
+  });
+});

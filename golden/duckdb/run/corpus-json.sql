@@ -28,8 +28,8 @@ WHERE list_1 IS NOT NULL;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
 SELECT
   user_id,
-  first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS trait_plan,
-  first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS trait_json_first_user
+  first(nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE nullif(json_extract(traits, '/plan'), CAST('null' AS JSON)) IS NOT NULL) AS trait_plan,
+  first(nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE nullif(json_extract(traits, '/json_first_user'), CAST('null' AS JSON)) IS NOT NULL) AS trait_json_first_user
 FROM (SELECT * FROM "raw"."identifies" AS r QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id ORDER BY "timestamp", CAST(to_json(r) AS VARCHAR)) = 1) AS "identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;

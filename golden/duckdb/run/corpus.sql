@@ -81,7 +81,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, first(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL) AS value
+  SELECT e.user_id AS user_id, first(e.value ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e.value IS NOT NULL) AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )
@@ -142,10 +142,10 @@ WHERE list_1 IS NOT NULL;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
 SELECT
   user_id,
-  first("name" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
-  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
-  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
-  first("st_user_lifetime" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
+  first("name" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "name" IS NOT NULL) AS trait_name,
+  first("plan" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan,
+  first("role" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL) AS trait_role,
+  first("st_user_lifetime" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "st_user_lifetime" IS NOT NULL) AS trait_st_user_lifetime
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;
@@ -492,7 +492,7 @@ WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
 SELECT
   group_id,
-  first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry
+  first("industry" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY group_id;

@@ -33,7 +33,7 @@ CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_users" AS
 SELECT
   e.user_id,
   count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE((CAST(e."path" AS TEXT) COLLATE "C") = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
-  (array_agg(e."path" ORDER BY e."timestamp" DESC, (CAST(e.id AS TEXT) COLLATE "C") DESC) FILTER (WHERE e."path" IS NOT NULL))[1] AS last_2, -- last_page_viewed
+  (array_agg(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, (CAST(e.id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL))[1] AS last_2, -- last_page_viewed
   (array_agg(e."path" ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."path" IS NOT NULL))[1] AS first_3, -- first_landing_page
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
   (array_agg(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_5 -- first_landing_page
@@ -256,8 +256,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
 SELECT
   group_id,
-  (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry,
-  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan
+  (array_agg("industry" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry,
+  (array_agg("plan" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
@@ -341,7 +341,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
 SELECT
   user_id,
-  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role
+  (array_agg("role" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;

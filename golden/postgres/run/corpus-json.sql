@@ -31,8 +31,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
 SELECT
   user_id,
-  (array_agg(nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) IS NOT NULL))[1] AS trait_plan,
-  (array_agg(nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) IS NOT NULL))[1] AS trait_json_first_user
+  (array_agg(nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'plan', CAST('null' AS JSONB)) IS NOT NULL))[1] AS trait_plan,
+  (array_agg(nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE nullif(CAST(traits AS JSONB) -> 'json_first_user', CAST('null' AS JSONB)) IS NOT NULL))[1] AS trait_json_first_user
 FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS "identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;

@@ -90,7 +90,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($1 AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC, (CAST(e.id AS TEXT) COLLATE "C") DESC) FILTER (WHERE e.value IS NOT NULL))[1] AS value
+  SELECT e.user_id AS user_id, (array_agg(e.value ORDER BY e."timestamp" DESC NULLS FIRST, (CAST(e.id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE e.value IS NOT NULL))[1] AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )
@@ -156,10 +156,10 @@ DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_user_traits" AS
 SELECT
   user_id,
-  (array_agg("name" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
-  (array_agg("plan" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
-  (array_agg("role" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
-  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
+  (array_agg("name" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "name" IS NOT NULL))[1] AS trait_name,
+  (array_agg("plan" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL))[1] AS trait_plan,
+  (array_agg("role" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL))[1] AS trait_role,
+  (array_agg("st_user_lifetime" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "st_user_lifetime" IS NOT NULL))[1] AS trait_st_user_lifetime
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
@@ -547,7 +547,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_traits" AS
 SELECT
   group_id,
-  (array_agg("industry" ORDER BY "timestamp" DESC, (CAST(id AS TEXT) COLLATE "C") DESC) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
+  (array_agg("industry" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL))[1] AS trait_industry
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;

@@ -31,7 +31,7 @@ CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
 SELECT
   e.user_id,
   count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
-  first(e."path" ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e."path" IS NOT NULL) AS last_2, -- last_page_viewed
+  first(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL) AS last_2, -- last_page_viewed
   first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
   first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
@@ -232,8 +232,8 @@ WHERE count_1 > 0;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
 SELECT
   group_id,
-  first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry,
-  first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan
+  first("industry" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL) AS trait_industry,
+  first("plan" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL) AS trait_plan
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY group_id;
@@ -308,7 +308,7 @@ WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
 SELECT
   user_id,
-  first("role" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "role" IS NOT NULL) AS trait_role
+  first("role" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL) AS trait_role
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
 GROUP BY user_id;

@@ -10,7 +10,7 @@ matching_events AS (
     AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
 ),
 entity_values AS (
-  SELECT e.user_id AS user_id, first(e.value ORDER BY e."timestamp" DESC, e.id DESC) FILTER (WHERE e.value IS NOT NULL) AS value
+  SELECT e.user_id AS user_id, first(e.value ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e.value IS NOT NULL) AS value
   FROM matching_events AS e
   GROUP BY e.user_id
 )

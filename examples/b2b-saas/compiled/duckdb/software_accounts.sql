@@ -3,7 +3,7 @@
 -- parameter as_of: the run's instant (UTC)
 WITH
 account_trait_industry AS (
-  SELECT group_id, first("industry" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "industry" IS NOT NULL) AS value
+  SELECT group_id, first("industry" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL) AS value
   FROM "main"."groups"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY group_id

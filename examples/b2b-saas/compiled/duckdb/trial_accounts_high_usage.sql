@@ -4,7 +4,7 @@
 -- reads this run's results of: active_users_30d
 WITH
 account_trait_plan AS (
-  SELECT group_id, first("plan" ORDER BY "timestamp" DESC, id DESC) FILTER (WHERE "plan" IS NOT NULL) AS value
+  SELECT group_id, first("plan" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL) AS value
   FROM "main"."groups"
   WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)
   GROUP BY group_id
