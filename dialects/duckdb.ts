@@ -168,12 +168,13 @@ export class DuckDbDialect extends BaseDialect {
     return `CAST(to_json(${expr}) AS VARCHAR)`;
   }
   // sum() of a BIGINT is a HUGEINT here where Postgres gives a NUMERIC: both are numbers SPEC 3
+  // (a VARINT / BIGNUM, DuckDB's integer of any size, too)
   // computes as doubles and rounds to 12 digits, so a SQL trait's sum is stored alike.
   isFractionalType(type: string): boolean {
-    return super.isFractionalType(type) || /^U?HUGEINT$/i.test(type.trim());
+    return super.isFractionalType(type) || /^(U?HUGEINT|VARINT|BIGNUM)$/i.test(type.trim());
   }
   isExactDecimalType(type: string): boolean {
-    return super.isExactDecimalType(type) || /^U?HUGEINT$/i.test(type.trim());
+    return super.isExactDecimalType(type) || /^(U?HUGEINT|VARINT|BIGNUM)$/i.test(type.trim());
   }
   // CAST writes '10.0' and '2024-03-04 05:06:07.123456'; a FLOAT is read from its text ('0.1', not 0.10000000149).
   listValue(expr: string, type: string): string {

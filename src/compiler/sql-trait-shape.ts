@@ -71,10 +71,14 @@ export function sqlTraitShape(
   // An associating trait always stores a user_id column, so account_users can read it.
   const userId = hasUserId ? [asText('user_id')] : isAssociating(t) ? ['CAST(NULL AS VARCHAR) AS user_id'] : [];
   const idCols = [asText(id), ...userId].join(', ');
-  // jsonValueText is NULL for a number or timestamp JSON cannot hold (Infinity, NaN): such a value
-  // would be stored, yet sent as null.
-  const mayBeInfinite = t.traits.filter((c) => d.isFractionalType(typeOf.get(c) ?? '') || d.typeKind(typeOf.get(c) ?? '') === 'instant');
-  const unsendable = mayBeInfinite.map((c) => `(${q(c)} IS NOT NULL AND ${d.jsonValueText(q(c), typeOf.get(c)!)} IS NULL)`).join(' OR ');
+  // jsonValueText is NULL for a number or timestamp JSON cannot hold (Infinity, NaN), and the
+  // stored value for a number beyond a double's range (1e400): such a value would be stored, or
+  // not, yet sent as null.
+  const mayBeInfinite = t.traits.filter((c) => ['number', 'instant'].includes(d.typeKind(typeOf.get(c) ?? '')));
+  const unsendable = mayBeInfinite.map((c) => {
+    const type = typeOf.get(c)!;
+    return `(${q(c)} IS NOT NULL AND (${storedValue(d, q(c), type)} IS NULL OR ${d.jsonValueText(q(c), type)} IS NULL))`;
+  }).join(' OR ');
   return {
     problems: [],
     queries: {

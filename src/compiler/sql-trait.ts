@@ -3,6 +3,7 @@ import { LAYOUT_TABLES, type SourceLayout } from '../definitions/project-config.
 import type { CompileContext } from './context.js';
 import { renderSqlTemplate } from './sql-trait-template.js';
 import { hasTraitValue } from './sql-trait-shape.js';
+import { withoutQuoted } from '../support/sql-text.js';
 
 /** The columns SPEC 3 gives a layout's own tables: what a missing one is read as (empty). */
 const LAYOUT_COLUMNS: Record<SourceLayout, Record<string, readonly [string, 'text' | 'timestamp' | 'json'][]>> = {
@@ -27,7 +28,7 @@ const LAYOUT_COLUMNS: Record<SourceLayout, Record<string, readonly [string, 'tex
 export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
   const d = ctx.dialect;
   const ctes = new Map<string, string>();
-  const body = renderSqlTemplate(t.template, {
+  const body = withoutFinalSemicolon(renderSqlTemplate(t.template, {
     source: (name) => {
       if (ctx.source.layout === 'events_json' && !LAYOUT_TABLES.events_json.includes(name)) {
         throw new Error(`{{source "${name}"}}: the events_json layout has only ${LAYOUT_TABLES.events_json.join(', ')}`);
@@ -58,8 +59,17 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       return cte;
     },
     asOf: () => d.asOf(),
-  }).trim().replace(/;\s*$/, '');
+  }));
   if (!ctes.size) return body;
   const withs = [...ctes].map(([name, relation]) => `${name} AS ${relation}`).join(',\n');
   return `WITH ${withs}\nSELECT * FROM (\n${body}\n) AS sql_trait_rows`;
+}
+
+/**
+ * The query without a final `;` (the run wraps it as a subquery), also when comments follow
+ * that `;`: `SELECT ...; -- done` would otherwise end the wrapper's subquery early.
+ */
+function withoutFinalSemicolon(sql: string): string {
+  const code = withoutQuoted(sql).trimEnd();
+  return (code.endsWith(';') ? sql.slice(0, code.length - 1) : sql).trim();
 }

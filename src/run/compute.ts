@@ -151,6 +151,6 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const conflicts = await wh.query(shape.queries!.conflicts);
   if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];
-  if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => JSON.stringify(r.id)).join(', ')}`);
+  if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => JSON.stringify(r.id)).join(', ')}`);
   for (const s of d.createTempTableAs(runTableName(def.key), shape.queries!.normalised)) await wh.exec(s);
 }

@@ -1,5 +1,8 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import type { Dialect } from '../compiler/dialect.js';
+import { withoutQuoted } from '../support/sql-text.js';
+
+export { withoutQuoted };
 
 export type SqlParams = Readonly<Record<string, string | number | boolean | null>>;
 export type Row = Record<string, unknown>;
@@ -56,72 +59,6 @@ export function normaliseValue(v: unknown): unknown {
   return v;
 }
 
-/**
- * SQL with its string literals (also E'...' with backslash escapes and $tag$...$tag$), quoted
- * identifiers and comments (block comments nest, as on Postgres and DuckDB) blanked, line breaks
- * kept: to look for parameters where the engine sees them. A SQL trait may name {{as_of}} in a
- * comment, where the engine sees no parameter, and '--' in a string starts no comment.
- */
-export function withoutQuoted(sql: string): string {
-  let out = '';
-  let i = 0;
-  const blank = (end: number) => {
-    out += sql.slice(i, end).replace(/[^\n]/g, ' ');
-    i = end;
-  };
-  while (i < sql.length) {
-    const rest = sql.slice(i, i + 2);
-    const c = sql[i];
-    if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
-    else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
-    else if (rest === '--') blank(lineEnd(sql, i));
-    else if (rest === '/*') blank(blockCommentEnd(sql, i));
-    else if (c === '$' && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
-      const close = tag === undefined ? -1 : sql.indexOf(tag, i + tag.length);
-      if (tag === undefined) {
-        out += c;
-        i++;
-      } else blank(close < 0 ? sql.length : close + tag.length);
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-/** The end (exclusive) of the quoted text opening at `start`: a doubled quote is one; with `backslash`, \x is one character. */
-function quotedEnd(sql: string, start: number, quote: string, backslash: boolean): number {
-  for (let j = start + 1; j < sql.length; j++) {
-    if (backslash && sql[j] === '\\') j++;
-    else if (sql[j] === quote) {
-      if (sql[j + 1] !== quote) return j + 1;
-      j++;
-    }
-  }
-  return sql.length;
-}
-
-function lineEnd(sql: string, start: number): number {
-  const m = /[\r\n]/.exec(sql.slice(start));
-  return m ? start + m.index : sql.length;
-}
-
-function blockCommentEnd(sql: string, start: number): number {
-  let depth = 0;
-  for (let j = start; j < sql.length - 1; j++) {
-    if (sql[j] === '/' && sql[j + 1] === '*') {
-      depth++;
-      j++;
-    } else if (sql[j] === '*' && sql[j + 1] === '/') {
-      depth--;
-      j++;
-      if (depth === 0) return j + 1;
-    }
-  }
-  return sql.length;
-}
 
 /** BEGIN (in the given form), run `fn`, COMMIT; ROLLBACK on any error. */
 export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, begin: string, fn: () => Promise<T>): Promise<T> {

@@ -204,12 +204,15 @@ describe('SQL traits', () => {
     // Beyond what a DuckDB TIMESTAMP holds: the same message, not a conversion error.
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a date in year 5000000', engine,
       "SELECT 'u1' AS user_id, CAST('5000000-01-01' AS DATE) AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS DATE)", '"u1"']),
+    // Past a double's range: SPEC 3 computes numbers as doubles, so no message could carry it (it was stored or sent as null).
+    ['a NUMERIC of 1e400', 'postgres', "SELECT 'u1' AS user_id, CAST('1e400' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1"'],
+    ['a VARINT of 401 digits', 'duckdb', "SELECT 'u1' AS user_id, CAST('1' || repeat('0', 400) AS VARINT) AS x UNION ALL SELECT 'u3', CAST(15 AS VARINT)", '"u1"'],
   ];
   it.each(NOT_FINITE)('%s that is not finite (Infinity, NaN, year 0) stops the definition: no message could carry it (%s)', async (_, engine, sql, ids) => {
     const r = await runFixture(world, [sqlTrait('x', 'user', sql)], { asOf: AS_OF, engine });
     try {
       expect(r.report.outcomes[0]).toMatchObject({
-        status: 'failed', error: `a value is not a finite number or timestamp (Infinity, NaN, or a year outside 0001–9999), which a Segment message cannot carry, for ${ids}`,
+        status: 'failed', error: `a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${ids}`,
       });
     } finally {
       await r.close();
@@ -529,6 +532,7 @@ describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => 
     ['a -- comment', '-- all time, whatever {{as_of}} is\nSELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
     ['a /* comment */', '/* not {{as_of}} */ SELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
     ['a string', "SELECT user_id, count(*) AS n FROM {{source \"identifies\"}} WHERE '{{as_of}}' <> '' GROUP BY user_id"],
+    ['a ; then a comment', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE timestamp <= {{as_of}} GROUP BY user_id; -- done'],
     ['a nested comment', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} /* outer /* inner */ {{as_of}} */ GROUP BY user_id'],
     // '--' inside a string starts no comment: the {{as_of}} after it is read.
     ['-- in a dollar-quoted string', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE $$--$$ = $$--$$ AND timestamp <= {{as_of}} GROUP BY user_id'],
