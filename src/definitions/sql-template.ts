@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
+import { withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -94,7 +95,24 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   visit(ast);
   const statement = notAQuery(template);
   if (statement) problems.push(statement);
+  problems.push(...largeObjectCalls(template));
   return { problems, stateRefs, sourceRefs };
+}
+
+/**
+ * Postgres's large-object functions write (pg_largeobject, or a server file for lo_export) even
+ * in the read-only transaction a SQL trait runs in: a query calling one is refused where it
+ * calls it. Literals and comments are not looked at.
+ */
+function largeObjectCalls(template: string): TemplateProblem[] {
+  const code = withoutQuoted(template);
+  return [...code.matchAll(/\b(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite)\s*\(/gi)].map((m) => {
+    const lines = template.slice(0, m.index).split('\n');
+    return {
+      line: lines.length, column: lines[lines.length - 1].length + 1,
+      message: `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
+    };
+  });
 }
 
 /** Statements that are not a query: a SQL trait runs read-only and is read as one subquery. */
