@@ -79,6 +79,7 @@ export const ProjectConfig = strictObject({
     for (const k of SNOWFLAKE_ONLY) {
       if (w.dialect !== 'snowflake' && w[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is for a snowflake warehouse, and this one is ${w.dialect}` });
     }
+    if (w.dialect !== 'duckdb' && w.memory_limit !== undefined) ctx.addIssue({ code: 'custom', path: ['memory_limit'], message: `memory_limit is for a duckdb warehouse, and this one is ${w.dialect}` });
     if (w.dialect === 'snowflake' && w.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is for a postgres warehouse, and this one is snowflake: use account, username, ...' });
   }).default({ dialect: 'duckdb', path: './warehouse.duckdb' }),
   source: strictObject({

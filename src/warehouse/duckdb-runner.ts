@@ -9,6 +9,8 @@ export interface DuckDbOptions {
   readonly memoryLimit?: string;
   /** Opened read-only: other processes may read the file meanwhile (DuckDB locks a writer out of everyone else). */
   readonly readOnly?: boolean;
+  /** Each statement is interrupted after this long (roster.yml warehouse.statement_timeout_ms), as Postgres's statement_timeout does. */
+  readonly statementTimeoutMs?: number;
 }
 
 /** DuckDB through @duckdb/node-api: one connection per run (DuckDB is a single writer). */
@@ -16,7 +18,9 @@ export class DuckDbWarehouse implements Warehouse {
   readonly dialect = duckdb;
   /** Numbers the scratch tables of streams (a delivery may read several). */
   private streams = 0;
-  private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, private readonly statementTimeoutMs?: number,
+  ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
     let instance: DuckDBInstance;
@@ -35,7 +39,26 @@ export class DuckDbWarehouse implements Warehouse {
     const conn = await instance.connect();
     // All SQL runs in UTC (SPEC 3): TIMESTAMPTZ casts and comparisons must not depend on the machine.
     await conn.run(`SET TimeZone = 'UTC'`);
-    return new DuckDbWarehouse(instance, conn);
+    return new DuckDbWarehouse(instance, conn, options.statementTimeoutMs);
+  }
+
+  /** Runs one statement, interrupted past statementTimeoutMs (DuckDB has no statement_timeout of its own). */
+  private async timed<T>(run: () => Promise<T>): Promise<T> {
+    const ms = this.statementTimeoutMs;
+    if (!ms) return run();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.conn.interrupt();
+    }, ms);
+    try {
+      return await run();
+    } catch (e) {
+      if (timedOut) throw new WarehouseError(`canceling statement due to statement timeout (roster.yml warehouse.statement_timeout_ms: ${ms})`, e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private bind(sql: string, params: SqlParams = {}): Record<string, string | number | boolean | null> {
@@ -48,10 +71,10 @@ export class DuckDbWarehouse implements Warehouse {
     try {
       const prepared = await this.conn.prepare(sql);
       prepared.bind(this.bind(sql, params) as Record<string, string>);
-      const reader = await prepared.runAndReadAll();
+      const reader = await this.timed(() => prepared.runAndReadAll());
       return reader.getRowObjectsJS().map((r) => normaliseValue(r) as Row);
     } catch (e) {
-      throw new WarehouseError(cleanMessage(e), e);
+      throw e instanceof WarehouseError ? e : new WarehouseError(cleanMessage(e), e);
     }
   }
 
@@ -59,9 +82,9 @@ export class DuckDbWarehouse implements Warehouse {
     try {
       const prepared = await this.conn.prepare(sql);
       prepared.bind(this.bind(sql, params) as Record<string, string>);
-      await prepared.run();
+      await this.timed(() => prepared.run());
     } catch (e) {
-      throw new WarehouseError(cleanMessage(e), e);
+      throw e instanceof WarehouseError ? e : new WarehouseError(cleanMessage(e), e);
     }
   }
 

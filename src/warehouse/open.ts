@@ -50,7 +50,9 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       const { DuckDbWarehouse } = await import('./duckdb-runner.js');
       // A command that writes nothing (--dry-run, preview) opens the file read-only: it then runs
       // beside other readers (another preview, a BI tool), where a writer locks everyone else out.
-      return DuckDbWarehouse.open({ path: memory ? ':memory:' : file, memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY, readOnly: !memory && options.readOnly });
+      return DuckDbWarehouse.open({ path: memory ? ':memory:' : file, memoryLimit: w.memory_limit ?? DEFAULT_DUCKDB_MEMORY, readOnly: !memory && options.readOnly,
+        statementTimeoutMs: w.statement_timeout_ms,
+      });
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
@@ -67,6 +69,7 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       const { SnowflakeWarehouse } = await import('./snowflake-runner.js');
       return SnowflakeWarehouse.connect({
         account: w.account!, username: w.username!, password: w.password, database: w.database, warehouse: w.warehouse, role: w.role,
+        statementTimeoutMs: w.statement_timeout_ms,
       });
     }
   }

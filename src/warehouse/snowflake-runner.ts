@@ -9,6 +9,8 @@ export interface SnowflakeOptions {
   readonly database?: string;
   readonly warehouse?: string;
   readonly role?: string;
+  /** roster.yml warehouse.statement_timeout_ms: Snowflake's own timeout, in whole seconds. */
+  readonly statementTimeoutMs?: number;
 }
 
 /** The parts of snowflake-sdk that roster uses (its documented callback API). */
@@ -68,13 +70,15 @@ export class SnowflakeWarehouse implements Warehouse {
       throw new WarehouseError('the snowflake dialect needs the snowflake-sdk package: npm install snowflake-sdk');
     }
     sdk.configure?.({ logLevel: 'ERROR' });
-    const conn = sdk.createConnection({ ...options, application: 'roster' });
+    const { statementTimeoutMs: _timeout, ...connection } = options;
+    const conn = sdk.createConnection({ ...connection, application: 'roster' });
     await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve()))).catch((e: Error) => {
       // The SDK's message names the account, never the password.
       throw new WarehouseError(`cannot connect to Snowflake account ${options.account}: ${e.message}`, e);
     });
     const wh = new SnowflakeWarehouse(conn);
     await wh.exec(SESSION_SETTINGS);
+    if (options.statementTimeoutMs) await wh.exec(`ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = ${Math.ceil(options.statementTimeoutMs / 1000)}`);
     return wh;
   }
 
