@@ -68,8 +68,8 @@ export class DuckDbDialect extends BaseDialect {
     return `contains(${haystack}, ${needle})`;
   }
   // arg_min/arg_max break ties arbitrarily; an ordered first() makes (timestamp, id) decide.
-  firstValue(expr: string, order: readonly OrderTerm[]): string {
-    return `first(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${expr} IS NOT NULL)`;
+  firstValue(expr: string, order: readonly OrderTerm[], where = `${expr} IS NOT NULL`): string {
+    return `first(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${where})`;
   }
   distinctSortedTextList(expr: string): string {
     const text = this.castText(expr);

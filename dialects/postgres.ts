@@ -72,8 +72,8 @@ export class PostgresDialect extends BaseDialect {
     return `CASE WHEN ${text} ~ ${this.stringLiteral(INSTANT_TEXT)} THEN CAST(CAST(${micros} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END`;
   }
   // array_agg(... ORDER BY) keeps the order; [1] is its first element (arrays are 1-based).
-  firstValue(expr: string, order: readonly OrderTerm[]): string {
-    return `(array_agg(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${expr} IS NOT NULL))[1]`;
+  firstValue(expr: string, order: readonly OrderTerm[], where = `${expr} IS NOT NULL`): string {
+    return `(array_agg(${expr} ORDER BY ${renderOrder(order)}) FILTER (WHERE ${where}))[1]`;
   }
   // ORDER BY must repeat the DISTINCT argument exactly.
   distinctSortedTextList(expr: string): string {

@@ -84,8 +84,11 @@ export class SnowflakeDialect extends BaseDialect {
     return `BOOLAND_AGG(${expr})`;
   }
   // ARRAY_AGG skips NULLs and orders WITHIN GROUP; arrays are 0-based.
-  firstValue(expr: string, order: readonly OrderTerm[]): string {
-    return `ARRAY_AGG(${expr}) WITHIN GROUP (ORDER BY ${renderOrder(order)})[0]`;
+  // ARRAY_AGG leaves NULLs out: with `where`, each value goes in an array of its own, so a NULL
+  // one is still the first.
+  firstValue(expr: string, order: readonly OrderTerm[], where?: string): string {
+    if (where === undefined) return `ARRAY_AGG(${expr}) WITHIN GROUP (ORDER BY ${renderOrder(order)})[0]`;
+    return `ARRAY_AGG(CASE WHEN ${where} THEN ARRAY_CONSTRUCT(${expr}) END) WITHIN GROUP (ORDER BY ${renderOrder(order)})[0][0]`;
   }
   // ARRAY_AGG of no values is [], not NULL: an entity without values must have no list.
   distinctSortedTextList(expr: string): string {

@@ -107,8 +107,11 @@ export interface Dialect {
   countIf(cond: string): string;
   boolOr(expr: string): string;
   boolAnd(expr: string): string;
-  /** Value of the first row in the given order among rows where `expr` is not null. */
-  firstValue(expr: string, order: readonly OrderTerm[]): string;
+  /**
+   * Value of the first row in the given order among rows where `expr` is not null; with `where`,
+   * among rows where `where` holds, its value null or not (an event's id, which may be null).
+   */
+  firstValue(expr: string, order: readonly OrderTerm[], where?: string): string;
   /** Distinct non-null values as text, sorted by code point; NULL when there are none. */
   distinctSortedTextList(expr: string): string;
   /**
@@ -328,7 +331,7 @@ export abstract class BaseDialect implements Dialect {
   boolAnd(expr: string): string {
     return `bool_and(${expr})`;
   }
-  firstValue(expr: string, order: readonly OrderTerm[]): string {
+  firstValue(_expr: string, _order: readonly OrderTerm[], _where?: string): string {
     return missing(this.name, 'firstValue');
   }
   distinctSortedTextList(expr: string): string {

@@ -151,3 +151,29 @@ describe.each(ENGINES)('ties on the timestamp with an event without an id, on %s
     }
   });
 });
+
+// The account's first / last fold from its users' (the run plan): each user's partial carries the
+// id of the event it took, null included, so the fold ranks it as the account's own order does.
+describe.each(ENGINES)('account first / last over events without ids, on %s', (engine) => {
+  it.each(['fused', 'standalone'] as const)('rank an event without an id after every id, as the account\'s own order does (%s)', async (strategy) => {
+    const at = (day: string) => `2024-05-${day}T00:00:00Z`;
+    const used = (id: string | null, user: string, day: string, name: string) => ({ id, user_id: user, event: 'Feature Used', timestamp: at(day), props: { name } });
+    const fixture = {
+      events: [
+        used(null, 'u1', '31', 'u1_null_at_T'), used('a0', 'u1', '30', 'u1_a0_at_T-1'), used('e9', 'u2', '31', 'u2_e9_at_T'),
+        used(null, 'u1', '01', 'u1_null_at_T0'), used('a1', 'u1', '10', 'u1_a1_at_T1'), used('e5', 'u2', '01', 'u2_e5_at_T0'),
+      ],
+      groups: [{ id: 'g1', user_id: 'u1', group_id: 'acct', timestamp: at('01') }, { id: 'g2', user_id: 'u2', group_id: 'acct', timestamp: at('01') }],
+    };
+    const trait = (key: string, type: string) => `kind: computed_trait\nkey: ${key}\nentity: account\ntype: ${type}\nevent: Feature Used\nproperty: name`;
+    const run = await runFixture(fixture, [trait('account_first', 'first'), trait('account_last', 'last')], { asOf: '2024-06-01T00:00:00Z', engine, strategy });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      // At 05-31: u1's event without an id sorts after u2's e9; at 05-01, u2's e5 before u1's.
+      expect(await run.values('account_last')).toEqual({ acct: 'u1_null_at_T' });
+      expect(await run.values('account_first')).toEqual({ acct: 'u2_e5_at_T0' });
+    } finally {
+      await run.close();
+    }
+  });
+});

@@ -36,7 +36,7 @@ SELECT
   (array_agg(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, (CAST(e.id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL))[1] AS last_2, -- last_page_viewed
   (array_agg(e."path" ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."path" IS NOT NULL))[1] AS first_3, -- first_landing_page
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
-  (array_agg(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL))[1] AS first_id_5 -- first_landing_page
+  (array_agg(e.id ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."path" IS NOT NULL))[1] AS first_id_5 -- first_landing_page
 FROM "main"."page_viewed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)

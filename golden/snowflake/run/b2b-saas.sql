@@ -34,7 +34,7 @@ SELECT
   ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC NULLS FIRST, e.id DESC NULLS FIRST)[0] AS last_2, -- last_page_viewed
   ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_3, -- first_landing_page
   min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
-  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN e.id END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_id_5 -- first_landing_page
+  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN ARRAY_CONSTRUCT(e.id) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0][0] AS first_id_5 -- first_landing_page
 FROM "MAIN"."PAGE_VIEWED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)

@@ -318,7 +318,9 @@ export class EventFeatures {
           return `${kind === 'first_ts' ? 'min' : 'max'}(${when(ts, nonNull)})`;
         case 'first_id':
         case 'last_id':
-          return d.firstValue(when('e.id', nonNull), [{ expr: ts, desc: kind === 'last_id' }, { expr: d.idSortKey('e.id'), desc: kind === 'last_id' }]);
+          // The id of the event first / last takes, null when it has none (it then sorts after
+          // every id, in the fold as in the account's own order).
+          return d.firstValue('e.id', [{ expr: ts, desc: kind === 'last_id' }, { expr: d.idSortKey('e.id'), desc: kind === 'last_id' }], [...c, ...nonNull].join(' AND '));
         case 'list':
           return d.distinctSortedTextList(when(value));
         case 'list_count':

@@ -34,7 +34,7 @@ SELECT
   first(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL) AS last_2, -- last_page_viewed
   first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
   min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
-  first(CASE WHEN e."path" IS NOT NULL THEN e.id END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."path" IS NOT NULL THEN e.id END IS NOT NULL) AS first_id_5 -- first_landing_page
+  first(e.id ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_id_5 -- first_landing_page
 FROM "main"."page_viewed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
