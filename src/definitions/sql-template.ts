@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
-import { withoutQuoted } from '../support/sql-text.js';
+import { blockCommentEnd, withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -158,9 +158,10 @@ function unclosedComment(sql: string): number | undefined {
       if (end < 0) return undefined; // Handlebars reports it
       i = end + close.length - 1;
     } else if (two === '/*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) return i;
-      i = end + 1;
+      // Block comments nest on Postgres and DuckDB: /* a /* b */ is still open.
+      const end = blockCommentEnd(sql, i);
+      if (end === undefined) return i;
+      i = end - 1;
     } else if (two === '--') {
       const end = sql.indexOf('\n', i);
       if (end < 0) return undefined;

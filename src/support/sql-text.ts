@@ -15,11 +15,17 @@ export function withoutQuoted(sql: string): string {
     const rest = sql.slice(i, i + 2);
     const c = sql[i];
     if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
-    else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
+    else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
+    else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) {
+      // Inside a name (plan$1): part of it, not a parameter or a quote.
+      out += ' ';
+      i++;
+    }
     else if (rest === '--') blank(lineEnd(sql, i));
-    else if (rest === '/*') blank(blockCommentEnd(sql, i));
-    else if (c === '$' && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
+    else if (rest === '/*') blank(blockCommentEnd(sql, i) ?? sql.length);
+    else if (c === '$' && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) {
+      // A dollar quote's tag is spelt as a name is, any letters included ($é$).
+      const tag = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u.exec(sql.slice(i))?.[0];
       const close = tag === undefined ? -1 : sql.indexOf(tag, i + tag.length);
       if (tag === undefined) {
         out += c;
@@ -50,7 +56,11 @@ function lineEnd(sql: string, start: number): number {
   return m ? start + m.index : sql.length;
 }
 
-function blockCommentEnd(sql: string, start: number): number {
+/** Characters that continue a name on Postgres and DuckDB (a $ too: plan$1 is one name). */
+const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
+
+/** The end (exclusive) of the block comment opening at `start`, nested ones included; undefined when it never closes. */
+export function blockCommentEnd(sql: string, start: number): number | undefined {
   let depth = 0;
   for (let j = start; j < sql.length - 1; j++) {
     if (sql[j] === '/' && sql[j + 1] === '*') {
@@ -62,5 +72,5 @@ function blockCommentEnd(sql: string, start: number): number {
       if (depth === 0) return j + 1;
     }
   }
-  return sql.length;
+  return undefined;
 }

@@ -533,6 +533,9 @@ describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => 
     ['a /* comment */', '/* not {{as_of}} */ SELECT user_id, count(*) AS n FROM {{source "identifies"}} GROUP BY user_id'],
     ['a string', "SELECT user_id, count(*) AS n FROM {{source \"identifies\"}} WHERE '{{as_of}}' <> '' GROUP BY user_id"],
     ['a ; then a comment', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE timestamp <= {{as_of}} GROUP BY user_id; -- done'],
+    ['two final ;', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE timestamp <= {{as_of}} GROUP BY user_id;;'],
+    ['a name holding $1', 'SELECT user_id, count(*) AS n FROM (SELECT user_id, timestamp AS ts$1 FROM {{source "identifies"}}) AS t WHERE ts$1 <= {{as_of}} GROUP BY user_id'],
+    ['-- in a dollar quote tagged with a letter', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE $é$--$é$ = $é$--$é$ AND timestamp <= {{as_of}} GROUP BY user_id'],
     ['a nested comment', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} /* outer /* inner */ {{as_of}} */ GROUP BY user_id'],
     // '--' inside a string starts no comment: the {{as_of}} after it is read.
     ['-- in a dollar-quoted string', 'SELECT user_id, count(*) AS n FROM {{source "identifies"}} WHERE $$--$$ = $$--$$ AND timestamp <= {{as_of}} GROUP BY user_id'],

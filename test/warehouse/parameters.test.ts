@@ -11,9 +11,12 @@ describe('withoutQuoted', () => {
     ["SELECT e'\\\\' AS x, $1 -- $2", 1],
     ['SELECT 1 /* outer /* inner */ $2 */ + $1', 1],
     ["SELECT 'it''s -- not a comment', $1", 1],
-    ['SELECT name$1', 1], // $1 right after a name is still a parameter on Postgres
+    ['SELECT plan$1, $2', 2], // plan$1 is one name on Postgres and DuckDB, not a parameter
+    ['SELECT $é$ -- $é$ AS x, $1', 1], // a dollar quote's tag may hold any letter
   ])('%s names parameters up to $%d', (sql, highest) => {
     expect(positionalValues(sql, /\$(\d+)/g, { a: 'A', b: 'B' }, ['a', 'b'])).toEqual(['A', 'B'].slice(0, highest));
+    if (!sql.includes('plan$1')) return;
+    expect(positionalValues('SELECT plan$1', /\$(\d+)/g, { a: 'A' }, ['a'])).toEqual([]);
   });
 
   it('keeps line breaks, so positions by line stay where they were', () => {
