@@ -169,6 +169,28 @@ describe('roster CLI', () => {
     expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
   });
 
+  it('demo does not replace Segment data it did not write; it refills a schema it filled', async () => {
+    const dir = exampleCopy();
+    const file = path.join(dir, 'warehouse.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    const conn = await instance.connect();
+    await conn.run("CREATE TABLE main.tracks AS SELECT 'real_1' AS id, 'ceo' AS user_id");
+    conn.closeSync();
+    instance.closeSync();
+    const refused = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('demo would replace main.tracks, which it did not write');
+    const check = await DuckDBInstance.create(file);
+    const read = await check.connect();
+    expect((await read.runAndReadAll('SELECT id FROM main.tracks')).getRowObjectsJS()).toEqual([{ id: 'real_1' }]);
+    read.closeSync();
+    check.closeSync();
+    // In a schema of its own, demo fills it, and fills it again.
+    rmSync(file);
+    expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).code).toBe(0);
+    expect(roster(['--project', dir, 'demo', '--users', '12', '--accounts', '2', '--days', '3']).code).toBe(0);
+  });
+
   it('a postgres url that is not a URL (an unescaped / in the password) is exit 1 at warehouse.url, without repeating it', () => {
     const dir = exampleCopy();
     writeFileSync(path.join(dir, 'roster.yml'), 'name: pg\nwarehouse:\n  dialect: postgres\n  url: ${DATABASE_URL}\ndestinations:\n  - { name: crm, type: jsonl, path: out/crm.jsonl }\n');

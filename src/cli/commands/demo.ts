@@ -28,6 +28,12 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   }
   const started = Date.now();
   const wh = await openWarehouse(project);
+  try {
+    await refuseToReplaceOtherData(wh, options.schema, demoTables(project.config.source.layout));
+  } catch (e) {
+    await wh.close();
+    throw e;
+  }
   // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
   const gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
   try {
@@ -35,6 +41,7 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     await gen.exec(gen.dialect.createSchema(options.schema));
     for (const sql of demoStatements(options, layout)) await gen.exec(sql);
     if (gen !== wh) await copyTables(gen, wh, options.schema, demoTables(layout));
+    await wh.exec(`CREATE TABLE IF NOT EXISTS ${wh.dialect.qualify(options.schema, DEMO_MARK)} AS SELECT 'roster demo' AS written_by`);
     const events = layout === 'segment' ? 'tracks' : 'events';
     const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, events)}`);
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -51,4 +58,21 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
 async function inMemoryDuckDb(): Promise<Warehouse> {
   const { DuckDbWarehouse } = await import('../../warehouse/duckdb-runner.js');
   return DuckDbWarehouse.open({ path: ':memory:' });
+}
+
+/** A table demo leaves in the schema it filled: its tables are then its own to replace. */
+const DEMO_MARK = '_roster_demo';
+
+/**
+ * demo replaces its tables: in a schema that holds Segment data it did not write (a real
+ * tracks or identifies), that would be data lost. It fills only a schema without such tables,
+ * or one it filled before.
+ */
+async function refuseToReplaceOtherData(wh: Warehouse, schema: string, tables: readonly string[]): Promise<void> {
+  const catalog = await wh.catalog(schema);
+  if (catalog.has(DEMO_MARK)) return;
+  const existing = tables.filter((t) => catalog.has(t));
+  if (!existing.length) return;
+  const names = existing.slice(0, 3).map((t) => `${schema}.${t}`).join(', ') + (existing.length > 3 ? `, ... (${existing.length} tables)` : '');
+  throw new UsageError(`demo would replace ${names}, which it did not write: it fills an empty schema (or one it filled). Set roster.yml source.schema to another, e.g. demo, or drop those tables yourself`);
 }
