@@ -67,7 +67,8 @@ export const ProjectConfig = strictObject({
     role: z.string().optional(),
     // DuckDB's own message for a size it cannot read is only "Failed to set config".
     memory_limit: z.string().regex(MEMORY_SIZE, { error: (issue) => `must be a size such as 1GB, 512MB or 2GiB, got ${JSON.stringify(issue.input)}` }).optional(),
-    statement_timeout_ms: z.number().int().positive().optional(),
+    // Node's timers and Postgres's statement_timeout stop at 2^31 - 1 ms.
+    statement_timeout_ms: z.number().int().positive().max(MAX_TIMEOUT_MS, { message: `statement_timeout_ms is at most ${MAX_TIMEOUT_MS} (about 24 days)` }).optional(),
   }).superRefine((w, ctx) => {
     // What each dialect needs to connect, checked by validate rather than at the first run.
     if (w.dialect === 'postgres' && !w.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' });

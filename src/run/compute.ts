@@ -62,7 +62,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     if (step.key === undefined) {
       const blocker = step.needs.find((n) => failed.has(n));
       if (blocker) {
-        failed.set(step.name, `${step.name} not run: ${blocker} failed`);
+        failed.set(step.name, `${planStepLabel(step.name)} not run: ${planStepLabel(blocker)} failed`);
         continue;
       }
       run.onProgress?.({ stage: 'features', key: planStepLabel(step.name) });
@@ -70,7 +70,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
         run.onShared?.(step.name);
       } catch (e) {
-        failed.set(step.name, `${step.name} failed: ${(e as Error).message}`);
+        failed.set(step.name, `${planStepLabel(step.name)} failed: ${(e as Error).message}`);
       }
       continue;
     }
@@ -92,7 +92,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
       // double range on Postgres) must not fail the others. Each reader runs its own query instead.
       const [own] = standaloneSteps(project, [key], standalone);
       if (own.error === undefined) {
-        [sql, warnings] = [own.sql, [...own.warnings, `computed on its own: the shared ${sharedFailure}`]];
+        [sql, warnings] = [own.sql, [...own.warnings, `computed on its own: the shared pass ${sharedFailure}`]];
         sharedFailure = undefined;
       }
     }
@@ -147,7 +147,8 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const shape = sqlTraitShape(d, def, raw, columns);
   if (shape.problems.length) throw new WarehouseError(shape.problems.join('; '));
   const [{ n }] = await wh.query(shape.queries!.nullIds);
-  if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null or empty ${def.entity === 'user' ? 'user_id' : 'group_id'} (SPEC 3: '' is no id)`);
+  const idColumn = def.entity === 'user' ? 'user_id' : 'group_id';
+  if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null or empty ${idColumn} ('' is no id): leave them out, e.g. WHERE ${idColumn} IS NOT NULL AND ${idColumn} <> ''`);
   const conflicts = await wh.query(shape.queries!.conflicts);
   if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];

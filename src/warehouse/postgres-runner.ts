@@ -116,11 +116,12 @@ export class PostgresWarehouse implements Warehouse {
 
   /**
    * RESET ALL keeps what the connection asked for at start (the URL's options), then roster's own
-   * settings. The role is not among what RESET ALL resets: a set_config('role', ...) would
-   * otherwise run the rest of the run, and its commit, as that role.
+   * settings. The role and the session authorization are not among what RESET ALL resets: a
+   * set_config('role', ...) would otherwise run the rest of the run, and its commit, as that role.
    */
   private async restoreSettings(): Promise<void> {
     await this.exec('RESET ALL');
+    await this.exec('RESET SESSION AUTHORIZATION');
     await this.exec('RESET ROLE');
     await this.setUp(this.statementTimeoutMs);
   }
