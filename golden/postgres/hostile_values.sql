@@ -16,7 +16,7 @@ event_it_s_quoted AS (
     WHERE e.event_text = 'It''s "quoted" 🚀'
       AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."timestamp" <= CAST($1 AS TIMESTAMP)
-      AND COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1¶line2', '¶', chr(10)), FALSE)
+      AND COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1~line2', '~', chr(10)), FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

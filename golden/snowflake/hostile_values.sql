@@ -16,7 +16,7 @@ event_it_s_quoted AS (
     WHERE e.event_text = 'It''s "quoted" 🚀'
       AND CAST(e.user_id AS VARCHAR) <> ''
       AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
-      AND COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1¶line2', '¶', chr(10)), FALSE)
+      AND COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)
   ) AS e
   GROUP BY e.user_id
 ),

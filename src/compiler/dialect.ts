@@ -449,11 +449,11 @@ export abstract class BaseDialect implements Dialect {
 }
 
 /**
- * Marks a literal's line breaks are written as: Latin-1 symbols (a LATIN1 database holds them,
- * where it would refuse a private-use character), then control characters as a last resort.
+ * Marks a literal's line breaks are written as: ASCII symbols, which every database encoding
+ * holds (LATIN2 has no ¶), then control characters as a last resort. No quote, backslash or $.
  */
 const LINE_BREAK_MARKS: readonly string[] = [
-  '¶', '¤', '§', '¦', '¬', '°', '±', '·', '×', '÷', '¡', '¢', '£', '¥', '¨', '©', 'ª', '«', '®', '¯', '²', '³', '´', 'µ', '¸', '¹', 'º', '»', '¼', '½', '¾', '¿',
+  ...'~^`|#@%&*+=<>!?',
   ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).filter((c) => !'\t\n\r'.includes(c)),
 ];
 

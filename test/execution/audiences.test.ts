@@ -207,7 +207,7 @@ describe('hostile values are matched exactly', () => {
     "O'Brien", 'back\\slash', 'semi; DROP TABLE main.tracks; --', '/* comment */', 'line1\nline2', 'cr\r\nlf', 'tab\tbell\u0007',
     '🚀 emoji Zoë', 'x'.repeat(5000), '$as_of', '{{source "tracks"}}', "'); DELETE FROM main.identifies; --",
     // Many line breaks (an engine parses a chain of || only so deep), and the marks a literal's line breaks may be written with.
-    `${'a\n'.repeat(3000)}b\r\n`, '¶\n§\r¤\u0001',
+    `${'a\n'.repeat(3000)}b\r\n`, '~\n^\r`|¶\u0001',
   ];
   const fixture = {
     identifies: hostile.map((name, i) => ({ id: `h${i}`, user_id: `user ${i} '"\\`, timestamp: '2024-05-01T00:00:00Z', traits: { name } })),

@@ -154,7 +154,7 @@ GROUP BY user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = replace('line1¶line2', '¶', chr(10)), FALSE)) AS n_1 -- hostile_values
+  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
 FROM "main"."it_s_quoted" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)

@@ -169,7 +169,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_it_s_quoted_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1¶line2', '¶', chr(10)), FALSE)) AS n_1 -- hostile_values
+  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
 FROM "main"."it_s_quoted" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)

@@ -154,7 +154,7 @@ GROUP BY user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_IT_S_QUOTED_USERS" AS
 SELECT
   e.user_id,
-  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1¶line2', '¶', chr(10)), FALSE)) AS n_1 -- hostile_values
+  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
 FROM "MAIN"."IT_S_QUOTED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
