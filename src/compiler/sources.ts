@@ -145,7 +145,8 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     filters: sel.where.map((f) => {
       const col = segmentSlug(f.property);
       const expr = column(col, `property "${f.property}" of "${name}"`);
-      return predicateSql(d, expr, 'unknown', f.predicate, d.asOf(), sentText(d, expr, ctx.columnType(table, col)));
+      const type = ctx.columnType(table, col);
+      return predicateSql(d, sendableValue(d, expr, type), 'unknown', f.predicate, d.asOf(), sentText(d, expr, type));
     }),
   };
 }
@@ -163,6 +164,11 @@ export function sentText(d: Dialect, expr: string, type: string | undefined): st
   if (!d.isFractionalType(type)) return undefined;
   // As a double (a single-precision or decimal value read from its text, as listValue reads a FLOAT).
   return d.numberAsText(d.tryCastDouble(expr));
+}
+
+/** A value as conditions see it: a timestamp no message can carry is none (exists is false on it). */
+function sendableValue(d: Dialect, expr: string, type: string | undefined): string {
+  return type !== undefined && d.typeKind(type) === 'instant' ? d.sendableInstant(expr) : expr;
 }
 
 /** Whether the events' tables give a property column types of different kinds (text and a number, say). */
@@ -192,7 +198,8 @@ export function customTraitText(ctx: CompileContext, entity: Entity, name: strin
   const d = ctx.dialect;
   if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
   const table = entity === 'user' ? 'identifies' : 'groups';
-  return { value: stored, text: sentText(d, stored, ctx.columnType(table, customTraitColumn(ctx, table, name))) };
+  const type = ctx.columnType(table, customTraitColumn(ctx, table, name));
+  return { value: sendableValue(d, stored, type), text: sentText(d, stored, type) };
 }
 
 /**

@@ -114,6 +114,9 @@ describe.each(ENGINES)('text ops on an infinite timestamp, on %s', (engine) => {
       audience('by_event', 'event: { name: Logged In, where: [{ property: expires_at, op: neq, value: "2024-01-01T00:00:00.000Z" }] }'),
       audience('by_trait', 'trait: { key: trial_ends, op: contains, value: "n" }'),
       audience('not_by_trait', 'not: { trait: { key: trial_ends, op: contains, value: "n" } }'),
+      audience('has_trial', 'trait: { key: trial_ends, op: exists }'),
+      audience('has_expiry', 'event: { name: Logged In, where: [{ property: expires_at, op: exists }] }'),
+      audience('no_trial', 'trait: { key: trial_ends, op: not_exists }'),
     ];
     const run = await runFixture(fixture, defs, { asOf: '2024-06-01T00:00:00Z', engine });
     try {
@@ -121,6 +124,9 @@ describe.each(ENGINES)('text ops on an infinite timestamp, on %s', (engine) => {
       expect(await run.ids('by_event')).toEqual([]);
       expect(await run.ids('by_trait')).toEqual([]);
       expect(await run.ids('not_by_trait')).toEqual(['u1', 'u2']);
+      expect(await run.ids('has_trial')).toEqual([]);
+      expect(await run.ids('has_expiry')).toEqual([]);
+      expect(await run.ids('no_trial')).toEqual(['u1', 'u2']);
     } finally {
       await run.close();
     }
