@@ -4,7 +4,7 @@
  * kept: to look for parameters where the engine sees them. A SQL trait may name {{as_of}} in a
  * comment, where the engine sees no parameter, and '--' in a string starts no comment.
  */
-export function withoutQuoted(sql: string): string {
+export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean } = {}): string {
   let out = '';
   let i = 0;
   const blank = (end: number) => {
@@ -14,7 +14,11 @@ export function withoutQuoted(sql: string): string {
   while (i < sql.length) {
     const rest = sql.slice(i, i + 2);
     const c = sql[i];
-    if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
+    if (c === '"' && options.keepQuotedNames) {
+      const end = quotedEnd(sql, i, c, false);
+      out += sql.slice(i, end);
+      i = end;
+    } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
     else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
     else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) {
       // Inside a name (plan$1): part of it, not a parameter or a quote.
