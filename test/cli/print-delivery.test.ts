@@ -20,4 +20,14 @@ describe('the delivery summary', () => {
       'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them',
     ]);
   });
+
+  it('names failed messages in the delivery that failed them, not at every later one', () => {
+    const crm = (failed: number, sent: number) => ({ destination: 'crm', sent, alreadyDelivered: 0, failed, pending: 0, errors: [] });
+    expect(print({ destinations: [crm(2, 5)], pending: 0, failed: 7, ok: false, orphaned: {} })).toEqual([
+      'crm: 5 sent, 2 failed',
+      '2 messages failed in this delivery and will not be re-sent as they are (7 in all: see the _failed_messages table in the state schema)',
+    ]);
+    // A later delivery with no new failure says nothing of the 7 kept in the table.
+    expect(print({ destinations: [crm(0, 4)], pending: 0, failed: 7, ok: true, orphaned: {} })).toEqual(['crm: 4 sent']);
+  });
 });

@@ -25,7 +25,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
       out(JSON.stringify({ delivery: deliveryJson(report), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
     } else {
       printDelivery(report, out);
-      if (report.destinations.every((x) => x.sent === 0 && x.alreadyDelivered === 0) && report.pending === 0 && report.failed === 0) out('nothing pending');
+      if (report.destinations.every((x) => x.sent === 0 && x.alreadyDelivered === 0) && report.pending === 0 && report.destinations.every((x) => x.failed === 0)) out('nothing pending');
     }
     return report.ok ? 0 : 2;
   } finally {

@@ -177,5 +177,7 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
   }
   const deliverable = report.pending - orphaned;
   if (deliverable > 0) err(`${deliverable} message${deliverable > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
-  if (report.failed) err(`${report.failed} message${report.failed > 1 ? 's' : ''} failed and will not be re-sent as they are (see the _failed_messages table in the state schema)`);
+  // Said when it happens, not at every later run: the table keeps them for whoever looks.
+  const failedNow = report.destinations.reduce((n, x) => n + x.failed, 0);
+  if (failedNow) err(`${failedNow} message${failedNow > 1 ? 's' : ''} failed in this delivery and will not be re-sent as they are (${report.failed} in all: see the _failed_messages table in the state schema)`);
 }
