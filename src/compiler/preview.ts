@@ -13,10 +13,12 @@ export interface PreviewQueries {
 
 /**
  * Queries that describe a definition's result table (this run's scratch copy). `columns`: the
- * table's, lower-cased; an account SQL trait's rows (group_id, user_id, ...) are sampled in the
+ * table's, lower-cased (`jsonColumns`: those of them that hold JSON); an account SQL trait's rows (group_id, user_id, ...) are sampled in the
  * order of both ids, so the sample is the same on every run and engine.
  */
-export function previewQueries(def: Definition, result: string, limit: number, options: CompileOptions, columns: readonly string[] = []): PreviewQueries {
+export function previewQueries(
+  def: Definition, result: string, limit: number, options: CompileOptions, columns: readonly string[] = [], jsonColumns: readonly string[] = [],
+): PreviewQueries {
   const ctx = new CompileContext(options);
   const d = ctx.dialect;
   const ids = [ID_COLUMN[def.entity], ...(def.entity === 'account' && columns.includes('user_id') ? ['user_id'] : [])];
@@ -25,7 +27,9 @@ export function previewQueries(def: Definition, result: string, limit: number, o
   const size = def.kind === 'sql_trait' && def.entity === 'account'
     ? `SELECT count(DISTINCT group_id) AS n FROM ${rows}`
     : `SELECT count(*) AS n FROM ${rows}`;
-  const sample = `SELECT * FROM ${rows} ORDER BY ${ids.map((c) => d.textSortKey(d.castText(c))).join(', ')} LIMIT ${d.numberLiteral(limit)}`;
+  // A JSON value as its text: engines hand a JSON column back differently (text, or parsed).
+  const shown = jsonColumns.length ? columns.map((c) => (jsonColumns.includes(c) ? `${d.castText(d.quoteIdent(c))} AS ${d.quoteIdent(c)}` : d.quoteIdent(c))).join(', ') : '*';
+  const sample = `SELECT ${shown} FROM ${rows} ORDER BY ${ids.map((c) => d.textSortKey(d.castText(c))).join(', ')} LIMIT ${d.numberLiteral(limit)}`;
   if (!(def.kind === 'audience' && def.entity === 'account')) return { size, sample };
   const q = new QueryParts();
   const users = q.cte('account_users', 'account_users', () => accountUsers(ctx));

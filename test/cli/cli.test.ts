@@ -388,6 +388,12 @@ describe('roster CLI', () => {
       const run = roster(['--project', dir, 'run', '--as-of', '2024-06-03T00:00:00Z']);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe('');
+      // preview shows a JSON value as JSON, as it is sent (DuckDB hands back its text, Postgres parses it).
+      const preview = roster(['--project', dir, 'preview', 'last_page_viewed', '--as-of', '2024-06-03T00:00:00Z', '--limit', '2']);
+      expect(preview.stdout.split('\n').filter((l) => l.startsWith('  user_'))).toEqual([
+        expect.stringMatching(layout === 'events_json' ? /^ {2}user_\d+ {2}"\/[^"]*"$/ : /^ {2}user_\d+ {2}\/\S*$/),
+        expect.stringMatching(layout === 'events_json' ? /^ {2}user_\d+ {2}"\/[^"]*"$/ : /^ {2}user_\d+ {2}\/\S*$/),
+      ]);
       return readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8');
     };
     const segment = emitted('segment');

@@ -31,10 +31,13 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     }
     const d = wh.dialect;
     const table = d.tempTable(runTableName(key));
-    const columns = (await wh.describe(table)).map((c) => c.name.toLowerCase());
+    const described = await wh.describe(table);
+    const columns = described.map((c) => c.name.toLowerCase());
+    // A JSON value (events_json's first / last) is shown as JSON, as it is sent: "5" and 5 apart.
+    const json = described.filter((c) => c.type.trim().toUpperCase() === d.jsonColumnType().toUpperCase()).map((c) => c.name.toLowerCase());
     const q = previewQueries(def, table, limit, {
       dialect: d, config: project.config, definitions: project.definitions, catalog, resultTable: (k) => d.tempTable(runTableName(k)),
-    }, columns);
+    }, columns, json);
     const params = { as_of: asOf.toISOString() };
     const [{ n }] = await wh.query(q.size);
     const noun = def.kind === 'audience' ? 'members' : `${def.entity === 'user' ? 'users' : 'accounts'} with a value`;
@@ -48,12 +51,17 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const sample = await wh.query(q.sample);
     if (sample.length) {
       console.log(`sample (${sample.length}):`);
-      for (const row of sample) console.log(`  ${Object.values(row).map(display).join('  ')}`);
+      for (const row of sample) console.log(`  ${Object.entries(row).map(([c, v]) => (json.includes(c.toLowerCase()) ? jsonDisplay(v) : display(v))).join('  ')}`);
     }
     return 0;
   } finally {
     await wh.close();
   }
+}
+
+/** A JSON value's text (the sample reads it so on every engine) as a message writes it: 10.0 is 10. */
+function jsonDisplay(v: unknown): string {
+  return v === null || v === undefined ? 'null' : JSON.stringify(JSON.parse(String(v)));
 }
 
 function display(v: unknown): string {
