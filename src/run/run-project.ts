@@ -4,7 +4,7 @@ import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { createStateTables, stateNames } from '../state/state-tables.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
@@ -75,9 +75,11 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
 
   if (!dryRun) {
     await wh.lockRun(config.state.schema);
-    await refuseLegacyPending(wh, s, await wh.catalog(s.schema));
-    for (const sql of createStateTables(d, s)) await wh.exec(sql);
-    const [{ as_of: last }] = await wh.query(lastAsOfSql(s));
+    const last = await inStep(`preparing the state schema ${config.state.schema} (roster.yml state.schema)`, async () => {
+      await refuseLegacyPending(wh, s, await wh.catalog(s.schema));
+      for (const sql of createStateTables(d, s)) await wh.exec(sql);
+      return (await wh.query(lastAsOfSql(s)))[0].as_of;
+    });
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);
   }
 
@@ -86,7 +88,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const associating = project.definitions.filter((x) => isAssociating(x)).map((x) => x.key);
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
-  const catalog = await wh.sourceCatalog(config.source.schema);
+  const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {
     asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy, onShared: (name) => shared.add(name),
@@ -145,4 +147,19 @@ function summary(plan: EmissionPlan): EmissionSummary {
     firstRun: plan.firstRun, edited: plan.edited, entered: plan.entered, exited: plan.exited, changed: plan.changed,
     destinations: plan.routes.map((r) => ({ name: r.destination.name, messages: r.messages, full: r.full })),
   };
+}
+
+/**
+ * A warehouse failure of a step no definition owns, said with the step: the engine's own words
+ * alone ("permission denied for database x", "canceling statement due to statement timeout")
+ * do not say what roster was doing.
+ */
+async function inStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    // A message of roster's own already says where to look (it names roster.yml).
+    if (e instanceof WarehouseError && !e.message.includes('roster.yml')) throw new WarehouseError(`${what}: ${e.message}`, e.cause ?? e);
+    throw e;
+  }
 }

@@ -73,6 +73,14 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role with t
       expect(after.outcomes.map((o) => [o.key, o.status])).toEqual([['logins', 'failed'], ['pros', 'ok']]);
       expect(after.outcomes[0].error).toMatch(/permission denied for table logged_in/);
       expect(await logins()).toEqual(before);
+      // A state schema the role may not make: the error says what roster was doing, and where to look.
+      const wh = await PostgresWarehouse.connect(url.toString());
+      try {
+        const err = await runProject(project(defs, 'segment', { schema: admin.schema }, `${state}_new`), buildGraph(defs), wh, { asOf: new Date(AS_OF) }).catch((e: unknown) => e);
+        expect((err as Error).message).toMatch(new RegExp(`^preparing the state schema ${state}_new \\(roster.yml state.schema\\): permission denied for database`));
+      } finally {
+        await wh.close();
+      }
     } finally {
       for (const sql of [`DROP SCHEMA IF EXISTS ${q(state)} CASCADE`, `DROP OWNED BY ${q(role)}`, `DROP ROLE IF EXISTS ${q(role)}`]) await admin.wh.exec(sql).catch(() => undefined);
       await admin.dispose();
