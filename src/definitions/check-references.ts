@@ -20,7 +20,7 @@ export interface ReferenceCheck {
  * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) are
  * not reported as unknown; `destinations` is undefined when roster.yml could not be read.
  */
-export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlySet<string>, destinations?: readonly string[]): ReferenceCheck {
+export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[]): ReferenceCheck {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const located = (l: LoadedDefinition, path: Path, message: string): Problem => {
@@ -33,7 +33,10 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
   const unique: LoadedDefinition[] = [];
   for (const l of loaded) {
     const first = byKey.get(l.def.key);
+    // A file with problems of its own still holds its key: said now, not once it is fixed.
+    const broken = brokenKeys.get(l.def.key);
     if (first) report(l, ['key'], `key "${l.def.key}" is already defined in ${first.file}`);
+    else if (broken !== undefined && broken !== l.def.file) report(l, ['key'], `key "${l.def.key}" is already defined in ${broken}`);
     else (byKey.set(l.def.key, l.def), unique.push(l));
   }
   const defs = unique.map((l) => l.def);

@@ -33,8 +33,8 @@ export interface LoadedDefinitions {
   readonly problems: readonly Problem[];
   /** What valid definitions hold that roster ignores (a field their type does not use). */
   readonly warnings: readonly Problem[];
-  /** Keys of files that failed validation: references to them are not reported as unknown too. */
-  readonly brokenKeys: ReadonlySet<string>;
+  /** Keys of files that failed validation, with the first such file: references to them are not reported as unknown too. */
+  readonly brokenKeys: ReadonlyMap<string, string>;
 }
 
 const toPosix = (p: string) => p.split(sep).join('/');
@@ -99,7 +99,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
   const loaded: LoadedDefinition[] = [];
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const brokenKeys = new Set<string>();
+  const brokenKeys = new Map<string, string>();
   const listing = await listDefinitionFiles(dir);
   if (listing.problem) problems.push(listing.problem);
   for (const file of listing.files) {
@@ -119,7 +119,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     const rawKey = data !== null && typeof data === 'object' ? (data as { key?: unknown }).key : undefined;
     const broken = (ps: readonly Problem[]) => {
       problems.push(...ps);
-      if (typeof rawKey === 'string') brokenKeys.add(rawKey);
+      if (typeof rawKey === 'string' && !brokenKeys.has(rawKey)) brokenKeys.set(rawKey, file);
     };
     if (source.syntaxProblems.length) {
       broken(source.syntaxProblems);

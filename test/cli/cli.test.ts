@@ -169,6 +169,16 @@ describe('roster CLI', () => {
     expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
   });
 
+  it('validate shows the warnings of valid files beside the problems of the others', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/warned.yml'), 'kind: computed_trait\nkey: warned\nentity: user\ntype: event_counter\nevent: Logged In\nfunction: sum\n');
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: computed_trait\nkey: broken\nentity: user\ntype: nope\n');
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('warning: definitions/warned.yml:6:1 function: function is only for aggregation, not event_counter: ignored');
+    expect(r.stderr).toContain('definitions/broken.yml:4:7 type:');
+  });
+
   it('demo does not replace Segment data it did not write; it refills a schema it filled', async () => {
     const dir = exampleCopy();
     const file = path.join(dir, 'warehouse.duckdb');
