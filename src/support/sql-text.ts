@@ -20,21 +20,13 @@ export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean 
       i = end;
     } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
     else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
-    else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) {
-      // Inside a name (plan$1): part of it, not a parameter or a quote.
-      out += ' ';
-      i++;
-    }
     else if (rest === '--') blank(lineEnd(sql, i));
     else if (rest === '/*') blank(blockCommentEnd(sql, i) ?? sql.length);
-    else if (c === '$' && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) {
-      // A dollar quote's tag is spelt as a name is, any letters included ($é$).
-      const tag = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u.exec(sql.slice(i))?.[0];
-      const close = tag === undefined ? -1 : sql.indexOf(tag, i + tag.length);
-      if (tag === undefined) {
-        out += c;
-        i++;
-      } else blank(close < 0 ? sql.length : close + tag.length);
+    else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(i + 1); // inside a name (plan$1): no parameter
+    else if (c === '$' && DOLLAR_TAG.test(sql.slice(i, i + 64))) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 64))![0];
+      const close = sql.indexOf(tag, i + tag.length);
+      blank(close < 0 ? sql.length : close + tag.length);
     } else {
       out += c;
       i++;
@@ -59,6 +51,9 @@ function lineEnd(sql: string, start: number): number {
   const m = /[\r\n]/.exec(sql.slice(start));
   return m ? start + m.index : sql.length;
 }
+
+/** A dollar quote's opening tag, spelt as a name is, any letters included ($$, $x$, $é$). */
+const DOLLAR_TAG = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u;
 
 /** Characters that continue a name on Postgres and DuckDB (a $ too: plan$1 is one name). */
 const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
