@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
-import { blockCommentEnd, withoutQuoted } from '../support/sql-text.js';
+import { blockCommentEnd, dollarQuoteEnd, withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -148,7 +148,7 @@ function notAQuery(template: string): TemplateProblem | undefined {
 
 /**
  * Where a block comment opens that the SQL never closes, if one does: the engine would read the
- * rest as comment and fail at run time. Strings ('...', "...", $$...$$), -- comments and
+ * rest as comment and fail at run time. Strings ('...', "...", $tag$...$tag$), -- comments and
  * Handlebars comments are skipped.
  */
 function unclosedComment(sql: string): number | undefined {
@@ -168,10 +168,8 @@ function unclosedComment(sql: string): number | undefined {
       const end = sql.indexOf('\n', i);
       if (end < 0) return undefined;
       i = end;
-    } else if (two === '$$') {
-      const end = sql.indexOf('$$', i + 2);
-      if (end < 0) return undefined;
-      i = end + 1;
+    } else if (sql[i] === '$' && dollarQuoteEnd(sql, i) !== undefined) {
+      i = dollarQuoteEnd(sql, i)! - 1;
     } else if (sql[i] === "'" || sql[i] === '"') {
       // A doubled quote inside ('it''s') closes and reopens: the same scan.
       const end = sql.indexOf(sql[i], i + 1);

@@ -1,5 +1,5 @@
 /** Named points where a test can make roster stop dead, as a crash or a kill would. */
-export type CrashPoint = 'after-compute' | 'before-commit' | 'after-commit' | 'mid-delivery';
+export type CrashPoint = 'after-compute' | 'before-commit' | 'after-commit' | 'mid-delivery' | 'demo-tables-written';
 
 /**
  * Exits the process at once (code 137, as after SIGKILL) when ROSTER_CRASH_AT names this

@@ -23,11 +23,8 @@ export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean 
     else if (rest === '--') blank(lineEnd(sql, i));
     else if (rest === '/*') blank(blockCommentEnd(sql, i) ?? sql.length);
     else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(i + 1); // inside a name (plan$1): no parameter
-    else if (c === '$' && DOLLAR_TAG.test(sql.slice(i, i + 64))) {
-      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 64))![0];
-      const close = sql.indexOf(tag, i + tag.length);
-      blank(close < 0 ? sql.length : close + tag.length);
-    } else {
+    else if (c === '$' && dollarQuoteEnd(sql, i) !== undefined) blank(dollarQuoteEnd(sql, i)!);
+    else {
       out += c;
       i++;
     }
@@ -52,11 +49,26 @@ function lineEnd(sql: string, start: number): number {
   return m ? start + m.index : sql.length;
 }
 
-/** A dollar quote's opening tag, spelt as a name is, any letters included ($$, $x$, $é$). */
-const DOLLAR_TAG = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u;
+/**
+ * A dollar quote's opening tag, spelt as an unquoted name is: ASCII letters, digits and _, and
+ * any character past ASCII, as Postgres and DuckDB read names ($$, $x$, $é$, $€$).
+ */
+const DOLLAR_TAG = /^\$((?:[A-Za-z_]|[^\x00-\x7F])(?:[A-Za-z0-9_]|[^\x00-\x7F])*)?\$/u;
 
 /** Characters that continue a name on Postgres and DuckDB (a $ too: plan$1 is one name). */
-const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
+const IDENTIFIER_CHAR = /[A-Za-z0-9_$]|[^\x00-\x7F]/u;
+
+/**
+ * The end (exclusive) of the dollar-quoted text opening at `start` (sql[start] is `$`), or of the
+ * SQL when it is never closed; undefined when no dollar quote opens there ($1, $as_of).
+ */
+export function dollarQuoteEnd(sql: string, start: number): number | undefined {
+  if (IDENTIFIER_CHAR.test(sql[start - 1] ?? '')) return undefined;
+  const tag = DOLLAR_TAG.exec(sql.slice(start, start + 128))?.[0];
+  if (tag === undefined) return undefined;
+  const close = sql.indexOf(tag, start + tag.length);
+  return close < 0 ? sql.length : close + tag.length;
+}
 
 /** The end (exclusive) of the block comment opening at `start`, nested ones included; undefined when it never closes. */
 export function blockCommentEnd(sql: string, start: number): number | undefined {

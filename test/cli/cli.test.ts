@@ -199,6 +199,10 @@ describe('roster CLI', () => {
     rmSync(file);
     expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).code).toBe(0);
     expect(roster(['--project', dir, 'demo', '--users', '12', '--accounts', '2', '--days', '3']).code).toBe(0);
+    // A demo stopped once its tables are written (killed, say) can be run again.
+    rmSync(file);
+    expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3'], { env: { ROSTER_CRASH_AT: 'demo-tables-written' } }).code).toBe(137);
+    expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).code).toBe(0);
   });
 
   it('a postgres url that is not a URL (an unescaped / in the password) is exit 1 at warehouse.url, without repeating it', () => {

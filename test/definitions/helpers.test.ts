@@ -49,6 +49,11 @@ describe('YAML positions', () => {
 });
 
 describe('SQL templates', () => {
+  it('read a /* inside a dollar quote of any tag as text, and an unclosed nested comment as unclosed', () => {
+    for (const tag of ['', 'q', 'é', '€', '😀']) expect(checkSqlTemplate(`SELECT user_id, $${tag}$ /* $${tag}$ AS x FROM t`).problems).toEqual([]);
+    expect(checkSqlTemplate('SELECT user_id FROM t /* note /* old */').problems.map((p) => p.message)).toEqual(['a /* comment is never closed: the rest of the SQL is inside it']);
+  });
+
   it('collects {{state}} keys and accepts source, state, as_of and comments', () => {
     const t = '{{!-- members --}}\nSELECT * FROM {{state "b"}} JOIN {{state "a"}} USING (user_id)\nJOIN {{source "order_completed"}} o ON o.timestamp <= {{as_of}}\nJOIN {{state "a"}} x';
     expect(checkSqlTemplate(t).problems).toEqual([]);

@@ -13,6 +13,7 @@ describe('withoutQuoted', () => {
     ["SELECT 'it''s -- not a comment', $1", 1],
     ['SELECT plan$1, $2', 2], // plan$1 is one name on Postgres and DuckDB, not a parameter
     ['SELECT $é$ -- $é$ AS x, $1', 1], // a dollar quote's tag may hold any letter
+    ["SELECT $€$ it's $2 $€$ AS x, $😀$ -- $😀$ AS y, $1", 1], // or any character past ASCII
   ])('%s names parameters up to $%d', (sql, highest) => {
     expect(positionalValues(sql, /\$(\d+)/g, { a: 'A', b: 'B' }, ['a', 'b'])).toEqual(['A', 'B'].slice(0, highest));
     if (!sql.includes('plan$1')) return;

@@ -1,6 +1,7 @@
 import { copyTables } from '../../demo/copy-tables.js';
 import { DEMO_DEFAULTS, DEMO_END, DemoOptionError, demoStatements, demoTables, validateDemoOptions } from '../../demo/generate.js';
 import { loadProject } from '../../definitions/load-project.js';
+import { crashPoint } from '../../run/crash-point.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import { UsageError } from '../errors.js';
@@ -30,6 +31,9 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   const wh = await openWarehouse(project);
   try {
     await refuseToReplaceOtherData(wh, options.schema, demoTables(project.config.source.layout));
+    // Marked before its tables are written: a demo stopped halfway can be run again.
+    await wh.exec(wh.dialect.createSchema(options.schema));
+    await wh.exec(`CREATE TABLE IF NOT EXISTS ${wh.dialect.qualify(options.schema, DEMO_MARK)} AS SELECT 'roster demo' AS written_by`);
   } catch (e) {
     await wh.close();
     throw e;
@@ -40,8 +44,8 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     const layout = project.config.source.layout;
     await gen.exec(gen.dialect.createSchema(options.schema));
     for (const sql of demoStatements(options, layout)) await gen.exec(sql);
+    crashPoint('demo-tables-written');
     if (gen !== wh) await copyTables(gen, wh, options.schema, demoTables(layout));
-    await wh.exec(`CREATE TABLE IF NOT EXISTS ${wh.dialect.qualify(options.schema, DEMO_MARK)} AS SELECT 'roster demo' AS written_by`);
     const events = layout === 'segment' ? 'tracks' : 'events';
     const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, events)}`);
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
