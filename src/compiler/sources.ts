@@ -102,14 +102,13 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
       : `${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
     return `CAST(NULL AS ${type})`;
   };
-  // An instant no message can carry (infinite, or a year past 9999) is no value to send or list:
-  // first / last then take the next one.
-  const sendable = (expr: string, type: string) => (d.typeKind(type) === 'instant' ? d.sendableInstant(expr) : expr);
-  // How the property is read: as a list's text, rounded as it is sent, or as it is.
+  // How the property is read: as a list's text, rounded as it is sent, or as it is. An instant no
+  // message can carry is no value to send or list (listValue leaves it out itself): first / last
+  // then take the next one.
   const shaped = (expr: string, type: string | undefined) => {
     if (type === undefined || !(sel.listText || sel.sendsProperty)) return expr;
-    if (sel.listText) return listText(d, expr, type); // listValue leaves such an instant out itself
-    return storedValue(d, sendable(expr, type), type);
+    if (sel.listText) return listText(d, expr, type);
+    return storedValue(d, sendableValue(d, expr, type), type);
   };
   // The union of the selection's rows needs one type (Postgres refuses text next to a number): a
   // table without the column (or without the table) holds nulls of the type the others give it,
@@ -166,7 +165,7 @@ export function sentText(d: Dialect, expr: string, type: string | undefined): st
   return d.numberAsText(d.tryCastDouble(expr));
 }
 
-/** A value as conditions see it: a timestamp no message can carry is none (exists is false on it). */
+/** A value as conditions and sent values see it: a timestamp no message can carry is none (exists is false on it). */
 function sendableValue(d: Dialect, expr: string, type: string | undefined): string {
   return type !== undefined && d.typeKind(type) === 'instant' ? d.sendableInstant(expr) : expr;
 }

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
-import { blockCommentEnd, dollarQuoteEnd, withoutQuoted } from '../support/sql-text.js';
+import { unclosedBlockComment, withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -108,13 +108,16 @@ function largeObjectCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
   const code = withoutQuoted(template, { keepQuotedNames: true });
-  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite)"?\s*\(/gi)].map((m) => {
-    const lines = template.slice(0, m.index).split('\n');
-    return {
-      line: lines.length, column: lines[lines.length - 1].length + 1,
-      message: `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
-    };
-  });
+  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite)"?\s*\(/gi)].map((m) => ({
+    ...positionAt(template, m.index),
+    message: `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
+  }));
+}
+
+/** The line:column of an offset in a template. */
+function positionAt(template: string, offset: number): TemplatePosition {
+  const lines = template.slice(0, offset).split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
 /** Statements that are not a query: a SQL trait runs read-only and is read as one subquery. */
@@ -131,10 +134,7 @@ const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}
  * comments, or a first statement that is not a query (DELETE, CREATE, SET, ...).
  */
 function notAQuery(template: string): TemplateProblem | undefined {
-  const at = (offset: number): TemplatePosition => {
-    const lines = template.slice(0, offset).split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
-  };
+  const at = (offset: number) => positionAt(template, offset);
   const open = unclosedComment(template);
   if (open !== undefined) return { ...at(open), message: 'a /* comment is never closed: the rest of the SQL is inside it' };
   const offset = LEADING.exec(template)![0].length;
@@ -148,36 +148,12 @@ function notAQuery(template: string): TemplateProblem | undefined {
 
 /**
  * Where a block comment opens that the SQL never closes, if one does: the engine would read the
- * rest as comment and fail at run time. Strings ('...', "...", $tag$...$tag$), -- comments and
- * Handlebars comments are skipped.
+ * rest as comment and fail at run time. Handlebars comments are no SQL: blanked first (one never
+ * closed is Handlebars's to report).
  */
-function unclosedComment(sql: string): number | undefined {
-  for (let i = 0; i < sql.length; i++) {
-    const two = sql.slice(i, i + 2);
-    if (sql.startsWith('{{!', i)) {
-      const close = sql.startsWith('{{!--', i) ? '--}}' : '}}';
-      const end = sql.indexOf(close, i + 3);
-      if (end < 0) return undefined; // Handlebars reports it
-      i = end + close.length - 1;
-    } else if (two === '/*') {
-      // Block comments nest on Postgres and DuckDB: /* a /* b */ is still open.
-      const end = blockCommentEnd(sql, i);
-      if (end === undefined) return i;
-      i = end - 1;
-    } else if (two === '--') {
-      const end = sql.indexOf('\n', i);
-      if (end < 0) return undefined;
-      i = end;
-    } else if (sql[i] === '$' && dollarQuoteEnd(sql, i) !== undefined) {
-      i = dollarQuoteEnd(sql, i)! - 1;
-    } else if (sql[i] === "'" || sql[i] === '"') {
-      // A doubled quote inside ('it''s') closes and reopens: the same scan.
-      const end = sql.indexOf(sql[i], i + 1);
-      if (end < 0) return undefined;
-      i = end;
-    }
-  }
-  return undefined;
+function unclosedComment(template: string): number | undefined {
+  const blanked = template.replace(/\{\{!--[\s\S]*?(?:--\}\}|$)|\{\{![\s\S]*?(?:\}\}|$)/g, (m) => m.replace(/[^\n]/g, ' '));
+  return unclosedBlockComment(blanked);
 }
 
 const stateKeys = new Map<string, readonly string[]>();

@@ -153,28 +153,32 @@ export class HttpDestination implements DeliveryTarget {
     }
   }
 
+  /**
+   * POSTs a body, following redirects by hand: fetch turns a POST redirected by 301, 302 or 303
+   * into a GET without its body, and the endpoint's 200 for that GET would count messages never
+   * sent. A 307 or 308 keeps the method and the body, and is followed on the url's origin only
+   * (the write key goes only where it was meant to); any other response is returned as it is.
+   */
+  private async postFollowingRedirects(body: string, signal: AbortSignal): Promise<{ response: Response; text: string }> {
+    let url = this.options.url;
+    for (let hops = 0; ; hops++) {
+      const response = await (this.options.fetch ?? fetch)(url, { method: 'POST', headers: this.headers, body, signal, redirect: 'manual' });
+      const text = await response.text(); // read even on success: frees the connection, and the timeout covers it
+      const location = response.headers.get('location');
+      const next = location === null ? undefined : new URL(location, url);
+      const follow = (response.status === 307 || response.status === 308) && next?.origin === new URL(url).origin && hops < MAX_REDIRECTS;
+      if (!follow) return { response, text };
+      url = next!.href;
+    }
+  }
+
   private async attempt(batch: Batch): Promise<Attempt> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     this.inFlight.add(controller);
     const now = this.options.now ?? (() => new Date());
     try {
-      const body = batchBody(batch, now());
-      let url = this.options.url;
-      let response: Response;
-      let text: string;
-      // Redirects are followed by hand: fetch turns a POST redirected by 301, 302 or 303 into a GET
-      // without its body, and the endpoint's 200 for that GET would count messages never sent.
-      for (let hops = 0; ; hops++) {
-        response = await (this.options.fetch ?? fetch)(url, { method: 'POST', headers: this.headers, body, signal: controller.signal, redirect: 'manual' });
-        text = await response.text(); // read even on success: frees the connection, and the timeout covers it
-        const location = response.headers.get('location');
-        if (!(response.status === 307 || response.status === 308) || location === null || hops >= MAX_REDIRECTS) break;
-        // 307 and 308 keep the method and the body; the write key goes only where it was meant to.
-        const next = new URL(location, url);
-        if (next.origin !== new URL(url).origin) break;
-        url = next.href;
-      }
+      const { response, text } = await this.postFollowingRedirects(batchBody(batch, now()), controller.signal);
       const status = response.status;
       if (status >= 200 && status < 300) return { outcome: 'ok' };
       if (status >= 300 && status < 400) {

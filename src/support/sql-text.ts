@@ -5,7 +5,21 @@
  * comment, where the engine sees no parameter, and '--' in a string starts no comment.
  */
 export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean } = {}): string {
+  return scan(sql, options.keepQuotedNames ?? false).text;
+}
+
+/**
+ * Where a block comment opens that the SQL never closes, if one does (the engine would read the
+ * rest as comment); literals and other comments are read as withoutQuoted reads them.
+ */
+export function unclosedBlockComment(sql: string): number | undefined {
+  return scan(sql, false).unclosedComment;
+}
+
+/** One reading of SQL for both: the text with literals and comments blanked, and an unclosed block comment. */
+function scan(sql: string, keepQuotedNames: boolean): { text: string; unclosedComment?: number } {
   let out = '';
+  let unclosedComment: number | undefined;
   let i = 0;
   const blank = (end: number) => {
     out += sql.slice(i, end).replace(/[^\n]/g, ' ');
@@ -14,22 +28,26 @@ export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean 
   while (i < sql.length) {
     const rest = sql.slice(i, i + 2);
     const c = sql[i];
-    if (c === '"' && options.keepQuotedNames) {
+    const dollarEnd = c === '$' ? dollarQuoteEnd(sql, i) : undefined;
+    if (c === '"' && keepQuotedNames) {
       const end = quotedEnd(sql, i, c, false);
       out += sql.slice(i, end);
       i = end;
     } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
     else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
     else if (rest === '--') blank(lineEnd(sql, i));
-    else if (rest === '/*') blank(blockCommentEnd(sql, i) ?? sql.length);
-    else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(i + 1); // inside a name (plan$1): no parameter
-    else if (c === '$' && dollarQuoteEnd(sql, i) !== undefined) blank(dollarQuoteEnd(sql, i)!);
+    else if (rest === '/*') {
+      const end = blockCommentEnd(sql, i);
+      unclosedComment ??= end === undefined ? i : undefined;
+      blank(end ?? sql.length);
+    } else if (c === '$' && IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(i + 1); // inside a name (plan$1): no parameter
+    else if (dollarEnd !== undefined) blank(dollarEnd);
     else {
       out += c;
       i++;
     }
   }
-  return out;
+  return { text: out, unclosedComment };
 }
 
 /** The end (exclusive) of the quoted text opening at `start`: a doubled quote is one; with `backslash`, \x is one character. */
@@ -62,7 +80,7 @@ const IDENTIFIER_CHAR = /[A-Za-z0-9_$]|[^\x00-\x7F]/u;
  * The end (exclusive) of the dollar-quoted text opening at `start` (sql[start] is `$`), or of the
  * SQL when it is never closed; undefined when no dollar quote opens there ($1, $as_of).
  */
-export function dollarQuoteEnd(sql: string, start: number): number | undefined {
+function dollarQuoteEnd(sql: string, start: number): number | undefined {
   if (IDENTIFIER_CHAR.test(sql[start - 1] ?? '')) return undefined;
   const tag = DOLLAR_TAG.exec(sql.slice(start, start + 128))?.[0];
   if (tag === undefined) return undefined;
@@ -71,7 +89,7 @@ export function dollarQuoteEnd(sql: string, start: number): number | undefined {
 }
 
 /** The end (exclusive) of the block comment opening at `start`, nested ones included; undefined when it never closes. */
-export function blockCommentEnd(sql: string, start: number): number | undefined {
+function blockCommentEnd(sql: string, start: number): number | undefined {
   let depth = 0;
   for (let j = start; j < sql.length - 1; j++) {
     if (sql[j] === '/' && sql[j + 1] === '*') {

@@ -29,20 +29,16 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
   }
   const started = Date.now();
   const wh = await openWarehouse(project);
+  let gen: Warehouse | undefined;
   try {
-    await refuseToReplaceOtherData(wh, options.schema, demoTables(project.config.source.layout));
+    const layout = project.config.source.layout;
+    await refuseToReplaceOtherData(wh, options.schema, demoTables(layout));
     // Marked before its tables are written: a demo stopped halfway can be run again.
     await wh.exec(wh.dialect.createSchema(options.schema));
     await wh.exec(`CREATE TABLE IF NOT EXISTS ${wh.dialect.qualify(options.schema, DEMO_MARK)} AS SELECT 'roster demo' AS written_by`);
-  } catch (e) {
-    await wh.close();
-    throw e;
-  }
-  // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
-  const gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
-  try {
-    const layout = project.config.source.layout;
-    await gen.exec(gen.dialect.createSchema(options.schema));
+    // The generator is DuckDB SQL: for another warehouse it runs in memory, then the tables are copied.
+    gen = dialect === 'duckdb' ? wh : await inMemoryDuckDb();
+    if (gen !== wh) await gen.exec(gen.dialect.createSchema(options.schema));
     for (const sql of demoStatements(options, layout)) await gen.exec(sql);
     crashPoint('demo-tables-written');
     if (gen !== wh) await copyTables(gen, wh, options.schema, demoTables(layout));
@@ -53,7 +49,7 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     console.error(`the events end at ${DEMO_END.toISOString()}: run as of then, e.g. roster run --as-of ${DEMO_END.toISOString()}`);
     return 0;
   } finally {
-    if (gen !== wh) await gen.close();
+    if (gen !== undefined && gen !== wh) await gen.close();
     await wh.close();
   }
 }
