@@ -154,6 +154,8 @@ export interface Dialect {
   deduplicate(relation: string): string;
   /** The column type of a JSON document (the events_json layout's properties and traits). */
   jsonColumnType(): string;
+  /** Whether a column type (as `describe` reports it) is jsonColumnType. */
+  isJsonType(type: string): boolean;
   /** A JSON document of jsonColumnType from its text. */
   jsonFromText(text: string): string;
 
@@ -412,6 +414,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonColumnType(): string {
     return missing(this.name, 'jsonColumnType');
+  }
+  isJsonType(type: string): boolean {
+    return type.trim().toUpperCase() === this.jsonColumnType().toUpperCase();
   }
   jsonFromText(text: string): string {
     return missing(this.name, 'jsonFromText');

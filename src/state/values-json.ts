@@ -30,7 +30,7 @@ export function sentJsonObjectSql(d: Dialect, alias: string, columns: readonly C
   return jsonObjectSql(d, alias, columns, (expr, c) => {
     if (d.typeKind(c.type) === 'number') return d.numberAsText(d.tryCastDouble(expr));
     // An events_json first / last keeps the JSON type: its numbers are sent as the others are.
-    if (c.type.trim().toUpperCase() === d.jsonColumnType().toUpperCase()) return d.jsonSentText(expr);
+    if (d.isJsonType(c.type)) return d.jsonSentText(expr);
     return d.jsonValueText(expr, c.type);
   });
 }

@@ -34,7 +34,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const described = await wh.describe(table);
     const columns = described.map((c) => c.name.toLowerCase());
     // A JSON value (events_json's first / last) is shown as JSON, as it is sent: "5" and 5 apart.
-    const json = described.filter((c) => c.type.trim().toUpperCase() === d.jsonColumnType().toUpperCase()).map((c) => c.name.toLowerCase());
+    const json = described.filter((c) => d.isJsonType(c.type)).map((c) => c.name.toLowerCase());
     const q = previewQueries(def, table, limit, {
       dialect: d, config: project.config, definitions: project.definitions, catalog, resultTable: (k) => d.tempTable(runTableName(k)),
     }, columns, json);
