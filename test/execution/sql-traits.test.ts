@@ -44,6 +44,19 @@ describe('SQL traits', () => {
       }
     });
 
+  it.each(ENGINES)('a SQL trait returning bytes or an interval fails: their text differs by engine, so no message could carry them alike (%s)', async (engine) => {
+    for (const [type, sql] of [['bytea', "CAST('abc' AS BYTEA)"], ['interval', "CAST('1 month 2 hours' AS INTERVAL)"]] as const) {
+      const r = await runFixture(world, [sqlTrait('x', 'user', `SELECT 'u1' AS user_id, ${sql} AS x`)], { asOf: AS_OF, engine });
+      try {
+        const [outcome] = r.report.outcomes;
+        expect(outcome.status).toBe('failed');
+        expect(outcome.error).toMatch(new RegExp(`column x has type ${type === 'bytea' ? '(BLOB|bytea)' : 'interval'}; trait values must be scalar`, 'i'));
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
   it('a table that is not the layout\'s own stays an error naming the template: most likely a typo', async () => {
     const r = await run([sqlTrait('x', 'user', 'SELECT user_id, 1 AS x FROM {{source "trakcs"}}')]);
     try {
