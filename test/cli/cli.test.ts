@@ -290,7 +290,10 @@ describe('roster CLI', () => {
     // An account SQL trait's sample rows are (group_id, user_id, value), in the order of both ids.
     const sqlTrait = roster(['--project', dir, 'preview', 'active_users_30d', '--as-of', '2024-06-01', '--limit', '6']);
     expect(sqlTrait.code).toBe(0);
-    const rows = sqlTrait.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/));
+    const [header, rule, ...rows] = sqlTrait.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/));
+    // More than an id and a value: the columns are named.
+    expect(header).toEqual(['group_id', 'user_id', 'active_users_30d']);
+    expect(rule.every((dashes) => /^-+$/.test(dashes))).toBe(true);
     expect(rows).toHaveLength(6);
     const ids = rows.map(([group, user]) => `${group} ${user}`);
     expect(ids).toEqual([...ids].sort());

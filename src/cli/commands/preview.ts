@@ -5,6 +5,7 @@ import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
+import { formatTable } from '../table.js';
 
 export interface PreviewFlags { asOf?: string; limit?: string }
 
@@ -51,7 +52,10 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const sample = await wh.query(q.sample);
     if (sample.length) {
       console.log(`sample (${sample.length}):`);
-      for (const row of sample) console.log(`  ${Object.entries(row).map(([c, v]) => (json.includes(c.toLowerCase()) ? jsonDisplay(v) : display(v))).join('  ')}`);
+      const cells = sample.map((row) => Object.entries(row).map(([c, v]) => (json.includes(c.toLowerCase()) ? jsonDisplay(v) : display(v))));
+      // An id and its value need no header; more columns (a SQL trait's, an account's user_id) do.
+      const lines = Object.keys(sample[0]).length > 2 ? formatTable([Object.keys(sample[0]), ...cells]).split('\n') : cells.map((c) => c.join('  '));
+      for (const line of lines) console.log(`  ${line}`);
     }
     return 0;
   } finally {
