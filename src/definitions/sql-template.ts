@@ -95,22 +95,25 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   visit(ast);
   const statement = notAQuery(template);
   if (statement) problems.push(statement);
-  problems.push(...largeObjectCalls(template));
+  problems.push(...writingCalls(template));
   return { problems, stateRefs, sourceRefs };
 }
 
 /**
- * Postgres's large-object functions write (pg_largeobject, or a server file for lo_export) even
- * in the read-only transaction a SQL trait runs in: a query calling one is refused where it
+ * Functions that write whatever the transaction: Postgres's large-object functions
+ * (pg_largeobject, or a server file for lo_export), and a sequence's nextval / setval, which
+ * DuckDB runs even in a SQL trait's read-only statement. A query calling one is refused where it
  * calls it. Literals and comments are not looked at.
  */
-function largeObjectCalls(template: string): TemplateProblem[] {
+function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
   const code = withoutQuoted(template, { keepQuotedNames: true });
-  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite)"?\s*\(/gi)].map((m) => ({
+  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)].map((m) => ({
     ...positionAt(template, m.index),
-    message: `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
+    message: /val$/i.test(m[1])
+      ? `${m[1]}() changes a sequence: a SQL trait cannot change anything`
+      : `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
   }));
 }
 
