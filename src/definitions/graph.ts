@@ -3,7 +3,7 @@ import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers, walkConditions } from './references.js';
 import { templateStateKeys } from './sql-template.js';
-import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
+import { isAssociating, mayAssociate, universeSqlTraits } from './sql-trait-roles.js';
 import { didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -74,7 +74,9 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
     if (!chain) return true;
     problems.push({
       ...at(a, edges.get(a.key)!.get(chain[1])),
-      message: `${a.key} returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}`,
+      message: mayAssociate(a)
+        ? `${a.key} may return user_id (its SELECT list does not name its columns), so it is taken to associate users with accounts, and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}. Name its columns in its SELECT list`
+        : `${a.key} returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}`,
     });
     return false;
   });

@@ -10,13 +10,19 @@ import { templateStateKeys } from './sql-template.js';
 
 /**
  * An account-level SQL trait that may return (group_id, user_id) associations: its SELECT list
- * names user_id, or, where the text does not tell (`SELECT *`), its SQL mentions user_id at all.
- * Decided from the text because the graph orders definitions before anything runs.
+ * names user_id, or the text does not tell (`SELECT *`, `FROM t`). Decided from the text because
+ * the graph orders definitions before anything runs; a trait taken for associating that returns
+ * no user_id only associates no one, where one taken for not associating that did would leave
+ * the definitions before it blind to its users.
  */
 export function isAssociating(d: { kind: string; entity: Entity; template?: string }): boolean {
   if (d.kind !== 'sql_trait' || d.entity !== 'account') return false;
-  const columns = outputColumns(d.template ?? '');
-  return columns ? columns.includes('user_id') : /\buser_id\b/i.test(d.template ?? '');
+  return outputColumns(d.template ?? '')?.includes('user_id') ?? true;
+}
+
+/** An associating SQL trait whose SELECT list does not name its columns: it is only assumed to return user_id. */
+export function mayAssociate(d: { kind: string; entity: Entity; template?: string }): boolean {
+  return isAssociating(d) && outputColumns(d.template ?? '') === undefined;
 }
 
 /**

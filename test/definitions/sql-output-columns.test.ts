@@ -22,11 +22,15 @@ describe('the columns a SQL trait returns, read off its text', () => {
     expect(outputColumns('SELECT group_id, CAST(user_id AS VARCHAR) FROM t')).toBeUndefined();
   });
 
-  it('an account SQL trait associates users when its SELECT list names user_id, or, when that does not tell, when its SQL mentions it', () => {
+  it('an account SQL trait associates users when its SELECT list names user_id, or may when that does not tell (SELECT *)', () => {
     const account = (template: string) => ({ kind: 'sql_trait', entity: 'account' as const, template });
     expect(isAssociating(account('SELECT group_id, count(DISTINCT user_id) AS seats FROM g GROUP BY 1'))).toBe(false);
     expect(isAssociating(account('SELECT group_id, user_id, 1 AS x FROM g'))).toBe(true);
     expect(isAssociating(account('SELECT * FROM g WHERE user_id IS NOT NULL'))).toBe(true);
+    // The text does not tell: it may return user_id, and runs before the users of accounts are used.
+    expect(isAssociating(account('SELECT * FROM g'))).toBe(true);
+    expect(isAssociating(account('FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT g.* FROM g'))).toBe(true);
     expect(isAssociating({ ...account('SELECT group_id, user_id, 1 AS x FROM g'), entity: 'user' as const })).toBe(false);
   });
 });

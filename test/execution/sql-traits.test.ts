@@ -333,6 +333,26 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('an account SQL trait whose SELECT list does not name its columns (SELECT *) is taken as associating: its users count (%s)', async (engine) => {
+    // Its text never says user_id; the table it reads has one. Taken for not associating, the
+    // audience would run without u6 and fail to see a9 at all.
+    const assoc = sqlTrait('crm', 'account', 'SELECT * FROM {{source "crm_accounts"}}', ['tier']);
+    const enterprise = 'kind: audience\nkey: has_enterprise_user\nentity: account\nwhere:\n  users: any\n  where: { trait: { key: plan, op: eq, value: enterprise } }';
+    const r = await runFixture(world, [assoc, enterprise], {
+      asOf: AS_OF, engine,
+      prepare: (schema) => [
+        `CREATE TABLE ${schema}.crm_accounts (group_id VARCHAR(10), user_id VARCHAR(10), tier VARCHAR(10))`,
+        `INSERT INTO ${schema}.crm_accounts VALUES ('a9', 'u6', 'gold')`,
+      ],
+    });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status, o.depth])).toEqual([['crm', 'ok', 0], ['has_enterprise_user', 'ok', 1]]);
+      expect(await r.ids('has_enterprise_user')).toEqual(['a9']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each([
     ['no id column', "SELECT 1 AS x", 'returns no user_id column'],
     ['a missing trait column', "SELECT 'u1' AS user_id", 'trait column x missing'],
