@@ -86,7 +86,7 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
       }
       if (c.kind === 'trait') {
         const producer = producers[site.entity].get(c.key);
-        const message = producer?.kind === 'computed_trait' ? comparisonProblem(c, producer) : undefined;
+        const message = producer?.kind === 'computed_trait' ? comparisonProblem(c, producer) : oneValueProblem(c, producer);
         if (message) report(l, [...site.path, 'trait', message.field], message.text);
         // SPEC 2 then reads a custom trait of that name: legal, and easily not what was meant.
         const other = producer ? undefined : producers[site.entity === 'user' ? 'account' : 'user'].get(c.key);
@@ -122,6 +122,17 @@ const GROUP_CONTEXT_NEEDS_AN_ACCOUNT = 'group_context keeps only the events whos
 
 const NUMERIC = new Set(['event_counter', 'aggregation', 'unique_list_count']);
 const article = (type: string) => (/^(?!uni)[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/**
+ * Why a `trait:` comparison with a list cannot hold for a SQL trait's column or a custom trait:
+ * each holds one value (only a unique_list trait is a list), which no list equals.
+ */
+function oneValueProblem(c: TraitCondition, producer: Definition | undefined): { field: 'value'; text: string } | undefined {
+  const p = c.predicate;
+  if (!((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value))) return undefined;
+  const what = producer ? `a column of the SQL trait ${producer.key}` : 'a custom trait';
+  return { field: 'value', text: `${c.key} is ${what}, one value: ${p.op} cannot compare it with a list (use ${p.op === 'eq' ? 'in' : 'not_in'})` };
+}
 
 /** Why a `trait:` comparison cannot hold for a computed trait's type, if it cannot. */
 function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' | 'value'; text: string } | undefined {

@@ -93,6 +93,10 @@ export const PropertyFilter = z
     const extra = Object.keys(raw).filter((k) => !['property', 'op', 'value'].includes(k));
     if (extra.length) ctx.addIssue({ code: 'unrecognized_keys', keys: extra, message: unknownFieldsMessage(extra, ['property', 'op', 'value']) });
     const predicate = parsePredicate(raw as { op?: unknown; value?: unknown }, ctx);
+    // Only a unique_list trait is a list; a property is one value, which no list equals.
+    if (predicate !== z.NEVER && (predicate.op === 'eq' || predicate.op === 'neq') && Array.isArray(predicate.value)) {
+      ctx.addIssue({ code: 'custom', message: `a property is one value: ${predicate.op} cannot compare it with a list (use ${predicate.op === 'eq' ? 'in' : 'not_in'})`, path: ['value'] });
+    }
     return { property: raw.property, predicate: predicate as Predicate };
   });
 
