@@ -41,16 +41,17 @@ const toPosix = (p: string) => p.split(sep).join('/');
 
 /**
  * Every `definitions/**\/*.yml|yaml` under `dir`, as project-relative posix paths, sorted; a
- * problem when the folder cannot be listed (a project without definitions/ has none).
+ * problem when the folder cannot be listed, a warning when there is none (no definitions, most
+ * likely a project folder mistaken).
  */
-export async function listDefinitionFiles(dir: string): Promise<{ files: string[]; problem?: Problem }> {
+export async function listDefinitionFiles(dir: string): Promise<{ files: string[]; problem?: Problem; warning?: Problem }> {
   const root = join(dir, DEFINITIONS_DIR);
   let files: string[];
   try {
     files = await walkYamlFiles(root, '', new Set([await realpath(root)]));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { files: [] };
+    if (code === 'ENOENT') return { files: [], warning: { file: DEFINITIONS_DIR, message: 'no such folder: the project has no definitions (definitions/**/*.yml)' } };
     const message = code === 'ENOTDIR' ? 'is a file, not the folder of definition files' : `cannot list the definitions: ${(e as Error).message}`;
     return { files: [], problem: { file: DEFINITIONS_DIR, message } };
   }
@@ -58,7 +59,7 @@ export async function listDefinitionFiles(dir: string): Promise<{ files: string[
 }
 
 /**
- * The .yml / .yaml files below `root`/`rel`, as posix paths relative to `root`. Links are followed,
+ * The .yml / .yaml files (any case: x.YML) below `root`/`rel`, as posix paths relative to `root`. Links are followed,
  * but a folder is read once: a link back up (ln -s . loop) would otherwise list every file again
  * at each depth until the system gives up.
  */
@@ -74,7 +75,7 @@ async function walkYamlFiles(root: string, rel: string, seen: Set<string>): Prom
       if (isDir) seen.add(target!);
     }
     // A folder named x.yml is listed as a file: reading it then says what is wrong.
-    if (/\.ya?ml$/.test(entry.name)) out.push(path);
+    if (/\.ya?ml$/i.test(entry.name)) out.push(path);
     else if (isDir) out.push(...(await walkYamlFiles(root, path, seen)));
   }
   return out;
@@ -102,6 +103,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
   const brokenKeys = new Map<string, string>();
   const listing = await listDefinitionFiles(dir);
   if (listing.problem) problems.push(listing.problem);
+  if (listing.warning) warnings.push(listing.warning);
   for (const file of listing.files) {
     // Read synchronously: definition files are small, and an awaited read costs four thread-pool
     // round trips (open, stat, read, close), which made up most of loading 200 definitions.

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -423,7 +423,31 @@ describe('roster CLI', () => {
     writeFileSync(path.join(parent, 'a-file'), 'x');
     const r = roster(['init', path.join(parent, 'a-file', 'acme')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: cannot create the project folder ${path.join(parent, 'a-file', 'acme')}: ENOTDIR`);
+    expect(r.stderr).toContain(`error: cannot create the project folder ${path.join(parent, 'a-file', 'acme')}: a part of its path is a file, not a folder`);
     noStack(r.stderr);
+  });
+
+  it('compile into a compiled/ folder that cannot be written: exit 1 naming the file, no stack trace', () => {
+    const dir = exampleCopy();
+    rmSync(path.join(dir, 'compiled'), { recursive: true, force: true });
+    writeFileSync(path.join(dir, 'compiled'), 'x');
+    const r = roster(['--project', dir, 'compile']);
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('compiled/duckdb: cannot write the compiled SQL: a part of its path is a file, not a folder') });
+    noStack(r.stderr);
+    rmSync(path.join(dir, 'compiled'));
+    mkdirSync(path.join(dir, 'compiled', 'duckdb', 'avg_nps.sql'), { recursive: true });
+    const folder = roster(['--project', dir, 'compile']);
+    expect(folder).toMatchObject({ code: 1, stderr: expect.stringContaining('compiled/duckdb/avg_nps.sql: cannot write the compiled SQL: it is a folder') });
+  });
+
+  it('a project without a definitions/ folder is warned about; definition files are found whatever the case of .yml', () => {
+    const dir = exampleCopy();
+    renameSync(path.join(dir, 'definitions'), path.join(dir, 'defs'));
+    const none = roster(['--project', dir, 'validate']);
+    expect(none).toMatchObject({ code: 0, stderr: expect.stringContaining('warning: definitions: no such folder: the project has no definitions') });
+    renameSync(path.join(dir, 'defs'), path.join(dir, 'definitions'));
+    renameSync(path.join(dir, 'definitions', 'avg_nps.yml'), path.join(dir, 'definitions', 'avg_nps.YML'));
+    const upper = roster(['--project', dir, 'validate']);
+    expect(upper).toMatchObject({ code: 0, stdout: expect.stringContaining('19 definitions valid') });
   });
 });

@@ -8,6 +8,7 @@ import { loadProjectWarning } from '../load.js';
 import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
 import { makeFolders } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
+import { ProjectError } from '../../definitions/project.js';
 
 /** The run plan's file: a leading underscore, so no definition key (SPEC 2: ^[a-z]...) can take its name. */
 const PLAN_FILE = '_run.sql';
@@ -57,11 +58,23 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
     console.log(`${files.size} compiled files up to date in compiled/${name}`);
     return 0;
   }
-  await makeFolders(outDir);
-  for (const [file, sql] of files) await writeFile(path.join(outDir, file), sql);
-  for (const f of stale) await rm(path.join(outDir, f));
+  await writingCompiled(`compiled/${name}`, () => makeFolders(outDir));
+  for (const [file, sql] of files) await writingCompiled(`compiled/${name}/${file}`, () => writeFile(path.join(outDir, file), sql));
+  for (const f of stale) await writingCompiled(`compiled/${name}/${f}`, () => rm(path.join(outDir, f)));
   console.log(`compiled ${definitionCount} definitions${files.has(PLAN_FILE) ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
   return 0;
+}
+
+/** A file of the project's compiled/ folder that cannot be written is a problem of the project (exit 1), named. */
+async function writingCompiled(file: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of its path is a file, not a folder'
+      : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new ProjectError([{ file, message: `cannot write the compiled SQL: ${why}` }]);
+  }
 }
 
 function firstDifference(a: string, b: string): string {

@@ -30,8 +30,8 @@ export async function initCommand(target: string): Promise<number> {
   if (taken.length) {
     throw new UsageError(`${taken.map((f) => path.join(target, f)).join(', ')} already exist${taken.length === 1 ? 's' : ''}: not overwriting ${taken.length === 1 ? 'it' : 'them'}`);
   }
-  await makeFolders(path.join(target, 'definitions')).catch((e: Error) => {
-    throw new UsageError(`cannot create the project folder ${target}: ${e.message}`);
+  await makeFolders(path.join(target, 'definitions')).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot create the project folder ${target}: ${e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its path is a file, not a folder' : e.message}`);
   });
   // The project is named after its folder, not the example it starts from.
   const config = (await readFile(path.join(source, 'roster.yml'), 'utf8'))
