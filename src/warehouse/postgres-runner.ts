@@ -29,6 +29,8 @@ const SESSION_SETTINGS = ['standard_conforming_strings = on', "DateStyle = 'ISO,
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = postgres;
   private statementTimeoutMs?: number;
+  /** Why the server ended the connection, once it has. */
+  private lost?: Error;
   private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
 
   static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
@@ -44,6 +46,12 @@ export class PostgresWarehouse implements Warehouse {
       throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${withoutPassword((e as Error).message, url)}`, e);
     }
     const wh = new PostgresWarehouse(client, () => client.end());
+    // A connection the server ends (pg_terminate_backend, a restart) is also told as an 'error'
+    // event, which with no listener would end the process with a stack trace; the query it
+    // interrupted, or the next one, fails with it instead.
+    client.on('error', (e) => {
+      wh.lost ??= e;
+    });
     await wh.setUp(options.statementTimeoutMs);
     return wh;
   }
@@ -71,7 +79,11 @@ export class PostgresWarehouse implements Warehouse {
       const r = await this.client.query(sql, positionalValues(sql, /\$(\d+)/g, params, order));
       return r.rows.map((row) => normaliseValue(row) as Row);
     } catch (e) {
-      throw new WarehouseError(pgMessage(e), e);
+      // A FATAL error ends the session ("terminating connection due to administrator command"):
+      // the server's own word says most; later queries can only say that the connection is gone.
+      const fatal = (e as { severity?: string }).severity === 'FATAL';
+      const lost = fatal ? e : this.lost;
+      throw new WarehouseError(lost ? `the connection to Postgres was lost: ${pgMessage(lost)}` : pgMessage(e), e);
     }
   }
 

@@ -42,6 +42,43 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: runs on one s
   });
 });
 
+describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a connection the server ends', () => {
+  const terminate = async (pid: unknown) => {
+    const admin = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    try {
+      await admin.query('SELECT pg_terminate_backend($1)', { pid }, ['pid']);
+    } finally {
+      await admin.close();
+    }
+  };
+
+  it('fails the query it interrupted, and the next one, with a message: the process does not die of it', async () => {
+    const wh = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    try {
+      const [{ pid }] = await wh.query('SELECT pg_backend_pid() AS pid');
+      const sleeping = wh.query('SELECT pg_sleep(30)').catch((e: Error) => e);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await terminate(pid);
+      expect(String(await sleeping)).toContain('the connection to Postgres was lost: terminating connection due to administrator command');
+      await expect(wh.query('SELECT 1')).rejects.toThrow('the connection to Postgres was lost');
+    } finally {
+      await wh.close().catch(() => undefined);
+    }
+  });
+
+  it('while idle (between deliveries), the next query fails with a message', async () => {
+    const wh = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    try {
+      const [{ pid }] = await wh.query('SELECT pg_backend_pid() AS pid');
+      await terminate(pid);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expect(wh.query('SELECT 1')).rejects.toThrow('the connection to Postgres was lost: terminating connection due to administrator command');
+    } finally {
+      await wh.close().catch(() => undefined);
+    }
+  });
+});
+
 /*
  * Literals are quoted as standard SQL quotes them ('' for '): a session that reads backslashes as
  * escapes (standard_conforming_strings = off, settable per database or role) would let a value
