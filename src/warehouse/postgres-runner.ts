@@ -157,6 +157,7 @@ export class PostgresWarehouse implements Warehouse {
   // missing there (SPEC 3: no events yet), and everything it holds gone. pg_catalog lists it: it
   // is then read like any other, and the definitions reading it fail with Postgres's permission
   // error (their state kept), while the others run. Partitions are read through their parent.
+  // A materialized view is never in information_schema, readable or not: pg_catalog lists it too.
   async sourceCatalog(schema: string): Promise<SourceCatalog> {
     const [ns] = await this.query(`SELECT oid, has_schema_privilege(oid, 'USAGE') AS usable FROM pg_namespace WHERE nspname = $1`, { schema });
     const name = this.dialect.quoteIdent(schema);
@@ -166,7 +167,7 @@ export class PostgresWarehouse implements Warehouse {
     const hidden = await this.query(
       `SELECT lower(c.relname) AS t, lower(a.attname) AS c, format_type(a.atttypid, NULL) AS type
        FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-       WHERE c.relnamespace = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND NOT has_table_privilege(c.oid, 'SELECT')`,
+       WHERE c.relnamespace = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND (c.relkind = 'm' OR NOT has_table_privilege(c.oid, 'SELECT'))`,
       { oid: ns.oid as number },
     );
     return catalogFrom([...visible, ...hidden]);

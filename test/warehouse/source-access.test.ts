@@ -30,6 +30,29 @@ describe.each(ENGINES)('the source schema, on %s', (engine) => {
   });
 });
 
+describe('Postgres: a materialized view in the source schema', () => {
+  it('is read like a table (information_schema does not list it): not taken for a missing one', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    try {
+      const t = (name: string) => fx.wh.dialect.qualify(fx.schema, name);
+      for (const table of ['logged_in', 'identifies']) {
+        await fx.wh.exec(`ALTER TABLE ${t(table)} RENAME TO ${fx.wh.dialect.quoteIdent(`${table}_raw`)}`);
+        await fx.wh.exec(`CREATE MATERIALIZED VIEW ${t(table)} AS SELECT * FROM ${t(`${table}_raw`)}`);
+      }
+      const PLANS = 'kind: audience\nkey: pros\nentity: user\nwhere: { trait: { key: plan, op: eq, value: pro } }';
+      const defs = definitions([LOGINS, PLANS]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes.map((o) => [o.key, o.status, o.warnings])).toEqual([['logins', 'ok', []], ['pros', 'ok', []]]);
+      const rows = (key: string) => fx.wh.query(`SELECT * FROM ${fx.wh.dialect.qualify(fx.state, key)} ORDER BY user_id`);
+      // u1 logs in 4 times and u2 twice up to as_of; the latest plan of u1 (i1) and u2 (i4) is pro.
+      expect(await rows('logins')).toEqual([{ user_id: 'u1', logins: 4 }, { user_id: 'u2', logins: 2 }]);
+      expect((await rows('pros')).map((r) => r.user_id)).toEqual(['u1', 'u2']);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
 describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role with the privileges roster needs, and one without', () => {
   it('SELECT on the source and CREATE on a state schema made for it are enough; a revoked table fails the definitions reading it', async () => {
     const admin = await fixtureWarehouse(world, 'segment', 'postgres');
