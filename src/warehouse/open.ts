@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError, type Project } from '../definitions/project.js';
 import { makeFolders } from '../support/make-folders.js';
+import { parsePostgresUrl } from './postgres-url.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 export const DEFAULT_DUCKDB_MEMORY = '1GB';
@@ -15,14 +16,6 @@ export interface OpenOptions {
   readonly emptyIfMissing?: boolean;
   /** Told when the DuckDB file does not exist (a typo in warehouse.path, or no demo yet). */
   readonly onMissing?: (message: string) => void;
-}
-
-function isPostgresUrl(url: string): boolean {
-  try {
-    return /^postgres(ql)?:$/.test(new URL(url).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -56,7 +49,7 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
     }
     case 'postgres': {
       if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
-      if (!isPostgresUrl(w.url)) {
+      if (!parsePostgresUrl(w.url)) {
         // Not repeated: it may hold a password.
         throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)' }]);
       }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { SourceCatalog } from '../compiler/context.js';
 import { postgres } from '../../dialects/postgres.js';
+import { parsePostgresUrl, sslMode, withLibpqSslModes, withoutSsl } from './postgres-url.js';
 import { catalogFrom, inTransaction, normaliseValue, positionalValues, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 /** What roster needs of a Postgres connection: `pg.Client` and PGlite both have it. */
@@ -34,13 +35,22 @@ export class PostgresWarehouse implements Warehouse {
   private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
 
   static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
-    const client = new pg.Client({
-      connectionString: url,
-      connectionTimeoutMillis: connectTimeoutMs(url),
-      types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
-    });
+    const open = async (connectionString: string) => {
+      const c = new pg.Client({
+        connectionString,
+        connectionTimeoutMillis: connectTimeoutMs(url),
+        types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+      });
+      await c.connect();
+      return c;
+    };
+    let client: pg.Client;
     try {
-      await client.connect();
+      client = await open(withLibpqSslModes(url)).catch((e: Error) => {
+        // sslmode=prefer: encrypted if the server can, else plain, as libpq connects.
+        if (sslMode(url) === 'prefer' && /does not support SSL/i.test(e.message)) return open(withLibpqSslModes(withoutSsl(url)));
+        throw e;
+      });
     } catch (e) {
       // The URL may hold a password: name the host only, and never repeat the password a server may echo.
       throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${withoutPassword((e as Error).message, url)}`, e);
@@ -188,12 +198,10 @@ export class PostgresWarehouse implements Warehouse {
 }
 
 function safeHost(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return 'the configured url';
-  }
+  const u = parsePostgresUrl(url);
+  if (!u) return 'the configured url';
+  const socket = u.searchParams.get('host');
+  return `${socket ?? `${u.hostname}${u.port ? `:${u.port}` : ''}`}${u.pathname}`;
 }
 
 /**
@@ -202,24 +210,14 @@ function safeHost(url: string): string {
  * proxy that accepts the connection and never answers, holding back every scheduled run.
  */
 function connectTimeoutMs(url: string): number {
-  let fromUrl: string | null = null;
-  try {
-    fromUrl = new URL(url).searchParams.get('connect_timeout');
-  } catch {
-    // not a URL: node-postgres reports that itself
-  }
+  const fromUrl = parsePostgresUrl(url)?.searchParams.get('connect_timeout');
   const seconds = Number(fromUrl ?? process.env.PGCONNECT_TIMEOUT ?? 60);
   return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 60_000;
 }
 
 /** A message with the URL's password taken out, as written and percent-decoded. */
 function withoutPassword(message: string, url: string): string {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    return message;
-  }
+  const password = parsePostgresUrl(url)?.password;
   if (!password) return message;
   let decoded = password;
   try {

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
+import { parsePostgresUrl } from '../../src/warehouse/postgres-url.js';
 import { WarehouseError } from '../../src/warehouse/warehouse.js';
 
 /*
@@ -63,5 +67,47 @@ describe('connecting to Postgres', () => {
     const err = await PostgresWarehouse.connect(`postgres://u:${encodeURIComponent(secret)}@127.0.0.1:${port}/db`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WarehouseError);
     expect((err as Error).message).toBe(`cannot connect to Postgres at 127.0.0.1:${port}/db: password authentication failed for user "u" (got [redacted])`);
+  });
+
+  /** An SSLRequest: length 8, then the code 80877103. */
+  const isSslRequest = (data: Buffer) => data.length === 8 && data.readInt32BE(4) === 80877103;
+  /** Ends a connection with a FATAL error naming how it was reached: the client got that far. */
+  const reached = (socket: Socket | TLSSocket, how: string) => socket.end(message('E', Buffer.from(`SFATAL\0C28000\0Mreached ${how}\0\0`, 'utf8')));
+
+  it('reads sslmode as libpq (psql) does: require encrypts without verifying the certificate', async () => {
+    const tls = path.join(import.meta.dirname, '../fixtures/tls');
+    const port = await listen((socket) => {
+      socket.once('data', (data) => {
+        if (!isSslRequest(data)) return reached(socket, 'without TLS');
+        socket.write('S');
+        const secure = new TLSSocket(socket, { isServer: true, key: readFileSync(path.join(tls, 'self-signed.key')), cert: readFileSync(path.join(tls, 'self-signed.crt')) });
+        secure.once('data', () => reached(secure, 'over TLS'));
+      });
+    });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const err = await PostgresWarehouse.connect(`postgres://u@127.0.0.1:${port}/db?sslmode=require`).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(`cannot connect to Postgres at 127.0.0.1:${port}/db: reached over TLS`);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('SECURITY WARNING'))).toEqual([]);
+  });
+
+  it('sslmode=prefer connects in plain to a server without TLS, as libpq does', async () => {
+    const port = await listen((socket) => {
+      socket.once('data', (data) => (isSslRequest(data) ? socket.write('N') : reached(socket, 'without TLS')));
+    });
+    const err = await PostgresWarehouse.connect(`postgres://u@127.0.0.1:${port}/db?sslmode=prefer`).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`cannot connect to Postgres at 127.0.0.1:${port}/db: reached without TLS`);
+  });
+
+  it('reads a URL whose host is a Unix socket folder in the query, as libpq writes it', () => {
+    const u = parsePostgresUrl('postgres://me:s3cret@/analytics?host=/var/run/postgresql');
+    expect([u?.username, u?.password, u?.pathname, u?.searchParams.get('host')]).toEqual(['me', 's3cret', '/analytics', '/var/run/postgresql']);
+    expect(parsePostgresUrl('mysql://me@db/analytics')).toBeUndefined();
+    expect(parsePostgresUrl('not a url')).toBeUndefined();
   });
 });
