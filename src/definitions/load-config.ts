@@ -37,7 +37,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   if (source.syntaxProblems.length) return { source, problems: source.syntaxProblems };
   const envProblems = interpolateEnv(source, env);
   const data = source.toJS() ?? {};
-  if (data instanceof Error) return { source, problems: [{ file: CONFIG_FILE, message: `cannot read this YAML: ${data.message}` }] };
+  if (data instanceof Error) return { source, problems: [source.unreadable(data)] };
   if (typeof data !== 'object' || Array.isArray(data)) {
     const at = source.locate([]);
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };

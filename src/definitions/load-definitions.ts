@@ -115,7 +115,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     const source = new YamlSource(file, text);
     const data = source.toJS();
     if (data instanceof Error) {
-      problems.push({ file, message: `cannot read this YAML: ${data.message}` });
+      problems.push(source.unreadable(data));
       continue;
     }
     const rawKey = data !== null && typeof data === 'object' ? (data as { key?: unknown }).key : undefined;

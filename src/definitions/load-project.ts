@@ -7,6 +7,7 @@ import { CONFIG_FILE, loadConfig } from './load-config.js';
 import { loadDefinitions } from './load-definitions.js';
 import { ProjectError, type Problem, type Project } from './project.js';
 import { LAYOUT_TABLES } from './project-config.js';
+import { formatPath, type Path } from './yaml-source.js';
 
 export interface LoadOptions {
   /** Where `${VAR}` in roster.yml is looked up (default: process.env). */
@@ -48,6 +49,10 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   }
   const project = config.config && {
     dir: root, config: config.config, definitions: [...defs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    configProblem: (path: Path, message: string): Problem => {
+      const at = config.source?.locate(path);
+      return { file: CONFIG_FILE, ...(at ? { line: at.line, column: at.column } : {}), path: formatPath(path), message };
+    },
     ...(definitions.warnings.length || references.warnings.length ? { warnings: sortProblems([...definitions.warnings, ...references.warnings]) } : {}),
   };
   if (problems.length || !project) throw new ProjectError(sortProblems(problems), project);

@@ -38,4 +38,6 @@ export interface Project {
   readonly definitions: readonly Definition[];
   /** Things roster ignores in valid definitions (commands print them as warnings). */
   readonly warnings?: readonly Problem[];
+  /** A problem at a place in roster.yml, with its line:column (found when a command uses the setting there). */
+  readonly configProblem?: (path: readonly (string | number)[], message: string) => Problem;
 }

@@ -85,6 +85,23 @@ export class YamlSource {
     }
   }
 
+  /**
+   * The problem of a document that parsed but cannot be read (what toJS returned): placed at its
+   * first alias that names no anchor before it, the usual cause, where there is one.
+   */
+  unreadable(e: Error): Problem {
+    let offset: number | undefined;
+    visit(this.doc, {
+      Alias: (_, node) => {
+        if (node.resolve(this.doc) !== undefined) return undefined;
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const at = offset === undefined ? {} : this.position(offset);
+    return { file: this.file, ...at, message: `cannot read this YAML: ${e.message}` };
+  }
+
   /** line:column (1-based) of a source offset. */
   position(offset: number): { line: number; column: number } {
     const { line, col } = this.lines.linePos(offset);

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ProjectError, type Project } from '../definitions/project.js';
+import { ProjectError, type Problem, type Project } from '../definitions/project.js';
 import { makeFolders } from '../support/make-folders.js';
 import { parsePostgresUrl } from './postgres-url.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 export const DEFAULT_DUCKDB_MEMORY = '1GB';
+
+/** NAMEDATALEN - 1: the longest name Postgres keeps whole. */
+const POSTGRES_NAME_BYTES = 63;
 
 export interface OpenOptions {
   /** Allows a `:memory:` DuckDB (--dry-run, preview, demo). */
@@ -16,6 +19,11 @@ export interface OpenOptions {
   readonly emptyIfMissing?: boolean;
   /** Told when the DuckDB file does not exist (a typo in warehouse.path, or no demo yet). */
   readonly onMissing?: (message: string) => void;
+}
+
+/** A problem at a setting of roster.yml, located when the project was loaded from its file. */
+function configProblem(project: Project, path: readonly string[], message: string): Problem {
+  return project.configProblem?.(path, message) ?? { file: 'roster.yml', path: path.join('.'), message };
 }
 
 /**
@@ -29,7 +37,7 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
     case 'duckdb': {
       let memory = w.path === ':memory:';
       if (memory && !options.allowMemory) {
-        throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.path', message: 'a :memory: warehouse would lose its state when roster exits: use a file, or only --dry-run and preview' }]);
+        throw new ProjectError([configProblem(project, ['warehouse', 'path'], 'a :memory: warehouse would lose its state when roster exits: use a file, or only --dry-run and preview')]);
       }
       const file = memory ? ':memory:' : path.resolve(project.dir, w.path);
       if (!memory && !existsSync(file)) {
@@ -48,10 +56,16 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       });
     }
     case 'postgres': {
-      if (!w.url) throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' }]);
+      if (!w.url) throw new ProjectError([configProblem(project, ['warehouse', 'url'], 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}')]);
       if (!parsePostgresUrl(w.url)) {
         // Not repeated: it may hold a password.
-        throw new ProjectError([{ file: 'roster.yml', path: 'warehouse.url', message: 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)' }]);
+        throw new ProjectError([configProblem(project, ['warehouse', 'url'], 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)')]);
+      }
+      // Postgres cuts a longer name to 63 bytes without a word: roster would then read and write
+      // a schema that is not the one roster.yml names.
+      const schema = project.config.source.schema;
+      if (Buffer.byteLength(schema, 'utf8') > POSTGRES_NAME_BYTES) {
+        throw new ProjectError([configProblem(project, ['source', 'schema'], `Postgres names are at most ${POSTGRES_NAME_BYTES} bytes, and this one is ${Buffer.byteLength(schema, 'utf8')}`)]);
       }
       const { PostgresWarehouse } = await import('./postgres-runner.js');
       return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });

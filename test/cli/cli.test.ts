@@ -157,7 +157,7 @@ describe('roster CLI', () => {
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('./warehouse.duckdb', "':memory:'"));
     const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
+    expect(r.stderr).toContain('roster.yml:6:9 warehouse.path: a :memory: warehouse');
     // An empty warehouse: missing tables are warnings, the SQL trait's sources read as empty.
     const dry = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--dry-run']);
     expect(dry.code).toBe(0);
@@ -166,7 +166,15 @@ describe('roster CLI', () => {
     // demo into :memory: would generate data that vanishes at exit.
     const demo = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2']);
     expect(demo.code).toBe(1);
-    expect(demo.stderr).toContain('roster.yml warehouse.path: a :memory: warehouse');
+    expect(demo.stderr).toContain('roster.yml:6:9 warehouse.path: a :memory: warehouse');
+  });
+
+  it('a Postgres source schema longer than Postgres keeps (63 bytes) is refused where roster.yml names it, before connecting', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-pg-name-'));
+    mkdirSync(path.join(dir, 'definitions'));
+    writeFileSync(path.join(dir, 'roster.yml'), `name: x\nwarehouse: { dialect: postgres, url: "postgres://u@127.0.0.1:1/db" }\nsource:\n  schema: ${'s'.repeat(62)}é\n`);
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('roster.yml:4:11 source.schema: Postgres names are at most 63 bytes, and this one is 64') });
   });
 
   it('validate shows the warnings of valid files beside the problems of the others', () => {
