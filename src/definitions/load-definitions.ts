@@ -193,7 +193,7 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
     }
     locateInTemplate = (p) => ({ file: sqlFile, line: p.line, column: p.column });
   } else {
-    locateInTemplate = (p) => ({ file, ...inlinePosition(source, p), path: formatPath(['sql']) });
+    locateInTemplate = (p) => ({ file, ...inlinePosition(source, p) });
   }
   const check = checkSqlTemplate(template);
   return {
@@ -204,17 +204,39 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
   };
 }
 
-/** Maps a line:column inside an inline `sql:` value to the .yml file (exact for `|` blocks and one-line values). */
-function inlinePosition(source: YamlSource, p: TemplatePosition): { line: number; column: number } {
+/**
+ * Maps a line:column inside an inline `sql:` value to the .yml file. Exact for a `|` block and a
+ * one-line value; elsewhere (folded lines) the value's text is not laid out as the file's, so the
+ * problem points at the value and says where in its text it is.
+ */
+function inlinePosition(source: YamlSource, p: TemplatePosition): { line: number; column: number; path: string } {
   const node = source.doc.getIn(['sql'], true) as { type?: string; range?: [number, number, number] } | undefined;
   const start = source.locate(['sql']);
-  if (!node?.range) return start;
-  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+  const path = formatPath(['sql']);
+  if (!node?.range) return { line: start.line, column: start.column, path };
+  if (node.type === 'BLOCK_LITERAL') {
     const lines = source.text.split('\n');
     const firstContent = lines.slice(start.line).find((l) => l.trim() !== '') ?? '';
     const indent = firstContent.length - firstContent.trimStart().length;
-    return { line: start.line + p.line, column: indent + p.column };
+    return { line: start.line + p.line, column: indent + p.column, path };
   }
-  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  return p.line === 1 ? { line: start.line, column: start.column + quote + p.column - 1 } : { line: start.line + p.line - 1, column: p.column };
+  const raw = source.text.slice(node.range[0], node.range[1]);
+  if (node.type === 'BLOCK_FOLDED' || raw.includes('\n')) {
+    return { line: start.line, column: start.column, path: `${path} (line ${p.line}, column ${p.column} of its text)` };
+  }
+  // One line of source may hold several of the value's ("\n" escapes): count characters.
+  const before = String((node as { value?: unknown }).value ?? '').split('\n').slice(0, p.line - 1).reduce((n, l) => n + l.length + 1, 0);
+  return { line: start.line, column: start.column + rawOffset(raw, node.type, before + p.column - 1), path };
+}
+
+/** Where in a one-line scalar's source the value's character `k` is: past its quote and the escapes before it. */
+function rawOffset(raw: string, type: string | undefined, k: number): number {
+  if (type !== 'QUOTE_DOUBLE' && type !== 'QUOTE_SINGLE') return k;
+  const ESCAPE_LENGTH: Record<string, number> = { x: 4, u: 6, U: 10 };
+  let i = 1;
+  for (let v = 0; v < k && i < raw.length; v++) {
+    if (type === 'QUOTE_DOUBLE' && raw[i] === '\\') i += ESCAPE_LENGTH[raw[i + 1]] ?? 2;
+    else i += type === 'QUOTE_SINGLE' && raw.startsWith("''", i) ? 2 : 1;
+  }
+  return i;
 }
