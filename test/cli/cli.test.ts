@@ -218,7 +218,7 @@ describe('roster CLI', () => {
     writeFileSync(path.join(dir, 'roster.yml'), 'name: pg\nwarehouse:\n  dialect: postgres\n  url: ${DATABASE_URL}\ndestinations:\n  - { name: crm, type: jsonl, path: out/crm.jsonl }\n');
     const r = roster(['--project', dir, 'run', '--dry-run', '--as-of', '2024-06-03'], { env: { DATABASE_URL: 'postgres://u:pa/ss@127.0.0.1:5432/db' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('roster.yml warehouse.url: not a postgres:// URL');
+    expect(r.stderr).toContain('roster.yml:4:8 warehouse.url: not a postgres:// URL');
     expect(r.stderr).not.toContain('pa/ss');
   });
 
