@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { interpolateEnv } from './env.js';
 import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
@@ -68,15 +69,16 @@ function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[]
  * to roster.yml or to the DuckDB warehouse would break them.
  */
 function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string): Problem[] {
-  const taken = new Map<string, string>([[resolve(dir, CONFIG_FILE), CONFIG_FILE]]);
+  // Paths are compared once links are followed: out/crm.jsonl and link/crm.jsonl may be one file.
+  const taken = new Map<string, string>([[physicalPath(resolve(dir, CONFIG_FILE)), CONFIG_FILE]]);
   const w = config.warehouse;
   if (w.dialect === 'duckdb' && w.path !== ':memory:') {
-    taken.set(resolve(dir, w.path), `the warehouse (${w.path})`);
-    taken.set(resolve(dir, `${w.path}.wal`), `the warehouse's log (${w.path}.wal)`);
+    taken.set(physicalPath(resolve(dir, w.path)), `the warehouse (${w.path})`);
+    taken.set(physicalPath(resolve(dir, `${w.path}.wal`)), `the warehouse's log (${w.path}.wal)`);
   }
   return config.destinations.flatMap((d, i) => {
     if (d.type !== 'jsonl') return [];
-    const file = resolve(dir, d.path);
+    const file = physicalPath(resolve(dir, d.path));
     const owner = taken.get(file);
     if (owner === undefined) {
       taken.set(file, `destinations[${i}] (${d.path})`);
@@ -85,6 +87,19 @@ function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string
     const at = source.locate(['destinations', i, 'path']);
     return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `the same file as ${owner}: a jsonl destination needs a file of its own` }];
   });
+}
+
+/** The file an absolute path names once links are followed: the real path of its deepest existing part, then the rest. */
+function physicalPath(path: string): string {
+  const rest: string[] = [];
+  for (let existing = path; ; existing = dirname(existing)) {
+    try {
+      return join(realpathSync(existing), ...rest);
+    } catch {
+      if (dirname(existing) === existing) return path;
+      rest.unshift(basename(existing));
+    }
+  }
 }
 
 /** Destinations are referenced by name from definitions, so a name may appear once. */

@@ -20,6 +20,16 @@ describe('loadProject', () => {
     expect(project.definitions).toEqual([]);
   });
 
+  it('refuses two jsonl destinations that are one file through a link (out/ and link -> out/)', async () => {
+    const dir = tempProject({ 'roster.yml': yml('destinations:', '  - { name: a, type: jsonl, path: out/crm.jsonl }', '  - { name: b, type: jsonl, path: link/crm.jsonl }') });
+    mkdirSync(join(dir, 'out'));
+    symlinkSync(join(dir, 'out'), join(dir, 'link'));
+    const err = await loadProject(dir).catch((e: unknown) => e);
+    expect((err as ProjectError).problems).toEqual([expect.objectContaining({
+      file: 'roster.yml', line: 3, path: 'destinations[1].path', message: 'the same file as destinations[0] (out/crm.jsonl): a jsonl destination needs a file of its own',
+    })]);
+  });
+
   it('fills in destination defaults: all calls and the Segment event names', async () => {
     const project = await loadProject(tempProject({ 'roster.yml': yml('destinations:', '  - { name: crm, type: jsonl, path: out/crm.jsonl }') }));
     expect(project.config.destinations).toEqual([{
