@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SegmentMessage } from '../emit/change.js';
 import { makeFolders } from '../support/make-folders.js';
@@ -95,16 +95,12 @@ export class JsonlDestination implements DeliveryTarget {
   async send(messages: readonly SegmentMessage[]): Promise<void> {
     if (messages.length === 0) return;
     try {
-      const fh = await this.file();
-      const lines = (this.lines ??= new LineBuffer(this.writeChunkBytes));
-      lines.take(); // drops what a failed send may have left behind
-      for (const m of messages) {
-        const line = JSON.stringify(m);
-        if (!lines.hasRoomFor(line)) await writeFully(fh, lines.take());
-        lines.add(line);
+      // A file deleted or moved away (a rotation) while open took the lines where no one reads
+      // them: they are written again, once, to the file the path names now.
+      if (!(await this.append(messages))) {
+        await this.reset();
+        if (!(await this.append(messages))) throw new Error('the file was deleted or moved twice while roster wrote to it');
       }
-      await writeFully(fh, lines.take());
-      await fh.sync();
     } catch (err) {
       await this.reset(); // the next call reopens and cuts whatever half line this left
       throw new DeliveryError({
@@ -112,6 +108,22 @@ export class JsonlDestination implements DeliveryTarget {
         message: `cannot append to ${this.path}: ${(err as Error).message}`, cause: err,
       });
     }
+  }
+
+  /** Appends and fsyncs the lines; false when the path no longer names the file they went to. */
+  private async append(messages: readonly SegmentMessage[]): Promise<boolean> {
+    const fh = await this.file();
+    const lines = (this.lines ??= new LineBuffer(this.writeChunkBytes));
+    lines.take(); // drops what a failed send may have left behind
+    for (const m of messages) {
+      const line = JSON.stringify(m);
+      if (!lines.hasRoomFor(line)) await writeFully(fh, lines.take());
+      lines.add(line);
+    }
+    await writeFully(fh, lines.take());
+    await fh.sync();
+    const [written, named] = await Promise.all([fh.stat(), stat(this.path).catch(() => undefined)]);
+    return named?.ino === written.ino && named.dev === written.dev;
   }
 
   async close(): Promise<void> {

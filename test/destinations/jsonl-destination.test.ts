@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir, open } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile, mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -28,6 +28,22 @@ describe('jsonl destination', () => {
     const text = await lines(join(dir, 'out/deep/crm.jsonl'));
     expect(text.pop()).toBe('');
     expect(text.map((l) => JSON.parse(l))).toEqual([a, b, c]);
+  });
+
+  it.each([
+    ['its folder is removed', async (file: string) => rm(join(file, '..'), { recursive: true })],
+    ['it is moved away (a rotation)', async (file: string) => { await rename(file, `${file}.1`); }],
+  ])('a file that %s while roster holds it open: the lines are written again to the file the path names', async (_, remove) => {
+    const file = join(dir, 'out/crm.jsonl');
+    const target = new JsonlDestination('crm', file);
+    const [a, b, c] = messages(3);
+    await target.send([a]);
+    await remove(file);
+    await target.send([b, c]);
+    await target.close();
+    const text = await lines(file);
+    expect(text.pop()).toBe('');
+    expect(text.map((l) => JSON.parse(l))).toEqual([b, c]);
   });
 
   it('fsyncs after writing and before send resolves', async () => {
