@@ -206,7 +206,7 @@ export class SnowflakeDialect extends BaseDialect {
       + ` ELSE REGEXP_REPLACE(LOWER(TO_VARCHAR(${this.round12(double)})), ${this.stringLiteral('e([+-])0*')}, ${this.stringLiteral(String.raw`e\1`)}) END`;
   }
   isScalarType(type: string): boolean {
-    return !/^(ARRAY|OBJECT|VARIANT|MAP|BINARY|VARBINARY)\b/i.test(type.trim());
+    return !/^(ARRAY|OBJECT|VARIANT|MAP)\b/i.test(type.trim());
   }
   // Snowflake reports integers as NUMBER(38,0): only a scale above 0, or FLOAT/DOUBLE/REAL, holds fractions.
   isExactDecimalType(type: string): boolean {

@@ -172,12 +172,13 @@ export interface Dialect {
   /** Statements that (re)create a permanent table from a query. */
   replaceTableAs(qualified: string, select: string): string[];
   createSchema(schema: string): string;
-  /**
-   * Column types a trait value may have: not lists, structs, maps or JSON objects, and not the
-   * types whose text differs by engine (bytes, intervals, money), which no message could carry
-   * as the same value everywhere (SPEC 3).
-   */
+  /** Column types that are not scalar (lists, structs, maps, JSON objects). */
   isScalarType(type: string): boolean;
+  /**
+   * Scalar types whose text differs by engine (bytes, intervals, money): a SQL trait may not
+   * return them, as no message could carry them as the same value everywhere (SPEC 3).
+   */
+  hasEngineText(type: string): boolean;
   /** Column types that may hold fractions (as `describe` reports them): their values are rounded to 12 digits (SPEC 3). */
   isFractionalType(type: string): boolean;
   /** Exact decimal types (as `describe` reports them), which SPEC 3 computes with as doubles. */
@@ -426,7 +427,10 @@ export abstract class BaseDialect implements Dialect {
     return missing(this.name, 'jsonFromText');
   }
   isScalarType(type: string): boolean {
-    return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT|BLOB|BYTEA|BINARY|VARBINARY|BYTES|INTERVAL|MONEY)\b/i.test(type.trim());
+    return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());
+  }
+  hasEngineText(type: string): boolean {
+    return /^(BLOB|BYTEA|BINARY|VARBINARY|BYTES|INTERVAL|MONEY)\b/i.test(type.trim());
   }
   isFractionalType(type: string): boolean {
     return /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|DOUBLE PRECISION|FLOAT[48])\b/i.test(type.trim());

@@ -43,7 +43,7 @@ export function sqlTraitShape(
   if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
   if (extra.length) problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:)`);
   for (const c of columns) {
-    if (!d.isScalarType(c.type)) problems.push(`column ${c.name} has type ${c.type}; trait values must be scalar (string, number, boolean, timestamp)`);
+    if (!d.isScalarType(c.type) || d.hasEngineText(c.type)) problems.push(`column ${c.name} has type ${c.type}; trait values must be scalar (string, number, boolean, timestamp)`);
   }
   if (problems.length) return { problems };
 

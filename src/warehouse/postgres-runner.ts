@@ -183,9 +183,12 @@ export class PostgresWarehouse implements Warehouse {
     return catalogFrom([...visible, ...hidden]);
   }
 
+  // A domain is described by its base type (a domain over bytea is bytes, one over numeric a
+  // number), which decides how roster reads and sends its values.
   async describe(qualified: string): Promise<{ name: string; type: string }[]> {
     const rows = await this.query(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute AS a
+      `SELECT a.attname AS name, CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END AS type
+       FROM pg_attribute AS a JOIN pg_type AS t ON t.oid = a.atttypid
        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
       { relation: qualified },
     );

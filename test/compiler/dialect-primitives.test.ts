@@ -62,7 +62,8 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   replaceTableAs: (d) => d.replaceTableAs('s.t', 'SELECT 1'),
   readOnlyTempTableAs: (d) => { const t = d.readOnlyTempTableAs('_raw_x', 'SELECT 1'); return [...t.create, '-- then, read-only:', ...t.fill]; },
   createSchema: (d) => d.createSchema('roster'),
-  isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]', 'BLOB', 'bytea', 'BINARY', 'INTERVAL', 'interval', 'money', 'UUID', 'TIME'].map((t) => `${t}: ${d.isScalarType(t)}`),
+  isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
+  hasEngineText: (d) => ['BLOB', 'bytea', 'BINARY', 'INTERVAL', 'interval', 'money', 'UUID', 'TIME', 'VARCHAR', 'DOUBLE'].map((t) => `${t}: ${d.hasEngineText(t)}`),
   rowHash: (d) => [d.rowHash(['"user_id"', '"plan"']), d.rowHash(['"user_id"'])],
   refreshStatistics: (d) => d.refreshStatistics(['"roster"."_changes"', '"roster"."_account_users"']).join('\n') || '(none)',
   isFractionalType: (d) => ['DOUBLE', 'double precision', 'DECIMAL(18,3)', 'numeric', 'NUMBER(38,0)', 'NUMBER(38,2)', 'FLOAT', 'BIGINT', 'HUGEINT', 'INTEGER', 'VARCHAR']

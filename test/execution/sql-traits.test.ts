@@ -57,6 +57,41 @@ describe('SQL traits', () => {
     }
   });
 
+  it('Postgres: a SQL trait returning a domain over bytes or an interval fails as the type itself does', async () => {
+    for (const [type, base] of [['bytea', "'abc'"], ['interval', "'1 day'"]] as const) {
+      const r = await runFixture(world, [sqlTrait('x', 'user', 'SELECT user_id, x FROM {{source "wrapped"}}')], {
+        asOf: AS_OF, engine: 'postgres',
+        prepare: (schema) => [
+          `CREATE DOMAIN ${schema}.wrapped_d AS ${type}`,
+          `CREATE TABLE ${schema}.wrapped (user_id varchar, x ${schema}.wrapped_d)`,
+          `INSERT INTO ${schema}.wrapped VALUES ('u1', CAST(${base} AS ${type}))`,
+        ],
+      });
+      try {
+        expect(r.report.outcomes[0]).toMatchObject({ status: 'failed', error: expect.stringContaining(`column x has type ${type}; trait values must be scalar`) });
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
+  it.each(ENGINES)('a first over several events reads an interval property that only one event table has (%s)', async (engine) => {
+    // Only logged_in has the column; order_completed's rows read it as null, of the same type.
+    const first = 'kind: computed_trait\nkey: first_span\nentity: user\ntype: first\nevent: [Logged In, Order Completed]\nproperty: span';
+    const r = await runFixture(world, [first], {
+      asOf: AS_OF, engine,
+      prepare: (schema) => [`ALTER TABLE ${schema}.logged_in ADD COLUMN span INTERVAL`, `UPDATE ${schema}.logged_in SET span = CAST('1 day' AS INTERVAL) WHERE id = 'e04'`],
+    });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['first_span', 'ok', undefined]]);
+      const values = await r.values('first_span');
+      expect(Object.keys(values)).toEqual(['u1']);
+      if (engine === 'postgres') expect(values.u1).toBe('1 day');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('a table that is not the layout\'s own stays an error naming the template: most likely a typo', async () => {
     const r = await run([sqlTrait('x', 'user', 'SELECT user_id, 1 AS x FROM {{source "trakcs"}}')]);
     try {
