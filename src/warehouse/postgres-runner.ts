@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { SourceCatalog } from '../compiler/context.js';
 import { postgres } from '../../dialects/postgres.js';
-import { parsePostgresUrl, sslMode, withLibpqSslModes, withoutSsl } from './postgres-url.js';
+import { forNodePostgres, parsePostgresUrl, sslMode, withoutSsl } from './postgres-url.js';
 import { catalogFrom, inTransaction, normaliseValue, positionalValues, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 /** What roster needs of a Postgres connection: `pg.Client` and PGlite both have it. */
@@ -46,9 +46,9 @@ export class PostgresWarehouse implements Warehouse {
     };
     let client: pg.Client;
     try {
-      client = await open(withLibpqSslModes(url)).catch((e: Error) => {
+      client = await open(forNodePostgres(url)).catch((e: Error) => {
         // sslmode=prefer: encrypted if the server can, else plain, as libpq connects.
-        if (sslMode(url) === 'prefer' && /does not support SSL/i.test(e.message)) return open(withLibpqSslModes(withoutSsl(url)));
+        if (sslMode(url) === 'prefer' && /does not support SSL/i.test(e.message)) return open(forNodePostgres(withoutSsl(url)));
         throw e;
       });
     } catch (e) {

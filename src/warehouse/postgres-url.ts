@@ -9,7 +9,7 @@
  * not a WHATWG URL: it is read with a stand-in host, as node-postgres reads it.
  */
 export function parsePostgresUrl(url: string): URL | undefined {
-  for (const text of [url, url.replace('@/', '@localhost/')]) {
+  for (const text of [url, withStandInHost(url)]) {
     try {
       const u = new URL(text);
       return /^postgres(ql)?:$/.test(u.protocol) ? u : undefined;
@@ -20,15 +20,41 @@ export function parsePostgresUrl(url: string): URL | undefined {
   return undefined;
 }
 
+/** The URL with `localhost` where it leaves the host empty (the query's host= names the socket). */
+function withStandInHost(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/(?:[^/?#@]*@)?)(?=[:/?])/i, '$1localhost');
+}
+
+/**
+ * The URL as node-postgres should be given it to connect as libpq would: a stand-in host where
+ * it has none but a port (`@:5433/db?host=/socket`, which node-postgres cannot parse; the query's
+ * host wins), and its sslmode read as libpq reads it (withLibpqSslModes).
+ */
+export function forNodePostgres(url: string): string {
+  return withLibpqSslModes(parsePostgresUrl(url) && !canParse(url) ? withStandInHost(url) : url);
+}
+
+function canParse(url: string): boolean {
+  try {
+    return Boolean(new URL(url.replace('@/', '@localhost/')));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The URL with its sslmode read as libpq reads it: node-postgres 8 takes prefer, require and
  * verify-ca for verify-full (so `?sslmode=require`, as Heroku and RDS write it, fails on a
- * certificate psql accepts) and prints a warning about it, unless asked for libpq's meaning.
+ * certificate psql accepts) and prints a warning about it, unless asked for libpq's meaning. It
+ * knows no `allow` (plain first), and would ask a Unix socket for TLS, which libpq never does.
  */
 export function withLibpqSslModes(url: string): string {
   const u = parsePostgresUrl(url);
-  if (!u || !u.searchParams.has('sslmode') || u.searchParams.has('uselibpqcompat')) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}uselibpqcompat=true`;
+  const mode = u?.searchParams.get('sslmode');
+  if (!u || mode === null || mode === undefined || u.searchParams.has('uselibpqcompat')) return url;
+  const socket = (u.searchParams.get('host') ?? decodeURIComponent(u.hostname)).startsWith('/');
+  const plain = socket || mode === 'allow' ? withSslMode(url, 'disable') : url;
+  return `${plain}${plain.includes('?') ? '&' : '?'}uselibpqcompat=true`;
 }
 
 /** The URL's sslmode, if it sets one. */
@@ -38,5 +64,9 @@ export function sslMode(url: string): string | undefined {
 
 /** The URL asking for a plain connection: sslmode=prefer's second try, as libpq makes it. */
 export function withoutSsl(url: string): string {
-  return url.replace(/([?&])sslmode=prefer(?=&|$)/, '$1sslmode=disable');
+  return withSslMode(url, 'disable');
+}
+
+function withSslMode(url: string, mode: string): string {
+  return url.replace(/([?&])sslmode=[^&#]*/, `$1sslmode=${mode}`);
 }

@@ -5,7 +5,7 @@ import { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
-import { parsePostgresUrl } from '../../src/warehouse/postgres-url.js';
+import { forNodePostgres, parsePostgresUrl } from '../../src/warehouse/postgres-url.js';
 import { WarehouseError } from '../../src/warehouse/warehouse.js';
 
 /*
@@ -109,5 +109,16 @@ describe('connecting to Postgres', () => {
     expect([u?.username, u?.password, u?.pathname, u?.searchParams.get('host')]).toEqual(['me', 's3cret', '/analytics', '/var/run/postgresql']);
     expect(parsePostgresUrl('mysql://me@db/analytics')).toBeUndefined();
     expect(parsePostgresUrl('not a url')).toBeUndefined();
+  });
+
+  it('hands node-postgres the URL as libpq would read it', () => {
+    // No sslmode: as written.
+    expect(forNodePostgres('postgres://u@db:5432/a')).toBe('postgres://u@db:5432/a');
+    expect(forNodePostgres('postgres://u@db/a?sslmode=require')).toBe('postgres://u@db/a?sslmode=require&uselibpqcompat=true');
+    // allow is plain first; a Unix socket never speaks TLS, whatever sslmode says.
+    expect(forNodePostgres('postgres://u@db/a?sslmode=allow')).toBe('postgres://u@db/a?sslmode=disable&uselibpqcompat=true');
+    expect(forNodePostgres('postgres://u@/a?host=/var/run/postgresql&sslmode=require')).toBe('postgres://u@/a?host=/var/run/postgresql&sslmode=disable&uselibpqcompat=true');
+    // A socket of another port: a host node-postgres can parse, which the query's host= overrides.
+    expect(forNodePostgres('postgres://u@:5433/a?host=/var/run/postgresql')).toBe('postgres://u@localhost:5433/a?host=/var/run/postgresql');
   });
 });
