@@ -214,13 +214,14 @@ function inlinePosition(source: YamlSource, p: TemplatePosition): { line: number
   const start = source.locate(['sql']);
   const path = formatPath(['sql']);
   if (!node?.range) return { line: start.line, column: start.column, path };
+  const raw = source.text.slice(node.range[0], node.range[1]);
   if (node.type === 'BLOCK_LITERAL') {
-    const lines = source.text.split('\n');
-    const firstContent = lines.slice(start.line).find((l) => l.trim() !== '') ?? '';
-    const indent = firstContent.length - firstContent.trimStart().length;
+    // `|2`: the indentation is given (sql: is a top-level key); else the first line's sets it.
+    const given = /^\|[+-]?(\d)/.exec(raw)?.[1];
+    const firstContent = source.text.split('\n').slice(start.line).find((l) => l.trim() !== '') ?? '';
+    const indent = given !== undefined ? Number(given) : firstContent.length - firstContent.trimStart().length;
     return { line: start.line + p.line, column: indent + p.column, path };
   }
-  const raw = source.text.slice(node.range[0], node.range[1]);
   if (node.type === 'BLOCK_FOLDED' || raw.includes('\n')) {
     return { line: start.line, column: start.column, path: `${path} (line ${p.line}, column ${p.column} of its text)` };
   }
@@ -235,8 +236,11 @@ function rawOffset(raw: string, type: string | undefined, k: number): number {
   const ESCAPE_LENGTH: Record<string, number> = { x: 4, u: 6, U: 10 };
   let i = 1;
   for (let v = 0; v < k && i < raw.length; v++) {
-    if (type === 'QUOTE_DOUBLE' && raw[i] === '\\') i += ESCAPE_LENGTH[raw[i + 1]] ?? 2;
-    else i += type === 'QUOTE_SINGLE' && raw.startsWith("''", i) ? 2 : 1;
+    if (type === 'QUOTE_DOUBLE' && raw[i] === '\\') {
+      // \U0001F600 is one escape for two of the value's UTF-16 units.
+      if (raw[i + 1] === 'U' && parseInt(raw.slice(i + 2, i + 10), 16) > 0xffff) v++;
+      i += ESCAPE_LENGTH[raw[i + 1]] ?? 2;
+    } else i += type === 'QUOTE_SINGLE' && raw.startsWith("''", i) ? 2 : 1;
   }
   return i;
 }
