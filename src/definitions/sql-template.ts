@@ -109,12 +109,29 @@ function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
   const code = withoutQuoted(template, { keepQuotedNames: true });
-  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)].map((m) => ({
+  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)]
+    .filter((m) => !namesColumns(code, m.index, m.index + m[0].length)).map((m) => ({
     ...positionAt(template, m.index),
     message: /val$/i.test(m[1])
       ? `${m[1]}() changes a sequence: a SQL trait cannot change anything`
       : `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
   }));
+}
+
+/**
+ * Whether the name at `start`, followed by `(` ending at `open`, is a table's or a CTE's with
+ * its column list (`AS nextval (a, b)`, `WITH setval (a) AS (...)`), not a function call.
+ */
+function namesColumns(code: string, start: number, open: number): boolean {
+  if (/\b(AS|WITH)\s*$/i.test(code.slice(0, start))) return true;
+  let depth = 1;
+  let end = open;
+  while (end < code.length && depth > 0) {
+    if (code[end] === '(') depth++;
+    else if (code[end] === ')') depth--;
+    end++;
+  }
+  return /^\s*AS\s*\(/i.test(code.slice(end));
 }
 
 /** The line:column of an offset in a template. */
