@@ -31,6 +31,10 @@ describe('the columns a SQL trait returns, read off its text', () => {
     expect(isAssociating(account('SELECT * FROM g'))).toBe(true);
     expect(isAssociating(account('FROM g'))).toBe(true);
     expect(isAssociating(account('SELECT g.* FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT * EXCLUDE (n), n FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT group_id, g.* EXCLUDE (group_id) FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT COLUMNS(*) FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT group_id, count(*) AS n FROM g GROUP BY 1'))).toBe(false);
     expect(isAssociating({ ...account('SELECT group_id, user_id, 1 AS x FROM g'), entity: 'user' as const })).toBe(false);
   });
 });
