@@ -1,5 +1,6 @@
 import { previewQueries } from '../../compiler/preview.js';
 import { buildGraph } from '../../definitions/graph.js';
+import { mayAssociate } from '../../definitions/sql-trait-roles.js';
 import { loadProjectWarning } from '../load.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
@@ -49,7 +50,9 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
       console.log(`users reached: ${b.users_reached ?? 0}`);
       if (Number(n) > 0) console.log(`users per account: min ${b.min_users}, median ${b.median_users}, max ${b.max_users}`);
     }
-    const sample = await wh.query(q.sample);
+    let sample = await wh.query(q.sample);
+    // A trait only taken for associating (SELECT *) stores a user_id it may not return: not shown when it has none.
+    if (mayAssociate(def) && sample.every((row) => row.user_id === null)) sample = sample.map(({ user_id: _, ...rest }) => rest);
     if (sample.length) {
       console.log(`sample (${sample.length}):`);
       const cells = sample.map((row) => Object.entries(row).map(([c, v]) => (json.includes(c.toLowerCase()) ? jsonDisplay(v) : display(v))));
@@ -70,5 +73,6 @@ function jsonDisplay(v: unknown): string {
 
 function display(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  // A line break or a tab would break the sample's lines and columns: such text is shown quoted.
+  return typeof v === 'string' && !/[\u0000-\u001f]/.test(v) ? v : JSON.stringify(v);
 }
