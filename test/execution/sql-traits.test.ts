@@ -86,7 +86,8 @@ describe('SQL traits', () => {
       expect(r.report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['first_span', 'ok', undefined]]);
       const values = await r.values('first_span');
       expect(Object.keys(values)).toEqual(['u1']);
-      if (engine === 'postgres') expect(values.u1).toBe('1 day');
+      // e04's 1 day, as the driver reads an interval: text from PGlite, an object from pg.
+      if (engine === 'postgres') expect(['1 day', '{"days":1}']).toContain(typeof values.u1 === 'string' ? values.u1 : JSON.stringify(values.u1));
     } finally {
       await r.close();
     }
