@@ -20,7 +20,9 @@ export function listElement(value: Scalar): string {
 
 /** Sorted by code point, without repeats: the order unique_list values are stored in. */
 export function canonicalList(values: readonly Scalar[]): string[] {
-  return [...new Set(values.map(listElement))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // By code point, as the stored list is sorted (COLLATE "C"): UTF-8 bytes compare so, where
+  // JavaScript's < compares UTF-16 units and puts 😀 (U+1F600) before ～ (U+FF5E).
+  return [...new Set(values.map(listElement))].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 }
 
 /**
