@@ -34,8 +34,10 @@ export function outputColumns(sql: string): string[] | undefined {
   for (const raw of items) {
     // A Postgres cast keeps the column's name: `user_id::text` is named user_id.
     const expr = raw.trim().replace(/(::\s*[A-Za-z_][\w\s]*(\(\s*[\d\s,]*\))?)+$/, '').trim();
-    // `*`, `t.*`, DuckDB's `* EXCLUDE (x)` and `COLUMNS(*)`: the text does not tell.
-    if (/(^|\.)\s*\*/.test(expr) || /\bCOLUMNS\s*\(/i.test(expr)) return undefined;
+    // `*`, `t.*`, DuckDB's `* EXCLUDE (x)` and `COLUMNS(*)` (after a first item's DISTINCT or
+    // ALL): the text does not tell. A `*` inside an expression (count(t.*)) names no columns.
+    const item = names.length === 0 ? expr.replace(/^(DISTINCT(\s+ON\s*\([^)]*\))?|ALL)\s+/i, '') : expr;
+    if (/^([A-Za-z_][\w$]*\s*\.\s*)*\*/.test(item) || /^COLUMNS\s*\(/i.test(item)) return undefined;
     // The last word names the column: `x AS name`, `t.name`, `name`.
     const name = /(?:^|[\s.])([A-Za-z_][A-Za-z0-9_$]*)$/.exec(expr)?.[1].toLowerCase();
     // An expression without an alias is named by the engine, each its own way (CAST(user_id AS ...)).

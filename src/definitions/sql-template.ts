@@ -108,7 +108,8 @@ export function checkSqlTemplate(template: string): TemplateCheck {
 function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
-  const code = withoutQuoted(template, { keepQuotedNames: true });
+  // Template comments go first: `{{!-- AS --}} nextval(` is a call.
+  const code = withoutQuoted(template.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}/g, (m) => m.replace(/[^\n]/g, ' ')), { keepQuotedNames: true });
   return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)]
     .filter((m) => !namesColumns(code, m.index, m.index + m[0].length)).map((m) => ({
     ...positionAt(template, m.index),

@@ -52,9 +52,13 @@ export function withLibpqSslModes(url: string): string {
   const u = parsePostgresUrl(url);
   const mode = u?.searchParams.get('sslmode');
   if (!u || mode === null || mode === undefined || u.searchParams.has('uselibpqcompat')) return url;
-  const socket = (u.searchParams.get('host') ?? decodeURIComponent(u.hostname)).startsWith('/');
-  const plain = socket || mode === 'allow' ? withSslMode(url, 'disable') : url;
-  return `${plain}${plain.includes('?') ? '&' : '?'}uselibpqcompat=true`;
+  // No host at all is libpq's default Unix socket too.
+  const host = u.searchParams.get('host') ?? (URL.canParse(url) ? decodeURIComponent(u.hostname) : '');
+  const plain = host === '' || host.startsWith('/') || mode === 'allow' ? withSslMode(url, 'disable') : url;
+  // Before a #fragment, which is not part of the query.
+  const hash = plain.indexOf('#');
+  const [head, fragment] = hash < 0 ? [plain, ''] : [plain.slice(0, hash), plain.slice(hash)];
+  return `${head}${head.includes('?') ? '&' : '?'}uselibpqcompat=true${fragment}`;
 }
 
 /** The URL's sslmode, if it sets one. */

@@ -314,8 +314,8 @@ describe('roster CLI', () => {
     // a line break in a value is shown escaped, on the value's own line.
     writeFileSync(path.join(dir, 'definitions/star.yml'), "kind: sql_trait\nkey: star\nentity: account\ntraits: [n]\nsql: SELECT * FROM (SELECT 'g1' AS group_id, 1 AS n) AS s\n");
     expect(roster(['--project', dir, 'preview', 'star', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (1):\n  g1  1\n') });
-    writeFileSync(path.join(dir, 'definitions/lines.yml'), "kind: sql_trait\nkey: lines\nentity: user\nsql: SELECT 'u1' AS user_id, 'a' || chr(10) || 'b' AS lines\n");
-    expect(roster(['--project', dir, 'preview', 'lines', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (1):\n  u1  "a\\nb"\n') });
+    writeFileSync(path.join(dir, 'definitions/lines.yml'), "kind: sql_trait\nkey: lines\nentity: user\nsql: SELECT 'u1' AS user_id, 'a' || chr(10) || 'b' || chr(133) AS lines\n");
+    expect(roster(['--project', dir, 'preview', 'lines', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (1):\n  u1  "a\\nb\\u0085"\n') });
   });
 
   it('a failing definition: exit 2, its dependents skipped, the others stored', () => {

@@ -35,6 +35,11 @@ describe('the columns a SQL trait returns, read off its text', () => {
     expect(isAssociating(account('SELECT group_id, g.* EXCLUDE (group_id) FROM g'))).toBe(true);
     expect(isAssociating(account('SELECT COLUMNS(*) FROM g'))).toBe(true);
     expect(isAssociating(account('SELECT group_id, count(*) AS n FROM g GROUP BY 1'))).toBe(false);
+    expect(isAssociating(account('SELECT DISTINCT * FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT DISTINCT ON (group_id) * FROM g'))).toBe(true);
+    // A * inside an expression names no columns: the list tells, and holds no user_id.
+    expect(isAssociating(account('SELECT s.group_id, count(s.*) AS n FROM s GROUP BY 1'))).toBe(false);
+    expect(isAssociating(account('SELECT group_id, 2.*n AS n, (SELECT count(*) FROM (SELECT z.* FROM z) q) AS m FROM s'))).toBe(false);
     expect(isAssociating({ ...account('SELECT group_id, user_id, 1 AS x FROM g'), entity: 'user' as const })).toBe(false);
   });
 });

@@ -120,5 +120,8 @@ describe('connecting to Postgres', () => {
     expect(forNodePostgres('postgres://u@/a?host=/var/run/postgresql&sslmode=require')).toBe('postgres://u@/a?host=/var/run/postgresql&sslmode=disable&uselibpqcompat=true');
     // A socket of another port: a host node-postgres can parse, which the query's host= overrides.
     expect(forNodePostgres('postgres://u@:5433/a?host=/var/run/postgresql')).toBe('postgres://u@localhost:5433/a?host=/var/run/postgresql');
+    // No host at all: libpq's default socket, without TLS. A #fragment stays last.
+    expect(forNodePostgres('postgres://u@/a?sslmode=require')).toBe('postgres://u@/a?sslmode=disable&uselibpqcompat=true');
+    expect(forNodePostgres('postgres://u@db/a?sslmode=require#x')).toBe('postgres://u@db/a?sslmode=require&uselibpqcompat=true#x');
   });
 });

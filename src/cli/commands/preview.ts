@@ -71,8 +71,12 @@ function jsonDisplay(v: unknown): string {
   return v === null || v === undefined ? 'null' : JSON.stringify(JSON.parse(String(v)));
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 function display(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
-  // A line break or a tab would break the sample's lines and columns: such text is shown quoted.
-  return typeof v === 'string' && !/[\u0000-\u001f]/.test(v) ? v : JSON.stringify(v);
+  // A line break, a tab or another control character would break the sample's lines and
+  // columns: such text is shown quoted, escaped (JSON leaves DEL, C1 and U+2028/9 as they are).
+  if (typeof v === 'string' && !CONTROL.test(v)) return v;
+  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
