@@ -11,6 +11,8 @@ const SHORT_NUMBER_TEXT_MAX_LENGTH = 200;
 /** PostgreSQL. Only what differs from the ANSI/Postgres-flavoured base. */
 export class PostgresDialect extends BaseDialect {
   readonly name = 'postgres' as const;
+  /** NAMEDATALEN - 1: the longest name Postgres keeps whole; it cuts a longer one without a word. */
+  readonly maxNameBytes = 63;
 
   // Positional parameters can repeat: $1 is as_of everywhere.
   param(_name: string, position: number): string {

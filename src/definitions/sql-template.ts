@@ -109,7 +109,7 @@ function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
   // Template comments go first: `{{!-- AS --}} nextval(` is a call.
-  const code = withoutQuoted(template.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}/g, (m) => m.replace(/[^\n]/g, ' ')), { keepQuotedNames: true });
+  const code = withoutQuoted(withoutTemplateComments(template), { keepQuotedNames: true });
   return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)]
     .filter((m) => !namesColumns(code, m.index, m.index + m[0].length)).map((m) => ({
     ...positionAt(template, m.index),
@@ -173,8 +173,12 @@ function notAQuery(template: string): TemplateProblem | undefined {
  * closed is Handlebars's to report).
  */
 function unclosedComment(template: string): number | undefined {
-  const blanked = template.replace(/\{\{!--[\s\S]*?(?:--\}\}|$)|\{\{![\s\S]*?(?:\}\}|$)/g, (m) => m.replace(/[^\n]/g, ' '));
-  return unclosedBlockComment(blanked);
+  return unclosedBlockComment(withoutTemplateComments(template));
+}
+
+/** The template with its Handlebars comments blanked (same length, line breaks kept): they are no SQL. */
+function withoutTemplateComments(template: string): string {
+  return template.replace(/\{\{!--[\s\S]*?(?:--\}\}|$)|\{\{![\s\S]*?(?:\}\}|$)/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 const stateKeys = new Map<string, readonly string[]>();

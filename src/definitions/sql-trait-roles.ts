@@ -22,7 +22,7 @@ export function isAssociating(d: { kind: string; entity: Entity; template?: stri
 
 /** An associating SQL trait whose SELECT list does not name its columns: it is only assumed to return user_id. */
 export function mayAssociate(d: { kind: string; entity: Entity; template?: string }): boolean {
-  return isAssociating(d) && outputColumns(d.template ?? '') === undefined;
+  return d.kind === 'sql_trait' && d.entity === 'account' && outputColumns(d.template ?? '') === undefined;
 }
 
 /**

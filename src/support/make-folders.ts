@@ -22,3 +22,10 @@ export async function makeFolders(dir: string): Promise<void> {
     }
   }
 }
+
+/** Why a file or folder could not be written, in words: a part of its path that is a file says more than ENOTDIR. */
+export function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of its path is a file, not a folder';
+  return code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+}

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { postgres } from '../../dialects/postgres.js';
 import { ProjectError, type Problem, type Project } from '../definitions/project.js';
 import { makeFolders } from '../support/make-folders.js';
 import { parsePostgresUrl } from './postgres-url.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
 export const DEFAULT_DUCKDB_MEMORY = '1GB';
-
-/** NAMEDATALEN - 1: the longest name Postgres keeps whole. */
-const POSTGRES_NAME_BYTES = 63;
 
 export interface OpenOptions {
   /** Allows a `:memory:` DuckDB (--dry-run, preview, demo). */
@@ -64,8 +62,8 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       // Postgres cuts a longer name to 63 bytes without a word: roster would then read and write
       // a schema that is not the one roster.yml names.
       const schema = project.config.source.schema;
-      if (Buffer.byteLength(schema, 'utf8') > POSTGRES_NAME_BYTES) {
-        throw new ProjectError([configProblem(project, ['source', 'schema'], `Postgres names are at most ${POSTGRES_NAME_BYTES} bytes, and this one is ${Buffer.byteLength(schema, 'utf8')}`)]);
+      if (Buffer.byteLength(schema, 'utf8') > postgres.maxNameBytes) {
+        throw new ProjectError([configProblem(project, ['source', 'schema'], `Postgres names are at most ${postgres.maxNameBytes} bytes, and this one is ${Buffer.byteLength(schema, 'utf8')}`)]);
       }
       const { PostgresWarehouse } = await import('./postgres-runner.js');
       return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });

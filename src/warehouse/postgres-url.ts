@@ -31,15 +31,9 @@ function withStandInHost(url: string): string {
  * host wins), and its sslmode read as libpq reads it (withLibpqSslModes).
  */
 export function forNodePostgres(url: string): string {
-  return withLibpqSslModes(parsePostgresUrl(url) && !canParse(url) ? withStandInHost(url) : url);
-}
-
-function canParse(url: string): boolean {
-  try {
-    return Boolean(new URL(url.replace('@/', '@localhost/')));
-  } catch {
-    return false;
-  }
+  // node-postgres fills in an empty host before a / itself (`@/db`), not before a port.
+  const parses = URL.canParse(url) || URL.canParse(url.replace('@/', '@localhost/'));
+  return withLibpqSslModes(parsePostgresUrl(url) && !parses ? withStandInHost(url) : url);
 }
 
 /**

@@ -6,7 +6,7 @@ import { compilePlan, planFile } from '../../compiler/plan/plan.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProjectWarning } from '../load.js';
 import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
-import { makeFolders } from '../../support/make-folders.js';
+import { makeFolders, writeFailure } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 import { ProjectError } from '../../definitions/project.js';
 
@@ -70,10 +70,7 @@ async function writingCompiled(file: string, write: () => Promise<unknown>): Pro
   try {
     await write();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of its path is a file, not a folder'
-      : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-    throw new ProjectError([{ file, message: `cannot write the compiled SQL: ${why}` }]);
+    throw new ProjectError([{ file, message: `cannot write the compiled SQL: ${writeFailure(e)}` }]);
   }
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { definitionJsonSchema, projectConfigJsonSchema } from '../../definitions/json-schema.js';
 import { DEMO_END } from '../../demo/generate.js';
-import { makeFolders } from '../../support/make-folders.js';
+import { makeFolders, writeFailure } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 
 /** The example project shipped with roster, found from this file whether run from src/ or dist/. */
@@ -30,8 +30,8 @@ export async function initCommand(target: string): Promise<number> {
   if (taken.length) {
     throw new UsageError(`${taken.map((f) => path.join(target, f)).join(', ')} already exist${taken.length === 1 ? 's' : ''}: not overwriting ${taken.length === 1 ? 'it' : 'them'}`);
   }
-  await makeFolders(path.join(target, 'definitions')).catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot create the project folder ${target}: ${e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its path is a file, not a folder' : e.message}`);
+  await makeFolders(path.join(target, 'definitions')).catch((e: unknown) => {
+    throw new UsageError(`cannot create the project folder ${target}: ${writeFailure(e)}`);
   });
   // The project is named after its folder, not the example it starts from.
   const config = (await readFile(path.join(source, 'roster.yml'), 'utf8'))
