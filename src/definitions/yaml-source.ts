@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Problem } from './project.js';
 
 /** A path inside a YAML document: mapping keys and sequence indices. */
@@ -34,7 +34,9 @@ export class YamlSource {
   constructor(readonly file: string, readonly text: string) {
     // logLevel error: the library's warnings (a key that is a mapping, stringified) would reach
     // stderr as Node process warnings; the schema reports such keys with their place instead.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, logLevel: 'error' });
+    // merge: `<<: *defaults` merges as YAML 1.1 (and dbt's PyYAML) does; YAML 1.2 alone would keep
+    // it as a field named "<<".
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, logLevel: 'error', merge: true });
     const seen = new Set<string>();
     const problems: Problem[] = [];
     for (const e of this.doc.errors) {
@@ -51,6 +53,13 @@ export class YamlSource {
           ? `${JSON.stringify(this.keyAt(e.pos[0]))} appears twice in this mapping: YAML keys must be unique`
           : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
+    }
+    // A tag the library does not know (`!foo`) would be dropped and its text read as a string.
+    for (const w of this.doc.warnings) {
+      if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+      const at = w.linePos?.[0];
+      const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'this tag';
+      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: unknown tag ${tag}; definitions are plain YAML (strings, numbers, booleans, lists, mappings)` });
     }
     this.syntaxProblems = problems;
   }
@@ -87,7 +96,8 @@ export class YamlSource {
 
   /**
    * The problem of a document that parsed but cannot be read (what toJS returned): placed at its
-   * first alias that names no anchor before it, the usual cause, where there is one.
+   * first alias that names no anchor before it, or its first merge (`<<`) of something that is
+   * not a mapping, the usual causes.
    */
   unreadable(e: Error): Problem {
     let offset: number | undefined;
@@ -98,8 +108,25 @@ export class YamlSource {
         return visit.BREAK;
       },
     });
+    if (offset === undefined) {
+      visit(this.doc, {
+        Pair: (_, pair) => {
+          // With merge on, the library reads a `<<` key as a symbol.
+          if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol' || !this.mergesNonMap(pair.value)) return undefined;
+          offset = (pair.value as Node | null)?.range?.[0] ?? pair.key.range?.[0];
+          return visit.BREAK;
+        },
+      });
+    }
     const at = offset === undefined ? {} : this.position(offset);
     return { file: this.file, ...at, message: `cannot read this YAML: ${e.message}` };
+  }
+
+  /** Whether a merge's value holds something other than mappings (the library refuses it). */
+  private mergesNonMap(value: unknown): boolean {
+    const resolved = isAlias(value) ? value.resolve(this.doc) : value;
+    if (isSeq(resolved)) return resolved.items.some((item) => this.mergesNonMap(item));
+    return !isMap(resolved);
   }
 
   /** line:column (1-based) of a source offset. */

@@ -122,6 +122,25 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('merges `<<` keys as YAML 1.1 and PyYAML do, and refuses a tag it does not know instead of dropping it', async () => {
+    const merged = yml('kind: computed_trait', 'key: big_orders', 'entity: user', 'type: event_counter', 'event: Order Completed', 'where:',
+      '  - &pro { property: plan, op: eq, value: pro }', '  - { <<: *pro, property: tier }', '  - <<: *pro', '    value: gold');
+    const project = await loadProject(tempProject({ 'roster.yml': '', 'definitions/big_orders.yml': merged }));
+    expect(project.definitions[0]).toMatchObject({ where: [
+      { property: 'plan', predicate: { op: 'eq', value: 'pro' } },
+      { property: 'tier', predicate: { op: 'eq', value: 'pro' } },
+      { property: 'plan', predicate: { op: 'eq', value: 'gold' } },
+    ] });
+    const located = async (text: string) => loadProject(tempProject({ 'roster.yml': '', 'definitions/x.yml': text }))
+      .then(() => [], (e: unknown) => (e as ProjectError).problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`));
+    expect(await located(logins.replace('event: Logged In', 'event: !name Logged In'))).toEqual([
+      'definitions/x.yml:5:8: YAML syntax error: unknown tag !name; definitions are plain YAML (strings, numbers, booleans, lists, mappings)',
+    ]);
+    expect(await located(yml(logins, 'where:', '  - <<: 5', '    op: exists'))).toEqual([
+      'definitions/x.yml:8:9: cannot read this YAML: Merge sources must be maps or map aliases',
+    ]);
+  });
+
   it('follows a link in definitions/ to a folder once: a link back up lists no file twice; roster.yml as a folder is a problem', async () => {
     const dir = tempProject({ 'roster.yml': '', 'definitions/logins.yml': logins });
     symlinkSync('.', join(dir, 'definitions/loop'));
