@@ -62,9 +62,18 @@ export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): strin
   const values = [
     String(x.runId), lit(x.destination), lit(x.definition.key), lit(x.definition.kind), lit(x.definition.entity),
     String(x.depth), lit(x.mode), lit(x.calls.join(',')), String(x.messages), '0',
-    x.eventNames ? lit(JSON.stringify(x.eventNames)) : 'NULL',
+    x.eventNames ? lit(asciiJson(x.eventNames)) : 'NULL',
   ];
   return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done, event_names) VALUES (${values.join(', ')})`;
+}
+
+/**
+ * JSON with every character outside ASCII escaped (\uXXXX): a template or description may hold
+ * characters a Postgres database in LATIN1 (or another encoding) cannot store, and the commit
+ * of the whole run would fail on them. JSON.parse gives the same text back.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** How many (account change, user) pairs an account trait's change table fans out to: one identify and one track each. */
