@@ -13,6 +13,7 @@ export class PostgresDialect extends BaseDialect {
   readonly name = 'postgres' as const;
   /** NAMEDATALEN - 1: the longest name Postgres keeps whole; it cuts a longer one without a word. */
   readonly maxNameBytes = 63;
+  override readonly systemColumns = ['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid'];
 
   // Positional parameters can repeat: $1 is as_of everywhere.
   param(_name: string, position: number): string {

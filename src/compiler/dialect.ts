@@ -50,6 +50,11 @@ export interface Dialect {
 
   quoteIdent(name: string): string;
   /**
+   * Column names every table of the engine has already (Postgres's xmin, ctid...): a table cannot
+   * take a column of its own by such a name, quoted or not.
+   */
+  readonly systemColumns: readonly string[];
+  /**
    * The name as the engine keeps it, which quoteIdent writes and a catalog lists: roster's own
    * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
    */
@@ -241,6 +246,7 @@ const PLURAL_UNITS: Record<Duration['unit'], string> = { minute: 'minutes', hour
 export abstract class BaseDialect implements Dialect {
   abstract readonly name: DialectName;
   abstract param(name: string, position: number): string;
+  readonly systemColumns: readonly string[] = [];
 
   quoteIdent(name: string): string {
     if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIALECTS } from '../../dialects/index.js';
 import { describe, unknownFieldsMessage } from './suggest.js';
 
 /**
@@ -154,8 +155,17 @@ export const RESERVED_NAMES: Readonly<Record<string, string>> = {
 
 /** Why a name is reserved, as a problem's message, or undefined. */
 export function reservedName(name: string, what: string): string | undefined {
-  const why = RESERVED_NAMES[name];
+  const why = RESERVED_NAMES[name] ?? systemColumnOf(name);
   return why === undefined ? undefined : `${name} is ${why}: ${what} needs another name`;
+}
+
+/**
+ * A key or SQL-trait column is a column of roster's state tables, and compiled SQL is written for
+ * every dialect: a name that is a system column of one engine's tables could never run there.
+ */
+function systemColumnOf(name: string): string | undefined {
+  const engine = Object.values(DIALECTS).find((d) => d.systemColumns.includes(name));
+  return engine && `a system column of every ${engine.name} table, and roster stores each value in a column named after it`;
 }
 
 /** A definition's key: also the trait it sends ({<key>: value}) and its result's column. */

@@ -110,3 +110,20 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role with t
     }
   });
 });
+
+// A definition's key is a column of its state table: validate refuses the names Postgres keeps
+// for its own columns, and this checks that list against the engine.
+describe('Postgres: the system column names the dialect lists', () => {
+  it('are each refused as a column of a new table, and a name beside them is not', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    try {
+      const d = fx.wh.dialect;
+      const create = (column: string) => fx.wh.exec(`CREATE TABLE ${d.qualify(fx.schema, `t_${column}`)} (${d.quoteIdent(column)} INTEGER)`).then(() => 'created', (e: Error) => e.message);
+      for (const column of d.systemColumns) expect(await create(column)).toBe(`column name "${column}" conflicts with a system column name`);
+      expect(await create('xmin_2')).toBe('created');
+      expect(await create('oid')).toBe('created');
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
