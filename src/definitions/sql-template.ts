@@ -93,7 +93,7 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   };
 
   visit(ast);
-  const statement = notAQuery(template);
+  const statement = notAQuery(template) ?? secondStatement(template);
   if (statement) problems.push(statement);
   problems.push(...writingCalls(template));
   return { problems, stateRefs, sourceRefs };
@@ -165,6 +165,18 @@ function notAQuery(template: string): TemplateProblem | undefined {
   const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
   if (!word || !NOT_QUERIES.has(word.toUpperCase())) return undefined;
   return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table` };
+}
+
+/**
+ * A problem where a `;` ends the query and another statement follows: a SQL trait is read as one
+ * subquery. Semicolons at the end (and comments after them) are allowed, as in a .sql file.
+ */
+function secondStatement(template: string): TemplateProblem | undefined {
+  const code = withoutQuoted(withoutTemplateComments(template));
+  const end = /;[\s;]*$/.exec(code)?.index ?? code.length;
+  const semicolon = code.slice(0, end).indexOf(';');
+  if (semicolon < 0) return undefined;
+  return { ...positionAt(template, semicolon), message: 'a SQL trait is one query, and another statement follows this ";": remove it, or end the SQL here' };
 }
 
 /**

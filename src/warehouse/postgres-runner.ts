@@ -55,7 +55,12 @@ export class PostgresWarehouse implements Warehouse {
       // The URL may hold a password: name the host only, and never repeat the password a server may echo.
       throw new WarehouseError(`cannot connect to Postgres at ${safeHost(url)}: ${withoutPassword((e as Error).message, url)}`, e);
     }
-    const wh = new PostgresWarehouse(client, () => client.end());
+    // Every statement goes through the extended protocol, which takes one statement: with no
+    // parameters node-postgres would send the simple protocol, which runs any number, and a SQL
+    // trait's text (shape probe outside the read-only transaction) could then carry a second one.
+    // (@types/pg does not list pg's queryMode option.)
+    const oneStatement: PgQueryable = { query: (text, values) => client.query({ text, values, queryMode: 'extended' } as pg.QueryConfig) };
+    const wh = new PostgresWarehouse(oneStatement, () => client.end());
     // A connection the server ends (pg_terminate_backend, a restart) is also told as an 'error'
     // event, which with no listener would end the process with a stack trace; the query it
     // interrupted, or the next one, fails with it instead.

@@ -25,6 +25,28 @@ describe(`Postgres (${PG_KIND}): SQL traits run read-only`, () => {
   });
 });
 
+describe(`Postgres (${PG_KIND}): a SQL trait is one statement`, () => {
+  // validate refuses such a text; this is the engine-side guard for what reaches a run anyway. The
+  // shape probe runs outside the read-only transaction (it creates a temporary table), so its
+  // statement must be the only one the server runs.
+  it('a second statement smuggled after a closing parenthesis is refused by the server, not run', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    try {
+      const identifies = `${fx.schema}.identifies`;
+      const defs = definitions([{
+        kind: 'sql_trait', key: 'smuggler', entity: 'user', traits: ['x'],
+        sql: `SELECT user_id, 1 AS x FROM ${identifies}) AS s WITH NO DATA; DROP TABLE ${identifies}; CREATE TEMPORARY TABLE smuggled AS SELECT * FROM (SELECT 1`,
+      }]);
+      const report = await runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect(report.outcomes[0].status).toBe('failed');
+      expect(report.outcomes[0].error).toMatch(/cannot insert multiple commands into a prepared statement/);
+      expect(Number((await fx.wh.query(`SELECT count(*) AS n FROM ${identifies}`))[0].n)).toBeGreaterThan(0);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
 describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: runs on one state schema are serialised', () => {
   it('a second session cannot take the run lock while the first holds it, and can once it closed', async () => {
     const url = process.env.ROSTER_TEST_PG_URL!;
