@@ -63,6 +63,8 @@ function templateProblem(node: unknown): string | undefined {
     if (call.params.length || block) {
       const name = (call.path as hbs.AST.PathExpression).original;
       if (!EVENT_NAME_HELPERS.includes(name)) return `helper "${name}" is not available${at}: templates may use {{#if}} and {{#unless}}`;
+      // Handlebars throws at render time otherwise, at every delivery.
+      if (!block || call.params.length !== 1 || call.hash?.pairs.length) return `${name} is a block of one variable${at}: write {{#${name} description}}...{{/${name}}}`;
       children.push(...call.params, ...(call.hash?.pairs.map((p) => p.value) ?? []), block?.program, block?.inverse);
     } else {
       // {{this}}, {{.}} and {{@root}} are the whole context: rendered, an object's "[object Object]".
