@@ -54,6 +54,18 @@ export class YamlSource {
           : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
+    // An alias inside the node it names (`where: &a {not: *a}`) makes a value without end, which
+    // the library builds as a cycle and every later walk of the definition would follow forever.
+    visit(this.doc, {
+      Alias: (_, node) => {
+        const target = node.resolve(this.doc);
+        const [start, end] = [target?.range?.[0], target?.range?.[1]];
+        const offset = node.range?.[0];
+        if (start === undefined || end === undefined || offset === undefined || offset < start || offset >= end) return;
+        const { line, col } = this.lines.linePos(offset);
+        problems.push({ file, line, column: col, message: `YAML syntax error: the alias *${node.source} is inside the value it names (&${node.source}), which would never end` });
+      },
+    });
     // A tag the library does not know (`!foo`) would be dropped and its text read as a string.
     for (const w of this.doc.warnings) {
       if (w.code !== 'TAG_RESOLVE_FAILED') continue;

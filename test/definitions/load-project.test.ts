@@ -141,6 +141,17 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('refuses an alias inside the value it names (a value without end), in a definition and in roster.yml', async () => {
+    const messages = async (files: Record<string, string>) => loadProject(tempProject(files))
+      .then(() => [], (e: unknown) => (e as ProjectError).problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`));
+    expect(await messages({ 'roster.yml': '', 'definitions/x.yml': yml('kind: audience', 'key: x', 'entity: user', 'where: &a', '  not: *a') })).toEqual([
+      'definitions/x.yml:5:8: YAML syntax error: the alias *a is inside the value it names (&a), which would never end',
+    ]);
+    expect(await messages({ 'roster.yml': 'warehouse: &w { dialect: duckdb, path: *w }\n' })).toEqual([
+      'roster.yml:1:40: YAML syntax error: the alias *w is inside the value it names (&w), which would never end',
+    ]);
+  });
+
   it('follows a link in definitions/ to a folder once: a link back up lists no file twice; roster.yml as a folder is a problem', async () => {
     const dir = tempProject({ 'roster.yml': '', 'definitions/logins.yml': logins });
     symlinkSync('.', join(dir, 'definitions/loop'));
