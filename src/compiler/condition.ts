@@ -3,7 +3,7 @@ import type { Condition, EventCondition, TraitCondition } from '../definitions/c
 import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
-import { cteName, indent, segmentSlug } from './names.js';
+import { cteName, indent, segmentSlug, shortenedName } from './names.js';
 import { missingValue, sqlTraitRowsAreEntities } from '../definitions/audience-candidates.js';
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
 import { predicateSql, type ValueType } from './predicate.js';
@@ -18,6 +18,9 @@ const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
  * `driver`: the relation the rows come from when it is one a leaf reads (see CompiledCondition's
  * `within`); that leaf then reads the row itself instead of joining its relation again.
  */
+/** The longest alias a condition joins under: 63 bytes on Postgres, with room for a `_N` suffix. */
+const MAX_ALIAS_BYTES = 59;
+
 export class ConditionScope {
   readonly joins: string[] = [];
   /** The alias of each joined relation (and whether by account too). */
@@ -39,8 +42,11 @@ export class ConditionScope {
     const known = this.joined.get(key);
     if (known) return known;
     const taken = new Set(this.joined.values());
-    let unique = alias;
-    for (let i = 2; taken.has(unique); i++) unique = `${alias}_${i}`;
+    // Aliases are made from keys (up to 63 characters) and written unquoted for every dialect:
+    // Postgres keeps 63 bytes of a name, so two long keys sharing a start would be one alias there.
+    const short = shortenedName(alias, MAX_ALIAS_BYTES);
+    let unique = short;
+    for (let i = 2; taken.has(unique); i++) unique = `${short}_${i}`;
     this.joined.set(key, unique);
     const account = byAccount ? ` AND ${unique}.group_id = ${this.alias}.group_id` : '';
     this.joins.push(`LEFT JOIN ${relation} AS ${unique} ON ${unique}.${ID_COLUMN[this.entity]} = ${this.id}${account}`);

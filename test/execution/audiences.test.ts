@@ -341,3 +341,17 @@ it('a property whose name has no ASCII letter or digit is null, with a warning s
     await run.close();
   }
 });
+
+// Keys of up to 63 characters: the audience joins each trait under an alias made from its key,
+// and Postgres keeps 63 bytes of a name, so two long keys sharing a start must not share one.
+describe.each(ENGINES)('an audience over traits whose long keys share their first 61 characters, on %s', (engine) => {
+  it('tells their values apart: u1 has 4 logins (u2 2), and the SQL trait gives u3 alone', async () => {
+    const start = 'a'.repeat(61);
+    const defs = [
+      `kind: computed_trait\nkey: ${start}x1\nentity: user\ntype: event_counter\nevent: Logged In`,
+      `kind: sql_trait\nkey: ${start}s1\nentity: user\nsql: SELECT DISTINCT user_id, 1 AS ${start}s1 FROM {{source "identifies"}} WHERE user_id = 'u3'`,
+      userAudience(`any:\n    - ${trait('gte', '3', `${start}x1`)}\n    - ${trait('gte', '1', `${start}s1`)}`, `${start}au`),
+    ];
+    expect(await members(engine, 'segment', defs, `${start}au`)).toEqual(['u1', 'u3']);
+  });
+});
