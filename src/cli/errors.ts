@@ -24,5 +24,14 @@ export function reportError(e: unknown): void {
 
 /** One warning line on stderr: something the user should know that does not stop the command. */
 export function warn(message: string): void {
-  console.error(`warning: ${message}`);
+  console.error(`warning: ${oneLine(message)}`);
+}
+
+/**
+ * A message as one line of a terminal: a warning may quote names from the data or definitions
+ * (an event name), whose line breaks would forge a line of their own and whose escape
+ * sequences the terminal would act on. Control characters are written as \u escapes.
+ */
+export function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { printDelivery } from '../../src/cli/commands/run.js';
+import { printDelivery, printProblems } from '../../src/cli/commands/run.js';
+import { AS_OF, world } from '../execution/world.js';
+import { runFixture } from '../support/harness.js';
 
 describe('the delivery summary', () => {
   const print = (report: Parameters<typeof printDelivery>[0]) => {
@@ -29,5 +31,18 @@ describe('the delivery summary', () => {
     ]);
     // A later delivery with no new failure says nothing of the 7 kept in the table.
     expect(print({ destinations: [crm(0, 4)], pending: 0, failed: 7, ok: true, orphaned: {} })).toEqual(['crm: 4 sent']);
+  });
+});
+
+describe('run warnings', () => {
+  it('are one line each: an event name with an escape sequence and a line break is shown escaped', async () => {
+    const run = await runFixture(world, [{ kind: 'computed_trait', key: 'evil', entity: 'user', type: 'event_counter', event: 'Evil\u001b[31mRED\nwarning: forged' }], { asOf: AS_OF });
+    try {
+      const lines: string[] = [];
+      printProblems(run.report, (s) => lines.push(s));
+      expect(lines).toEqual([expect.stringMatching(/^warning: evil: event "Evil\\u001b\[31mRED\\u000awarning: forged": table \S+ does not exist; no such events yet$/)]);
+    } finally {
+      await run.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js'
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
-import { UsageError, warn } from '../errors.js';
+import { oneLine, UsageError, warn } from '../errors.js';
 import { parseAsOf } from '../options.js';
 import { progressDisplay, StageClock, stageBucket, type ProgressEvent } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -149,7 +149,7 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
 /** Warnings, failures and skips: always on stderr, with the table or with --json. */
 export function printProblems(report: RunReport, err: (s: string) => void = (s) => console.error(s)): void {
   for (const o of report.outcomes) {
-    for (const w of o.warnings) err(`warning: ${o.key}: ${w}`);
+    for (const w of o.warnings) err(`warning: ${o.key}: ${oneLine(w)}`);
     if (o.status === 'failed') err(`error: ${o.key}: ${o.error}`);
     if (o.status === 'skipped') err(`skipped: ${o.key}: ${o.error}`);
   }
