@@ -89,6 +89,9 @@ export function checkSqlTemplate(template: string): TemplateCheck {
     if (name === 'state') stateRefs.push({ ...at(node), key: value });
     else if (!identifier.test(value)) {
       problem(node, `source "${value}" is not a table name: use ${SOURCE_TABLES.join(', ')} or an event's table (e.g. order_completed)`);
+    } else if (value !== value.toLowerCase()) {
+      // The name is quoted in the SQL: DuckDB would find "TRACKS" as tracks, Postgres would not.
+      problem(node, `source "${value}": Segment's table names are lower case: write {{source "${value.toLowerCase()}"}}`);
     } else sourceRefs.push({ ...at(node), key: value });
   };
 
