@@ -82,5 +82,11 @@ export function definitionJsonSchema(): object {
 
 /** JSON Schema (2020-12) of roster.yml. */
 export function projectConfigJsonSchema(): object {
-  return withRosterDefs(ProjectConfig, 'roster.yml', {});
+  const schema = withRosterDefs(ProjectConfig, 'roster.yml', {}) as { properties: { destinations: { items: { oneOf: Json[] } } } };
+  // A destination's name and type have defaults, filled in before parsing (load-config.ts).
+  for (const variant of schema.properties.destinations.items.oneOf) {
+    variant.required = (variant.required as string[]).filter((field) => field !== 'name' && field !== 'type');
+    if (!(variant.required as string[]).length) delete variant.required;
+  }
+  return schema;
 }

@@ -45,8 +45,8 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const nul = nulProblems(source, data);
   if (nul.length) return { source, problems: [...envProblems, ...nul] };
-  const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
+  const parsed = ProjectConfig.safeParse(withDestinationDefaults(data), { reportInput: true });
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
 
@@ -103,7 +103,7 @@ function physicalPath(path: string): string {
 }
 
 /** Destinations are referenced by name from definitions, so a name may appear once. */
-function duplicateDestinations(source: YamlSource, config: ProjectConfig): Problem[] {
+function duplicateDestinations(source: YamlSource, config: ProjectConfig, written: object): Problem[] {
   const first = new Map<string, number>();
   return config.destinations.flatMap((d, i) => {
     const earlier = first.get(d.name);
@@ -112,6 +112,30 @@ function duplicateDestinations(source: YamlSource, config: ProjectConfig): Probl
       return [];
     }
     const at = source.locate(['destinations', i, 'name']);
-    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `destination "${d.name}" is already defined at destinations[${earlier}]` }];
+    const named = hasField((written as { destinations?: unknown[] }).destinations?.[i], 'name');
+    const hint = named ? '' : ' (a destination without a name is named after its type): give each a name';
+    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `destination "${d.name}" is already defined at destinations[${earlier}]${hint}` }];
   });
+}
+
+/**
+ * Every field of roster.yml has a default but a destination's path or url (SPEC 1): a destination
+ * without a type is http when it has a url and jsonl otherwise, and one without a name is named
+ * after its type.
+ */
+function withDestinationDefaults(data: object): object {
+  const destinations = (data as { destinations?: unknown }).destinations;
+  if (!Array.isArray(destinations)) return data;
+  return {
+    ...data,
+    destinations: destinations.map((d: unknown) => {
+      if (d === null || typeof d !== 'object' || Array.isArray(d)) return d;
+      const type = hasField(d, 'type') ? (d as { type: unknown }).type : hasField(d, 'url') ? 'http' : 'jsonl';
+      return { ...d, type, ...(hasField(d, 'name') ? {} : { name: type }) };
+    }),
+  };
+}
+
+function hasField(value: unknown, field: string): boolean {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, field);
 }

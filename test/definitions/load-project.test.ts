@@ -38,6 +38,15 @@ describe('loadProject', () => {
     }]);
   });
 
+  it('defaults a destination\'s type (http with a url, else jsonl) and its name (its type), as every field but path or url has one', async () => {
+    const project = await loadProject(tempProject({ 'roster.yml': yml('destinations:', '  - { name: crm, path: out/crm.jsonl }', '  - { url: "https://api.segment.io/v1/batch" }', '  - { type: stdout }') }));
+    expect(project.config.destinations.map((d) => [d.name, d.type])).toEqual([['crm', 'jsonl'], ['http', 'http'], ['stdout', 'stdout']]);
+    const twice = await loadProject(tempProject({ 'roster.yml': yml('destinations:', '  - { path: out/a.jsonl }', '  - { path: out/b.jsonl }') })).catch((e: unknown) => e);
+    expect((twice as ProjectError).problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`)).toEqual([
+      '3:5 destinations[1]: destination "jsonl" is already defined at destinations[0] (a destination without a name is named after its type): give each a name',
+    ]);
+  });
+
   it('replaces ${VAR} in roster.yml from the environment, and keeps $${VAR} literal', async () => {
     const dir = tempProject({
       'roster.yml': yml('warehouse:', '  dialect: snowflake', '  account: ${ACCOUNT}', '  username: app', '  password: $${NOT_A_VAR}',
