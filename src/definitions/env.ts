@@ -8,14 +8,16 @@ const reference = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * Replaces `${NAME}` in the string values of a YAML document with `env[NAME]`, in place.
  * `$${NAME}` stays as the literal text `${NAME}`. An unset variable is a problem at its value.
  */
-export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, string | undefined>>): Problem[] {
+export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, string | undefined>>): { problems: Problem[]; wholeValues: Path[] } {
   const problems: Problem[] = [];
+  const wholeValues: Path[] = [];
   const visit = (node: Node | null, path: Path): void => {
     if (isMap(node)) {
       for (const pair of node.items) visit(pair.value as Node | null, [...path, isScalar(pair.key) ? String(pair.key.value) : '?']);
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => visit(item as Node | null, [...path, i]));
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
+      if (node.type === 'PLAIN' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.value)) wholeValues.push(path);
       node.value = node.value.replace(reference, (match, name: string | undefined) => {
         if (name === undefined) return '${';
         const value = env[name];
@@ -27,5 +29,28 @@ export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, str
     }
   };
   visit(src.doc.contents as Node | null, []);
-  return problems;
+  return { problems, wholeValues };
+}
+
+/**
+ * The data with the values that are a whole unquoted `${NAME}` read as a number or a boolean
+ * where roster.yml wants one (`max_retries: ${RETRIES}`), as YAML reads the same text written
+ * in place; undefined when no such value needs it. Values stay text everywhere else, so a
+ * password of digits is still a password.
+ */
+export function typedEnvValues(data: object, wholeValues: readonly Path[], wanted: readonly { path: readonly PropertyKey[]; expected: 'number' | 'boolean' }[]): object | undefined {
+  const whole = new Set(wholeValues.map((p) => JSON.stringify(p)));
+  const copy = structuredClone(data) as Record<string | number, unknown>;
+  let changed = false;
+  for (const { path, expected } of wanted) {
+    if (!whole.has(JSON.stringify(path))) continue;
+    const parent = path.slice(0, -1).reduce<unknown>((node, seg) => (node as Record<PropertyKey, unknown> | undefined)?.[seg], copy) as Record<PropertyKey, unknown> | undefined;
+    const text = parent?.[path[path.length - 1]];
+    if (typeof text !== 'string') continue;
+    const value = expected === 'number' ? (/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : undefined) : ({ true: true, false: false } as Record<string, boolean>)[text.trim()];
+    if (value === undefined) continue;
+    parent![path[path.length - 1]] = value;
+    changed = true;
+  }
+  return changed ? copy : undefined;
 }

@@ -1,13 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { interpolateEnv } from './env.js';
+import { interpolateEnv, typedEnvValues } from './env.js';
 import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
+import { formatPath, nulProblems, YamlSource, type Path } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
 
@@ -36,7 +36,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const source = new YamlSource(CONFIG_FILE, text);
   if (source.syntaxProblems.length) return { source, problems: source.syntaxProblems };
-  const envProblems = interpolateEnv(source, env);
+  const { problems: envProblems, wholeValues } = interpolateEnv(source, env);
   const data = source.toJS() ?? {};
   if (data instanceof Error) return { source, problems: [source.unreadable(data)] };
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -45,7 +45,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const nul = nulProblems(source, data);
   if (nul.length) return { source, problems: [...envProblems, ...nul] };
-  const parsed = ProjectConfig.safeParse(withDestinationDefaults(data), { reportInput: true });
+  const parsed = parseConfig(withDestinationDefaults(data), wholeValues);
   const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
@@ -116,6 +116,16 @@ function duplicateDestinations(source: YamlSource, config: ProjectConfig, writte
     const hint = named ? '' : ' (a destination without a name is named after its type): give each a name';
     return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `destination "${d.name}" is already defined at destinations[${earlier}]${hint}` }];
   });
+}
+
+/** roster.yml's data as its schema reads it, a whole `${NAME}` read as a number or a boolean where one is wanted. */
+function parseConfig(data: object, wholeValues: readonly Path[]): ReturnType<typeof ProjectConfig.safeParse> {
+  const parsed = ProjectConfig.safeParse(data, { reportInput: true });
+  if (parsed.success || !wholeValues.length) return parsed;
+  const wanted = parsed.error.issues.flatMap((issue) => (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean')
+    ? [{ path: issue.path, expected: issue.expected as 'number' | 'boolean' }] : []));
+  const typed = typedEnvValues(data, wholeValues, wanted);
+  return typed ? ProjectConfig.safeParse(typed, { reportInput: true }) : parsed;
 }
 
 /**

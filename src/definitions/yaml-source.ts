@@ -51,7 +51,7 @@ export class YamlSource {
         ? 'a file holds one YAML document, but this one has a second after ---'
         : e.code === 'DUPLICATE_KEY'
           ? `${JSON.stringify(this.keyAt(e.pos[0]))} appears twice in this mapping: YAML keys must be unique`
-          : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+          : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(text, e.pos[0]);
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     // An alias inside the node it names (`where: &a {not: *a}`) makes a value without end, which
@@ -192,6 +192,11 @@ export class YamlSource {
 
 function keyText(pair: Pair): string | undefined {
   return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+/** `{ url: ${URL} }` reads `{` as a mapping that opens: the usual cure, said where it happens. */
+function envInFlowHint(text: string, offset: number): string {
+  return text[offset] === '{' && text[offset - 1] === '$' ? ': a ${NAME} inside { } or [ ] is quoted, "${NAME}"' : '';
 }
 
 /**

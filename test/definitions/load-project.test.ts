@@ -57,6 +57,25 @@ describe('loadProject', () => {
     expect(project.config.destinations[0]).toMatchObject({ url: 'https://api.segment.io/v1/batch', write_key: 's3cret' });
   });
 
+  it('reads a whole unquoted ${VAR} as a number or a boolean where roster.yml wants one, and as text elsewhere', async () => {
+    const dir = tempProject({
+      'roster.yml': yml('warehouse:', '  statement_timeout_ms: ${TIMEOUT}', '  path: ${DIGITS}', 'source:', '  deduplicate: ${DEDUP}',
+        'destinations:', '  - name: seg', '    url: https://api.segment.io/v1/batch', '    max_retries: ${RETRIES}', '    write_key: ${DIGITS}'),
+    });
+    const project = await loadProject(dir, { env: { TIMEOUT: '5000', DIGITS: '12345', DEDUP: 'true', RETRIES: '2' } });
+    expect(project.config.warehouse).toMatchObject({ statement_timeout_ms: 5000, path: '12345' });
+    expect(project.config.source.deduplicate).toBe(true);
+    expect(project.config.destinations[0]).toMatchObject({ max_retries: 2, write_key: '12345' });
+    const quoted = tempProject({ 'roster.yml': yml('source:', '  deduplicate: "${DEDUP}"', 'warehouse:', '  statement_timeout_ms: ${TIMEOUT}') });
+    await expect(loadProject(quoted, { env: { DEDUP: 'true', TIMEOUT: 'soon' } })).rejects.toThrow([
+      'roster.yml:2:16 source.deduplicate: expected true or false, got the string "true"',
+      'roster.yml:4:25 warehouse.statement_timeout_ms: expected a number, got the string "soon"',
+    ].join('\n'));
+    const flow = tempProject({ 'roster.yml': yml('warehouse: { dialect: postgres, url: ${DATABASE_URL} }') });
+    await expect(loadProject(flow, { env: { DATABASE_URL: 'postgres://db' } })).rejects.toThrow(
+      'roster.yml:1:39: YAML syntax error: Unexpected flow-map-start at node end: a ${NAME} inside { } or [ ] is quoted, "${NAME}"');
+  });
+
   it('reports every unset variable with its place', async () => {
     const dir = tempProject({ 'roster.yml': yml('warehouse:', '  url: ${A}/${B}') });
     await expect(loadProject(dir, { env: { A: 'x' } })).rejects.toThrow('roster.yml:2:8 warehouse.url: environment variable B is not set (used as ${B})');
