@@ -25,6 +25,24 @@ function configProblem(project: Project, path: readonly string[], message: strin
 }
 
 /**
+ * What is wrong with the warehouse settings of roster.yml, found without connecting: `validate`
+ * reports it too, rather than the first run.
+ */
+export function warehouseSettingProblems(project: Project): Problem[] {
+  const w = project.config.warehouse;
+  if (w.dialect !== 'postgres') return [];
+  if (!w.url) return [configProblem(project, ['warehouse', 'url'], 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}')];
+  const problems: Problem[] = [];
+  // Not repeated: it may hold a password.
+  if (!parsePostgresUrl(w.url)) problems.push(configProblem(project, ['warehouse', 'url'], 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)'));
+  // Postgres cuts a longer name to 63 bytes without a word: roster would then read and write
+  // a schema that is not the one roster.yml names.
+  const bytes = Buffer.byteLength(project.config.source.schema, 'utf8');
+  if (bytes > postgres.maxNameBytes) problems.push(configProblem(project, ['source', 'schema'], `Postgres names are at most ${postgres.maxNameBytes} bytes, and this one is ${bytes}`));
+  return problems;
+}
+
+/**
  * Opens the project's warehouse. A `:memory:` DuckDB would lose its state, so it needs `allowMemory`.
  * Each runner is imported when its dialect is opened: the DuckDB and Postgres drivers take about
  * 0.3 s to load, which `validate` and `compile` (no warehouse) and a run on the other dialect skip.
@@ -54,17 +72,8 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
       });
     }
     case 'postgres': {
-      if (!w.url) throw new ProjectError([configProblem(project, ['warehouse', 'url'], 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}')]);
-      if (!parsePostgresUrl(w.url)) {
-        // Not repeated: it may hold a password.
-        throw new ProjectError([configProblem(project, ['warehouse', 'url'], 'not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)')]);
-      }
-      // Postgres cuts a longer name to 63 bytes without a word: roster would then read and write
-      // a schema that is not the one roster.yml names.
-      const schema = project.config.source.schema;
-      if (Buffer.byteLength(schema, 'utf8') > postgres.maxNameBytes) {
-        throw new ProjectError([configProblem(project, ['source', 'schema'], `Postgres names are at most ${postgres.maxNameBytes} bytes, and this one is ${Buffer.byteLength(schema, 'utf8')}`)]);
-      }
+      const problems = warehouseSettingProblems(project);
+      if (problems.length || !w.url) throw new ProjectError(problems);
       const { PostgresWarehouse } = await import('./postgres-runner.js');
       return PostgresWarehouse.connect(w.url, { statementTimeoutMs: w.statement_timeout_ms });
     }

@@ -220,6 +220,9 @@ describe('roster CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('roster.yml:4:8 warehouse.url: not a postgres:// URL');
     expect(r.stderr).not.toContain('pa/ss');
+    // validate says so too, without connecting: not only the first run.
+    const v = roster(['--project', dir, 'validate'], { env: { DATABASE_URL: 'postgres://u:pa/ss@127.0.0.1:5432/db' } });
+    expect(v).toMatchObject({ code: 1, stderr: 'roster.yml:4:8 warehouse.url: not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)\n1 problem found\n' });
   });
 
   it('--dry-run and preview open the warehouse read-only: they run while another process reads it; a run waits its turn', async () => {
