@@ -1,4 +1,5 @@
 import { ProjectError } from '../definitions/project.js';
+import { indentedLines, oneLine } from '../support/terminal-text.js';
 import { WarehouseError } from '../warehouse/warehouse.js';
 
 /** Bad arguments on the command line: exit 1. */
@@ -16,22 +17,13 @@ export function reportError(e: unknown): void {
     console.error(e.message);
     console.error(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`);
   } else if (e instanceof WarehouseError || e instanceof UsageError) {
-    console.error(`error: ${e.message}`);
+    console.error(`error: ${indentedLines(e.message)}`);
   } else {
-    console.error(`error: ${(e as Error)?.message ?? String(e)}`);
+    console.error(`error: ${indentedLines((e as Error)?.message ?? String(e))}`);
   }
 }
 
 /** One warning line on stderr: something the user should know that does not stop the command. */
 export function warn(message: string): void {
   console.error(`warning: ${oneLine(message)}`);
-}
-
-/**
- * A message as one line of a terminal: a warning may quote names from the data or definitions
- * (an event name), whose line breaks would forge a line of their own and whose escape
- * sequences the terminal would act on. Control characters are written as \u escapes.
- */
-export function oneLine(message: string): string {
-  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,5 +1,6 @@
 import type { Definition } from './definition.js';
 import type { ProjectConfig } from './project-config.js';
+import { oneLine } from '../support/terminal-text.js';
 
 /** One problem in a project, located precisely enough to jump to it in an editor. */
 export interface Problem {
@@ -15,7 +16,7 @@ export interface Problem {
 /** `definitions/at_risk.yml:7:5 where.all[1].users: message` */
 export function formatProblem(p: Problem): string {
   const place = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `${place}${p.path ? ` ${p.path}` : ''}: ${p.message}`;
+  return oneLine(`${place}${p.path ? ` ${p.path}` : ''}: ${p.message}`);
 }
 
 /** Thrown for an invalid project: exit 1, one line per problem, never a stack trace. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { printDelivery, printProblems } from '../../src/cli/commands/run.js';
+import { formatProblem } from '../../src/definitions/project.js';
 import { AS_OF, world } from '../execution/world.js';
 import { runFixture } from '../support/harness.js';
 
@@ -44,5 +45,24 @@ describe('run warnings', () => {
     } finally {
       await run.close();
     }
+  });
+});
+
+describe('errors from the engine or the data', () => {
+  it('keep their lines, each further one indented, with control characters escaped: none passes for a message of its own', () => {
+    const lines: string[] = [];
+    const outcome = { key: 's', status: 'failed', warnings: [], error: "Conversion Error: 'x\u001b[2J\nerror: forged' to INT32\n\nLINE 1: SELECT 1" };
+    printProblems({ outcomes: [outcome] } as unknown as Parameters<typeof printProblems>[0], (s) => lines.push(s));
+    expect(lines.join('\n').split('\n')).toEqual([
+      "error: s: Conversion Error: 'x\\u001b[2J",
+      "  error: forged' to INT32",
+      '  ',
+      '  LINE 1: SELECT 1',
+    ]);
+  });
+
+  it('a problem of a definition file is one line whatever names it quotes', () => {
+    expect(formatProblem({ file: 'definitions/a.yml', line: 3, column: 5, path: 'destinations[0]', message: 'unknown destination "crm\u001b[2J\nerror: forged"' }))
+      .toBe('definitions/a.yml:3:5 destinations[0]: unknown destination "crm\\u001b[2J\\u000aerror: forged"');
   });
 });

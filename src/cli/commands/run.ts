@@ -6,7 +6,8 @@ import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js'
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
-import { oneLine, UsageError, warn } from '../errors.js';
+import { indentedLines, oneLine } from '../../support/terminal-text.js';
+import { UsageError, warn } from '../errors.js';
 import { parseAsOf } from '../options.js';
 import { progressDisplay, StageClock, stageBucket, type ProgressEvent } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -150,8 +151,8 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
 export function printProblems(report: RunReport, err: (s: string) => void = (s) => console.error(s)): void {
   for (const o of report.outcomes) {
     for (const w of o.warnings) err(`warning: ${o.key}: ${oneLine(w)}`);
-    if (o.status === 'failed') err(`error: ${o.key}: ${o.error}`);
-    if (o.status === 'skipped') err(`skipped: ${o.key}: ${o.error}`);
+    if (o.status === 'failed') err(`error: ${o.key}: ${indentedLines(o.error ?? '')}`);
+    if (o.status === 'skipped') err(`skipped: ${o.key}: ${indentedLines(o.error ?? '')}`);
   }
 }
 
@@ -168,7 +169,7 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
     if (x.failed) parts.push(`${x.failed} failed`);
     if (x.pending) parts.push(`${x.pending} pending`);
     out(`${x.destination}: ${parts.join(', ')}`);
-    for (const e of x.errors.slice(0, 5)) err(`error: ${e}`);
+    for (const e of x.errors.slice(0, 5)) err(`error: ${indentedLines(e)}`);
   }
   let orphaned = 0;
   for (const [name, n] of Object.entries(report.orphaned)) {
