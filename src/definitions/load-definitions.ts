@@ -114,17 +114,18 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     }
     const source = new YamlSource(file, text);
     const data = source.toJS();
-    if (data instanceof Error) {
-      problems.push(source.unreadable(data));
-      continue;
-    }
-    const rawKey = data !== null && typeof data === 'object' ? (data as { key?: unknown }).key : undefined;
+    const rawKey = data !== null && typeof data === 'object' && !(data instanceof Error) ? (data as { key?: unknown }).key : undefined;
     const broken = (ps: readonly Problem[]) => {
       problems.push(...ps);
       if (typeof rawKey === 'string' && !brokenKeys.has(rawKey)) brokenKeys.set(rawKey, file);
     };
+    // Syntax problems first: they are located, and often why the document cannot be built.
     if (source.syntaxProblems.length) {
       broken(source.syntaxProblems);
+      continue;
+    }
+    if (data instanceof Error) {
+      problems.push(source.unreadable(data));
       continue;
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {

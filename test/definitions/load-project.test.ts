@@ -175,6 +175,11 @@ describe('loadProject', () => {
     expect(await messages({ 'roster.yml': '', 'definitions/x.yml': yml('kind: audience', 'key: x', 'entity: user', 'where: &a', '  not: *a') })).toEqual([
       'definitions/x.yml:5:8: YAML syntax error: the alias *a is inside the value it names (&a), which would never end',
     ]);
+    // A merge of the mapping it is in: the library gives up building it ("excessive alias count").
+    const selfMerge = yml('kind: audience', 'key: z', 'entity: user', 'where:', '  all:', '    - trait: &t', '        key: logins', '        <<: *t');
+    expect(await messages({ 'roster.yml': '', 'definitions/z.yml': selfMerge })).toEqual([
+      'definitions/z.yml:8:13: YAML syntax error: the alias *t is inside the value it names (&t), which would never end',
+    ]);
     expect(await messages({ 'roster.yml': 'warehouse: &w { dialect: duckdb, path: *w }\n' })).toEqual([
       'roster.yml:1:40: YAML syntax error: the alias *w is inside the value it names (&w), which would never end',
     ]);
