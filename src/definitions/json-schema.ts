@@ -83,10 +83,11 @@ export function definitionJsonSchema(): object {
 /** JSON Schema (2020-12) of roster.yml. */
 export function projectConfigJsonSchema(): object {
   const schema = withRosterDefs(ProjectConfig, 'roster.yml', {}) as { properties: { destinations: { items: { oneOf: Json[] } } } };
-  // A destination's name and type have defaults, filled in before parsing (load-config.ts).
+  // A destination's name and type have defaults, filled in before parsing (load-config.ts): the
+  // type follows from its path or url, and a stdout destination, which has neither, names it.
   for (const variant of schema.properties.destinations.items.oneOf) {
-    variant.required = (variant.required as string[]).filter((field) => field !== 'name' && field !== 'type');
-    if (!(variant.required as string[]).length) delete variant.required;
+    const type = (variant.properties as { type: { const: string } }).type.const;
+    variant.required = (variant.required as string[]).filter((field) => field !== 'name' && (field !== 'type' || type === 'stdout'));
   }
   return schema;
 }

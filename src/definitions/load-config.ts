@@ -7,7 +7,7 @@ import type { Problem } from './project.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, nulProblems, YamlSource, type Path } from './yaml-source.js';
+import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
 
@@ -45,8 +45,8 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const nul = nulProblems(source, data);
   if (nul.length) return { source, problems: [...envProblems, ...nul] };
-  const parsed = parseConfig(withDestinationDefaults(data), wholeValues);
-  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, data))];
+  const { parsed, input } = parseConfig(withDestinationDefaults(data), wholeValues);
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, input))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
 
@@ -118,14 +118,17 @@ function duplicateDestinations(source: YamlSource, config: ProjectConfig, writte
   });
 }
 
-/** roster.yml's data as its schema reads it, a whole `${NAME}` read as a number or a boolean where one is wanted. */
-function parseConfig(data: object, wholeValues: readonly Path[]): ReturnType<typeof ProjectConfig.safeParse> {
+/**
+ * roster.yml's data as its schema reads it, a whole `${NAME}` read as a number or a boolean where
+ * one is wanted; `input` is what was parsed, for the problems' words.
+ */
+function parseConfig(data: object, wholeValues: ReadonlySet<string>): { parsed: ReturnType<typeof ProjectConfig.safeParse>; input: object } {
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  if (parsed.success || !wholeValues.length) return parsed;
+  if (parsed.success || !wholeValues.size) return { parsed, input: data };
   const wanted = parsed.error.issues.flatMap((issue) => (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean')
     ? [{ path: issue.path, expected: issue.expected as 'number' | 'boolean' }] : []));
   const typed = typedEnvValues(data, wholeValues, wanted);
-  return typed ? ProjectConfig.safeParse(typed, { reportInput: true }) : parsed;
+  return typed ? { parsed: ProjectConfig.safeParse(typed, { reportInput: true }), input: typed } : { parsed, input: data };
 }
 
 /**

@@ -37,7 +37,7 @@ describe('JSON schemas for editors', () => {
     expect(schema.properties.warehouse.properties.dialect).toMatchObject({ enum: ['duckdb', 'postgres', 'snowflake'], default: 'duckdb' });
     const jsonl = schema.properties.destinations.items.oneOf.find((d: any) => d.properties.type.const === 'jsonl');
     // SPEC 1: every field has a default but a destination's path or url (name and type too).
-    expect(schema.properties.destinations.items.oneOf.map((d: any) => [d.properties.type.const, d.required])).toEqual([['jsonl', ['path']], ['http', ['url']], ['stdout', undefined]]);
+    expect(schema.properties.destinations.items.oneOf.map((d: any) => [d.properties.type.const, d.required])).toEqual([['jsonl', ['path']], ['http', ['url']], ['stdout', ['type']]]);
     expect(jsonl.properties.type.const).toBe('jsonl');
     // The pattern an editor checks accepts what roster does, in any case (JSON Schema has no i flag).
     const memory = new RegExp(schema.properties.warehouse.properties.memory_limit.pattern);

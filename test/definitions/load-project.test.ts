@@ -57,19 +57,22 @@ describe('loadProject', () => {
     expect(project.config.destinations[0]).toMatchObject({ url: 'https://api.segment.io/v1/batch', write_key: 's3cret' });
   });
 
-  it('reads a whole unquoted ${VAR} as a number or a boolean where roster.yml wants one, and as text elsewhere', async () => {
+  it('reads a whole ${VAR} as a number or a boolean where roster.yml wants one (quoted, or copied by a merge), and as text elsewhere', async () => {
     const dir = tempProject({
-      'roster.yml': yml('warehouse:', '  statement_timeout_ms: ${TIMEOUT}', '  path: ${DIGITS}', 'source:', '  deduplicate: ${DEDUP}',
-        'destinations:', '  - name: seg', '    url: https://api.segment.io/v1/batch', '    max_retries: ${RETRIES}', '    write_key: ${DIGITS}'),
+      'roster.yml': yml('warehouse:', '  statement_timeout_ms: ${TIMEOUT}', '  path: ${DIGITS}', 'source:', '  deduplicate: "${DEDUP}"',
+        'destinations:', '  - &seg', '    name: seg', '    url: https://api.segment.io/v1/batch', '    max_retries: ${RETRIES}', '    write_key: ${DIGITS}',
+        '  - <<: *seg', '    name: seg2', '  - { name: seg3, url: "https://api.segment.io/v1/batch", timeout_ms: "${DIGITS}" }'),
     });
     const project = await loadProject(dir, { env: { TIMEOUT: '5000', DIGITS: '12345', DEDUP: 'true', RETRIES: '2' } });
     expect(project.config.warehouse).toMatchObject({ statement_timeout_ms: 5000, path: '12345' });
     expect(project.config.source.deduplicate).toBe(true);
-    expect(project.config.destinations[0]).toMatchObject({ max_retries: 2, write_key: '12345' });
-    const quoted = tempProject({ 'roster.yml': yml('source:', '  deduplicate: "${DEDUP}"', 'warehouse:', '  statement_timeout_ms: ${TIMEOUT}') });
-    await expect(loadProject(quoted, { env: { DEDUP: 'true', TIMEOUT: 'soon' } })).rejects.toThrow([
-      'roster.yml:2:16 source.deduplicate: expected true or false, got the string "true"',
-      'roster.yml:4:25 warehouse.statement_timeout_ms: expected a number, got the string "soon"',
+    expect(project.config.destinations.map((d) => d.type === 'http' && [d.name, d.max_retries, d.timeout_ms, d.write_key])).toEqual([
+      ['seg', 2, 10_000, '12345'], ['seg2', 2, 10_000, '12345'], ['seg3', 5, 12345, undefined],
+    ]);
+    const wrong = tempProject({ 'roster.yml': yml('source:', '  deduplicate: ${DEDUP}', 'warehouse:', '  statement_timeout_ms: ${TIMEOUT}') });
+    await expect(loadProject(wrong, { env: { DEDUP: 'yes', TIMEOUT: '-1' } })).rejects.toThrow([
+      'roster.yml:2:16 source.deduplicate: expected true or false, got the string "yes"',
+      'roster.yml:4:25 warehouse.statement_timeout_ms: must be greater than 0, got the number -1',
     ].join('\n'));
     const flow = tempProject({ 'roster.yml': yml('warehouse: { dialect: postgres, url: ${DATABASE_URL} }') });
     await expect(loadProject(flow, { env: { DATABASE_URL: 'postgres://db' } })).rejects.toThrow(
