@@ -191,9 +191,28 @@ function unclosedComment(template: string): number | undefined {
   return unclosedBlockComment(withoutTemplateComments(template));
 }
 
-/** The template with its Handlebars comments blanked (same length, line breaks kept): they are no SQL. */
+/**
+ * The template with its Handlebars comments blanked (same length, line breaks kept): they are no
+ * SQL. Found by Handlebars's own parse, so an escaped `\{{!` (rendered as text) is not one; a
+ * template that does not parse is returned as it is (its syntax error is reported).
+ */
 function withoutTemplateComments(template: string): string {
-  return template.replace(/\{\{!--[\s\S]*?(?:--\}\}|$)|\{\{![\s\S]*?(?:\}\}|$)/g, (m) => m.replace(/[^\n]/g, ' '));
+  let ast: HbsNode;
+  try {
+    ast = Handlebars.parse(template) as unknown as HbsNode;
+  } catch {
+    return template;
+  }
+  const lineStarts = [0];
+  for (let i = 0; i < template.length; i++) if (template[i] === '\n') lineStarts.push(i + 1);
+  const offset = (p: { line: number; column: number }) => lineStarts[p.line - 1] + p.column;
+  let out = template;
+  for (const node of ast.body as HbsNode[]) {
+    if (node.type !== 'CommentStatement' || !node.loc) continue;
+    const [start, end] = [offset(node.loc.start), offset((node.loc as unknown as { end: { line: number; column: number } }).end)];
+    out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, ' ') + out.slice(end);
+  }
+  return out;
 }
 
 const stateKeys = new Map<string, readonly string[]>();
