@@ -69,7 +69,7 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
  * The query without its final `;`s (the run wraps it as a subquery), also when comments follow
  * them: `SELECT ...; -- done` or `;;` would otherwise end the wrapper's subquery early.
  */
-function withoutFinalSemicolon(sql: string): string {
+export function withoutFinalSemicolon(sql: string): string {
   // Literals and comments are blanked to spaces in `code`: look for the ;s, not for the blanks.
   const end = withoutQuoted(sql).search(/;[\s;]*$/);
   return (end < 0 ? sql : sql.slice(0, end)).trim();

@@ -6,6 +6,7 @@ import type { Project } from '../definitions/project.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOptions, SourceCatalog } from '../compiler/context.js';
 import { compilePlan, planStepLabel, type PlanStep } from '../compiler/plan/plan.js';
+import { inUserSqlLines } from './sql-trait-lines.js';
 
 /** This run's result of a definition lives in a scratch table until the commit. */
 export const runTableName = (key: string) => `_run_${key}`;
@@ -139,9 +140,13 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const raw = d.tempTable(rawName);
   // Wrapped as a subquery, the template must be one query; run read-only, it cannot change any table.
   const steps = d.readOnlyTempTableAs(rawName, `SELECT * FROM (\n${sql}\n) AS sql_trait`);
-  for (const s of steps.create) await wh.exec(s, params, ['as_of']);
+  const exec = (s: string) => wh.exec(s, params, ['as_of']).catch((e: unknown) => {
+    if (e instanceof Error) e.message = inUserSqlLines(e.message, s, def);
+    throw e;
+  });
+  for (const s of steps.create) await exec(s);
   await wh.readOnly(async () => {
-    for (const s of steps.fill) await wh.exec(s, params, ['as_of']);
+    for (const s of steps.fill) await exec(s);
   });
   const columns = await wh.describe(raw);
   const shape = sqlTraitShape(d, def, raw, columns);

@@ -98,7 +98,7 @@ export class PostgresWarehouse implements Warehouse {
       // the server's own word says most; later queries can only say that the connection is gone.
       const fatal = (e as { severity?: string }).severity === 'FATAL';
       const lost = fatal ? e : this.lost;
-      throw new WarehouseError(lost ? `the connection to Postgres was lost: ${pgMessage(lost)}` : pgMessage(e), e);
+      throw new WarehouseError(lost ? `the connection to Postgres was lost: ${pgMessage(lost)}` : pgMessage(e, sql), e);
     }
   }
 
@@ -236,7 +236,22 @@ function withoutPassword(message: string, url: string): string {
   return [password, decoded].reduce((m, secret) => m.split(secret).join('[redacted]'), message);
 }
 
-function pgMessage(e: unknown): string {
-  const err = e as { message?: string; detail?: string; hint?: string };
-  return [err.message ?? String(e), err.detail, err.hint].filter(Boolean).join('; ');
+function pgMessage(e: unknown, sql?: string): string {
+  const err = e as { message?: string; detail?: string; hint?: string; position?: string };
+  return [err.message ?? String(e), err.detail, err.hint].filter(Boolean).join('; ') + (sql && err.position ? lineAt(sql, Number(err.position)) : '');
+}
+
+/**
+ * The line of the statement an error points at, as psql and DuckDB show it (`LINE n: ...` and a
+ * caret below): Postgres gives only the character's position in the statement.
+ */
+function lineAt(sql: string, position: number): string {
+  const chars = [...sql];
+  if (!(position >= 1 && position <= chars.length)) return '';
+  const before = chars.slice(0, position - 1).join('');
+  const line = before.split('\n').length;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length;
+  const text = sql.split('\n')[line - 1];
+  const prefix = `LINE ${line}: `;
+  return `\n\n${prefix}${text}\n${' '.repeat(prefix.length + column)}^`;
 }

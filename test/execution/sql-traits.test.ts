@@ -618,3 +618,24 @@ describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => 
     }
   });
 });
+
+// The engine counts the lines of the statement roster wraps the SQL in; the user knows theirs.
+describe.each(ENGINES)('a syntax error in a SQL trait, on %s', (engine) => {
+  it('is told at the line of the user\'s SQL, with its caret under the word, naming where the SQL is', async () => {
+    const sql = '\n-- the leading blank line is the template\'s line 1\nSELECT user_id, logins AS broken\n  FRM {{state "logins"}}\n';
+    const run = await runFixture(world, [
+      'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In',
+      { kind: 'sql_trait', key: 'broken', entity: 'user', sql },
+    ], { asOf: AS_OF, engine });
+    try {
+      const error = run.report.outcomes.find((o) => o.key === 'broken')!.error!;
+      expect(error).toMatch(/^the sql of definitions\/broken\.yml: /);
+      const lines = error.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('LINE '));
+      expect(lines[at]).toMatch(/^LINE 4: +FRM /);
+      expect(lines[at + 1].indexOf('^')).toBe(lines[at].indexOf('FRM'));
+    } finally {
+      await run.close();
+    }
+  });
+});
