@@ -193,26 +193,33 @@ function unclosedComment(template: string): number | undefined {
 
 /**
  * The template with its Handlebars comments blanked (same length, line breaks kept): they are no
- * SQL. Found by Handlebars's own parse, so an escaped `\{{!` (rendered as text) is not one; a
- * template that does not parse is returned as it is (its syntax error is reported).
+ * SQL. Found by Handlebars's own parse (templateComments), so an escaped `\{{!` (rendered as text)
+ * is not one.
  */
 function withoutTemplateComments(template: string): string {
+  let out = template;
+  for (const { start, end } of templateComments(template)) out = out.slice(0, start) + out.slice(start, end).replace(/[^\r\n]/g, ' ') + out.slice(end);
+  return out;
+}
+
+/**
+ * Where the template's Handlebars comments are ({{! }} and {{!-- --}}), as offsets, in order;
+ * none when it does not parse (its syntax error is reported).
+ */
+export function templateComments(template: string): { start: number; end: number }[] {
   let ast: HbsNode;
   try {
     ast = Handlebars.parse(template) as unknown as HbsNode;
   } catch {
-    return template;
+    return [];
   }
-  const lineStarts = [0];
-  for (let i = 0; i < template.length; i++) if (template[i] === '\n') lineStarts.push(i + 1);
+  // Lines as Handlebars counts them: \r\n, a lone \r and \n each end one.
+  const lineStarts = [0, ...[...template.matchAll(/\r\n?|\n/g)].map((m) => m.index + m[0].length)];
   const offset = (p: { line: number; column: number }) => lineStarts[p.line - 1] + p.column;
-  let out = template;
-  for (const node of ast.body as HbsNode[]) {
-    if (node.type !== 'CommentStatement' || !node.loc) continue;
-    const [start, end] = [offset(node.loc.start), offset((node.loc as unknown as { end: { line: number; column: number } }).end)];
-    out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, ' ') + out.slice(end);
-  }
-  return out;
+  return (ast.body as HbsNode[]).filter((node) => node.type === 'CommentStatement' && node.loc).map((node) => {
+    const loc = node.loc as unknown as { start: { line: number; column: number }; end: { line: number; column: number } };
+    return { start: offset(loc.start), end: offset(loc.end) };
+  });
 }
 
 const stateKeys = new Map<string, readonly string[]>();

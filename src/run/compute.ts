@@ -141,7 +141,7 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   // Wrapped as a subquery, the template must be one query; run read-only, it cannot change any table.
   const steps = d.readOnlyTempTableAs(rawName, `SELECT * FROM (\n${sql}\n) AS sql_trait`);
   const exec = (s: string) => wh.exec(s, params, ['as_of']).catch((e: unknown) => {
-    if (e instanceof Error) e.message = inUserSqlLines(e.message, s, def);
+    if (e instanceof Error) e.message = inUserSqlLines(e.message, s, sql, def);
     throw e;
   });
   for (const s of steps.create) await exec(s);

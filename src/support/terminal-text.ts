@@ -4,7 +4,9 @@
  * sequences the terminal would act on. Control characters are written as \u escapes.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escape);
+  // A tab is shown as a space, as psql shows one in a statement: the caret under an engine's
+  // line of SQL counts it as one column.
+  return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escape);
 }
 
 /**
@@ -13,9 +15,25 @@ export function oneLine(text: string): string {
  * a message of its own.
  */
 export function indentedLines(text: string): string {
-  return text.split(/\r?\n/).map(oneLine).join('\n  ');
+  return text.split(/\r?\n/).map((line, i) => (i === 0 || line === '' ? oneLine(line) : `  ${oneLine(line)}`)).join('\n');
 }
 
 function escape(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * The columns a terminal gives a text: East Asian wide characters and emoji take two, combining
+ * marks none (a caret under a column of a line of SQL must count them so).
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if ((c >= 0x300 && c <= 0x36f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) continue;
+    const wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff)
+      || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
 }

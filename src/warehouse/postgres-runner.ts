@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { SourceCatalog } from '../compiler/context.js';
 import { postgres } from '../../dialects/postgres.js';
+import { displayWidth } from '../support/terminal-text.js';
 import { forNodePostgres, parsePostgresUrl, sslMode, withoutSsl } from './postgres-url.js';
 import { catalogFrom, inTransaction, normaliseValue, positionalValues, WarehouseError, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
@@ -250,7 +251,7 @@ function lineAt(sql: string, position: number): string {
   if (!(position >= 1 && position <= chars.length)) return '';
   const before = chars.slice(0, position - 1).join('');
   const line = before.split('\n').length;
-  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length;
+  const column = displayWidth(before.slice(before.lastIndexOf('\n') + 1));
   const text = sql.split('\n')[line - 1];
   const prefix = `LINE ${line}: `;
   return `\n\n${prefix}${text}\n${' '.repeat(prefix.length + column)}^`;

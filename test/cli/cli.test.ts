@@ -244,6 +244,16 @@ describe('roster CLI', () => {
     }
   });
 
+  it('preview shows an error as run does: a line break in it cannot forge a line of its own', () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), "kind: sql_trait\nkey: broken\nentity: user\nsql: |\n  SELECT 'u1' AS user_id, CAST('x' || chr(10) || 'error: forged' AS INTEGER) AS broken\n");
+    const preview = roster(['--project', dir, 'preview', 'broken', '--as-of', '2024-06-01']);
+    expect(preview.code).toBe(2);
+    const errors = preview.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([expect.stringMatching(/^error: broken: .*'x$/)]);
+    expect(preview.stderr).toContain("\n  error: forged'");
+  });
+
   it('--dry-run, preview and deliver never create a missing warehouse file: they read an empty one, with a warning', () => {
     const dir = exampleCopy();
     const warehouse = path.join(dir, 'warehouse.duckdb');

@@ -51,12 +51,13 @@ describe('run warnings', () => {
 describe('errors from the engine or the data', () => {
   it('keep their lines, each further one indented, with control characters escaped: none passes for a message of its own', () => {
     const lines: string[] = [];
-    const outcome = { key: 's', status: 'failed', warnings: [], error: "Conversion Error: 'x\u001b[2J\nerror: forged' to INT32\n\nLINE 1: SELECT 1" };
+    const outcome = { key: 's', status: 'failed', warnings: [], error: "Conversion Error: 'x\u001b[2J\nerror: forged' to INT32\n\nLINE 1: SELECT\t1" };
     printProblems({ outcomes: [outcome] } as unknown as Parameters<typeof printProblems>[0], (s) => lines.push(s));
+    // A tab is a space, as the caret under an engine's line of SQL counts it.
     expect(lines.join('\n').split('\n')).toEqual([
       "error: s: Conversion Error: 'x\\u001b[2J",
       "  error: forged' to INT32",
-      '  ',
+      '',
       '  LINE 1: SELECT 1',
     ]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/definitions/graph.js';
 import { runProject } from '../../src/run/run-project.js';
 import { definitions, ENGINES, fixtureWarehouse, project, runFixture, type DefinitionInput } from '../support/harness.js';
+import { indentedLines, displayWidth } from '../../src/support/terminal-text.js';
 import { AS_OF, world } from './world.js';
 
 const sqlTrait = (key: string, entity: string, sql: string, traits?: string[]): DefinitionInput => ({
@@ -621,21 +622,34 @@ describe.each(ENGINES)('{{as_of}} in a comment or a string, on %s', (engine) => 
 
 // The engine counts the lines of the statement roster wraps the SQL in; the user knows theirs.
 describe.each(ENGINES)('a syntax error in a SQL trait, on %s', (engine) => {
-  it('is told at the line of the user\'s SQL, with its caret under the word, naming where the SQL is', async () => {
-    const sql = '\n-- the leading blank line is the template\'s line 1\nSELECT user_id, logins AS broken\n  FRM {{state "logins"}}\n';
+  const located = async (sql: string) => {
     const run = await runFixture(world, [
       'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In',
       { kind: 'sql_trait', key: 'broken', entity: 'user', sql },
     ], { asOf: AS_OF, engine });
     try {
       const error = run.report.outcomes.find((o) => o.key === 'broken')!.error!;
-      expect(error).toMatch(/^the sql of definitions\/broken\.yml: /);
-      const lines = error.split('\n');
-      const at = lines.findIndex((l) => l.startsWith('LINE '));
-      expect(lines[at]).toMatch(/^LINE 4: +FRM /);
-      expect(lines[at + 1].indexOf('^')).toBe(lines[at].indexOf('FRM'));
+      const lines = indentedLines(error).split('\n');
+      const at = lines.findIndex((l) => /^ *LINE /.test(l));
+      return { error, line: lines[at].trim(), caret: lines[at + 1].indexOf('^') - lines[at].indexOf('LINE') };
     } finally {
       await run.close();
     }
+  };
+
+  it('is told at the line of the user\'s SQL, with its caret under the word, naming where the SQL is', async () => {
+    // Line 1 is blank; the comment of lines 3-4 and the one of line 7 render as nothing.
+    const sql = '\n-- line 2\n{{!-- a comment\nof two lines --}}\nSELECT user_id, logins AS broken\n  FRM {{state "logins"}}\n{{! a note }}\n';
+    const { error, line, caret } = await located(sql);
+    expect(error).toMatch(/^the sql of definitions\/broken\.yml: /);
+    expect(line).toMatch(/^LINE 6: +FRM /);
+    expect(caret).toBe(line.indexOf('FRM'));
+  });
+
+  // Postgres gives the error's position, and roster draws the caret (DuckDB draws its own).
+  it.skipIf(engine !== 'postgres')('keeps its caret under the word after wide characters and a tab', async () => {
+    const { line, caret } = await located("SELECT user_id, '日本😀' AS w,\tlogins AS broken FRM {{state \"logins\"}}");
+    expect(line).toMatch(/^LINE 1: /);
+    expect(caret).toBe(displayWidth(line.slice(0, line.indexOf('FRM'))));
   });
 });

@@ -7,6 +7,7 @@ import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
 import { formatTable } from '../table.js';
+import { indentedLines } from '../../support/terminal-text.js';
 
 export interface PreviewFlags { asOf?: string; limit?: string }
 
@@ -28,7 +29,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const failed = outcomes.filter((o) => o.status !== 'ok');
     for (const o of outcomes) for (const w of o.warnings) warn(`${o.key}: ${w}`);
     if (failed.length) {
-      for (const o of failed) console.error(`error: ${o.key}: ${o.error}`);
+      for (const o of failed) console.error(`error: ${o.key}: ${indentedLines(o.error ?? '')}`);
       return 2;
     }
     const d = wh.dialect;
