@@ -5,12 +5,15 @@ import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 const reference = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
- * Replaces `${NAME}` in the string values of a YAML document with `env[NAME]`, in place.
- * `$${NAME}` stays as the literal text `${NAME}`. An unset variable is a problem at its value.
+ * The document as plain data with `${NAME}` in its string values replaced by `env[NAME]` (the
+ * document too, in place); `$${NAME}` stays as the literal text `${NAME}`. An unset variable is a
+ * problem at its value. `wholePaths` are the places in the data whose value was a whole `${NAME}`,
+ * also where a `<<` merge copied it (see typedEnvValues).
  */
-export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, string | undefined>>): { problems: Problem[]; wholeValues: Set<string> } {
+export function readWithEnv(src: YamlSource, env: Readonly<Record<string, string | undefined>>): { problems: Problem[]; data: unknown; wholePaths: Set<string> } {
   const problems: Problem[] = [];
-  const wholeValues = new Set<string>();
+  // A whole ${NAME} is read as a marker first, so its places can be found in the built data.
+  const wholes: { node: { value: unknown }; value: string }[] = [];
   const visit = (node: Node | null, path: Path): void => {
     if (isMap(node)) {
       for (const pair of node.items) visit(pair.value as Node | null, [...path, isScalar(pair.key) ? String(pair.key.value) : '?']);
@@ -26,12 +29,38 @@ export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, str
         problems.push({ file: src.file, ...at, path: formatPath(path), message: `environment variable ${name} is not set (used as \${${name}})` });
         return match;
       });
-      node.value = replaced;
-      if (whole) wholeValues.add(replaced);
+      node.value = whole ? marker(wholes.length) : replaced;
+      if (whole) wholes.push({ node, value: replaced });
     }
   };
   visit(src.doc.contents as Node | null, []);
-  return { problems, wholeValues };
+  const built = src.toJS();
+  for (const w of wholes) w.node.value = w.value;
+  const wholePaths = new Set<string>();
+  const restore = (value: unknown, path: (string | number)[]): unknown => {
+    if (typeof value === 'string') {
+      const i = markerIndex(value);
+      if (i === undefined) return value;
+      wholePaths.add(JSON.stringify(path));
+      return wholes[i].value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => restore(v, [...path, i]));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Error)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, [...path, k])]));
+    }
+    return value;
+  };
+  return { problems, data: restore(built, []), wholePaths };
+}
+
+/** A text no YAML file holds (a NUL is refused in roster.yml): the i-th whole ${NAME}. */
+function marker(i: number): string {
+  return `\u0000env${i}\u0000`;
+}
+
+function markerIndex(text: string): number | undefined {
+  const m = /^\u0000env(\d+)\u0000$/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -40,13 +69,14 @@ export function interpolateEnv(src: YamlSource, env: Readonly<Record<string, str
  * it); undefined when no such value needs it. Only a decimal number or true / false is read so;
  * values stay text everywhere else, so a password of digits is still a password.
  */
-export function typedEnvValues(data: object, wholeValues: ReadonlySet<string>, wanted: readonly { path: readonly PropertyKey[]; expected: 'number' | 'boolean' }[]): object | undefined {
+export function typedEnvValues(data: object, wholePaths: ReadonlySet<string>, wanted: readonly { path: readonly PropertyKey[]; expected: 'number' | 'boolean' }[]): object | undefined {
   const copy = structuredClone(data) as Record<string | number, unknown>;
   let changed = false;
   for (const { path, expected } of wanted) {
+    if (!wholePaths.has(JSON.stringify(path))) continue;
     const parent = path.slice(0, -1).reduce<unknown>((node, seg) => (node as Record<PropertyKey, unknown> | undefined)?.[seg], copy) as Record<PropertyKey, unknown> | undefined;
     const text = parent?.[path[path.length - 1]];
-    if (typeof text !== 'string' || !wholeValues.has(text)) continue;
+    if (typeof text !== 'string') continue;
     const value = expected === 'number' ? (/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : undefined) : ({ true: true, false: false } as Record<string, boolean>)[text.trim()];
     if (value === undefined) continue;
     parent![path[path.length - 1]] = value;

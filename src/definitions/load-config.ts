@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { interpolateEnv, typedEnvValues } from './env.js';
+import { readWithEnv, typedEnvValues } from './env.js';
 import { ProjectConfig } from './project-config.js';
 import type { Problem } from './project.js';
 import { describe } from './suggest.js';
@@ -36,8 +36,8 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const source = new YamlSource(CONFIG_FILE, text);
   if (source.syntaxProblems.length) return { source, problems: source.syntaxProblems };
-  const { problems: envProblems, wholeValues } = interpolateEnv(source, env);
-  const data = source.toJS() ?? {};
+  const { problems: envProblems, data: read, wholePaths } = readWithEnv(source, env);
+  const data = read ?? {};
   if (data instanceof Error) return { source, problems: [source.unreadable(data)] };
   if (typeof data !== 'object' || Array.isArray(data)) {
     const at = source.locate([]);
@@ -45,7 +45,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   }
   const nul = nulProblems(source, data);
   if (nul.length) return { source, problems: [...envProblems, ...nul] };
-  const { parsed, input } = parseConfig(withDestinationDefaults(data), wholeValues);
+  const { parsed, input } = parseConfig(withDestinationDefaults(data), wholePaths);
   const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, input))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
@@ -122,12 +122,12 @@ function duplicateDestinations(source: YamlSource, config: ProjectConfig, writte
  * roster.yml's data as its schema reads it, a whole `${NAME}` read as a number or a boolean where
  * one is wanted; `input` is what was parsed, for the problems' words.
  */
-function parseConfig(data: object, wholeValues: ReadonlySet<string>): { parsed: ReturnType<typeof ProjectConfig.safeParse>; input: object } {
+function parseConfig(data: object, wholePaths: ReadonlySet<string>): { parsed: ReturnType<typeof ProjectConfig.safeParse>; input: object } {
   const parsed = ProjectConfig.safeParse(data, { reportInput: true });
-  if (parsed.success || !wholeValues.size) return { parsed, input: data };
+  if (parsed.success || !wholePaths.size) return { parsed, input: data };
   const wanted = parsed.error.issues.flatMap((issue) => (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean')
     ? [{ path: issue.path, expected: issue.expected as 'number' | 'boolean' }] : []));
-  const typed = typedEnvValues(data, wholeValues, wanted);
+  const typed = typedEnvValues(data, wholePaths, wanted);
   return typed ? { parsed: ProjectConfig.safeParse(typed, { reportInput: true }), input: typed } : { parsed, input: data };
 }
 

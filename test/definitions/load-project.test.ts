@@ -69,6 +69,9 @@ describe('loadProject', () => {
     expect(project.config.destinations.map((d) => d.type === 'http' && [d.name, d.max_retries, d.timeout_ms, d.write_key])).toEqual([
       ['seg', 2, 10_000, '12345'], ['seg2', 2, 10_000, '12345'], ['seg3', 5, 12345, undefined],
     ]);
+    // A literal string stays one, whatever the variables hold: only a ${VAR}'s own places are typed.
+    const literal = tempProject({ 'roster.yml': yml('name: ${PROJECT}', 'source:', '  deduplicate: "true"') });
+    await expect(loadProject(literal, { env: { PROJECT: 'true' } })).rejects.toThrow('roster.yml:3:16 source.deduplicate: expected true or false, got the string "true"');
     const wrong = tempProject({ 'roster.yml': yml('source:', '  deduplicate: ${DEDUP}', 'warehouse:', '  statement_timeout_ms: ${TIMEOUT}') });
     await expect(loadProject(wrong, { env: { DEDUP: 'yes', TIMEOUT: '-1' } })).rejects.toThrow([
       'roster.yml:2:16 source.deduplicate: expected true or false, got the string "yes"',
