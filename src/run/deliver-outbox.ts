@@ -81,7 +81,11 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const orphaned = Object.fromEntries([...pendingBy].filter(([name]) => !configured.has(name)));
   const pending = [...pendingBy.values()].reduce((a, n) => a + n, 0);
   const failed = Number((await wh.query(failedCountSql(s)))[0].n);
-  return { destinations: results, pending, failed, ok: pending === 0 && results.every((r) => r.failed === 0), orphaned };
+  // Messages of a destination taken out of roster.yml stay pending (listed again, it gets them)
+  // and are reported, but do not fail the delivery: removing a destination is no failure, and
+  // every later run would otherwise exit 2 with no way to clear it.
+  const ok = results.every((r) => r.pending === 0 && r.failed === 0);
+  return { destinations: results, pending, failed, ok, orphaned };
 }
 
 /** One open delivery row, as openDeliveriesSql reads it. */
