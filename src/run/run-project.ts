@@ -3,7 +3,9 @@ import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
-import { createStateTables, stateNames } from '../state/state-tables.js';
+import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
+import type { SourceCatalog } from '../compiler/context.js';
+import { LAYOUT_TABLES } from '../definitions/project-config.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
@@ -89,6 +91,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
+  if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {
     asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy, onShared: (name) => shared.add(name),
@@ -161,5 +164,25 @@ async function inStep<T>(what: string, step: () => Promise<T>): Promise<T> {
     // A message of roster's own already says where to look (it names roster.yml).
     if (e instanceof WarehouseError && !e.message.includes('roster.yml')) throw new WarehouseError(`${what}: ${e.message}`, e.cause ?? e);
     throw e;
+  }
+}
+
+/**
+ * A source schema that holds none of its layout's tables (roster.yml pointed at another schema,
+ * a dropped schema re-created empty) while committed results hold members or values: read as
+ * empty, every member and value would look gone, and the run would send that. It fails instead,
+ * committing nothing. (An empty source with nothing committed, a project's first steps, runs.)
+ */
+async function refuseEmptiedSource(wh: Warehouse, s: StateNames, project: Project, catalog: SourceCatalog): Promise<void> {
+  const { source } = project.config;
+  const tables = LAYOUT_TABLES[source.layout];
+  if (tables.some((t) => catalog.has(t))) return;
+  const committed = await wh.catalog(s.schema);
+  for (const { key } of project.definitions) {
+    if (!committed.has(key)) continue;
+    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${s.result(key)} LIMIT 1) AS kept`);
+    if (Number(n) > 0) {
+      throw new WarehouseError(`the source schema ${source.schema} holds none of ${tables.join(', ')}, while committed results hold members and values: read as empty, they would all look gone (roster.yml source.schema)`);
+    }
   }
 }

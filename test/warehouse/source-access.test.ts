@@ -127,3 +127,24 @@ describe('Postgres: the system column names the dialect lists', () => {
     }
   });
 });
+
+describe.each(ENGINES)('a source schema that holds none of its tables, on %s', (engine) => {
+  it('fails the run once results were committed, naming roster.yml source.schema, and commits nothing', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', engine);
+    try {
+      const defs = definitions([LOGINS]);
+      const empty = `${fx.schema}_empty`;
+      await fx.wh.exec(`CREATE SCHEMA ${fx.wh.dialect.quoteIdent(empty)}`);
+      const run = (schema: string, asOf: string) => runProject(project(defs, 'segment', { schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(asOf) });
+      // Nothing committed yet: an empty source is a project's first step, and runs.
+      expect((await run(empty, '2024-05-01')).outcomes.map((o) => o.status)).toEqual(['ok']);
+      expect((await run(fx.schema, AS_OF)).outcomes.map((o) => o.status)).toEqual(['ok']);
+      const err = await run(empty, '2024-06-02').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarehouseError);
+      expect((err as Error).message).toBe(`the source schema ${empty} holds none of tracks, identifies, groups, while committed results hold members and values: read as empty, they would all look gone (roster.yml source.schema)`);
+      expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 2 }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
