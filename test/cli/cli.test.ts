@@ -223,6 +223,14 @@ describe('roster CLI', () => {
     // validate says so too, without connecting: not only the first run.
     const v = roster(['--project', dir, 'validate'], { env: { DATABASE_URL: 'postgres://u:pa/ss@127.0.0.1:5432/db' } });
     expect(v).toMatchObject({ code: 1, stderr: 'roster.yml:4:8 warehouse.url: not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)\n1 problem found\n' });
+    // Beside a definition's problem, not only once that is fixed.
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: nope\n');
+    const both = roster(['--project', dir, 'validate'], { env: { DATABASE_URL: 'postgres://u:pa/ss@127.0.0.1:5432/db' } });
+    expect(both.stderr.split('\n').slice(0, 3)).toEqual([
+      'roster.yml:4:8 warehouse.url: not a postgres:// URL (postgres://user:password@host:5432/database; percent-encode / # ? @ : in the password)',
+      expect.stringMatching(/^definitions\/broken\.yml:1:7 kind: /),
+      '2 problems found',
+    ]);
   });
 
   it('--dry-run and preview open the warehouse read-only: they run while another process reads it; a run waits its turn', async () => {

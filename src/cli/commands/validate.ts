@@ -4,7 +4,11 @@ import { warehouseSettingProblems } from '../../warehouse/open.js';
 import { loadProjectWarning } from '../load.js';
 
 export async function validateCommand(dir: string): Promise<number> {
-  const project = await loadProjectWarning(dir);
+  // The warehouse settings are roster.yml's problems: told first, beside the definitions' own.
+  const project = await loadProjectWarning(dir).catch((e: unknown) => {
+    if (e instanceof ProjectError && e.loaded) throw new ProjectError([...warehouseSettingProblems(e.loaded), ...e.problems], e.loaded);
+    throw e;
+  });
   const settings = warehouseSettingProblems(project);
   if (settings.length) throw new ProjectError(settings);
   const graph = buildGraph(project.definitions);
