@@ -96,9 +96,12 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   };
 
   visit(ast);
-  const statement = notAQuery(template) ?? secondStatement(template);
+  // Handlebars comments are no SQL: the checks below read the template with them blanked (same
+  // length and line breaks, so an offset in it is one in the template).
+  const code = withoutTemplateComments(template, ast);
+  const statement = notAQuery(code) ?? secondStatement(code);
   if (statement) problems.push(statement);
-  problems.push(...writingCalls(template));
+  problems.push(...writingCalls(code));
   return { problems, stateRefs, sourceRefs };
 }
 
@@ -111,8 +114,7 @@ export function checkSqlTemplate(template: string): TemplateCheck {
 function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
-  // Template comments go first: `{{!-- AS --}} nextval(` is a call.
-  const code = withoutQuoted(withoutTemplateComments(template), { keepQuotedNames: true });
+  const code = withoutQuoted(template, { keepQuotedNames: true });
   return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)]
     .filter((m) => !namesColumns(code, m.index, m.index + m[0].length)).map((m) => ({
     ...positionAt(template, m.index),
@@ -150,16 +152,17 @@ const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHE
   'LOCK', 'MERGE', 'PRAGMA', 'PREPARE', 'REFRESH', 'REINDEX', 'RESET', 'REVOKE', 'ROLLBACK', 'SET', 'TRUNCATE', 'UPDATE', 'USE',
   'VACUUM']);
 
-/** Whitespace, SQL comments and Handlebars comments before the first word of a template. */
-const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\})*/;
+/** Whitespace and SQL comments before the first word of a template (its Handlebars comments blanked). */
+const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 
 /**
- * A problem where the template is not one query: a /* comment it never closes, nothing but
- * comments, or a first statement that is not a query (DELETE, CREATE, SET, ...).
+ * A problem where the template (its Handlebars comments blanked) is not one query: a /* comment
+ * it never closes, nothing but comments, or a first statement that is not a query (DELETE,
+ * CREATE, SET, ...).
  */
 function notAQuery(template: string): TemplateProblem | undefined {
   const at = (offset: number) => positionAt(template, offset);
-  const open = unclosedComment(template);
+  const open = unclosedBlockComment(template);
   if (open !== undefined) return { ...at(open), message: 'a /* comment is never closed: the rest of the SQL is inside it' };
   const offset = LEADING.exec(template)![0].length;
   if (offset === template.length) {
@@ -175,7 +178,7 @@ function notAQuery(template: string): TemplateProblem | undefined {
  * subquery. Semicolons at the end (and comments after them) are allowed, as in a .sql file.
  */
 function secondStatement(template: string): TemplateProblem | undefined {
-  const code = withoutQuoted(withoutTemplateComments(template));
+  const code = withoutQuoted(template);
   const end = /;[\s;]*$/.exec(code)?.index ?? code.length;
   const semicolon = code.slice(0, end).indexOf(';');
   if (semicolon < 0) return undefined;
@@ -183,35 +186,27 @@ function secondStatement(template: string): TemplateProblem | undefined {
 }
 
 /**
- * Where a block comment opens that the SQL never closes, if one does: the engine would read the
- * rest as comment and fail at run time. Handlebars comments are no SQL: blanked first (one never
- * closed is Handlebars's to report).
- */
-function unclosedComment(template: string): number | undefined {
-  return unclosedBlockComment(withoutTemplateComments(template));
-}
-
-/**
  * The template with its Handlebars comments blanked (same length, line breaks kept): they are no
  * SQL. Found by Handlebars's own parse (templateComments), so an escaped `\{{!` (rendered as text)
  * is not one.
  */
-function withoutTemplateComments(template: string): string {
+function withoutTemplateComments(template: string, ast: HbsNode): string {
   let out = template;
-  for (const { start, end } of templateComments(template)) out = out.slice(0, start) + out.slice(start, end).replace(/[^\r\n]/g, ' ') + out.slice(end);
+  for (const { start, end } of templateComments(template, ast)) out = out.slice(0, start) + out.slice(start, end).replace(/[^\r\n]/g, ' ') + out.slice(end);
   return out;
 }
 
 /**
  * Where the template's Handlebars comments are ({{! }} and {{!-- --}}), as offsets, in order;
- * none when it does not parse (its syntax error is reported).
+ * none when it does not parse (its syntax error is reported). `ast`: its parse, when it is had.
  */
-export function templateComments(template: string): { start: number; end: number }[] {
-  let ast: HbsNode;
-  try {
-    ast = Handlebars.parse(template) as unknown as HbsNode;
-  } catch {
-    return [];
+export function templateComments(template: string, ast?: HbsNode): { start: number; end: number }[] {
+  if (!ast) {
+    try {
+      ast = Handlebars.parse(template) as unknown as HbsNode;
+    } catch {
+      return [];
+    }
   }
   // Lines as Handlebars counts them: \r\n, a lone \r and \n each end one.
   const lineStarts = [0, ...[...template.matchAll(/\r\n?|\n/g)].map((m) => m.index + m[0].length)];
