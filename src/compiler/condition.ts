@@ -12,15 +12,15 @@ import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnTy
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
+/** The longest alias a condition joins under: 63 bytes on Postgres, with room for a `_N` suffix. */
+const MAX_ALIAS_BYTES = 59;
+
 /**
  * Where a condition is evaluated: rows of one entity, `alias` naming the row's id source. Inside
  * `users:` the rows are an account's users, (group_id, user_id) pairs: `inAccount` is then true.
  * `driver`: the relation the rows come from when it is one a leaf reads (see CompiledCondition's
  * `within`); that leaf then reads the row itself instead of joining its relation again.
  */
-/** The longest alias a condition joins under: 63 bytes on Postgres, with room for a `_N` suffix. */
-const MAX_ALIAS_BYTES = 59;
-
 export class ConditionScope {
   readonly joins: string[] = [];
   /** The alias of each joined relation (and whether by account too). */

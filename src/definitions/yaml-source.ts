@@ -62,8 +62,7 @@ export class YamlSource {
         const [start, end] = [target?.range?.[0], target?.range?.[1]];
         const offset = node.range?.[0];
         if (start === undefined || end === undefined || offset === undefined || offset < start || offset >= end) return;
-        const { line, col } = this.lines.linePos(offset);
-        problems.push({ file, line, column: col, message: `YAML syntax error: the alias *${node.source} is inside the value it names (&${node.source}), which would never end` });
+        problems.push({ file, ...this.position(offset), message: `YAML syntax error: the alias *${node.source} is inside the value it names (&${node.source}), which would never end` });
       },
     });
     // A tag the library does not know (`!foo`) would be dropped and its text read as a string.

@@ -7,6 +7,7 @@ import { changesSql } from './diff-sql.js';
 import { accountUsersAtSql } from './state-sql.js';
 import type { StateNames } from './state-tables.js';
 import type { Column } from './values-json.js';
+import { unicodeEscape } from '../support/unicode-escape.js';
 
 /**
  * The outbox is two tables (state-tables.ts): `_changes`, one row per changed entity, and
@@ -73,7 +74,7 @@ export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): strin
  * of the whole run would fail on them. JSON.parse gives the same text back.
  */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 }
 
 /** How many (account change, user) pairs an account trait's change table fans out to: one identify and one track each. */

@@ -1,3 +1,8 @@
+import { unicodeEscape } from './unicode-escape.js';
+
+/** The characters a terminal acts on or breaks a line at: C0 and C1 controls, DEL, U+2028/9. */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /**
  * Text for one line of a terminal: messages quote names from the data and the definitions (an
  * event name, a destination), whose line breaks would forge a line of their own and whose escape
@@ -6,7 +11,7 @@
 export function oneLine(text: string): string {
   // A tab is shown as a space, as psql shows one in a statement: the caret under an engine's
   // line of SQL counts it as one column.
-  return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escape);
+  return text.replace(/\t/g, ' ').replace(new RegExp(CONTROL_CHARACTER, 'g'), unicodeEscape);
 }
 
 /**
@@ -16,10 +21,6 @@ export function oneLine(text: string): string {
  */
 export function indentedLines(text: string): string {
   return text.split(/\r?\n/).map((line, i) => (i === 0 || line === '' ? oneLine(line) : `  ${oneLine(line)}`)).join('\n');
-}
-
-function escape(c: string): string {
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /**

@@ -7,7 +7,8 @@ import { openWarehouse } from '../../warehouse/open.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
 import { formatTable } from '../table.js';
-import { indentedLines } from '../../support/terminal-text.js';
+import { CONTROL_CHARACTER, indentedLines } from '../../support/terminal-text.js';
+import { unicodeEscape } from '../../support/unicode-escape.js';
 
 export interface PreviewFlags { asOf?: string; limit?: string }
 
@@ -72,12 +73,10 @@ function jsonDisplay(v: unknown): string {
   return v === null || v === undefined ? 'null' : JSON.stringify(JSON.parse(String(v)));
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 function display(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
   // A line break, a tab or another control character would break the sample's lines and
   // columns: such text is shown quoted, escaped (JSON leaves DEL, C1 and U+2028/9 as they are).
-  if (typeof v === 'string' && !CONTROL.test(v)) return v;
-  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'string' && !CONTROL_CHARACTER.test(v)) return v;
+  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, unicodeEscape);
 }
