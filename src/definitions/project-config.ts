@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Key, strictObject } from './common.js';
 import { eventNameTemplateError } from './event-name-template.js';
 
-const CALLS = ['group', 'identify', 'track'] as const;
+/** Call types, in the order SPEC 4 sends them within a definition. */
+export const CALLS = ['group', 'identify', 'track'] as const;
 export type CallType = (typeof CALLS)[number];
 
 /** A track event name template (SPEC 1), checked when roster.yml is read, not at the first delivery. */

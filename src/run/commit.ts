@@ -1,9 +1,10 @@
 import type { SourceCatalog } from '../compiler/context.js';
+import { CALLS, type CallType } from '../definitions/project-config.js';
 import { definitionEventNames, EventNameError, type EventNameKind } from '../emit/index.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
-  finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RunRow,
+  finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RouteRow, type RunRow,
 } from '../state/state-sql.js';
 import type { StateNames } from '../state/state-tables.js';
 import { runTableName } from './compute.js';
@@ -54,7 +55,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       for (const route of routes) {
         await wh.exec(insertDeliverySql(d, s, {
           runId: input.runId, destination: route.destination.name, definition: def, depth: plan.depth,
-          mode: route.mode, calls: route.destination.calls, messages: route.messages, eventNames: eventNamesOf(route.destination, def),
+          mode: route.mode, calls: route.calls, messages: route.messages, eventNames: eventNamesOf(route.destination, def),
         }));
       }
       const current = d.tempTable(runTableName(def.key));
@@ -62,7 +63,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
       if (membersReplaced) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
-      await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, plan.routes.map((r) => r.destination.name)));
+      await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, routesTaken(plan)));
     }
     if (input.accountUsersNow?.changes) await exec(updateAccountUsersSql(s, input.accountUsersNow.delta, input.runId));
     const prune = pruneAccountUsersSql(d, s, input.accountKeys);
@@ -99,6 +100,13 @@ async function freezePendingState(
     for (const sql of freezeStateDeliveriesSql(wh.dialect, s, { runId: Number(r.run_id), definition }, columns)) await wh.exec(sql);
   }
   return { runs: pending.length, stateTables: tables };
+}
+
+/** Each destination the definition is routed to, with every call type it now takes from it. */
+function routesTaken(plan: EmissionPlan): RouteRow[] {
+  const calls = new Map<string, CallType[]>();
+  for (const r of plan.routes) calls.set(r.destination.name, [...(calls.get(r.destination.name) ?? []), ...r.calls]);
+  return [...calls].map(([destination, taken]) => ({ destination, calls: CALLS.filter((c) => taken.includes(c)) }));
 }
 
 /** The track event names of a definition at a destination, as committed; none when a template fails (delivery reports it). */

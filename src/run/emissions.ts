@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CompileContext, type SourceCatalog } from '../compiler/context.js';
 import { accountUsers } from '../compiler/sources.js';
 import type { Definition } from '../definitions/definition.js';
-import type { CallType, Destination } from '../definitions/project-config.js';
+import { CALLS, type CallType, type Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
 import {
   changedRowIdsSql, changesSql, fullStateCountsSql, idChangesSql, noRowsOf, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode,
@@ -19,8 +19,11 @@ import { runTableName } from './compute.js';
 /** What the state schema holds from earlier runs. */
 export interface CommittedState {
   readonly definitions: ReadonlyMap<string, { kind: string; entity: string; fingerprint: string; lastRun: number }>;
-  /** `${key}\u0000${destination}` of destinations that hold a definition's full state. */
-  readonly routes: ReadonlySet<string>;
+  /**
+   * `${key}\u0000${destination}` of destinations that hold a definition's full state: the call
+   * types they took then, or null when an earlier roster did not record them.
+   */
+  readonly routes: ReadonlyMap<string, readonly CallType[] | null>;
   /** Tables of the state schema (lower-cased). */
   readonly tables: ReadonlySet<string>;
 }
@@ -28,13 +31,19 @@ export interface CommittedState {
 export async function readCommittedState(wh: Warehouse, s: StateNames): Promise<CommittedState> {
   const tables = new Set((await wh.catalog(s.schema)).keys());
   const definitions = new Map<string, { kind: string; entity: string; fingerprint: string; lastRun: number }>();
-  const routes = new Set<string>();
+  const routes = new Map<string, readonly CallType[] | null>();
   if (tables.has(INTERNAL.definitions)) {
     for (const r of await wh.query(definitionsSql(s))) {
       definitions.set(String(r.key), { kind: String(r.kind), entity: String(r.entity), fingerprint: String(r.fingerprint), lastRun: Number(r.last_run) });
     }
   }
-  if (tables.has(INTERNAL.routes)) for (const r of await wh.query(routesSql(s))) routes.add(`${r.key}\u0000${r.destination}`);
+  if (tables.has(INTERNAL.routes)) {
+    // A dry run does not upgrade the state schema: an earlier roster's table has no calls yet.
+    const withCalls = (await wh.describe(s.routes)).some((c) => c.name === 'calls');
+    for (const r of await wh.query(routesSql(s, withCalls))) {
+      routes.set(`${r.key}\u0000${r.destination}`, typeof r.calls === 'string' ? r.calls.split(',') as CallType[] : null);
+    }
+  }
   return { definitions, routes, tables };
 }
 
@@ -44,10 +53,16 @@ export function fingerprint(def: Definition): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }
 
-/** One destination a definition is routed to, with the change table it gets. */
+/**
+ * One delivery of a definition to a destination, with the change table it gets. A destination
+ * has one, or two when it lists a call type it did not take at the last run: a diff of the
+ * others, and the full state of the new ones.
+ */
 export interface RoutePlan {
   readonly destination: Destination;
-  /** true: it gets the full current state (first run, or newly routed). */
+  /** The call types it sends, in SPEC 4 order. */
+  readonly calls: readonly CallType[];
+  /** true: it gets the full current state of its calls (first run, newly routed, or calls newly listed). */
   readonly full: boolean;
   /** `state` for a full state: delivery makes its rows from the committed result (see DeliveryMode). */
   readonly mode: Exclude<DeliveryMode, 'full'>;
@@ -194,9 +209,19 @@ export async function planEmission(
   const routed = def.destinations ?? project.config.destinations.map((x) => x.name);
   const routes: RoutePlan[] = [];
   for (const destination of project.config.destinations.filter((x) => routed.includes(x.name))) {
-    const full = firstRun || !state.routes.has(`${key}\u0000${destination.name}`);
-    const table = full && !firstRun ? await changeTable('full') : diff;
-    routes.push({ destination, full, mode: full ? 'state' : 'diff', changes: table.name, messages: messagesFor(table, destination.calls) });
+    const calls = CALLS.filter((c) => destination.calls.includes(c));
+    const before = state.routes.get(`${key}\u0000${destination.name}`);
+    if (firstRun) {
+      routes.push({ destination, calls, full: true, mode: 'state', messages: messagesFor(diff, calls) });
+      continue;
+    }
+    // Call types newly listed get the full state of their calls (null: an earlier roster's route,
+    // calls unknown); group calls only where there are any, from account-level definitions.
+    const added = before === undefined ? calls
+      : before === null ? [] : calls.filter((c) => !before.includes(c) && (c !== 'group' || def.entity === 'account'));
+    const kept = calls.filter((c) => !added.includes(c));
+    if (kept.length) routes.push({ destination, calls: kept, full: false, mode: 'diff', changes: diff.name, messages: messagesFor(diff, kept) });
+    if (added.length) routes.push({ destination, calls: added, full: true, mode: 'state', messages: messagesFor(await changeTable('full'), added) });
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;

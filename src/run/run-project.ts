@@ -5,7 +5,7 @@ import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
-import { LAYOUT_TABLES } from '../definitions/project-config.js';
+import { LAYOUT_TABLES, type CallType } from '../definitions/project-config.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
@@ -34,8 +34,11 @@ export interface EmissionSummary {
   readonly entered: number;
   readonly exited: number;
   readonly changed: number;
-  /** destination name -> messages written to the outbox (full: it got the whole state). */
-  readonly destinations: readonly { name: string; messages: number; full: boolean }[];
+  /**
+   * Per destination: messages written to the outbox; full: it got the whole state; or `fullCalls`:
+   * only the call types it newly lists got their whole state (the others a diff).
+   */
+  readonly destinations: readonly { name: string; messages: number; full: boolean; fullCalls?: readonly CallType[] }[];
 }
 
 export interface DefinitionOutcome extends ComputeOutcome {
@@ -148,7 +151,13 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
 function summary(plan: EmissionPlan): EmissionSummary {
   return {
     firstRun: plan.firstRun, edited: plan.edited, entered: plan.entered, exited: plan.exited, changed: plan.changed,
-    destinations: plan.routes.map((r) => ({ name: r.destination.name, messages: r.messages, full: r.full })),
+    destinations: [...new Set(plan.routes.map((r) => r.destination.name))].map((name) => {
+      const routes = plan.routes.filter((r) => r.destination.name === name);
+      const messages = routes.reduce((a, r) => a + r.messages, 0);
+      const fullCalls = routes.filter((r) => r.full).flatMap((r) => r.calls);
+      return routes.every((r) => r.full) ? { name, messages, full: true }
+        : { name, messages, full: false, ...(fullCalls.length ? { fullCalls } : {}) };
+    }),
   };
 }
 

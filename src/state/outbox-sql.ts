@@ -209,13 +209,30 @@ export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string
     'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, x.event_names, r.as_of',
     `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
-    `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}`,
+    // A destination's two deliveries of one definition (a diff, and the full state of call types
+    // it newly lists) go by their first call type, so group calls still come first.
+    `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}, ${FIRST_CALL_RANK}`,
   ].join('\n');
 }
 
+const FIRST_CALL_RANK = "CASE WHEN x.calls LIKE '%group%' THEN 0 WHEN x.calls LIKE '%identify%' THEN 1 ELSE 2 END";
+
+/** Which delivery of a run, destination and definition: a diff, or a full state (`state` or, once frozen, `full`). */
+export interface DeliveryKey {
+  readonly runId: number;
+  readonly destination: string;
+  readonly key: string;
+  readonly mode: DeliveryMode;
+}
+
+function deliveryWhere(d: Dialect, x: DeliveryKey): string {
+  const diff = d.stringLiteral('diff');
+  return `run_id = ${x.runId} AND destination = ${d.stringLiteral(x.destination)} AND definition_key = ${d.stringLiteral(x.key)} AND mode ${x.mode === 'diff' ? '=' : '<>'} ${diff}`;
+}
+
 /** Moves a delivery's cursor: messages 1..done are behind. */
-export function advanceDeliverySql(d: Dialect, s: StateNames, x: { runId: number; destination: string; key: string }, done: number): string {
-  return `UPDATE ${s.deliveries} SET done = ${done} WHERE run_id = ${x.runId} AND destination = ${d.stringLiteral(x.destination)} AND definition_key = ${d.stringLiteral(x.key)}`;
+export function advanceDeliverySql(d: Dialect, s: StateNames, x: DeliveryKey, done: number): string {
+  return `UPDATE ${s.deliveries} SET done = ${done} WHERE ${deliveryWhere(d, x)}`;
 }
 
 export interface FailedMessage {

@@ -6,8 +6,9 @@ export function definitionsSql(s: StateNames): string {
   return `SELECT key, kind, entity, fingerprint, last_run FROM ${s.definitions}`;
 }
 
-export function routesSql(s: StateNames): string {
-  return `SELECT key, destination FROM ${s.routes}`;
+/** `withCalls`: false for a dry run over an earlier roster's table, which has no `calls` yet. */
+export function routesSql(s: StateNames, withCalls = true): string {
+  return `SELECT key, destination, ${withCalls ? 'calls' : 'CAST(NULL AS VARCHAR) AS calls'} FROM ${s.routes}`;
 }
 
 /** as_of of the last run that committed something (ISO text), or null. */
@@ -118,14 +119,20 @@ export interface DefinitionRow {
 }
 
 /** Records what a committed result is, and the destinations that now hold its full state. */
-export function recordDefinitionSql(d: Dialect, s: StateNames, def: DefinitionRow, runId: number, destinations: readonly string[]): string[] {
+/** A destination a definition is routed to, and the call types it takes from it now. */
+export interface RouteRow {
+  readonly destination: string;
+  readonly calls: readonly string[];
+}
+
+export function recordDefinitionSql(d: Dialect, s: StateNames, def: DefinitionRow, runId: number, routes: readonly RouteRow[]): string[] {
   const lit = (v: string) => d.stringLiteral(v);
   return [
     `DELETE FROM ${s.definitions} WHERE key = ${lit(def.key)}`,
     `INSERT INTO ${s.definitions} (key, kind, entity, fingerprint, last_run) VALUES (${[def.key, def.kind, def.entity, def.fingerprint].map(lit).join(', ')}, ${runId})`,
     `DELETE FROM ${s.routes} WHERE key = ${lit(def.key)}`,
-    ...(destinations.length
-      ? [`INSERT INTO ${s.routes} (key, destination) VALUES ${destinations.map((dest) => `(${lit(def.key)}, ${lit(dest)})`).join(', ')}`]
+    ...(routes.length
+      ? [`INSERT INTO ${s.routes} (key, destination, calls) VALUES ${routes.map((r) => `(${lit(def.key)}, ${lit(r.destination)}, ${lit(r.calls.join(','))})`).join(', ')}`]
       : []),
   ];
 }

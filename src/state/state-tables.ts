@@ -49,14 +49,19 @@ export function stateNames(d: Dialect, schema: string): StateNames {
 
 /** Columns later roster versions added to a state schema an earlier one made (NULL in its rows). */
 export function upgradeStateTables(s: StateNames): string[] {
-  return [`ALTER TABLE ${s.deliveries} ADD COLUMN IF NOT EXISTS event_names VARCHAR`];
+  return [
+    `ALTER TABLE ${s.deliveries} ADD COLUMN IF NOT EXISTS event_names VARCHAR`,
+    `ALTER TABLE ${s.routes} ADD COLUMN IF NOT EXISTS calls VARCHAR`,
+  ];
 }
 
 /**
  * Statements creating the state schema and its internal tables when missing. Ids are stored
  * as text; instants as ISO-8601 text (they are compared and sent as such); JSON as text.
  * - _definitions: what each committed result is (a kind or entity change starts afresh).
- * - _routes: destinations that have received the full state of a definition.
+ * - _routes: destinations that have received the full state of a definition, and the calls
+ *   they took then (comma-separated; NULL from an earlier roster): a call type listed since gets
+ *   the full state of its calls.
  * - _account_users: every (group_id, user_id) membership with the runs it was valid in
  *   [from_run, to_run), so each definition can diff against the memberships of its own last run.
  * - _changes: the outbox's content, one row per changed entity (not per message) of a definition
@@ -78,7 +83,7 @@ export function createStateTables(d: Dialect, s: StateNames): string[] {
   return [
     d.createSchema(s.schema),
     `CREATE TABLE IF NOT EXISTS ${s.definitions} (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, last_run BIGINT NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${s.routes} (key VARCHAR NOT NULL, destination VARCHAR NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s.routes} (key VARCHAR NOT NULL, destination VARCHAR NOT NULL, calls VARCHAR)`,
     `CREATE TABLE IF NOT EXISTS ${s.accountUsers} (group_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, from_run BIGINT NOT NULL, to_run BIGINT)`,
     [
       `CREATE TABLE IF NOT EXISTS ${s.changes} (`,

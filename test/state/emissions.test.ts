@@ -115,6 +115,69 @@ describe.each(ENGINES)('on %s', (engine) => {
       // A user joining later still enters: the committed derived members were kept, not lost.
       expect((await scenario.run([`${SOFTWARE}\ndestinations: [a, b]`], T3)).arrived.a).toEqual(['identify u4 {"software":true}', audienceTrack('u4', 'software', true)]);
     });
+
+    it('a call type newly listed for a destination gets the full state of its calls; the others get the diff', async () => {
+      scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify', 'track'] }], engine);
+      await scenario.run([SOFTWARE], T1);
+      // T2: group is listed (in any order). Members then: a2 (u2, u3) and a3 (no users); u1 left with a1.
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['track', 'group', 'identify'] }];
+      const withGroup = await scenario.run([SOFTWARE], T2);
+      expect(withGroup.arrived.crm).toEqual([
+        'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
+        'identify u1 {"software":false}', 'identify u3 {"software":true}',
+        audienceTrack('u1', 'software', false), audienceTrack('u3', 'software', true),
+      ]);
+      expect(withGroup.report.outcomes[0].emission?.destinations).toEqual([{ name: 'crm', messages: 6, full: false, fullCalls: ['group'] }]);
+      expect(await scenario.query(`SELECT destination, calls FROM ${scenario.state}._routes`)).toEqual([{ destination: 'crm', calls: 'group,identify,track' }]);
+      // T3, u4 joins a2: only identify listed now; then track again, which gets its full state.
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify'] }];
+      expect((await scenario.run([SOFTWARE], T3)).arrived.crm).toEqual(['identify u4 {"software":true}']);
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify', 'track'] }];
+      expect((await scenario.run([SOFTWARE], T3)).arrived.crm).toEqual([
+        audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true), audienceTrack('u4', 'software', true),
+      ]);
+      expect((await scenario.run([SOFTWARE], T3)).arrived.crm).toEqual([]);
+    });
+
+    it('the diff and the full state of newly listed calls keep their own cursors across partial deliveries', async () => {
+      scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify', 'track'] }], engine);
+      await scenario.run([SOFTWARE], T1);
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }];
+      await scenario.run([SOFTWARE], T2, { deliver: false });
+      const ids = () => scenario.messages('crm').map((m) => m.messageId);
+      const before = ids().length;
+      // The two group calls of the full state, then the first message of the diff.
+      const part = await scenario.deliver([SOFTWARE], { maxMessages: 3, batchSize: 1 });
+      expect(part.destinations[0]).toMatchObject({ sent: 3, alreadyDelivered: 0, pending: 3 });
+      const rest = await scenario.deliver([SOFTWARE]);
+      expect(rest.destinations[0]).toMatchObject({ sent: 3, alreadyDelivered: 0, pending: 0 });
+      expect(ids().length - before).toBe(6);
+      expect(new Set(ids()).size).toBe(ids().length);
+    });
+
+    it('group newly listed sends nothing for a user-level definition, which has no group calls', async () => {
+      scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify'] }], engine);
+      await scenario.run([RECENT[0]], T1);
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['group', 'identify'] }];
+      const r = await scenario.run([RECENT[0]], T1);
+      expect(r.arrived.crm).toEqual([]);
+      expect(r.report.outcomes[0].emission?.destinations).toEqual([{ name: 'crm', messages: 0, full: false }]);
+    });
+
+    it('a route an earlier roster recorded without its calls gets the diff of every call listed now', async () => {
+      scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify'] }], engine);
+      await scenario.run([SOFTWARE], T1);
+      await scenario.query(`ALTER TABLE ${scenario.state}._routes DROP COLUMN calls`);
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }];
+      const dry = await scenario.run([SOFTWARE], T2, { dryRun: true });
+      expect(dry.report.outcomes[0].emission?.destinations).toEqual([{ name: 'crm', messages: 6, full: false }]);
+      expect((await scenario.run([SOFTWARE], T2)).arrived.crm).toEqual([
+        'group a1 u1 {"software":false}', 'group a2 u2 {"software":true}',
+        'identify u1 {"software":false}', 'identify u3 {"software":true}',
+        audienceTrack('u1', 'software', false), audienceTrack('u3', 'software', true),
+      ]);
+      expect(await scenario.query(`SELECT calls FROM ${scenario.state}._routes`)).toEqual([{ calls: 'group,identify,track' }]);
+    });
   });
 
   describe('computed and SQL trait emissions', () => {

@@ -103,6 +103,7 @@ export function runJson(report: RunReport, delivery: DeliveryReport | undefined,
       changed: o.emission?.changed ?? null,
       messages: Object.fromEntries((o.emission?.destinations ?? []).map((x) => [x.name, x.messages])),
       full_state: (o.emission?.destinations ?? []).filter((x) => x.full).map((x) => x.name),
+      full_state_calls: Object.fromEntries((o.emission?.destinations ?? []).filter((x) => x.fullCalls).map((x) => [x.name, x.fullCalls])),
       warnings: o.warnings,
       error: o.error ?? null,
     })),
@@ -132,7 +133,8 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
     const e = o.emission;
     const perDestination = destinations.map((name) => {
       const x = e?.destinations.find((y) => y.name === name);
-      return x ? `${x.messages}${x.full && !e!.firstRun ? ' (full)' : ''}` : '';
+      const full = x?.fullCalls ? ` (full ${x.fullCalls.join(', ')})` : x?.full && !e!.firstRun ? ' (full)' : '';
+      return x ? `${x.messages}${full}` : '';
     });
     const status = o.status !== 'ok' ? o.status : e?.firstRun ? 'ok (first run)' : e?.edited ? 'ok (edited)' : 'ok';
     rows.push([
