@@ -126,7 +126,7 @@ async function deliverTo(
   if (progress.total > 0) options.onProgress?.(progress);
   try {
     deliveries: for (const delivery of open) {
-      const where = { runId: delivery.runId, destination: destination.name, key: delivery.key, mode: delivery.mode };
+      const where = { runId: delivery.runId, destination: destination.name, key: delivery.key, calls: delivery.calls.join(',') };
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
       const x = {
         runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls,

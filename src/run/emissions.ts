@@ -55,8 +55,8 @@ export function fingerprint(def: Definition): string {
 
 /**
  * One delivery of a definition to a destination, with the change table it gets. A destination
- * has one, or two when it lists a call type it did not take at the last run: a diff of the
- * others, and the full state of the new ones.
+ * has one, or more when it lists a call type it did not take at the last run: the full state of
+ * the new ones and a diff of the others, split by call type so their order stays SPEC 4's.
  */
 export interface RoutePlan {
   readonly destination: Destination;
@@ -219,9 +219,13 @@ export async function planEmission(
     // calls unknown); group calls only where there are any, from account-level definitions.
     const added = before === undefined ? calls
       : before === null ? [] : calls.filter((c) => !before.includes(c) && (c !== 'group' || def.entity === 'account'));
-    const kept = calls.filter((c) => !added.includes(c));
-    if (kept.length) routes.push({ destination, calls: kept, full: false, mode: 'diff', changes: diff.name, messages: messagesFor(diff, kept) });
-    if (added.length) routes.push({ destination, calls: added, full: true, mode: 'state', messages: messagesFor(await changeTable('full'), added) });
+    // One delivery per run of neighbouring call types of one mode: delivered by their first call,
+    // they keep SPEC 4's group, identify, track order (a diff of identify between two full ones).
+    for (const part of runsOf(calls, (c) => added.includes(c))) {
+      routes.push(part.value
+        ? { destination, calls: part.items, full: true, mode: 'state', messages: messagesFor(await changeTable('full'), part.items) }
+        : { destination, calls: part.items, full: false, mode: 'diff', changes: diff.name, messages: messagesFor(diff, part.items) });
+    }
   }
   const primary = def.entity === 'account' ? 'account' : 'user';
   const count = (kind: string) => diff.counts.get(`${primary}/${kind}`) ?? 0;
@@ -255,6 +259,18 @@ interface ChangeTable {
 const NO_CHANGES: ChangeTable = { counts: new Map(), fannedOut: 0 };
 
 /** Messages a destination gets from a change table: a group call per account row, each of its user calls per user reached. */
+/** `items` cut where `f` changes value: neighbours with the same value stay together, in order. */
+function runsOf<T, V>(items: readonly T[], f: (item: T) => V): { value: V; items: T[] }[] {
+  const runs: { value: V; items: T[] }[] = [];
+  for (const item of items) {
+    const value = f(item);
+    const last = runs.at(-1);
+    if (last && last.value === value) last.items.push(item);
+    else runs.push({ value, items: [item] });
+  }
+  return runs;
+}
+
 function messagesFor(table: ChangeTable, calls: readonly CallType[]): number {
   const rows = (part: string) => [...table.counts].filter(([k]) => k.startsWith(`${part}/`)).reduce((a, [, n]) => a + n, 0);
   const userCalls = calls.filter((c) => c !== 'group').length;

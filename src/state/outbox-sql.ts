@@ -11,7 +11,8 @@ import { unicodeEscape } from '../support/unicode-escape.js';
 
 /**
  * The outbox is two tables (state-tables.ts): `_changes`, one row per changed entity, and
- * `_deliveries`, one row per (run, destination, definition) with a cursor over its messages.
+ * `_deliveries`, one row per (run, destination, definition) with a cursor over its messages (or
+ * one per run of its calls, when a destination newly lists a call type: see RoutePlan).
  * Messages are the changes expanded (expandedMessagesSql) in SPEC 4 order and numbered 1..n:
  * the same rows and memberships always give the same numbering, so `done` says exactly which
  * messages are behind.
@@ -209,25 +210,25 @@ export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string
     'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, x.event_names, r.as_of',
     `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
-    // A destination's two deliveries of one definition (a diff, and the full state of call types
-    // it newly lists) go by their first call type, so group calls still come first.
+    // A destination's deliveries of one definition in a run (a full state for call types newly
+    // listed, a diff for the others) hold neighbouring call types: their first one orders them.
     `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}, ${FIRST_CALL_RANK}`,
   ].join('\n');
 }
 
 const FIRST_CALL_RANK = "CASE WHEN x.calls LIKE '%group%' THEN 0 WHEN x.calls LIKE '%identify%' THEN 1 ELSE 2 END";
 
-/** Which delivery of a run, destination and definition: a diff, or a full state (`state` or, once frozen, `full`). */
+/** One delivery: of a run, destination and definition, and its calls (disjoint between a definition's deliveries). */
 export interface DeliveryKey {
   readonly runId: number;
   readonly destination: string;
   readonly key: string;
-  readonly mode: DeliveryMode;
+  /** As stored (comma-separated). */
+  readonly calls: string;
 }
 
 function deliveryWhere(d: Dialect, x: DeliveryKey): string {
-  const diff = d.stringLiteral('diff');
-  return `run_id = ${x.runId} AND destination = ${d.stringLiteral(x.destination)} AND definition_key = ${d.stringLiteral(x.key)} AND mode ${x.mode === 'diff' ? '=' : '<>'} ${diff}`;
+  return `run_id = ${x.runId} AND destination = ${d.stringLiteral(x.destination)} AND definition_key = ${d.stringLiteral(x.key)} AND calls = ${d.stringLiteral(x.calls)}`;
 }
 
 /** Moves a delivery's cursor: messages 1..done are behind. */
@@ -242,10 +243,10 @@ export interface FailedMessage {
 }
 
 /** Records messages that cannot be delivered as they are. */
-export function insertFailedSql(d: Dialect, s: StateNames, x: { runId: number; destination: string; key: string }, failed: readonly FailedMessage[]): string {
+export function insertFailedSql(d: Dialect, s: StateNames, x: DeliveryKey, failed: readonly FailedMessage[]): string {
   const lit = (v: string) => d.stringLiteral(v);
-  const rows = failed.map((f) => `(${x.runId}, ${lit(x.destination)}, ${lit(x.key)}, ${f.position}, ${f.messageId === undefined ? 'CAST(NULL AS VARCHAR)' : lit(f.messageId)}, ${lit(f.error.slice(0, 2000))})`);
-  return `INSERT INTO ${s.failedMessages} (run_id, destination, definition_key, position, message_id, error) VALUES ${rows.join(', ')}`;
+  const rows = failed.map((f) => `(${x.runId}, ${lit(x.destination)}, ${lit(x.key)}, ${lit(x.calls)}, ${f.position}, ${f.messageId === undefined ? 'CAST(NULL AS VARCHAR)' : lit(f.messageId)}, ${lit(f.error.slice(0, 2000))})`);
+  return `INSERT INTO ${s.failedMessages} (run_id, destination, definition_key, calls, position, message_id, error) VALUES ${rows.join(', ')}`;
 }
 
 /** Messages still to deliver, per destination. */

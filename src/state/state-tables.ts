@@ -52,6 +52,7 @@ export function upgradeStateTables(s: StateNames): string[] {
   return [
     `ALTER TABLE ${s.deliveries} ADD COLUMN IF NOT EXISTS event_names VARCHAR`,
     `ALTER TABLE ${s.routes} ADD COLUMN IF NOT EXISTS calls VARCHAR`,
+    `ALTER TABLE ${s.failedMessages} ADD COLUMN IF NOT EXISTS calls VARCHAR`,
   ];
 }
 
@@ -71,7 +72,8 @@ export function upgradeStateTables(s: StateNames): string[] {
  *   (identify + track). Messages are expanded and rendered at delivery, so a first run writes
  *   rows per account, not per (account, user, call). A full state is not copied here while its
  *   result stays as committed: its rows are made from the result at delivery (mode `state`).
- * - _deliveries: one row per (run, destination, definition): how many messages it holds and how
+ * - _deliveries: one row per (run, destination, definition), or per run of its calls when some of
+ *   them are newly listed (a full state) and others not (a diff): how many messages it holds and how
  *   many of them, in delivery order, are done (sent, already held, or failed): a cursor. Its
  *   mode says where its change rows are (DeliveryMode in outbox-sql.ts). Like the calls, its
  *   track event names are the ones of the commit (JSON), so a pending message keeps its content
@@ -98,8 +100,8 @@ export function createStateTables(d: Dialect, s: StateNames): string[] {
       '  messages BIGINT NOT NULL, done BIGINT NOT NULL, event_names VARCHAR',
       ')',
     ].join('\n'),
-    ...upgradeStateTables(s),
-    `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, calls VARCHAR, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
+    ...upgradeStateTables(s),
   ];
 }

@@ -155,6 +155,19 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(new Set(ids()).size).toBe(ids().length);
     });
 
+    it('a diff of identify between the full states of group and track, newly listed, keeps the order group, identify, track', async () => {
+      scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify'] }], engine);
+      await scenario.run([SOFTWARE], T1);
+      scenario.destinations = [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' }];
+      const r = await scenario.run([SOFTWARE], T2);
+      expect(r.arrived.crm).toEqual([
+        'group a2 u2 {"software":true}', 'group a3 group:a3 {"software":true}',
+        'identify u1 {"software":false}', 'identify u3 {"software":true}',
+        audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
+      ]);
+      expect(r.report.outcomes[0].emission?.destinations).toEqual([{ name: 'crm', messages: 6, full: false, fullCalls: ['group', 'track'] }]);
+    });
+
     it('group newly listed sends nothing for a user-level definition, which has no group calls', async () => {
       scenario = await Scenario.create(world, [{ name: 'crm', type: 'jsonl', path: 'out/crm.jsonl', calls: ['identify'] }], engine);
       await scenario.run([RECENT[0]], T1);
