@@ -3,6 +3,7 @@ import type { ComputedTrait, Definition } from './definition.js';
 import type { LoadedDefinition } from './load-definitions.js';
 import type { Problem } from './project.js';
 import { traitProducers, walkConditions } from './references.js';
+import { listAgainstOneValue } from './predicate.js';
 import { describe, didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -131,7 +132,7 @@ function oneValueProblem(c: TraitCondition, producer: Definition | undefined): {
   const p = c.predicate;
   if (!((p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value))) return undefined;
   const what = producer ? `a column of the SQL trait ${producer.key}` : 'a custom trait';
-  return { field: 'value', text: `${c.key} is ${what}, one value: ${p.op} cannot compare it with a list (use ${p.op === 'eq' ? 'in' : 'not_in'})` };
+  return { field: 'value', text: listAgainstOneValue(`${c.key} is ${what}`, p.op) };
 }
 
 /** Why a `trait:` comparison cannot hold for a computed trait's type, if it cannot. */
@@ -155,7 +156,7 @@ function comparisonProblem(c: TraitCondition, t: ComputedTrait): { field: 'op' |
     if (unsent !== undefined) return { field: 'value', text: `${what}, a number: ${p.op} compares ${describe(unsent)} with the number's text as sent (${JSON.stringify(numberSentAs(unsent, t.type))} for ${unsent.trim()}), so it never matches: write the number without quotes` };
   }
   if ((t.type === 'first' || t.type === 'last' || t.type === 'most_frequent') && (p.op === 'eq' || p.op === 'neq') && Array.isArray(p.value)) {
-    return { field: 'value', text: `${what}, one value: ${p.op} cannot compare it with a list (use in or not_in)` };
+    return { field: 'value', text: listAgainstOneValue(what, p.op) };
   }
   if (t.type === 'unique_list') {
     // in / not_in test one scalar against the literals; a list is not one of them.

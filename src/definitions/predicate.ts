@@ -87,6 +87,11 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
 /** An event-property filter: `{ property, op, value }`. */
 export interface PropertyFilter { readonly property: string; readonly predicate: Predicate }
 
+/** Why `eq` / `neq` with a list cannot hold for `subject` ("x is a property"): one value, which no list equals. */
+export function listAgainstOneValue(subject: string, op: 'eq' | 'neq'): string {
+  return `${subject}, one value: ${op} cannot compare it with a list (use ${op === 'eq' ? 'in' : 'not_in'})`;
+}
+
 export const PropertyFilter = z
   .looseObject({ property: z.string().min(1) })
   .transform((raw, ctx): PropertyFilter => {
@@ -95,7 +100,7 @@ export const PropertyFilter = z
     const predicate = parsePredicate(raw as { op?: unknown; value?: unknown }, ctx);
     // Only a unique_list trait is a list; a property is one value, which no list equals.
     if (predicate !== z.NEVER && (predicate.op === 'eq' || predicate.op === 'neq') && Array.isArray(predicate.value)) {
-      ctx.addIssue({ code: 'custom', message: `a property is one value: ${predicate.op} cannot compare it with a list (use ${predicate.op === 'eq' ? 'in' : 'not_in'})`, path: ['value'] });
+      ctx.addIssue({ code: 'custom', message: listAgainstOneValue(`${raw.property} is a property`, predicate.op), path: ['value'] });
     }
     return { property: raw.property, predicate: predicate as Predicate };
   });
