@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readWithEnv, typedEnvValues } from './env.js';
@@ -69,16 +69,16 @@ function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[]
  * to roster.yml or to the DuckDB warehouse would break them.
  */
 function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string): Problem[] {
-  // Paths are compared once links are followed: out/crm.jsonl and link/crm.jsonl may be one file.
-  const taken = new Map<string, string>([[physicalPath(resolve(dir, CONFIG_FILE)), CONFIG_FILE]]);
+  // Files are compared once links are followed: out/crm.jsonl and link/crm.jsonl may be one file.
+  const taken = new Map<string, string>([[fileIdentity(resolve(dir, CONFIG_FILE)), CONFIG_FILE]]);
   const w = config.warehouse;
   if (w.dialect === 'duckdb' && w.path !== ':memory:') {
-    taken.set(physicalPath(resolve(dir, w.path)), `the warehouse (${w.path})`);
-    taken.set(physicalPath(resolve(dir, `${w.path}.wal`)), `the warehouse's log (${w.path}.wal)`);
+    taken.set(fileIdentity(resolve(dir, w.path)), `the warehouse (${w.path})`);
+    taken.set(fileIdentity(resolve(dir, `${w.path}.wal`)), `the warehouse's log (${w.path}.wal)`);
   }
   return config.destinations.flatMap((d, i) => {
     if (d.type !== 'jsonl') return [];
-    const file = physicalPath(resolve(dir, d.path));
+    const file = fileIdentity(resolve(dir, d.path));
     const owner = taken.get(file);
     if (owner === undefined) {
       taken.set(file, `destinations[${i}] (${d.path})`);
@@ -87,6 +87,16 @@ function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string
     const at = source.locate(['destinations', i, 'path']);
     return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `the same file as ${owner}: a jsonl destination needs a file of its own` }];
   });
+}
+
+/** What tells files apart: an existing file's device and inode (two hard links are one file), else its physical path. */
+function fileIdentity(path: string): string {
+  try {
+    const { dev, ino } = statSync(path);
+    return `inode ${dev}:${ino}`;
+  } catch {
+    return physicalPath(path);
+  }
 }
 
 /** The file an absolute path names once links are followed: the real path of its deepest existing part, then the rest. */

@@ -25,10 +25,12 @@ export interface JsonlOptions {
 }
 
 const NEWLINE = 0x0a;
+/** How every line roster writes starts: a Segment message's JSON, `type` first (emit/render.ts). */
+const MESSAGE_START = Buffer.from('{"type":"');
 
 /**
  * Appends one JSON line per message to a file and fsyncs before `send` resolves. On open
- * it cuts a torn last line (a crash mid-write), so the file never holds half a line; with
+ * it cuts a torn last line of its own (a crash mid-write), so the file never holds half a line; with
  * `alreadyDelivered` reading the tail, a re-drained outbox never writes a message twice.
  * Calls must not overlap (the outbox drains one batch at a time).
  */
@@ -56,7 +58,7 @@ export class JsonlDestination implements DeliveryTarget {
       await this.reset();
       throw new DeliveryError({
         destination: this.name, failedMessageIds: messageIds, retryable: true,
-        message: `cannot read ${this.path}: ${(err as Error).message}`, cause: err,
+        message: `cannot open or read ${this.path}: ${(err as Error).message}`, cause: err,
       });
     }
   }
@@ -157,7 +159,12 @@ async function openRepaired(path: string): Promise<FileHandle> {
     }
     const keep = await lengthUpToLastNewline(fh, size);
     if (keep < size) {
-      await fh.truncate(keep);
+      // Only a line of roster's own is cut (its message is sent again); text someone else left
+      // without a newline is kept, and ended.
+      const start = Buffer.alloc(Math.min(MESSAGE_START.length, size - keep));
+      await readFully(fh, start, keep);
+      if (MESSAGE_START.subarray(0, start.length).equals(start)) await fh.truncate(keep);
+      else await writeFully(fh, Buffer.from('\n'));
       await fh.sync();
     }
     return fh;

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/definitions/load-project.js';
@@ -28,6 +28,17 @@ describe('loadProject', () => {
     expect((err as ProjectError).problems).toEqual([expect.objectContaining({
       file: 'roster.yml', line: 3, path: 'destinations[1].path', message: 'the same file as destinations[0] (out/crm.jsonl): a jsonl destination needs a file of its own',
     })]);
+  });
+
+  it('refuses two jsonl destinations that are one file through a hard link', async () => {
+    const dir = tempProject({ 'roster.yml': yml('destinations:', '  - { name: a, type: jsonl, path: out/crm.jsonl }', '  - { name: b, type: jsonl, path: out/copy.jsonl }') });
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'crm.jsonl'), '');
+    linkSync(join(dir, 'out', 'crm.jsonl'), join(dir, 'out', 'copy.jsonl'));
+    const err = await loadProject(dir).catch((e: unknown) => e);
+    expect((err as ProjectError).problems?.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'destinations[1].path: the same file as destinations[0] (out/crm.jsonl): a jsonl destination needs a file of its own',
+    ]);
   });
 
   it('fills in destination defaults: all calls and the Segment event names', async () => {

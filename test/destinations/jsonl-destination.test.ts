@@ -88,6 +88,21 @@ describe('jsonl destination', () => {
     expect(await readFile(path, 'utf8')).toBe(full);
   });
 
+  it('text someone else left without a newline is kept and ended, not cut as a torn line; a torn line of two bytes is cut', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const [a, b] = messages(2);
+    await writeFile(path, `${toJsonLines([a])}hand note`);
+    const target = new JsonlDestination('crm', path);
+    await target.send([b]);
+    await target.close();
+    expect(await readFile(path, 'utf8')).toBe(`${toJsonLines([a])}hand note\n${toJsonLines([b])}`);
+    await writeFile(path, `${toJsonLines([a])}{"`);
+    const again = new JsonlDestination('crm', path);
+    await again.send([b]);
+    await again.close();
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines([a, b]));
+  });
+
   it('a file holding only a half line is emptied before appending', async () => {
     const path = join(dir, 'crm.jsonl');
     await writeFile(path, '{"type":"identify","userId":"u');
@@ -220,7 +235,7 @@ describe('jsonl destination', () => {
     const err = await target.alreadyDelivered(ids).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ destination: 'crm', retryable: true, failedMessageIds: ids });
-    expect((err as Error).message).toContain(`destination "crm": cannot read ${path}: `);
+    expect((err as Error).message).toContain(`destination "crm": cannot open or read ${path}: `);
     await target.close();
   });
 });

@@ -149,7 +149,7 @@ describe('a jsonl destination whose file cannot be opened', () => {
     expect(run.delivery).toMatchObject({ ok: false, pending: 10, failed: 0 });
     const [crm, ads] = run.delivery!.destinations;
     expect(crm).toMatchObject({ destination: 'crm', sent: 0, pending: 10 });
-    expect(crm.errors[0]).toContain(`destination "crm": cannot read ${path.join(scenario.dir, 'blocker/crm.jsonl')}: `);
+    expect(crm.errors[0]).toContain(`destination "crm": cannot open or read ${path.join(scenario.dir, 'blocker/crm.jsonl')}: `);
     expect(ads).toMatchObject({ destination: 'ads', sent: 2, pending: 0 });
     // Once the path is fixed, the same ten messages go out.
     scenario.destinations[0] = { name: 'crm', type: 'jsonl', path: 'out/crm.jsonl' };
