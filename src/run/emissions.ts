@@ -258,7 +258,6 @@ interface ChangeTable {
 /** The diff of a result identical to the committed one (no one joined its accounts either). */
 const NO_CHANGES: ChangeTable = { counts: new Map(), fannedOut: 0 };
 
-/** Messages a destination gets from a change table: a group call per account row, each of its user calls per user reached. */
 /** `items` cut where `f` changes value: neighbours with the same value stay together, in order. */
 function runsOf<T, V>(items: readonly T[], f: (item: T) => V): { value: V; items: T[] }[] {
   const runs: { value: V; items: T[] }[] = [];
@@ -271,6 +270,7 @@ function runsOf<T, V>(items: readonly T[], f: (item: T) => V): { value: V; items
   return runs;
 }
 
+/** Messages a destination gets from a change table: a group call per account row, each of its user calls per user reached. */
 function messagesFor(table: ChangeTable, calls: readonly CallType[]): number {
   const rows = (part: string) => [...table.counts].filter(([k]) => k.startsWith(`${part}/`)).reduce((a, [, n]) => a + n, 0);
   const userCalls = calls.filter((c) => c !== 'group').length;
