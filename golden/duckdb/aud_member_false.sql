@@ -1,6 +1,6 @@
 -- roster audience aud_member_false (user), duckdb
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: op_eq, st_account_members, st_state, st_user
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: op_eq, st_account_members, st_state, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 all_users AS (
   SELECT DISTINCT user_id FROM "main"."tracks" WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($as_of AS TIMESTAMP)

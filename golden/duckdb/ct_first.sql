@@ -1,6 +1,6 @@
 -- roster computed_trait ct_first (account), duckdb
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: st_account_members (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."path" AS value

@@ -1,6 +1,6 @@
 -- roster audience op_list_contains (user), duckdb
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_unique_list
+-- no parameter
+-- reads the results of: ct_unique_list (in a run, that run's; run alone, the last committed ones in the state schema)
 SELECT entity.user_id
 FROM "roster"."ct_unique_list" AS entity
 WHERE COALESCE(list_contains(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])), 'api'), FALSE)

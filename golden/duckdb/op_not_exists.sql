@@ -1,6 +1,6 @@
 -- roster audience op_not_exists (user), duckdb
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: st_account_members, st_state, st_user
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: st_account_members, st_state, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_plan AS (
   SELECT user_id, first("plan" ORDER BY "timestamp" DESC NULLS FIRST, id DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL) AS value

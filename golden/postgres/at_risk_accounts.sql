@@ -1,7 +1,7 @@
 -- roster audience at_risk_accounts (account), postgres
 -- Paying accounts that barely log in any more; the CSM team calls them first.
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: logins_past_30_days
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: logins_past_30_days (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 account_trait_plan AS (
   SELECT group_id, (array_agg("plan" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL))[1] AS value

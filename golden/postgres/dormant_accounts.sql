@@ -1,7 +1,7 @@
 -- roster audience dormant_accounts (account), postgres
 -- Accounts where no user logged in within 60 days (accounts without users included).
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: active_users_30d
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: active_users_30d (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"

@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), postgres
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_user
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: ct_event_counter, op_eq, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_role AS (
   SELECT user_id, (array_agg("role" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "role" IS NOT NULL))[1] AS value

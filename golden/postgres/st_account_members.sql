@@ -1,4 +1,4 @@
 -- roster sql_trait st_account_members (account), postgres
--- parameter as_of: the run's instant (UTC)
+-- no parameter
 SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
 FROM crm.contacts

@@ -1,6 +1,6 @@
 -- roster audience logic_all_any_not (user), snowflake
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_event_counter, op_eq, st_user
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: ct_event_counter, op_eq, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_role AS (
   SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value

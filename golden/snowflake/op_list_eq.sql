@@ -1,6 +1,6 @@
 -- roster audience op_list_eq (user), snowflake
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: ct_unique_list
+-- no parameter
+-- reads the results of: ct_unique_list (in a run, that run's; run alone, the last committed ones in the state schema)
 SELECT entity.user_id
 FROM "ROSTER"."CT_UNIQUE_LIST" AS entity
 WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONSTRUCT('dashboards', 'reports'), FALSE)

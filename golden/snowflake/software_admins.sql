@@ -1,7 +1,7 @@
 -- roster audience software_admins (user), snowflake
 -- Admins of at least one Software account (the account audience passes through to its users).
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: active_users_30d, software_accounts
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: active_users_30d, software_accounts (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_role AS (
   SELECT user_id, ARRAY_AGG("ROLE") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value

@@ -1,6 +1,6 @@
 -- roster audience users_any (account), snowflake
--- parameter as_of: the run's instant (UTC)
--- reads this run's results of: op_eq, st_account_members
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- reads the results of: op_eq, st_account_members (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "MAIN"."GROUPS"

@@ -36,16 +36,25 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
       throw new Error(`unknown definition kind ${JSON.stringify(_exhaustive)}`);
     }
   }
-  return { key: def.key, sql: body, params: ['as_of'], reads: [...ctx.reads].sort(), warnings: ctx.warnings };
+  return { key: def.key, sql: body, params: namesParam(body, ctx.dialect.param('as_of', 1)) ? ['as_of'] : [], reads: [...ctx.reads].sort(), warnings: ctx.warnings };
 }
+
+/** Whether `sql` holds the parameter `placeholder` ($as_of, $1, :1), not the start of a longer one. */
+function namesParam(sql: string, placeholder: string): boolean {
+  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(sql);
+}
+
+/** Roster binds as_of as UTC text in a UTC session: the same instant whatever a column's type. */
+export const AS_OF_PARAMETER = '-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC';
 
 /** The file `compile` writes: a header saying what it is and what it needs, then the query. */
 export function compiledFile(def: Definition, q: CompiledQuery, dialect: string): string {
   const header = [
     `-- roster ${def.kind} ${def.key} (${def.entity}), ${dialect}`,
     ...(def.description ? [sqlComment(def.description)] : []),
-    `-- parameter as_of: the run's instant (UTC)`,
-    ...(q.reads.length ? [`-- reads this run's results of: ${q.reads.join(', ')}`] : []),
+    q.params.length ? AS_OF_PARAMETER : '-- no parameter',
+    // In a run these are the run's own results; the file run alone reads the committed ones.
+    ...(q.reads.length ? [`-- reads the results of: ${q.reads.join(', ')} (in a run, that run's; run alone, the last committed ones in the state schema)`] : []),
   ];
   return `${header.join('\n')}\n${q.sql}\n`;
 }

@@ -1,6 +1,6 @@
 -- roster run plan corpus, snowflake: the whole run, sharing work between definitions.
--- parameter as_of: the run's instant (UTC)
--- Each definition ends in its scratch table with the rows its standalone query gives.
+-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC, bound to each statement that names it
+-- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.
 
 -- user features: one pass over the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS

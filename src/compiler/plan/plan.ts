@@ -1,7 +1,7 @@
 import type { Entity } from '../../definitions/common.js';
 import type { EventCondition } from '../../definitions/condition.js';
 import type { Definition } from '../../definitions/definition.js';
-import { compileDefinition } from '../compile.js';
+import { AS_OF_PARAMETER, compileDefinition } from '../compile.js';
 import { CompileContext, type CompileOptions, type SharedColumn, type SharedRelations } from '../context.js';
 import type { Dialect } from '../dialect.js';
 import { eventSourceParts } from '../sources.js';
@@ -174,8 +174,8 @@ function ordered(definitions: readonly PlanStep[], sharedSteps: readonly SharedS
 export function planFile(plan: RunPlan, dialect: Dialect, title: string): string {
   const header = [
     sqlComment(`roster run plan ${title}, ${dialect.name}: the whole run, sharing work between definitions.`),
-    `-- parameter as_of: the run's instant (UTC)`,
-    `-- Each definition ends in its scratch table with the rows its standalone query gives.`,
+    `${AS_OF_PARAMETER}, bound to each statement that names it`,
+    `-- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.`,
   ];
   const body = plan.steps.map((s) => [sqlComment(s.note), ...dialect.createTempTableAs(s.name, s.sql).map((x) => `${x};`)].join('\n'));
   return `${header.join('\n')}\n\n${body.join('\n\n')}\n`;
