@@ -4,6 +4,7 @@ import { compileComputedTrait } from './computed-trait.js';
 import { CompileContext, type CompileOptions } from './context.js';
 import { compileSqlTrait } from './sql-trait.js';
 import { sqlComment } from './names.js';
+import { withoutQuoted } from '../support/sql-text.js';
 
 /** One definition's query: a SELECT of its result rows, with `as_of` as its only parameter. */
 export interface CompiledQuery {
@@ -39,9 +40,12 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
   return { key: def.key, sql: body, params: namesParam(body, ctx.dialect.param('as_of', 1)) ? ['as_of'] : [], reads: [...ctx.reads].sort(), warnings: ctx.warnings };
 }
 
-/** Whether `sql` holds the parameter `placeholder` ($as_of, $1, :1), not the start of a longer one. */
+/**
+ * Whether `sql` holds the parameter `placeholder` ($as_of, $1, :1) outside literals, quoted
+ * names and comments (a definition's "$1" is text), and not as the start of a longer one.
+ */
 function namesParam(sql: string, placeholder: string): boolean {
-  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(sql);
+  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(withoutQuoted(sql));
 }
 
 /** Roster binds as_of as UTC text in a UTC session: the same instant whatever a column's type. */

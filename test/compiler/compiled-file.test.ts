@@ -14,6 +14,8 @@ describe('a compiled file\'s header', () => {
   const defs = definitions([
     { kind: 'computed_trait', key: 'logins', entity: 'user', type: 'event_counter', event: 'Logged In' },
     'kind: audience\nkey: heavy\nentity: user\nwhere:\n  trait: { key: logins, op: gte, value: 2 }',
+    { kind: 'computed_trait', key: 'last_page', entity: 'user', type: 'last', event: 'Page Viewed', property: 'path' },
+    'kind: audience\nkey: odd_page\nentity: user\nwhere:\n  trait: { key: last_page, op: eq, value: "$1 $as_of :1" }',
   ]);
   const config = ProjectConfig.parse({ name: 'p' });
   const file = (key: string, dialect: keyof typeof DIALECTS) => {
@@ -29,6 +31,8 @@ describe('a compiled file\'s header', () => {
     const heavy = file('heavy', dialect);
     expect(heavy.q.params).toEqual([]);
     expect(heavy.text).toContain('\n-- no parameter\n-- reads the results of: logins (in a run, that run\'s; run alone, the last committed ones in the state schema)\n');
+    // A placeholder's text in a literal is no parameter.
+    expect(file('odd_page', dialect).q.params).toEqual([]);
   });
 
   it('runs on DuckDB with exactly the parameters it names', async () => {
