@@ -6,7 +6,7 @@ import { compileSqlTrait } from './sql-trait.js';
 import { sqlComment } from './names.js';
 import { withoutQuoted } from '../support/sql-text.js';
 
-/** One definition's query: a SELECT of its result rows, with `as_of` as its only parameter. */
+/** One definition's query: a SELECT of its result rows, with `as_of` as its only parameter, if any. */
 export interface CompiledQuery {
   readonly key: string;
   readonly sql: string;

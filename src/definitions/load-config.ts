@@ -89,14 +89,18 @@ function sharedJsonlFiles(source: YamlSource, config: ProjectConfig, dir: string
   });
 }
 
-/** What tells files apart: an existing file's device and inode (two hard links are one file), else its physical path. */
+/**
+ * What tells files apart: an existing file's device and inode (two hard links are one file), else
+ * its physical path (also where a filesystem gives no inode: 0).
+ */
 function fileIdentity(path: string): string {
   try {
-    const { dev, ino } = statSync(path);
-    return `inode ${dev}:${ino}`;
+    const { dev, ino } = statSync(path, { bigint: true });
+    if (ino !== 0n) return `inode ${dev}:${ino}`;
   } catch {
-    return physicalPath(path);
+    // missing, or not to be looked at: its path tells it apart
   }
+  return physicalPath(path);
 }
 
 /** The file an absolute path names once links are followed: the real path of its deepest existing part, then the rest. */

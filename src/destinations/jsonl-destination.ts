@@ -159,11 +159,9 @@ async function openRepaired(path: string): Promise<FileHandle> {
     }
     const keep = await lengthUpToLastNewline(fh, size);
     if (keep < size) {
-      // Only a line of roster's own is cut (its message is sent again); text someone else left
-      // without a newline is kept, and ended.
-      const start = Buffer.alloc(Math.min(MESSAGE_START.length, size - keep));
-      await readFully(fh, start, keep);
-      if (MESSAGE_START.subarray(0, start.length).equals(start)) await fh.truncate(keep);
+      const tail = Buffer.alloc(size - keep);
+      await readFully(fh, tail, keep);
+      if (isTorn(tail)) await fh.truncate(keep);
       else await writeFully(fh, Buffer.from('\n'));
       await fh.sync();
     }
@@ -171,6 +169,23 @@ async function openRepaired(path: string): Promise<FileHandle> {
   } catch (err) {
     await fh.close();
     throw err;
+  }
+}
+
+/**
+ * Whether a last line without its newline is what a crash mid-write leaves: a part of roster's
+ * own line (its message is sent again), or NUL bytes (a file extended but not written). Anything
+ * else, a whole JSON line included, is kept and ended.
+ */
+function isTorn(tail: Buffer): boolean {
+  if (tail.every((b) => b === 0)) return true;
+  const start = tail.subarray(0, MESSAGE_START.length);
+  if (!MESSAGE_START.subarray(0, start.length).equals(start)) return false;
+  try {
+    JSON.parse(tail.toString('utf8'));
+    return false;
+  } catch {
+    return true;
   }
 }
 

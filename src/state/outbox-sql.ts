@@ -1,6 +1,6 @@
 import type { Dialect } from '../compiler/dialect.js';
 import type { Entity } from '../definitions/common.js';
-import type { CallType } from '../definitions/project-config.js';
+import { CALLS, type CallType } from '../definitions/project-config.js';
 import type { DefinitionKind } from '../definitions/definition.js';
 import type { EventNameKind } from '../emit/event-names.js';
 import { changesSql } from './diff-sql.js';
@@ -183,7 +183,7 @@ export function freezeStateDeliveriesSql(d: Dialect, s: StateNames, x: Pick<Deli
 }
 
 /** The call type and change kind of a message as `messagesAfterSql` reads them: an index into these. */
-export const CALL_CODES: readonly CallType[] = ['group', 'identify', 'track'];
+export const CALL_CODES: readonly CallType[] = CALLS;
 export const CHANGE_KIND_CODES = ['entered', 'exited', 'changed'] as const;
 
 /**
@@ -216,7 +216,7 @@ export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string
   ].join('\n');
 }
 
-const FIRST_CALL_RANK = "CASE WHEN x.calls LIKE '%group%' THEN 0 WHEN x.calls LIKE '%identify%' THEN 1 ELSE 2 END";
+const FIRST_CALL_RANK = `CASE ${CALLS.map((c, i) => `WHEN x.calls LIKE '%${c}%' THEN ${i}`).join(' ')} END`;
 
 /** One delivery: of a run, destination and definition, and its calls (disjoint between a definition's deliveries). */
 export interface DeliveryKey {

@@ -118,13 +118,13 @@ export interface DefinitionRow {
   readonly fingerprint: string;
 }
 
-/** Records what a committed result is, and the destinations that now hold its full state. */
 /** A destination a definition is routed to, and the call types it takes from it now. */
 export interface RouteRow {
   readonly destination: string;
   readonly calls: readonly string[];
 }
 
+/** Records what a committed result is, and the destinations (with their calls) that now hold its full state. */
 export function recordDefinitionSql(d: Dialect, s: StateNames, def: DefinitionRow, runId: number, routes: readonly RouteRow[]): string[] {
   const lit = (v: string) => d.stringLiteral(v);
   return [

@@ -101,6 +101,27 @@ describe('jsonl destination', () => {
     await again.send([b]);
     await again.close();
     expect(await readFile(path, 'utf8')).toBe(toJsonLines([a, b]));
+    // A whole JSON line is kept, even one shaped like roster's; NUL bytes (extended, never written) are cut.
+    await writeFile(path, `${toJsonLines([a])}{"type":"custom","n":1}`);
+    const third = new JsonlDestination('crm', path);
+    await third.send([b]);
+    await third.close();
+    expect(await readFile(path, 'utf8')).toBe(`${toJsonLines([a])}{"type":"custom","n":1}\n${toJsonLines([b])}`);
+    await writeFile(path, Buffer.concat([Buffer.from(toJsonLines([a])), Buffer.alloc(4096)]));
+    const fourth = new JsonlDestination('crm', path);
+    await fourth.send([b]);
+    await fourth.close();
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines([a, b]));
+  });
+
+  it('roster\'s own whole line left without its newline is ended and found, not sent again', async () => {
+    const path = join(dir, 'crm.jsonl');
+    const [a, b] = messages(2);
+    await writeFile(path, toJsonLines([a, b]).slice(0, -1));
+    const target = new JsonlDestination('crm', path);
+    expect(await target.alreadyDelivered([a.messageId, b.messageId])).toEqual(new Set([a.messageId, b.messageId]));
+    await target.close();
+    expect(await readFile(path, 'utf8')).toBe(toJsonLines([a, b]));
   });
 
   it('a file holding only a half line is emptied before appending', async () => {
