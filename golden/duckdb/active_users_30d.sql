@@ -1,6 +1,6 @@
 -- roster sql_trait active_users_30d (account), duckdb
 -- Distinct users with any event in the last 30 days, per account. It returns one row per (account, member), so it also associates those users with the account, exactly as their group calls do.
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- One row per (account, member): every row associates its user with the account, so only
 -- users who joined through a group call are returned. The count repeats on each row of an
 -- account (one value per group_id).

@@ -1,6 +1,6 @@
 -- roster audience april_pricing_visitors (user), duckdb
 -- Users who looked at the pricing page at least twice in April 2024 (the spring campaign).
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 WITH
 event_page_viewed AS (
   SELECT e.user_id, count(*) AS n

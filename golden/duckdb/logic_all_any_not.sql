@@ -1,5 +1,5 @@
 -- roster audience logic_all_any_not (user), duckdb
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: ct_event_counter, op_eq, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_role AS (

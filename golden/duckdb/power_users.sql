@@ -1,6 +1,6 @@
 -- roster audience power_users (user), duckdb
 -- Users who logged in 20 times or more in the last 30 days, outside at-risk accounts (those get the champion playbook instead).
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d, at_risk_accounts (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 event_logged_in AS (

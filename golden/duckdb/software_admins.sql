@@ -1,6 +1,6 @@
 -- roster audience software_admins (user), duckdb
 -- Admins of at least one Software account (the account audience passes through to its users).
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d, software_accounts (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 user_trait_role AS (

@@ -1,6 +1,6 @@
 -- roster audience trial_accounts_high_usage (account), duckdb
 -- Trial accounts where someone used features at least 5 times in the last 14 days; ready for a sales touch.
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 account_trait_plan AS (

@@ -1,5 +1,5 @@
 -- roster audience count_lt (user), postgres
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: st_account_members, st_state, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 event_logged_in AS (

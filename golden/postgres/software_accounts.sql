@@ -1,6 +1,6 @@
 -- roster audience software_accounts (account), postgres
 -- Accounts in the Software industry (a custom trait from group calls).
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 WITH
 account_trait_industry AS (
   SELECT group_id, (array_agg("industry" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "industry" IS NOT NULL))[1] AS value

@@ -1,6 +1,6 @@
 -- roster audience at_risk_accounts (account), snowflake
 -- Paying accounts that barely log in any more; the CSM team calls them first.
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: logins_past_30_days (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 account_trait_plan AS (

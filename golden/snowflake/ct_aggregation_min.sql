@@ -1,5 +1,5 @@
 -- roster computed_trait ct_aggregation_min (user), snowflake
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."TIMESTAMP", e."TOTAL" AS value

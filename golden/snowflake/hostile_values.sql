@@ -1,6 +1,6 @@
 -- roster audience hostile_values (user), snowflake
 -- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 WITH
 user_trait_name AS (
   SELECT user_id, ARRAY_AGG("NAME") WITHIN GROUP (ORDER BY "TIMESTAMP" DESC NULLS FIRST, id DESC NULLS FIRST)[0] AS value

@@ -49,7 +49,7 @@ function namesParam(sql: string, placeholder: string): boolean {
 }
 
 /** Roster binds as_of as UTC text in a UTC session: the same instant whatever a column's type. */
-export const AS_OF_PARAMETER = '-- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC';
+export const AS_OF_PARAMETER = '-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC';
 
 /** The file `compile` writes: a header saying what it is and what it needs, then the query. */
 export function compiledFile(def: Definition, q: CompiledQuery, dialect: string): string {

@@ -27,7 +27,7 @@ describe('a compiled file\'s header', () => {
   it.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])('names the as_of parameter only where the query uses it, and what it reads (%s)', (dialect) => {
     const logins = file('logins', dialect);
     expect(logins.q.params).toEqual(['as_of']);
-    expect(logins.text).toContain('\n-- parameter as_of: the instant to compute at, as UTC text');
+    expect(logins.text).toContain('\n-- parameter as_of: the instant to compute at, as ISO-8601 UTC text');
     const heavy = file('heavy', dialect);
     expect(heavy.q.params).toEqual([]);
     expect(heavy.text).toContain('\n-- no parameter\n-- reads the results of: logins (in a run, that run\'s; run alone, the last committed ones in the state schema)\n');

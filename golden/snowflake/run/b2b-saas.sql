@@ -1,5 +1,5 @@
 -- roster run plan b2b-saas, snowflake: the whole run, sharing work between definitions.
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC, bound to each statement that names it
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC, bound to each statement that names it
 -- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.
 
 -- sql_trait active_users_30d (account): user SQL, shape-checked by the run

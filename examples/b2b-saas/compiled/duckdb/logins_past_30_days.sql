@@ -1,6 +1,6 @@
 -- roster computed_trait logins_past_30_days (account), duckdb
 -- Logins by all of the account's users in the 30 days before the run.
--- parameter as_of: the instant to compute at, as UTC text (2024-06-01T00:00:00Z), in a session whose time zone is UTC
+-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d (in a run, that run's; run alone, the last committed ones in the state schema)
 WITH
 matching_events AS (
