@@ -3,6 +3,7 @@ import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, renderO
 /** Snowflake. Reviewed through golden files and a SQL parser; no Snowflake can be reached here. */
 export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake' as const;
+  override readonly backslashEscapes = true;
 
   // Numbered binds can repeat: :1 is as_of everywhere.
   param(_name: string, position: number): string {

@@ -37,15 +37,16 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
       throw new Error(`unknown definition kind ${JSON.stringify(_exhaustive)}`);
     }
   }
-  return { key: def.key, sql: body, params: namesParam(body, ctx.dialect.param('as_of', 1)) ? ['as_of'] : [], reads: [...ctx.reads].sort(), warnings: ctx.warnings };
+  const params = namesParam(withoutQuoted(body, { backslashEscapes: ctx.dialect.backslashEscapes }), ctx.dialect.param('as_of', 1)) ? ['as_of'] : [];
+  return { key: def.key, sql: body, params, reads: [...ctx.reads].sort(), warnings: ctx.warnings };
 }
 
 /**
- * Whether `sql` holds the parameter `placeholder` ($as_of, $1, :1) outside literals, quoted
- * names and comments (a definition's "$1" is text), and not as the start of a longer one.
+ * Whether `code` (SQL with its literals, quoted names and comments blanked: a definition's "$1" is
+ * text) holds the parameter `placeholder` ($as_of, $1, :1), not as the start of a longer one.
  */
-function namesParam(sql: string, placeholder: string): boolean {
-  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(withoutQuoted(sql));
+function namesParam(code: string, placeholder: string): boolean {
+  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(code);
 }
 
 /** Roster binds as_of as UTC text in a UTC session: the same instant whatever a column's type. */

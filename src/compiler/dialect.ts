@@ -54,6 +54,8 @@ export interface Dialect {
    * take a column of its own by such a name, quoted or not.
    */
   readonly systemColumns: readonly string[];
+  /** Whether a backslash escapes the next character in a '...' literal ('it\'s' on Snowflake). */
+  readonly backslashEscapes: boolean;
   /**
    * The name as the engine keeps it, which quoteIdent writes and a catalog lists: roster's own
    * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
@@ -247,6 +249,7 @@ export abstract class BaseDialect implements Dialect {
   abstract readonly name: DialectName;
   abstract param(name: string, position: number): string;
   readonly systemColumns: readonly string[] = [];
+  readonly backslashEscapes: boolean = false;
 
   quoteIdent(name: string): string {
     if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);

@@ -3,9 +3,11 @@
  * identifiers and comments (block comments nest, as on Postgres and DuckDB) blanked, line breaks
  * kept: to look for parameters where the engine sees them. A SQL trait may name {{as_of}} in a
  * comment, where the engine sees no parameter, and '--' in a string starts no comment.
+ * `backslashEscapes`: a backslash escapes the next character in every '...' (Snowflake's
+ * literals), not only in E'...'.
  */
-export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean } = {}): string {
-  return scan(sql, options.keepQuotedNames ?? false).text;
+export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean; backslashEscapes?: boolean } = {}): string {
+  return scan(sql, options.keepQuotedNames ?? false, options.backslashEscapes ?? false).text;
 }
 
 /**
@@ -13,11 +15,11 @@ export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean 
  * rest as comment); literals and other comments are read as withoutQuoted reads them.
  */
 export function unclosedBlockComment(sql: string): number | undefined {
-  return scan(sql, false).unclosedComment;
+  return scan(sql, false, false).unclosedComment;
 }
 
 /** One reading of SQL for both: the text with literals and comments blanked, and an unclosed block comment. */
-function scan(sql: string, keepQuotedNames: boolean): { text: string; unclosedComment?: number } {
+function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean): { text: string; unclosedComment?: number } {
   let out = '';
   let unclosedComment: number | undefined;
   let i = 0;
@@ -33,7 +35,7 @@ function scan(sql: string, keepQuotedNames: boolean): { text: string; unclosedCo
       const end = quotedEnd(sql, i, c, false);
       out += sql.slice(i, end);
       i = end;
-    } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, false));
+    } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, c === "'" && backslashEscapes));
     else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
     else if (rest === '--') blank(lineEnd(sql, i));
     else if (rest === '/*') {

@@ -92,7 +92,7 @@ export class PostgresWarehouse implements Warehouse {
 
   async query(sql: string, params?: SqlParams, order?: readonly string[]): Promise<Row[]> {
     try {
-      const r = await this.client.query(sql, positionalValues(sql, /\$(\d+)/g, params, order));
+      const r = await this.client.query(sql, positionalValues(sql, this.dialect, /\$(\d+)/g, params, order));
       return r.rows.map((row) => normaliseValue(row) as Row);
     } catch (e) {
       // A FATAL error ends the session ("terminating connection due to administrator command"):

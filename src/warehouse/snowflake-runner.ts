@@ -96,7 +96,7 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: SqlParams = {}, order?: readonly string[]): Promise<Row[]> {
-    return this.run(sql, positionalValues(sql, /:(\d+)/g, params, order));
+    return this.run(sql, positionalValues(sql, this.dialect, /:(\d+)/g, params, order));
   }
 
   async exec(sql: string, params?: SqlParams, order?: readonly string[]): Promise<void> {

@@ -86,10 +86,13 @@ export function catalogFrom(rows: readonly Row[]): SourceCatalog {
 
 /**
  * Values for positional parameters (`$1`, `:1`): as many as the statement names, taken from
- * `params` in `order`. A placeholder inside a literal or quoted name does not count.
+ * `params` in `order`. A placeholder inside a literal (read as `dialect` reads it) or quoted
+ * name does not count.
  */
-export function positionalValues(sql: string, placeholder: RegExp, params: SqlParams = {}, order?: readonly string[]): unknown[] {
-  const used = [...withoutQuoted(sql).matchAll(placeholder)].map((m) => Number(m[1]));
+export function positionalValues(
+  sql: string, dialect: Dialect, placeholder: RegExp, params: SqlParams = {}, order?: readonly string[],
+): unknown[] {
+  const used = [...withoutQuoted(sql, { backslashEscapes: dialect.backslashEscapes }).matchAll(placeholder)].map((m) => Number(m[1]));
   if (used.length === 0) return [];
   return (order ?? Object.keys(params)).slice(0, Math.max(...used)).map((n) => params[n]);
 }

@@ -35,6 +35,14 @@ describe('a compiled file\'s header', () => {
     expect(file('odd_page', dialect).q.params).toEqual([]);
   });
 
+  it('reads a Snowflake literal\'s backslash escape as Snowflake does: as_of after \'it\\\'s\' is still named', () => {
+    const [trait] = definitions([{
+      kind: 'sql_trait', key: 'quoted', entity: 'user', traits: ['x'],
+      sql: "SELECT user_id, 'it\\'s' AS x FROM {{source \"identifies\"}} WHERE \"timestamp\" <= {{as_of}} AND user_id <> 'y'",
+    }]);
+    expect(compileDefinition(trait, { dialect: DIALECTS.snowflake, config, definitions: [trait] }).params).toEqual(['as_of']);
+  });
+
   it('runs on DuckDB with exactly the parameters it names', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
