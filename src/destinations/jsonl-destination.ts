@@ -27,6 +27,8 @@ export interface JsonlOptions {
 const NEWLINE = 0x0a;
 /** How every line roster writes starts: a Segment message's JSON, `type` first (emit/render.ts). */
 const MESSAGE_START = Buffer.from('{"type":"');
+/** The most of an unended last line read to tell a torn one (see isTorn). */
+const MAX_TAIL_READ = 64 * 1024 * 1024;
 
 /**
  * Appends one JSON line per message to a file and fsyncs before `send` resolves. On open
@@ -159,9 +161,10 @@ async function openRepaired(path: string): Promise<FileHandle> {
     }
     const keep = await lengthUpToLastNewline(fh, size);
     if (keep < size) {
-      const tail = Buffer.alloc(size - keep);
+      // Read whole to be parsed, up to MAX_TAIL_READ: a longer one is judged by its start.
+      const tail = Buffer.alloc(Math.min(size - keep, MAX_TAIL_READ));
       await readFully(fh, tail, keep);
-      if (isTorn(tail)) await fh.truncate(keep);
+      if (isTorn(tail, tail.length < size - keep)) await fh.truncate(keep);
       else await writeFully(fh, Buffer.from('\n'));
       await fh.sync();
     }
@@ -175,12 +178,13 @@ async function openRepaired(path: string): Promise<FileHandle> {
 /**
  * Whether a last line without its newline is what a crash mid-write leaves: a part of roster's
  * own line (its message is sent again), or NUL bytes (a file extended but not written). Anything
- * else, a whole JSON line included, is kept and ended.
+ * else, a whole JSON line included, is kept and ended. `partial`: `tail` is only the line's start.
  */
-function isTorn(tail: Buffer): boolean {
+function isTorn(tail: Buffer, partial: boolean): boolean {
   if (tail.every((b) => b === 0)) return true;
   const start = tail.subarray(0, MESSAGE_START.length);
   if (!MESSAGE_START.subarray(0, start.length).equals(start)) return false;
+  if (partial) return true;
   try {
     JSON.parse(tail.toString('utf8'));
     return false;
