@@ -119,6 +119,10 @@ export class DuckDbDialect extends BaseDialect {
   sendableInstant(expr: string): string {
     return `CASE WHEN isfinite(${expr}) AND year(${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
   }
+  // A DECIMAL or HUGEINT is always finite (isfinite would take it as a double).
+  sendableNumber(expr: string, type: string): string {
+    return /^(DOUBLE|FLOAT|REAL)/i.test(type.trim()) ? this.finite(expr) : expr;
+  }
   jsonSentText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS VARCHAR) END`;
   }

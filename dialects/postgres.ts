@@ -121,6 +121,11 @@ export class PostgresDialect extends BaseDialect {
   sendableInstant(expr: string): string {
     return `CASE WHEN isfinite(${expr}) AND extract(year FROM ${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
   }
+  // A numeric may be NaN (and, from Postgres 14, infinite): compared as text, as 'Infinity' is no numeric before 14.
+  sendableNumber(expr: string, type: string): string {
+    const value = /^(numeric|decimal)/i.test(type.trim()) ? `CAST(${expr} AS TEXT)` : expr;
+    return `CASE WHEN ${value} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE ${expr} END`;
+  }
   jsonSentText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS TEXT) END`;
   }

@@ -132,6 +132,11 @@ export class SnowflakeDialect extends BaseDialect {
   sendableInstant(expr: string): string {
     return `CASE WHEN YEAR(${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
   }
+  // Only FLOAT holds NaN and ±inf; a NUMBER is finite.
+  sendableNumber(expr: string, type: string): string {
+    if (!/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return expr;
+    return `CASE WHEN ${expr} IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT)) THEN NULL ELSE ${expr} END`;
+  }
   jsonSentText(value: string): string {
     return `IFF(${this.isJsonNumber(value)}, ${this.numberAsText(this.jsonDouble(value))}, TO_JSON(${value}))`;
   }

@@ -201,6 +201,8 @@ export interface Dialect {
    * which ISO-8601 writes), NULL where it cannot.
    */
   sendableInstant(expr: string): string;
+  /** A fractional number (of column type `type`) as it is where a message can carry it (finite), NULL where it cannot (NaN, ±Infinity). */
+  sendableNumber(expr: string, type: string): string;
   /** Which kind of value a column type holds: types of one kind mix in a UNION, of two kinds may not. */
   typeKind(type: string): 'text' | 'number' | 'instant' | 'boolean' | 'other';
   /** Text column types: a value is its own text (castText changes at most its collation); not blank-padded CHAR, whose cast drops trailing blanks. */
@@ -455,6 +457,9 @@ export abstract class BaseDialect implements Dialect {
   }
   sendableInstant(expr: string): string {
     return missing(this.name, 'sendableInstant');
+  }
+  sendableNumber(expr: string, _type: string): string {
+    return missing(this.name, 'sendableNumber');
   }
   isWideIntegerType(type: string): boolean {
     return /^(BIGINT|INT8|LONG|UBIGINT)$/i.test(type.trim());

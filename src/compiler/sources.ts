@@ -165,9 +165,11 @@ export function sentText(d: Dialect, expr: string, type: string | undefined): st
   return d.numberAsText(d.tryCastDouble(expr));
 }
 
-/** A value as conditions and sent values see it: a timestamp no message can carry is none (exists is false on it). */
+/** A value as conditions and sent values see it: a timestamp or number no message can carry is none (exists is false on it). */
 function sendableValue(d: Dialect, expr: string, type: string | undefined): string {
-  return type !== undefined && d.typeKind(type) === 'instant' ? d.sendableInstant(expr) : expr;
+  if (type === undefined) return expr;
+  if (d.typeKind(type) === 'instant') return d.sendableInstant(expr);
+  return d.isFractionalType(type) ? d.sendableNumber(expr, type) : expr;
 }
 
 /** Whether the events' tables give a property column types of different kinds (text and a number, say). */

@@ -46,6 +46,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonListText: (d) => d.jsonListText('v'),
   jsonSentText: (d) => d.jsonSentText('v'),
   sendableInstant: (d) => d.sendableInstant('t'),
+  sendableNumber: (d) => [d.sendableNumber('x', 'DOUBLE'), d.sendableNumber('x', 'numeric(10,2)')],
   jsonIsString: (d) => d.jsonIsString('v'),
   jsonValueText: (d) => [d.jsonValueText('x', 'TIMESTAMP'), d.jsonValueText('x', 'DOUBLE'), d.jsonValueText('x', 'VARCHAR')],
   listValue: (d) => ['DOUBLE', 'double precision', 'FLOAT', 'real', 'TIMESTAMP', 'timestamp with time zone', 'DATE', 'VARCHAR', 'character(3)', 'BIGINT']

@@ -37,7 +37,7 @@ const lit = (v: Value, type?: string): string => {
   if (v === null || v === undefined) return type ? `CAST(NULL AS ${type})` : 'NULL';
   if (v instanceof JsonNumber) return lit(v.text);
   if (v instanceof Timestamp) return ts(v.iso);
-  if (typeof v === 'number') return Number.isInteger(v) && !type?.startsWith('DOUBLE') ? String(v) : `CAST(${v} AS DOUBLE PRECISION)`;
+  if (typeof v === 'number') return Number.isInteger(v) && !type?.startsWith('DOUBLE') ? String(v) : `CAST('${v}' AS DOUBLE PRECISION)`;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   return `'${v.replace(/'/g, "''")}'`;
 };
