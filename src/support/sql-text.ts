@@ -24,10 +24,19 @@ function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean):
   let unclosedComment: number | undefined;
   let i = 0;
   const blank = (end: number) => {
-    out += sql.slice(i, end).replace(/[^\n]/g, ' ');
+    const text = sql.slice(i, end);
+    out += text.includes('\n') ? text.replace(/[^\n]/g, ' ') : ' '.repeat(text.length);
     i = end;
   };
   while (i < sql.length) {
+    // Straight to where a literal, quoted name, comment or parameter may open: the text between is kept as it is.
+    OPENER.lastIndex = i;
+    const next = OPENER.exec(sql)?.index ?? sql.length;
+    if (next > i) {
+      out += sql.slice(i, next);
+      i = next;
+      continue;
+    }
     const rest = sql.slice(i, i + 2);
     const c = sql[i];
     const dollarEnd = c === '$' ? dollarQuoteEnd(sql, i) : undefined;
@@ -51,6 +60,9 @@ function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean):
   }
   return { text: out, unclosedComment };
 }
+
+/** Where scan has something to decide: a quote, a dollar, a comment's start, E'. */
+const OPENER = /['"$]|--|\/\*|[Ee]'/g;
 
 /** The end (exclusive) of the quoted text opening at `start`: a doubled quote is one; with `backslash`, \x is one character. */
 function quotedEnd(sql: string, start: number, quote: string, backslash: boolean): number {
