@@ -121,7 +121,7 @@ export class DuckDbDialect extends BaseDialect {
   }
   // A DECIMAL or HUGEINT is always finite (isfinite would take it as a double).
   sendableNumber(expr: string, type: string): string {
-    return /^(DOUBLE|FLOAT|REAL)/i.test(type.trim()) ? this.finite(expr) : expr;
+    return this.isExactDecimalType(type) ? expr : this.finite(expr);
   }
   jsonSentText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS VARCHAR) END`;

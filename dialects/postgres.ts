@@ -95,7 +95,7 @@ export class PostgresDialect extends BaseDialect {
   }
   // round(numeric, n) accepts a negative n; log() is base 10 in Postgres.
   round12(expr: string): string {
-    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN ${expr} ELSE CAST(${this.roundedNumeric(expr)} AS DOUBLE PRECISION) END`;
+    return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${this.notFinite(expr)} THEN ${expr} ELSE CAST(${this.roundedNumeric(expr)} AS DOUBLE PRECISION) END`;
   }
   /** A finite, non-zero double rounded to 12 significant digits as an exact NUMERIC. */
   private roundedNumeric(double: string): string {
@@ -121,10 +121,15 @@ export class PostgresDialect extends BaseDialect {
   sendableInstant(expr: string): string {
     return `CASE WHEN isfinite(${expr}) AND extract(year FROM ${expr}) BETWEEN 1 AND 9999 THEN ${expr} END`;
   }
-  // A numeric may be NaN (and, from Postgres 14, infinite): compared as text, as 'Infinity' is no numeric before 14.
   sendableNumber(expr: string, type: string): string {
-    const value = /^(numeric|decimal)/i.test(type.trim()) ? `CAST(${expr} AS TEXT)` : expr;
-    return `CASE WHEN ${value} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE ${expr} END`;
+    return `CASE WHEN ${this.notFinite(expr, type)} THEN NULL ELSE ${expr} END`;
+  }
+  /**
+   * Whether a double (or a numeric, of `type`) is NaN or infinite. A numeric may be NaN (and, from
+   * Postgres 14, infinite): its text is compared, which says so on every version.
+   */
+  private notFinite(expr: string, type = 'double precision'): string {
+    return `${this.isExactDecimalType(type) ? `CAST(${expr} AS TEXT)` : expr} IN ('Infinity', '-Infinity', 'NaN')`;
   }
   jsonSentText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} ELSE CAST(${value} AS TEXT) END`;
@@ -176,9 +181,7 @@ export class PostgresDialect extends BaseDialect {
   jsonValueText(expr: string, type: string): string {
     // Years 0001 to 9999 only, as on DuckDB (1 BC is year -1 here).
     if (/^(timestamp|date)/i.test(type)) return `CASE WHEN isfinite(${expr}) AND extract(year FROM ${expr}) BETWEEN 1 AND 9999 THEN CAST(to_jsonb(${this.instantText(expr, type)}) AS TEXT) END`;
-    if (/^(double precision|real|float)/i.test(type)) return `CASE WHEN ${expr} IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
-    // A numeric may be NaN (and, from Postgres 14, infinite); its text says so on every version.
-    if (/^(numeric|decimal)/i.test(type)) return `CASE WHEN CAST(${expr} AS TEXT) IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
+    if (/^(double precision|real|float)/i.test(type) || this.isExactDecimalType(type)) return `CASE WHEN ${this.notFinite(expr, type)} THEN NULL ELSE CAST(to_jsonb(${expr}) AS TEXT) END`;
     return `CAST(to_jsonb(${expr}) AS TEXT)`;
   }
   // FLOAT without a precision is a double here; the catalog says real for the single one.
@@ -204,7 +207,7 @@ export class PostgresDialect extends BaseDialect {
   numberAsText(double: string): string {
     const rounded = this.roundedNumeric(double);
     const scientific = `regexp_replace(trim(to_char(${rounded}, '9.99999999999EEEE')), '\\.?0+e', 'e')`;
-    return `CASE WHEN ${double} IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN ${double} = 0 THEN '0'`
+    return `CASE WHEN ${this.notFinite(double)} THEN NULL WHEN ${double} = 0 THEN '0'`
       + ` WHEN abs(${rounded}) >= 0.000001 AND abs(${rounded}) < 1e21 THEN CAST(trim_scale(${rounded}) AS TEXT)`
       + ` WHEN abs(${double}) < 2.2250738585072014e-308 THEN regexp_replace(CAST(${this.round12(double)} AS TEXT), 'e([+-])0*', 'e\\1')`
       + ` ELSE regexp_replace(${scientific}, 'e([+-])0*', 'e\\1') END`;

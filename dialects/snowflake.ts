@@ -134,7 +134,7 @@ export class SnowflakeDialect extends BaseDialect {
   }
   // Only FLOAT holds NaN and ±inf; a NUMBER is finite.
   sendableNumber(expr: string, type: string): string {
-    if (!/^(DOUBLE|FLOAT|REAL)/i.test(type.trim())) return expr;
+    if (this.isExactDecimalType(type)) return expr;
     return `CASE WHEN ${expr} IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT)) THEN NULL ELSE ${expr} END`;
   }
   jsonSentText(value: string): string {

@@ -4,7 +4,7 @@ import { compileComputedTrait } from './computed-trait.js';
 import { CompileContext, type CompileOptions } from './context.js';
 import { compileSqlTrait } from './sql-trait.js';
 import { sqlComment } from './names.js';
-import { withoutQuoted } from '../support/sql-text.js';
+import { namesPlaceholder, withoutQuoted } from '../support/sql-text.js';
 
 /** One definition's query: a SELECT of its result rows, with `as_of` as its only parameter, if any. */
 export interface CompiledQuery {
@@ -37,16 +37,9 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
       throw new Error(`unknown definition kind ${JSON.stringify(_exhaustive)}`);
     }
   }
-  const params = namesParam(withoutQuoted(body, { backslashEscapes: ctx.dialect.backslashEscapes }), ctx.dialect.param('as_of', 1)) ? ['as_of'] : [];
+  const code = withoutQuoted(body, { backslashEscapes: ctx.dialect.backslashEscapes });
+  const params = namesPlaceholder(code, ctx.dialect.param('as_of', 1)) ? ['as_of'] : [];
   return { key: def.key, sql: body, params, reads: [...ctx.reads].sort(), warnings: ctx.warnings };
-}
-
-/**
- * Whether `code` (SQL with its literals, quoted names and comments blanked: a definition's "$1" is
- * text) holds the parameter `placeholder` ($as_of, $1, :1), not as the start of a longer one.
- */
-function namesParam(code: string, placeholder: string): boolean {
-  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(code);
 }
 
 /** Roster binds as_of as UTC text in a UTC session: the same instant whatever a column's type. */

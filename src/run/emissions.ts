@@ -38,9 +38,8 @@ export async function readCommittedState(wh: Warehouse, s: StateNames): Promise<
     }
   }
   if (tables.has(INTERNAL.routes)) {
-    // A dry run does not upgrade the state schema: an earlier roster's table has no calls yet.
-    const withCalls = (await wh.describe(s.routes)).some((c) => c.name === 'calls');
-    for (const r of await wh.query(routesSql(s, withCalls))) {
+    // An earlier roster's table has no calls column (a dry run does not upgrade it): no row has calls then.
+    for (const r of await wh.query(routesSql(s))) {
       routes.set(`${r.key}\u0000${r.destination}`, typeof r.calls === 'string' ? r.calls.split(',') as CallType[] : null);
     }
   }

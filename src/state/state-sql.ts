@@ -6,9 +6,9 @@ export function definitionsSql(s: StateNames): string {
   return `SELECT key, kind, entity, fingerprint, last_run FROM ${s.definitions}`;
 }
 
-/** `withCalls`: false for a dry run over an earlier roster's table, which has no `calls` yet. */
-export function routesSql(s: StateNames, withCalls = true): string {
-  return `SELECT key, destination, ${withCalls ? 'calls' : 'CAST(NULL AS VARCHAR) AS calls'} FROM ${s.routes}`;
+/** Every column: an earlier roster's table, not yet upgraded (a dry run), has no `calls`. */
+export function routesSql(s: StateNames): string {
+  return `SELECT * FROM ${s.routes}`;
 }
 
 /** as_of of the last run that committed something (ISO text), or null. */

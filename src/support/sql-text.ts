@@ -11,6 +11,14 @@ export function withoutQuoted(sql: string, options: { keepQuotedNames?: boolean;
 }
 
 /**
+ * Whether `code` (SQL as withoutQuoted gives it, so that text in literals and comments is not
+ * read) names the parameter `placeholder` ($as_of, $1, :1): not as the start of a longer one.
+ */
+export function namesPlaceholder(code: string, placeholder: string): boolean {
+  return new RegExp(`${placeholder.replace(/[$]/g, '\\$&')}(?![A-Za-z0-9_])`).test(code);
+}
+
+/**
  * Where a block comment opens that the SQL never closes, if one does (the engine would read the
  * rest as comment); literals and other comments are read as withoutQuoted reads them.
  */

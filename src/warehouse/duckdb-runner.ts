@@ -1,6 +1,7 @@
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
+import { namesPlaceholder } from '../support/sql-text.js';
 import { catalogFrom, inTransaction, normaliseValue, WarehouseError, withoutQuoted, type Row, type SqlParams, type Warehouse } from './warehouse.js';
 
 export interface DuckDbOptions {
@@ -64,7 +65,7 @@ export class DuckDbWarehouse implements Warehouse {
   private bind(sql: string, params: SqlParams = {}): Record<string, string | number | boolean | null> {
     // DuckDB rejects values for parameters the statement does not name ('$as_of' in a literal is not one).
     const code = withoutQuoted(sql);
-    return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(code)));
+    return Object.fromEntries(Object.entries(params).filter(([name]) => namesPlaceholder(code, `$${name}`)));
   }
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {
