@@ -8,6 +8,7 @@ import {
   openDeliveriesSql, pendingByDestinationSql, type DeliveryMode, type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../state/state-tables.js';
+import { readAhead } from '../support/read-ahead.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
 import { refuseLegacyPending } from './legacy-outbox.js';
@@ -138,7 +139,8 @@ async function deliverTo(
         break;
       }
       let done = delivery.done;
-      for await (const rows of wh.stream(messagesAfterSql(d, s, x, done), options.batchSize)) {
+      // The warehouse reads the next batch while this one is rendered and sent.
+      for await (const { value: rows, fetched } of readAhead(wh.stream(messagesAfterSql(d, s, x, done), options.batchSize))) {
         if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
@@ -162,6 +164,7 @@ async function deliverTo(
         // The cursor stops before the first message that is still to be delivered.
         const reached = outcome.unsettled.length ? Math.min(...outcome.unsettled) - 1 : Number(rows[rows.length - 1].position);
         const failedBehind = [...batch.failures, ...outcome.rejected].filter((f) => f.position <= reached);
+        await fetched(); // one statement at a time on the connection
         await wh.transaction(async () => {
           if (failedBehind.length) await wh.exec(insertFailedSql(d, s, where, failedBehind));
           if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
