@@ -108,7 +108,8 @@ export class HttpDestination implements DeliveryTarget {
       }
       // Stop here to keep order: this batch and later ones are left for the next delivery.
       for (const b of [batch, ...queue]) for (const id of b.messageIds) failed.add(id);
-      reasons.push(failure.reason + (queue.length > 0 ? ` (${queue.length} later batch(es) not attempted)` : ''));
+      // No count: this step's requests are not what is pending (the run's summary says that).
+      reasons.push(failure.reason + (queue.length > 0 ? '; the messages after it wait, to keep their order' : ''));
       break;
     }
     // One line each for a few; a count and the first for many (each is in _failed_messages).
