@@ -128,7 +128,7 @@ describe('crash safety', async () => {
     expect(await query(dir, PENDING)).toEqual([{ n: String(ref.t1.length) }]);
     const next = roster(dir, ['run', '--as-of', T2]);
     expect(next.code).toBe(0);
-    expect(next.stdout).toContain(`${firstBatch} already delivered before a crash`);
+    expect(next.stdout).toContain(`${firstBatch} already at the destination from an interrupted delivery`);
     expect(lines(dir)).toEqual(ref.t2);
     const ids = lines(dir).map((l) => JSON.parse(l).messageId);
     expect(new Set(ids).size).toBe(ids.length);

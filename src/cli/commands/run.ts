@@ -167,7 +167,9 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
   for (const x of report.destinations) {
     if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && x.pending === 0) continue;
     const parts = [`${x.sent} sent`];
-    if (x.alreadyDelivered) parts.push(`${x.alreadyDelivered} already delivered before a crash`);
+    // A crash, or a send that failed after part of it arrived (a write error midway, a timeout
+    // after the endpoint took the batch): the destination held them, so they were not sent again.
+    if (x.alreadyDelivered) parts.push(`${x.alreadyDelivered} already at the destination from an interrupted delivery`);
     if (x.failed) parts.push(`${x.failed} failed`);
     if (x.pending) parts.push(`${x.pending} pending`);
     out(`${x.destination}: ${parts.join(', ')}`);
