@@ -41,6 +41,17 @@ export interface DestinationDelivery {
   readonly errors: readonly string[];
 }
 
+/**
+ * A delivery stopped partway by a failure that is not a destination's (the warehouse lost, its
+ * disk full): what each destination got until then. Pending counts are unknown (the warehouse is
+ * not there to ask). What was sent but not yet marked is reconciled by the next delivery.
+ */
+export class DeliveryInterrupted extends Error {
+  constructor(readonly destinations: readonly Omit<DestinationDelivery, 'pending'>[], cause: unknown) {
+    super(`delivery stopped: ${cause instanceof Error ? cause.message : String(cause)}\nwhat it had not finished stays pending: \`roster deliver\` (or the next run) sends it`, { cause });
+  }
+}
+
 export interface DeliveryReport {
   readonly destinations: readonly DestinationDelivery[];
   /** Messages still pending, including those of destinations no longer in roster.yml. */
@@ -71,12 +82,19 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   for (const sql of upgradeStateTables(s)) await wh.exec(sql);
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const delivered: Omit<DestinationDelivery, 'pending'>[] = [];
-  for (const destination of project.config.destinations) {
-    delivered.push(await deliverTo(project, wh, s, stateTables, destination, repeats, { ...options, batchSize }));
+  const delivered: Tally[] = [];
+  let pendingBy: Map<string, number>;
+  try {
+    for (const destination of project.config.destinations) {
+      const tally: Tally = { destination: destination.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] };
+      delivered.push(tally);
+      await deliverTo(project, wh, s, stateTables, destination, repeats, tally, { ...options, batchSize });
+    }
+    // What is still pending, read once for every destination and the total.
+    pendingBy = new Map((await wh.query(pendingByDestinationSql(s))).map((r) => [String(r.destination), Number(r.n)]));
+  } catch (e) {
+    throw new DeliveryInterrupted(delivered, e);
   }
-  // What is still pending, read once for every destination and the total.
-  const pendingBy = new Map((await wh.query(pendingByDestinationSql(s))).map((r) => [String(r.destination), Number(r.n)]));
   const results: DestinationDelivery[] = delivered.map((r) => ({ ...r, pending: pendingBy.get(r.destination) ?? 0 }));
   const configured = new Set(project.config.destinations.map((x) => x.name));
   const orphaned = Object.fromEntries([...pendingBy].filter(([name]) => !configured.has(name)));
@@ -104,23 +122,24 @@ interface OpenDelivery {
   readonly eventNames?: Partial<Record<EventNameKind, string>>;
 }
 
+/** What a destination got so far in this delivery, counted as it goes (kept when a failure stops it). */
+interface Tally { destination: string; sent: number; alreadyDelivered: number; failed: number; errors: string[] }
+
 async function deliverTo(
   project: Project, wh: Warehouse, s: StateNames, stateTables: SourceCatalog, destination: Destination, repeats: ReadonlyMap<number, number>,
-  options: DeliverOptions & { readonly batchSize: number },
-): Promise<Omit<DestinationDelivery, 'pending'>> {
+  totals: Tally, options: DeliverOptions & { readonly batchSize: number },
+): Promise<void> {
   const d = wh.dialect;
   const descriptions = new Map(project.definitions.map((x) => [x.key, x.description]));
-  const errors: string[] = [];
-  const totals = { sent: 0, already: 0, failed: 0 };
+  const errors = totals.errors;
   let target: DeliveryTarget | undefined;
   // Until a batch turns out not to be (entirely) at the destination, ask before sending.
   let reconcile = true;
-  const report = () => ({ destination: destination.name, sent: totals.sent, alreadyDelivered: totals.already, failed: totals.failed, errors });
   try {
     compileEventNames(destination); // a broken template is a configuration error: keep everything pending
   } catch (e) {
     errors.push((e as Error).message);
-    return report();
+    return;
   }
   const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
   const progress = { destination: destination.name, done: 0, total: open.reduce((a, x) => a + x.messages - x.done, 0) };
@@ -141,7 +160,7 @@ async function deliverTo(
       let done = delivery.done;
       // The warehouse reads the next batch while this one is rendered and sent.
       for await (const { value: rows, fetched } of readAhead(wh.stream(messagesAfterSql(d, s, x, done), options.batchSize))) {
-        if (options.maxMessages !== undefined && totals.sent + totals.already >= options.maxMessages) break deliveries;
+        if (options.maxMessages !== undefined && totals.sent + totals.alreadyDelivered >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
           if (Number(row.position) !== done + 1 + i) throw new WarehouseError(`delivery of ${delivery.key}: message ${done + 1 + i} expected, ${String(row.position)} read`);
@@ -158,7 +177,7 @@ async function deliverTo(
         const outcome = await sendBatch(target, batch, reconcile);
         reconcile = outcome.reconcile;
         totals.sent += outcome.sent;
-        totals.already += outcome.already;
+        totals.alreadyDelivered += outcome.already;
         errors.push(...batch.failures.map((f) => f.error), ...outcome.errors);
 
         // The cursor stops before the first message that is still to be delivered.
@@ -185,7 +204,6 @@ async function deliverTo(
   } finally {
     await target?.close();
   }
-  return report();
 }
 
 /** One batch rendered: identical changes (same messageId) are one message, at all their positions. */

@@ -33,6 +33,27 @@ async function duckProject(rosterYml: string, defs: Record<string, string> = { l
   return dir;
 }
 
+/**
+ * The fixture in a fresh source schema of the Postgres server, and a project folder with the
+ * logins definition; `drop` removes the schema and its state schema.
+ */
+async function pgProject(prefix: string) {
+  const { PostgresWarehouse } = await import('../../src/warehouse/postgres-runner.js');
+  const url = process.env.ROSTER_TEST_PG_URL!;
+  const schema = `${prefix}${process.pid}`;
+  const setup = await PostgresWarehouse.connect(url);
+  for (const sql of fixtureStatements(world, 'segment', schema, 'postgres')) await setup.exec(sql);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
+  mkdirSync(path.join(dir, 'definitions'));
+  writeFileSync(path.join(dir, 'definitions/logins.yml'), LOGINS);
+  const drop = async () => {
+    await setup.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await setup.exec(`DROP SCHEMA IF EXISTS ${schema}_state CASCADE`);
+    await setup.close();
+  };
+  return { setup, schema, dir, env: { PG_URL: url }, drop };
+}
+
 describe('warehouse faults', () => {
   it('an unreachable Postgres: exit 2, the host named, the password never printed', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
@@ -98,17 +119,9 @@ describe('warehouse faults', () => {
   });
 
   it.skipIf(!process.env.ROSTER_TEST_PG_URL)('a query killed mid-run (statement timeout): exit 2, the last committed state intact, the next run correct', async () => {
-    const { PostgresWarehouse } = await import('../../src/warehouse/postgres-runner.js');
-    const url = process.env.ROSTER_TEST_PG_URL!;
-    const schema = `faults_${process.pid}`;
-    const setup = await PostgresWarehouse.connect(url);
-    for (const sql of fixtureStatements(world, 'segment', schema, 'postgres')) await setup.exec(sql);
-    const dir = mkdtempSync(path.join(tmpdir(), 'roster-faults-'));
-    mkdirSync(path.join(dir, 'definitions'));
-    writeFileSync(path.join(dir, 'definitions/logins.yml'), LOGINS);
+    const { setup, schema, dir, env, drop } = await pgProject('faults_');
     const slow = `kind: sql_trait\nkey: slow\nentity: user\nsql: SELECT user_id, count(*) AS slow FROM {{source "tracks"}}, pg_sleep(3) WHERE user_id IS NOT NULL GROUP BY user_id\n`;
     const yml = (timeout: number) => `warehouse:\n  dialect: postgres\n  url: \${PG_URL}\n  statement_timeout_ms: ${timeout}\nsource: { schema: ${schema} }\nstate: { schema: ${schema}_state }\ndestinations: [{ name: crm, type: jsonl, path: out/crm.jsonl }]\n`;
-    const env = { PG_URL: url };
     try {
       writeFileSync(path.join(dir, 'roster.yml'), yml(60_000));
       expect(roster(['--project', dir, 'run', '--as-of', '2024-06-01'], { env }).code).toBe(0);
@@ -123,9 +136,46 @@ describe('warehouse faults', () => {
       expect(roster(['--project', dir, 'run', '--as-of', '2024-06-02'], { env }).code).toBe(0);
       expect((await setup.query(`SELECT * FROM ${schema}_state.slow ORDER BY user_id`)).map((r) => r.slow)).toEqual([1, 1]);
     } finally {
-      await setup.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await setup.exec(`DROP SCHEMA IF EXISTS ${schema}_state CASCADE`);
-      await setup.close();
+      await drop();
+    }
+  });
+
+  it.skipIf(!process.env.ROSTER_TEST_PG_URL)('the warehouse failing partway through a delivery: exit 2, what each destination got, then the error; deliver later sends nothing twice', async () => {
+    const { setup, schema, dir, env, drop } = await pgProject('faults_d');
+    writeFileSync(path.join(dir, 'roster.yml'), `warehouse:\n  dialect: postgres\n  url: \${PG_URL}\nsource: { schema: ${schema} }\nstate: { schema: ${schema}_state }\n`
+      + 'destinations: [{ name: crm, type: jsonl, path: out/crm.jsonl }, { name: archive, type: jsonl, path: out/archive.jsonl }]\n');
+    const lines = (name: string) => readFileSync(path.join(dir, `out/${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    try {
+      expect(roster(['--project', dir, 'run', '--as-of', '2024-05-30T18:00:00Z'], { env }).code).toBe(0); // u1's login
+      // A real refusal by the server, as a lost connection would be: archive's next cursor cannot move.
+      await setup.exec(`ALTER TABLE ${schema}_state._deliveries ADD CONSTRAINT hold_archive CHECK (destination <> 'archive' OR run_id = 1 OR done = 0)`);
+      const stopped = roster(['--project', dir, 'run', '--as-of', '2024-06-01T00:00:00Z'], { env }); // u2's login
+      expect(stopped.code).toBe(2);
+      expect(stopped.stdout).toContain('roster run at 2024-06-01T00:00:00.000Z (run 2)');
+      expect(stopped.stdout.split('\n').filter((l) => /^(crm|archive): /.test(l))).toEqual(['crm: 2 sent', 'archive: 2 sent']);
+      expect(stopped.stderr).toMatch(/^error: delivery stopped: .*hold_archive/m);
+      expect(stopped.stderr).toContain('stays pending: `roster deliver` (or the next run) sends it');
+      noStack(stopped.stderr);
+      expect(lines('archive').map((m) => `${m.type} ${m.userId}`)).toEqual(['identify u1', 'track u1', 'identify u2', 'track u2']);
+
+      const json = roster(['--project', dir, 'deliver', '--json', '--quiet'], { env });
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout).delivery).toMatchObject({
+        ok: false, pending: null, failed: null, error: expect.stringMatching(/^delivery stopped: .*hold_archive/),
+        destinations: [
+          { destination: 'crm', sent: 0, already_delivered: 0, failed: 0, pending: null, errors: [] },
+          { destination: 'archive', sent: 0, already_delivered: 2, failed: 0, pending: null, errors: [] },
+        ],
+      });
+
+      await setup.exec(`ALTER TABLE ${schema}_state._deliveries DROP CONSTRAINT hold_archive`);
+      const deliver = roster(['--project', dir, 'deliver'], { env });
+      expect(deliver.code).toBe(0);
+      expect(deliver.stdout).toContain('archive: 0 sent, 2 already at the destination from an interrupted delivery');
+      expect(lines('archive')).toEqual(lines('crm'));
+      expect(new Set(lines('archive').map((m) => m.messageId)).size).toBe(4);
+    } finally {
+      await drop();
     }
   });
 });

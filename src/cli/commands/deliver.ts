@@ -1,11 +1,11 @@
 import { CONFIG_FILE } from '../../definitions/load-config.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { ProjectError, type Project } from '../../definitions/project.js';
-import { deliverOutbox } from '../../run/deliver-outbox.js';
+import { deliverOutbox, DeliveryInterrupted } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
-import { deliveryJson, deliveryProgress, printDelivery, reportSink } from './run.js';
+import { deliveryJson, deliveryProgress, printDelivery, printInterrupted, reportSink } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
@@ -18,7 +18,15 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });
-    const report = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
+    const report = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) }).catch((e: unknown) => {
+      // What got out before the failure, then the failure as the command's error.
+      if (e instanceof DeliveryInterrupted) {
+        progress.done();
+        if (flags.json) out(JSON.stringify({ delivery: deliveryJson(e), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
+        else printInterrupted(e, out);
+      }
+      throw e;
+    });
     progress.done();
     if (flags.json) {
       printDelivery(report, () => undefined);

@@ -2,7 +2,7 @@ import { buildGraph } from '../../definitions/graph.js';
 import { loadProjectWarning } from '../load.js';
 import type { Project } from '../../definitions/project.js';
 import { finishRun } from '../../run/commit.js';
-import { deliverOutbox, type DeliveryReport } from '../../run/deliver-outbox.js';
+import { deliverOutbox, DeliveryInterrupted, type DeliveryReport, type DestinationDelivery } from '../../run/deliver-outbox.js';
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
@@ -57,7 +57,17 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
     let delivery: DeliveryReport | undefined;
     if (!report.dryRun) {
       stage({ stage: 'delivery' });
-      delivery = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
+      try {
+        delivery = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
+      } catch (e) {
+        // The run is committed: say what it is and what got out before the failure, then the error.
+        if (e instanceof DeliveryInterrupted) {
+          progress.done();
+          if (flags.json) out(JSON.stringify(runJson(report, e, { ...clock.finish(), total: Math.round(performance.now() - started) }), null, 2));
+          else printInterrupted(e, out);
+        }
+        throw e;
+      }
       stage({ stage: 'finish' });
       const s = stateNames(wh.dialect, project.config.state.schema);
       await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
@@ -83,12 +93,12 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
  * `run --json`: the run as data, for scripts and schedulers. Keys are stable; counts are
  * entities (entered / exited / changed) and messages written to the outbox per destination.
  */
-export function runJson(report: RunReport, delivery: DeliveryReport | undefined, timingsMs: Record<string, number>) {
+export function runJson(report: RunReport, delivery: DeliveryReport | DeliveryInterrupted | undefined, timingsMs: Record<string, number>) {
   return {
     as_of: report.asOf.toISOString(),
     run_id: report.runId ?? null,
     dry_run: report.dryRun,
-    ok: report.ok && (delivery?.ok ?? true),
+    ok: report.ok && !(delivery instanceof DeliveryInterrupted) && (delivery?.ok ?? true),
     definitions: report.outcomes.map((o) => ({
       key: o.key,
       kind: o.kind,
@@ -112,15 +122,18 @@ export function runJson(report: RunReport, delivery: DeliveryReport | undefined,
   };
 }
 
-export function deliveryJson(report: DeliveryReport) {
+/** A delivery as data; one a failure stopped partway (DeliveryInterrupted) has `error` and no pending counts. */
+export function deliveryJson(report: DeliveryReport | DeliveryInterrupted) {
+  const done = report instanceof DeliveryInterrupted ? undefined : report;
   return {
-    ok: report.ok,
-    pending: report.pending,
-    failed: report.failed,
-    destinations: report.destinations.map((x) => ({
-      destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending, errors: x.errors,
+    ok: done?.ok ?? false,
+    pending: done?.pending ?? null,
+    failed: done?.failed ?? null,
+    destinations: report.destinations.map((x: Omit<DestinationDelivery, 'pending'> & { pending?: number }) => ({
+      destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending ?? null, errors: x.errors,
     })),
-    orphaned: report.orphaned,
+    orphaned: done?.orphaned ?? {},
+    error: report instanceof DeliveryInterrupted ? report.message : null,
   };
 }
 
@@ -163,18 +176,26 @@ export function deliveryProgress(e: { destination: string; done: number; total: 
   return { stage: 'delivery', key: e.destination, detail: `${e.done.toLocaleString('en-US')}/${e.total.toLocaleString('en-US')} messages` };
 }
 
+/** "crm: 10 sent, 2 failed, 3 pending" and its first errors, for a destination with anything to say. */
+function printDestination(x: Omit<DestinationDelivery, 'pending'> & { pending?: number }, out: (s: string) => void, err: (s: string) => void): void {
+  if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && !x.pending) return;
+  const parts = [`${x.sent} sent`];
+  // A crash, or a send that failed after part of it arrived (a write error midway, a timeout
+  // after the endpoint took the batch): the destination held them, so they were not sent again.
+  if (x.alreadyDelivered) parts.push(`${x.alreadyDelivered} already at the destination from an interrupted delivery`);
+  if (x.failed) parts.push(`${x.failed} failed`);
+  if (x.pending) parts.push(`${x.pending} pending`);
+  out(`${x.destination}: ${parts.join(', ')}`);
+  for (const e of x.errors.slice(0, 5)) err(`error: ${indentedLines(e)}`);
+}
+
+/** What each destination got before a failure stopped the delivery; the failure itself is the command's error. */
+export function printInterrupted(e: DeliveryInterrupted, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): void {
+  for (const x of e.destinations) printDestination(x, out, err);
+}
+
 export function printDelivery(report: DeliveryReport, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): void {
-  for (const x of report.destinations) {
-    if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && x.pending === 0) continue;
-    const parts = [`${x.sent} sent`];
-    // A crash, or a send that failed after part of it arrived (a write error midway, a timeout
-    // after the endpoint took the batch): the destination held them, so they were not sent again.
-    if (x.alreadyDelivered) parts.push(`${x.alreadyDelivered} already at the destination from an interrupted delivery`);
-    if (x.failed) parts.push(`${x.failed} failed`);
-    if (x.pending) parts.push(`${x.pending} pending`);
-    out(`${x.destination}: ${parts.join(', ')}`);
-    for (const e of x.errors.slice(0, 5)) err(`error: ${indentedLines(e)}`);
-  }
+  for (const x of report.destinations) printDestination(x, out, err);
   let orphaned = 0;
   for (const [name, n] of Object.entries(report.orphaned)) {
     orphaned += n;
