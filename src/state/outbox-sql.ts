@@ -212,11 +212,12 @@ export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
     // A destination's deliveries of one definition in a run (a full state for call types newly
     // listed, a diff for the others) hold neighbouring call types: their first one orders them.
-    `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}, ${FIRST_CALL_RANK}`,
+    `ORDER BY x.run_id, x.depth, ${d.idSortKey('x.definition_key')}, ${firstCallRank(d)}`,
   ].join('\n');
 }
 
-const FIRST_CALL_RANK = `CASE ${CALLS.map((c, i) => `WHEN x.calls LIKE '%${c}%' THEN ${i}`).join(' ')} END`;
+/** The rank, in SPEC 4's call order, of the first call type a delivery's `calls` list holds. */
+const firstCallRank = (d: Dialect) => `CASE ${CALLS.map((c, i) => `WHEN x.calls LIKE ${d.stringLiteral(`%${c}%`)} THEN ${i}`).join(' ')} END`;
 
 /** One delivery: of a run, destination and definition, and its calls (disjoint between a definition's deliveries). */
 export interface DeliveryKey {
