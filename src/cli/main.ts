@@ -25,7 +25,8 @@ const program = new Command('roster')
   .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
   .version(packageVersion(), '--version', 'print roster\'s version')
   .option('--project <dir>', 'the project folder', '.')
-  .showHelpAfterError()
+  // The error line stays in view; the options are one --help away (as git and npm do).
+  .showHelpAfterError('(--help shows the usage)')
   .exitOverride();
 
 const projectDir = () => path.resolve(program.opts().project as string);

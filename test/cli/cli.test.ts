@@ -130,6 +130,15 @@ describe('roster CLI', () => {
     expect(roster(['preview', '--help']).stdout).toMatch(/--limit <n>\s+how many members or values to show/);
   });
 
+  it('a mistyped flag or command: the error and a pointer to --help, not the whole help that would scroll it away', () => {
+    const flag = roster(['run', '--asof', '2024-06-01']);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr.trim().split('\n')).toEqual(["error: unknown option '--asof'", '(Did you mean --as-of?)', '(--help shows the usage)']);
+    const command = roster(['frobnicate']);
+    expect(command.code).toBe(1);
+    expect(command.stderr.trim().split('\n')).toEqual(["error: unknown command 'frobnicate'", '(--help shows the usage)']);
+  });
+
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'run', '--as-of', 'yesterday']).code).toBe(1);
