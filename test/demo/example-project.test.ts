@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { DEMO_DEFAULTS, demoStatements } from '../../src/demo/generate.js';
 import { DefinitionFile } from '../../src/definitions/definition.js';
 import { ProjectConfig } from '../../src/definitions/project-config.js';
+import { ENGINES, runFixture } from '../support/harness.js';
 
 const PROJECT = join(import.meta.dirname, '../../examples/b2b-saas');
 const DEFINITIONS = join(PROJECT, 'definitions');
@@ -52,5 +53,33 @@ describe('examples/b2b-saas', () => {
     expect(rows.every((r) => r.values === 1n)).toBe(true);
     expect(rows.some((r) => (r.n as bigint) > 0n)).toBe(true);
     c.closeSync();
+  });
+});
+
+describe.each(ENGINES)('examples/b2b-saas active_users_30d.sql run by roster on %s', (engine) => {
+  it('reads an empty user_id or group_id as no id, as roster does: no failed shape check, no active user \'\'', async () => {
+    const sql = readFileSync(join(DEFINITIONS, 'active_users_30d.sql'), 'utf8');
+    const day = (d: number) => `2024-05-${String(d).padStart(2, '0')}T00:00:00Z`;
+    const world = {
+      groups: [
+        { id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: day(1) },
+        { id: 'g2', user_id: 'u2', group_id: 'a1', timestamp: day(1) },
+        { id: 'g3', user_id: '', group_id: 'a2', timestamp: day(1) }, // nobody joins a2
+        { id: 'g4', user_id: 'u1', group_id: '', timestamp: day(1) }, // no account
+      ],
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Logged In', timestamp: day(20) },
+        { id: 'e2', user_id: '', event: 'Logged In', timestamp: day(21) },
+        { id: 'e3', user_id: 'u2', event: 'Logged In', timestamp: '2024-03-01T00:00:00Z' }, // before the 30 days
+      ],
+    };
+    const run = await runFixture(world, [{ kind: 'sql_trait', key: 'active_users_30d', entity: 'account', traits: ['active_users_30d'], sql }], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      expect(run.report.outcomes.map((o) => [o.status, o.error])).toEqual([['ok', undefined]]);
+      // a1: u1 active, u2 not; a2 has no member, so no row.
+      expect(await run.values('active_users_30d')).toEqual({ a1: 1 });
+    } finally {
+      await run.close();
+    }
   });
 });

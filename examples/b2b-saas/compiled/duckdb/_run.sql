@@ -6,16 +6,17 @@
 CREATE OR REPLACE TEMPORARY TABLE "_run_active_users_30d" AS
 -- One row per (account, member): every row associates its user with the account, so only
 -- users who joined through a group call are returned. The count repeats on each row of an
--- account (one value per group_id).
+-- account (one value per group_id). An empty id is no id, as roster reads group calls: a row
+-- with one would fail this trait's shape check.
 WITH members AS (
   SELECT DISTINCT group_id, user_id
   FROM "main"."groups"
-  WHERE user_id IS NOT NULL AND timestamp <= CAST($as_of AS TIMESTAMP)
+  WHERE user_id <> '' AND group_id <> '' AND timestamp <= CAST($as_of AS TIMESTAMP)
 ),
 active AS (
   SELECT DISTINCT user_id
   FROM "main"."tracks"
-  WHERE user_id IS NOT NULL
+  WHERE user_id <> ''
     AND timestamp > CAST($as_of AS TIMESTAMP) - INTERVAL '30 days'
     AND timestamp <= CAST($as_of AS TIMESTAMP)
 )
