@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from './project.js';
-import { describe, didYouMean } from './suggest.js';
+import { closest, describe, didYouMean } from './suggest.js';
 import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -47,7 +47,7 @@ function issueMessage(issue: Issue, path: Path, data: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined && typeof field === 'string' && !hasKeyAt(data, path)) {
-        return isDefault(issue.message) ? `missing required field "${field}"` : issue.message;
+        return isDefault(issue.message) ? `missing required field "${field}"${mistypedAs(data, path, field)}` : issue.message;
       }
       if (!isDefault(issue.message)) return issue.message;
       return `expected ${expectedName(issue.expected)}, got ${describe(value)}`;
@@ -60,7 +60,7 @@ function issueMessage(issue: Issue, path: Path, data: unknown): string {
         return oneOfMessage(String(field), options.map(String), value);
       }
       if (value === undefined && typeof field === 'string' && !hasKeyAt(data, path)) {
-        return `missing required field "${field}"${isDefault(issue.message) ? '' : `: ${issue.message}`}`;
+        return `missing required field "${field}"${mistypedAs(data, path, field)}${isDefault(issue.message) ? '' : `: ${issue.message}`}`;
       }
       return isDefault(issue.message) ? `${describe(value)} is not allowed here` : issue.message;
     }
@@ -81,6 +81,17 @@ function issueMessage(issue: Issue, path: Path, data: unknown): string {
     default:
       return issue.message;
   }
+}
+
+/**
+ * ` (is "ky" meant to be it?)` when the mapping missing `field` holds a key that looks like it
+ * mistyped: where unknown keys are only warned about, the typo would otherwise go unnamed.
+ */
+function mistypedAs(data: unknown, path: Path, field: string): string {
+  const parent = valueAt(data, path.slice(0, -1));
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return '';
+  const near = Object.keys(parent).find((k) => k !== field && closest(k, [field]) === field);
+  return near === undefined ? '' : ` (is "${near}" meant to be it?)`;
 }
 
 const labels: Record<string, string> = { users: 'users quantifier', calls: 'call', function: 'function' };
