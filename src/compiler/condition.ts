@@ -6,9 +6,9 @@ import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent, segmentSlug, shortenedName } from './names.js';
 import { missingValue, sqlTraitRowsAreEntities } from '../definitions/audience-candidates.js';
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
-import { predicateSql, type ValueType } from './predicate.js';
+import { predicateSql, textOrderOnNumbers, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
-import { accountUsers, customTrait, customTraitText, eventRows, propertyColumnType, sentText } from './sources.js';
+import { accountUsers, customTrait, customTraitColumnOf, customTraitText, eventRows, propertyColumnType, sentText } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
@@ -179,8 +179,11 @@ export class ConditionCompiler {
         else {
           // first / last / most_frequent: text comparisons read the value as it is sent.
           const json = sendsJsonValue(this.ctx, t);
+          const propertyType = t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property));
           value = json ? d.jsonScalarText(column) : column;
-          text = json ? d.jsonListText(column) : sentText(d, column, t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property)));
+          text = json ? d.jsonListText(column) : sentText(d, column, propertyType);
+          const slip = json ? undefined : textOrderOnNumbers(d, c.predicate, propertyType, `its property "${t.property}"`);
+          if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         }
         break;
       }
@@ -199,6 +202,9 @@ export class ConditionCompiler {
         break;
       }
       case 'custom': {
+        const { column, type: columnType } = customTraitColumnOf(this.ctx, scope.entity, c.key);
+        const slip = textOrderOnNumbers(d, c.predicate, columnType, `column ${column}`);
+        if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
         if (shared) {
           ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`));

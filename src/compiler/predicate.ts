@@ -26,6 +26,18 @@ export function canonicalList(values: readonly Scalar[]): string[] {
 }
 
 /**
+ * Why a string literal ordering numbers is likely a slip, or undefined: SPEC 2 compares it as
+ * text, where '10' is before '9'. `holder`: what holds the numbers ("column main.orders.total").
+ */
+export function textOrderOnNumbers(d: Dialect, p: Predicate, type: string | undefined, holder: string): string | undefined {
+  if (type === undefined || d.typeKind(type) !== 'number') return undefined;
+  if (!(p.op === 'gt' || p.op === 'gte' || p.op === 'lt' || p.op === 'lte') || typeof p.value !== 'string') return undefined;
+  const number = p.value.trim() !== '' && Number.isFinite(Number(p.value));
+  return `${p.op} ${JSON.stringify(p.value)} compares text ("10" is before "9"), but ${holder} holds numbers (${type.trim().toUpperCase()})`
+    + (number ? `; write ${p.value.trim()} without quotes to compare numbers` : '');
+}
+
+/**
  * A predicate as a two-valued SQL boolean (SPEC 2): a leaf on a missing value is false, never NULL,
  * so `not` can negate it. The literal's type decides how the value is compared. `text`: the
  * value's text as it is sent, where castText's differs between engines (a double: '10', not

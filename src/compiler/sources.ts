@@ -4,7 +4,7 @@ import type { PropertyFilter } from '../definitions/predicate.js';
 import { listText, storedValue, type Dialect } from './dialect.js';
 import { ID_COLUMN, presentId, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
-import { predicateSql } from './predicate.js';
+import { predicateSql, textOrderOnNumbers } from './predicate.js';
 
 /** What a definition asks of the events: which, filtered how, and which property as `value`. */
 export interface EventSelection {
@@ -145,6 +145,8 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
       const col = segmentSlug(f.property);
       const expr = column(col, `property "${f.property}" of "${name}"`);
       const type = ctx.columnType(table, col);
+      const slip = textOrderOnNumbers(d, f.predicate, type, `column ${ctx.source.schema}.${table}.${col}`);
+      if (slip) ctx.warn(`property "${f.property}" of "${name}": ${slip}`);
       return predicateSql(d, sendableValue(d, expr, type), 'unknown', f.predicate, d.asOf(), sentText(d, expr, type));
     }),
   };
@@ -198,9 +200,16 @@ export function propertyColumnType(ctx: CompileContext, events: readonly string[
 export function customTraitText(ctx: CompileContext, entity: Entity, name: string, stored: string): { value: string; text?: string } {
   const d = ctx.dialect;
   if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
-  const table = entity === 'user' ? 'identifies' : 'groups';
-  const type = ctx.columnType(table, customTraitColumn(ctx, table, name));
+  const { type } = customTraitColumnOf(ctx, entity, name);
   return { value: sendableValue(d, stored, type), text: sentText(d, stored, type) };
+}
+
+/** A custom trait's column in the segment layout, qualified for messages, and its type (undefined without a catalog or in events_json). */
+export function customTraitColumnOf(ctx: CompileContext, entity: Entity, name: string): { column: string; type?: string } {
+  const table = entity === 'user' ? 'identifies' : 'groups';
+  const col = customTraitColumn(ctx, table, name);
+  const type = ctx.source.layout === 'segment' ? ctx.columnType(table, col) : undefined;
+  return { column: `${ctx.source.schema}.${table}.${col}`, ...(type === undefined ? {} : { type }) };
 }
 
 /**
