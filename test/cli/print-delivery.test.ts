@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { printDelivery, printProblems } from '../../src/cli/commands/run.js';
+import { printDelivery, printInterrupted, printProblems } from '../../src/cli/commands/run.js';
+import { DeliveryInterrupted } from '../../src/run/deliver-outbox.js';
 import { formatProblem } from '../../src/definitions/project.js';
 import { AS_OF, world } from '../execution/world.js';
 import { runFixture } from '../support/harness.js';
@@ -32,6 +33,17 @@ describe('the delivery summary', () => {
     ]);
     // A later delivery with no new failure says nothing of the 7 kept in the table.
     expect(print({ destinations: [crm(0, 4)], pending: 0, failed: 7, ok: true, orphaned: {} })).toEqual(['crm: 4 sent']);
+  });
+});
+
+describe('a delivery the warehouse stopped partway', () => {
+  it('lists what each destination got, and a destination that had failed before by its error; not one that got nothing', () => {
+    const tally = (destination: string, sent: number, errors: string[] = []) => ({ destination, sent, alreadyDelivered: 0, failed: 0, errors });
+    const stopped = new DeliveryInterrupted([tally('crm', 0, ['destination "crm": HTTP 503']), tally('archive', 3), tally('audit', 0)], new Error('connection terminated'));
+    const lines: string[] = [];
+    printInterrupted(stopped, (s) => lines.push(s), (s) => lines.push(s));
+    expect(lines).toEqual(['crm: 0 sent', 'error: destination "crm": HTTP 503', 'archive: 3 sent']);
+    expect(stopped.message).toBe('delivery stopped: connection terminated\nwhat it had not finished stays pending: `roster deliver` (or the next run) sends it');
   });
 });
 

@@ -178,7 +178,9 @@ export function deliveryProgress(e: { destination: string; done: number; total: 
 
 /** "crm: 10 sent, 2 failed, 3 pending" and its first errors, for a destination with anything to say. */
 function printDestination(x: Omit<DestinationDelivery, 'pending'> & { pending?: number }, out: (s: string) => void, err: (s: string) => void): void {
-  if (x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0 && !x.pending) return;
+  const idle = x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0;
+  // After an interruption pending is unknown: a destination that had failed before shows by its errors.
+  if (idle && (x.pending === undefined ? x.errors.length === 0 : x.pending === 0)) return;
   const parts = [`${x.sent} sent`];
   // A crash, or a send that failed after part of it arrived (a write error midway, a timeout
   // after the endpoint took the batch): the destination held them, so they were not sent again.
