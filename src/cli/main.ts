@@ -25,8 +25,8 @@ const program = new Command('roster')
   .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
   .version(packageVersion(), '--version', 'print roster\'s version')
   .option('--project <dir>', 'the project folder', '.')
-  // The error line stays in view; the options are one --help away (as git and npm do).
-  .showHelpAfterError('(--help shows the usage)')
+  // The error line stays in view; the usage is one --help away (as git and npm do).
+  .showHelpAfterError('(roster --help lists the commands)')
   .exitOverride();
 
 const projectDir = () => path.resolve(program.opts().project as string);
@@ -81,6 +81,8 @@ function packageVersion(): string {
 function finish(code: number): void {
   process.exitCode = code;
 }
+
+for (const command of program.commands) command.showHelpAfterError(`(roster ${command.name()} --help lists its options)`);
 
 try {
   await program.parseAsync(process.argv);

@@ -182,7 +182,7 @@ export class ConditionCompiler {
           const propertyType = t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property));
           value = json ? d.jsonScalarText(column) : column;
           text = json ? d.jsonListText(column) : sentText(d, column, propertyType);
-          const slip = json ? undefined : textOrderOnNumbers(d, c.predicate, propertyType, `its property "${t.property}"`);
+          const slip = json ? undefined : textOrderOnNumbers(d, c.predicate, propertyType, `property "${t.property}" of ${t.events.map((e) => `"${e}"`).join(', ')}`);
           if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         }
         break;
@@ -202,21 +202,21 @@ export class ConditionCompiler {
         break;
       }
       case 'custom': {
-        const { column, type: columnType } = customTraitColumnOf(this.ctx, scope.entity, c.key);
-        const slip = textOrderOnNumbers(d, c.predicate, columnType, `column ${column}`);
-        if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         const shared = this.ctx.options.shared?.customTrait?.(scope.entity, c.key);
+        const sql = shared ? undefined : customTrait(this.ctx, scope.entity, c.key);
+        if (!shared && sql === undefined) { // no such column (warned): the trait is null
+          [value, from] = ['CAST(NULL AS VARCHAR)', { missing: 'null' }];
+          break;
+        }
+        const { shownAs, type: columnType } = customTraitColumnOf(this.ctx, scope.entity, c.key);
+        const slip = textOrderOnNumbers(d, c.predicate, columnType, `column ${shownAs}`);
+        if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         if (shared) {
           ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`));
           from = { relation: shared.relation, missing: 'null' };
           break;
         }
-        const sql = customTrait(this.ctx, scope.entity, c.key);
-        if (sql === undefined) {
-          [value, from] = ['CAST(NULL AS VARCHAR)', { missing: 'null' }];
-          break;
-        }
-        const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql);
+        const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql!);
         ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(cte, `${scope.alias}_${cte}`)}.value`));
         from = { relation: cte, missing: 'null' };
         break;

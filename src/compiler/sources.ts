@@ -204,12 +204,15 @@ export function customTraitText(ctx: CompileContext, entity: Entity, name: strin
   return { value: sendableValue(d, stored, type), text: sentText(d, stored, type) };
 }
 
-/** A custom trait's column in the segment layout, qualified for messages, and its type (undefined without a catalog or in events_json). */
-export function customTraitColumnOf(ctx: CompileContext, entity: Entity, name: string): { column: string; type?: string } {
+/**
+ * A custom trait's column in the segment layout, as messages show it (not SQL), and its type
+ * (undefined without a catalog, or in events_json).
+ */
+export function customTraitColumnOf(ctx: CompileContext, entity: Entity, name: string): { shownAs: string; type?: string } {
   const table = entity === 'user' ? 'identifies' : 'groups';
   const col = customTraitColumn(ctx, table, name);
   const type = ctx.source.layout === 'segment' ? ctx.columnType(table, col) : undefined;
-  return { column: `${ctx.source.schema}.${table}.${col}`, ...(type === undefined ? {} : { type }) };
+  return { shownAs: `${ctx.source.schema}.${table}.${col}`, ...(type === undefined ? {} : { type }) };
 }
 
 /**

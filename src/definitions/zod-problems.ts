@@ -84,14 +84,15 @@ function issueMessage(issue: Issue, path: Path, data: unknown): string {
 }
 
 /**
- * ` (is "ky" meant to be it?)` when the mapping missing `field` holds a key that looks like it
- * mistyped: where unknown keys are only warned about, the typo would otherwise go unnamed.
+ * `; "ky" is no field here: did you mean "key"?` when the mapping missing `field` holds a key
+ * that looks like it mistyped: where unknown keys are only warned about, the typo would otherwise
+ * go unnamed.
  */
 function mistypedAs(data: unknown, path: Path, field: string): string {
   const parent = valueAt(data, path.slice(0, -1));
   if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return '';
   const near = Object.keys(parent).find((k) => k !== field && closest(k, [field]) === field);
-  return near === undefined ? '' : ` (is "${near}" meant to be it?)`;
+  return near === undefined ? '' : `; "${near}" is no field here: did you mean "${field}"?`;
 }
 
 const labels: Record<string, string> = { users: 'users quantifier', calls: 'call', function: 'function' };

@@ -28,27 +28,33 @@ export interface DeliverOptions {
   readonly onProgress?: (event: { readonly destination: string; readonly done: number; readonly total: number }) => void;
 }
 
-/** What happened to one destination's pending messages. */
-export interface DestinationDelivery {
+/** What one destination got of its pending messages in a delivery, counted as it goes. */
+export interface DestinationTally {
   readonly destination: string;
   readonly sent: number;
   /** Pending messages the destination already held (a crash between sending and marking). */
   readonly alreadyDelivered: number;
   /** Newly recorded as failed: they cannot be delivered as they are (rejected, or not renderable). */
   readonly failed: number;
-  /** Still pending after this delivery. */
-  readonly pending: number;
   readonly errors: readonly string[];
 }
 
+/** What happened to one destination's pending messages. */
+export interface DestinationDelivery extends DestinationTally {
+  /** Still pending after this delivery. */
+  readonly pending: number;
+}
+
 /**
- * A delivery stopped partway by a failure that is not a destination's (the warehouse lost, its
- * disk full): what each destination got until then. Pending counts are unknown (the warehouse is
- * not there to ask). What was sent but not yet marked is reconciled by the next delivery.
+ * A delivery stopped partway by a failure that no destination reported (the warehouse lost, its
+ * disk full, a fault in roster): what each configured destination got until then, in order (those
+ * not reached got nothing). Pending counts are unknown, the warehouse not being there to ask; what
+ * was sent but not yet marked is reconciled with the destination by the next delivery.
  */
 export class DeliveryInterrupted extends Error {
-  constructor(readonly destinations: readonly Omit<DestinationDelivery, 'pending'>[], cause: unknown) {
-    super(`delivery stopped: ${cause instanceof Error ? cause.message : String(cause)}\nwhat it had not finished stays pending: \`roster deliver\` (or the next run) sends it`, { cause });
+  constructor(readonly destinations: readonly DestinationTally[], cause: unknown) {
+    super(`delivery stopped: ${cause instanceof Error ? cause.message : String(cause)}\n`
+      + 'what it had not finished stays pending in the outbox: `roster deliver` (or the next run) sends it', { cause });
   }
 }
 
@@ -82,16 +88,16 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
   for (const sql of upgradeStateTables(s)) await wh.exec(sql);
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const delivered: Tally[] = [];
+  const delivered = project.config.destinations.map((x): Tally => ({ destination: x.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] }));
   let pendingBy: Map<string, number>;
+  let failed: number;
   try {
-    for (const destination of project.config.destinations) {
-      const tally: Tally = { destination: destination.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] };
-      delivered.push(tally);
-      await deliverTo(project, wh, s, stateTables, destination, repeats, tally, { ...options, batchSize });
+    for (const [i, destination] of project.config.destinations.entries()) {
+      await deliverTo(project, wh, s, stateTables, destination, repeats, delivered[i], { ...options, batchSize });
     }
     // What is still pending, read once for every destination and the total.
     pendingBy = new Map((await wh.query(pendingByDestinationSql(s))).map((r) => [String(r.destination), Number(r.n)]));
+    failed = Number((await wh.query(failedCountSql(s)))[0].n);
   } catch (e) {
     throw new DeliveryInterrupted(delivered, e);
   }
@@ -99,7 +105,6 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const configured = new Set(project.config.destinations.map((x) => x.name));
   const orphaned = Object.fromEntries([...pendingBy].filter(([name]) => !configured.has(name)));
   const pending = [...pendingBy.values()].reduce((a, n) => a + n, 0);
-  const failed = Number((await wh.query(failedCountSql(s)))[0].n);
   // Messages of a destination taken out of roster.yml stay pending (listed again, it gets them)
   // and are reported, but do not fail the delivery: removing a destination is no failure, and
   // every later run would otherwise exit 2 with no way to clear it.
@@ -122,8 +127,8 @@ interface OpenDelivery {
   readonly eventNames?: Partial<Record<EventNameKind, string>>;
 }
 
-/** What a destination got so far in this delivery, counted as it goes (kept when a failure stops it). */
-interface Tally { destination: string; sent: number; alreadyDelivered: number; failed: number; errors: string[] }
+/** A destination's tally as deliverTo keeps it: the caller holds it, so it survives a failure partway. */
+type Tally = { -readonly [K in keyof DestinationTally]: K extends 'errors' ? string[] : DestinationTally[K] };
 
 async function deliverTo(
   project: Project, wh: Warehouse, s: StateNames, stateTables: SourceCatalog, destination: Destination, repeats: ReadonlyMap<number, number>,

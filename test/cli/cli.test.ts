@@ -133,10 +133,10 @@ describe('roster CLI', () => {
   it('a mistyped flag or command: the error and a pointer to --help, not the whole help that would scroll it away', () => {
     const flag = roster(['run', '--asof', '2024-06-01']);
     expect(flag.code).toBe(1);
-    expect(flag.stderr.trim().split('\n')).toEqual(["error: unknown option '--asof'", '(Did you mean --as-of?)', '(--help shows the usage)']);
+    expect(flag.stderr.trim().split('\n')).toEqual(["error: unknown option '--asof'", '(Did you mean --as-of?)', '(roster run --help lists its options)']);
     const command = roster(['frobnicate']);
     expect(command.code).toBe(1);
-    expect(command.stderr.trim().split('\n')).toEqual(["error: unknown command 'frobnicate'", '(--help shows the usage)']);
+    expect(command.stderr.trim().split('\n')).toEqual(["error: unknown command 'frobnicate'", '(roster --help lists the commands)']);
   });
 
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {

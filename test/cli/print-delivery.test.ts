@@ -43,7 +43,7 @@ describe('a delivery the warehouse stopped partway', () => {
     const lines: string[] = [];
     printInterrupted(stopped, (s) => lines.push(s), (s) => lines.push(s));
     expect(lines).toEqual(['crm: 0 sent', 'error: destination "crm": HTTP 503', 'archive: 3 sent']);
-    expect(stopped.message).toBe('delivery stopped: connection terminated\nwhat it had not finished stays pending: `roster deliver` (or the next run) sends it');
+    expect(stopped.message).toBe('delivery stopped: connection terminated\nwhat it had not finished stays pending in the outbox: `roster deliver` (or the next run) sends it');
   });
 });
 

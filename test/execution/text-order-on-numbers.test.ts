@@ -20,6 +20,8 @@ describe.each(ENGINES)('a string literal ordering numbers, on %s', (engine) => {
     'kind: computed_trait\nkey: last_score\nentity: user\ntype: last\nevent: NPS Survey Submitted\nproperty: score',
     'kind: audience\nkey: low_last\nentity: user\nwhere: { trait: { key: last_score, op: lt, value: "5" } }',
     'kind: audience\nkey: fine\nentity: user\nwhere: { event: { name: NPS Survey Submitted, where: [{ property: score, op: lte, value: 5 }] } }',
+    // eq compares text too, but "10" equals 10's text: no ordering, no surprise, no warning.
+    'kind: audience\nkey: tens\nentity: user\nwhere: { event: { name: NPS Survey Submitted, where: [{ property: score, op: eq, value: "10" }] } }',
   ];
 
   it('compares as text, as SPEC says, and warns with the fix', async () => {
@@ -33,8 +35,10 @@ describe.each(ENGINES)('a string literal ordering numbers, on %s', (engine) => {
       const warnings = Object.fromEntries(run.report.outcomes.map((o) => [o.key, o.warnings]));
       expect(warnings.detractors).toEqual([expect.stringMatching(/^property "score" of "NPS Survey Submitted": lte "5" compares text \("10" is before "9"\), but column \S+\.nps_survey_submitted\.score holds numbers \(\w+\); write 5 without quotes to compare numbers$/)]);
       expect(warnings.big).toEqual([expect.stringMatching(/^trait "employees": gt "100" compares text \("10" is before "9"\), but column \S+\.groups\.employees holds numbers \(\w+\); write 100 without quotes to compare numbers$/)]);
-      expect(warnings.low_last).toEqual([expect.stringMatching(/^trait "last_score": lt "5" compares text \("10" is before "9"\), but its property "score" holds numbers \(\w+\); write 5 without quotes to compare numbers$/)]);
+      expect(warnings.low_last).toEqual([expect.stringMatching(/^trait "last_score": lt "5" compares text \("10" is before "9"\), but property "score" of "NPS Survey Submitted" holds numbers \(\w+\); write 5 without quotes to compare numbers$/)]);
       expect(warnings.fine).toEqual([]);
+      expect(await run.ids('tens')).toEqual(['u1']);
+      expect(warnings.tens).toEqual([]);
     } finally {
       await run.close();
     }

@@ -154,14 +154,14 @@ describe('warehouse faults', () => {
       expect(stopped.stdout).toContain('roster run at 2024-06-01T00:00:00.000Z (run 2)');
       expect(stopped.stdout.split('\n').filter((l) => /^(crm|archive): /.test(l))).toEqual(['crm: 2 sent', 'archive: 2 sent']);
       expect(stopped.stderr).toMatch(/^error: delivery stopped: .*hold_archive/m);
-      expect(stopped.stderr).toContain('stays pending: `roster deliver` (or the next run) sends it');
+      expect(stopped.stderr).toContain('stays pending in the outbox: `roster deliver` (or the next run) sends it');
       noStack(stopped.stderr);
       expect(lines('archive').map((m) => `${m.type} ${m.userId}`)).toEqual(['identify u1', 'track u1', 'identify u2', 'track u2']);
 
       const json = roster(['--project', dir, 'deliver', '--json', '--quiet'], { env });
       expect(json.code).toBe(2);
       expect(JSON.parse(json.stdout).delivery).toMatchObject({
-        ok: false, pending: null, failed: null, error: expect.stringMatching(/^delivery stopped: .*hold_archive/),
+        ok: false, pending: null, failed: null, orphaned: null, error: expect.stringMatching(/^delivery stopped: .*hold_archive/),
         destinations: [
           { destination: 'crm', sent: 0, already_delivered: 0, failed: 0, pending: null, errors: [] },
           { destination: 'archive', sent: 0, already_delivered: 2, failed: 0, pending: null, errors: [] },

@@ -1,11 +1,11 @@
 import { CONFIG_FILE } from '../../definitions/load-config.js';
 import { loadProject } from '../../definitions/load-project.js';
 import { ProjectError, type Project } from '../../definitions/project.js';
-import { deliverOutbox, DeliveryInterrupted } from '../../run/deliver-outbox.js';
+import { DeliveryInterrupted, type DeliveryReport } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
-import { deliveryJson, deliveryProgress, printDelivery, printInterrupted, reportSink } from './run.js';
+import { deliverReporting, deliveryJson, printDelivery, printInterrupted, reportSink } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
@@ -18,19 +18,16 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
   const progress = progressDisplay({ quiet: flags.quiet });
   try {
     progress.update({ stage: 'delivery' });
-    const report = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) }).catch((e: unknown) => {
-      // What got out before the failure, then the failure as the command's error.
-      if (e instanceof DeliveryInterrupted) {
-        progress.done();
-        if (flags.json) out(JSON.stringify({ delivery: deliveryJson(e), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
-        else printInterrupted(e, out);
-      }
-      throw e;
-    });
+    /** With --json: delivery errors on stderr, the summary on stdout. */
+    const printJson = (delivery: DeliveryReport | DeliveryInterrupted) => {
+      if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
+      else printDelivery(delivery, () => undefined);
+      out(JSON.stringify({ delivery: deliveryJson(delivery), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
+    };
+    const report = await deliverReporting(project, wh, progress, (e) => (flags.json ? printJson(e) : printInterrupted(e, out)));
     progress.done();
     if (flags.json) {
-      printDelivery(report, () => undefined);
-      out(JSON.stringify({ delivery: deliveryJson(report), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
+      printJson(report);
     } else {
       printDelivery(report, out);
       if (report.destinations.every((x) => x.sent === 0 && x.alreadyDelivered === 0) && report.pending === 0 && report.destinations.every((x) => x.failed === 0)) out('nothing pending');

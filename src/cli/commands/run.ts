@@ -2,14 +2,15 @@ import { buildGraph } from '../../definitions/graph.js';
 import { loadProjectWarning } from '../load.js';
 import type { Project } from '../../definitions/project.js';
 import { finishRun } from '../../run/commit.js';
-import { deliverOutbox, DeliveryInterrupted, type DeliveryReport, type DestinationDelivery } from '../../run/deliver-outbox.js';
+import { deliverOutbox, DeliveryInterrupted, type DeliveryReport, type DestinationTally } from '../../run/deliver-outbox.js';
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import { indentedLines, oneLine } from '../../support/terminal-text.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf } from '../options.js';
-import { progressDisplay, StageClock, stageBucket, type ProgressEvent } from '../progress.js';
+import { progressDisplay, StageClock, stageBucket, type ProgressDisplay, type ProgressEvent } from '../progress.js';
 import { formatTable } from '../table.js';
 
 export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }
@@ -54,35 +55,26 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
       progress.clear(); // the table is printed as soon as it is known; delivery may take a while
       printReport(report, out);
     }
+    /** With --json: the problems and delivery errors on stderr, the summary on stdout. */
+    const printJson = (delivery: DeliveryReport | DeliveryInterrupted | undefined) => {
+      printProblems(report);
+      if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
+      else if (delivery) printDelivery(delivery, () => undefined);
+      out(JSON.stringify(runJson(report, delivery, { ...clock.finish(), total: Math.round(performance.now() - started) }), null, 2));
+    };
     let delivery: DeliveryReport | undefined;
     if (!report.dryRun) {
       stage({ stage: 'delivery' });
-      try {
-        delivery = await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
-      } catch (e) {
-        // The run is committed: say what it is and what got out before the failure, then the error.
-        if (e instanceof DeliveryInterrupted) {
-          progress.done();
-          if (flags.json) out(JSON.stringify(runJson(report, e, { ...clock.finish(), total: Math.round(performance.now() - started) }), null, 2));
-          else printInterrupted(e, out);
-        }
-        throw e;
-      }
+      // The run is committed: a delivery stopped partway still says what got out.
+      delivery = await deliverReporting(project, wh, progress, (e) => (flags.json ? printJson(e) : printInterrupted(e, out)));
       stage({ stage: 'finish' });
       const s = stateNames(wh.dialect, project.config.state.schema);
       await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
     }
     progress.done();
-    const ok = report.ok && (delivery?.ok ?? true);
-    if (flags.json) {
-      printProblems(report);
-      if (delivery) printDelivery(delivery, () => undefined);
-      const timings = clock.finish();
-      out(JSON.stringify(runJson(report, delivery, { ...timings, total: Math.round(performance.now() - started) }), null, 2));
-    } else if (delivery) {
-      printDelivery(delivery, out);
-    }
-    return ok ? 0 : 2;
+    if (flags.json) printJson(delivery);
+    else if (delivery) printDelivery(delivery, out);
+    return report.ok && (delivery?.ok ?? true) ? 0 : 2;
   } finally {
     progress.done();
     await wh.close();
@@ -98,7 +90,7 @@ export function runJson(report: RunReport, delivery: DeliveryReport | DeliveryIn
     as_of: report.asOf.toISOString(),
     run_id: report.runId ?? null,
     dry_run: report.dryRun,
-    ok: report.ok && !(delivery instanceof DeliveryInterrupted) && (delivery?.ok ?? true),
+    ok: report.ok && (delivery === undefined || deliveryJson(delivery).ok),
     definitions: report.outcomes.map((o) => ({
       key: o.key,
       kind: o.kind,
@@ -129,10 +121,10 @@ export function deliveryJson(report: DeliveryReport | DeliveryInterrupted) {
     ok: done?.ok ?? false,
     pending: done?.pending ?? null,
     failed: done?.failed ?? null,
-    destinations: report.destinations.map((x: Omit<DestinationDelivery, 'pending'> & { pending?: number }) => ({
+    destinations: report.destinations.map((x: DestinationTally & { pending?: number }) => ({
       destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending ?? null, errors: x.errors,
     })),
-    orphaned: done?.orphaned ?? {},
+    orphaned: done?.orphaned ?? null,
     error: report instanceof DeliveryInterrupted ? report.message : null,
   };
 }
@@ -171,13 +163,29 @@ export function printProblems(report: RunReport, err: (s: string) => void = (s) 
   }
 }
 
+/**
+ * Delivers what is pending, with progress. A delivery the warehouse stops partway is told to
+ * `interrupted` (what each destination got) before its error goes on to the command's exit.
+ */
+export async function deliverReporting(project: Project, wh: Warehouse, progress: ProgressDisplay, interrupted: (e: DeliveryInterrupted) => void): Promise<DeliveryReport> {
+  try {
+    return await deliverOutbox(project, wh, { onProgress: (e) => progress.update(deliveryProgress(e)) });
+  } catch (e) {
+    if (e instanceof DeliveryInterrupted) {
+      progress.done();
+      interrupted(e);
+    }
+    throw e;
+  }
+}
+
 /** A delivery step as a progress line: "delivery crm 1,200,000/18,490,934 messages". */
 export function deliveryProgress(e: { destination: string; done: number; total: number }): ProgressEvent {
   return { stage: 'delivery', key: e.destination, detail: `${e.done.toLocaleString('en-US')}/${e.total.toLocaleString('en-US')} messages` };
 }
 
 /** "crm: 10 sent, 2 failed, 3 pending" and its first errors, for a destination with anything to say. */
-function printDestination(x: Omit<DestinationDelivery, 'pending'> & { pending?: number }, out: (s: string) => void, err: (s: string) => void): void {
+function printDestination(x: DestinationTally & { pending?: number }, out: (s: string) => void, err: (s: string) => void): void {
   const idle = x.sent === 0 && x.alreadyDelivered === 0 && x.failed === 0;
   // After an interruption pending is unknown: a destination that had failed before shows by its errors.
   if (idle && (x.pending === undefined ? x.errors.length === 0 : x.pending === 0)) return;
