@@ -82,12 +82,18 @@ export class HttpDestination implements DeliveryTarget {
     const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
     const queue = [...batches];
     const refusals: { id: string; reason: string }[] = [];
-    let refusedInARow = 0;
+    /** Messages refused alone since the endpoint last took one: rejected only once it takes another. */
+    let inARow: { id: string; reason: string }[] = [];
+    const reject = (refused: typeof inARow) => {
+      for (const r of refused) rejected.add(r.id);
+      refusals.push(...refused);
+    };
     while (queue.length > 0) {
       const batch = queue.shift()!;
       const failure = await this.post(batch);
       if (failure === undefined) {
-        refusedInARow = 0;
+        reject(inARow); // the endpoint takes messages: those it refused are the messages' fault
+        inARow = [];
         continue;
       }
       if (failure.refused && batch.messageIds.length > 1) {
@@ -95,15 +101,14 @@ export class HttpDestination implements DeliveryTarget {
         continue;
       }
       if (failure.refused) {
-        // Refused alone: never sendable as it is. The messages after it still go, in order.
+        // Refused alone: not sendable as it is, unless the endpoint refuses everything. The
+        // messages after it still go, in order.
         failed.add(batch.messageIds[0]);
-        rejected.add(batch.messageIds[0]);
-        refusals.push({ id: batch.messageIds[0], reason: failure.reason });
-        if (++refusedInARow < REFUSED_IN_A_ROW) continue;
+        inARow.push({ id: batch.messageIds[0], reason: failure.reason });
+        if (inARow.length < REFUSED_IN_A_ROW) continue;
         // An endpoint that refuses every message (some answer 400 to a wrong write key) would
-        // otherwise have the whole outbox failed, one request per message: the rest stay pending.
+        // otherwise fail the whole outbox, one request per message: the rest stay pending too.
         for (const b of queue) for (const id of b.messageIds) failed.add(id);
-        reasons.push(`the endpoint refused ${REFUSED_IN_A_ROW} messages in a row, each sent alone: it may refuse every message (check the destination's url and write_key); the rest stay pending`);
         break;
       }
       // Stop here to keep order: this batch and later ones are left for the next delivery.
@@ -111,6 +116,14 @@ export class HttpDestination implements DeliveryTarget {
       // No count: this step's requests are not what is pending (the run's summary says that).
       reasons.push(failure.reason + (queue.length > 0 ? '; the messages after it wait, to keep their order' : ''));
       break;
+    }
+    if (inARow.length > 0) {
+      // Refused with none taken after them: the endpoint may refuse everything (a wrong write key
+      // answered with 400), so failing them would lose them. They stay pending.
+      const first = `the first ${inARow[0].id}: ${inARow[0].reason}`;
+      reasons.push(inARow.length >= REFUSED_IN_A_ROW
+        ? `the endpoint refused ${inARow.length} messages in a row, each sent alone (${first}): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`
+        : `the endpoint refused ${inARow.length === 1 ? 'a message' : `${inARow.length} messages`} sent alone and took none after (${first}): pending until it takes a message after ${inARow.length === 1 ? 'it' : 'them'}`);
     }
     // One line each for a few; a count and the first for many (each is in _failed_messages).
     reasons.splice(oversized.length, 0, ...(refusals.length <= 3

@@ -58,7 +58,7 @@ describe('http destination', () => {
     expect(acceptedIds(server.received)).toEqual(ids(messages(2)));
   });
 
-  it('does not retry a 400 and reports the status and the start of the body', async () => {
+  it('does not retry a 400 and reports the status and the start of the body; refused alone with none after, the message stays pending', async () => {
     const body = 'E'.repeat(200) + 'TAIL';
     const server = await serve([{ status: 400, body }, { status: 200 }]);
     const sent = messages(1);
@@ -66,7 +66,7 @@ describe('http destination', () => {
     expect(server.received).toHaveLength(1);
     expect(err).toBeInstanceOf(DeliveryError);
     const e = err as DeliveryError;
-    expect(e).toMatchObject({ destination: 'segment', retryable: false, failedMessageIds: ids(sent), rejectedMessageIds: ids(sent) });
+    expect(e).toMatchObject({ destination: 'segment', retryable: true, failedMessageIds: ids(sent), rejectedMessageIds: [] });
     expect(e.message).toContain(`HTTP 400: ${'E'.repeat(200)}`);
     expect(e.message).not.toContain('TAIL');
     expect(e.message).not.toContain('sekrit');
@@ -155,15 +155,29 @@ describe('http destination', () => {
     expect(server.received.map((r) => [r.body.batch.length, r.status])).toEqual([[5, 400], [3, 200], [2, 400], [1, 400], [1, 200], [2, 200]]);
   });
 
-  it('an endpoint that refuses every message: five refused alone, then the rest stay pending', async () => {
+  it('an endpoint that refuses every message: five refused alone, then all stay pending, those five too (failed, they would be lost at each try)', async () => {
     const server = await serve([{ status: 400, body: 'bad write key' }]);
     const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 4 } });
     const sent = messages(12);
     const err = await t.send(sent).catch((e: unknown) => e);
-    expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: ids(sent.slice(0, 5)), retryable: true });
-    expect((err as Error).message).toContain(`5 messages refused, each sent alone; the first, ${sent[0].messageId}: HTTP 400: bad write key; the endpoint refused 5 messages in a row`);
+    expect(err).toMatchObject({ failedMessageIds: ids(sent), rejectedMessageIds: [], retryable: true });
+    expect((err as Error).message).toBe(`destination "segment": the endpoint refused 5 messages in a row, each sent alone (the first ${sent[0].messageId}: HTTP 400: bad write key): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`);
     // [0-3], [0, 1], [0], [1], [2, 3], [2], [3], [4-7], [4, 5], [4]: ten requests, not one per message.
     expect(server.received.map((r) => r.body.batch.length)).toEqual([4, 2, 1, 1, 2, 1, 1, 4, 2, 1]);
+  });
+
+  it('a message refused alone with none taken after it stays pending; refused again before one that is taken, it is rejected', async () => {
+    const sent = messages(4);
+    const bad = sent[3].messageId;
+    const server = await serve([(r) => (r.body.batch.some((m) => m.messageId === bad) ? { status: 400, body: 'invalid message' } : { status: 200 })]);
+    const t = new HttpDestination('segment', { url: server.url, timeoutMs: 2000, maxRetries: 3, limits: { maxBatchMessages: 4 } });
+    const last = await t.send(sent).catch((e: unknown) => e);
+    expect(last).toMatchObject({ failedMessageIds: [bad], rejectedMessageIds: [], retryable: true });
+    expect((last as Error).message).toBe(`destination "segment": the endpoint refused a message sent alone and took none after (the first ${bad}: HTTP 400: invalid message): pending until it takes a message after it`);
+    const later = messages(2, 0, 4);
+    const next = await t.send([sent[3], ...later]).catch((e: unknown) => e);
+    expect(next).toMatchObject({ failedMessageIds: [bad], rejectedMessageIds: [bad], retryable: false });
+    expect(acceptedIds(server.received)).toEqual([...ids(sent.slice(0, 3)), ...ids(later)]);
   });
 
   it.each([401, 403, 404])('a %s (the write key or the url is wrong) leaves every message pending at once, none rejected', async (status) => {
