@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printDelivery, printInterrupted, printProblems } from '../../src/cli/commands/run.js';
+import { deliveryJson, printDelivery, printInterrupted, printProblems } from '../../src/cli/commands/run.js';
 import { DeliveryInterrupted } from '../../src/run/deliver-outbox.js';
 import { formatProblem } from '../../src/definitions/project.js';
 import { AS_OF, world } from '../execution/world.js';
@@ -33,6 +33,14 @@ describe('the delivery summary', () => {
     ]);
     // A later delivery with no new failure says nothing of the 7 kept in the table.
     expect(print({ destinations: [crm(0, 4)], pending: 0, failed: 7, ok: true, orphaned: {} })).toEqual(['crm: 4 sent']);
+  });
+});
+
+describe('a delivery as JSON', () => {
+  it('counts as failed what failed in this delivery; the failures kept from earlier ones apart, so a healthy delivery does not alert', () => {
+    const crm = (failed: number) => ({ destination: 'crm', sent: 4, alreadyDelivered: 0, failed, pending: 0, errors: [] });
+    expect(deliveryJson({ destinations: [crm(0)], pending: 0, failed: 10, ok: true, orphaned: {} })).toMatchObject({ ok: true, failed: 0, failed_in_all: 10 });
+    expect(deliveryJson({ destinations: [crm(2)], pending: 0, failed: 12, ok: false, orphaned: {} })).toMatchObject({ ok: false, failed: 2, failed_in_all: 12 });
   });
 });
 

@@ -161,7 +161,7 @@ describe('warehouse faults', () => {
       const json = roster(['--project', dir, 'deliver', '--json', '--quiet'], { env });
       expect(json.code).toBe(2);
       expect(JSON.parse(json.stdout).delivery).toMatchObject({
-        ok: false, pending: null, failed: null, orphaned: null, error: expect.stringMatching(/^delivery stopped: .*hold_archive/),
+        ok: false, pending: null, failed: 0, failed_in_all: null, orphaned: null, error: expect.stringMatching(/^delivery stopped: .*hold_archive/),
         destinations: [
           { destination: 'crm', sent: 0, already_delivered: 0, failed: 0, pending: null, errors: [] },
           { destination: 'archive', sent: 0, already_delivered: 2, failed: 0, pending: null, errors: [] },

@@ -120,7 +120,9 @@ export function deliveryJson(report: DeliveryReport | DeliveryInterrupted) {
   return {
     ok: done?.ok ?? false,
     pending: done?.pending ?? null,
-    failed: done?.failed ?? null,
+    // This delivery's, as a scheduler alerts on; every failure kept in _failed_messages apart.
+    failed: report.destinations.reduce((n, x) => n + x.failed, 0),
+    failed_in_all: done?.failed ?? null,
     destinations: report.destinations.map((x: DestinationTally & { pending?: number }) => ({
       destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending ?? null, errors: x.errors,
     })),
