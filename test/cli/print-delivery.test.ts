@@ -17,11 +17,11 @@ describe('the delivery summary', () => {
     expect(print({ destinations: [crm], pending: 13, failed: 0, ok: false, orphaned: { seg: 10 } })).toEqual([
       'crm: 0 sent, 3 pending',
       'error: destination "crm": HTTP 503',
-      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them',
+      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them (meanwhile it is told nothing; listed again, it gets each definition\'s full state, which does not tell it of members who left or values emptied in between)',
       '3 messages pending in the outbox: `roster deliver` (or the next run) sends them',
     ]);
     expect(print({ destinations: [], pending: 10, failed: 0, ok: false, orphaned: { seg: 10 } })).toEqual([
-      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them',
+      'warning: 10 messages are pending for destination "seg", which roster.yml no longer lists: list it again to send them (meanwhile it is told nothing; listed again, it gets each definition\'s full state, which does not tell it of members who left or values emptied in between)',
     ]);
   });
 

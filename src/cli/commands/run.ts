@@ -211,7 +211,7 @@ export function printDelivery(report: DeliveryReport, out: (s: string) => void, 
   let orphaned = 0;
   for (const [name, n] of Object.entries(report.orphaned)) {
     orphaned += n;
-    err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists: list it again to send them`);
+    err(`warning: ${n} message${n > 1 ? 's are' : ' is'} pending for destination "${name}", which roster.yml no longer lists: list it again to send them (meanwhile it is told nothing; listed again, it gets each definition's full state, which does not tell it of members who left or values emptied in between)`);
   }
   const deliverable = report.pending - orphaned;
   if (deliverable > 0) err(`${deliverable} message${deliverable > 1 ? 's' : ''} pending in the outbox: \`roster deliver\` (or the next run) sends them`);
