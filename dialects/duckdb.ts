@@ -9,6 +9,7 @@ const INSTANT_TYPES = ['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS
 /** DuckDB: the embedded default. Only what differs from the ANSI/Postgres base. */
 export class DuckDbDialect extends BaseDialect {
   readonly name = 'duckdb' as const;
+  override readonly namesIgnoreCase = true;
 
   // Named parameters can repeat, so the compiled SQL stays readable: $as_of.
   param(name: string): string {

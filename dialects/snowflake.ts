@@ -4,6 +4,7 @@ import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, renderO
 export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake' as const;
   override readonly backslashEscapes = true;
+  override readonly namesIgnoreCase = true;
 
   // Numbered binds can repeat: :1 is as_of everywhere.
   param(_name: string, position: number): string {

@@ -57,6 +57,12 @@ export interface Dialect {
   /** Whether a backslash escapes the next character in a '...' literal ('it\'s' on Snowflake). */
   readonly backslashEscapes: boolean;
   /**
+   * Whether column names match whatever their case, so `SELECT 1 AS Score` returns column score
+   * (DuckDB, which keeps the case as written; Snowflake's unquoted names). Postgres folds unquoted
+   * names to lower case itself, and a quoted "Score" is another column there.
+   */
+  readonly namesIgnoreCase: boolean;
+  /**
    * The name as the engine keeps it, which quoteIdent writes and a catalog lists: roster's own
    * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
    */
@@ -252,6 +258,7 @@ export abstract class BaseDialect implements Dialect {
   abstract param(name: string, position: number): string;
   readonly systemColumns: readonly string[] = [];
   readonly backslashEscapes: boolean = false;
+  readonly namesIgnoreCase: boolean = false;
 
   quoteIdent(name: string): string {
     if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);

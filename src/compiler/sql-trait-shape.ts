@@ -28,9 +28,15 @@ export function hasTraitValue(d: Dialect, traits: readonly string[], alias?: str
  * that finish the check in the warehouse.
  */
 export function sqlTraitShape(
-  d: Dialect, t: SqlTrait, raw: string, columns: readonly { name: string; type: string }[],
+  d: Dialect, t: SqlTrait, raw: string, returned: readonly { name: string; type: string }[],
 ): { problems: string[]; queries?: ShapeQueries } {
   const id = ID_COLUMN[t.entity];
+  // Where names match whatever their case, `1 AS Score` is the declared score: the queries below
+  // name it so, and the stored result takes the declared name.
+  const declared = [id, 'user_id', ...t.traits];
+  const columns = d.namesIgnoreCase
+    ? returned.map((c) => ({ ...c, name: declared.find((x) => x.toLowerCase() === c.name.toLowerCase()) ?? c.name }))
+    : returned;
   const names = columns.map((c) => c.name);
   const problems: string[] = [];
   if (!names.includes(id)) problems.push(`the query returns no ${id} column (it returned ${names.join(', ') || 'no columns'})`);
@@ -53,16 +59,13 @@ export function sqlTraitShape(
   // SPEC 3 computes numbers as doubles: an exact decimal becomes one before its 12-digit rounding
   // (DuckDB cannot round a DECIMAL to a computed number of places).
   // A wide integer keeps its type, rounded alike (1234567890123 is stored and sent as 1234567890120).
-  const stored = t.traits.map((c) => {
-    const value = storedValue(d, q(c), typeOf.get(c) ?? '');
-    return value === q(c) ? value : `${value} AS ${q(c)}`;
-  }).join(', ');
+  const stored = t.traits.map((c) => `${storedValue(d, q(c), typeOf.get(c) ?? '')} AS ${q(c)}`).join(', ');
   // Ids are text, as in the source tables they are joined and compared with: a query may return
   // them as numbers (SELECT 7 AS user_id). A whole double is written as an integer ('7', as
   // Postgres writes it, where DuckDB writes '7.0').
   const asText = (c: string) => {
     const type = typeOf.get(c) ?? '';
-    if (d.isTextType(type)) return q(c);
+    if (d.isTextType(type)) return `${q(c)} AS ${q(c)}`; // the declared name, whatever case it was returned in
     const text = d.isFractionalType(type) && !d.isExactDecimalType(type)
       ? `CASE WHEN ${q(c)} = trunc(${q(c)}) AND abs(${q(c)}) < 1e15 THEN CAST(CAST(${q(c)} AS BIGINT) AS VARCHAR) ELSE CAST(${q(c)} AS VARCHAR) END`
       : `CAST(${q(c)} AS VARCHAR)`;

@@ -14,6 +14,22 @@ async function run(defs: DefinitionInput[], layout: 'segment' | 'events_json' = 
 }
 
 describe('SQL traits', () => {
+  it.each(ENGINES)('a column returned in another case than declared (1 AS Score) is the declared column where the engine matches names so (%s)', async (engine) => {
+    // DuckDB keeps the alias's case, Postgres folds it: the same SQL gives the same trait on both.
+    const sql = 'SELECT User_Id, count(*) AS Logins FROM {{source "tracks"}} WHERE user_id IS NOT NULL AND event = \'logged_in\' AND "timestamp" <= {{as_of}} GROUP BY user_id';
+    const r = await runFixture(world, [sqlTrait('logins', 'user', sql), 'kind: audience\nkey: loyal\nentity: user\nwhere: { trait: { key: logins, op: gte, value: 2 } }'], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['logins', 'ok', undefined], ['loyal', 'ok', undefined]]);
+      const rows = await r.rows('logins');
+      expect(Object.keys(rows[0]).sort()).toEqual(['logins', 'user_id']);
+      // Logins up to as_of: u1 e01-e04, u2 e05 and e08 (u3's is after as_of).
+      expect(await r.values('logins')).toEqual({ u1: 4, u2: 2 });
+      expect(await r.ids('loyal')).toEqual(['u1', 'u2']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('a user-level SQL trait reads the source through {{source}} and {{as_of}}, and audiences use its columns', async () => {
     // events up to as_of: u1 4 logins + 4 page views + 2 orders + 7 features = 17; u2 5; u3 3
     const events = sqlTrait('event_total', 'user',
