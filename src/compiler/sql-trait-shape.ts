@@ -8,7 +8,7 @@ export interface ShapeQueries {
   readonly nullIds: string;
   /** Up to 3 ids with more than one distinct set of values. */
   readonly conflicts: string;
-  /** Up to 3 ids with a number or timestamp no message can carry (Infinity, NaN); none without such columns. */
+  /** Up to 3 ids (id) with a number or timestamp no message can carry (Infinity, NaN), and its column (column); none without such columns. */
   readonly nonFinite?: string;
   /** The stored form: distinct rows, doubles rounded to 12 significant digits. */
   readonly normalised: string;
@@ -45,9 +45,17 @@ export function sqlTraitShape(
   if (hasUserId && !isAssociating(t)) problems.push('the query returns user_id, but its SQL text does not show it (the SELECT list names no user_id): name user_id in its SELECT list, so roster runs it before the definitions that use the users of accounts');
   const expected = new Set([id, ...(hasUserId ? ['user_id'] : []), ...t.traits]);
   const missing = t.traits.filter((c) => !names.includes(c));
-  const extra = names.filter((c) => !expected.has(c));
+  // group_id cannot be a trait column: it is what an account-level trait is keyed by.
+  const accountId = t.entity === 'user' && names.includes('group_id');
+  if (accountId) problems.push('the query returns group_id, which a user-level SQL trait does not (one keyed by group_id is entity: account)');
+  const extra = names.filter((c) => !expected.has(c) && !(accountId && c === 'group_id'));
   if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
-  if (extra.length) problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:)`);
+  // DuckDB names a column selected twice score, score_1: say so rather than only name score_1.
+  const twice = extra.map((c) => /^(.+)_\d+$/.exec(c)?.[1]).filter((c): c is string => c !== undefined && names.includes(c));
+  if (extra.length) {
+    problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:`
+      + `${twice.length ? `; is ${[...new Set(twice)].join(', ')} selected twice? the engine named the second one so` : ''})`);
+  }
   for (const c of columns) {
     if (!d.isScalarType(c.type) || d.hasEngineText(c.type)) problems.push(`column ${c.name} has type ${c.type}; trait values must be scalar (string, number, boolean, timestamp)`);
   }
@@ -78,14 +86,16 @@ export function sqlTraitShape(
   // stored value for a number beyond a double's range (1e400): such a value would be stored, or
   // not, yet sent as null.
   const mayBeInfinite = t.traits.filter((c) => ['number', 'instant'].includes(d.typeKind(typeOf.get(c) ?? '')));
-  const unsendable = mayBeInfinite.map((c) => {
+  const unsendableIn = mayBeInfinite.map((c) => {
     const type = typeOf.get(c)!;
-    return `(${q(c)} IS NOT NULL AND (${storedValue(d, q(c), type)} IS NULL OR ${d.jsonValueText(q(c), type)} IS NULL))`;
-  }).join(' OR ');
+    return [c, `(${q(c)} IS NOT NULL AND (${storedValue(d, q(c), type)} IS NULL OR ${d.jsonValueText(q(c), type)} IS NULL))`] as const;
+  });
+  const unsendable = unsendableIn.map(([, cond]) => cond).join(' OR ');
+  const unsendableColumn = `CASE ${unsendableIn.map(([c, cond]) => `WHEN ${cond} THEN ${d.stringLiteral(c)}`).join(' ')} END`;
   return {
     problems: [],
     queries: {
-      ...(mayBeInfinite.length ? { nonFinite: `SELECT DISTINCT ${q(id)} AS id FROM ${raw} WHERE ${unsendable} ORDER BY 1 LIMIT 3` } : {}),
+      ...(mayBeInfinite.length ? { nonFinite: `SELECT ${q(id)} AS id, min(${unsendableColumn}) AS ${q('column')} FROM ${raw} WHERE ${unsendable} GROUP BY ${q(id)} ORDER BY 1 LIMIT 3` } : {}),
       nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL OR NOT ${presentId(q(id))}`,
       conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,
       normalised: `SELECT DISTINCT ${idCols}, ${stored} FROM ${raw}`,

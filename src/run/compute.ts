@@ -82,7 +82,9 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     if (blocker) {
       failed.set(key, 'skipped');
       const why = graph.why(key, blocker);
-      outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} failed${why ? ` (${why})` : ''}`, warnings: [] });
+      // A blocker skipped in turn was not run either: say so, the failure is named on its own line.
+      const what = failed.get(blocker) === 'skipped' ? 'was not run' : 'failed';
+      outcomes.push({ ...base, status: 'skipped', error: `not run: ${blocker} ${what}${why ? ` (${why})` : ''}`, warnings: [] });
       continue;
     }
     let warnings = step.warnings;
@@ -157,6 +159,6 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const conflicts = await wh.query(shape.queries!.conflicts);
   if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];
-  if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => JSON.stringify(r.id)).join(', ')}`);
+  if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => `${JSON.stringify(r.id)} (column ${String(r.column)})`).join(', ')}`);
   for (const s of d.createTempTableAs(runTableName(def.key), shape.queries!.normalised)) await wh.exec(s);
 }

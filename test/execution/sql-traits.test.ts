@@ -260,19 +260,19 @@ describe('SQL traits', () => {
 
   const NOT_FINITE: [string, 'duckdb' | 'postgres', string, string][] = [
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a double', engine,
-      "SELECT 'u1' AS user_id, CAST('Infinity' AS DOUBLE PRECISION) AS x UNION ALL SELECT 'u2', CAST('NaN' AS DOUBLE PRECISION) UNION ALL SELECT 'u3', 1.5", '"u1", "u2"']),
+      "SELECT 'u1' AS user_id, CAST('Infinity' AS DOUBLE PRECISION) AS x UNION ALL SELECT 'u2', CAST('NaN' AS DOUBLE PRECISION) UNION ALL SELECT 'u3', 1.5", '"u1" (column x), "u2" (column x)']),
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a timestamp', engine,
-      "SELECT 'u1' AS user_id, CAST('infinity' AS TIMESTAMP) AS x UNION ALL SELECT 'u2', CAST('-infinity' AS TIMESTAMP) UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1", "u2"']),
-    ['a NUMERIC', 'postgres', "SELECT 'u1' AS user_id, CAST('NaN' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1"'],
+      "SELECT 'u1' AS user_id, CAST('infinity' AS TIMESTAMP) AS x UNION ALL SELECT 'u2', CAST('-infinity' AS TIMESTAMP) UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1" (column x), "u2" (column x)']),
+    ['a NUMERIC', 'postgres', "SELECT 'u1' AS user_id, CAST('NaN' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1" (column x)'],
     // 1 BC: DuckDB would write year 0000, Postgres 0001 BC; ISO-8601's four digits hold 0001 to 9999.
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a timestamp before year 1', engine,
-      "SELECT 'u1' AS user_id, CAST('0001-01-01' AS TIMESTAMP) - INTERVAL '1 day' AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1"']),
+      "SELECT 'u1' AS user_id, CAST('0001-01-01' AS TIMESTAMP) - INTERVAL '1 day' AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS TIMESTAMP)", '"u1" (column x)']),
     // Beyond what a DuckDB TIMESTAMP holds: the same message, not a conversion error.
     ...ENGINES.map((engine): [string, 'duckdb' | 'postgres', string, string] => ['a date in year 5000000', engine,
-      "SELECT 'u1' AS user_id, CAST('5000000-01-01' AS DATE) AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS DATE)", '"u1"']),
+      "SELECT 'u1' AS user_id, CAST('5000000-01-01' AS DATE) AS x UNION ALL SELECT 'u3', CAST('2024-01-01' AS DATE)", '"u1" (column x)']),
     // Past a double's range: SPEC 3 computes numbers as doubles, so no message could carry it (it was stored or sent as null).
-    ['a NUMERIC of 1e400', 'postgres', "SELECT 'u1' AS user_id, CAST('1e400' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1"'],
-    ['a VARINT of 401 digits', 'duckdb', "SELECT 'u1' AS user_id, CAST('1' || repeat('0', 400) AS VARINT) AS x UNION ALL SELECT 'u3', CAST(15 AS VARINT)", '"u1"'],
+    ['a NUMERIC of 1e400', 'postgres', "SELECT 'u1' AS user_id, CAST('1e400' AS NUMERIC) AS x UNION ALL SELECT 'u3', CAST(1.5 AS NUMERIC)", '"u1" (column x)'],
+    ['a VARINT of 401 digits', 'duckdb', "SELECT 'u1' AS user_id, CAST('1' || repeat('0', 400) AS VARINT) AS x UNION ALL SELECT 'u3', CAST(15 AS VARINT)", '"u1" (column x)'],
   ];
   it.each(NOT_FINITE)('%s that is not finite (Infinity, NaN, year 0) stops the definition: no message could carry it (%s)', async (_, engine, sql, ids) => {
     const r = await runFixture(world, [sqlTrait('x', 'user', sql)], { asOf: AS_OF, engine });
@@ -280,6 +280,16 @@ describe('SQL traits', () => {
       expect(r.report.outcomes[0]).toMatchObject({
         status: 'failed', error: `a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${ids}`,
       });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.each(ENGINES)('the message names the column of a value that is not finite, among several (%s)', async (engine) => {
+    const sql = "SELECT 'u1' AS user_id, 1.5 AS a, CAST('NaN' AS DOUBLE PRECISION) AS b UNION ALL SELECT 'u2', CAST('Infinity' AS DOUBLE PRECISION), 2.5";
+    const r = await runFixture(world, [sqlTrait('x', 'user', sql, ['a', 'b'])], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes[0].error).toMatch(/cannot carry, for "u1" \(column b\), "u2" \(column a\)$/);
     } finally {
       await r.close();
     }
@@ -410,6 +420,8 @@ describe('SQL traits', () => {
     ['no id column', "SELECT 1 AS x", 'returns no user_id column'],
     ['a missing trait column', "SELECT 'u1' AS user_id", 'trait column x missing'],
     ['an extra column', "SELECT 'u1' AS user_id, 1 AS x, 2 AS y", 'unexpected column y'],
+    ['a column selected twice (DuckDB names the second x_1)', "SELECT 'u1' AS user_id, 1 AS x, 2 AS x", 'unexpected column x_1 (declare trait columns in traits:; is x selected twice? the engine named the second one so)'],
+    ['a group_id on a user-level trait', "SELECT 'u1' AS user_id, 'a1' AS group_id, 1 AS x", 'the query returns group_id, which a user-level SQL trait does not (one keyed by group_id is entity: account)'],
     ['a null id', "SELECT NULL::VARCHAR AS user_id, 1 AS x", 'has a null or empty user_id'],
     ['an empty id', "SELECT '' AS user_id, 1 AS x UNION ALL SELECT 'u1', 2", '1 row has a null or empty user_id'],
     ['conflicting values', "SELECT 'u1' AS user_id, 1 AS x UNION ALL SELECT 'u1', 2", 'conflicting values for one id: "u1"'],
@@ -428,13 +440,16 @@ describe('SQL traits', () => {
     // One on another SQL trait's column reads that trait's rows, which are users whatever x does: it runs.
     const good = sqlTrait('good', 'user', "SELECT 'u1' AS user_id, 1 AS good UNION ALL SELECT 'u3', 2");
     const usesGood = 'kind: audience\nkey: uses_good\nentity: user\nwhere: { trait: { key: good, op: eq, value: 1 } }';
-    const r = await run([bad, dependent, unrelated, everyone, loggers, good, usesGood]);
+    // Stopped by uses_x, which was not run: that is what it says, not that uses_x failed.
+    const chained = 'kind: audience\nkey: uses_uses_x\nentity: user\nwhere: { audience: { key: uses_x } }';
+    const r = await run([bad, dependent, unrelated, everyone, loggers, good, usesGood, chained]);
     try {
       const by = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o]));
       expect(by.x.status).toBe('failed');
       expect(by.x.error?.toLowerCase()).toContain(message.toLowerCase());
       expect(by.uses_x.status).toBe('skipped');
       expect(by.uses_x.error).toBe('not run: x failed');
+      expect(by.uses_uses_x).toMatchObject({ status: 'skipped', error: 'not run: uses_x was not run' });
       expect(by.everyone).toMatchObject({ status: 'skipped', error: 'not run: x failed (its user_ids count as users)' });
       expect(by.logins.status).toBe('ok');
       expect(by.loggers).toMatchObject({ status: 'ok', depth: 0 });
