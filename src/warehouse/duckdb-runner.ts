@@ -165,5 +165,9 @@ export class DuckDbWarehouse implements Warehouse {
 
 /** DuckDB prefixes messages with their class ("Binder Error: ..."): keep it, drop the noise. */
 function cleanMessage(e: unknown): string {
-  return String((e as Error)?.message ?? e).replace(/\n\s*\n/g, '\n').trim();
+  const message = String((e as Error)?.message ?? e).replace(/\n\s*\n/g, '\n').trim();
+  // roster runs one statement at a time; DuckDB turns some single statements (PIVOT) into several.
+  return /Cannot prepare multiple statements at once/.test(message)
+    ? `${message} (DuckDB runs this statement as several, as it does PIVOT: write the query without it, e.g. with GROUP BY and FILTER)`
+    : message;
 }

@@ -295,6 +295,15 @@ describe('SQL traits', () => {
     }
   });
 
+  it('a DuckDB PIVOT, which DuckDB runs as several statements, fails with a way around it', async () => {
+    const r = await run([sqlTrait('x', 'user', "SELECT user_id, x FROM (PIVOT (SELECT 'u1' AS user_id, 'x' AS k, 1 AS v) ON k USING first(v))")]);
+    try {
+      expect(r.report.outcomes[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('DuckDB runs this statement as several, as it does PIVOT: write the query without it, e.g. with GROUP BY and FILTER') });
+    } finally {
+      await r.close();
+    }
+  });
+
   it('a SQL trait that changes a Postgres session setting does not change it for the definitions after it', async () => {
     const evil = sqlTrait('evil', 'user', "SELECT 'u1' AS user_id, set_config('TimeZone', 'Asia/Tokyo', false) AS evil");
     const after = sqlTrait('after', 'user', "SELECT user_id, current_setting('TimeZone') AS after FROM {{state \"evil\"}}");
