@@ -3,6 +3,7 @@ import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
+import { staleSourceWarning } from './stale-source.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
 import { LAYOUT_TABLES, type CallType } from '../definitions/project-config.js';
@@ -25,6 +26,10 @@ export interface RunOptions {
   readonly onProgress?: (event: { stage: string; key?: string }) => void;
   /** fused (default): one plan sharing work; standalone: each definition's own query (see ComputeStrategy). */
   readonly strategy?: ComputeStrategy;
+  /** as_of is now because none was given: a first run then checks that the events reach near it. */
+  readonly asOfIsNow?: boolean;
+  /** Told what the user should know about the run as a whole (definitions carry their own warnings). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** What a selected definition emits: entity-level counts and messages per destination. */
@@ -78,9 +83,10 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const dryRun = Boolean(options.dryRun);
   const byKey = new Map(project.definitions.map((x) => [x.key, x]));
 
+  let last: unknown;
   if (!dryRun) {
     await wh.lockRun(config.state.schema);
-    const last = await inStep(`preparing the state schema ${config.state.schema} (roster.yml state.schema)`, async () => {
+    last = await inStep(`preparing the state schema ${config.state.schema} (roster.yml state.schema)`, async () => {
       await refuseLegacyPending(wh, s, await wh.catalog(s.schema));
       for (const sql of createStateTables(d, s)) await wh.exec(sql);
       return (await wh.query(lastAsOfSql(s)))[0].as_of;
@@ -95,6 +101,11 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
+  // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
+  if (!dryRun && options.asOfIsNow && (last === null || last === undefined)) {
+    const stale = await staleSourceWarning(wh, config, catalog, asOf);
+    if (stale) options.onWarning?.(`${stale}; once this run is committed, no later run may go back before it`);
+  }
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {
     asOf, selected, needed, onProgress: options.onProgress, strategy: options.strategy, onShared: (name) => shared.add(name),

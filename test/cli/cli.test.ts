@@ -166,7 +166,7 @@ describe('roster CLI', () => {
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('./warehouse.duckdb', "':memory:'"));
     const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('roster.yml:6:9 warehouse.path: a :memory: warehouse');
+    expect(r.stderr).toContain('roster.yml:8:9 warehouse.path: a :memory: warehouse');
     // An empty warehouse: missing tables are warnings, the SQL trait's sources read as empty.
     const dry = roster(['--project', dir, 'run', '--as-of', '2024-06-01', '--dry-run']);
     expect(dry.code).toBe(0);
@@ -175,7 +175,7 @@ describe('roster CLI', () => {
     // demo into :memory: would generate data that vanishes at exit.
     const demo = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2']);
     expect(demo.code).toBe(1);
-    expect(demo.stderr).toContain('roster.yml:6:9 warehouse.path: a :memory: warehouse');
+    expect(demo.stderr).toContain('roster.yml:8:9 warehouse.path: a :memory: warehouse');
   });
 
   it('a Postgres source schema longer than Postgres keeps (63 bytes) is refused where roster.yml names it, before connecting', () => {

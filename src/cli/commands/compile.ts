@@ -61,7 +61,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   await writingCompiled(`compiled/${name}`, () => makeFolders(outDir));
   for (const [file, sql] of files) await writingCompiled(`compiled/${name}/${file}`, () => writeFile(path.join(outDir, file), sql));
   for (const f of stale) await writingCompiled(`compiled/${name}/${f}`, () => rm(path.join(outDir, f)));
-  console.log(`compiled ${definitionCount} definitions${files.has(PLAN_FILE) ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+  console.log(`compiled ${definitionCount} definition${definitionCount === 1 ? '' : 's'}${files.has(PLAN_FILE) ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
   return 0;
 }
 

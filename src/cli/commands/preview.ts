@@ -4,6 +4,7 @@ import { mayAssociate } from '../../definitions/sql-trait-roles.js';
 import { loadProjectWarning } from '../load.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import { staleSourceWarning } from '../../run/stale-source.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
 import { formatTable } from '../table.js';
@@ -24,6 +25,8 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   try {
     // Compute only (no diff, nothing written): the definition and what it reads.
     const catalog = await wh.sourceCatalog(project.config.source.schema);
+    const stale = flags.asOf === undefined ? await staleSourceWarning(wh, project.config, catalog, asOf.toISOString()) : undefined;
+    if (stale) warn(stale);
     const outcomes = await computeDefinitions(project, graph, wh, catalog, {
       asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
     });

@@ -46,7 +46,12 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
   try {
     let report: RunReport;
     try {
-      report = await runProject(project, graph, wh, { asOf, select: flags.select, dryRun: flags.dryRun, onProgress: stage });
+      report = await runProject(project, graph, wh, {
+        asOf, select: flags.select, dryRun: flags.dryRun, onProgress: stage, asOfIsNow: flags.asOf === undefined, onWarning: (m) => {
+          progress.clear();
+          warn(m);
+        },
+      });
     } catch (e) {
       if (e instanceof AsOfError) throw new UsageError(e.message);
       throw e;
