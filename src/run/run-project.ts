@@ -3,6 +3,7 @@ import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
+import { absentEventWarnings } from './absent-events.js';
 import { staleSourceWarning } from './stale-source.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
@@ -101,6 +102,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
+  for (const w of await absentEventWarnings(wh, config, catalog, [...needed].map((k) => byKey.get(k)!))) options.onWarning?.(w);
   // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
   if (!dryRun && options.asOfIsNow && (last === null || last === undefined)) {
     const stale = await staleSourceWarning(wh, config, catalog, asOf);

@@ -4,6 +4,7 @@ import { mayAssociate } from '../../definitions/sql-trait-roles.js';
 import { loadProjectWarning } from '../load.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
+import { absentEventWarnings } from '../../run/absent-events.js';
 import { staleSourceWarning } from '../../run/stale-source.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
@@ -27,6 +28,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const catalog = await wh.sourceCatalog(project.config.source.schema);
     const stale = flags.asOf === undefined ? await staleSourceWarning(wh, project.config, catalog, asOf.toISOString()) : undefined;
     if (stale) warn(stale);
+    for (const w of await absentEventWarnings(wh, project.config, catalog, [...graph.withUpstream([key])].map((k) => project.definitions.find((x) => x.key === k)!))) warn(w);
     const outcomes = await computeDefinitions(project, graph, wh, catalog, {
       asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
     });

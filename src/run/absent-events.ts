@@ -1,0 +1,57 @@
+import type { SourceCatalog } from '../compiler/context.js';
+import { segmentSlug } from '../compiler/names.js';
+import type { Definition } from '../definitions/definition.js';
+import type { ProjectConfig } from '../definitions/project-config.js';
+import { walkConditions } from '../definitions/references.js';
+import { closest } from '../definitions/suggest.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+/** Every event name the definitions read, sorted. */
+function eventNamesRead(defs: readonly Definition[]): string[] {
+  const names = new Set<string>();
+  for (const d of defs) {
+    if (d.kind === 'computed_trait') for (const n of d.events) names.add(n);
+    if (d.kind === 'audience') {
+      walkConditions(d, (c) => {
+        if (c.kind === 'event') names.add(c.name);
+      });
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * Warnings for event names that the table they are read from holds no event of, though it holds
+ * others: a name in another case (`Logged in`), or the table's snake_case written for the name
+ * (`logged_in`). Names match exactly, so such a definition would silently see no events. A
+ * missing table is warned about where the definition is compiled; this reads one row per name.
+ */
+export async function absentEventWarnings(wh: Warehouse, config: ProjectConfig, catalog: SourceCatalog, defs: readonly Definition[]): Promise<string[]> {
+  const d = wh.dialect;
+  const json = config.source.layout === 'events_json';
+  const warnings: string[] = [];
+  for (const name of eventNamesRead(defs)) {
+    const [table, column] = json ? ['events', 'event'] : [segmentSlug(name), 'event_text'];
+    if (table === '' || !catalog.get(table)?.has(column)) continue;
+    const from = d.qualify(config.source.schema, table);
+    const col = d.quoteIdent(column);
+    let held: string[];
+    try {
+      if ((await wh.query(`SELECT 1 AS hit FROM ${from} WHERE ${col} = ${d.stringLiteral(name)} LIMIT 1`)).length) continue;
+      held = (await wh.query(`SELECT DISTINCT ${col} AS name FROM ${from} WHERE ${col} IS NOT NULL ORDER BY 1 LIMIT 1000`)).map((r) => String(r.name));
+    } catch {
+      continue; // a table roster may not read (no SELECT): the definitions reading it fail and say so
+    }
+    if (held.length === 0) continue;
+    const where = `event "${name}": ${config.source.schema}.${table} holds no event of that name`;
+    if (json) {
+      // One table holds every event: a name nothing is close to is an event not sent yet.
+      const near = closest(name, held);
+      warnings.push(near ? `${where}, so it matches none (did you mean "${near}"? event names match exactly, case included)` : `${where}; no such events yet`);
+    } else {
+      const named = held.length <= 3 ? ` (its events are named "${held.join('", "')}")` : '';
+      warnings.push(`${where}, so it matches none${named}; event names match exactly, case included`);
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/definitions/graph.js';
+import { runProject } from '../../src/run/run-project.js';
+import { AS_OF, world } from '../execution/world.js';
+import { definitions, ENGINES, fixtureWarehouse, project } from '../support/harness.js';
+
+/*
+ * Event names match exactly (SPEC 2). A name in another case, or the table's snake_case written
+ * for the name, finds the table but none of its events: the run says so instead of computing
+ * nothing in silence.
+ */
+describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).map((layout) => [engine, layout] as const)))('an event name the warehouse holds no event of (%s, %s layout)', (engine, layout) => {
+  it('is warned about once per name, with the name the events have; a right name and a missing table are not', async () => {
+    const fx = await fixtureWarehouse(world, layout, engine);
+    try {
+      const defs = definitions([
+        'kind: computed_trait\nkey: wrong_case\nentity: user\ntype: event_counter\nevent: Logged in',
+        'kind: audience\nkey: slug\nentity: user\nwhere: { any: [{ event: { name: logged_in } }, { event: { name: Logged in } }] }',
+        'kind: computed_trait\nkey: right\nentity: user\ntype: event_counter\nevent: Logged In',
+        'kind: computed_trait\nkey: missing\nentity: user\ntype: event_counter\nevent: Never Happened',
+      ]);
+      const warnings: string[] = [];
+      const report = await runProject(project(defs, layout, { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF), onWarning: (m) => warnings.push(m) });
+      expect(report.ok).toBe(true);
+      // Sorted by name. Segment: the missing table is warned about by the definition itself.
+      expect(warnings).toEqual(layout === 'segment' ? [
+        `event "Logged in": ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
+        `event "logged_in": ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
+      ] : [
+        `event "Logged in": ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
+        `event "Never Happened": ${fx.schema}.events holds no event of that name; no such events yet`,
+        `event "logged_in": ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
+      ]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
