@@ -86,7 +86,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   const stateTables = await wh.catalog(s.schema);
   await refuseLegacyPending(wh, s, stateTables);
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
-  for (const sql of upgradeStateTables(s)) await wh.exec(sql);
+  for (const sql of upgradeStateTables(s, stateTables)) await wh.exec(sql);
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
   const delivered = project.config.destinations.map((x): Tally => ({ destination: x.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] }));
   let pendingBy: Map<string, number>;

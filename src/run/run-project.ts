@@ -88,8 +88,9 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   if (!dryRun) {
     await wh.lockRun(config.state.schema);
     last = await inStep(`preparing the state schema ${config.state.schema} (roster.yml state.schema)`, async () => {
-      await refuseLegacyPending(wh, s, await wh.catalog(s.schema));
-      for (const sql of createStateTables(d, s)) await wh.exec(sql);
+      const existing = await wh.catalog(s.schema);
+      await refuseLegacyPending(wh, s, existing);
+      for (const sql of createStateTables(d, s, existing)) await wh.exec(sql);
       return (await wh.query(lastAsOfSql(s)))[0].as_of;
     });
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);

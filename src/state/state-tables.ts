@@ -1,3 +1,4 @@
+import type { SourceCatalog } from '../compiler/context.js';
 import type { Dialect } from '../compiler/dialect.js';
 
 /**
@@ -47,13 +48,16 @@ export function stateNames(d: Dialect, schema: string): StateNames {
   };
 }
 
-/** Columns later roster versions added to a state schema an earlier one made (NULL in its rows). */
-export function upgradeStateTables(s: StateNames): string[] {
-  return [
-    `ALTER TABLE ${s.deliveries} ADD COLUMN IF NOT EXISTS event_names VARCHAR`,
-    `ALTER TABLE ${s.routes} ADD COLUMN IF NOT EXISTS calls VARCHAR`,
-    `ALTER TABLE ${s.failedMessages} ADD COLUMN IF NOT EXISTS calls VARCHAR`,
-  ];
+/**
+ * Columns later roster versions added to a state schema an earlier one made (NULL in its rows),
+ * for the tables of `existing` (the state schema's catalog) that lack them. Only those: ALTER
+ * TABLE needs the table's owner on Postgres and takes its strongest lock even when the column is
+ * there, so a dashboard reading _deliveries would hold every run back.
+ */
+export function upgradeStateTables(s: StateNames, existing: SourceCatalog): string[] {
+  const added = [[INTERNAL.deliveries, s.deliveries, 'event_names'], [INTERNAL.routes, s.routes, 'calls'], [INTERNAL.failedMessages, s.failedMessages, 'calls']] as const;
+  return added.filter(([table, , column]) => existing.get(table)?.has(column) === false)
+    .map(([, name, column]) => `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
 }
 
 /**
@@ -81,7 +85,7 @@ export function upgradeStateTables(s: StateNames): string[] {
  * - _failed_messages: messages that cannot be delivered as they are (rejected or unrenderable).
  * - _runs: the run log.
  */
-export function createStateTables(d: Dialect, s: StateNames): string[] {
+export function createStateTables(d: Dialect, s: StateNames, existing: SourceCatalog = new Map()): string[] {
   return [
     d.createSchema(s.schema),
     `CREATE TABLE IF NOT EXISTS ${s.definitions} (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, last_run BIGINT NOT NULL)`,
@@ -102,6 +106,6 @@ export function createStateTables(d: Dialect, s: StateNames): string[] {
     ].join('\n'),
     `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, calls VARCHAR, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
-    ...upgradeStateTables(s),
+    ...upgradeStateTables(s, existing),
   ];
 }

@@ -101,6 +101,29 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a connection 
   });
 });
 
+describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a reader of the state tables', () => {
+  it('holds no run back: a run alters no table it made before (ALTER TABLE waits for every reader)', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    const reader = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    try {
+      const defs = definitions(['kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In']);
+      const p = project(defs, 'segment', { schema: fx.schema }, fx.state);
+      expect((await runProject(p, buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) })).ok).toBe(true);
+      // A dashboard's open transaction over the pending messages, as a pending-messages view holds.
+      await reader.exec('BEGIN');
+      await reader.query(`SELECT count(*) AS n FROM ${fx.state}._deliveries`);
+      await reader.query(`SELECT count(*) AS n FROM ${fx.state}._routes`);
+      const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 10_000));
+      const next = runProject(p, buildGraph(defs), fx.wh, { asOf: new Date('2024-06-02T00:00:00Z') }).then((r) => r.ok);
+      expect(await Promise.race([next, stuck])).toBe(true);
+    } finally {
+      await reader.exec('ROLLBACK').catch(() => undefined);
+      await reader.close();
+      await fx.dispose();
+    }
+  }, 30_000);
+});
+
 /*
  * Literals are quoted as standard SQL quotes them ('' for '): a session that reads backslashes as
  * escapes (standard_conforming_strings = off, settable per database or role) would let a value
