@@ -224,17 +224,21 @@ function connectTimeoutMs(url: string): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 60_000;
 }
 
-/** A message with the URL's password taken out, as written and percent-decoded. */
+/**
+ * A message with every password the connection may use taken out: the URL's (as written and
+ * percent-decoded), a `?password=` of its query, and PGPASSWORD.
+ */
 function withoutPassword(message: string, url: string): string {
-  const password = parsePostgresUrl(url)?.password;
-  if (!password) return message;
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    // a malformed escape: the raw text is all there is
-  }
-  return [password, decoded].reduce((m, secret) => m.split(secret).join('[redacted]'), message);
+  const parsed = parsePostgresUrl(url);
+  const secrets = [parsed?.password, parsed?.searchParams.get('password'), process.env.PGPASSWORD].filter((x): x is string => Boolean(x));
+  const decoded = secrets.map((secret) => {
+    try {
+      return decodeURIComponent(secret);
+    } catch {
+      return secret; // a malformed escape: the raw text is all there is
+    }
+  });
+  return [...secrets, ...decoded].reduce((m, secret) => m.split(secret).join('[redacted]'), message);
 }
 
 function pgMessage(e: unknown, sql?: string): string {

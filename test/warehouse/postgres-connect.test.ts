@@ -48,7 +48,11 @@ describe('connecting to Postgres', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('never repeats the password, even when the server quotes it in its error', async () => {
+  it.each([
+    ['in the URL', (port: number, secret: string) => `postgres://u:${encodeURIComponent(secret)}@127.0.0.1:${port}/db`, false],
+    ['as ?password= of the URL', (port: number, secret: string) => `postgres://u@127.0.0.1:${port}/db?password=${encodeURIComponent(secret)}`, false],
+    ['in PGPASSWORD', (port: number) => `postgres://u@127.0.0.1:${port}/db`, true],
+  ])('never repeats the password given %s, even when the server quotes it in its error', async (_, url, inEnv) => {
     const secret = 'Sup3r/Secret pw';
     const port = await listen((socket) => {
       let asked = false;
@@ -64,7 +68,12 @@ describe('connecting to Postgres', () => {
         socket.end(message('E', fields));
       });
     });
-    const err = await PostgresWarehouse.connect(`postgres://u:${encodeURIComponent(secret)}@127.0.0.1:${port}/db`).catch((e: unknown) => e);
+    const saved = process.env.PGPASSWORD;
+    if (inEnv) process.env.PGPASSWORD = secret;
+    const err = await PostgresWarehouse.connect(url(port, secret)).catch((e: unknown) => e).finally(() => {
+      if (saved === undefined) delete process.env.PGPASSWORD;
+      else process.env.PGPASSWORD = saved;
+    });
     expect(err).toBeInstanceOf(WarehouseError);
     expect((err as Error).message).toBe(`cannot connect to Postgres at 127.0.0.1:${port}/db: password authentication failed for user "u" (got [redacted])`);
   });
