@@ -16,6 +16,8 @@ function portableType(duckType: string, to: Dialect): string {
 }
 
 const BATCH_ROWS = 500;
+/** Rows read from the source at a time: a large demo's events do not fit in Node's heap at once. */
+const READ_ROWS = 50_000;
 
 /**
  * Copies tables from one warehouse to another (the demo generates in DuckDB, then fills a
@@ -32,25 +34,32 @@ export async function copyTables(from: Warehouse, to: Warehouse, schema: string,
     await to.exec(`DROP TABLE IF EXISTS ${target}`);
     const types = columns.map((c) => portableType(c.type, dst));
     await to.exec(`CREATE TABLE ${target} (${columns.map((c, i) => `${dst.quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
-    const names = columns.map((c) => c.name);
-    const rows = await from.query(`SELECT * FROM ${src.qualify(schema, table)} ORDER BY id`);
-    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-      const batch = rows.slice(start, start + BATCH_ROWS);
-      const params: Record<string, string | number | boolean | null> = {};
-      const order: string[] = [];
-      const tuples = batch.map((row, r) => `(${names.map((name, c) => {
-        const key = `p${r * names.length + c}`;
-        const v = row[name];
-        // Instants as ISO text with Z: a JS Date would be sent in the machine's time zone.
-        params[key] = v instanceof Date ? v.toISOString() : (v as string | number | boolean | null) ?? null;
-        order.push(key);
-        const param = dst.param(key, order.length);
-        if (types[c] === 'TIMESTAMP') return `CAST(${param} AS TIMESTAMP)`;
-        return columns[c].type.toUpperCase() === 'JSON' ? dst.jsonFromText(param) : param;
-      }).join(', ')})`);
-      await to.exec(`INSERT INTO ${target} (${names.map((n) => dst.quoteIdent(n)).join(', ')}) VALUES ${tuples.join(', ')}`, params, order);
+    for await (const rows of from.stream(`SELECT * FROM ${src.qualify(schema, table)} ORDER BY id`, READ_ROWS)) {
+      copied += rows.length;
+      await insertRows(to, target, columns, types, rows);
     }
-    copied += rows.length;
   }
   return copied;
+}
+
+/** Rows into `target`, BATCH_ROWS per INSERT, every value bound. */
+async function insertRows(to: Warehouse, target: string, columns: readonly { name: string; type: string }[], types: readonly string[], rows: readonly Record<string, unknown>[]): Promise<void> {
+  const dst = to.dialect;
+  const names = columns.map((c) => c.name);
+  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+    const batch = rows.slice(start, start + BATCH_ROWS);
+    const params: Record<string, string | number | boolean | null> = {};
+    const order: string[] = [];
+    const tuples = batch.map((row, r) => `(${names.map((name, c) => {
+      const key = `p${r * names.length + c}`;
+      const v = row[name];
+      // Instants as ISO text with Z: a JS Date would be sent in the machine's time zone.
+      params[key] = v instanceof Date ? v.toISOString() : (v as string | number | boolean | null) ?? null;
+      order.push(key);
+      const param = dst.param(key, order.length);
+      if (types[c] === 'TIMESTAMP') return `CAST(${param} AS TIMESTAMP)`;
+      return columns[c].type.toUpperCase() === 'JSON' ? dst.jsonFromText(param) : param;
+    }).join(', ')})`);
+    await to.exec(`INSERT INTO ${target} (${names.map((n) => dst.quoteIdent(n)).join(', ')}) VALUES ${tuples.join(', ')}`, params, order);
+  }
 }
