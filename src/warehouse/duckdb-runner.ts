@@ -140,14 +140,15 @@ export class DuckDbWarehouse implements Warehouse {
 
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
-      `SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $schema AND table_catalog = current_database()`,
+      // DuckDB matches names whatever their case: source.schema Main is schema main.
+      `SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE lower(table_schema) = lower($schema) AND table_catalog = current_database()`,
       { schema },
     );
     return catalogFrom(rows);
   }
 
   async sourceCatalog(schema: string): Promise<SourceCatalog> {
-    const [{ n }] = await this.query(`SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = $schema AND catalog_name = current_database()`, { schema });
+    const [{ n }] = await this.query(`SELECT count(*) AS n FROM information_schema.schemata WHERE lower(schema_name) = lower($schema) AND catalog_name = current_database()`, { schema });
     if (Number(n) === 0) throw new WarehouseError(`the source schema ${schema} does not exist in the warehouse (roster.yml source.schema)`);
     return this.catalog(schema);
   }

@@ -177,7 +177,11 @@ export class PostgresWarehouse implements Warehouse {
   async sourceCatalog(schema: string): Promise<SourceCatalog> {
     const [ns] = await this.query(`SELECT oid, has_schema_privilege(oid, 'USAGE') AS usable FROM pg_namespace WHERE nspname = $1`, { schema });
     const name = this.dialect.quoteIdent(schema);
-    if (!ns) throw new WarehouseError(`the source schema ${name} does not exist (roster.yml source.schema)`);
+    if (!ns) {
+      // Schema names are case-sensitive here: one spelt in another case is likely the one meant.
+      const near = await this.query('SELECT nspname AS name FROM pg_namespace WHERE lower(nspname) = lower($1) ORDER BY 1 LIMIT 1', { schema });
+      throw new WarehouseError(`the source schema ${name} does not exist (roster.yml source.schema)${near.length ? `; did you mean ${this.dialect.quoteIdent(String(near[0].name))}? names are case-sensitive` : ''}`);
+    }
     if (!ns.usable) throw new WarehouseError(`the role cannot use the source schema ${name}: GRANT USAGE ON SCHEMA ${name} TO it`);
     const visible = await this.catalogRows(schema);
     const hidden = await this.query(

@@ -24,6 +24,10 @@ describe.each(ENGINES)('the source schema, on %s', (engine) => {
       expect(err).toBeInstanceOf(WarehouseError);
       expect((err as Error).message).toMatch(/^the source schema "?\w+_typo"? does not exist .*\(roster.yml source.schema\)$/);
       expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 1 }]);
+      // In another case: DuckDB's names match whatever their case; Postgres's do not, and it says which one exists.
+      const upper = fx.schema.toUpperCase();
+      if (engine === 'duckdb') expect((await run(upper)).outcomes.map((o) => o.status)).toEqual(['ok']);
+      else expect(String(await run(upper).catch((e: unknown) => e))).toContain(`the source schema "${upper}" does not exist (roster.yml source.schema); did you mean "${fx.schema}"? names are case-sensitive`);
     } finally {
       await fx.dispose();
     }
