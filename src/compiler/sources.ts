@@ -1,6 +1,7 @@
 import type { Entity } from '../definitions/common.js';
 import type { Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
+import { EVENTS_TABLE, LAYOUT_TABLES } from '../definitions/project-config.js';
 import { listText, storedValue, type Dialect } from './dialect.js';
 import { ID_COLUMN, presentId, type CompileContext } from './context.js';
 import { indent, segmentSlug } from './names.js';
@@ -34,11 +35,6 @@ function jsonPropertyValue(d: Dialect, sel: EventSelection): string {
   if (sel.listText) return d.jsonListText(d.jsonValue('e.properties', sel.property!));
   if (sel.sendsProperty) return d.jsonRoundedNumber(d.jsonValue('e.properties', sel.property!));
   return d.jsonText('e.properties', sel.property!);
-}
-
-/** The input tables of a layout that are not per-event tables. */
-function eventsTable(ctx: CompileContext): string {
-  return ctx.source.layout === 'segment' ? 'tracks' : 'events';
 }
 
 /** `ts <= as_of` plus the window's bounds (SPEC 3). */
@@ -285,7 +281,7 @@ function idParts(parts: readonly (readonly [string, string])[], union: IdUnion, 
 /** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits. */
 export function allUsers(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
   const parts: [string, string][] = [];
-  for (const table of [eventsTable(ctx), 'identifies', 'groups']) {
+  for (const table of LAYOUT_TABLES[ctx.source.layout]) {
     const rel = requiredTable(ctx, table);
     if (rel) parts.push(['user_id', `FROM ${rel} WHERE ${presentId('user_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }

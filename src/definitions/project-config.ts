@@ -95,8 +95,11 @@ export const ProjectConfig = strictObject({
 export type ProjectConfig = z.infer<typeof ProjectConfig>;
 export type SourceLayout = ProjectConfig['source']['layout'];
 
+/** The table of every event of a layout (SPEC 3): Segment's tracks, or events_json's events. */
+export const EVENTS_TABLE: Record<SourceLayout, string> = { segment: 'tracks', events_json: 'events' };
+
 /** The tables of a layout besides Segment's per-event tables (SPEC 3): events_json has only these. */
 export const LAYOUT_TABLES: Record<SourceLayout, readonly string[]> = {
-  segment: ['tracks', 'identifies', 'groups'],
-  events_json: ['events', 'identifies', 'groups'],
+  segment: [EVENTS_TABLE.segment, 'identifies', 'groups'],
+  events_json: [EVENTS_TABLE.events_json, 'identifies', 'groups'],
 };

@@ -1,7 +1,7 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import { segmentSlug } from '../compiler/names.js';
 import type { Definition } from '../definitions/definition.js';
-import type { ProjectConfig } from '../definitions/project-config.js';
+import { EVENTS_TABLE, type ProjectConfig } from '../definitions/project-config.js';
 import { walkConditions } from '../definitions/references.js';
 import { closest } from '../definitions/suggest.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -31,7 +31,7 @@ export async function absentEventWarnings(wh: Warehouse, config: ProjectConfig, 
   const json = config.source.layout === 'events_json';
   const warnings: string[] = [];
   for (const name of eventNamesRead(defs)) {
-    const [table, column] = json ? ['events', 'event'] : [segmentSlug(name), 'event_text'];
+    const [table, column] = json ? [EVENTS_TABLE.events_json, 'event'] : [segmentSlug(name), 'event_text'];
     if (table === '' || !catalog.get(table)?.has(column)) continue;
     const from = d.qualify(config.source.schema, table);
     const col = d.quoteIdent(column);

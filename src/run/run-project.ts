@@ -103,7 +103,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
-  for (const w of await absentEventWarnings(wh, config, catalog, [...needed].map((k) => byKey.get(k)!))) options.onWarning?.(w);
+  for (const w of await absentEventWarnings(wh, config, catalog, project.definitions.filter((x) => needed.has(x.key)))) options.onWarning?.(w);
   // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
   if (!dryRun && options.asOfIsNow && (last === null || last === undefined)) {
     const stale = await staleSourceWarning(wh, config, catalog, asOf);

@@ -1,5 +1,5 @@
 import type { SourceCatalog } from '../compiler/context.js';
-import type { ProjectConfig } from '../definitions/project-config.js';
+import { EVENTS_TABLE, type ProjectConfig } from '../definitions/project-config.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** How far behind as_of the newest event may be before a run at "now" looks like a slip. */
@@ -12,7 +12,7 @@ const STALE_AFTER = { amount: 7, unit: 'day' } as const;
  */
 export async function staleSourceWarning(wh: Warehouse, config: ProjectConfig, catalog: SourceCatalog, asOf: string): Promise<string | undefined> {
   const d = wh.dialect;
-  const table = config.source.layout === 'events_json' ? 'events' : 'tracks';
+  const table = EVENTS_TABLE[config.source.layout];
   if (!catalog.get(table)?.has('timestamp')) return undefined;
   const ts = d.quoteIdent('timestamp');
   const [row] = await wh.query(

@@ -1,6 +1,7 @@
 import { copyTables } from '../../demo/copy-tables.js';
 import { DEMO_DEFAULTS, DEMO_END, DemoOptionError, demoStatements, demoTables, validateDemoOptions } from '../../demo/generate.js';
 import { loadProject } from '../../definitions/load-project.js';
+import { EVENTS_TABLE } from '../../definitions/project-config.js';
 import { crashPoint } from '../../run/crash-point.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
@@ -42,8 +43,7 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     for (const sql of demoStatements(options, layout)) await gen.exec(sql);
     crashPoint('demo-tables-written');
     if (gen !== wh) await copyTables(gen, wh, options.schema, demoTables(layout));
-    const events = layout === 'segment' ? 'tracks' : 'events';
-    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, events)}`);
+    const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${wh.dialect.qualify(options.schema, EVENTS_TABLE[layout])}`);
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // A run at the default as_of (now) would find every window (last 30 days, ...) empty.
     console.error(`the events end at ${DEMO_END.toISOString()}: run as of then, e.g. roster run --as-of ${DEMO_END.toISOString()}`);

@@ -28,10 +28,9 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const catalog = await wh.sourceCatalog(project.config.source.schema);
     const stale = flags.asOf === undefined ? await staleSourceWarning(wh, project.config, catalog, asOf.toISOString()) : undefined;
     if (stale) warn(stale);
-    for (const w of await absentEventWarnings(wh, project.config, catalog, [...graph.withUpstream([key])].map((k) => project.definitions.find((x) => x.key === k)!))) warn(w);
-    const outcomes = await computeDefinitions(project, graph, wh, catalog, {
-      asOf: asOf.toISOString(), selected: new Set([key]), needed: graph.withUpstream([key]),
-    });
+    const needed = graph.withUpstream([key]);
+    for (const w of await absentEventWarnings(wh, project.config, catalog, project.definitions.filter((x) => needed.has(x.key)))) warn(w);
+    const outcomes = await computeDefinitions(project, graph, wh, catalog, { asOf: asOf.toISOString(), selected: new Set([key]), needed });
     const failed = outcomes.filter((o) => o.status !== 'ok');
     for (const o of outcomes) for (const w of o.warnings) warn(`${o.key}: ${w}`);
     if (failed.length) {

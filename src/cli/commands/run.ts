@@ -91,11 +91,12 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
  * entities (entered / exited / changed) and messages written to the outbox per destination.
  */
 export function runJson(report: RunReport, delivery: DeliveryReport | DeliveryInterrupted | undefined, timingsMs: Record<string, number>) {
+  const deliveryData = delivery ? deliveryJson(delivery) : null;
   return {
     as_of: report.asOf.toISOString(),
     run_id: report.runId ?? null,
     dry_run: report.dryRun,
-    ok: report.ok && (delivery === undefined || deliveryJson(delivery).ok),
+    ok: report.ok && (deliveryData?.ok ?? true),
     definitions: report.outcomes.map((o) => ({
       key: o.key,
       kind: o.kind,
@@ -114,7 +115,7 @@ export function runJson(report: RunReport, delivery: DeliveryReport | DeliveryIn
       warnings: o.warnings,
       error: o.error ?? null,
     })),
-    delivery: delivery ? deliveryJson(delivery) : null,
+    delivery: deliveryData,
     timings_ms: timingsMs,
   };
 }
