@@ -11,6 +11,10 @@ export class DuckDbDialect extends BaseDialect {
   readonly name = 'duckdb' as const;
   override readonly namesIgnoreCase = true;
 
+  override repeatedColumnOf(name: string): string | undefined {
+    return /^(.+)_\d+$/.exec(name)?.[1];
+  }
+
   // Named parameters can repeat, so the compiled SQL stays readable: $as_of.
   param(name: string): string {
     return `$${name}`;

@@ -212,12 +212,12 @@ export class ConditionCompiler {
         const slip = textOrderOnNumbers(d, c.predicate, columnType, `column ${shownAs}`);
         if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         if (shared) {
-          ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`));
+          ({ value, text } = customTraitText(this.ctx, `${scope.join(shared.relation, `${scope.alias}_${shared.name}`)}.${shared.column}`, columnType));
           from = { relation: shared.relation, missing: 'null' };
           break;
         }
         const cte = this.q.cte(JSON.stringify(['custom', scope.entity, c.key]), cteName(`${scope.entity}_trait`, c.key), () => sql!);
-        ({ value, text } = customTraitText(this.ctx, scope.entity, c.key, `${scope.join(cte, `${scope.alias}_${cte}`)}.value`));
+        ({ value, text } = customTraitText(this.ctx, `${scope.join(cte, `${scope.alias}_${cte}`)}.value`, columnType));
         from = { relation: cte, missing: 'null' };
         break;
       }

@@ -63,6 +63,11 @@ export interface Dialect {
    */
   readonly namesIgnoreCase: boolean;
   /**
+   * The column a query selected twice, when the engine renamed its second copy to `name`
+   * (DuckDB returns score, score_1); undefined where engines keep or refuse the repeat.
+   */
+  repeatedColumnOf(name: string): string | undefined;
+  /**
    * The name as the engine keeps it, which quoteIdent writes and a catalog lists: roster's own
    * names (`_members_<key>`, `_run_<key>`) can be longer than an engine takes (see Postgres).
    */
@@ -260,6 +265,9 @@ export abstract class BaseDialect implements Dialect {
   readonly backslashEscapes: boolean = false;
   readonly namesIgnoreCase: boolean = false;
 
+  repeatedColumnOf(_name: string): string | undefined {
+    return undefined;
+  }
   quoteIdent(name: string): string {
     if (name.includes('\u0000')) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);
     const stored = this.storedName(name);

@@ -192,12 +192,12 @@ export function propertyColumnType(ctx: CompileContext, events: readonly string[
 /**
  * A custom trait's stored value (customTraitValue's) as conditions read it: `value` the scalar,
  * `text` its text as it is sent where castText's differs by engine (a double, a JSON number).
+ * The column's type is customTraitColumnOf's.
  */
-export function customTraitText(ctx: CompileContext, entity: Entity, name: string, stored: string): { value: string; text?: string } {
+export function customTraitText(ctx: CompileContext, stored: string, columnType: string | undefined): { value: string; text?: string } {
   const d = ctx.dialect;
   if (ctx.source.layout !== 'segment') return { value: d.jsonScalarText(stored), text: d.jsonListText(stored) };
-  const { type } = customTraitColumnOf(ctx, entity, name);
-  return { value: sendableValue(d, stored, type), text: sentText(d, stored, type) };
+  return { value: sendableValue(d, stored, columnType), text: sentText(d, stored, columnType) };
 }
 
 /**

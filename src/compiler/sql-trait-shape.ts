@@ -50,8 +50,8 @@ export function sqlTraitShape(
   if (accountId) problems.push('the query returns group_id, which a user-level SQL trait does not (one keyed by group_id is entity: account)');
   const extra = names.filter((c) => !expected.has(c) && !(accountId && c === 'group_id'));
   if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
-  // DuckDB names a column selected twice score, score_1: say so rather than only name score_1.
-  const twice = extra.map((c) => /^(.+)_\d+$/.exec(c)?.[1]).filter((c): c is string => c !== undefined && names.includes(c));
+  // A column selected twice may come back renamed (score_1): say so rather than only name score_1.
+  const twice = extra.map((c) => d.repeatedColumnOf(c)).filter((c): c is string => c !== undefined && names.includes(c));
   if (extra.length) {
     problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:`
       + `${twice.length ? `; is ${[...new Set(twice)].join(', ')} selected twice? the engine named the second one so` : ''})`);

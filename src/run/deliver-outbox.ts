@@ -128,7 +128,13 @@ interface OpenDelivery {
 }
 
 /** A destination's tally as deliverTo keeps it: the caller holds it, so it survives a failure partway. */
-type Tally = { -readonly [K in keyof DestinationTally]: K extends 'errors' ? string[] : DestinationTally[K] };
+interface Tally extends DestinationTally {
+  destination: string;
+  sent: number;
+  alreadyDelivered: number;
+  failed: number;
+  errors: string[];
+}
 
 async function deliverTo(
   project: Project, wh: Warehouse, s: StateNames, stateTables: SourceCatalog, destination: Destination, repeats: ReadonlyMap<number, number>,
