@@ -91,11 +91,13 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
       return never(d.textStartsWith(asText, d.stringLiteral(String(p.value))));
     case 'ends_with':
       return never(d.textEndsWith(asText, d.stringLiteral(String(p.value))));
+    // An instant is held to the millisecond, as it is sent and as text ops read it: a value at
+    // 12:00:00.0005 is eq "12:00:00.000Z", so it is not after it.
     case 'before':
     case 'after':
-      return never(`${d.tryCastInstant(value)} ${p.op === 'before' ? '<' : '>'} ${d.timestampLiteral(p.value)}`);
+      return never(`${d.millisecondTimestamp(d.tryCastInstant(value))} ${p.op === 'before' ? '<' : '>'} ${d.timestampLiteral(p.value)}`);
     case 'within_last': {
-      const t = d.tryCastInstant(value);
+      const t = d.millisecondTimestamp(d.tryCastInstant(value));
       return never(`(${t} > ${d.timestampMinus(asOf, p.value)} AND ${t} <= ${asOf})`);
     }
     default: {

@@ -86,7 +86,7 @@ function hasValidFields(text: string): boolean {
  * finer literal would be cut, and an event at it miscounted), and Postgres has no year 0000.
  */
 export function instantOutOfReach(text: string, d: Date): string | undefined {
-  if (/\.[0-9]{3}[0-9]*[1-9]/.test(text)) return 'is finer than a millisecond, which is as fine as roster compares instants';
+  if (/\.[0-9]{3}[0-9]*[1-9]/.test(text)) return 'is finer than a millisecond: roster holds as_of, literals and values to the millisecond, as messages carry them';
   const year = d.getUTCFullYear();
   if (year < 1 || year > 9999) return 'is outside the years 0001 to 9999 (UTC), which every engine holds';
   return undefined;

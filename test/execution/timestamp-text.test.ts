@@ -183,3 +183,51 @@ describe.each(ENGINES)('account first / last over events without ids, on %s', (e
     }
   });
 });
+
+/*
+ * Order ops (before, after, within_last) compare a timestamp held to the millisecond, as text ops
+ * and first / last already do: a custom trait at 12:00:00.0005 was both eq and after
+ * "12:00:00.000Z", and a last property at .123789 was not after ".123Z" while the same instant in
+ * a custom trait was (a time review).
+ */
+describe.each(ENGINES.flatMap((engine) => ['TIMESTAMP', 'TIMESTAMP WITH TIME ZONE'].map((type) => [engine, type] as const)))('order ops on a timestamp, on %s, %s columns', (engine, type) => {
+  it('compare it to the millisecond, whatever holds it', async () => {
+    const fixture = {
+      events: [
+        { id: 'o1', user_id: 'u1', event: 'Order Completed', timestamp: '2024-03-02T00:00:00Z', props: { delivered_at: new Timestamp('2024-03-03T10:00:00.123789Z') } },
+        { id: 'o2', user_id: 'u2', event: 'Order Completed', timestamp: '2024-03-02T00:00:00Z', props: { delivered_at: new Timestamp('2024-03-03T10:00:00.124Z') } },
+      ],
+      identifies: [
+        { id: 'i1', user_id: 'u1', timestamp: '2024-03-01T00:00:00Z', traits: { trial_ends_at: new Timestamp('2024-03-10T12:00:00.0005Z') } },
+        { id: 'i2', user_id: 'u2', timestamp: '2024-03-01T00:00:00Z', traits: { trial_ends_at: new Timestamp('2024-03-10T12:00:00.001Z') } },
+        { id: 'i3', user_id: 'u3', timestamp: '2024-03-01T00:00:00Z', traits: { trial_ends_at: new Timestamp('2024-06-01T00:00:00.0004Z') } },
+      ],
+    };
+    const defs = [
+      'kind: computed_trait\nkey: first_delivered\nentity: user\ntype: first\nevent: Order Completed\nproperty: delivered_at',
+      audience('a_first_after', 'trait: { key: first_delivered, op: after, value: "2024-03-03T10:00:00.123Z" }'),
+      audience('a_custom_after', 'trait: { key: trial_ends_at, op: after, value: "2024-03-10T12:00:00Z" }'),
+      audience('a_custom_eq_and_after', 'all:\n    - trait: { key: trial_ends_at, op: eq, value: "2024-03-10T12:00:00.000Z" }\n    - trait: { key: trial_ends_at, op: after, value: "2024-03-10T12:00:00Z" }'),
+      audience('a_custom_before', 'trait: { key: trial_ends_at, op: before, value: "2024-03-10T12:00:00.001Z" }'),
+      audience('a_custom_within', 'trait: { key: trial_ends_at, op: within_last, value: 1 days }'),
+      audience('a_event_after', 'event: { name: Order Completed, where: [{ property: delivered_at, op: after, value: "2024-03-03T10:00:00.123Z" }] }'),
+    ];
+    const alter = (schema: string, table: string, column: string) => `ALTER TABLE ${schema}.${table} ALTER COLUMN ${column} TYPE ${type}`;
+    const run = await runFixture(fixture, defs, {
+      asOf: '2024-06-01T00:00:00Z', engine,
+      prepare: (schema) => (type === 'TIMESTAMP' ? [] : [alter(schema, 'order_completed', 'delivered_at'), alter(schema, 'identifies', 'trial_ends_at')]),
+    });
+    try {
+      expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      expect(await run.ids('a_first_after')).toEqual(['u2']);
+      expect(await run.ids('a_custom_after')).toEqual(['u2', 'u3']);
+      expect(await run.ids('a_custom_eq_and_after')).toEqual([]);
+      expect(await run.ids('a_custom_before')).toEqual(['u1']);
+      // u3's 00:00:00.0004 is as_of to the millisecond, so within the last day (as_of - 1 day < v <= as_of).
+      expect(await run.ids('a_custom_within')).toEqual(['u3']);
+      expect(await run.ids('a_event_after')).toEqual(['u2']);
+    } finally {
+      await run.close();
+    }
+  });
+});
