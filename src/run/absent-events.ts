@@ -7,7 +7,7 @@ import { closest } from '../definitions/suggest.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Every event name the definitions read, sorted. */
-function eventNamesRead(defs: readonly Definition[]): string[] {
+export function eventNamesRead(defs: readonly Definition[]): string[] {
   const names = new Set<string>();
   for (const d of defs) {
     if (d.kind === 'computed_trait') for (const n of d.events) names.add(n);

@@ -4,6 +4,7 @@ import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { absentEventWarnings } from './absent-events.js';
+import { refuseUntimedSources } from './source-timestamps.js';
 import { staleSourceWarning } from './stale-source.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
@@ -102,8 +103,10 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   const needsAccountUsers = [...selected].some((k) => byKey.get(k)!.entity === 'account');
   const needed = graph.withUpstream([...selected, ...(needsAccountUsers ? associating : [])]);
   const catalog = await inStep(`reading the tables of the source schema ${config.source.schema} (roster.yml source.schema)`, () => wh.sourceCatalog(config.source.schema));
+  const neededDefinitions = project.definitions.filter((x) => needed.has(x.key));
+  refuseUntimedSources(d, config, catalog, neededDefinitions);
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
-  for (const w of await absentEventWarnings(wh, config, catalog, project.definitions.filter((x) => needed.has(x.key)))) options.onWarning?.(w);
+  for (const w of await absentEventWarnings(wh, config, catalog, neededDefinitions)) options.onWarning?.(w);
   // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
   if (!dryRun && options.asOfIsNow && (last === null || last === undefined)) {
     const stale = await staleSourceWarning(wh, config, catalog, asOf);

@@ -34,6 +34,35 @@ describe.each(ENGINES)('the source schema, on %s', (engine) => {
   });
 });
 
+/*
+ * An input table whose timestamp is text (a CSV loaded as it is) failed each definition reading it
+ * in the engine's words ("Cannot compare values of type VARCHAR and type TIMESTAMP"), naming no
+ * table. The run stops before computing, naming each such table the definitions read.
+ */
+describe.each(ENGINES)('an input table whose timestamp is text, on %s', (engine) => {
+  it('fails the run, naming the table and its type; nothing is committed', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', engine);
+    try {
+      const defs = definitions([LOGINS]);
+      const run = () => runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(AS_OF) });
+      expect((await run()).outcomes.map((o) => o.status)).toEqual(['ok']);
+      const t = (name: string) => fx.wh.dialect.qualify(fx.schema, name);
+      // A table no definition reads is not checked: an event table nobody asks for may hold anything.
+      await fx.wh.exec(`ALTER TABLE ${t('order_completed')} ALTER COLUMN ${fx.wh.dialect.quoteIdent('timestamp')} TYPE VARCHAR`);
+      expect((await run()).outcomes.map((o) => o.status)).toEqual(['ok']);
+      await fx.wh.exec(`ALTER TABLE ${t('logged_in')} ALTER COLUMN ${fx.wh.dialect.quoteIdent('timestamp')} TYPE VARCHAR`);
+      const err = await run().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarehouseError);
+      const type = engine === 'duckdb' ? 'VARCHAR' : 'CHARACTER VARYING';
+      expect((err as Error).message).toBe(`${fx.schema}.logged_in.timestamp is ${type}: roster compares every input row's timestamp with as_of, so it must be a timestamp column`
+        + ` (Segment's connector writes TIMESTAMP): load it as one, or point source.schema at views that cast it (roster.yml source.schema)`);
+      expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 2 }]);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
 describe('Postgres: a materialized view in the source schema', () => {
   it('is read like a table (information_schema does not list it): not taken for a missing one', async () => {
     const fx = await fixtureWarehouse(world, 'segment', 'postgres');

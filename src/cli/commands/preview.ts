@@ -5,6 +5,7 @@ import { loadProjectWarning } from '../load.js';
 import { computeDefinitions, runTableName } from '../../run/compute.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { absentEventWarnings } from '../../run/absent-events.js';
+import { refuseUntimedSources } from '../../run/source-timestamps.js';
 import { staleSourceWarning } from '../../run/stale-source.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
@@ -29,7 +30,9 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const stale = flags.asOf === undefined ? await staleSourceWarning(wh, project.config, catalog, asOf.toISOString()) : undefined;
     if (stale) warn(stale);
     const needed = graph.withUpstream([key]);
-    for (const w of await absentEventWarnings(wh, project.config, catalog, project.definitions.filter((x) => needed.has(x.key)))) warn(w);
+    const neededDefinitions = project.definitions.filter((x) => needed.has(x.key));
+    refuseUntimedSources(wh.dialect, project.config, catalog, neededDefinitions);
+    for (const w of await absentEventWarnings(wh, project.config, catalog, neededDefinitions)) warn(w);
     const outcomes = await computeDefinitions(project, graph, wh, catalog, { asOf: asOf.toISOString(), selected: new Set([key]), needed });
     const failed = outcomes.filter((o) => o.status !== 'ok');
     for (const o of outcomes) for (const w of o.warnings) warn(`${o.key}: ${w}`);
