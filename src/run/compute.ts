@@ -71,7 +71,8 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
         run.onShared?.(step.name);
       } catch (e) {
-        failed.set(step.name, `${planStepLabel(step.name)} failed: ${(e as Error).message}`);
+        // Its first line: the warning is one line, and a reader's own query, if it fails too, shows the rest.
+        failed.set(step.name, `${planStepLabel(step.name)} failed: ${(e as Error).message.split('\n')[0]}`);
       }
       continue;
     }
