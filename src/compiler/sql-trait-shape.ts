@@ -12,6 +12,11 @@ export interface ShapeQueries {
   readonly nonFinite?: string;
   /** The stored form: distinct rows, doubles rounded to 12 significant digits. */
   readonly normalised: string;
+  /**
+   * Per number column, its smallest value (as text) of 13 digits or more that its 12-digit rounding changes:
+   * an id returned as a number (12345678901234) would be stored and sent as 12345678901200.
+   */
+  readonly roundedNumbers: readonly { readonly column: string; readonly sql: string }[];
 }
 
 /**
@@ -92,9 +97,14 @@ export function sqlTraitShape(
   });
   const unsendable = unsendableIn.map(([, cond]) => cond).join(' OR ');
   const unsendableColumn = `CASE ${unsendableIn.map(([c, cond]) => `WHEN ${cond} THEN ${d.stringLiteral(c)}`).join(' ')} END`;
+  const roundedNumbers = t.traits.filter((c) => d.typeKind(typeOf.get(c) ?? '') === 'number').map((c) => ({
+    column: c,
+    sql: `SELECT CAST(${q(c)} AS VARCHAR) AS value FROM ${raw} WHERE (${q(c)} >= 1000000000000 OR ${q(c)} <= -1000000000000) AND ${storedValue(d, q(c), typeOf.get(c)!)} <> ${q(c)} ORDER BY ${q(c)} LIMIT 1`,
+  }));
   return {
     problems: [],
     queries: {
+      roundedNumbers,
       ...(mayBeInfinite.length ? { nonFinite: `SELECT ${q(id)} AS id, min(${unsendableColumn}) AS ${q('column')} FROM ${raw} WHERE ${unsendable} GROUP BY ${q(id)} ORDER BY 1 LIMIT 3` } : {}),
       nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL OR NOT ${presentId(q(id))}`,
       conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,

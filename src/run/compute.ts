@@ -108,7 +108,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
     run.onProgress?.({ stage: 'compute', key });
     try {
       if (def.kind === 'sql_trait') {
-        await computeSqlTrait(wh, def, sql, params);
+        warnings = [...warnings, ...await computeSqlTrait(wh, def, sql, params)];
       } else {
         for (const s of d.createTempTableAs(runTableName(key), sql)) await wh.exec(s, params, ['as_of']);
       }
@@ -136,8 +136,11 @@ function standaloneSteps(project: Project, keys: readonly string[], options: Com
   });
 }
 
-/** Runs a SQL trait into a raw scratch table, checks its shape, then keeps its normalised rows. */
-async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: 'sql_trait' }>, sql: string, params: Record<string, string>): Promise<void> {
+/**
+ * Runs a SQL trait into a raw scratch table, checks its shape, then keeps its normalised rows.
+ * Returns its warnings.
+ */
+async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: 'sql_trait' }>, sql: string, params: Record<string, string>): Promise<string[]> {
   const d = wh.dialect;
   const rawName = `_raw_${def.key}`;
   const raw = d.tempTable(rawName);
@@ -162,4 +165,22 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];
   if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => `${JSON.stringify(r.id)} (column ${String(r.column)})`).join(', ')}`);
   for (const s of d.createTempTableAs(runTableName(def.key), shape.queries!.normalised)) await wh.exec(s);
+  const warnings: string[] = [];
+  for (const { column, sql: rounded } of shape.queries!.roundedNumbers) {
+    const [row] = await wh.query(rounded);
+    if (row) warnings.push(`column ${column}: ${roundingNotice(String(row.value))}`);
+  }
+  return warnings;
+}
+
+/** Says how a number of more than 12 significant digits is kept (SPEC 3), and how to keep an id whole. */
+function roundingNotice(value: string): string {
+  const n = Number(value);
+  // Its 12 digits, then zeros: the double nearest a rounded BIGINT (-9223372036849999872) is not how it reads.
+  const [mantissa, exponent] = n.toExponential(11).split('e');
+  const e = Number(exponent);
+  const shown = Number.isInteger(n) && e >= 11 && e < 21
+    ? `${n < 0 ? '-' : ''}${mantissa.replace(/[-.]/g, '')}${'0'.repeat(e - 11)}`
+    : String(Number(n.toPrecision(12)));
+  return `${value} has more than 12 significant digits, so it is stored and sent as ${shown} (roster keeps numbers to 12); if it is an id, return it as text (CAST(... AS VARCHAR)) to keep every digit`;
 }
