@@ -22,6 +22,13 @@ export class PostgresDialect extends BaseDialect {
   textListLiteral(values: readonly string[]): string {
     return values.length === 0 ? this.emptyTextList() : `CAST(ARRAY[${values.map((v) => this.stringLiteral(v)).join(', ')}] AS TEXT[])`;
   }
+  // Autovacuum never analyzes a temporary table: without statistics the planner guesses (1.4
+  // billion rows for 49k), then spills merge joins and compiles JIT code for the statements that
+  // join scratch tables. Analyzed as made: a Postgres scale review's users-matching step went
+  // from 556 to 120 ms.
+  override createTempTableAs(name: string, select: string): string[] {
+    return [...super.createTempTableAs(name, select), ...this.refreshStatistics([this.tempTable(name)])];
+  }
   // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: a role
   // given only a schema made for it could not run. So create it only when it is missing.
   createSchema(schema: string): string {

@@ -27,6 +27,7 @@ SELECT
   count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
 FROM members m
 LEFT JOIN active a ON a.user_id = m.user_id;
+ANALYZE pg_temp."_run_active_users_30d";
 
 -- user features: one pass over the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
@@ -43,6 +44,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_page_viewed_users";
 
 -- audience april_pricing_visitors (user)
 DROP TABLE IF EXISTS pg_temp."_run_april_pricing_visitors";
@@ -50,6 +52,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_april_pricing_visitors" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_page_viewed_users" AS entity
 WHERE (COALESCE(entity.n_1, 0) >= 2);
+ANALYZE pg_temp."_run_april_pricing_visitors";
 
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_values";
@@ -66,6 +69,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", (CAST(e."feature_name" AS TEXT) COLLATE "C");
+ANALYZE pg_temp."_plan_feature_used_values";
 
 -- computed_trait favorite_feature (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_favorite_feature";
@@ -86,6 +90,7 @@ ranked_values AS (
 SELECT user_id, value AS "favorite_feature"
 FROM ranked_values
 WHERE rank = 1;
+ANALYZE pg_temp."_run_favorite_feature";
 
 -- user features folded from the distinct values per user of the events of main.feature_used
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_users";
@@ -97,6 +102,7 @@ SELECT
   CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
 FROM pg_temp."_plan_feature_used_values" AS g
 GROUP BY g.user_id;
+ANALYZE pg_temp."_plan_feature_used_users";
 
 -- computed_trait feature_count (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_feature_count";
@@ -104,6 +110,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_feature_count" AS
 SELECT user_id, n_distinct_1 AS "feature_count"
 FROM pg_temp."_plan_feature_used_users"
 WHERE n_distinct_1 > 0;
+ANALYZE pg_temp."_run_feature_count";
 
 -- computed_trait features_used (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_features_used";
@@ -111,6 +118,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_features_used" AS
 SELECT user_id, list_2 AS "features_used"
 FROM pg_temp."_plan_feature_used_users"
 WHERE list_2 IS NOT NULL;
+ANALYZE pg_temp."_run_features_used";
 
 -- computed_trait last_page_viewed (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_last_page_viewed";
@@ -118,6 +126,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_last_page_viewed" AS
 SELECT user_id, last_2 AS "last_page_viewed"
 FROM pg_temp."_plan_page_viewed_users"
 WHERE last_2 IS NOT NULL;
+ANALYZE pg_temp."_run_last_page_viewed";
 
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
@@ -126,6 +135,7 @@ SELECT group_id, user_id FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id, user_id FROM pg_temp."_run_active_users_30d" WHERE CAST(user_id AS VARCHAR) <> '';
+ANALYZE pg_temp."_plan_account_users";
 
 -- user features: one pass over the events of main.nps_survey_submitted
 DROP TABLE IF EXISTS pg_temp."_plan_nps_survey_submitted_users";
@@ -139,6 +149,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'NPS Survey Submitted'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_nps_survey_submitted_users";
 
 -- account features folded from the user features of the events of main.nps_survey_submitted
 DROP TABLE IF EXISTS pg_temp."_plan_nps_survey_submitted_accounts";
@@ -149,6 +160,7 @@ SELECT
 FROM pg_temp."_plan_nps_survey_submitted_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_nps_survey_submitted_accounts";
 
 -- computed_trait avg_nps (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_avg_nps";
@@ -156,6 +168,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_avg_nps" AS
 SELECT group_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR avg_1 IN ('Infinity', '-Infinity', 'NaN') THEN avg_1 ELSE CAST(round(CAST(avg_1 AS NUMERIC), CAST(11 - floor(log(abs(avg_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "avg_nps"
 FROM pg_temp."_plan_nps_survey_submitted_accounts"
 WHERE avg_1 IS NOT NULL;
+ANALYZE pg_temp."_run_avg_nps";
 
 -- user features: one pass over the events of main.logged_in
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_users";
@@ -170,6 +183,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_logged_in_users";
 
 -- per account, whether any / all of its users satisfy each users: condition of the account audiences
 DROP TABLE IF EXISTS pg_temp."_plan_users_matching";
@@ -188,6 +202,7 @@ FROM pg_temp."_plan_account_users" AS au
 LEFT JOIN pg_temp."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
 LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_users_matching";
 
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
@@ -195,6 +210,7 @@ CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
 SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id FROM pg_temp."_run_active_users_30d";
+ANALYZE pg_temp."_plan_all_accounts";
 
 -- audience dormant_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_dormant_accounts";
@@ -203,6 +219,7 @@ SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
 LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
+ANALYZE pg_temp."_run_dormant_accounts";
 
 -- account features folded from the user features of the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
@@ -213,6 +230,7 @@ SELECT
 FROM pg_temp."_plan_page_viewed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_page_viewed_accounts";
 
 -- computed_trait first_landing_page (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_first_landing_page";
@@ -220,6 +238,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_first_landing_page" AS
 SELECT group_id, first_1 AS "first_landing_page"
 FROM pg_temp."_plan_page_viewed_accounts"
 WHERE first_1 IS NOT NULL;
+ANALYZE pg_temp."_run_first_landing_page";
 
 -- audience fully_engaged_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_fully_engaged_accounts";
@@ -227,6 +246,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_fully_engaged_accounts" AS
 SELECT entity.group_id
 FROM pg_temp."_plan_users_matching" AS entity
 WHERE COALESCE(entity.all_2, FALSE);
+ANALYZE pg_temp."_run_fully_engaged_accounts";
 
 -- audience high_feature_adoption (user)
 DROP TABLE IF EXISTS pg_temp."_run_high_feature_adoption";
@@ -234,6 +254,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_high_feature_adoption" AS
 SELECT entity.user_id
 FROM pg_temp."_run_feature_count" AS entity
 WHERE COALESCE(COALESCE(entity."feature_count", 0) >= 4, FALSE);
+ANALYZE pg_temp."_run_high_feature_adoption";
 
 -- account features folded from the user features of the events of main.logged_in
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_accounts";
@@ -244,6 +265,7 @@ SELECT
 FROM pg_temp."_plan_logged_in_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_logged_in_accounts";
 
 -- computed_trait logins_past_30_days (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_logins_past_30_days";
@@ -251,6 +273,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_logins_past_30_days" AS
 SELECT group_id, count_1 AS "logins_past_30_days"
 FROM pg_temp."_plan_logged_in_accounts"
 WHERE count_1 > 0;
+ANALYZE pg_temp."_run_logins_past_30_days";
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
@@ -262,6 +285,7 @@ SELECT
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
+ANALYZE pg_temp."_plan_account_traits";
 
 -- audience software_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_software_accounts";
@@ -269,6 +293,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_software_accounts" AS
 SELECT entity.group_id
 FROM pg_temp."_plan_account_traits" AS entity
 WHERE COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE);
+ANALYZE pg_temp."_run_software_accounts";
 
 -- user features: one pass over the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
@@ -281,6 +306,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_order_completed_users";
 
 -- account features folded from the user features of the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_accounts";
@@ -291,6 +317,7 @@ SELECT
 FROM pg_temp."_plan_order_completed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_order_completed_accounts";
 
 -- computed_trait total_revenue (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_total_revenue";
@@ -298,6 +325,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_total_revenue" AS
 SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR sum_1 IN ('Infinity', '-Infinity', 'NaN') THEN sum_1 ELSE CAST(round(CAST(sum_1 AS NUMERIC), CAST(11 - floor(log(abs(sum_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "total_revenue"
 FROM pg_temp."_plan_order_completed_accounts"
 WHERE sum_1 IS NOT NULL;
+ANALYZE pg_temp."_run_total_revenue";
 
 -- audience trial_accounts_high_usage (account)
 DROP TABLE IF EXISTS pg_temp."_run_trial_accounts_high_usage";
@@ -307,6 +335,7 @@ FROM pg_temp."_plan_account_traits" AS entity
 LEFT JOIN pg_temp."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'trial', FALSE)
   AND COALESCE(entity_users_matching.any_3, FALSE));
+ANALYZE pg_temp."_run_trial_accounts_high_usage";
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_account_events";
@@ -320,6 +349,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_feature_used_account_events";
 
 -- computed_trait workspace_feature_uses_30d (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_workspace_feature_uses_30d";
@@ -327,6 +357,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_workspace_feature_uses_30d" AS
 SELECT group_id, n_1 AS "workspace_feature_uses_30d"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_1 > 0;
+ANALYZE pg_temp."_run_workspace_feature_uses_30d";
 
 -- audience at_risk_accounts (account)
 DROP TABLE IF EXISTS pg_temp."_run_at_risk_accounts";
@@ -336,6 +367,7 @@ FROM pg_temp."_plan_account_traits" AS entity
 LEFT JOIN pg_temp."_run_logins_past_30_days" AS entity_logins_past_30_days ON entity_logins_past_30_days.group_id = entity.group_id
 WHERE (COALESCE(COALESCE(entity_logins_past_30_days."logins_past_30_days", 0) < 10, FALSE)
   AND COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('pro', 'enterprise'), FALSE));
+ANALYZE pg_temp."_run_at_risk_accounts";
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -346,6 +378,7 @@ SELECT
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
+ANALYZE pg_temp."_plan_user_traits";
 
 -- audience software_admins (user)
 DROP TABLE IF EXISTS pg_temp."_run_software_admins";
@@ -361,6 +394,7 @@ FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN users_of_software_accounts AS entity_users_of_software_accounts ON entity_users_of_software_accounts.user_id = entity.user_id
 WHERE (COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
   AND (entity_users_of_software_accounts.user_id IS NOT NULL));
+ANALYZE pg_temp."_run_software_admins";
 
 -- audience power_users (user)
 DROP TABLE IF EXISTS pg_temp."_run_power_users";
@@ -376,3 +410,4 @@ FROM pg_temp."_plan_logged_in_users" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
 WHERE ((COALESCE(entity.n_3, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));
+ANALYZE pg_temp."_run_power_users";

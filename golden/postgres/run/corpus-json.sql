@@ -18,6 +18,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND (e.event = 'Order Completed'
     OR e.event = 'Page Viewed')
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_events_users";
 
 -- computed_trait json_amounts (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_json_amounts";
@@ -25,6 +26,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_json_amounts" AS
 SELECT user_id, list_1 AS "json_amounts"
 FROM pg_temp."_plan_events_users"
 WHERE list_1 IS NOT NULL;
+ANALYZE pg_temp."_run_json_amounts";
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -36,6 +38,7 @@ SELECT
 FROM (SELECT * FROM "raw"."identifies" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."identifies" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS "identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
+ANALYZE pg_temp."_plan_user_traits";
 
 -- audience json_audience (user)
 DROP TABLE IF EXISTS pg_temp."_run_json_audience";
@@ -46,12 +49,14 @@ LEFT JOIN pg_temp."_plan_events_users" AS entity_events_users ON entity_events_u
 WHERE (COALESCE((CAST(CASE WHEN jsonb_typeof(entity.trait_plan) = 'number' THEN CASE WHEN CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END IN ('Infinity', '-Infinity', 'NaN') THEN NULL WHEN CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END = 0 THEN '0' WHEN abs(round(CAST(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END AS NUMERIC), CAST(11 - floor(log(abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END))) AS INTEGER))) >= 0.000001 AND abs(round(CAST(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END AS NUMERIC), CAST(11 - floor(log(abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END))) AS INTEGER))) < 1e21 THEN CAST(trim_scale(round(CAST(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END AS NUMERIC), CAST(11 - floor(log(abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END))) AS INTEGER))) AS TEXT) WHEN abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END) < 2.2250738585072014e-308 THEN regexp_replace(CAST(CASE WHEN CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END IS NULL OR CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END = 0 OR CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END IN ('Infinity', '-Infinity', 'NaN') THEN CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END ELSE CAST(round(CAST(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END AS NUMERIC), CAST(11 - floor(log(abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END))) AS INTEGER)) AS DOUBLE PRECISION) END AS TEXT), 'e([+-])0*', 'e\1') ELSE regexp_replace(regexp_replace(trim(to_char(round(CAST(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END AS NUMERIC), CAST(11 - floor(log(abs(CASE WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST((entity.trait_plan #>> '{}') AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST((entity.trait_plan #>> '{}') AS NUMERIC) AS DOUBLE PRECISION) END))) AS INTEGER)), '9.99999999999EEEE')), '\.?0+e', 'e'), 'e([+-])0*', 'e\1') END WHEN jsonb_typeof(entity.trait_plan) IN ('object', 'array') THEN NULL ELSE (entity.trait_plan #>> '{}') END AS TEXT) COLLATE "C") = 'pro', FALSE)
   AND (COALESCE(entity_events_users.n_2, 0) >= 2)
   AND ((entity.trait_json_first_user #>> '{}') IS NOT NULL));
+ANALYZE pg_temp."_run_json_audience";
 
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_account_users" AS
 SELECT DISTINCT group_id, user_id FROM (SELECT * FROM "raw"."groups" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."groups" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C")) AS "groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP);
+ANALYZE pg_temp."_plan_account_users";
 
 -- account features folded from the user features of the events of raw.events
 DROP TABLE IF EXISTS pg_temp."_plan_events_accounts";
@@ -62,6 +67,7 @@ SELECT
 FROM pg_temp."_plan_events_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_events_accounts";
 
 -- computed_trait json_first (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_json_first";
@@ -69,6 +75,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_json_first" AS
 SELECT group_id, first_1 AS "json_first"
 FROM pg_temp."_plan_events_accounts"
 WHERE first_1 IS NOT NULL;
+ANALYZE pg_temp."_run_json_first";
 
 -- sql_trait json_sql (user): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_json_sql";
@@ -77,3 +84,4 @@ WITH "roster_source_events" AS (SELECT * FROM "raw"."events" AS r WHERE id IS NU
 SELECT * FROM (
 SELECT user_id, count(*) AS json_sql FROM "roster_source_events" WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id
 ) AS sql_trait_rows;
+ANALYZE pg_temp."_run_json_sql";

@@ -14,6 +14,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_logged_in_users";
 
 -- audience count_gt (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_gt";
@@ -21,6 +22,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_logged_in_users" AS entity
 WHERE (COALESCE(entity.n_1, 0) > 3);
+ANALYZE pg_temp."_run_count_gt";
 
 -- audience count_gte (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_gte";
@@ -28,6 +30,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_logged_in_users" AS entity
 WHERE (COALESCE(entity.n_1, 0) >= 1);
+ANALYZE pg_temp."_run_count_gte";
 
 -- user features: one pass over the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
@@ -43,6 +46,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Order Completed'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_order_completed_users";
 
 -- computed_trait ct_aggregation_avg (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_avg";
@@ -50,6 +54,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_avg" AS
 SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR avg_1 IN ('Infinity', '-Infinity', 'NaN') THEN avg_1 ELSE CAST(round(CAST(avg_1 AS NUMERIC), CAST(11 - floor(log(abs(avg_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
 FROM pg_temp."_plan_order_completed_users"
 WHERE avg_1 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_aggregation_avg";
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_max";
@@ -57,6 +62,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_max" AS
 SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 OR max_2 IN ('Infinity', '-Infinity', 'NaN') THEN max_2 ELSE CAST(round(CAST(max_2 AS NUMERIC), CAST(11 - floor(log(abs(max_2))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_max"
 FROM pg_temp."_plan_order_completed_users"
 WHERE max_2 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_aggregation_max";
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_min";
@@ -64,6 +70,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_min" AS
 SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR min_3 IN ('Infinity', '-Infinity', 'NaN') THEN min_3 ELSE CAST(round(CAST(min_3 AS NUMERIC), CAST(11 - floor(log(abs(min_3))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
 FROM pg_temp."_plan_order_completed_users"
 WHERE min_3 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_aggregation_min";
 
 -- computed_trait ct_event_counter (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter";
@@ -71,6 +78,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter" AS
 SELECT user_id, n_1 AS "ct_event_counter"
 FROM pg_temp."_plan_logged_in_users"
 WHERE n_1 > 0;
+ANALYZE pg_temp."_run_ct_event_counter";
 
 -- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
 DROP TABLE IF EXISTS pg_temp."_run_ct_last";
@@ -97,6 +105,7 @@ entity_values AS (
 SELECT user_id, value AS "ct_last"
 FROM entity_values
 WHERE value IS NOT NULL;
+ANALYZE pg_temp."_run_ct_last";
 
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_values";
@@ -113,6 +122,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY e.user_id, e."feature_name", (CAST(e."feature_name" AS TEXT) COLLATE "C");
+ANALYZE pg_temp."_plan_feature_used_values";
 
 -- computed_trait ct_most_frequent (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_most_frequent";
@@ -133,6 +143,7 @@ ranked_values AS (
 SELECT user_id, value AS "ct_most_frequent"
 FROM ranked_values
 WHERE rank = 1;
+ANALYZE pg_temp."_run_ct_most_frequent";
 
 -- user features folded from the distinct values per user of the events of main.feature_used
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_users";
@@ -143,6 +154,7 @@ SELECT
   CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
 FROM pg_temp."_plan_feature_used_values" AS g
 GROUP BY g.user_id;
+ANALYZE pg_temp."_plan_feature_used_users";
 
 -- computed_trait ct_unique_list (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list";
@@ -150,6 +162,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list" AS
 SELECT user_id, list_1 AS "ct_unique_list"
 FROM pg_temp."_plan_feature_used_users"
 WHERE list_1 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_unique_list";
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_user_traits";
@@ -163,6 +176,7 @@ SELECT
 FROM "main"."identifies"
 WHERE CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY user_id;
+ANALYZE pg_temp."_plan_user_traits";
 
 -- user features: one pass over the events of main.it_s_quoted
 DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
@@ -175,6 +189,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'It''s "quoted" 🚀'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_it_s_quoted_users";
 
 -- audience hostile_values (user)
 DROP TABLE IF EXISTS pg_temp."_run_hostile_values";
@@ -192,6 +207,7 @@ LEFT JOIN pg_temp."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entit
 WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
   OR COALESCE(starts_with((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
   OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+ANALYZE pg_temp."_run_hostile_values";
 
 -- audience op_after (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_after";
@@ -199,6 +215,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_after" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(date_trunc('milliseconds', CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END) > TIMESTAMP '2024-01-01 08:00:00.000', FALSE);
+ANALYZE pg_temp."_run_op_after";
 
 -- audience op_before (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_before";
@@ -206,6 +223,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_before" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(date_trunc('milliseconds', CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END) < TIMESTAMP '2024-01-01 00:00:00.000', FALSE);
+ANALYZE pg_temp."_run_op_before";
 
 -- audience op_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_contains";
@@ -213,6 +231,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_contains" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), 'O''Brien') > 0), FALSE);
+ANALYZE pg_temp."_run_op_contains";
 
 -- audience op_ends_with (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_ends_with";
@@ -220,6 +239,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_ends_with" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((right((CAST(entity.trait_plan AS TEXT) COLLATE "C"), length(';')) = ';'), FALSE);
+ANALYZE pg_temp."_run_op_ends_with";
 
 -- audience op_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_eq";
@@ -227,6 +247,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_eq" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") = 'pro', FALSE);
+ANALYZE pg_temp."_run_op_eq";
 
 -- audience op_exists (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_exists";
@@ -234,6 +255,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_exists" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE (entity.trait_plan IS NOT NULL);
+ANALYZE pg_temp."_run_op_exists";
 
 -- audience op_gt (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_gt";
@@ -241,6 +263,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_gt" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END > 10, FALSE);
+ANALYZE pg_temp."_run_op_gt";
 
 -- audience op_gte (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_gte";
@@ -248,6 +271,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_gte" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END >= CAST(2.5 AS DOUBLE PRECISION), FALSE);
+ANALYZE pg_temp."_run_op_gte";
 
 -- audience op_in (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_in";
@@ -255,6 +279,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_in" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") IN ('a', 'bc'), FALSE);
+ANALYZE pg_temp."_run_op_in";
 
 -- audience op_lt (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_lt";
@@ -262,6 +287,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_lt" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") < 'm', FALSE);
+ANALYZE pg_temp."_run_op_lt";
 
 -- audience op_lte (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_lte";
@@ -269,6 +295,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_lte" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(CASE lower((CAST(entity.trait_plan AS TEXT) COLLATE "C")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END <= TRUE, FALSE);
+ANALYZE pg_temp."_run_op_lte";
 
 -- audience op_neq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_neq";
@@ -276,6 +303,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_neq" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((CAST(entity.trait_plan AS TEXT) COLLATE "C") <> 'pro', FALSE);
+ANALYZE pg_temp."_run_op_neq";
 
 -- audience op_not_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_contains";
@@ -283,6 +311,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_not_contains" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(NOT (strpos((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '--') > 0), FALSE);
+ANALYZE pg_temp."_run_op_not_contains";
 
 -- audience op_not_in (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_in";
@@ -290,6 +319,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_not_in" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(CASE WHEN length(CAST(entity.trait_plan AS TEXT)) <= 200 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity.trait_plan AS TEXT)) <= 1000 AND CAST(entity.trait_plan AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity.trait_plan AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity.trait_plan AS TEXT) AS DOUBLE PRECISION) END END NOT IN (1, 2), FALSE);
+ANALYZE pg_temp."_run_op_not_in";
 
 -- audience op_starts_with (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_starts_with";
@@ -297,6 +327,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_starts_with" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE(starts_with((CAST(entity.trait_plan AS TEXT) COLLATE "C"), '/*'), FALSE);
+ANALYZE pg_temp."_run_op_starts_with";
 
 -- audience op_within_last (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_within_last";
@@ -304,12 +335,14 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_within_last" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_user_traits" AS entity
 WHERE COALESCE((date_trunc('milliseconds', CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END) > CAST($1 AS TIMESTAMP) - INTERVAL '7 days' AND date_trunc('milliseconds', CASE WHEN CAST(entity.trait_plan AS TEXT) ~ '^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$' THEN CAST(CAST(regexp_replace(CAST(entity.trait_plan AS TEXT), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP) END) <= CAST($1 AS TIMESTAMP)), FALSE);
+ANALYZE pg_temp."_run_op_within_last";
 
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_st_account_members";
 CREATE TEMPORARY TABLE pg_temp."_run_st_account_members" AS
 SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
 FROM crm.contacts;
+ANALYZE pg_temp."_run_st_account_members";
 
 -- sql_trait st_user (user): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_st_user";
@@ -318,6 +351,7 @@ SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
 FROM "main"."order_completed"
 WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL
 GROUP BY user_id;
+ANALYZE pg_temp."_run_st_user";
 
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
@@ -326,6 +360,7 @@ SELECT group_id, user_id FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND CAST(user_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id, user_id FROM pg_temp."_run_st_account_members" WHERE CAST(user_id AS VARCHAR) <> '';
+ANALYZE pg_temp."_plan_account_users";
 
 -- account features folded from the user features of the events of main.order_completed
 DROP TABLE IF EXISTS pg_temp."_plan_order_completed_accounts";
@@ -336,6 +371,7 @@ SELECT
 FROM pg_temp."_plan_order_completed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_order_completed_accounts";
 
 -- computed_trait ct_aggregation_sum (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_sum";
@@ -343,6 +379,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_sum" AS
 SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR sum_1 IN ('Infinity', '-Infinity', 'NaN') THEN sum_1 ELSE CAST(round(CAST(sum_1 AS NUMERIC), CAST(11 - floor(log(abs(sum_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
 FROM pg_temp."_plan_order_completed_accounts"
 WHERE sum_1 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_aggregation_sum";
 
 -- account features folded from the user features of the events of main.logged_in
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_accounts";
@@ -353,6 +390,7 @@ SELECT
 FROM pg_temp."_plan_logged_in_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_logged_in_accounts";
 
 -- computed_trait ct_event_counter_account (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter_account";
@@ -360,6 +398,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter_account" AS
 SELECT group_id, count_1 AS "ct_event_counter_account"
 FROM pg_temp."_plan_logged_in_accounts"
 WHERE count_1 > 0;
+ANALYZE pg_temp."_run_ct_event_counter_account";
 
 -- user features: one pass over the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
@@ -374,6 +413,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Page Viewed'
 GROUP BY e.user_id;
+ANALYZE pg_temp."_plan_page_viewed_users";
 
 -- account features folded from the user features of the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
@@ -384,6 +424,7 @@ SELECT
 FROM pg_temp."_plan_page_viewed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_page_viewed_accounts";
 
 -- computed_trait ct_first (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_first";
@@ -391,6 +432,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_first" AS
 SELECT group_id, first_1 AS "ct_first"
 FROM pg_temp."_plan_page_viewed_accounts"
 WHERE first_1 IS NOT NULL;
+ANALYZE pg_temp."_run_ct_first";
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_feature_used_account_events";
@@ -405,6 +447,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Feature Used'
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_feature_used_account_events";
 
 -- computed_trait ct_group_context (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_group_context";
@@ -412,6 +455,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_group_context" AS
 SELECT group_id, n_1 AS "ct_group_context"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_1 > 0;
+ANALYZE pg_temp."_run_ct_group_context";
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list_count";
@@ -419,6 +463,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list_count" AS
 SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_distinct_2 > 0;
+ANALYZE pg_temp."_run_ct_unique_list_count";
 
 -- audience logic_all_any_not (user)
 DROP TABLE IF EXISTS pg_temp."_run_logic_all_any_not";
@@ -433,6 +478,7 @@ WHERE ((COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE)
   AND NOT (entity_op_eq.user_id IS NOT NULL)
   AND COALESCE(CASE WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 200 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(entity_st_user."lifetime_value" AS TEXT)) <= 1000 AND CAST(entity_st_user."lifetime_value" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(entity_st_user."lifetime_value" AS TEXT) AS DOUBLE PRECISION) END END >= 100, FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter."ct_event_counter", 0) >= 3, FALSE));
+ANALYZE pg_temp."_run_logic_all_any_not";
 
 -- audience op_list_contains (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_list_contains";
@@ -440,6 +486,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_list_contains" AS
 SELECT entity.user_id
 FROM pg_temp."_run_ct_unique_list" AS entity
 WHERE COALESCE(('api' = ANY(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])))), FALSE);
+ANALYZE pg_temp."_run_op_list_contains";
 
 -- audience op_list_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_list_eq";
@@ -447,11 +494,13 @@ CREATE TEMPORARY TABLE pg_temp."_run_op_list_eq" AS
 SELECT entity.user_id
 FROM pg_temp."_run_ct_unique_list" AS entity
 WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST(ARRAY['dashboards', 'reports'] AS TEXT[]), FALSE);
+ANALYZE pg_temp."_run_op_list_eq";
 
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 DROP TABLE IF EXISTS pg_temp."_run_st_state";
 CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
 SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
+ANALYZE pg_temp."_run_st_state";
 
 -- audience users_all (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_all";
@@ -469,6 +518,7 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.all_users, FALSE);
+ANALYZE pg_temp."_run_users_all";
 
 -- audience users_any (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_any";
@@ -486,6 +536,7 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.any_user, FALSE);
+ANALYZE pg_temp."_run_users_any";
 
 -- audience users_group_context (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_group_context";
@@ -516,6 +567,7 @@ users_matching AS (
 SELECT entity.group_id
 FROM users_matching AS entity
 WHERE COALESCE(entity.any_user, FALSE);
+ANALYZE pg_temp."_run_users_group_context";
 
 -- every account: group calls and account-level SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_accounts";
@@ -523,6 +575,7 @@ CREATE TEMPORARY TABLE pg_temp."_plan_all_accounts" AS
 SELECT group_id FROM "main"."groups" WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 UNION
 SELECT group_id FROM pg_temp."_run_st_account_members";
+ANALYZE pg_temp."_plan_all_accounts";
 
 -- audience users_none (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_none";
@@ -541,6 +594,7 @@ SELECT entity.group_id
 FROM pg_temp."_plan_all_accounts" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE NOT COALESCE(entity_users_matching.any_user, FALSE);
+ANALYZE pg_temp."_run_users_none";
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 DROP TABLE IF EXISTS pg_temp."_plan_account_traits";
@@ -551,6 +605,7 @@ SELECT
 FROM "main"."groups"
 WHERE CAST(group_id AS VARCHAR) <> '' AND "timestamp" <= CAST($1 AS TIMESTAMP)
 GROUP BY group_id;
+ANALYZE pg_temp."_plan_account_traits";
 
 -- audience acct_software (account)
 DROP TABLE IF EXISTS pg_temp."_run_acct_software";
@@ -567,6 +622,7 @@ LEFT JOIN sql_st_account_members AS entity_st_account_members ON entity_st_accou
 WHERE (COALESCE((CAST(entity.trait_industry AS TEXT) COLLATE "C") = 'Software', FALSE)
   AND COALESCE(COALESCE(entity_ct_event_counter_account."ct_event_counter_account", 0) < 10, FALSE)
   AND COALESCE((CAST(CASE WHEN pg_typeof(entity_st_account_members."crm_tier") IN (CAST('timestamp without time zone' AS REGTYPE), CAST('timestamp with time zone' AS REGTYPE), CAST('date' AS REGTYPE)) THEN to_char(CASE WHEN isfinite(CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE)) AND extract(year FROM CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE)) BETWEEN 1 AND 9999 THEN CAST(CAST(entity_st_account_members."crm_tier" AS TEXT) AS TIMESTAMP WITH TIME ZONE) END AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE CAST(entity_st_account_members."crm_tier" AS TEXT) END AS TEXT) COLLATE "C") IN ('gold', 'silver'), FALSE));
+ANALYZE pg_temp."_run_acct_software";
 
 -- every user (SPEC 3): events, identify and group calls, SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_all_users";
@@ -582,6 +638,7 @@ UNION
 SELECT user_id FROM pg_temp."_run_st_state" WHERE CAST(user_id AS VARCHAR) <> ''
 UNION
 SELECT user_id FROM pg_temp."_run_st_user" WHERE CAST(user_id AS VARCHAR) <> '';
+ANALYZE pg_temp."_plan_all_users";
 
 -- audience aud_member_false (user)
 DROP TABLE IF EXISTS pg_temp."_run_aud_member_false";
@@ -590,6 +647,7 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_run_op_eq" AS entity_op_eq ON entity_op_eq.user_id = entity.user_id
 WHERE (entity_op_eq.user_id IS NULL);
+ANALYZE pg_temp."_run_aud_member_false";
 
 -- audience count_eq (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_eq";
@@ -598,6 +656,7 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+ANALYZE pg_temp."_run_count_eq";
 
 -- audience count_lt (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_lt";
@@ -606,6 +665,7 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+ANALYZE pg_temp."_run_count_lt";
 
 -- audience count_lte (user)
 DROP TABLE IF EXISTS pg_temp."_run_count_lte";
@@ -614,6 +674,7 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
 WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+ANALYZE pg_temp."_run_count_lte";
 
 -- audience op_not_exists (user)
 DROP TABLE IF EXISTS pg_temp."_run_op_not_exists";
@@ -622,6 +683,7 @@ SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_user_traits.user_id = entity.user_id
 WHERE (entity_plan_user_traits.trait_plan IS NULL);
+ANALYZE pg_temp."_run_op_not_exists";
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.logged_in joined with the memberships
 DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
@@ -635,6 +697,7 @@ WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
   AND e.event_text = 'Logged In'
 GROUP BY au.group_id;
+ANALYZE pg_temp."_plan_logged_in_account_events";
 
 -- audience acct_event_group_context (account)
 DROP TABLE IF EXISTS pg_temp."_run_acct_event_group_context";
@@ -658,6 +721,7 @@ LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_so
 WHERE ((COALESCE(entity.n_1, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
+ANALYZE pg_temp."_run_acct_event_group_context";
 
 -- audience passthrough (user)
 DROP TABLE IF EXISTS pg_temp."_run_passthrough";
@@ -673,3 +737,4 @@ FROM pg_temp."_plan_user_traits" AS entity
 LEFT JOIN users_of_acct_software AS entity_users_of_acct_software ON entity_users_of_acct_software.user_id = entity.user_id
 WHERE ((entity_users_of_acct_software.user_id IS NOT NULL)
   AND COALESCE((CAST(entity.trait_role AS TEXT) COLLATE "C") = 'admin', FALSE));
+ANALYZE pg_temp."_run_passthrough";
