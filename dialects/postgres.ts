@@ -153,6 +153,11 @@ export class PostgresDialect extends BaseDialect {
   jsonColumnType(): string {
     return 'JSONB';
   }
+  // A table's row type reads each object: one statement for thousands of rows, where a VALUES
+  // list parses and plans a parameter per value (the demo's copy took 322 s at 50k users).
+  override insertJsonRows(qualified: string, rowsParam: string): string {
+    return `INSERT INTO ${qualified} SELECT * FROM json_populate_recordset(CAST(NULL AS ${qualified}), CAST(${rowsParam} AS JSON))`;
+  }
   jsonFromText(text: string): string {
     return `CAST(${text} AS JSONB)`;
   }

@@ -176,6 +176,12 @@ export interface Dialect {
   isJsonType(type: string): boolean;
   /** A JSON document of jsonColumnType from its text. */
   jsonFromText(text: string): string;
+  /**
+   * An INSERT of rows handed over as one bound text parameter, a JSON array of objects keyed by
+   * column name, where the engine reads such an array as rows; undefined where it does not (rows
+   * are then inserted as VALUES, a parameter per value).
+   */
+  insertJsonRows(qualified: string, rowsParam: string): string | undefined;
 
   /** A session-local scratch table for this run's result of a definition. */
   tempTable(name: string): string;
@@ -451,6 +457,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonFromText(text: string): string {
     return missing(this.name, 'jsonFromText');
+  }
+  insertJsonRows(_qualified: string, _rowsParam: string): string | undefined {
+    return undefined;
   }
   isScalarType(type: string): boolean {
     return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());

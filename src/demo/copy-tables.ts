@@ -21,16 +21,18 @@ const READ_ROWS = 50_000;
 
 /**
  * Copies tables from one warehouse to another (the demo generates in DuckDB, then fills a
- * Postgres project): recreated with portable types, rows inserted in batches with bound values.
+ * Postgres project): recreated with portable types, rows inserted in batches, bound.
  */
 export async function copyTables(from: Warehouse, to: Warehouse, schema: string, tables: readonly string[], toSchema = schema): Promise<number> {
   const src = from.dialect;
   const dst = to.dialect;
   let copied = 0;
   await to.exec(dst.createSchema(toSchema));
+  const targets: string[] = [];
   for (const table of tables) {
     const columns = await from.describe(src.qualify(schema, table));
     const target = dst.qualify(toSchema, table);
+    targets.push(target);
     await to.exec(`DROP TABLE IF EXISTS ${target}`);
     const types = columns.map((c) => portableType(c.type, dst));
     await to.exec(`CREATE TABLE ${target} (${columns.map((c, i) => `${dst.quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
@@ -39,11 +41,25 @@ export async function copyTables(from: Warehouse, to: Warehouse, schema: string,
       await insertRows(to, target, columns, types, rows);
     }
   }
+  // The first run's plans should not wait for autovacuum (or, where it is off, go without statistics).
+  for (const sql of dst.refreshStatistics(targets)) await to.exec(sql);
   return copied;
 }
 
-/** Rows into `target`, BATCH_ROWS per INSERT, every value bound. */
+/** Rows into `target`: as JSON where the engine reads it, else BATCH_ROWS per INSERT, every value bound. */
 async function insertRows(to: Warehouse, target: string, columns: readonly { name: string; type: string }[], types: readonly string[], rows: readonly Record<string, unknown>[]): Promise<void> {
+  const sql = to.dialect.insertJsonRows(target, to.dialect.param('rows', 1));
+  if (sql === undefined) return insertValues(to, target, columns, types, rows);
+  const fields = columns.map((c) => ({ name: c.name, key: JSON.stringify(c.name), json: c.type.toUpperCase() === 'JSON' }));
+  // A JSON column's text goes in as written, not parsed and written again, which would turn 10.0 into 10.
+  const value = (v: unknown, json: boolean) =>
+    v === null || v === undefined ? 'null' : json ? String(v) : JSON.stringify(v instanceof Date ? v.toISOString() : v);
+  const text = `[${rows.map((row) => `{${fields.map((f) => `${f.key}:${value(row[f.name], f.json)}`).join(',')}}`).join(',\n')}]`;
+  await to.exec(sql, { rows: text }, ['rows']);
+}
+
+/** Rows into `target`, BATCH_ROWS per INSERT, every value bound. */
+async function insertValues(to: Warehouse, target: string, columns: readonly { name: string; type: string }[], types: readonly string[], rows: readonly Record<string, unknown>[]): Promise<void> {
   const dst = to.dialect;
   const names = columns.map((c) => c.name);
   for (let start = 0; start < rows.length; start += BATCH_ROWS) {

@@ -76,6 +76,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   isSinglePrecisionType: (d) => ['FLOAT', 'REAL', 'real', 'float4', 'DOUBLE', 'double precision', 'FLOAT8'].map((t) => `${t}: ${d.isSinglePrecisionType(t)}`),
   isTextType: (d) => ['VARCHAR', 'text', 'TEXT', 'character varying(255)', 'character(3)', 'STRING', 'BIGINT', 'JSON', 'TIMESTAMP']
     .map((t) => `${t}: ${d.isTextType(t)}`),
+  insertJsonRows: (d) => d.insertJsonRows('main.tracks', d.param('rows', 1)) ?? '(none: rows go in as VALUES)',
   repeatedColumnOf: (d) => ['score_1', 'score_12', 'score', 'user_id'].map((c) => `${c}: ${d.repeatedColumnOf(c) ?? '(none)'}`),
   isJsonType: (d) => ['JSON', 'json', 'jsonb', 'JSONB', 'VARIANT', 'VARCHAR'].map((t) => `${t}: ${d.isJsonType(t)}`),
 };
