@@ -71,6 +71,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
         for (const s of d.createTempTableAs(step.name, step.sql)) await wh.exec(s, params, ['as_of']);
         run.onShared?.(step.name);
       } catch (e) {
+        if (e instanceof WarehouseError && e.endsRun) throw e;
         // Its first line: the warning is one line, and a reader's own query, if it fails too, shows the rest.
         failed.set(step.name, `${planStepLabel(step.name)} failed: ${(e as Error).message.split('\n')[0]}`);
       }
@@ -115,6 +116,7 @@ export async function computeDefinitions(project: Project, graph: DefinitionGrap
       const [{ n }] = await wh.query(`SELECT count(*) AS n FROM ${d.tempTable(runTableName(key))}`);
       outcomes.push({ ...base, status: 'ok', rows: Number(n), warnings });
     } catch (e) {
+      if (e instanceof WarehouseError && e.endsRun) throw e;
       failed.set(key, 'failed');
       outcomes.push({ ...base, status: 'failed', error: (e as Error).message, warnings });
     }

@@ -99,7 +99,12 @@ export class PostgresWarehouse implements Warehouse {
       // the server's own word says most; later queries can only say that the connection is gone.
       const fatal = (e as { severity?: string }).severity === 'FATAL';
       const lost = fatal ? e : this.lost;
-      throw new WarehouseError(lost ? `the connection to Postgres was lost: ${pgMessage(lost)}` : pgMessage(e, sql), e);
+      if (lost) throw new WarehouseError(`the connection to Postgres was lost: ${pgMessage(lost)}`, e, { endsRun: true });
+      // Without TEMP on the database no definition can be computed: said once, with the grant.
+      if ((e as { code?: string }).code === '42501' && /temporary tables/.test((e as Error).message)) {
+        throw new WarehouseError(`${pgMessage(e)}: roster computes in temporary tables; GRANT TEMPORARY ON DATABASE to the role it connects as`, e, { endsRun: true });
+      }
+      throw new WarehouseError(pgMessage(e, sql), e);
     }
   }
 

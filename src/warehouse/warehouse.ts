@@ -43,9 +43,15 @@ export interface Warehouse {
 
 /** A failure of the warehouse or a query: exit 2, what was committed stays committed. */
 export class WarehouseError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  /**
+   * Every later statement of the run would fail alike (the role cannot make scratch tables): the
+   * run stops at it, committing nothing, rather than fail each definition in turn.
+   */
+  readonly endsRun: boolean;
+  constructor(message: string, readonly cause?: unknown, options: { readonly endsRun?: boolean } = {}) {
     super(message);
     this.name = 'WarehouseError';
+    this.endsRun = options.endsRun ?? false;
   }
 }
 

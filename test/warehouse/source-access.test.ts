@@ -144,6 +144,53 @@ describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role with t
   });
 });
 
+describe.skipIf(!process.env.ROSTER_TEST_PG_URL)('Postgres server: a role without TEMP on the database', () => {
+  // Each definition failed alike ("permission denied to create temporary tables"), one error line
+  // per definition, and the run log was committed. Said once, with the grant; nothing is committed.
+  it('stops the run at the first scratch table, saying which grant is missing; nothing is committed', async () => {
+    const admin = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    const database = `roster_notemp_${process.pid}`;
+    const role = `roster_notemp_${process.pid}`;
+    const q = (name: string) => admin.dialect.quoteIdent(name);
+    const url = (user: string) => {
+      const u = new URL(process.env.ROSTER_TEST_PG_URL!);
+      u.pathname = `/${database}`;
+      u.username = user;
+      return u.toString();
+    };
+    try {
+      for (const sql of [`CREATE DATABASE ${q(database)}`, `CREATE ROLE ${q(role)} LOGIN`]) await admin.exec(sql);
+      const owner = await PostgresWarehouse.connect(url(new URL(process.env.ROSTER_TEST_PG_URL!).username));
+      try {
+        for (const sql of [
+          `REVOKE TEMPORARY ON DATABASE ${q(database)} FROM PUBLIC`,
+          `CREATE SCHEMA src AUTHORIZATION ${q(role)}`,
+          `CREATE SCHEMA state AUTHORIZATION ${q(role)}`,
+          `CREATE TABLE src.logged_in (id varchar, user_id varchar, event_text varchar, "timestamp" timestamp)`,
+          `INSERT INTO src.logged_in VALUES ('e1', 'u1', 'Logged In', '2024-05-01')`,
+          `GRANT SELECT ON src.logged_in TO ${q(role)}`,
+        ]) await owner.exec(sql);
+      } finally {
+        await owner.close();
+      }
+      const defs = definitions([LOGINS, 'kind: computed_trait\nkey: logins_again\nentity: user\ntype: event_counter\nevent: Logged In']);
+      const wh = await PostgresWarehouse.connect(url(role));
+      try {
+        const err = await runProject(project(defs, 'segment', { schema: 'src' }, 'state'), buildGraph(defs), wh, { asOf: new Date(AS_OF) }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WarehouseError);
+        expect((err as Error).message).toBe(`permission denied to create temporary tables in database "${database}": roster computes in temporary tables; GRANT TEMPORARY ON DATABASE to the role it connects as`);
+        expect(await wh.query('SELECT CAST(count(*) AS INTEGER) AS n FROM state._runs')).toEqual([{ n: 0 }]);
+      } finally {
+        await wh.close();
+      }
+    } finally {
+      await admin.exec(`DROP DATABASE IF EXISTS ${q(database)}`).catch(() => undefined);
+      await admin.exec(`DROP ROLE IF EXISTS ${q(role)}`).catch(() => undefined);
+      await admin.close();
+    }
+  });
+});
+
 // A definition's key is a column of its state table: validate refuses the names Postgres keeps
 // for its own columns, and this checks that list against the engine.
 describe('Postgres: the system column names the dialect lists', () => {
