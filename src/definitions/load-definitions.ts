@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ignoredFields } from './computed-trait.js';
@@ -84,6 +84,9 @@ async function walkYamlFiles(root: string, rel: string, seen: Set<string>): Prom
 /** A definition file's text, or the problem that stops reading it (a folder named x.yml, a broken link). */
 function readDefinitionFile(dir: string, file: string): string | Problem {
   try {
+    // A pipe would block the read for ever; a device is no definition either.
+    const stats = statSync(join(dir, file));
+    if (!stats.isFile() && !stats.isDirectory()) return { file, message: 'cannot read this definition file: it is not a regular file (a pipe, a socket or a device)' };
     return utf8Text(file, readFileSync(join(dir, file)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -169,6 +172,12 @@ interface LoadedSql {
   readonly sourceRefs?: readonly LocatedTemplateRef[];
 }
 
+/** Whether `path` is `folder` or inside it (both real paths). */
+function isInsideFolder(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel.split(sep)[0] !== '..' && !isAbsolute(rel);
+}
+
 /** Resolves a SQL trait's template (sql_file next to the .yml, or inline sql) and checks it. */
 async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): Promise<LoadedSql> {
   const file = source.file;
@@ -182,7 +191,19 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
       const at = source.locate(['sql_file']);
       return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message: `sql_file "${t.sql_file}" is outside the project folder: keep it in the project, next to its .yml` }], stateRefs: [] };
     }
+    const refused = (message: string) => {
+      const at = source.locate(['sql_file']);
+      return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message }], stateRefs: [] };
+    };
     try {
+      // Through a link, the file read is where the link points: that must be in the project too.
+      if (!isInsideFolder(realpathSync(dir), realpathSync(absolute))) {
+        return refused(`sql_file "${t.sql_file}" is a link to a file outside the project folder: keep the SQL itself in the project, next to its .yml`);
+      }
+      const stats = statSync(absolute);
+      if (stats.isDirectory()) return refused(`sql_file "${t.sql_file}" is a folder, not a file`);
+      // A pipe would block the read for ever.
+      if (!stats.isFile()) return refused(`sql_file "${t.sql_file}" is not a regular file (a pipe, a socket or a device)`);
       const text = utf8Text(sqlFile, readFileSync(absolute));
       if (typeof text !== 'string') return { problems: [text], stateRefs: [] };
       template = text;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -164,6 +165,29 @@ describe('loadProject', () => {
       'definitions/bomb.yml: cannot read this YAML: Excessive alias count indicates a resource exhaustion attack',
       'definitions/dangling.yml: cannot read this definition file: it is a link to nothing',
       'definitions/folder.yml: cannot read this definition file: it is a folder, not a file',
+    ]);
+  });
+
+  // A pipe named x.yml or as a sql_file blocked validate for ever; a sql_file linked to /etc/passwd
+  // was read and written into compiled/ (a fuzz review).
+  it('refuses a pipe as a definition file or sql_file, a sql_file that is a folder, and one linked outside the project', async () => {
+    const problems = async (dir: string) => loadProject(dir).then(() => [], (e: unknown) => (e as ProjectError).problems.map((p) => `${p.file}:${p.line ?? ''} ${p.message}`));
+    const trait = (key: string, file: string) => yml('kind: sql_trait', `key: ${key}`, 'entity: user', `sql_file: ${file}`);
+    const outside = tempProject({ 'secret.sql': "SELECT 'u1' AS user_id, 1 AS leaked" });
+    const dir = tempProject({
+      'roster.yml': '', 'definitions/ok.yml': logins,
+      'definitions/piped.yml': trait('piped', 'piped.sql'), 'definitions/linked.yml': trait('linked', 'linked.sql'),
+      'definitions/folder.yml': trait('folder', 'sub'), 'definitions/inside.yml': trait('inside', 'inside.sql'), 'definitions/real.sql': "SELECT 'u1' AS user_id, 1 AS inside",
+    });
+    execFileSync('mkfifo', [join(dir, 'definitions/pipe.yml'), join(dir, 'definitions/piped.sql')]);
+    symlinkSync(join(outside, 'secret.sql'), join(dir, 'definitions/linked.sql'));
+    symlinkSync(join(dir, 'definitions/real.sql'), join(dir, 'definitions/inside.sql')); // a link within the project is fine
+    mkdirSync(join(dir, 'definitions/sub'));
+    expect(await problems(dir)).toEqual([
+      'definitions/folder.yml:4 sql_file "sub" is a folder, not a file',
+      'definitions/linked.yml:4 sql_file "linked.sql" is a link to a file outside the project folder: keep the SQL itself in the project, next to its .yml',
+      'definitions/pipe.yml: cannot read this definition file: it is not a regular file (a pipe, a socket or a device)',
+      'definitions/piped.yml:4 sql_file "piped.sql" is not a regular file (a pipe, a socket or a device)',
     ]);
   });
 
