@@ -7,7 +7,7 @@ import type { Problem } from './project.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
+import { formatPath, valueProblems, YamlSource } from './yaml-source.js';
 
 export const CONFIG_FILE = 'roster.yml';
 
@@ -43,7 +43,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     const at = source.locate([]);
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
-  const nul = nulProblems(source, data);
+  const nul = valueProblems(source, data);
   if (nul.length) return { source, problems: [...envProblems, ...nul] };
   const { parsed, input } = parseConfig(withDestinationDefaults(data), wholePaths);
   const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, input))];

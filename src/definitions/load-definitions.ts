@@ -9,7 +9,7 @@ import { checkSqlTemplate, type TemplatePosition } from './sql-template.js';
 import { describe } from './suggest.js';
 import { issuesToProblems } from './zod-problems.js';
 import { utf8Text } from './utf8-text.js';
-import { formatPath, nulProblems, YamlSource } from './yaml-source.js';
+import { formatPath, valueProblems, YamlSource } from './yaml-source.js';
 
 export const DEFINITIONS_DIR = 'definitions';
 
@@ -136,9 +136,9 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
       broken([{ file, line: at.line, column: at.column, message: `a definition file holds one mapping (kind, key, entity, ...), got ${describe(data)}` }]);
       continue;
     }
-    const nul = nulProblems(source, data);
-    if (nul.length) {
-      broken(nul);
+    const unholdable = valueProblems(source, data);
+    if (unholdable.length) {
+      broken(unholdable);
       continue;
     }
     const parsed = DefinitionFile.safeParse(data, { reportInput: true });

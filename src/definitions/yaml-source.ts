@@ -198,23 +198,40 @@ function envInFlowHint(text: string, offset: number): string {
   return text[offset] === '{' && text[offset - 1] === '$' ? ': a ${NAME} inside { } or [ ] is quoted, "${NAME}"' : '';
 }
 
+/** How deep a document may nest: far beyond any condition written by hand, short of the stack. */
+export const MAX_NESTING = 200;
+
+// A UTF-16 surrogate without its pair (a YAML "\ud800" escape) is no character.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * Where a value or key of the document holds a NUL character (a YAML "\0" escape): no engine's
- * text holds one, so the definition could never compile or run.
+ * Where a value or key of the document holds text no engine holds (a NUL character, a YAML "\0"
+ * escape; a lone surrogate, which would be sent as U+FFFD), or where it nests deeper than
+ * MAX_NESTING (700 nested `not:` overflowed the stack): the definition could never compile or run.
  */
-export function nulProblems(source: YamlSource, data: unknown): Problem[] {
+export function valueProblems(source: YamlSource, data: unknown): Problem[] {
   const out: Problem[] = [];
+  const unholdable = (text: string) =>
+    text.includes('\u0000') ? 'a NUL character (\\0), which no warehouse\'s text can hold'
+      : LONE_SURROGATE.test(text) ? 'a lone UTF-16 surrogate (a \\ud800 to \\udfff escape without its pair), which is no character' : undefined;
   const walk = (value: unknown, path: (string | number)[]): void => {
-    if (typeof value === 'string' && value.includes('\u0000')) {
+    if (path.length > MAX_NESTING) {
       const at = source.locate(path);
-      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path), message: `${JSON.stringify(value)} holds a NUL character (\\0), which no warehouse's text can hold` });
+      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path.slice(0, 6)) + '...', message: `nests more than ${MAX_NESTING} levels deep, deeper than roster reads: split the condition into audiences that name each other` });
+      return;
+    }
+    const why = typeof value === 'string' ? unholdable(value) : undefined;
+    if (why) {
+      const at = source.locate(path);
+      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path), message: `${JSON.stringify(value)} holds ${why}` });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...path, i]));
     } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
       for (const [k, v] of Object.entries(value)) {
-        if (k.includes('\u0000')) {
+        const keyWhy = unholdable(k);
+        if (keyWhy) {
           const at = source.locateKey(path, k);
-          out.push({ file: source.file, line: at.line, column: at.column, path: formatPath([...path, k]), message: `the key ${JSON.stringify(k)} holds a NUL character (\\0), which no warehouse's text can hold` });
+          out.push({ file: source.file, line: at.line, column: at.column, path: formatPath([...path, k]), message: `the key ${JSON.stringify(k)} holds ${keyWhy}` });
         } else walk(v, [...path, k]);
       }
     }
