@@ -2,7 +2,8 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Problem } from './project.js';
 import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 
-const reference = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+// $${ (a literal ${), ${NAME}, or a ${ that starts no reference (${X:-default}, ${ X }, unclosed).
+const reference = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{/g;
 
 /**
  * The document as plain data with `${NAME}` in its string values replaced by `env[NAME]` (the
@@ -22,7 +23,12 @@ export function readWithEnv(src: YamlSource, env: Readonly<Record<string, string
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
       const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.value);
       const replaced = node.value.replace(reference, (match, name: string | undefined) => {
-        if (name === undefined) return '${';
+        if (match === '$${') return '${';
+        if (name === undefined) {
+          const at = src.position(node.range?.[0] ?? 0);
+          problems.push({ file: src.file, ...at, path: formatPath(path), message: `${JSON.stringify(node.value)} holds a \${ that is no \${NAME} reference (a name of letters, digits and _, closed by }; defaults such as \${X:-y} are not read): write $\${ for a literal \${` });
+          return match;
+        }
         const value = env[name];
         if (value !== undefined) return value;
         const at = src.position(node.range?.[0] ?? 0);

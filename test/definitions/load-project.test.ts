@@ -94,6 +94,16 @@ describe('loadProject', () => {
       'roster.yml:1:39: YAML syntax error: Unexpected flow-map-start at node end: a ${NAME} inside { } or [ ] is quoted, "${NAME}"');
   });
 
+  // ${WAREHOUSE_PATH:-./w.duckdb} was kept as text: a run made a folder named "${WAREHOUSE_PATH:-." (a fuzz review).
+  it('refuses a ${ that starts no ${NAME} reference, with its place; $${ stays a literal ${', async () => {
+    for (const value of ['${WAREHOUSE_PATH:-./w.duckdb}', '${ X }', '${}', './w${X', '${X with spaces}']) {
+      const dir = tempProject({ 'roster.yml': yml('warehouse:', `  path: "${value}"`) });
+      await expect(loadProject(dir, { env: { X: 'x' } })).rejects.toThrow(`roster.yml:2:9 warehouse.path: ${JSON.stringify(value)} holds a \${ that is no \${NAME} reference`);
+    }
+    const dir = tempProject({ 'roster.yml': yml('warehouse:', '  path: "./$${HOME}.duckdb"') });
+    expect((await loadProject(dir, { env: { HOME: '/root' } })).config.warehouse).toMatchObject({ path: './${HOME}.duckdb' });
+  });
+
   it('reports every unset variable with its place', async () => {
     const dir = tempProject({ 'roster.yml': yml('warehouse:', '  url: ${A}/${B}') });
     await expect(loadProject(dir, { env: { A: 'x' } })).rejects.toThrow('roster.yml:2:8 warehouse.url: environment variable B is not set (used as ${B})');
