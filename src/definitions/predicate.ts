@@ -71,7 +71,7 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'before':
     case 'after': {
       const d = typeof value === 'string' ? parseInstant(value) : value instanceof Date ? value : undefined;
-      if (!d) return fail(`${op} needs an ISO-8601 date or date-time, got ${JSON.stringify(value)}`);
+      if (!d) return fail(`${op} needs a value: an ISO-8601 date or date-time${value === undefined ? '' : `, got ${JSON.stringify(value)}`}`);
       const reach = instantOutOfReach(typeof value === 'string' ? value : d.toISOString(), d);
       if (reach) return fail(`${op}: ${JSON.stringify(typeof value === 'string' ? value : d.toISOString())} ${reach}`);
       return { op: o, value: d };
@@ -79,7 +79,7 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'within_last': {
       const d = typeof value === 'string' ? parseDuration(value) : undefined;
       if (typeof d === 'object') return { op: o, value: d };
-      return fail(d === undefined ? `within_last needs a duration like "30 days", got ${JSON.stringify(value)}` : `within_last: ${d}`);
+      return fail(d === undefined ? `within_last needs a value: a duration like "30 days"${value === undefined ? '' : `, got ${JSON.stringify(value)}`}` : `within_last: ${d}`);
     }
   }
 }
