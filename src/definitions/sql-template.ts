@@ -152,6 +152,9 @@ const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHE
   'LOCK', 'MERGE', 'PRAGMA', 'PREPARE', 'REFRESH', 'REINDEX', 'RESET', 'REVOKE', 'ROLLBACK', 'SET', 'TRUNCATE', 'UPDATE', 'USE',
   'VACUUM']);
 
+/** First words of a query on some engine (FROM-first, TABLE t and PIVOT are DuckDB's); `(` starts one too. */
+const QUERY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'PIVOT', 'UNPIVOT']);
+
 /** Whitespace and SQL comments before the first word of a template (its Handlebars comments blanked). */
 const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 
@@ -169,7 +172,11 @@ function notAQuery(template: string): TemplateProblem | undefined {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
   }
   const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
-  if (!word || !NOT_QUERIES.has(word.toUpperCase())) return undefined;
+  if (!word || QUERY_STARTS.has(word.toUpperCase())) return undefined;
+  if (!NOT_QUERIES.has(word.toUpperCase())) {
+    // Not a statement at all (`SELEC 1`, prose, another file's text): the warehouse would only say "syntax error".
+    return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...); it starts with ${JSON.stringify(word)}, which starts no query` };
+  }
   return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not ${word.toUpperCase()}: it runs read-only and cannot change any table` };
 }
 
