@@ -51,7 +51,9 @@ export class YamlSource {
         ? 'a file holds one YAML document, but this one has a second after ---'
         : e.code === 'DUPLICATE_KEY'
           ? `${JSON.stringify(this.keyAt(e.pos[0]))} appears twice in this mapping: YAML keys must be unique`
-          : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(text, e.pos[0]);
+          : /Maximum call stack/.test(e.message)
+            ? `it nests too deep to read (roster reads at most ${MAX_NESTING} levels)`
+            : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(text, e.pos[0]);
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     // An alias inside the node it names (`where: &a {not: *a}`) makes a value without end, which
@@ -99,7 +101,8 @@ export class YamlSource {
    */
   toJS(): unknown {
     try {
-      return this.doc.toJS();
+      // The library's default (100 nodes copied through aliases) refused a plain file of 100 `*v`.
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COPIES });
     } catch (e) {
       return e instanceof Error ? e : new Error(String(e));
     }
@@ -111,10 +114,11 @@ export class YamlSource {
    * not a mapping, the usual causes.
    */
   unreadable(e: Error): Problem {
+    const bomb = /Excessive alias count/.test(e.message);
     let offset: number | undefined;
     visit(this.doc, {
       Alias: (_, node) => {
-        if (node.resolve(this.doc) !== undefined) return undefined;
+        if (!bomb && node.resolve(this.doc) !== undefined) return undefined;
         offset = node.range?.[0];
         return visit.BREAK;
       },
@@ -130,7 +134,8 @@ export class YamlSource {
       });
     }
     const at = offset === undefined ? {} : this.position(offset);
-    return { file: this.file, ...at, message: `cannot read this YAML: ${e.message}` };
+    const why = bomb ? `its aliases (*name) copy more than ${MAX_ALIAS_COPIES} nodes, which roster does not expand (an alias of an alias of ...?)` : e.message;
+    return { file: this.file, ...at, message: `cannot read this YAML: ${why}` };
   }
 
   /** Whether a merge's value holds something other than mappings (the library refuses it). */
@@ -197,6 +202,9 @@ function keyText(pair: Pair): string | undefined {
 function envInFlowHint(text: string, offset: number): string {
   return text[offset] === '{' && text[offset - 1] === '$' ? ': a ${NAME} inside { } or [ ] is quoted, "${NAME}"' : '';
 }
+
+/** How many nodes a document's aliases may copy in all: a hand-written file's, not a "billion laughs". */
+const MAX_ALIAS_COPIES = 10_000;
 
 /** How deep a document may nest: far beyond any condition written by hand, short of the stack. */
 export const MAX_NESTING = 200;

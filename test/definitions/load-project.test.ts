@@ -172,7 +172,7 @@ describe('loadProject', () => {
     const levels = ['a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)];
     writeFileSync(join(dir, 'definitions/bomb.yml'), yml(...levels));
     expect(await problems(dir)).toEqual([
-      'definitions/bomb.yml: cannot read this YAML: Excessive alias count indicates a resource exhaustion attack',
+      'definitions/bomb.yml: cannot read this YAML: its aliases (*name) copy more than 10000 nodes, which roster does not expand (an alias of an alias of ...?)',
       'definitions/dangling.yml: cannot read this definition file: it is a link to nothing',
       'definitions/folder.yml: cannot read this definition file: it is a folder, not a file',
     ]);
@@ -199,6 +199,14 @@ describe('loadProject', () => {
       'definitions/pipe.yml: cannot read this definition file: it is not a regular file (a pipe, a socket or a device)',
       'definitions/piped.yml:4 sql_file "piped.sql" is not a regular file (a pipe, a socket or a device)',
     ]);
+  });
+
+  // The yaml library's default refused any file copying more than 100 nodes through aliases (a fuzz review).
+  it('reads a file naming one anchor 150 times', async () => {
+    const leaves = Array.from({ length: 150 }, () => '    - trait: { key: plan, op: eq, value: *v }');
+    const dir = tempProject({ 'roster.yml': '', 'definitions/a.yml': yml('kind: audience', 'key: a', 'entity: user', 'where:', '  any:', '    - trait: { key: plan, op: eq, value: &v pro }', ...leaves) });
+    const p = await loadProject(dir);
+    expect(p.definitions.map((d) => d.key)).toEqual(['a']);
   });
 
   it('merges `<<` keys as YAML 1.1 and PyYAML do, and refuses a tag it does not know instead of dropping it', async () => {
