@@ -59,13 +59,16 @@ export async function listDefinitionFiles(dir: string): Promise<{ files: string[
 }
 
 /**
- * The .yml / .yaml files (any case: x.YML) below `root`/`rel`, as posix paths relative to `root`. Links are followed,
+ * The .yml / .yaml files (any case: x.YML) below `root`/`rel`, as posix paths relative to `root`.
+ * Hidden files and folders (a name starting with '.': macOS's ._x.yml copies, .git) are not read,
+ * as git and editors keep them out of sight. Links are followed,
  * but a folder is read once: a link back up (ln -s . loop) would otherwise list every file again
  * at each depth until the system gives up.
  */
 async function walkYamlFiles(root: string, rel: string, seen: Set<string>): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(join(root, rel), { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
     const path = rel ? `${rel}/${entry.name}` : entry.name;
     let isDir = entry.isDirectory();
     if (entry.isSymbolicLink()) {

@@ -132,8 +132,12 @@ describe('loadProject', () => {
       'roster.yml': '',
       'definitions/accounts/seats.yaml': yml('kind: sql_trait', 'key: seats', 'entity: account', 'traits: [seats]', 'sql_file: sql/seats.sql'),
       'definitions/accounts/sql/seats.sql': sql,
+      // Hidden files are not read: macOS's AppleDouble copy of a file, an editor's folder.
+      'definitions/accounts/._seats.yaml': '\u0000\u0005\u0016\u0007 Mac OS X',
+      'definitions/.drafts/seats.yml': yml('kind: sql_trait', 'key: seats', 'entity: account', 'sql: SELECT 1'),
     });
-    const [seats] = (await loadProject(dir)).definitions;
+    const [seats, ...others] = (await loadProject(dir)).definitions;
+    expect(others).toEqual([]);
     expect(seats).toMatchObject({ kind: 'sql_trait', key: 'seats', file: 'definitions/accounts/seats.yaml', template: sql, traits: ['seats'] });
   });
 
