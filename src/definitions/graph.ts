@@ -218,11 +218,12 @@ function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): Definiti
     depth: (key) => depthOf(known(key)),
     select(exprs) {
       const problems: Problem[] = [];
+      let whole = '';
       const one = (expr: string): Set<string> => {
         const out = new Set<string>();
         const m = selector.exec(expr.trim());
         if (expr.trim() === '') {
-          problems.push({ file: '--select', message: 'a comma joins two selectors into their intersection, with no space around it (a+,+b); selectors apart by spaces are a union' });
+          problems.push({ file: '--select', message: `${JSON.stringify(whole)} has an empty selector: a comma joins two selectors into their intersection, with no space around it (a+,+b); selectors apart by spaces are a union` });
           return out;
         }
         if (!m) {
@@ -242,12 +243,14 @@ function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): Definiti
       // As dbt: selectors apart are a union; joined by commas, an intersection (a+,+b: between a and b).
       const out = new Set<string>();
       for (const expr of exprs) {
+        whole = expr;
         const sets = expr.split(',').map(one);
         for (const k of sets[0]) if (sets.every((s) => s.has(k))) out.add(k);
       }
       // A selection of nothing is a mistake (dbt warns): it must not pass for a run that did its job.
       if (!problems.length && out.size === 0) problems.push({ file: '--select', message: `${exprs.map((e) => JSON.stringify(e)).join(' ')} selects no definition: the selectors joined by a comma have none in common` });
-      if (problems.length) throw new ProjectError(problems);
+      // One empty selector is said once per argument, however many commas ("a,,").
+      if (problems.length) throw new ProjectError(problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i));
       return out;
     },
     withUpstream(keys) {

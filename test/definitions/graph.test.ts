@@ -132,7 +132,10 @@ describe('definition graph', () => {
     // Joined by a comma, an intersection (dbt's set operator): what lies between logins and risk_score.
     expect(select('logins+,+risk_score')).toEqual(['active', 'logins', 'risk_score']);
     expect(() => select('active,at_risk')).toThrow('--select: "active,at_risk" selects no definition: the selectors joined by a comma have none in common');
-    expect(() => select('active,', 'at_risk')).toThrow('a comma joins two selectors into their intersection, with no space around it');
+    expect(() => select('active,', 'at_risk')).toThrow('"active," has an empty selector: a comma joins two selectors into their intersection, with no space around it');
+    // Said once, however many commas.
+    const once = (() => { try { select('active,,'); return []; } catch (e) { return (e as ProjectError).problems.map((p) => p.message); } })();
+    expect(once).toEqual(['"active,," has an empty selector: a comma joins two selectors into their intersection, with no space around it (a+,+b); selectors apart by spaces are a union']);
   });
 
   it('rejects unknown keys in a selection, with a suggestion', async () => {
