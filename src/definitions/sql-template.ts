@@ -59,8 +59,11 @@ export function checkSqlTemplate(template: string): TemplateCheck {
         visit(node.program);
         visit(node.inverse);
         return;
-      default:
-        problem(node, `${node.type.replace(/Statement$/, '').toLowerCase()}s are not supported in SQL templates: use source, state and as_of`);
+      default: {
+        // Handlebars's own node names (PartialBlockStatement) are no words a user wrote.
+        const what: Record<string, string> = { PartialStatement: 'partials ({{> name}})', PartialBlockStatement: 'partial blocks ({{#> name}})', DecoratorStatement: 'decorators ({{* name}})', DecoratorBlock: 'decorator blocks ({{#* name}})' };
+        problem(node, `${what[node.type] ?? node.type.replace(/Statement$/, '').toLowerCase()} are not supported in SQL templates: use source, state and as_of`);
+      }
     }
   };
 

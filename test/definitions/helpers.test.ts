@@ -61,14 +61,15 @@ describe('SQL templates', () => {
   });
 
   it('rejects blocks, partials, wrong arguments and unknown helpers with their places', () => {
-    const t = 'SELECT {{#if x}}1{{/if}}\n{{> p}} {{as_of "now"}} {{state key="a"}}\n{{source}} {{stat "a"}}';
+    const t = 'SELECT {{#if x}}1{{/if}}\n{{> p}} {{as_of "now"}} {{state key="a"}}\n{{source}} {{stat "a"}}\n{{#> q}}x{{/q}}';
     expect(checkSqlTemplate(t).problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '1:8 block helpers ({{#if}}) are not supported in SQL templates: use source, state and as_of',
-      '2:1 partials are not supported in SQL templates: use source, state and as_of',
+      '2:1 partials ({{> name}}) are not supported in SQL templates: use source, state and as_of',
       '2:9 as_of takes no arguments: write {{as_of}}',
       '2:25 state takes no name=value arguments',
       '3:1 source takes one quoted argument: {{source "tracks"}}',
       '3:12 unknown helper "stat"; did you mean "state"?',
+      '4:1 partial blocks ({{#> name}}) are not supported in SQL templates: use source, state and as_of',
     ]);
   });
 });
