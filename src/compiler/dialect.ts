@@ -545,6 +545,9 @@ export function storedValue(d: Dialect, expr: string, type: string): string {
   return d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr;
 }
 
+/** 10^12, the smallest magnitude with 13 digits: numbers below it are their own 12-digit rounding if whole. */
+export const TWELVE_DIGIT_LIMIT = '1000000000000';
+
 /**
  * A value of a wide integer column as SPEC 3 stores and sends it: rounded to 12 significant digits
  * (1234567890123 is 1234567890120), and still whole, of its own type, so it is sent without a
@@ -553,6 +556,6 @@ export function storedValue(d: Dialect, expr: string, type: string): string {
  */
 export function roundedWholeNumber(d: Dialect, expr: string, type: string): string {
   if (!d.isWideIntegerType(type)) throw new Error(`roundedWholeNumber: ${type} is not a wide integer type`);
-  const limit = '1000000000000';
+  const limit = TWELVE_DIGIT_LIMIT;
   return `CASE WHEN ${expr} > -${limit} AND ${expr} < ${limit} THEN ${expr} ELSE CAST(${d.round12(d.tryCastDouble(expr))} AS ${type.trim()}) END`;
 }

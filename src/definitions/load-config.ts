@@ -43,8 +43,8 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
     const at = source.locate([]);
     return { source, problems: [{ file: CONFIG_FILE, line: at.line, column: at.column, message: `${CONFIG_FILE} holds a mapping (name, warehouse, source, state, destinations), got ${describe(data)}` }] };
   }
-  const nul = valueProblems(source, data);
-  if (nul.length) return { source, problems: [...envProblems, ...nul] };
+  const unholdable = valueProblems(source, data);
+  if (unholdable.length) return { source, problems: [...envProblems, ...unholdable] };
   const { parsed, input } = parseConfig(withDestinationDefaults(data), wholePaths);
   const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, input))];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };

@@ -175,7 +175,7 @@ interface LoadedSql {
   readonly sourceRefs?: readonly LocatedTemplateRef[];
 }
 
-/** Whether `path` is `folder` or inside it (both real paths). */
+/** Whether `path` is `folder` or inside it (compared as written: realpathSync both to follow links). */
 function isInsideFolder(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel.split(sep)[0] !== '..' && !isAbsolute(rel);
@@ -189,15 +189,12 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
   if (t.sql_file !== undefined) {
     const absolute = resolve(dir, dirname(file), t.sql_file);
     const sqlFile = toPosix(relative(dir, absolute));
-    if (sqlFile.startsWith('../') || isAbsolute(sqlFile)) {
-      // Compiled SQL is reviewed and reproduced from the project alone (SPEC 1: next to its .yml).
-      const at = source.locate(['sql_file']);
-      return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message: `sql_file "${t.sql_file}" is outside the project folder: keep it in the project, next to its .yml` }], stateRefs: [] };
-    }
     const refused = (message: string) => {
       const at = source.locate(['sql_file']);
       return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message }], stateRefs: [] };
     };
+    // Compiled SQL is reviewed and reproduced from the project alone (SPEC 1: next to its .yml).
+    if (!isInsideFolder(dir, absolute)) return refused(`sql_file "${t.sql_file}" is outside the project folder: keep it in the project, next to its .yml`);
     try {
       // Through a link, the file read is where the link points: that must be in the project too.
       if (!isInsideFolder(realpathSync(dir), realpathSync(absolute))) {
@@ -211,10 +208,8 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
       if (typeof text !== 'string') return { problems: [text], stateRefs: [] };
       template = text;
     } catch (e) {
-      const at = source.locate(['sql_file']);
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      const message = missing ? `sql_file "${t.sql_file}" not found (looked for ${sqlFile})` : `cannot read sql_file ${sqlFile}: ${(e as Error).message}`;
-      return { problems: [{ file, line: at.line, column: at.column, path: 'sql_file', message }], stateRefs: [] };
+      return refused(missing ? `sql_file "${t.sql_file}" not found (looked for ${sqlFile})` : `cannot read sql_file ${sqlFile}: ${(e as Error).message}`);
     }
     locateInTemplate = (p) => ({ file: sqlFile, line: p.line, column: p.column });
   } else {

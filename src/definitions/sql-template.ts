@@ -59,11 +59,8 @@ export function checkSqlTemplate(template: string): TemplateCheck {
         visit(node.program);
         visit(node.inverse);
         return;
-      default: {
-        // Handlebars's own node names (PartialBlockStatement) are no words a user wrote.
-        const what: Record<string, string> = { PartialStatement: 'partials ({{> name}})', PartialBlockStatement: 'partial blocks ({{#> name}})', DecoratorStatement: 'decorators ({{* name}})', DecoratorBlock: 'decorator blocks ({{#* name}})' };
-        problem(node, `${what[node.type] ?? node.type.replace(/Statement$/, '').toLowerCase()} are not supported in SQL templates: use source, state and as_of`);
-      }
+      default:
+        problem(node, `${UNSUPPORTED[node.type] ?? node.type.replace(/Statement$/, '').toLowerCase()} are not supported in SQL templates: use source, state and as_of`);
     }
   };
 
@@ -154,6 +151,12 @@ const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHE
   'DEALLOCATE', 'DECLARE', 'DELETE', 'DETACH', 'DO', 'DROP', 'EXECUTE', 'EXPORT', 'GRANT', 'IMPORT', 'INSERT', 'INSTALL', 'LOAD',
   'LOCK', 'MERGE', 'PRAGMA', 'PREPARE', 'REFRESH', 'REINDEX', 'RESET', 'REVOKE', 'ROLLBACK', 'SET', 'TRUNCATE', 'UPDATE', 'USE',
   'VACUUM']);
+
+/** Handlebars nodes SQL templates refuse, as a user writes them (not PartialBlockStatement). */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  PartialStatement: 'partials ({{> name}})', PartialBlockStatement: 'partial blocks ({{#> name}})',
+  DecoratorStatement: 'decorators ({{* name}})', DecoratorBlock: 'decorator blocks ({{#* name}})',
+};
 
 /** First words of a query on some engine (FROM-first, TABLE t and PIVOT are DuckDB's); `(` starts one too. */
 const QUERY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'PIVOT', 'UNPIVOT']);
