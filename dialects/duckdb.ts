@@ -39,11 +39,12 @@ export class DuckDbDialect extends BaseDialect {
   }
   // Via TIMESTAMPTZ so an offset in the text is honoured; the session runs in UTC. TRY_CAST alone
   // reads more than INSTANT_TEXT (' 2024-06-09', '2024-1-1', offsets past ±15:59), and wants
-  // seconds before an offset: '2024-06-09T10:30Z' becomes '2024-06-09T10:30:00Z'.
+  // seconds before an offset: '2024-06-09T10:30Z' becomes '2024-06-09T10:30:00Z'. It reads no
+  // lower-case t or z: upper() them (INSTANT_TEXT holds no other letter).
   tryCastInstant(expr: string): string {
     const typed = `TRY_CAST(${expr} AS TIMESTAMP)`;
     const text = `CAST(${expr} AS VARCHAR)`;
-    const seconds = `regexp_replace(${text}, ${this.stringLiteral('^(.{16})([Z+-])')}, ${this.stringLiteral(String.raw`\1:00\2`)})`;
+    const seconds = `regexp_replace(upper(${text}), ${this.stringLiteral('^(.{16})([Z+-])')}, ${this.stringLiteral(String.raw`\1:00\2`)})`;
     return `CASE WHEN typeof(${expr}) IN (${INSTANT_TYPES.map((t) => this.stringLiteral(t)).join(', ')}) THEN CASE WHEN year(${typed}) BETWEEN 1 AND 9999 THEN ${typed} END`
       + ` WHEN regexp_full_match(${text}, ${this.stringLiteral(INSTANT_TEXT)}) THEN CAST(TRY_CAST(${seconds} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
   }

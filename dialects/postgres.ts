@@ -75,7 +75,7 @@ export class PostgresDialect extends BaseDialect {
     return `CASE WHEN ${magnitude} >= ${two(1024)} - ${two(970)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END`;
   }
   // INSTANT_TEXT checks every field's range, so the cast cannot fail. Postgres rounds a fraction
-  // to microseconds, DuckDB cuts it: cut here too.
+  // to microseconds, DuckDB cuts it: cut here too. Postgres reads a lower-case t and z itself.
   tryCastInstant(expr: string): string {
     const text = `CAST(${expr} AS TEXT)`;
     const micros = `regexp_replace(${text}, ${this.stringLiteral(String.raw`(\.[0-9]{6})[0-9]+`)}, ${this.stringLiteral(String.raw`\1`)})`;

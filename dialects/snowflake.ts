@@ -44,9 +44,10 @@ export class SnowflakeDialect extends BaseDialect {
       + ` AND ABS(${double}) < CAST('inf' AS DOUBLE) THEN ${double} END`;
   }
   // TRY_TO_TIMESTAMP_TZ alone reads more than INSTANT_TEXT, and keeps nanoseconds: cut to microseconds as elsewhere.
+  // Its documented formats spell T and Z in capitals: upper() RFC 3339's lower-case ones.
   tryCastInstant(expr: string): string {
     const text = `CAST(${expr} AS VARCHAR)`;
-    const micros = `REGEXP_REPLACE(${text}, ${this.stringLiteral(String.raw`(\.[0-9]{6})[0-9]+`)}, ${this.stringLiteral(String.raw`\1`)})`;
+    const micros = `REGEXP_REPLACE(UPPER(${text}), ${this.stringLiteral(String.raw`(\.[0-9]{6})[0-9]+`)}, ${this.stringLiteral(String.raw`\1`)})`;
     return `CASE WHEN REGEXP_LIKE(${text}, ${this.stringLiteral(INSTANT_TEXT)}) THEN CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(${micros})) AS TIMESTAMP_NTZ) END`;
   }
   textContains(haystack: string, needle: string): string {

@@ -33,10 +33,11 @@ const LEAP_DAY = String.raw`([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[246
  * The texts that before / after / within_last read as instants (SPEC 2), the same on every
  * engine: an ISO-8601 date of years 0001-9999 that exists (no 30 February), optionally a time
  * `[T ]HH:MM[:SS[.fraction]]` (00:00 to 23:59:59) and then an offset `Z` or `±HH[[:]MM]` up to
- * ±15:59; without an offset it is UTC, a date alone 00:00:00Z. Fractions beyond microseconds are
+ * ±15:59; without an offset it is UTC, a date alone 00:00:00Z. RFC 3339's lower-case t and z are
+ * read too, as parseInstant reads them in literals and --as-of. Fractions beyond microseconds are
  * cut. Anything else ('2024-02-30', 'T25:00', 'June 9 2024', ' 2024-06-09') is not an instant.
  */
-export const INSTANT_TEXT = String.raw`^(${YEAR}-${MONTH_DAY}|${LEAP_DAY})([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$`;
+export const INSTANT_TEXT = String.raw`^(${YEAR}-${MONTH_DAY}|${LEAP_DAY})([Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$`;
 
 /**
  * What differs between warehouses, as small named SQL primitives. The compiler speaks only
