@@ -29,19 +29,23 @@ export function formatPath(path: Path): string {
 export class YamlSource {
   readonly doc: Document;
   readonly syntaxProblems: readonly Problem[];
+  readonly text: string;
   private readonly lines = new LineCounter();
 
-  constructor(readonly file: string, readonly text: string) {
+  constructor(readonly file: string, text: string) {
+    // YAML 1.2 reads a lone CR (old Mac files) as a line break; the library reads only LF and CR LF.
+    // One character for one keeps every offset, so places stay those of the file.
+    this.text = text.replace(/\r(?!\n)/g, '\n');
     // logLevel error: the library's warnings (a key that is a mapping, stringified) would reach
     // stderr as Node process warnings; the schema reports such keys with their place instead.
     // merge: `<<: *defaults` merges as YAML 1.1 (and dbt's PyYAML) does; YAML 1.2 alone would keep
     // it as a field named "<<".
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, logLevel: 'error', merge: true });
+    this.doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: true, logLevel: 'error', merge: true });
     const seen = new Set<string>();
     const problems: Problem[] = [];
     for (const e of this.doc.errors) {
       // A second document that is empty (a trailing ---, perhaps with comments) holds nothing to read.
-      if (e.code === 'MULTIPLE_DOCS' && /^---[ \t]*(#.*)?(\r?\n([ \t]*(#.*)?|(---|\.\.\.)[ \t]*(#.*)?))*(\r?\n)?$/.test(text.slice(e.pos[0]))) continue;
+      if (e.code === 'MULTIPLE_DOCS' && /^---[ \t]*(#.*)?(\r?\n([ \t]*(#.*)?|(---|\.\.\.)[ \t]*(#.*)?))*(\r?\n)?$/.test(this.text.slice(e.pos[0]))) continue;
       // The parser notices a quote left open where the file ends: point at where it opens.
       const at = (e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? this.openQuoteAt(e.pos[0]) : undefined) ?? e.linePos?.[0];
       const id = at ? `${at.line}:${at.col}` : '';
@@ -53,7 +57,7 @@ export class YamlSource {
           ? `${JSON.stringify(this.keyAt(e.pos[0]))} appears twice in this mapping: YAML keys must be unique`
           : /Maximum call stack/.test(e.message)
             ? `it nests too deep to read (roster reads at most ${MAX_NESTING} levels)`
-            : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(text, e.pos[0]);
+            : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(this.text, e.pos[0]);
       problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
     }
     // An alias inside the node it names (`where: &a {not: *a}`) makes a value without end, which

@@ -206,6 +206,20 @@ describe('loadProject', () => {
   });
 
   // The yaml library's default refused any file copying more than 100 nodes through aliases (a fuzz review).
+  it('reads old-Mac files whose lines end in a lone CR, and places their problems by those lines', async () => {
+    const cr = (text: string) => text.replace(/\n/g, '\r');
+    const dir = tempProject({
+      'roster.yml': cr(yml('name: acme', 'state: { schema: kept }')),
+      'definitions/logins.yml': cr(logins),
+      'definitions/bad.yml': cr(yml('kind: audience', 'key: bad', 'entity: acount', 'where:', '  trait: { key: plan, op: exists }')),
+    });
+    const error = await loadProject(dir).catch((e: unknown) => e);
+    expect((error as ProjectError).problems.map((p) => `${p.file}:${p.line}:${p.column}`)).toEqual(['definitions/bad.yml:3:9']);
+    writeFileSync(join(dir, 'definitions/bad.yml'), cr(yml('kind: audience', 'key: bad', 'entity: user', 'description: "two', '  lines"', 'where:', '  trait: { key: logins, op: gt, value: 1 }')));
+    const p = await loadProject(dir);
+    expect([p.config.name, p.config.state.schema, p.definitions.map((d) => [d.key, d.description])]).toEqual(['acme', 'kept', [['bad', 'two lines'], ['logins', undefined]]]);
+  });
+
   it('reads a file naming one anchor 150 times', async () => {
     const leaves = Array.from({ length: 150 }, () => '    - trait: { key: plan, op: eq, value: *v }');
     const dir = tempProject({ 'roster.yml': '', 'definitions/a.yml': yml('kind: audience', 'key: a', 'entity: user', 'where:', '  any:', '    - trait: { key: plan, op: eq, value: &v pro }', ...leaves) });
