@@ -1,7 +1,11 @@
 import { unicodeEscape } from './unicode-escape.js';
 
-/** The characters a terminal acts on or breaks a line at: C0 and C1 controls, DEL, U+2028/9. */
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * The characters a terminal acts on or breaks a line at (C0 and C1 controls, DEL, U+2028/9), and
+ * those it shows as nothing or that reorder the line: zero-width spaces and marks, bidi controls,
+ * a byte order mark. A key "\ufeffentity" must not read as "entity".
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /**
  * Text for one line of a terminal: messages quote names from the data and the definitions (an

@@ -341,11 +341,11 @@ describe('roster CLI', () => {
     const maybe = roster(['--project', dir, 'preview', 'maybe', '--as-of', '2024-06-01']);
     expect(maybe).toMatchObject({ code: 0, stdout: expect.stringContaining('users with a value: 1\nsample (1):\n  u1  1\n') });
     // A SELECT * account trait is taken as associating, but shows no user_id it does not return;
-    // a line break in a value is shown escaped, on the value's own line.
+    // a line break or an invisible character in a value is shown escaped, on the value's own line.
     writeFileSync(path.join(dir, 'definitions/star.yml'), "kind: sql_trait\nkey: star\nentity: account\ntraits: [n]\nsql: SELECT * FROM (SELECT 'g1' AS group_id, 1 AS n) AS s\n");
     expect(roster(['--project', dir, 'preview', 'star', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (1):\n  g1  1\n') });
-    writeFileSync(path.join(dir, 'definitions/lines.yml'), "kind: sql_trait\nkey: lines\nentity: user\nsql: SELECT 'u1' AS user_id, 'a' || chr(10) || 'b' || chr(133) AS lines\n");
-    expect(roster(['--project', dir, 'preview', 'lines', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (1):\n  u1  "a\\nb\\u0085"\n') });
+    writeFileSync(path.join(dir, 'definitions/lines.yml'), "kind: sql_trait\nkey: lines\nentity: user\nsql: SELECT 'u1' AS user_id, 'a' || chr(10) || 'b' || chr(133) AS lines UNION ALL SELECT 'u2', 'pro' || chr(8203)\n");
+    expect(roster(['--project', dir, 'preview', 'lines', '--as-of', '2024-06-01'])).toMatchObject({ code: 0, stdout: expect.stringContaining('sample (2):\n  u1  "a\\nb\\u0085"\n  u2  "pro\\u200b"\n') });
   });
 
   it('a failing definition: exit 2, its dependents skipped, the others stored', () => {

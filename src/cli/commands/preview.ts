@@ -83,7 +83,7 @@ function jsonDisplay(v: unknown): string {
 function display(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
   // A line break, a tab or another control character would break the sample's lines and
-  // columns: such text is shown quoted, escaped (JSON leaves DEL, C1 and U+2028/9 as they are).
+  // columns, an invisible one would hide: such text is shown quoted, escaped (JSON escapes only C0).
   if (typeof v === 'string' && !CONTROL_CHARACTER.test(v)) return v;
-  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, unicodeEscape);
+  return JSON.stringify(v).replace(new RegExp(CONTROL_CHARACTER, 'g'), unicodeEscape);
 }
