@@ -29,7 +29,17 @@ export function compileAudience(ctx: CompileContext, a: Audience): string {
   // Compiled again with the driver known: the leaf that reads it reads the candidate row itself.
   const scope = new ConditionScope(a.entity, 'entity', false, driver);
   const condition = conditions.compile(a.where, scope);
-  const entities = driver ?? (a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts)
+  const entities = driver ?? sharedUniverse(ctx, a)
     ?? q.cte('entities', a.entity === 'user' ? 'all_users' : 'all_accounts', () => a.entity === 'user' ? allUsers(ctx, a.key) : allAccounts(ctx, a.key));
   return q.render([`SELECT entity.${id}`, `FROM ${entities} AS entity`, ...scope.joins, `WHERE ${condition}`].join('\n'));
+}
+
+/**
+ * The plan's scratch table of every user (account), which holds the ids of the SQL traits that
+ * count for every audience; undefined for an audience that also counts one upstream of it
+ * (countedSqlTraits): it reads its own. Asking the plan for the table makes the plan build it.
+ */
+function sharedUniverse(ctx: CompileContext, a: Audience): string | undefined {
+  if (ctx.universeSqlTraits(a.entity, a.key).length !== ctx.universeSqlTraits(a.entity).length) return undefined;
+  return a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts;
 }

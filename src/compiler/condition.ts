@@ -4,7 +4,7 @@ import { sendsJsonValue } from './computed-trait.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { cteName, indent, segmentSlug, shortenedName } from './names.js';
-import { missingValue, sqlTraitRowsAreEntities } from '../definitions/audience-candidates.js';
+import { missingValue } from '../definitions/audience-candidates.js';
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
 import { predicateSql, textOrderOnNumbers, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
@@ -197,8 +197,9 @@ export class ConditionCompiler {
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         value = `${alias}.${d.quoteIdent(source.column)}`;
         text = d.runtimeText(value); // its type is known only once the trait has run
-        // A row with a null value reads as a missing one; no `from` where its ids need not be entities.
-        if (sqlTraitRowsAreEntities(t, scope.entity, this.ctx.options.definitions)) from = { relation, missing: 'null' };
+        // A row with a null value reads as a missing one. Its ids are entities for this audience:
+        // the trait runs before it (countedSqlTraits).
+        from = { relation, missing: 'null' };
         break;
       }
       case 'custom': {

@@ -4,6 +4,7 @@ import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
 import { isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
+import { countedSqlTraits } from '../definitions/stated-upstream.js';
 
 /** The source tables that exist, by lower-cased name, with their lower-cased columns and each column's type (as the engine's information_schema reports it). */
 export type SourceCatalog = ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -129,9 +130,12 @@ export class CompileContext {
     return { kind: 'custom', name };
   }
 
-  /** SQL traits whose returned ids count as entities of `entity` (SPEC 3), see universeSqlTraits. */
-  universeSqlTraits(entity: Entity, self?: string): SqlTrait[] {
-    return universeSqlTraits(this.options.definitions, entity).filter((d) => d.key !== self);
+  /**
+   * SQL traits whose returned ids count as entities of `entity` (SPEC 3): for every definition
+   * (universeSqlTraits), or for `viewer`, which also counts those upstream of it (countedSqlTraits).
+   */
+  universeSqlTraits(entity: Entity, viewer?: string): readonly SqlTrait[] {
+    return viewer === undefined ? universeSqlTraits(this.options.definitions, entity) : countedSqlTraits(this.options.definitions, entity, viewer);
   }
 
   associatingSqlTraits(self?: string): SqlTrait[] {

@@ -278,23 +278,23 @@ function idParts(parts: readonly (readonly [string, string])[], union: IdUnion, 
   return parts.map(([columns, rest]) => `SELECT ${distinct}${columns} ${rest}`).join('\nUNION\n');
 }
 
-/** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits. */
-export function allUsers(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
+/** Every user (SPEC 3): user_ids seen in events, identify and group calls, or returned by SQL traits (those that count for `viewer`). */
+export function allUsers(ctx: CompileContext, viewer?: string, union: IdUnion = 'each'): string {
   const parts: [string, string][] = [];
   for (const table of LAYOUT_TABLES[ctx.source.layout]) {
     const rel = requiredTable(ctx, table);
     if (rel) parts.push(['user_id', `FROM ${rel} WHERE ${presentId('user_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
-  for (const t of ctx.universeSqlTraits('user', self)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]);
+  for (const t of ctx.universeSqlTraits('user', viewer)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]);
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
 
-/** Every account: group_ids seen in group calls or returned by account-level SQL traits. */
-export function allAccounts(ctx: CompileContext, self?: string, union: IdUnion = 'each'): string {
+/** Every account: group_ids seen in group calls or returned by account-level SQL traits (those that count for `viewer`). */
+export function allAccounts(ctx: CompileContext, viewer?: string, union: IdUnion = 'each'): string {
   const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) parts.push(['group_id', `FROM ${groups} WHERE ${presentId('group_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
-  for (const t of ctx.universeSqlTraits('account', self)) parts.push(['group_id', `FROM ${ctx.result(t.key)}`]);
+  for (const t of ctx.universeSqlTraits('account', viewer)) parts.push(['group_id', `FROM ${ctx.result(t.key)}`]);
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE');
 }
 

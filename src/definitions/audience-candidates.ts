@@ -1,9 +1,8 @@
 import type { Entity } from './common.js';
 import type { Condition } from './condition.js';
-import type { Audience, ComputedTrait, Definition, SqlTrait } from './definition.js';
+import type { Audience, ComputedTrait, Definition } from './definition.js';
 import { holdsWhenMissing, type MissingValue } from './predicate.js';
 import { traitProducers } from './references.js';
-import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
 
 /*
  * Which entities an audience must look at, decided once here: the graph orders an audience after
@@ -15,8 +14,9 @@ import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
  * Whether an audience needs every user (account) as candidates. Conditions see every entity
  * (SPEC 2), but a condition that cannot hold for an entity without a row in a relation it reads
  * (`count >= 1`, `eq` on a trait, a member audience, `users: any`) needs only that relation's
- * entities. Those relations hold only entities of the universe, except an account's memberships
- * where an associating SQL trait does not count towards the accounts (it reads an audience's state).
+ * entities. Those relations hold only entities the audience counts: a SQL trait it reads, and
+ * every associating one an account audience waits for, run before it, so their ids count for it
+ * (countedSqlTraits).
  */
 export function readsUniverse(audience: Audience, definitions: readonly Definition[]): boolean {
   let known = decided.get(definitions);
@@ -30,10 +30,6 @@ export function readsUniverse(audience: Audience, definitions: readonly Definiti
 const decided = new WeakMap<readonly Definition[], Map<string, boolean>>();
 
 function decide(audience: Audience, definitions: readonly Definition[]): boolean {
-  if (audience.entity === 'account') {
-    const accounts = new Set(universeSqlTraits(definitions, 'account').map((t) => t.key));
-    if (!definitions.every((d) => !isAssociating(d) || accounts.has(d.key))) return true;
-  }
   const producers = traitProducers(definitions);
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const narrows = (c: Condition, entity: Entity): boolean => {
@@ -48,7 +44,6 @@ function decide(audience: Audience, definitions: readonly Definition[]): boolean
         return holdsWhenMissing(c.count, 'zero') === false;
       case 'trait': {
         const producer = producers[entity].get(c.key);
-        if (producer?.kind === 'sql_trait' && !sqlTraitRowsAreEntities(producer, entity, definitions)) return false;
         const missing = producer?.kind === 'computed_trait' ? missingValue(producer) : 'null';
         return holdsWhenMissing(c.predicate, missing) === false;
       }
@@ -59,15 +54,6 @@ function decide(audience: Audience, definitions: readonly Definition[]): boolean
     }
   };
   return !narrows(audience.where, audience.entity);
-}
-
-/**
- * Whether every id a SQL trait returns is an entity of the universe, so that its rows can be an
- * audience's candidates. They are when its ids count as entities (universeSqlTraits); the ids of
- * a SQL trait that reads an audience's state do not, so a condition on it reads every entity.
- */
-export function sqlTraitRowsAreEntities(t: SqlTrait, entity: Entity, definitions: readonly Definition[]): boolean {
-  return universeSqlTraits(definitions, entity).some((u) => u.key === t.key);
 }
 
 /** What a computed trait is for an entity without matching events, as a condition reads it. */

@@ -19,7 +19,8 @@ const project = async (where: string) => loadProject(tempProject({
   'definitions/features.yml': yml('kind: computed_trait', 'key: features', 'entity: user', 'type: unique_list', 'event: Feature Used', 'property: name'),
   'definitions/scores.yml': yml('kind: sql_trait', 'key: scores', 'entity: user', 'traits: [score]', 'sql: SELECT user_id, 1 AS score FROM {{source "identifies"}}'),
   'definitions/visitors.yml': yml('kind: sql_trait', 'key: visitors', 'entity: user', 'sql: SELECT user_id, true AS visitors FROM {{source "identifies"}}'),
-  // reads an audience's state: its ids do not widen the universe, so its rows cannot be candidates
+  // reads an audience's state: its ids count as users only for what runs after it, like aud when it
+  // reads the trait, so its rows can be aud's candidates
   'definitions/referred.yml': yml('kind: sql_trait', 'key: referred', 'entity: user', 'sql: SELECT user_id, 1 AS referred FROM {{state "payers"}}'),
   'definitions/payers.yml': yml('kind: audience', 'key: payers', 'entity: user', 'where: { event: { name: Order Completed } }'),
   'definitions/members.yml': yml('kind: sql_trait', 'key: members', 'entity: account', 'traits: [seats]', 'sql: SELECT group_id, user_id, 1 AS seats FROM {{source "groups"}}'),
@@ -40,7 +41,7 @@ describe('an audience reads every user exactly where readsUniverse says so', () 
     ['trait: { key: plan, op: not_exists }', true],
     ['trait: { key: score, op: eq, value: 1 }', false], // the SQL trait's rows: its ids are users
     ['trait: { key: score, op: not_exists }', true],
-    ['trait: { key: referred, op: eq, value: 1 }', true],
+    ['trait: { key: referred, op: eq, value: 1 }', false],
     ['audience: { key: paying }', true], // passthrough: any user of a member account
     ['not: { event: { name: Logged In } }', true],
     ['all: [{ event: { name: Logged In } }, { not: { trait: { key: plan, op: exists } } }]', false],

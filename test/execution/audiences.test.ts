@@ -182,13 +182,33 @@ describe.each(ENGINES.flatMap((engine) => LAYOUTS.map((layout) => [engine, layou
       expect(await members(engine, layout, [logins, revenue, userAudience(where)], 'aud')).toEqual(expected);
     });
 
-    it('an account whose users come only from an associating SQL trait that reads an audience is not an account, so no users: condition makes it a member', async () => {
-      // assoc reads the user audience loggers, so its group_id z7 does not count as an account
-      // (universeSqlTraits) though it gives z7 users: a1 = {u1, u2}, a2 = {u2} logged in.
+    it('an account whose users come only from an associating SQL trait that reads an audience is an account for the audiences after that trait', async () => {
+      // assoc reads the user audience loggers and gives the account z7 the users who logged in
+      // (u1, u2; a1 = {u1, u2}, a2 = {u2} too). An account audience runs after every associating
+      // SQL trait, so z7 counts as an account for it (SPEC 3: every group_id an account-level SQL
+      // trait returns): users: any makes it a member, and so does users: none over those who did not log in.
       const loggers = userAudience('event: { name: Logged In }', 'loggers');
       const assoc = 'kind: sql_trait\nkey: assoc\nentity: account\nsql: SELECT \'z7\' AS group_id, user_id, 1 AS assoc FROM {{state "loggers"}}';
       const anyLogin = accountAudience('users: any\n  where: { event: { name: Logged In } }');
-      expect(await members(engine, layout, [loggers, assoc, anyLogin], 'aud')).toEqual(['a1', 'a2']);
+      expect(await members(engine, layout, [loggers, assoc, anyLogin], 'aud')).toEqual(['a1', 'a2', 'z7']);
+      const noneWithout = accountAudience('users: none\n  where: { not: { event: { name: Logged In } } }');
+      expect((await members(engine, layout, [loggers, assoc, noneWithout], 'aud')).includes('z7')).toBe(true);
+      const assocTrait = accountAudience('trait: { key: assoc, op: eq, value: 1 }');
+      expect(await members(engine, layout, [loggers, assoc, assocTrait], 'aud')).toEqual(['z7']);
+    });
+
+    it('a user only an associating SQL trait that reads an audience returns is a user for the audiences that run after that trait, and for no other', async () => {
+      // n1 has no event or call: it is a user (SPEC 3: every user_id a SQL trait returns) for what
+      // runs after seats, which reads the audience loggers. It is no user for an audience that does
+      // not run after seats: loggers' negation could not wait for seats without a cycle, and what
+      // does not depend on seats is not made to wait for it (README: who counts as a user).
+      const loggers = userAudience('event: { name: Logged In }', 'loggers');
+      const seats = 'kind: sql_trait\nkey: seats\nentity: account\nsql: SELECT DISTINCT \'z8\' AS group_id, \'n1\' AS user_id, 1 AS seats FROM {{state "loggers"}}';
+      const seated = accountAudience('trait: { key: seats, op: eq, value: 1 }', 'seated');
+      const through = userAudience('audience: { key: seated }', 'aud');
+      expect(await members(engine, layout, [loggers, seats, seated, through], 'aud')).toEqual(['n1']);
+      const silent = userAudience('not: { event: { name: Logged In } }', 'aud');
+      expect((await members(engine, layout, [loggers, seats, silent], 'aud')).includes('n1')).toBe(false);
     });
   });
 
