@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { instantOutOfReach, parseDuration, parseInstant, Scalar, type Duration } from './common.js';
-import { describe, didYouMean, unknownFieldsMessage } from './suggest.js';
+import { describe, didYouMean, quoted, unknownFieldsMessage } from './suggest.js';
 
 export const OPS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'not_contains',
@@ -71,15 +71,15 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
     case 'before':
     case 'after': {
       const d = typeof value === 'string' ? parseInstant(value) : value instanceof Date ? value : undefined;
-      if (!d) return fail(`${op} needs a value: an ISO-8601 date or date-time${value === undefined ? '' : `, got ${JSON.stringify(value)}`}`);
+      if (!d) return fail(`${op} needs a value: an ISO-8601 date or date-time${value === undefined ? '' : `, got ${shown(value)}`}`);
       const reach = instantOutOfReach(typeof value === 'string' ? value : d.toISOString(), d);
-      if (reach) return fail(`${op}: ${JSON.stringify(typeof value === 'string' ? value : d.toISOString())} ${reach}`);
+      if (reach) return fail(`${op}: ${quoted(typeof value === 'string' ? value : d.toISOString())} ${reach}`);
       return { op: o, value: d };
     }
     case 'within_last': {
       const d = typeof value === 'string' ? parseDuration(value) : undefined;
       if (typeof d === 'object') return { op: o, value: d };
-      return fail(d === undefined ? `within_last needs a value: a duration like "30 days"${value === undefined ? '' : `, got ${JSON.stringify(value)}`}` : `within_last: ${d}`);
+      return fail(d === undefined ? `within_last needs a value: a duration like "30 days"${value === undefined ? '' : `, got ${shown(value)}`}` : `within_last: ${d}`);
     }
   }
 }
@@ -139,4 +139,9 @@ export function holdsWhenMissing(p: Predicate, missing: MissingValue): boolean |
     case 'not_in': return !numbers.includes(0);
     default: return undefined;
   }
+}
+
+/** A value a leaf got, for a message: a text quoted short, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? quoted(value) : JSON.stringify(value);
 }

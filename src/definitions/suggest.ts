@@ -50,11 +50,23 @@ export function unknownFieldsMessage(keys: readonly string[], allowed: readonly 
   return `unknown fields ${parts.join(', ')}`;
 }
 
+/** Past this many characters, a value quoted in a message loses its middle. */
+const QUOTE_LIMIT = 100;
+
+/**
+ * A text quoted for a message, with JSON's quotes and escapes; past QUOTE_LIMIT characters only
+ * its start and end, and its length: a whole 100,000-character value would bury the message.
+ */
+export function quoted(text: string): string {
+  if (text.length <= QUOTE_LIMIT) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, 60)).slice(0, -1)}…${JSON.stringify(text.slice(-20)).slice(1)} (${text.length} characters)`;
+}
+
 /** A short description of a YAML value, for messages: `the string "abc"`, `a list`. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string ${quoted(value)}`;
   // YAML reads 1e400 and .inf as Infinity, .nan as NaN: no number a definition can use.
   if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : `${value} (a number out of range, or .inf / .nan)`;
   if (typeof value === 'boolean') return String(value);

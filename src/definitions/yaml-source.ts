@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Problem } from './project.js';
+import { quoted } from './suggest.js';
 
 /** A path inside a YAML document: mapping keys and sequence indices. */
 export type Path = readonly (string | number)[];
@@ -235,7 +236,7 @@ export function valueProblems(source: YamlSource, data: unknown): Problem[] {
     const why = typeof value === 'string' ? unholdable(value) : undefined;
     if (why) {
       const at = source.locate(path);
-      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path), message: `${JSON.stringify(value)} holds ${why}` });
+      out.push({ file: source.file, line: at.line, column: at.column, path: formatPath(path), message: `${quoted(value as string)} holds ${why}` });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...path, i]));
     } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from './project.js';
-import { closest, describe, didYouMean } from './suggest.js';
+import { closest, describe, didYouMean, quoted } from './suggest.js';
 import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -104,7 +104,7 @@ function labelOf(path: Path): string {
 function oneOfMessage(label: string, options: readonly string[], value: unknown): string {
   const list = options.join(', ');
   if (typeof value !== 'string') return `${label} must be one of ${list}, got ${describe(value)}`;
-  return `unknown ${label} "${value}"${didYouMean(value, options) || `; expected one of ${list}`}`;
+  return `unknown ${label} ${quoted(value)}${didYouMean(value, options) || `; expected one of ${list}`}`;
 }
 
 function expectedName(expected: string): string {
