@@ -24,12 +24,18 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const program = new Command('roster')
   .description('Warehouse-native audiences and computed traits, compiled to SQL and sent as Segment calls')
   .version(packageVersion(), '--version', 'print roster\'s version')
-  .option('--project <dir>', 'the project folder', '.')
+  .option('--project <dir>', 'the project folder', projectFolder, '.')
   // The error line stays in view; the usage is one --help away (as git and npm do).
   .showHelpAfterError('(roster --help lists the commands)')
   .exitOverride();
 
 const projectDir = () => path.resolve(program.opts().project as string);
+// An empty folder (--project "$DIR" with DIR unset) must not become the current folder: a
+// scheduled run would run whatever project it was started in.
+function projectFolder(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('give a folder; leave --project out for the current folder');
+  return value;
+}
 // Selectors apart (spaces, or --select again) are a union; joined by commas an intersection, as in dbt.
 const collect = (value: string, previous: string[] = []) => {
   const selectors = value.split(/\s+/).filter(Boolean);

@@ -153,6 +153,10 @@ describe('roster CLI', () => {
     const empty = roster(['--project', dir, 'run', '--select', ' ', '--dry-run']);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("option '--select <keys...>' argument ' ' is invalid. give at least one key or selector");
+    // So is an empty project folder (--project "$DIR" with DIR unset): it is not the current folder.
+    const noFolder = roster(['--project', '', 'run', '--dry-run']);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toContain("option '--project <dir>' argument '' is invalid. give a folder; leave --project out for the current folder");
     const sel = roster(['--project', dir, 'run', '--select', 'logins_past_30_dayz', '--dry-run']);
     expect(sel.code).toBe(1);
     expect(sel.stderr).toContain('logins_past_30_days');
