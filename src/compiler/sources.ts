@@ -1,5 +1,4 @@
-import type { Entity } from '../definitions/common.js';
-import type { Window } from '../definitions/common.js';
+import { isSegmentCallColumn, type Entity, type Window } from '../definitions/common.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
 import { EVENTS_TABLE, LAYOUT_TABLES } from '../definitions/project-config.js';
 import { listText, storedValue, type Dialect } from './dialect.js';
@@ -330,9 +329,6 @@ export function customTrait(ctx: CompileContext, entity: Entity, name: string): 
   ].join('\n');
 }
 
-/** Columns of identifies / groups that are not traits (SPEC 3), besides context_*. */
-const NOT_TRAITS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timestamp', 'received_at', 'sent_at', 'original_timestamp', 'uuid', 'uuid_ts', 'loaded_at']);
-
 /**
  * A custom trait's value as an expression over a row of identifies (users) or groups (accounts);
  * undefined (with a warning) when the table or column does not exist.
@@ -348,8 +344,9 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
   if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
   const column = customTraitColumn(ctx, table, name);
-  if (NOT_TRAITS.has(column) || column.startsWith('context_')) {
-    ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
+  if (isSegmentCallColumn(column)) {
+    // A name that is such a column as written was warned about where the project loaded.
+    if (column !== name) ctx.warn(`trait "${name}": ${table}.${column} is a column Segment writes for every call, not a trait; the trait is null`);
     return undefined;
   }
   if (!column) {

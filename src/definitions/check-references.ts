@@ -1,7 +1,9 @@
 import type { TraitCondition } from './condition.js';
+import { isSegmentCallColumn } from './common.js';
 import type { ComputedTrait, Definition } from './definition.js';
 import type { LoadedDefinition } from './load-definitions.js';
 import type { Problem } from './project.js';
+import type { SourceLayout } from './project-config.js';
 import { traitProducers, walkConditions } from './references.js';
 import { listAgainstOneValue } from './predicate.js';
 import { describe, didYouMean } from './suggest.js';
@@ -21,7 +23,7 @@ export interface ReferenceCheck {
  * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) are
  * not reported as unknown; `destinations` is undefined when roster.yml could not be read.
  */
-export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[]): ReferenceCheck {
+export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[], layout?: SourceLayout): ReferenceCheck {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const located = (l: LoadedDefinition, path: Path, message: string): Problem => {
@@ -91,9 +93,11 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
         if (message) report(l, [...site.path, 'trait', message.field], message.text);
         // SPEC 2 then reads a custom trait of that name: legal, and easily not what was meant.
         const other = producer ? undefined : producers[site.entity === 'user' ? 'account' : 'user'].get(c.key);
+        const from = site.entity === 'user' ? 'identify' : 'group';
         if (other) {
-          const from = site.entity === 'user' ? 'identify' : 'group';
           warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is ${other.entity === 'account' ? 'an account' : 'a user'}-level ${other.kind} (${other.file}); here, at ${site.entity} level, it names a custom trait of ${from} calls`));
+        } else if (!producer && layout === 'segment' && isSegmentCallColumn(c.key)) {
+          warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is a column Segment writes for every ${from} call, never a custom trait (SPEC 3): this trait is always missing`));
         }
       }
     });

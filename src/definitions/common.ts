@@ -153,6 +153,14 @@ export const RESERVED_NAMES: Readonly<Record<string, string>> = {
   audience_key: 'the property an Audience Entered / Exited track call names the audience by',
 };
 
+/** Columns Segment writes for every identify and group call (SPEC 3): never traits, nor is context_*. */
+const SEGMENT_CALL_COLUMNS = new Set(['id', 'user_id', 'anonymous_id', 'group_id', 'timestamp', 'received_at', 'sent_at', 'original_timestamp', 'uuid', 'uuid_ts', 'loaded_at']);
+
+/** Whether a column of identifies / groups in the segment layout is one Segment writes for every call, not a trait. */
+export function isSegmentCallColumn(column: string): boolean {
+  return SEGMENT_CALL_COLUMNS.has(column) || column.startsWith('context_');
+}
+
 /** Why a name is reserved, as a problem's message, or undefined. */
 export function reservedName(name: string, what: string): string | undefined {
   const why = RESERVED_NAMES[name] ?? systemColumnOf(name);

@@ -318,4 +318,23 @@ describe('loadProject', () => {
     });
     await expect(loadProject(dir)).resolves.toBeDefined();
   });
+
+  it('warns where a trait key is a column Segment writes for every call (segment layout): never a custom trait', async () => {
+    const audience = (key: string, entity: string, trait: string) => yml('kind: audience', `key: ${key}`, `entity: ${entity}`, 'where:', `  trait: { key: ${trait}, op: exists }`);
+    const files = {
+      'definitions/a.yml': audience('a', 'user', 'received_at'),
+      'definitions/b.yml': audience('b', 'account', 'context_ip'),
+      'definitions/c.yml': audience('c', 'user', 'plan'),
+      'definitions/d.yml': audience('d', 'user', 'sent_at'),
+      'definitions/sent_at_too.yml': yml('kind: sql_trait', 'key: sent_at_too', 'entity: user', 'traits: [sent_at]', "sql: SELECT 'u1' AS user_id, 1 AS sent_at"),
+    };
+    const segment = await loadProject(tempProject({ 'roster.yml': '', ...files }));
+    expect(segment.warnings?.map((w) => `${w.file}:${w.line}:${w.column} ${w.message}`)).toEqual([
+      'definitions/a.yml:5:17 "received_at" is a column Segment writes for every identify call, never a custom trait (SPEC 3): this trait is always missing',
+      'definitions/b.yml:5:17 "context_ip" is a column Segment writes for every group call, never a custom trait (SPEC 3): this trait is always missing',
+    ]);
+    // events_json: traits are the keys of the traits JSON, where any name may be one.
+    const json = await loadProject(tempProject({ 'roster.yml': yml('source: { layout: events_json }'), ...files }));
+    expect(json.warnings).toBeUndefined();
+  });
 });
