@@ -65,15 +65,31 @@ program.command('run').description('compute in dependency order, store results, 
   .option('--dry-run', 'compute and print; write and deliver nothing')
   .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')
   .option('--json', 'print a machine-readable summary instead of the table')
-  .action(async (flags) => finish(await runCommand(projectDir(), flags)));
+  .action(async (flags) => finish(await runCommand(projectDir(), sayWhenStopped(flags))));
 program.command('deliver').description('deliver what is pending in the outbox, nothing else')
   .option('--quiet', 'no progress line on stderr (it is shown only on a terminal anyway)')
   .option('--json', 'print a machine-readable summary instead of the text report')
-  .action(async (flags) => finish(await deliverCommand(projectDir(), flags)));
+  .action(async (flags) => finish(await deliverCommand(projectDir(), sayWhenStopped(flags))));
 program.command('preview').argument('<key>', 'the definition').description('size and sample members of a definition')
   .option('--as-of <iso>', 'the instant to compute at (default now; UTC without an offset)')
   .option('--limit <n>', 'how many members or values to show (default 10)')
   .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));
+
+/**
+ * Ctrl-C, or a scheduler's SIGTERM, during run or deliver ends roster as the signal would (exit
+ * 130 or 143), after one line saying that nothing is lost: a commit is whole or not made, and
+ * what is pending waits for the next run or deliver (SPEC 4). Returns the command's flags.
+ */
+function sayWhenStopped<T>(flags: T): T {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      const line = `roster: stopped by ${signal}; what was committed stays committed, and the next run or roster deliver sends what is still pending`;
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}${line}\n`);
+      process.kill(process.pid, signal);
+    });
+  }
+  return flags;
+}
 
 /** The version in roster's package.json, found from this file whether run from src/ or dist/. */
 function packageVersion(): string {

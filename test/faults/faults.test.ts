@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
-import { roster, rosterAsync } from '../cli/roster-cli.js';
+import { roster, rosterAsync, startRoster } from '../cli/roster-cli.js';
 import { fixtureStatements, type Fixture } from '../support/fixture.js';
 
 /*
@@ -195,6 +195,34 @@ describe('destination faults', () => {
     // logins: u1 1, u2 1 -> identify + track each
     expect(lines.map((m) => `${m.type} ${m.userId}`)).toEqual(['identify u1', 'identify u2', 'track u1', 'track u2']);
     expect(roster(['--project', dir, 'deliver']).stdout).not.toMatch(/\d+ sent/);
+  });
+});
+
+describe('interruptions', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s during delivery ends roster as the signal does, saying nothing is lost; deliver then sends what was pending', async (signal) => {
+    // An endpoint that takes the request and never answers holds the run in its delivery.
+    let requests = 0;
+    const server = createServer(() => void requests++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const dir = await duckProject(`destinations:\n  - name: crm\n    type: jsonl\n    path: out/crm.jsonl\n  - name: sink\n    type: http\n    url: http://127.0.0.1:${port}/v1/batch\n`);
+      const run = startRoster(['--project', dir, 'run', '--as-of', '2024-06-01']);
+      while (requests === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      run.child.kill(signal);
+      const stopped = await run.done;
+      expect(stopped.signal).toBe(signal);
+      expect(stopped.stderr).toContain(`roster: stopped by ${signal}; what was committed stays committed, and the next run or roster deliver sends what is still pending`);
+      noStack(stopped.stderr);
+      // The run committed before delivering: deliver sends the sink's messages to a file instead.
+      writeFileSync(path.join(dir, 'roster.yml'), 'destinations:\n  - name: crm\n    type: jsonl\n    path: out/crm.jsonl\n  - name: sink\n    type: jsonl\n    path: out/sink.jsonl\n');
+      const deliver = await rosterAsync(['--project', dir, 'deliver']);
+      expect(deliver.code).toBe(0);
+      expect(readFileSync(path.join(dir, 'out/sink.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(4);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
