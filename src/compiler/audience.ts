@@ -3,7 +3,7 @@ import type { Audience } from '../definitions/definition.js';
 import { ID_COLUMN, type CompileContext } from './context.js';
 import { ConditionCompiler, ConditionScope } from './condition.js';
 import { QueryParts } from './query.js';
-import { allAccounts, allUsers } from './sources.js';
+import { allAccounts, allUsers, widenedUniverse } from './sources.js';
 
 /**
  * An audience (SPEC 2): its members, one row each, column <user_id|group_id>. Conditions see every
@@ -29,17 +29,20 @@ export function compileAudience(ctx: CompileContext, a: Audience): string {
   // Compiled again with the driver known: the leaf that reads it reads the candidate row itself.
   const scope = new ConditionScope(a.entity, 'entity', false, driver);
   const condition = conditions.compile(a.where, scope);
-  const entities = driver ?? sharedUniverse(ctx, a)
-    ?? q.cte('entities', a.entity === 'user' ? 'all_users' : 'all_accounts', () => a.entity === 'user' ? allUsers(ctx, a.key) : allAccounts(ctx, a.key));
+  const entities = driver ?? universe(ctx, q, a);
   return q.render([`SELECT entity.${id}`, `FROM ${entities} AS entity`, ...scope.joins, `WHERE ${condition}`].join('\n'));
 }
 
 /**
- * The plan's scratch table of every user (account), which holds the ids of the SQL traits that
- * count for every audience; undefined for an audience that also counts one upstream of it
- * (countedSqlTraits): it reads its own. Asking the plan for the table makes the plan build it.
+ * Every user (account) as the audience counts them: the plan's shared table (asking for it makes
+ * the plan build it), widened by the SQL traits with an audience upstream that this audience
+ * counts (countedSqlTraits); standalone, its own pass over the input tables.
  */
-function sharedUniverse(ctx: CompileContext, a: Audience): string | undefined {
-  if (ctx.universeSqlTraits(a.entity, a.key).length !== ctx.universeSqlTraits(a.entity).length) return undefined;
-  return a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts;
+function universe(ctx: CompileContext, q: QueryParts, a: Audience): string {
+  const shared = a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts;
+  const name = a.entity === 'user' ? 'all_users' : 'all_accounts';
+  if (!shared) return q.cte('entities', name, () => a.entity === 'user' ? allUsers(ctx, a.key) : allAccounts(ctx, a.key));
+  const everywhere = ctx.universeSqlTraits(a.entity);
+  const late = ctx.universeSqlTraits(a.entity, a.key).filter((t) => !everywhere.includes(t));
+  return late.length ? q.cte('entities', name, () => widenedUniverse(ctx, a.entity, shared, late)) : shared;
 }

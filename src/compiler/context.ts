@@ -132,7 +132,8 @@ export class CompileContext {
 
   /**
    * SQL traits whose returned ids count as entities of `entity` (SPEC 3): for every definition
-   * (universeSqlTraits), or for `viewer`, which also counts those upstream of it (countedSqlTraits).
+   * (universeSqlTraits), or for the audience `viewer`, which also counts the SQL traits with an
+   * audience upstream that it waits for (countedSqlTraits).
    */
   universeSqlTraits(entity: Entity, viewer?: string): readonly SqlTrait[] {
     return viewer === undefined ? universeSqlTraits(this.options.definitions, entity) : countedSqlTraits(this.options.definitions, entity, viewer);

@@ -1,4 +1,5 @@
 import { isSegmentCallColumn, type Entity, type Window } from '../definitions/common.js';
+import type { SqlTrait } from '../definitions/definition.js';
 import type { PropertyFilter } from '../definitions/predicate.js';
 import { EVENTS_TABLE, LAYOUT_TABLES } from '../definitions/project-config.js';
 import { listText, storedValue, type Dialect } from './dialect.js';
@@ -284,7 +285,7 @@ export function allUsers(ctx: CompileContext, viewer?: string, union: IdUnion = 
     const rel = requiredTable(ctx, table);
     if (rel) parts.push(['user_id', `FROM ${rel} WHERE ${presentId('user_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
   }
-  for (const t of ctx.universeSqlTraits('user', viewer)) parts.push(['user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]);
+  parts.push(...sqlTraitIds(ctx, 'user', ctx.universeSqlTraits('user', viewer)));
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS user_id WHERE FALSE');
 }
 
@@ -293,8 +294,25 @@ export function allAccounts(ctx: CompileContext, viewer?: string, union: IdUnion
   const parts: [string, string][] = [];
   const groups = requiredTable(ctx, 'groups');
   if (groups) parts.push(['group_id', `FROM ${groups} WHERE ${presentId('group_id')} AND ${timeBounds(ctx, ctx.timestamp())[0]}`]);
-  for (const t of ctx.universeSqlTraits('account', viewer)) parts.push(['group_id', `FROM ${ctx.result(t.key)}`]);
+  parts.push(...sqlTraitIds(ctx, 'account', ctx.universeSqlTraits('account', viewer)));
   return idParts(parts, union, 'SELECT CAST(NULL AS VARCHAR) AS group_id WHERE FALSE');
+}
+
+/**
+ * The run plan's table of every user (account), `shared`, which holds the SQL traits that count
+ * for every audience, with the ids of `traits`, SQL traits with an audience upstream that only
+ * some audiences count (countedSqlTraits): one UNION over it, not a pass over the input tables.
+ */
+export function widenedUniverse(ctx: CompileContext, entity: Entity, shared: string, traits: readonly SqlTrait[]): string {
+  const id = ID_COLUMN[entity];
+  return idParts([[id, `FROM ${shared}`], ...sqlTraitIds(ctx, entity, traits)], 'once', '');
+}
+
+/** Id parts of SQL traits' results: their user_ids (present ones) or group_ids. */
+function sqlTraitIds(ctx: CompileContext, entity: Entity, traits: readonly SqlTrait[]): [string, string][] {
+  return traits.map((t) => entity === 'user'
+    ? ['user_id', `FROM ${ctx.result(t.key)} WHERE ${presentId('user_id')}`]
+    : ['group_id', `FROM ${ctx.result(t.key)}`]);
 }
 
 /** The users of each account: joined by a group call up to as_of, or associated by a SQL trait. */

@@ -14,9 +14,8 @@ import { traitProducers } from './references.js';
  * Whether an audience needs every user (account) as candidates. Conditions see every entity
  * (SPEC 2), but a condition that cannot hold for an entity without a row in a relation it reads
  * (`count >= 1`, `eq` on a trait, a member audience, `users: any`) needs only that relation's
- * entities. Those relations hold only entities the audience counts: a SQL trait it reads, and
- * every associating one an account audience waits for, run before it, so their ids count for it
- * (countedSqlTraits).
+ * entities. Those relations hold only entities (SPEC 3): a SQL trait it reads, and every
+ * associating one an account audience waits for, run before it.
  */
 export function readsUniverse(audience: Audience, definitions: readonly Definition[]): boolean {
   let known = decided.get(definitions);

@@ -2,8 +2,8 @@ import { readsUniverse } from './audience-candidates.js';
 import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers } from './references.js';
-import { isAssociating, mayAssociate, universeSqlTraits } from './sql-trait-roles.js';
-import { explicitDeps, usesAccountUsers } from './stated-upstream.js';
+import { isAssociating, mayAssociate } from './sql-trait-roles.js';
+import { countedSqlTraits, explicitDeps, usesAccountUsers } from './stated-upstream.js';
 import { didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -54,12 +54,11 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   const sqlTraits = defs.filter((d) => d.kind === 'sql_trait');
   const associating = sqlTraits.filter(isAssociating);
   // Users (accounts) returned by SQL traits count as users (accounts): audiences that read every
-  // entity of theirs run after them. Only traits with no audience upstream, so these edges can
-  // never close a cycle.
-  const universe = { user: universeSqlTraits(defs, 'user'), account: universeSqlTraits(defs, 'account') };
+  // entity of theirs run after them. A trait with an audience upstream is waited for only where
+  // that closes no cycle (countedSqlTraits).
   for (const d of defs) {
     if (d.kind !== 'audience' || !readsUniverse(d, defs)) continue;
-    for (const s of universe[d.entity]) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
+    for (const s of countedSqlTraits(defs, d.entity, d.key)) addEdge(d.key, s.key, undefined, `its ${d.entity === 'user' ? 'user_ids count as users' : 'group_ids count as accounts'}`);
   }
 
   const problems: Problem[] = [];

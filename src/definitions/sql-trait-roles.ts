@@ -28,9 +28,9 @@ export function mayAssociate(d: { kind: string; entity: Entity; template?: strin
 /**
  * SQL traits whose returned ids count as entities of `entity` (SPEC 3); users also come from
  * associating traits. Audiences see every entity, so they run after these traits: a trait counts
- * only if no audience is upstream of it (through its {{state}} keys), so that order never closes a
- * cycle. The ids of a SQL trait that reads an audience's state count only for the definitions
- * that run after it anyway (countedSqlTraits).
+ * here, for every audience, only if no audience is upstream of it (through its {{state}} keys), so
+ * that order never closes a cycle. The ids of a SQL trait that reads an audience's state count for
+ * the audiences that can wait for it (countedSqlTraits).
  */
 export function universeSqlTraits(definitions: readonly Definition[], entity: Entity): readonly (SqlTrait & { file: string })[] {
   let known = universes.get(definitions);

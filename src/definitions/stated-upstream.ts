@@ -2,14 +2,14 @@ import type { Entity } from './common.js';
 import type { Audience, Definition, SqlTrait } from './definition.js';
 import { traitProducers, walkConditions } from './references.js';
 import { templateStateKeys } from './sql-template.js';
+import { readsUniverse } from './audience-candidates.js';
 import { isAssociating, universeSqlTraits } from './sql-trait-roles.js';
 import type { Path } from './yaml-source.js';
 
 /*
- * The dependencies a project states, before roster decides who counts as an entity: what the
- * definitions' texts name, and the associations every user of accounts waits for. The graph adds
- * edges to the SQL traits whose ids widen the universe; which traits widen it for one definition
- * is decided from these edges alone, so that decision cannot change the graph it is read from.
+ * The dependencies a project states (what the definitions' texts name, and the associations
+ * every user of accounts waits for), and from them who counts as an entity for an audience that
+ * reads every entity: the graph adds an edge to every SQL trait whose ids it counts.
  */
 
 /** Edges a definition's own text makes: names in its conditions, `{{state}}` in its SQL. */
@@ -46,48 +46,72 @@ export function usesAccountUsers(d: Definition, byKey: ReadonlyMap<string, Defin
 }
 
 /**
- * The SQL traits whose returned ids count as entities of `entity` for `viewer` (SPEC 3: every
- * user_id a SQL trait returns counts as a user): those that count for every definition
- * (universeSqlTraits: no audience upstream of them), and those that do not but run before the
- * viewer anyway, being upstream of it by stated dependencies. Only a definition upstream of
- * such a trait cannot see its ids: they are computed from its own result.
+ * The SQL traits whose returned ids count as entities of `entity` for the audience `viewer` that
+ * reads every entity (SPEC 3: every user_id a SQL trait returns counts as a user): those that
+ * count for every definition (universeSqlTraits: no audience upstream of them), and those with
+ * an audience upstream that the viewer waits for (lateUniverseTraits).
  */
 export function countedSqlTraits(definitions: readonly Definition[], entity: Entity, viewer: string): readonly SqlTrait[] {
   const everywhere = universeSqlTraits(definitions, entity);
-  const upstream = statedUpstream(definitions, viewer);
-  const before = definitions.filter((d): d is SqlTrait & { file: string } => d.kind === 'sql_trait' && upstream.has(d.key)
-    && (d.entity === entity || (entity === 'user' && isAssociating(d))) && !everywhere.includes(d));
-  return before.length ? [...everywhere, ...before] : everywhere;
+  const late = (lateUniverseTraits(definitions).get(viewer) ?? []).filter((t) => countsAs(t, entity));
+  return late.length ? [...everywhere, ...late] : everywhere;
 }
 
-/** The keys upstream of `key` by stated dependencies, transitively. */
-export function statedUpstream(definitions: readonly Definition[], key: string): ReadonlySet<string> {
-  let known = upstreams.get(definitions);
-  if (!known) upstreams.set(definitions, (known = new Map()));
-  let found = known.get(key);
-  if (!found) known.set(key, (found = walkUpstream(definitions, key)));
-  return found;
+/**
+ * For each audience that reads every entity (readsUniverse), the SQL traits with an audience
+ * upstream of them (through {{state}}) whose ids it counts, and so waits for. Each such trait,
+ * in key order, is offered to each such audience, in key order; the audience takes it unless the
+ * trait already depends on the audience, through stated dependencies or traits taken before:
+ * waiting for it would close a cycle (the trait reads what the audience computes). So only an
+ * audience upstream of a trait does not see its ids, and the graph stays acyclic.
+ */
+export function lateUniverseTraits(definitions: readonly Definition[]): ReadonlyMap<string, readonly SqlTrait[]> {
+  let known = lateTraits.get(definitions);
+  if (!known) lateTraits.set(definitions, (known = offerLateTraits(definitions)));
+  return known;
 }
 
-/** statedUpstream per definitions array and key: the graph and both compiles ask it per audience. */
-const upstreams = new WeakMap<readonly Definition[], Map<string, ReadonlySet<string>>>();
+/** lateUniverseTraits per definitions array: the graph and both compiles ask it per audience. */
+const lateTraits = new WeakMap<readonly Definition[], ReadonlyMap<string, readonly SqlTrait[]>>();
 
-function walkUpstream(definitions: readonly Definition[], key: string): ReadonlySet<string> {
+/** Whether a SQL trait's ids are entities of `entity`: an associating trait's user_ids are users. */
+function countsAs(t: SqlTrait, entity: Entity): boolean {
+  return t.entity === entity || (entity === 'user' && isAssociating(t));
+}
+
+function offerLateTraits(definitions: readonly Definition[]): ReadonlyMap<string, readonly SqlTrait[]> {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const everywhere = new Set([...universeSqlTraits(definitions, 'user'), ...universeSqlTraits(definitions, 'account')]);
+  const late = definitions.filter((d): d is SqlTrait & { file: string } => d.kind === 'sql_trait' && !everywhere.has(d)).sort(byKeyOrder);
+  const taken = new Map<string, SqlTrait[]>();
+  if (!late.length) return taken;
+  const readers = definitions.filter((d): d is Audience & { file: string } => d.kind === 'audience' && readsUniverse(d, definitions)).sort(byKeyOrder);
+  // Stated edges (what the texts name, and associations), to which taken traits are added.
   const producers = traitProducers(definitions);
-  const associating = definitions.filter(isAssociating);
-  const seen = new Set<string>();
-  const queue = [key];
-  for (let i = 0; i < queue.length; i++) {
-    const d = byKey.get(queue[i]);
-    if (!d) continue;
-    const next = explicitDeps(d, producers, byKey).map(([to]) => to);
-    if (usesAccountUsers(d, byKey)) next.push(...associating.map((a) => a.key));
-    for (const k of next) {
-      if (k === key || seen.has(k)) continue;
-      seen.add(k);
-      queue.push(k);
+  const associating = definitions.filter(isAssociating).map((a) => a.key);
+  const deps = new Map(definitions.map((d) => [d.key, [
+    ...explicitDeps(d, producers, byKey).map(([to]) => to),
+    ...(usesAccountUsers(d, byKey) ? associating.filter((a) => a !== d.key) : []),
+  ]]));
+  const dependsOn = (from: string, target: string): boolean => {
+    const seen = new Set([from]);
+    const queue = [from];
+    for (let i = 0; i < queue.length; i++) {
+      for (const next of deps.get(queue[i]) ?? []) {
+        if (next === target) return true;
+        if (!seen.has(next)) (seen.add(next), queue.push(next));
+      }
+    }
+    return false;
+  };
+  for (const t of late) {
+    for (const reader of readers) {
+      if (!countsAs(t, reader.entity) || dependsOn(t.key, reader.key)) continue;
+      taken.set(reader.key, [...(taken.get(reader.key) ?? []), t]);
+      deps.get(reader.key)!.push(t.key);
     }
   }
-  return seen;
+  return taken;
 }
+
+const byKeyOrder = (a: Definition, b: Definition) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

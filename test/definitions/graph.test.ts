@@ -43,7 +43,9 @@ describe('definition graph', () => {
       active: ['logins'], // logins >= 1 holds only for users with logins: the universe is not read
       at_risk: ['account_logins', 'members'], // seat_count is a column of members
       risk_score: ['active'],
-      champions: ['at_risk', 'members', 'user_scores'], // passthrough: every user, so after the SQL traits adding users
+      // passthrough: every user, so after the SQL traits adding users, risk_score too (it reads
+      // active, which champions is not upstream of)
+      champions: ['at_risk', 'members', 'risk_score', 'user_scores'],
     });
   });
 
@@ -107,7 +109,7 @@ describe('definition graph', () => {
     expect(depsOf(g)).toEqual({ logins: [], seats: ['logins'] });
   });
 
-  it('counts the ids of a SQL trait reading state as entities when no audience is upstream of it', async () => {
+  it('counts the ids of a SQL trait reading state as entities for every audience it does not read', async () => {
     const g = await graphOf({
       logins: computed('logins', 'user'),
       doubled: sqlTrait('doubled', 'user', 'SELECT user_id, 2 * logins AS doubled FROM {{state "logins"}}'),
@@ -115,9 +117,22 @@ describe('definition graph', () => {
       from_active: sqlTrait('from_active', 'user', 'SELECT user_id, 1 AS from_active FROM {{state "active"}}'),
       lapsed: audience('lapsed', 'user', 'not:', '  event: { name: Logged In }'),
     });
-    // doubled widens the universe of users; from_active cannot (active would have to run after it).
-    expect(g.deps('lapsed')).toEqual(['doubled']);
-    expect(g.deps('active')).toEqual(['logins']); // reads only users with logins
+    // doubled widens the universe of users for every audience that reads it; from_active, which
+    // reads active, for lapsed (active reads only users with logins, not the universe).
+    expect(g.deps('lapsed')).toEqual(['doubled', 'from_active']);
+    expect(g.deps('active')).toEqual(['logins']);
+  });
+
+  it('offers SQL traits that read audiences in key order, and an audience takes one only where waiting closes no cycle', async () => {
+    const g = await graphOf({
+      quiet_a: audience('quiet_a', 'user', 'not:', '  event: { name: A }'),
+      quiet_b: audience('quiet_b', 'user', 'not:', '  event: { name: B }'),
+      s1: sqlTrait('s1', 'user', 'SELECT user_id, 1 AS s1 FROM {{state "quiet_b"}}'),
+      s2: sqlTrait('s2', 'user', 'SELECT user_id, 1 AS s2 FROM {{state "quiet_a"}}'),
+    });
+    // s1 first: quiet_a takes it; quiet_b cannot (s1 reads it). s2 then reads quiet_a, which
+    // waits for s1, which reads quiet_b: neither can take s2.
+    expect(depsOf(g)).toEqual({ quiet_b: [], s1: ['quiet_b'], quiet_a: ['s1'], s2: ['quiet_a'] });
   });
 
   it('selects like dbt: key, +key, key+, +key+ and N+key', async () => {
@@ -125,9 +140,9 @@ describe('definition graph', () => {
     const select = (...exprs: string[]) => [...g.select(exprs)].sort();
     expect(select('active')).toEqual(['active']);
     expect(select('+at_risk')).toEqual(['account_logins', 'at_risk', 'members']);
-    expect(select('active+')).toEqual(['active', 'risk_score']);
-    expect(select('+active+')).toEqual(['active', 'logins', 'risk_score']);
-    expect(select('1+champions')).toEqual(['at_risk', 'champions', 'members', 'user_scores']);
+    expect(select('active+')).toEqual(['active', 'champions', 'risk_score']);
+    expect(select('+active+')).toEqual(['active', 'champions', 'logins', 'risk_score']);
+    expect(select('1+champions')).toEqual(['at_risk', 'champions', 'members', 'risk_score', 'user_scores']);
     expect(select('logins+1', 'user_scores')).toEqual(['active', 'logins', 'user_scores']);
     // Joined by a comma, an intersection (dbt's set operator): what lies between logins and risk_score.
     expect(select('logins+,+risk_score')).toEqual(['active', 'logins', 'risk_score']);
@@ -147,7 +162,7 @@ describe('definition graph', () => {
 
   it('adds everything upstream with withUpstream', async () => {
     const g = await graphOf(b2b);
-    expect([...g.withUpstream(['champions'])].sort()).toEqual(['account_logins', 'at_risk', 'champions', 'members', 'user_scores']);
+    expect([...g.withUpstream(['champions'])].sort()).toEqual(['account_logins', 'active', 'at_risk', 'champions', 'logins', 'members', 'risk_score', 'user_scores']);
     expect([...g.withUpstream(['logins', 'risk_score'])].sort()).toEqual(['active', 'logins', 'risk_score']);
   });
 

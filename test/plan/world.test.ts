@@ -62,6 +62,9 @@ const SQL_TRAITS = [
   `kind: sql_trait\nkey: acct_members\nentity: account\ntraits: [member_count]\nsql: |\n  SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS member_count\n  FROM (SELECT DISTINCT group_id, user_id FROM {{source "groups"}} WHERE timestamp <= {{as_of}}\n        UNION ALL SELECT 'a9', 'u9') AS m`,
   // Reads this run's result of a computed trait.
   `kind: sql_trait\nkey: double_logins\nentity: user\nsql: SELECT user_id, u_count * 2 AS double_logins FROM {{state "u_count"}}`,
+  // Reads an audience's members: u8 (only here) is a user for the audiences that read every user
+  // and can run after it, which in the run plan widen its shared table of users.
+  `kind: sql_trait\nkey: referrals\nentity: user\nsql: SELECT DISTINCT 'u8' AS user_id, 1 AS referrals FROM {{state "u_usd_may"}}`,
 ];
 
 const DEFINITIONS = definitions([...TRAITS, ...AUDIENCES, ...SQL_TRAITS]);
@@ -79,6 +82,8 @@ describe('the world exercises every way the plan shares work', () => {
     // users: conditions on event features share one step; one reading an audience keeps its own.
     expect(step('_plan_users_matching')?.sql).toMatch(/a_users_any[\s\S]*a_users_none/);
     expect(step('_run_a_users_all')?.sql).toContain('users_matching AS (');
+    // An audience counting a SQL trait that reads an audience widens the shared table of users with it.
+    expect(step('_run_u_never_happened')?.sql).toMatch(/SELECT user_id FROM temp\.main\."_plan_all_users"\s+UNION\s+SELECT user_id FROM temp\.main\."_run_referrals"/);
   });
 });
 
@@ -92,6 +97,7 @@ describe.each(CASES)('fused plan and standalone queries give identical tables ov
       expect(fused.outcomes.filter((o) => o.status !== 'ok').map((o) => `${o.key}: ${o.error}`)).toEqual([]);
       expect(Object.keys(fused.tables)).toHaveLength(DEFINITIONS.length);
       expect(fused.tables.a_total_sum.rows.length).toBeGreaterThan(0);
+      expect(fused.tables.u_never_happened.rows).toContain(JSON.stringify([['user_id', 'u8']]));
     } finally {
       await fx.dispose();
     }
