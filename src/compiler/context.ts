@@ -3,8 +3,7 @@ import type { Condition, EventCondition } from '../definitions/condition.js';
 import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
-import { isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
-import { countedSqlTraits } from '../definitions/stated-upstream.js';
+import { countedSqlTraits, isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
 
 /** The source tables that exist, by lower-cased name, with their lower-cased columns and each column's type (as the engine's information_schema reports it). */
 export type SourceCatalog = ReadonlyMap<string, ReadonlyMap<string, string>>;

@@ -2,8 +2,8 @@ import { readsUniverse } from './audience-candidates.js';
 import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers } from './references.js';
-import { isAssociating, mayAssociate } from './sql-trait-roles.js';
-import { countedSqlTraits, explicitDeps, usesAccountUsers } from './stated-upstream.js';
+import { countedSqlTraits, isAssociating, mayAssociate } from './sql-trait-roles.js';
+import { explicitDeps, usesAccountUsers } from './stated-deps.js';
 import { didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
