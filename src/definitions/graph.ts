@@ -3,7 +3,7 @@ import type { Audience, Definition } from './definition.js';
 import { ProjectError, type Problem } from './project.js';
 import { traitProducers } from './references.js';
 import { countedSqlTraits, isAssociating, mayAssociate } from './sql-trait-roles.js';
-import { explicitDeps, usesAccountUsers } from './stated-deps.js';
+import { accountUsersUse, explicitDeps, usesAccountUsers } from './stated-deps.js';
 import { didYouMean } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -71,11 +71,13 @@ export function buildGraph(defs: readonly Definition[], options: GraphOptions = 
   const valid = associating.filter((a) => {
     const chain = pathTo(edges, a.key, (k) => consumerKeys.has(k));
     if (!chain) return true;
+    const consumer = chain[chain.length - 1];
+    const dependsOn = `but it depends on one: ${chain.join(' -> ')} (${consumer} is ${accountUsersUse(byKey.get(consumer)!)})`;
     problems.push({
       ...at(a, edges.get(a.key)!.get(chain[1])),
       message: mayAssociate(a)
-        ? `${a.key} may return user_id (its SELECT list does not name its columns), so it is taken to associate users with accounts, and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}. Name its columns in its SELECT list`
-        : `${a.key} returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: ${chain.join(' -> ')}`,
+        ? `${a.key} may return user_id (its SELECT list does not name its columns), so it is taken to associate users with accounts, and must run before every definition that uses the users of accounts; ${dependsOn}. Name its columns in its SELECT list`
+        : `${a.key} returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; ${dependsOn}`,
     });
     return false;
   });

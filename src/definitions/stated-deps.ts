@@ -41,3 +41,9 @@ export function usesAccountUsers(d: Definition, byKey: ReadonlyMap<string, Defin
   });
   return uses;
 }
+
+/** Why a definition uses the users of accounts (usesAccountUsers), in words after its key. */
+export function accountUsersUse(d: Definition): string {
+  if (d.entity === 'user') return 'a user audience passing through an account audience, which must agree with it';
+  return d.kind === 'audience' ? "an account audience: its members' users enter and leave with it" : "an account trait: it reads its users' events";
+}

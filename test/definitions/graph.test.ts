@@ -88,7 +88,13 @@ describe('definition graph', () => {
     await expect(graphOf({
       paying: audience('paying', 'account', 'trait: { key: plan, op: eq, value: pro }'),
       members: sqlTrait('members', 'account', 'SELECT group_id, user_id, 1 AS members FROM {{state "paying"}}'),
-    })).rejects.toThrow('members returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: members -> paying');
+    })).rejects.toThrow('members returns user_id, so it associates users with accounts and must run before every definition that uses the users of accounts; but it depends on one: members -> paying (paying is an account audience: its members\' users enter and leave with it)');
+    // The message says why the definition it depends on uses the users of accounts.
+    await expect(graphOf({
+      paying: audience('paying', 'account', 'trait: { key: plan, op: eq, value: pro }'),
+      payers: audience('payers', 'user', 'audience: { key: paying }'),
+      members: sqlTrait('members', 'account', 'SELECT \'\'a1\'\' AS group_id, user_id, 1 AS members FROM {{state "payers"}}'),
+    })).rejects.toThrow('but it depends on one: members -> payers (payers is a user audience passing through an account audience, which must agree with it)');
   });
 
   it('lets an associating SQL trait read user-level state, and runs it before every account audience', async () => {
