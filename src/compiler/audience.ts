@@ -42,7 +42,6 @@ function universe(ctx: CompileContext, q: QueryParts, a: Audience): string {
   const shared = a.entity === 'user' ? ctx.options.shared?.allUsers : ctx.options.shared?.allAccounts;
   const name = a.entity === 'user' ? 'all_users' : 'all_accounts';
   if (!shared) return q.cte('entities', name, () => a.entity === 'user' ? allUsers(ctx, a.key) : allAccounts(ctx, a.key));
-  const everywhere = ctx.universeSqlTraits(a.entity);
-  const late = ctx.universeSqlTraits(a.entity, a.key).filter((t) => !everywhere.includes(t));
+  const late = ctx.lateSqlTraits(a.entity, a.key);
   return late.length ? q.cte('entities', name, () => widenedUniverse(ctx, a.entity, shared, late)) : shared;
 }

@@ -3,7 +3,7 @@ import type { Condition, EventCondition } from '../definitions/condition.js';
 import type { Definition, SqlTrait } from '../definitions/definition.js';
 import type { ProjectConfig } from '../definitions/project-config.js';
 import type { Dialect } from './dialect.js';
-import { countedSqlTraits, isAssociating, universeSqlTraits } from '../definitions/sql-trait-roles.js';
+import { countedSqlTraits, isAssociating, lateSqlTraits, universeSqlTraits } from '../definitions/sql-trait-roles.js';
 
 /** The source tables that exist, by lower-cased name, with their lower-cased columns and each column's type (as the engine's information_schema reports it). */
 export type SourceCatalog = ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -136,6 +136,11 @@ export class CompileContext {
    */
   universeSqlTraits(entity: Entity, viewer?: string): readonly SqlTrait[] {
     return viewer === undefined ? universeSqlTraits(this.options.definitions, entity) : countedSqlTraits(this.options.definitions, entity, viewer);
+  }
+
+  /** The SQL traits with an audience upstream that only some audiences, `viewer` among them, count (lateSqlTraits). */
+  lateSqlTraits(entity: Entity, viewer: string): readonly SqlTrait[] {
+    return lateSqlTraits(this.options.definitions, entity, viewer);
   }
 
   associatingSqlTraits(self?: string): SqlTrait[] {

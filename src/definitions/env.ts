@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Problem } from './project.js';
+import { quoted } from './suggest.js';
 import { formatPath, type Path, type YamlSource } from './yaml-source.js';
 
 // $${ (a literal ${), ${NAME}, or a ${ that starts no reference (${X:-default}, ${ X }, unclosed).
@@ -26,7 +27,7 @@ export function readWithEnv(src: YamlSource, env: Readonly<Record<string, string
         if (match === '$${') return '${';
         if (name === undefined) {
           const at = src.position(node.range?.[0] ?? 0);
-          problems.push({ file: src.file, ...at, path: formatPath(path), message: `${JSON.stringify(node.value)} holds a \${ that is no \${NAME} reference (a name of letters, digits and _, closed by }; defaults such as \${X:-y} are not read): write $\${ for a literal \${` });
+          problems.push({ file: src.file, ...at, path: formatPath(path), message: `${quoted(String(node.value))} holds a \${ that is no \${NAME} reference (a name of letters, digits and _, closed by }; defaults such as \${X:-y} are not read): write $\${ for a literal \${` });
           return match;
         }
         const value = env[name];

@@ -71,29 +71,30 @@ function widening(definitions: readonly Definition[], entity: Entity): (SqlTrait
  * The SQL traits whose returned ids count as entities of `entity` for the audience `viewer` that
  * reads every entity (SPEC 3: every user_id a SQL trait returns counts as a user): those that
  * count for every definition (universeSqlTraits: no audience upstream of them), and those with
- * an audience upstream that the viewer waits for (lateUniverseTraits).
+ * an audience upstream that the viewer waits for (lateSqlTraits).
  */
 export function countedSqlTraits(definitions: readonly Definition[], entity: Entity, viewer: string): readonly SqlTrait[] {
   const everywhere = universeSqlTraits(definitions, entity);
-  const late = (lateUniverseTraits(definitions).get(viewer) ?? []).filter((t) => countsAs(t, entity));
+  const late = lateSqlTraits(definitions, entity, viewer);
   return late.length ? [...everywhere, ...late] : everywhere;
 }
 
 /**
- * For each audience that reads every entity (readsUniverse), the SQL traits with an audience
- * upstream of them (through {{state}}) whose ids it counts, and so waits for. Each such trait,
+ * The SQL traits with an audience upstream of them (through {{state}}) whose ids count as
+ * entities of `entity` for the audience `viewer` that reads every entity, and which it so waits
+ * for. Each such trait,
  * in key order, is offered to each such audience, in key order; the audience takes it unless the
  * trait already depends on the audience, through stated dependencies or traits taken before:
  * waiting for it would close a cycle (the trait reads what the audience computes). So only an
  * audience upstream of a trait does not see its ids, and the graph stays acyclic.
  */
-export function lateUniverseTraits(definitions: readonly Definition[]): ReadonlyMap<string, readonly SqlTrait[]> {
+export function lateSqlTraits(definitions: readonly Definition[], entity: Entity, viewer: string): readonly SqlTrait[] {
   let known = lateTraits.get(definitions);
   if (!known) lateTraits.set(definitions, (known = offerLateTraits(definitions)));
-  return known;
+  return (known.get(viewer) ?? []).filter((t) => countsAs(t, entity));
 }
 
-/** lateUniverseTraits per definitions array: the graph and both compiles ask it per audience. */
+/** The traits each audience takes, per definitions array: the graph and both compiles ask per audience. */
 const lateTraits = new WeakMap<readonly Definition[], ReadonlyMap<string, readonly SqlTrait[]>>();
 
 /** Whether a SQL trait's ids are entities of `entity`: an associating trait's user_ids are users. */
