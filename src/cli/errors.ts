@@ -1,5 +1,6 @@
 import { ProjectError } from '../definitions/project.js';
 import { indentedLines, oneLine } from '../support/terminal-text.js';
+import { clearProgressLine } from './progress.js';
 import { WarehouseError } from '../warehouse/warehouse.js';
 
 /** Bad arguments on the command line: exit 1. */
@@ -12,6 +13,7 @@ export function exitCodeFor(e: unknown): 1 | 2 {
 
 /** One readable message, never a stack trace (ROSTER_DEBUG=1 shows it). */
 export function reportError(e: unknown): void {
+  clearProgressLine();
   if (process.env.ROSTER_DEBUG) console.error(e);
   if (e instanceof ProjectError) {
     console.error(e.message);
@@ -25,5 +27,6 @@ export function reportError(e: unknown): void {
 
 /** One warning line on stderr: something the user should know that does not stop the command. */
 export function warn(message: string): void {
+  clearProgressLine();
   console.error(`warning: ${oneLine(message)}`);
 }

@@ -37,9 +37,26 @@ export interface ProgressOptions {
 // Carriage return, then "erase the whole line" (ECMA-48 EL 2): the line is redrawn in place.
 const CLEAR_LINE = '\r\x1b[2K';
 
-/** The display is shown only on a terminal, and never with --quiet (pipes and CI logs stay clean). */
-export function progressEnabled(stream: ProgressStream, quiet = false): boolean {
-  return Boolean(stream.isTTY) && !quiet;
+/**
+ * The display is shown only on a terminal that can redraw a line (not TERM=dumb), and never with
+ * --quiet (pipes and CI logs stay clean).
+ */
+export function progressEnabled(stream: ProgressStream, quiet = false, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && !quiet && env.TERM !== 'dumb';
+}
+
+// The display drawn now, if any: a warning or an error printed from anywhere erases it first.
+let shownDisplay: ProgressDisplay | undefined;
+
+/** Erases the progress line, if one is shown, so that a line printed next starts clean. */
+export function clearProgressLine(): void {
+  shownDisplay?.clear();
+}
+
+/** Columns to fit the line into: the terminal's, else $COLUMNS (some pseudo-terminals report 0). */
+function lineWidth(stream: ProgressStream): number {
+  const columns = stream.columns || Number(process.env.COLUMNS) || 80;
+  return Math.max(columns - 1, 1);
 }
 
 /**
@@ -65,14 +82,14 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
     const done = seen.get(current.stage)?.size ?? 0;
     const count = options.total && current.key && (current.stage === 'compute' || current.stage === 'diff') ? ` (${done}/${options.total})` : '';
     const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}${current.detail ? ` ${current.detail}` : ''}, ${seconds} s`;
-    const width = stream.columns && stream.columns > 1 ? stream.columns - 1 : 0;
-    stream.write(CLEAR_LINE + (width && text.length > width ? text.slice(0, width) : text));
+    const width = lineWidth(stream);
+    stream.write(CLEAR_LINE + (text.length > width ? text.slice(0, width) : text));
     shown = true;
   };
   const tickMs = options.tickMs ?? 200;
   const timer = tickMs > 0 ? setInterval(draw, tickMs) : undefined;
   timer?.unref();
-  return {
+  const display: ProgressDisplay = {
     enabled,
     update(event) {
       if (event.key) seen.set(event.stage, (seen.get(event.stage) ?? new Set()).add(event.key));
@@ -85,9 +102,12 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
     },
     done() {
       if (timer) clearInterval(timer);
-      this.clear();
+      display.clear();
+      if (shownDisplay === display) shownDisplay = undefined;
     },
   };
+  shownDisplay = display;
+  return display;
 }
 
 /**

@@ -108,9 +108,10 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
   for (const w of await absentEventWarnings(wh, config, catalog, neededDefinitions)) options.onWarning?.(w);
   // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
-  if (!dryRun && options.asOfIsNow && (last === null || last === undefined)) {
+  // A dry run warns as preview does: it is how one tries a first run.
+  if (options.asOfIsNow && (dryRun || last === null || last === undefined)) {
     const stale = await staleSourceWarning(wh, config, catalog, asOf);
-    if (stale) options.onWarning?.(`${stale}; once this run is committed, no later run may go back before it`);
+    if (stale) options.onWarning?.(dryRun ? stale : `${stale}; once this run is committed, no later run may go back before it`);
   }
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {

@@ -1,9 +1,11 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { progressDisplay, StageClock, stageBucket, type ProgressStream } from '../../src/cli/progress.js';
-import { deliveryProgress } from '../../src/cli/commands/run.js';
+import { clearProgressLine, progressDisplay, progressEnabled, StageClock, stageBucket, type ProgressStream } from '../../src/cli/progress.js';
+import { deliveryProgress, printReport } from '../../src/cli/commands/run.js';
+import { messagesOnTerminal } from '../../src/cli/report-streams.js';
+import type { Project } from '../../src/definitions/project.js';
 import { ROOT, roster } from './roster-cli.js';
 
 // Any terminal control: carriage return or an ESC sequence.
@@ -56,6 +58,56 @@ describe('progress display', () => {
       p.done();
       expect(p.enabled).toBe(false);
       expect(stream.chunks).toEqual([]);
+    }
+  });
+
+  it('TERM=dumb cannot redraw a line: no display there', () => {
+    expect(progressEnabled(fakeStream(true), false, { TERM: 'dumb' })).toBe(false);
+    expect(progressEnabled(fakeStream(true), false, { TERM: 'xterm' })).toBe(true);
+  });
+
+  it('a terminal that reports no width: the line is cut to $COLUMNS, or to 80', () => {
+    const saved = process.env.COLUMNS;
+    try {
+      for (const [columns, width] of [['30', 29], [undefined, 79]] as const) {
+        if (columns === undefined) delete process.env.COLUMNS;
+        else process.env.COLUMNS = columns;
+        const stream = fakeStream(true, 0);
+        const p = progressDisplay({ stream, tickMs: 0 });
+        p.update({ stage: 'compute', key: 'k'.repeat(200) });
+        p.done();
+        expect(stream.chunks[0].replace('\r\x1b[2K', '').length).toBe(width);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = saved;
+    }
+  });
+
+  it('a line printed from anywhere (a warning, an error) first erases the progress line; none once it is done', () => {
+    const stream = fakeStream(true);
+    const p = progressDisplay({ stream, tickMs: 0 });
+    p.update({ stage: 'setup' });
+    clearProgressLine();
+    expect(stream.chunks).toEqual(['\r\x1b[2Kroster: setup, 0.0 s', '\r\x1b[2K']);
+    p.done();
+    clearProgressLine();
+    expect(stream.chunks).toHaveLength(2);
+  });
+
+  it('no display while messages go to stdout on a terminal: the line would be drawn between them', () => {
+    const withDestinations = (...types: string[]) => ({ config: { destinations: types.map((type) => ({ type })) } }) as unknown as Project;
+    expect(messagesOnTerminal(withDestinations('jsonl', 'stdout'), { isTTY: true })).toBe(true);
+    expect(messagesOnTerminal(withDestinations('jsonl', 'stdout'), { isTTY: false })).toBe(false);
+    expect(messagesOnTerminal(withDestinations('jsonl', 'http'), { isTTY: true })).toBe(false);
+  });
+
+  it('the run table counts its definitions in words: one definition, two definitions', () => {
+    const outcome = { key: 'a', kind: 'computed_trait', entity: 'user', status: 'ok', selected: true, warnings: [], depth: 0 } as const;
+    for (const [outcomes, last] of [[[outcome], '1 definition ok'], [[outcome, { ...outcome, key: 'b' }], '2 definitions ok']] as const) {
+      const lines: string[] = [];
+      printReport({ asOf: new Date(0), outcomes, ok: true, dryRun: true }, (l) => lines.push(l), () => undefined);
+      expect(lines.at(-1)).toBe(last);
     }
   });
 
@@ -116,11 +168,12 @@ describe('roster run --json and output without a terminal', () => {
     expect(summary).toMatchObject({ as_of: '2024-06-02T00:00:00.000Z', run_id: null, dry_run: true, delivery: null });
   });
 
-  it('--json keeps errors on stderr and the exit code: an as_of before the last run is refused (exit 1)', () => {
+  it('--json keeps errors on stderr and the exit code, and still prints a summary: an as_of before the last run is refused (exit 1)', () => {
     const r = roster(['--project', dir, 'run', '--as-of', '2024-01-01T00:00:00Z', '--json']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
     expect(r.stderr).toContain('earlier than the last committed run');
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toEqual({ ok: false, exit_code: 1, error: expect.stringContaining('earlier than the last committed run') });
   });
 
   it('without a terminal the table is printed with no progress escapes on either stream', () => {
@@ -137,5 +190,49 @@ describe('roster run --json and output without a terminal', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).delivery).toMatchObject({ ok: true, pending: 0, failed: 0 });
     expect(r.stderr).not.toMatch(CONTROL);
+  });
+});
+
+describe('--json with messages on stdout, and when a command fails before its summary', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'roster-json-stdout-'));
+    for (const part of ['roster.yml', 'definitions']) cpSync(path.join(ROOT, 'examples/b2b-saas', part), path.join(dir, part), { recursive: true });
+    const config = path.join(dir, 'roster.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/destinations:[\s\S]*$/, 'destinations:\n  - { name: crm, type: stdout }\n'));
+    expect(roster(['--project', dir, 'demo', '--users', '100', '--accounts', '10', '--days', '30']).code).toBe(0);
+  }, 120_000);
+
+  it('stdout holds only the messages; the summary is the one stderr line that starts with "{"', () => {
+    const r = roster(['--project', dir, 'run', '--as-of', '2024-06-01T00:00:00Z', '--select', 'total_revenue', '--json']);
+    expect(r.code).toBe(0);
+    const messages = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.type === 'identify' || m.type === 'track' || m.type === 'group')).toBe(true);
+    const summaries = r.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(summaries).toHaveLength(1);
+    const summary = JSON.parse(summaries[0]);
+    expect(summary.ok).toBe(true);
+    expect(summary.definitions.find((d: { key: string }) => d.key === 'total_revenue').messages.crm).toBe(messages.length);
+    expect(summary.delivery.destinations[0]).toMatchObject({ destination: 'crm', sent: messages.length });
+  });
+
+  it('a project that does not load: {ok: false, exit_code: 1, error} where the summary goes (stdout)', () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'roster-json-broken-'));
+    writeFileSync(path.join(broken, 'roster.yml'), 'name: x\nwarehouse: { dialect: duckdb, path: ./w.duckdb }\nsource: { schema: main }\nstate: { schema: roster }\nbogus: 1\n');
+    for (const command of [['run'], ['deliver']]) {
+      const r = roster(['--project', broken, ...command, '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual({ ok: false, exit_code: 1, error: expect.stringContaining('bogus') });
+      expect(r.stderr).toContain('bogus');
+    }
+  });
+
+  it('deliver --json: ok at the top, as run has it', () => {
+    const r = roster(['--project', dir, 'deliver', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const summary = JSON.parse(r.stderr.split('\n').find((line) => line.startsWith('{'))!);
+    expect(summary).toMatchObject({ ok: true, delivery: { ok: true, pending: 0 } });
   });
 });

@@ -11,9 +11,9 @@ import { definitions, ENGINES, fixtureWarehouse, project } from '../support/harn
 describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).map((layout) => [engine, layout] as const)))('a first run at now over old events (%s, %s layout)', (engine, layout) => {
   const defs = definitions(['kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In']);
   /** Runs at `asOf` as if no --as-of was given; returns the run-level warnings. */
-  const runAtNow = async (fx: Awaited<ReturnType<typeof fixtureWarehouse>>, asOf: string) => {
+  const runAtNow = async (fx: Awaited<ReturnType<typeof fixtureWarehouse>>, asOf: string, dryRun = false) => {
     const warnings: string[] = [];
-    const report = await runProject(project(defs, layout, { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(asOf), asOfIsNow: true, onWarning: (m) => warnings.push(m) });
+    const report = await runProject(project(defs, layout, { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(asOf), asOfIsNow: true, dryRun, onWarning: (m) => warnings.push(m) });
     expect(report.ok).toBe(true);
     return warnings;
   };
@@ -34,6 +34,8 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
         + 'windows such as "last 30 days" hold nothing then; pass --as-of to compute at another instant; once this run is committed, no later run may go back before it$',
       ))]);
       expect(await runAtNow(far, '2026-12-01T00:00:00Z')).toEqual([]); // no longer a first run
+      // A dry run warns as preview does (it is how a first run is tried), without the commit's clause.
+      expect(await runAtNow(far, '2026-12-02T00:00:00Z', true)).toEqual([expect.stringMatching(/more than a week before as_of 2026-12-02T00:00:00\.000Z .*pass --as-of to compute at another instant$/)]);
     } finally {
       await far.dispose();
     }

@@ -5,28 +5,36 @@ import { DeliveryInterrupted, type DeliveryReport } from '../../run/deliver-outb
 import { openWarehouse } from '../../warehouse/open.js';
 import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
-import { deliverReporting, deliveryJson, printDelivery, printInterrupted, reportSink } from './run.js';
+import { JsonSummary, messagesOnTerminal, reportSink } from '../report-streams.js';
+import { deliverReporting, deliveryJson, printDelivery, printInterrupted } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
 /** Sends what is pending in the outbox, nothing else (SPEC 5). Exit 2 when some stays pending. */
 export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Promise<number> {
+  const json = new JsonSummary(Boolean(flags.json));
+  return json.around(() => deliverPending(dir, flags, json));
+}
+
+async function deliverPending(dir: string, flags: DeliverFlags, json: JsonSummary): Promise<number> {
   const started = performance.now();
   const project = await loadProjectToDeliver(dir);
+  json.project = project;
   const out = reportSink(project);
   const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: warn });
-  const progress = progressDisplay({ quiet: flags.quiet });
+  const progress = progressDisplay({ quiet: flags.quiet || messagesOnTerminal(project) });
   try {
     progress.update({ stage: 'delivery' });
-    /** With --json: delivery errors on stderr, the summary on stdout. */
+    /** With --json: delivery errors on stderr, then the summary. */
     const printJson = (delivery: DeliveryReport | DeliveryInterrupted) => {
       if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
       else printDelivery(delivery, () => undefined);
-      out(JSON.stringify({ delivery: deliveryJson(delivery), timings_ms: { total: Math.round(performance.now() - started) } }, null, 2));
+      const data = deliveryJson(delivery);
+      json.print({ ok: data.ok, delivery: data, timings_ms: { total: Math.round(performance.now() - started) } });
     };
-    const report = await deliverReporting(project, wh, progress, (e) => (flags.json ? printJson(e) : printInterrupted(e, out)));
+    const report = await deliverReporting(project, wh, progress, (e) => (json.enabled ? printJson(e) : printInterrupted(e, out)));
     progress.done();
-    if (flags.json) {
+    if (json.enabled) {
       printJson(report);
     } else {
       printDelivery(report, out);

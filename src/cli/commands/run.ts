@@ -11,18 +11,20 @@ import { indentedLines, oneLine } from '../../support/terminal-text.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf } from '../options.js';
 import { progressDisplay, StageClock, stageBucket, type ProgressDisplay, type ProgressEvent } from '../progress.js';
+import { JsonSummary, messagesOnTerminal, reportSink } from '../report-streams.js';
 import { formatTable } from '../table.js';
 
 export interface RunFlags { select?: string[]; asOf?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }
 
-/** Where the report goes: stderr when a destination writes messages to stdout. */
-export function reportSink(project: Project): (s: string) => void {
-  return project.config.destinations.some((x) => x.type === 'stdout') ? (s) => console.error(s) : (s) => console.log(s);
+export async function runCommand(dir: string, flags: RunFlags): Promise<number> {
+  const json = new JsonSummary(Boolean(flags.json));
+  return json.around(() => runReporting(dir, flags, json));
 }
 
-export async function runCommand(dir: string, flags: RunFlags): Promise<number> {
+async function runReporting(dir: string, flags: RunFlags, json: JsonSummary): Promise<number> {
   const started = performance.now();
   const project = await loadProjectWarning(dir);
+  json.project = project;
   const graph = buildGraph(project.definitions);
   const asOf = parseAsOf(flags.asOf);
   if (flags.select?.length) graph.select(flags.select); // unknown keys: exit 1 before touching the warehouse
@@ -33,7 +35,7 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
   const out = reportSink(project);
   const kinds = new Map(project.definitions.map((x) => [x.key, x.kind]));
   const clock = new StageClock(stageBucket((k) => kinds.get(k)));
-  const progress = progressDisplay({ quiet: flags.quiet, total: flags.select?.length ? undefined : graph.order.length });
+  const progress = progressDisplay({ quiet: flags.quiet || messagesOnTerminal(project), total: flags.select?.length ? undefined : graph.order.length });
   const stage = (event: { stage: string; key?: string }) => {
     clock.mark(event);
     progress.update(event);
@@ -47,37 +49,34 @@ export async function runCommand(dir: string, flags: RunFlags): Promise<number> 
     let report: RunReport;
     try {
       report = await runProject(project, graph, wh, {
-        asOf, select: flags.select, dryRun: flags.dryRun, onProgress: stage, asOfIsNow: flags.asOf === undefined, onWarning: (m) => {
-          progress.clear();
-          warn(m);
-        },
+        asOf, select: flags.select, dryRun: flags.dryRun, onProgress: stage, asOfIsNow: flags.asOf === undefined, onWarning: warn,
       });
     } catch (e) {
       if (e instanceof AsOfError) throw new UsageError(e.message);
       throw e;
     }
-    if (!flags.json) {
+    if (!json.enabled) {
       progress.clear(); // the table is printed as soon as it is known; delivery may take a while
       printReport(report, out);
     }
-    /** With --json: the problems and delivery errors on stderr, the summary on stdout. */
+    /** With --json: the problems and delivery errors on stderr, then the summary. */
     const printJson = (delivery: DeliveryReport | DeliveryInterrupted | undefined) => {
       printProblems(report);
       if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
       else if (delivery) printDelivery(delivery, () => undefined);
-      out(JSON.stringify(runJson(report, delivery, { ...clock.finish(), total: Math.round(performance.now() - started) }), null, 2));
+      json.print(runJson(report, delivery, { ...clock.finish(), total: Math.round(performance.now() - started) }));
     };
     let delivery: DeliveryReport | undefined;
     if (!report.dryRun) {
       stage({ stage: 'delivery' });
       // The run is committed: a delivery stopped partway still says what got out.
-      delivery = await deliverReporting(project, wh, progress, (e) => (flags.json ? printJson(e) : printInterrupted(e, out)));
+      delivery = await deliverReporting(project, wh, progress, (e) => (json.enabled ? printJson(e) : printInterrupted(e, out)));
       stage({ stage: 'finish' });
       const s = stateNames(wh.dialect, project.config.state.schema);
       await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
     }
     progress.done();
-    if (flags.json) printJson(delivery);
+    if (json.enabled) printJson(delivery);
     else if (delivery) printDelivery(delivery, out);
     return report.ok && (delivery?.ok ?? true) ? 0 : 2;
   } finally {
@@ -159,7 +158,8 @@ export function printReport(report: RunReport, out: (s: string) => void = (s) =>
   out(formatTable(rows));
   printProblems(report, err);
   const failed = report.outcomes.filter((o) => o.status !== 'ok').length;
-  out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${report.outcomes.length} definitions ok`);
+  const n = report.outcomes.length;
+  out(failed ? `${failed} definition${failed > 1 ? 's' : ''} failed or skipped; their last committed state is kept` : `${n} definition${n === 1 ? '' : 's'} ok`);
 }
 
 /** Warnings, failures and skips: always on stderr, with the table or with --json. */
