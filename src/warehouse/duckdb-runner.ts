@@ -1,4 +1,4 @@
-import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
 import { namesPlaceholder } from '../support/sql-text.js';
@@ -70,10 +70,11 @@ export class DuckDbWarehouse implements Warehouse {
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {
     try {
-      const prepared = await this.conn.prepare(sql);
-      prepared.bind(this.bind(sql, params) as Record<string, string>);
-      const reader = await this.timed(() => prepared.runAndReadAll());
-      return reader.getRowObjectsJS().map((r) => normaliseValue(r) as Row);
+      return await this.prepared(sql, async (prepared) => {
+        prepared.bind(this.bind(sql, params) as Record<string, string>);
+        const reader = await this.timed(() => prepared.runAndReadAll());
+        return reader.getRowObjectsJS().map((r) => normaliseValue(r) as Row);
+      });
     } catch (e) {
       throw e instanceof WarehouseError ? e : new WarehouseError(cleanMessage(e), e);
     }
@@ -81,11 +82,28 @@ export class DuckDbWarehouse implements Warehouse {
 
   async exec(sql: string, params?: SqlParams): Promise<void> {
     try {
-      const prepared = await this.conn.prepare(sql);
-      prepared.bind(this.bind(sql, params) as Record<string, string>);
-      await this.timed(() => prepared.run());
+      await this.prepared(sql, async (prepared) => {
+        prepared.bind(this.bind(sql, params) as Record<string, string>);
+        await this.timed(() => prepared.run());
+      });
     } catch (e) {
       throw e instanceof WarehouseError ? e : new WarehouseError(cleanMessage(e), e);
+    }
+  }
+
+  /**
+   * Runs `use` with the statement prepared, then frees it. DuckDB keeps an executed plan's
+   * operator state (a join's or an aggregate's hash table) with the prepared statement until it
+   * is destroyed, and the JavaScript garbage collector, which does not see that memory, may not
+   * get to it for a long time: a run of 200 definitions held over 1 GB of hash tables that way and
+   * ran out of memory_limit.
+   */
+  private async prepared<T>(sql: string, use: (prepared: DuckDBPreparedStatement) => Promise<T>): Promise<T> {
+    const prepared = await this.conn.prepare(sql);
+    try {
+      return await use(prepared);
+    } finally {
+      prepared.destroySync();
     }
   }
 
@@ -111,16 +129,18 @@ export class DuckDbWarehouse implements Warehouse {
 
   private async readColumns(sql: string): Promise<Row[]> {
     try {
-      const reader = await (await this.conn.prepare(sql)).runAndReadAll();
-      const names = reader.deduplicatedColumnNames();
-      const columns = reader.convertColumns(JSDuckDBValueConverter).map((values) => values.map(normaliseValue));
-      const rows: Row[] = new Array(reader.currentRowCount);
-      for (let i = 0; i < rows.length; i++) {
-        const row: Row = {};
-        for (let c = 0; c < names.length; c++) row[names[c]] = columns[c][i];
-        rows[i] = row;
-      }
-      return rows;
+      return await this.prepared(sql, async (prepared) => {
+        const reader = await prepared.runAndReadAll();
+        const names = reader.deduplicatedColumnNames();
+        const columns = reader.convertColumns(JSDuckDBValueConverter).map((values) => values.map(normaliseValue));
+        const rows: Row[] = new Array(reader.currentRowCount);
+        for (let i = 0; i < rows.length; i++) {
+          const row: Row = {};
+          for (let c = 0; c < names.length; c++) row[names[c]] = columns[c][i];
+          rows[i] = row;
+        }
+        return rows;
+      });
     } catch (e) {
       throw new WarehouseError(cleanMessage(e), e);
     }

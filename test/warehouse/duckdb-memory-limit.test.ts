@@ -26,3 +26,29 @@ describe('warehouse.memory_limit', () => {
     await expect(DuckDbWarehouse.open({ path: ':memory:', memoryLimit: limit })).rejects.toThrow();
   });
 });
+
+/*
+ * DuckDB keeps an executed plan's operator state with its prepared statement: a FULL JOIN (the
+ * diff's) keeps its hash table for the unmatched rows. Left to the JavaScript garbage collector,
+ * which does not see that memory, a run of 200 definitions held over 1 GB of it and failed with
+ * "Out of Memory" under the default limit.
+ */
+describe('memory a statement used is given back when it ends', () => {
+  it('no FULL JOIN hash table outlives its statement, so statements that each fit the limit all run', async () => {
+    const wh = await DuckDbWarehouse.open({ path: ':memory:', memoryLimit: '300MB' });
+    const hashTables = async () => Number((await wh.query(`SELECT coalesce(sum(memory_usage_bytes), 0) AS n FROM duckdb_memory() WHERE tag = 'HASH_TABLE'`))[0].n);
+    try {
+      await wh.exec('CREATE TEMPORARY TABLE old AS SELECT range AS id, md5(range::VARCHAR) AS v FROM range(400000)');
+      await wh.exec('CREATE TEMPORARY TABLE new AS SELECT range + 1000 AS id, md5(range::VARCHAR) AS v FROM range(400000)');
+      for (let i = 0; i < 12; i++) {
+        await wh.exec(`CREATE OR REPLACE TEMPORARY TABLE diff_${i % 2} AS SELECT coalesce(n.id, o.id) AS id FROM new AS n FULL JOIN old AS o ON n.id = o.id AND n.v = o.v WHERE n.id IS NULL OR o.id IS NULL`);
+        expect(await hashTables()).toBe(0);
+        const [{ n }] = await wh.query(`SELECT count(*) AS n FROM old AS o FULL JOIN new AS n ON n.id = o.id WHERE n.id IS NULL`);
+        expect(Number(n)).toBe(1000);
+        expect(await hashTables()).toBe(0);
+      }
+    } finally {
+      await wh.close();
+    }
+  });
+});
