@@ -8,6 +8,13 @@ import type { SegmentMessage } from '../emit/change.js';
 export const MAX_DELIVERY_STEP = 20_000;
 
 /**
+ * Messages refused alone, one after another with none taken in between, before roster stops
+ * sending: an endpoint that refuses every message (some answer 400 to a wrong write key) must not
+ * fail the whole outbox, one request per message.
+ */
+export const REFUSED_IN_A_ROW = 5;
+
+/**
  * Where messages go. The outbox drains through it: on recovery it first asks
  * `alreadyDelivered`, then `send`s what is still pending, always with the stored messageIds.
  */
@@ -41,6 +48,17 @@ export class DeliveryError extends Error {
   readonly failedMessageIds: readonly string[];
   readonly rejectedMessageIds: readonly string[];
   readonly retryable: boolean;
+  /**
+   * Failed messages the destination refused each alone, with none taken after them in this send:
+   * the endpoint may refuse every message, or only these. Once it takes a message sent after them,
+   * they were at fault and the caller rejects them; until then they stay pending.
+   */
+  readonly awaitingVerdict: readonly string[];
+  /** Why each failed message failed, where the destination knows it message by message. */
+  readonly reasons: ReadonlyMap<string, string>;
+  /** What the message says of `awaitingVerdict`, and what it says besides (undefined: nothing). */
+  readonly awaitingNote?: string;
+  readonly besidesAwaiting?: string;
 
   constructor(init: {
     destination: string;
@@ -48,6 +66,10 @@ export class DeliveryError extends Error {
     retryable: boolean;
     message: string;
     rejectedMessageIds?: readonly string[];
+    awaitingVerdict?: readonly string[];
+    reasons?: ReadonlyMap<string, string>;
+    awaitingNote?: string;
+    besidesAwaiting?: string;
     cause?: unknown;
   }) {
     super(`destination "${init.destination}": ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
@@ -56,6 +78,11 @@ export class DeliveryError extends Error {
     this.failedMessageIds = init.failedMessageIds;
     this.rejectedMessageIds = init.rejectedMessageIds ?? (init.retryable ? [] : init.failedMessageIds);
     this.retryable = init.retryable;
+    this.awaitingVerdict = init.awaitingVerdict ?? [];
+    this.reasons = init.reasons ?? new Map();
+    const said = (text?: string) => (text === undefined ? undefined : `destination "${init.destination}": ${text}`);
+    this.awaitingNote = said(init.awaitingNote);
+    this.besidesAwaiting = said(init.besidesAwaiting);
   }
 }
 
@@ -64,4 +91,12 @@ export function toJsonLines(messages: readonly SegmentMessage[]): string {
   let out = '';
   for (const m of messages) out += JSON.stringify(m) + '\n';
   return out;
+}
+
+/** Messages refused alone, for a delivery's errors: one line each for a few, a count and the first for many. */
+export function refusedLines(refusals: readonly { readonly id: string; readonly reason: string }[]): string[] {
+  if (refusals.length === 0) return [];
+  return refusals.length <= 3
+    ? refusals.map((r) => `message ${r.id} refused: ${r.reason}`)
+    : [`${refusals.length} messages refused, each sent alone; the first, ${refusals[0].id}: ${refusals[0].reason}`];
 }

@@ -1,6 +1,6 @@
 import type { SegmentMessage } from '../emit/change.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './backoff.js';
-import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
+import { DeliveryError, REFUSED_IN_A_ROW, refusedLines, type DeliveryTarget } from './delivery-target.js';
 import { batchBody, halves, SEGMENT_LIMITS, splitBatches, type Batch, type BatchLimits } from './http-batches.js';
 
 /** An http destination's settings (roster.yml) plus injectable machinery for tests. */
@@ -34,9 +34,6 @@ type Attempt =
   | { readonly outcome: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
   | { readonly outcome: 'misconfigured'; readonly reason: string }
   | { readonly outcome: 'refused'; readonly reason: string };
-
-/** Single messages refused one after another before a delivery stops, taking the endpoint for misconfigured. */
-const REFUSED_IN_A_ROW = 5;
 
 /** 307 / 308 redirects followed for one batch (a loop of them ends as a misconfigured url). */
 const MAX_REDIRECTS = 5;
@@ -79,7 +76,8 @@ export class HttpDestination implements DeliveryTarget {
     const { batches, oversized } = splitBatches(messages, this.limits);
     const failed = new Set<string>(oversized.map((o) => o.messageId));
     const rejected = new Set<string>(failed);
-    const reasons = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
+    const tooLarge = oversized.map((o) => `message ${o.messageId} is ${o.bytes} bytes, over the ${this.limits.maxMessageBytes}-byte limit: not sent`);
+    const reasons = [...tooLarge];
     const queue = [...batches];
     const refusals: { id: string; reason: string }[] = [];
     /** Messages refused alone since the endpoint last took one: rejected only once it takes another. */
@@ -117,23 +115,28 @@ export class HttpDestination implements DeliveryTarget {
       reasons.push(failure.reason + (queue.length > 0 ? '; the messages after it wait, to keep their order' : ''));
       break;
     }
-    if (inARow.length > 0) {
-      // Refused with none taken after them: the endpoint may refuse everything (a wrong write key
-      // answered with 400), so failing them would lose them. They stay pending.
-      const first = `the first ${inARow[0].id}: ${inARow[0].reason}`;
-      reasons.push(inARow.length >= REFUSED_IN_A_ROW
-        ? `the endpoint refused ${inARow.length} messages in a row, each sent alone (${first}): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`
-        : `the endpoint refused ${inARow.length === 1 ? 'a message' : `${inARow.length} messages`} sent alone and took none after (${first}): pending until it takes a message after ${inARow.length === 1 ? 'it' : 'them'}`);
-    }
     // One line each for a few; a count and the first for many (each is in _failed_messages).
-    reasons.splice(oversized.length, 0, ...(refusals.length <= 3
-      ? refusals.map((r) => `message ${r.id} refused: ${r.reason}`)
-      : [`${refusals.length} messages refused, each sent alone; the first, ${refusals[0].id}: ${refusals[0].reason}`]));
+    reasons.splice(oversized.length, 0, ...refusedLines(refusals));
+    // Refused with none taken after them: the endpoint may refuse everything (a wrong write key
+    // answered with 400), so failing them would lose them. They stay pending; fewer than
+    // REFUSED_IN_A_ROW await the verdict of the next message sent (the caller's next send).
+    const awaiting = inARow.length > 0 && inARow.length < REFUSED_IN_A_ROW ? inARow : [];
+    const besidesAwaiting = reasons.length ? reasons.join('; ') : undefined;
+    let awaitingNote: string | undefined;
+    if (inARow.length > 0) {
+      const first = `the first ${inARow[0].id}: ${inARow[0].reason}`;
+      awaitingNote = `the endpoint refused ${inARow.length === 1 ? 'a message' : `${inARow.length} messages`} sent alone and took none after (${first}): pending until it takes a message after ${inARow.length === 1 ? 'it' : 'them'}`;
+      reasons.push(awaiting.length === 0
+        ? `the endpoint refused ${inARow.length} messages in a row, each sent alone (${first}): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`
+        : awaitingNote);
+    }
     if (failed.size === 0) return;
     const failedMessageIds = messages.map((m) => m.messageId).filter((id) => failed.has(id));
     throw new DeliveryError({
       destination: this.name, failedMessageIds, rejectedMessageIds: failedMessageIds.filter((id) => rejected.has(id)),
       retryable: failedMessageIds.some((id) => !rejected.has(id)), message: reasons.join('; '),
+      awaitingVerdict: awaiting.map((r) => r.id), ...(awaiting.length ? { awaitingNote, besidesAwaiting } : {}),
+      reasons: new Map([...oversized.map((o, i) => [o.messageId, tooLarge[i]] as const), ...[...refusals, ...inARow].map((r) => [r.id, r.reason] as const)]),
     });
   }
 

@@ -1,11 +1,11 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { DeliveryError, MAX_DELIVERY_STEP, openDestination, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
+import { DeliveryError, MAX_DELIVERY_STEP, openDestination, REFUSED_IN_A_ROW, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
-  openDeliveriesSql, pendingByDestinationSql, type DeliveryMode, type FailedMessage,
+  openDeliveriesSql, pendingByDestinationSql, type DeliveryKey, type DeliveryMode, type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../state/state-tables.js';
 import { readAhead } from '../support/read-ahead.js';
@@ -155,9 +155,12 @@ async function deliverTo(
   const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
   const progress = { destination: destination.name, done: 0, total: open.reduce((a, x) => a + x.messages - x.done, 0) };
   if (progress.total > 0) options.onProgress?.(progress);
+  // Refused alone with none taken after them yet, oldest first: settled by the next message taken,
+  // which may be the next delivery's (a refused message can end one).
+  const held: Held[] = [];
   try {
     deliveries: for (const delivery of open) {
-      const where = { runId: delivery.runId, destination: destination.name, key: delivery.key, calls: delivery.calls.join(',') };
+      const where: DeliveryKey = { runId: delivery.runId, destination: destination.name, key: delivery.key, calls: delivery.calls.join(',') };
       // The delivery's messages still to go, numbered in SPEC 4 order, read as one stream.
       const x = {
         runId: delivery.runId, definition: { key: delivery.key, kind: delivery.kind, entity: delivery.entity }, mode: delivery.mode, calls: delivery.calls,
@@ -169,12 +172,14 @@ async function deliverTo(
         break;
       }
       let done = delivery.done;
+      // The last position read: ahead of the cursor while messages of this delivery are held.
+      let read = done;
       // The warehouse reads the next batch while this one is rendered and sent.
       for await (const { value: rows, fetched } of readAhead(wh.stream(messagesAfterSql(d, s, x, done), options.batchSize))) {
         if (options.maxMessages !== undefined && totals.sent + totals.alreadyDelivered >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
-          if (Number(row.position) !== done + 1 + i) throw new WarehouseError(`delivery of ${delivery.key}: message ${done + 1 + i} expected, ${String(row.position)} read`);
+          if (Number(row.position) !== read + 1 + i) throw new WarehouseError(`delivery of ${delivery.key}: message ${read + 1 + i} expected, ${String(row.position)} read`);
         });
         target ??= openDestination(destination, project.dir, options.open);
         let batch: RenderedBatch;
@@ -191,31 +196,82 @@ async function deliverTo(
         totals.alreadyDelivered += outcome.already;
         errors.push(...batch.failures.map((f) => f.error), ...outcome.errors);
 
-        // The cursor stops before the first message that is still to be delivered.
-        const reached = outcome.unsettled.length ? Math.min(...outcome.unsettled) - 1 : Number(rows[rows.length - 1].position);
-        const failedBehind = [...batch.failures, ...outcome.rejected].filter((f) => f.position <= reached);
+        read = Number(rows[rows.length - 1].position);
+        // The endpoint took a message sent after the held ones: they were refused for what they are.
+        const settled = outcome.sent > 0 ? held.splice(0) : [];
+        const earlier = settled.filter((h) => h.where !== where);
+        let own = held.find((h) => h.where === where);
+        if (outcome.awaiting.length) {
+          if (!own) held.push(own = { where, first: outcome.awaiting[0].position, upTo: read, refused: [], failed: [], note: '' });
+          own.refused.push(...outcome.awaiting);
+          own.note = outcome.awaitingNote ?? '';
+        }
+        // The cursor stops before the first message still to be delivered, or held.
+        const reached = Math.min(outcome.unsettled.length ? Math.min(...outcome.unsettled) - 1 : read, own ? own.first - 1 : read);
+        const failures = [...settled.filter((h) => h.where === where).flatMap(failedOf), ...batch.failures, ...outcome.rejected];
+        const failedBehind = failures.filter((f) => f.position <= reached);
+        if (own) {
+          own.failed.push(...failures.filter((f) => f.position > reached));
+          own.upTo = read;
+        }
         await fetched(); // one statement at a time on the connection
+        for (const h of earlier) {
+          await wh.transaction(async () => {
+            await wh.exec(insertFailedSql(d, s, h.where, failedOf(h)));
+            await wh.exec(advanceDeliverySql(d, s, h.where, h.upTo));
+          });
+        }
         await wh.transaction(async () => {
           if (failedBehind.length) await wh.exec(insertFailedSql(d, s, where, failedBehind));
           if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
         });
-        totals.failed += failedBehind.length;
-        progress.done += reached - done;
+        for (const h of settled) errors.push(...refusedLines(h.refused.map((f) => ({ id: f.messageId ?? '', reason: f.error }))).map((line) => `destination "${destination.name}": ${line}`));
+        totals.failed += failedBehind.length + earlier.reduce((n, h) => n + failedOf(h).length, 0);
+        // A held delivery's cursor waited before its first held message.
+        progress.done += reached - done + earlier.reduce((n, h) => n + h.upTo - (h.first - 1), 0);
         options.onProgress?.(progress);
         done = reached;
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
+        const refusedInARow = held.reduce((n, h) => n + h.refused.length, 0);
+        if (refusedInARow >= REFUSED_IN_A_ROW) {
+          const first = held[0].refused[0];
+          errors.push(`destination "${destination.name}": it refused ${refusedInARow} messages in a row, each sent alone (the first ${first.messageId}: ${first.error}): it may refuse every message (check the destination's configuration); they and the rest stay pending`);
+          held.length = 0;
+          break deliveries;
+        }
       }
       // Fewer messages than committed: what they are made of is gone. Say so; later ones wait.
-      if (done < delivery.messages) {
-        errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): ${delivery.messages} messages were committed, only ${done} can be made from the state schema`);
+      if (read < delivery.messages) {
+        errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): ${delivery.messages} messages were committed, only ${read} can be made from the state schema`);
         break;
       }
     }
+    // Still held: nothing was taken after them. They stay pending, as the destination said.
+    for (const h of held) errors.push(h.note);
   } finally {
     await target?.close();
   }
 }
+
+/**
+ * Messages of one delivery that the endpoint refused each alone, with none taken after them yet.
+ * The delivery's cursor stays before the first; once a later message is taken, they and the
+ * failures after them are recorded and the cursor moves to `upTo`, the last position read.
+ */
+interface Held {
+  readonly where: DeliveryKey;
+  readonly first: number;
+  upTo: number;
+  /** The held messages, with why each was refused. */
+  readonly refused: FailedMessage[];
+  /** Other messages behind `upTo` that cannot be delivered (recorded with them). */
+  readonly failed: FailedMessage[];
+  /** What the destination said of them, reported if they stay held. */
+  note: string;
+}
+
+const failedOf = (h: Held): FailedMessage[] => [...h.refused, ...h.failed].sort((a, b) => a.position - b.position);
 
 /** One batch rendered: identical changes (same messageId) are one message, at all their positions. */
 interface RenderedBatch {
@@ -254,6 +310,10 @@ interface BatchOutcome {
   readonly rejected: readonly FailedMessage[];
   /** Positions of messages not delivered that a later delivery should send again. */
   readonly unsettled: readonly number[];
+  /** Messages refused alone with none taken after them (not in `unsettled`), by position: see Held. */
+  readonly awaiting: readonly FailedMessage[];
+  /** What the destination said of them. */
+  readonly awaitingNote?: string;
   readonly errors: readonly string[];
   /** Whether the next batch should be checked against the destination first. */
   readonly reconcile: boolean;
@@ -270,13 +330,13 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
     } catch (e) {
       // Unknown whether any is there: all stay pending, and the next try asks again.
       if (!(e instanceof DeliveryError)) throw e;
-      return { sent: 0, already: 0, rejected: [], unsettled: positions(toSend), errors: [e.message], reconcile };
+      return { sent: 0, already: 0, rejected: [], unsettled: positions(toSend), awaiting: [], errors: [e.message], reconcile };
     }
     already = held.size;
     toSend = toSend.filter((m) => !held.has(m.messageId));
     reconcile = held.size === batch.messages.length && batch.messages.length > 0;
   }
-  const outcome = { sent: toSend.length, already, rejected: [] as FailedMessage[], unsettled: [] as number[], errors: [] as string[], reconcile };
+  const outcome = { sent: toSend.length, already, rejected: [] as FailedMessage[], unsettled: [] as number[], awaiting: [] as FailedMessage[], errors: [] as string[], reconcile };
   if (toSend.length === 0) return outcome;
   try {
     await target.send(toSend);
@@ -286,13 +346,19 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
     if (!(e instanceof DeliveryError)) throw e;
     const notDelivered = new Set(e.failedMessageIds);
     const rejected = new Set(e.rejectedMessageIds);
+    const awaiting = new Set(e.awaitingVerdict);
+    const failedAt = (ms: readonly SegmentMessage[]): FailedMessage[] => ms
+      .flatMap((m) => batch.positionsOf.get(m.messageId)!.map((position) => ({ position, messageId: m.messageId, error: e.reasons.get(m.messageId) ?? e.message })))
+      .sort((a, b) => a.position - b.position);
     return {
       ...outcome,
       sent: toSend.filter((m) => !notDelivered.has(m.messageId)).length,
-      rejected: toSend.filter((m) => rejected.has(m.messageId))
-        .flatMap((m) => batch.positionsOf.get(m.messageId)!.map((position) => ({ position, messageId: m.messageId, error: e.message }))),
-      unsettled: positions(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId))),
-      errors: [e.message],
+      rejected: failedAt(toSend.filter((m) => rejected.has(m.messageId))),
+      unsettled: positions(toSend.filter((m) => notDelivered.has(m.messageId) && !rejected.has(m.messageId) && !awaiting.has(m.messageId))),
+      awaiting: failedAt(toSend.filter((m) => awaiting.has(m.messageId))),
+      // What it says of the awaiting messages waits for their verdict (see Held).
+      awaitingNote: e.awaitingNote,
+      errors: awaiting.size ? (e.besidesAwaiting ? [e.besidesAwaiting] : []) : [e.message],
     };
   }
 }

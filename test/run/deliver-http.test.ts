@@ -141,3 +141,62 @@ describe('delivery over http', () => {
     ]);
   });
 });
+
+/*
+ * A message refused alone is rejected only once the endpoint takes one sent after it (it may be
+ * refusing everything). When it ended a delivery, the one after it must be tried for that verdict:
+ * a review saw an audience's last three messages refused, and the delivery stop there at every
+ * run and deliver, never sending the 73 messages after them.
+ */
+describe('a message refused alone at the end of a delivery', () => {
+  const users: Fixture = {
+    events: world.events,
+    groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z' }, { id: 'g3', user_id: 'u2', group_id: 'a2', timestamp: '2024-05-03T00:00:00Z' }],
+  };
+  // Delivered in key order: active's 4 messages (identify u1, u2; track u1, u2), then logins' 4.
+  const ACTIVE = 'kind: audience\nkey: active\nentity: user\nwhere:\n  event: { name: Logged In }';
+  const USER_LOGINS = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+  const isLastOfActive = (m: Received['body']['batch'][number]) => m.type === 'track' && m.userId === 'u2' && m.event === 'Audience Entered';
+
+  it('is rejected once the first message of the next delivery is taken; the rest all go, in order, and a deliver after sends nothing', async () => {
+    const { server, scenario } = await setup([(r) => (r.body.batch.some(isLastOfActive) ? { status: 400, body: 'invalid event' } : { status: 200 })], {}, users);
+    const run = await scenario.run([ACTIVE, USER_LOGINS], T1, { open: FAST });
+    expect(run.delivery).toMatchObject({ pending: 0, failed: 1 });
+    expect(run.delivery!.destinations[0]).toMatchObject({ sent: 7, failed: 1, pending: 0 });
+    const all = server.received.flatMap((r) => r.body.batch);
+    const refused = all.find(isLastOfActive)!;
+    const accepted = acceptedIds(server.received);
+    expect(accepted).toHaveLength(7);
+    expect(accepted).not.toContain(refused.messageId);
+    // In outbox order: active's first three, then logins' four.
+    expect(server.received.filter((r) => r.status === 200).flatMap((r) => r.body.batch.map((m) => `${m.type} ${m.userId} ${m.context?.personas?.computation_key}`)))
+      .toEqual(['identify u1 active', 'identify u2 active', 'track u1 active', 'identify u1 logins', 'identify u2 logins', 'track u1 logins', 'track u2 logins']);
+    // Its own reason only, not the whole delivery's error text.
+    expect(await scenario.query(`SELECT definition_key AS key, message_id AS id, error FROM roster._failed_messages`))
+      .toEqual([{ key: 'active', id: refused.messageId, error: 'HTTP 400: invalid event' }]);
+    expect(run.delivery!.destinations[0].errors).toEqual([`destination "segment": message ${refused.messageId} refused: HTTP 400: invalid event`]);
+    expect(await outbox(scenario)).toEqual([{ pending: 0, done: 8 }]);
+    const requests = server.received.length;
+    expect((await scenario.deliver([ACTIVE, USER_LOGINS], { open: FAST })).destinations[0]).toMatchObject({ sent: 0, pending: 0, failed: 0 });
+    expect(server.received).toHaveLength(requests);
+  });
+
+  it('with nothing taken after it, it stays pending, and the delivery says why', async () => {
+    const { server, scenario } = await setup([(r) => (r.body.batch.some(isLastOfActive) ? { status: 400, body: 'invalid event' } : { status: 200 })], {}, users);
+    const run = await scenario.run([ACTIVE], T1, { open: FAST });
+    expect(run.delivery!.destinations[0]).toMatchObject({ sent: 3, failed: 0, pending: 1 });
+    expect(run.delivery!.destinations[0].errors).toEqual([expect.stringMatching(/refused a message sent alone and took none after .*HTTP 400: invalid event\): pending until it takes a message after it$/)]);
+    expect(await scenario.query(`SELECT count(*) AS n FROM roster._failed_messages`)).toEqual([{ n: 0 }]);
+    expect(acceptedIds(server.received)).toHaveLength(3);
+  });
+
+  it('an endpoint refusing everything: refusals held across steps stop the delivery at five in a row, and none is failed', async () => {
+    const { server, scenario } = await setup([{ status: 400, body: 'bad write key' }], {}, users);
+    const run = await scenario.run([ACTIVE, USER_LOGINS], T1, { open: FAST, batchSize: 2 });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 8, failed: 0 });
+    expect(run.delivery!.destinations[0].errors.at(-1)).toMatch(/^destination "segment": it refused 6 messages in a row, each sent alone \(the first roster-\w+: HTTP 400: bad write key\): it may refuse every message/);
+    // Three steps of two: each sent whole, then each message alone.
+    expect(server.received.map((r) => r.body.batch.length)).toEqual([2, 1, 1, 2, 1, 1, 2, 1, 1]);
+    expect(await outbox(scenario)).toEqual([{ pending: 8, done: 0 }]);
+  });
+});
