@@ -58,15 +58,21 @@ const replacements = new Map<unknown, string>([
   [DurationText, 'roster_duration'], [InstantText, 'roster_instant'],
 ]);
 
-function withRosterDefs(schema: z.ZodType, title: string, defs: Record<string, Json>): object {
+/** A value that is a whole ${NAME}: roster.yml reads it as the number or boolean wanted there. */
+const ENV_REFERENCE: Json = { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$', description: 'an environment variable, read as the value wanted here' };
+
+function withRosterDefs(schema: z.ZodType, title: string, defs: Record<string, Json>, envValues = false): object {
   const out = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
     override: (ctx) => {
+      const json = ctx.jsonSchema as Json;
       const name = replacements.get(ctx.zodSchema);
-      if (!name) return;
-      for (const k of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Json)[k];
-      Object.assign(ctx.jsonSchema, ref(name));
+      const replaced = name ? ref(name)
+        : envValues && ['integer', 'number', 'boolean'].includes(json.type as string) ? { anyOf: [{ ...json }, ENV_REFERENCE] } : undefined;
+      if (!replaced) return;
+      for (const k of Object.keys(json)) delete json[k];
+      Object.assign(json, replaced);
     },
   }) as Json;
   return { ...out, title, $defs: { ...((out.$defs as Json | undefined) ?? {}), ...defs } };
@@ -82,7 +88,7 @@ export function definitionJsonSchema(): object {
 
 /** JSON Schema (2020-12) of roster.yml. */
 export function projectConfigJsonSchema(): object {
-  const schema = withRosterDefs(ProjectConfig, 'roster.yml', {}) as { properties: { destinations: { items: { oneOf: Json[] } } } };
+  const schema = withRosterDefs(ProjectConfig, 'roster.yml', {}, true) as { properties: { destinations: { items: { oneOf: Json[] } } } };
   // A destination's name and type have defaults, filled in before parsing (load-config.ts): the
   // type follows from its path or url, and a stdout destination, which has neither, names it.
   for (const variant of schema.properties.destinations.items.oneOf) {

@@ -46,7 +46,10 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   const unholdable = valueProblems(source, data);
   if (unholdable.length) return { source, problems: [...envProblems, ...unholdable] };
   const { parsed, input } = parseConfig(withDestinationDefaults(data), wholePaths);
-  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : issuesToProblems(source, parsed.error.issues, input))];
+  // An unset variable is the problem at its value: the schema's word on the ${NAME} left there is noise.
+  const unset = new Set(envProblems.map(placeOf));
+  const schemaProblems = parsed.success ? [] : issuesToProblems(source, parsed.error.issues, input).filter((p) => !unset.has(placeOf(p)));
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : schemaProblems)];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
 
@@ -166,3 +169,5 @@ function withDestinationDefaults(data: object): object {
 function hasField(value: unknown, field: string): boolean {
   return value !== null && typeof value === 'object' && Object.hasOwn(value, field);
 }
+
+const placeOf = (p: Problem): string => `${p.line}:${p.column}:${p.path}`;

@@ -44,4 +44,16 @@ describe('JSON schemas for editors', () => {
     expect(['4GB', '1.5 gb', '512MiB', '2 Gigabytes'].filter((m) => memory.test(m))).toHaveLength(4);
     expect(memory.test('4 parsecs')).toBe(false);
   });
+
+  it('roster.yml: a number or boolean may be a whole ${NAME}, as roster reads it (max_retries: ${RETRIES})', () => {
+    const schema = projectConfigJsonSchema() as { properties: Record<string, any> };
+    const http = schema.properties.destinations.items.oneOf.find((d: any) => d.properties.type.const === 'http');
+    const retries = http.properties.max_retries;
+    expect(retries.anyOf[0]).toMatchObject({ type: 'integer' });
+    const env = new RegExp(retries.anyOf[1].pattern);
+    expect(['${RETRIES}', '${_X1}'].every((v) => env.test(v))).toBe(true);
+    expect(['${1X}', 'x${RETRIES}', '${RETRIES}x', '3'].some((v) => env.test(v))).toBe(false);
+    // Definitions take no variables: their numbers stay numbers.
+    expect(JSON.stringify(definitionJsonSchema())).not.toContain('environment variable');
+  });
 });

@@ -109,6 +109,13 @@ describe('loadProject', () => {
     await expect(loadProject(dir, { env: { A: 'x' } })).rejects.toThrow('roster.yml:2:8 warehouse.url: environment variable B is not set (used as ${B})');
   });
 
+  it('an unset variable where a number is wanted is one problem, not also "expected a number"', async () => {
+    const dir = tempProject({ 'roster.yml': yml('destinations:', '  - { name: seg, url: "http://127.0.0.1:1/v1/batch", max_retries: "${RETRIES}" }') });
+    const error = await loadProject(dir, { env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectError);
+    expect((error as ProjectError).problems.map((p) => p.message)).toEqual(['environment variable RETRIES is not set (used as ${RETRIES})']);
+  });
+
   it('defaults the fields of definitions (where, scope, count, min_frequency, traits)', async () => {
     const dir = tempProject({
       'roster.yml': '',
