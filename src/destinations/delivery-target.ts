@@ -31,9 +31,18 @@ export interface DeliveryTarget {
    * Delivers in order and resolves once the destination has durably accepted every message.
    * Rejects with a DeliveryError listing the messages that were not delivered.
    */
-  send(messages: readonly SegmentMessage[]): Promise<void>;
+  send(messages: readonly SegmentMessage[], context?: SendContext): Promise<void>;
   /** Releases files and connections; the target is not used afterwards. */
   close(): Promise<void>;
+}
+
+/** What the caller knows of the messages sent before these. */
+export interface SendContext {
+  /**
+   * Messages the destination refused each alone just before these, with none taken since (the
+   * caller holds them, see DeliveryError.awaitingVerdict): they count toward REFUSED_IN_A_ROW.
+   */
+  readonly refusedInARow?: number;
 }
 
 /**
@@ -54,6 +63,11 @@ export class DeliveryError extends Error {
    * they were at fault and the caller rejects them; until then they stay pending.
    */
   readonly awaitingVerdict: readonly string[];
+  /**
+   * The destination stopped after REFUSED_IN_A_ROW messages refused alone, counting those held
+   * before this send: the messages the caller holds stay pending with the rest.
+   */
+  readonly refusingEverything: boolean;
   /** Why each failed message failed, where the destination knows it message by message. */
   readonly reasons: ReadonlyMap<string, string>;
   /** What the message says of `awaitingVerdict`, and what it says besides (undefined: nothing). */
@@ -67,6 +81,7 @@ export class DeliveryError extends Error {
     message: string;
     rejectedMessageIds?: readonly string[];
     awaitingVerdict?: readonly string[];
+    refusingEverything?: boolean;
     reasons?: ReadonlyMap<string, string>;
     awaitingNote?: string;
     besidesAwaiting?: string;
@@ -79,6 +94,7 @@ export class DeliveryError extends Error {
     this.rejectedMessageIds = init.rejectedMessageIds ?? (init.retryable ? [] : init.failedMessageIds);
     this.retryable = init.retryable;
     this.awaitingVerdict = init.awaitingVerdict ?? [];
+    this.refusingEverything = init.refusingEverything ?? false;
     this.reasons = init.reasons ?? new Map();
     const said = (text?: string) => (text === undefined ? undefined : `destination "${init.destination}": ${text}`);
     this.awaitingNote = said(init.awaitingNote);

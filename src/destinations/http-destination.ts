@@ -1,6 +1,6 @@
 import type { SegmentMessage } from '../emit/change.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './backoff.js';
-import { DeliveryError, REFUSED_IN_A_ROW, refusedLines, type DeliveryTarget } from './delivery-target.js';
+import { DeliveryError, REFUSED_IN_A_ROW, refusedLines, type DeliveryTarget, type SendContext } from './delivery-target.js';
 import { batchBody, halves, SEGMENT_LIMITS, splitBatches, type Batch, type BatchLimits } from './http-batches.js';
 
 /** An http destination's settings (roster.yml) plus injectable machinery for tests. */
@@ -72,7 +72,7 @@ export class HttpDestination implements DeliveryTarget {
     return new Set();
   }
 
-  async send(messages: readonly SegmentMessage[]): Promise<void> {
+  async send(messages: readonly SegmentMessage[], context: SendContext = {}): Promise<void> {
     const { batches, oversized } = splitBatches(messages, this.limits);
     const failed = new Set<string>(oversized.map((o) => o.messageId));
     const rejected = new Set<string>(failed);
@@ -82,6 +82,8 @@ export class HttpDestination implements DeliveryTarget {
     const refusals: { id: string; reason: string }[] = [];
     /** Messages refused alone since the endpoint last took one: rejected only once it takes another. */
     let inARow: { id: string; reason: string }[] = [];
+    // Refused alone just before this step (the caller holds them): the row goes on from there.
+    let before = context.refusedInARow ?? 0;
     const reject = (refused: typeof inARow) => {
       for (const r of refused) rejected.add(r.id);
       refusals.push(...refused);
@@ -92,6 +94,7 @@ export class HttpDestination implements DeliveryTarget {
       if (failure === undefined) {
         reject(inARow); // the endpoint takes messages: those it refused are the messages' fault
         inARow = [];
+        before = 0;
         continue;
       }
       if (failure.refused && batch.messageIds.length > 1) {
@@ -103,7 +106,7 @@ export class HttpDestination implements DeliveryTarget {
         // messages after it still go, in order.
         failed.add(batch.messageIds[0]);
         inARow.push({ id: batch.messageIds[0], reason: failure.reason });
-        if (inARow.length < REFUSED_IN_A_ROW) continue;
+        if (before + inARow.length < REFUSED_IN_A_ROW) continue;
         // An endpoint that refuses every message (some answer 400 to a wrong write key) would
         // otherwise fail the whole outbox, one request per message: the rest stay pending too.
         for (const b of queue) for (const id of b.messageIds) failed.add(id);
@@ -120,14 +123,16 @@ export class HttpDestination implements DeliveryTarget {
     // Refused with none taken after them: the endpoint may refuse everything (a wrong write key
     // answered with 400), so failing them would lose them. They stay pending; fewer than
     // REFUSED_IN_A_ROW await the verdict of the next message sent (the caller's next send).
-    const awaiting = inARow.length > 0 && inARow.length < REFUSED_IN_A_ROW ? inARow : [];
+    const row = before + inARow.length;
+    const awaiting = inARow.length > 0 && row < REFUSED_IN_A_ROW ? inARow : [];
     const besidesAwaiting = reasons.length ? reasons.join('; ') : undefined;
     let awaitingNote: string | undefined;
     if (inARow.length > 0) {
       const first = `the first ${inARow[0].id}: ${inARow[0].reason}`;
       awaitingNote = `the endpoint refused ${inARow.length === 1 ? 'a message' : `${inARow.length} messages`} sent alone and took none after (${first}): pending until it takes a message after ${inARow.length === 1 ? 'it' : 'them'}`;
+      const earlier = before ? `${before} refused just before; here ` : '';
       reasons.push(awaiting.length === 0
-        ? `the endpoint refused ${inARow.length} messages in a row, each sent alone (${first}): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`
+        ? `the endpoint refused ${row} messages in a row, each sent alone (${earlier}${first}): it may refuse every message (check the destination's url and write_key); they and the rest stay pending`
         : awaitingNote);
     }
     if (failed.size === 0) return;
@@ -135,7 +140,7 @@ export class HttpDestination implements DeliveryTarget {
     throw new DeliveryError({
       destination: this.name, failedMessageIds, rejectedMessageIds: failedMessageIds.filter((id) => rejected.has(id)),
       retryable: failedMessageIds.some((id) => !rejected.has(id)), message: reasons.join('; '),
-      awaitingVerdict: awaiting.map((r) => r.id), ...(awaiting.length ? { awaitingNote, besidesAwaiting } : {}),
+      awaitingVerdict: awaiting.map((r) => r.id), ...(awaiting.length ? { awaitingNote, besidesAwaiting } : {}), refusingEverything: row >= REFUSED_IN_A_ROW,
       reasons: new Map([...oversized.map((o, i) => [o.messageId, tooLarge[i]] as const), ...[...refusals, ...inARow].map((r) => [r.id, r.reason] as const)]),
     });
   }

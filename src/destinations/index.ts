@@ -1,5 +1,5 @@
 /** Delivery of rendered messages: jsonl, stdout and http targets behind one interface. */
-export { DeliveryError, MAX_DELIVERY_STEP, REFUSED_IN_A_ROW, refusedLines, toJsonLines, type DeliveryTarget } from './delivery-target.js';
+export { DeliveryError, MAX_DELIVERY_STEP, REFUSED_IN_A_ROW, refusedLines, toJsonLines, type DeliveryTarget, type SendContext } from './delivery-target.js';
 export { openDestination, type OpenOptions } from './open-destination.js';
 export { JsonlDestination, type JsonlOptions } from './jsonl-destination.js';
 export { StdoutDestination, type LineSink } from './stdout-destination.js';

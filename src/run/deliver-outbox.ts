@@ -1,7 +1,7 @@
 import type { SourceCatalog } from '../compiler/context.js';
 import type { CallType, Destination } from '../definitions/project-config.js';
 import type { Project } from '../definitions/project.js';
-import { DeliveryError, MAX_DELIVERY_STEP, openDestination, REFUSED_IN_A_ROW, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
+import { DeliveryError, MAX_DELIVERY_STEP, openDestination, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
   advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
@@ -190,7 +190,7 @@ async function deliverTo(
           errors.push(`${e.message}: its messages stay pending until roster.yml is fixed`);
           break deliveries;
         }
-        const outcome = await sendBatch(target, batch, reconcile);
+        const outcome = await sendBatch(target, batch, reconcile, held.reduce((n, h) => n + h.refused.length, 0));
         reconcile = outcome.reconcile;
         totals.sent += outcome.sent;
         totals.alreadyDelivered += outcome.already;
@@ -231,15 +231,10 @@ async function deliverTo(
         progress.done += reached - done + earlier.reduce((n, h) => n + h.upTo - (h.first - 1), 0);
         options.onProgress?.(progress);
         done = reached;
+        // The destination said why the held ones stay pending too.
+        if (outcome.refusingEverything) held.length = 0;
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
-        const refusedInARow = held.reduce((n, h) => n + h.refused.length, 0);
-        if (refusedInARow >= REFUSED_IN_A_ROW) {
-          const first = held[0].refused[0];
-          errors.push(`destination "${destination.name}": it refused ${refusedInARow} messages in a row, each sent alone (the first ${first.messageId}: ${first.error}): it may refuse every message (check the destination's configuration); they and the rest stay pending`);
-          held.length = 0;
-          break deliveries;
-        }
       }
       // Fewer messages than committed: what they are made of is gone. Say so; later ones wait.
       if (read < delivery.messages) {
@@ -314,12 +309,15 @@ interface BatchOutcome {
   readonly awaiting: readonly FailedMessage[];
   /** What the destination said of them. */
   readonly awaitingNote?: string;
+  /** Stopped after too many refused in a row, counting the held ones: they stay pending too. */
+  readonly refusingEverything?: boolean;
   readonly errors: readonly string[];
   /** Whether the next batch should be checked against the destination first. */
   readonly reconcile: boolean;
 }
 
-async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile: boolean): Promise<BatchOutcome> {
+/** `refusedInARow`: messages held (see Held), which the destination counts toward its stop. */
+async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile: boolean, refusedInARow: number): Promise<BatchOutcome> {
   const positions = (ms: readonly SegmentMessage[]) => ms.flatMap((m) => batch.positionsOf.get(m.messageId)!);
   let toSend = batch.messages;
   let already = 0;
@@ -339,7 +337,7 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
   const outcome = { sent: toSend.length, already, rejected: [] as FailedMessage[], unsettled: [] as number[], awaiting: [] as FailedMessage[], errors: [] as string[], reconcile };
   if (toSend.length === 0) return outcome;
   try {
-    await target.send(toSend);
+    await target.send(toSend, { refusedInARow });
     crashPoint('mid-delivery');
     return outcome;
   } catch (e) {
@@ -358,6 +356,7 @@ async function sendBatch(target: DeliveryTarget, batch: RenderedBatch, reconcile
       awaiting: failedAt(toSend.filter((m) => awaiting.has(m.messageId))),
       // What it says of the awaiting messages waits for their verdict (see Held).
       awaitingNote: e.awaitingNote,
+      refusingEverything: e.refusingEverything,
       errors: awaiting.size ? (e.besidesAwaiting ? [e.besidesAwaiting] : []) : [e.message],
     };
   }

@@ -194,9 +194,21 @@ describe('a message refused alone at the end of a delivery', () => {
     const { server, scenario } = await setup([{ status: 400, body: 'bad write key' }], {}, users);
     const run = await scenario.run([ACTIVE, USER_LOGINS], T1, { open: FAST, batchSize: 2 });
     expect(run.delivery).toMatchObject({ ok: false, pending: 8, failed: 0 });
-    expect(run.delivery!.destinations[0].errors.at(-1)).toMatch(/^destination "segment": it refused 6 messages in a row, each sent alone \(the first roster-\w+: HTTP 400: bad write key\): it may refuse every message/);
-    // Three steps of two: each sent whole, then each message alone.
-    expect(server.received.map((r) => r.body.batch.length)).toEqual([2, 1, 1, 2, 1, 1, 2, 1, 1]);
+    expect(run.delivery!.destinations[0].errors).toEqual([expect.stringMatching(/^destination "segment": the endpoint refused 5 messages in a row, each sent alone \(4 refused just before; here the first roster-\w+: HTTP 400: bad write key\): it may refuse every message/)]);
+    // Steps of two: each sent whole, then each message alone; the fifth refused alone stops it.
+    expect(server.received.map((r) => r.body.batch.length)).toEqual([2, 1, 1, 2, 1, 1, 2, 1]);
     expect(await outbox(scenario)).toEqual([{ pending: 8, done: 0 }]);
+  });
+
+  it('five in a row across two deliveries stop it too, though the endpoint takes the message after them', async () => {
+    // active's two tracks (its last messages), then logins' first three; logins' last is taken.
+    const refused = (m: Received['body']['batch'][number]) => (m.context?.personas?.computation_key === 'active' ? m.type === 'track' : !(m.type === 'track' && m.userId === 'u2'));
+    const { server, scenario } = await setup([(r) => (r.body.batch.some(refused) ? { status: 400, body: 'invalid' } : { status: 200 })], {}, users);
+    const run = await scenario.run([ACTIVE, USER_LOGINS], T1, { open: FAST });
+    expect(run.delivery).toMatchObject({ ok: false, pending: 6, failed: 0 });
+    expect(run.delivery!.destinations[0]).toMatchObject({ sent: 2 });
+    expect(run.delivery!.destinations[0].errors).toEqual([expect.stringMatching(/the endpoint refused 5 messages in a row, each sent alone \(2 refused just before; here the first .*\): it may refuse every message/)]);
+    expect(acceptedIds(server.received)).toHaveLength(2);
+    expect(await scenario.query(`SELECT count(*) AS n FROM roster._failed_messages`)).toEqual([{ n: 0 }]);
   });
 });
