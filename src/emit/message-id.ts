@@ -12,9 +12,9 @@ export interface MessageIdInput {
   readonly asOf: string;
   readonly values: JsonValue;
   /**
-   * How many earlier committed runs had the same as_of: a run at the same as_of after the data
-   * changed can repeat an earlier change exactly (entered, exited, entered again), which must not
-   * share the first one's id. 0 (every scheduled run) leaves the id as it always was.
+   * How many earlier runs of the definition had the same as_of: a run at the same as_of after the
+   * data changed can repeat an earlier change exactly (entered, exited, entered again), which must
+   * not share the first one's id. 0 (every scheduled run) leaves the id as it always was.
    */
   readonly asOfRepeat?: number;
 }

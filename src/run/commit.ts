@@ -4,7 +4,8 @@ import { definitionEventNames, EventNameError, type EventNameKind } from '../emi
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { freezeStateDeliveriesSql, insertChangesSql, insertDeliverySql, pendingStateRunsSql, pruneDeliveredSql } from '../state/outbox-sql.js';
 import {
-  finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, updateAccountUsersSql, type RouteRow, type RunRow,
+  definitionRepeatsSql, finishRunSql, insertRunSql, patchResultSql, pruneAccountUsersSql, recordDefinitionSql, runsAtAsOfSql, updateAccountUsersSql,
+  type RouteRow, type RunRow,
 } from '../state/state-sql.js';
 import type { StateNames } from '../state/state-tables.js';
 import { runTableName } from './compute.js';
@@ -39,8 +40,10 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
   let pendingState: Map<string, Row[]> | undefined;
   let changesWritten = false;
   await wh.transaction(async () => {
+    const asOfRepeat = await asOfRepeats(wh, s, input.run.asOf);
     for (const plan of input.plans) {
       const { def } = plan;
+      const repeat = asOfRepeat(def.key);
       const routes = plan.routes.filter((r) => r.messages > 0);
       const membersReplaced = plan.membersNow !== undefined && !(plan.result === 'unchanged' && plan.membersUnchanged);
       if (plan.result !== 'unchanged' || membersReplaced || plan.replaces) {
@@ -55,7 +58,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       for (const route of routes) {
         await wh.exec(insertDeliverySql(d, s, {
           runId: input.runId, destination: route.destination.name, definition: def, depth: plan.depth,
-          mode: route.mode, calls: route.calls, messages: route.messages, eventNames: eventNamesOf(route.destination, def),
+          mode: route.mode, calls: route.calls, messages: route.messages, eventNames: eventNamesOf(route.destination, def), asOfRepeat: repeat,
         }));
       }
       const current = d.tempTable(runTableName(def.key));
@@ -63,7 +66,8 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
       else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
       if (membersReplaced) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
-      await exec(recordDefinitionSql(d, s, { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def) }, input.runId, routesTaken(plan)));
+      const row = { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def), asOf: input.run.asOf, asOfRepeat: repeat };
+      await exec(recordDefinitionSql(d, s, row, input.runId, routesTaken(plan)));
     }
     if (input.accountUsersNow?.changes) await exec(updateAccountUsersSql(s, input.accountUsersNow.delta, input.runId));
     const prune = pruneAccountUsersSql(d, s, input.accountKeys);
@@ -79,6 +83,24 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     ...(input.accountUsersNow?.changes ? [s.accountUsers] : []),
   ];
   for (const sql of d.refreshStatistics(written)) await wh.exec(sql);
+}
+
+/**
+ * How many runs of a definition before this one had this as_of: hashed into its messageIds, so
+ * a change repeated at the same as_of after the data changed (entered, exited, entered again) is
+ * not taken for a duplicate, while runs of other definitions (a --select at the scheduled as_of)
+ * leave its ids alone. A definition whose last run an earlier roster committed gets the count
+ * that roster used, of every committed run at this as_of: never below what it used before.
+ */
+async function asOfRepeats(wh: Warehouse, s: StateNames, asOf: string): Promise<(key: string) => number> {
+  const last = new Map((await wh.query(definitionRepeatsSql(s))).map((r) => [String(r.key), r]));
+  const runsAtAsOf = Number((await wh.query(runsAtAsOfSql(wh.dialect, s, asOf)))[0].n);
+  return (key) => {
+    const row = last.get(key);
+    if (!row) return 0;
+    if (row.as_of === null || row.as_of === undefined || row.as_of_repeat === null || row.as_of_repeat === undefined) return runsAtAsOf;
+    return String(row.as_of) === asOf ? Number(row.as_of_repeat) + 1 : 0;
+  };
 }
 
 /**

@@ -125,6 +125,8 @@ interface OpenDelivery {
   readonly asOf: string;
   /** Its track event names as committed; undefined for a delivery an earlier roster wrote. */
   readonly eventNames?: Partial<Record<EventNameKind, string>>;
+  /** Runs of its definition before its run at the same as_of; undefined for an earlier roster's. */
+  readonly asOfRepeat?: number;
 }
 
 /** A destination's tally as deliverTo keeps it: the caller holds it, so it survives a failure partway. */
@@ -374,6 +376,7 @@ function toOpenDelivery(r: Row): OpenDelivery {
     mode: String(r.mode) as OpenDelivery['mode'], calls: String(r.calls).split(',') as CallType[],
     messages: Number(r.messages), done: Number(r.done), asOf: String(r.as_of),
     eventNames: r.event_names === null || r.event_names === undefined ? undefined : JSON.parse(String(r.event_names)) as OpenDelivery['eventNames'],
+    asOfRepeat: r.as_of_repeat === null || r.as_of_repeat === undefined ? undefined : Number(r.as_of_repeat),
   };
 }
 
@@ -396,14 +399,15 @@ function toChange(row: Row, delivery: OpenDelivery, descriptions: ReadonlyMap<st
     groupId: row.group_id === null || row.group_id === undefined ? undefined : String(row.group_id),
     values: JSON.parse(String(row.values_json)) as Record<string, unknown>,
     asOf: delivery.asOf,
-    asOfRepeat: repeats.get(delivery.runId) ?? 0,
+    // A delivery an earlier roster committed has no count of its own: that roster's, of the run.
+    asOfRepeat: delivery.asOfRepeat ?? repeats.get(delivery.runId) ?? 0,
     description: descriptions.get(delivery.key),
     entity: delivery.entity as Change['entity'],
     eventNames: delivery.eventNames,
   };
 }
 
-/** run_id -> how many earlier committed runs had the same as_of (part of the messageId). */
+/** run_id -> how many earlier committed runs had the same as_of: the messageIds' count for a delivery an earlier roster committed. */
 function asOfRepeats(runs: readonly Row[]): Map<number, number> {
   const seen = new Map<string, number>();
   const repeats = new Map<number, number>();

@@ -57,6 +57,8 @@ export interface Delivery {
   readonly messages: number;
   /** The track event names its templates gave when the run committed; undefined: rendered at delivery. */
   readonly eventNames?: Partial<Record<EventNameKind, string>>;
+  /** How many runs of the definition before this one had its as_of (hashed into its messageIds). */
+  readonly asOfRepeat: number;
 }
 
 export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): string {
@@ -64,9 +66,9 @@ export function insertDeliverySql(d: Dialect, s: StateNames, x: Delivery): strin
   const values = [
     String(x.runId), lit(x.destination), lit(x.definition.key), lit(x.definition.kind), lit(x.definition.entity),
     String(x.depth), lit(x.mode), lit(x.calls.join(',')), String(x.messages), '0',
-    x.eventNames ? lit(asciiJson(x.eventNames)) : 'NULL',
+    x.eventNames ? lit(asciiJson(x.eventNames)) : 'NULL', String(x.asOfRepeat),
   ];
-  return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done, event_names) VALUES (${values.join(', ')})`;
+  return `INSERT INTO ${s.deliveries} (run_id, destination, definition_key, definition_kind, entity, depth, mode, calls, messages, done, event_names, as_of_repeat) VALUES (${values.join(', ')})`;
 }
 
 /**
@@ -207,7 +209,7 @@ export function messagesAfterSql(d: Dialect, s: StateNames, x: Expansion, done: 
 /** A destination's deliveries that still have messages to go, in delivery order, with their run's as_of. */
 export function openDeliveriesSql(d: Dialect, s: StateNames, destination: string): string {
   return [
-    'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, x.event_names, r.as_of',
+    'SELECT x.run_id, x.definition_key, x.definition_kind, x.entity, x.depth, x.mode, x.calls, x.messages, x.done, x.event_names, x.as_of_repeat, r.as_of',
     `FROM ${s.deliveries} AS x JOIN ${s.runs} AS r ON r.run_id = x.run_id`,
     `WHERE x.destination = ${d.stringLiteral(destination)} AND x.done < x.messages`,
     // A destination's deliveries of one definition in a run (a full state for call types newly

@@ -116,6 +116,19 @@ export interface DefinitionRow {
   readonly kind: string;
   readonly entity: string;
   readonly fingerprint: string;
+  /** The run's as_of, and how many runs of this definition before it had that as_of. */
+  readonly asOf: string;
+  readonly asOfRepeat: number;
+}
+
+/** Each committed definition's last as_of and its repeat there (NULL from an earlier roster). */
+export function definitionRepeatsSql(s: StateNames): string {
+  return `SELECT key, as_of, as_of_repeat FROM ${s.definitions}`;
+}
+
+/** How many committed runs had this as_of: an earlier roster counted them for every definition. */
+export function runsAtAsOfSql(d: Dialect, s: StateNames, asOf: string): string {
+  return `SELECT count(*) AS n FROM ${s.runs} WHERE committed_at IS NOT NULL AND as_of = ${d.stringLiteral(asOf)}`;
 }
 
 /** A destination a definition is routed to, and the call types it takes from it now. */
@@ -129,7 +142,7 @@ export function recordDefinitionSql(d: Dialect, s: StateNames, def: DefinitionRo
   const lit = (v: string) => d.stringLiteral(v);
   return [
     `DELETE FROM ${s.definitions} WHERE key = ${lit(def.key)}`,
-    `INSERT INTO ${s.definitions} (key, kind, entity, fingerprint, last_run) VALUES (${[def.key, def.kind, def.entity, def.fingerprint].map(lit).join(', ')}, ${runId})`,
+    `INSERT INTO ${s.definitions} (key, kind, entity, fingerprint, last_run, as_of, as_of_repeat) VALUES (${[def.key, def.kind, def.entity, def.fingerprint].map(lit).join(', ')}, ${runId}, ${lit(def.asOf)}, ${def.asOfRepeat})`,
     `DELETE FROM ${s.routes} WHERE key = ${lit(def.key)}`,
     ...(routes.length
       ? [`INSERT INTO ${s.routes} (key, destination, calls) VALUES ${routes.map((r) => `(${lit(def.key)}, ${lit(r.destination)}, ${lit(r.calls.join(','))})`).join(', ')}`]

@@ -55,15 +55,21 @@ export function stateNames(d: Dialect, schema: string): StateNames {
  * there, so a dashboard reading _deliveries would hold every run back.
  */
 export function upgradeStateTables(s: StateNames, existing: SourceCatalog): string[] {
-  const added = [[INTERNAL.deliveries, s.deliveries, 'event_names'], [INTERNAL.routes, s.routes, 'calls'], [INTERNAL.failedMessages, s.failedMessages, 'calls']] as const;
+  const added = [
+    [INTERNAL.deliveries, s.deliveries, 'event_names', 'VARCHAR'], [INTERNAL.routes, s.routes, 'calls', 'VARCHAR'],
+    [INTERNAL.failedMessages, s.failedMessages, 'calls', 'VARCHAR'], [INTERNAL.definitions, s.definitions, 'as_of', 'VARCHAR'],
+    [INTERNAL.definitions, s.definitions, 'as_of_repeat', 'BIGINT'], [INTERNAL.deliveries, s.deliveries, 'as_of_repeat', 'BIGINT'],
+  ] as const;
   return added.filter(([table, , column]) => existing.get(table)?.has(column) === false)
-    .map(([, name, column]) => `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
+    .map(([, name, column, type]) => `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
 }
 
 /**
  * Statements creating the state schema and its internal tables when missing. Ids are stored
  * as text; instants as ISO-8601 text (they are compared and sent as such); JSON as text.
- * - _definitions: what each committed result is (a kind or entity change starts afresh).
+ * - _definitions: what each committed result is (a kind or entity change starts afresh), and
+ *   the as_of of its last run with how many runs of it before had that as_of (as_of_repeat,
+ *   hashed into its messageIds; NULL from an earlier roster).
  * - _routes: destinations that have received the full state of a definition, and the calls
  *   they took then (comma-separated; NULL from an earlier roster): a call type listed since gets
  *   the full state of its calls.
@@ -88,7 +94,7 @@ export function upgradeStateTables(s: StateNames, existing: SourceCatalog): stri
 export function createStateTables(d: Dialect, s: StateNames, existing: SourceCatalog = new Map()): string[] {
   return [
     d.createSchema(s.schema),
-    `CREATE TABLE IF NOT EXISTS ${s.definitions} (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, last_run BIGINT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s.definitions} (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, entity VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, last_run BIGINT NOT NULL, as_of VARCHAR, as_of_repeat BIGINT)`,
     `CREATE TABLE IF NOT EXISTS ${s.routes} (key VARCHAR NOT NULL, destination VARCHAR NOT NULL, calls VARCHAR)`,
     `CREATE TABLE IF NOT EXISTS ${s.accountUsers} (group_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, from_run BIGINT NOT NULL, to_run BIGINT)`,
     [
@@ -101,7 +107,7 @@ export function createStateTables(d: Dialect, s: StateNames, existing: SourceCat
       `CREATE TABLE IF NOT EXISTS ${s.deliveries} (`,
       '  run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, definition_kind VARCHAR NOT NULL,',
       '  entity VARCHAR NOT NULL, depth INTEGER NOT NULL, mode VARCHAR NOT NULL, calls VARCHAR NOT NULL,',
-      '  messages BIGINT NOT NULL, done BIGINT NOT NULL, event_names VARCHAR',
+      '  messages BIGINT NOT NULL, done BIGINT NOT NULL, event_names VARCHAR, as_of_repeat BIGINT',
       ')',
     ].join('\n'),
     `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, calls VARCHAR, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,

@@ -342,6 +342,52 @@ describe.each(ENGINES)('re-running one as_of after the data changed, on %s', (en
     const ids = scenario.messages('crm').map((m) => m.messageId);
     expect(new Set(ids).size).toBe(6);
   });
+
+  const PRO = 'kind: audience\nkey: pro_users\nentity: user\nwhere:\n  trait: { key: plan, op: eq, value: pro }';
+  const USER_LOGINS = 'kind: computed_trait\nkey: user_logins\nentity: user\ntype: event_counter\nevent: Logged In';
+  /** pro_users enters, exits (a late identify) and enters again at T1; `between` runs after each of its runs. */
+  async function proIds(between: (s: Scenario) => Promise<unknown>): Promise<string[]> {
+    const sc = await Scenario.create(world, undefined, engine);
+    try {
+      const identifies = sc.wh.dialect.qualify(sc.schema, 'identifies');
+      await sc.run([PRO, USER_LOGINS], T1);
+      await between(sc);
+      await sc.wh.exec(`INSERT INTO ${identifies} (id, user_id, "timestamp", plan) VALUES ('late', 'u1', TIMESTAMP '2024-05-20 00:00:00', 'free')`);
+      await sc.run([PRO, USER_LOGINS], T1, { select: ['pro_users'] });
+      await between(sc);
+      await sc.wh.exec(`DELETE FROM ${identifies} WHERE id = 'late'`);
+      await sc.run([PRO, USER_LOGINS], T1, { select: ['pro_users'] });
+      return sc.messages('crm').filter((m) => m.context.personas.computation_key === 'pro_users').map((m) => m.messageId);
+    } finally {
+      await sc.close();
+    }
+  }
+
+  it('the ids of a definition do not depend on runs of other definitions at the same as_of (a --select at the scheduled as_of)', async () => {
+    const alone = await proIds(async () => undefined);
+    const withOthers = await proIds((s) => s.run([PRO, USER_LOGINS], T1, { select: ['user_logins'] }));
+    expect(alone).toHaveLength(6);
+    expect(new Set(alone).size).toBe(6);
+    expect(withOthers).toEqual(alone);
+  });
+
+  it('a definition last committed by an earlier roster counts every run at the as_of, as that roster did: no id repeats one it sent', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const identifies = scenario.wh.dialect.qualify(scenario.schema, 'identifies');
+    await scenario.run([PRO, USER_LOGINS], T1); // pro_users: u1 enters
+    await scenario.run([PRO, USER_LOGINS], T1, { select: ['user_logins'] });
+    await scenario.wh.exec(`INSERT INTO ${identifies} (id, user_id, "timestamp", plan) VALUES ('late', 'u1', TIMESTAMP '2024-05-20 00:00:00', 'free')`);
+    await scenario.run([PRO, USER_LOGINS], T1, { select: ['pro_users'] }); // u1 exits
+    // As an earlier roster left them: no count per definition (its ids counted every run at T1).
+    for (const [table, column] of [['_definitions', 'as_of'], ['_definitions', 'as_of_repeat'], ['_deliveries', 'as_of_repeat']]) {
+      await scenario.query(`ALTER TABLE ${scenario.state}.${table} DROP COLUMN ${column}`);
+    }
+    await scenario.wh.exec(`DELETE FROM ${identifies} WHERE id = 'late'`);
+    await scenario.run([PRO, USER_LOGINS], T1, { select: ['pro_users'] }); // u1 enters again
+    const ids = scenario.messages('crm').filter((m) => m.context.personas.computation_key === 'pro_users').map((m) => m.messageId);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+  });
 });
 
 describe.each(ENGINES)('a re-run that changes nothing, on %s', (engine) => {
