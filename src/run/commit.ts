@@ -89,8 +89,9 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
  * How many runs of a definition before this one had this as_of: hashed into its messageIds, so
  * a change repeated at the same as_of after the data changed (entered, exited, entered again) is
  * not taken for a duplicate, while runs of other definitions (a --select at the scheduled as_of)
- * leave its ids alone. A definition whose last run an earlier roster committed gets the count
- * that roster used, of every committed run at this as_of: never below what it used before.
+ * leave its ids alone. A definition whose last run an earlier roster committed at this as_of gets
+ * the count that roster used, of every committed run at it: never below what it used before.
+ * (as_of only moves forward, so a last run at another as_of means none at this one.)
  */
 async function asOfRepeats(wh: Warehouse, s: StateNames, asOf: string): Promise<(key: string) => number> {
   const last = new Map((await wh.query(definitionRepeatsSql(s))).map((r) => [String(r.key), r]));
@@ -98,10 +99,12 @@ async function asOfRepeats(wh: Warehouse, s: StateNames, asOf: string): Promise<
   return (key) => {
     const row = last.get(key);
     if (!row) return 0;
-    if (row.as_of === null || row.as_of === undefined || row.as_of_repeat === null || row.as_of_repeat === undefined) return runsAtAsOf;
+    if (isNull(row.as_of) || isNull(row.as_of_repeat)) return String(row.last_run_as_of) === asOf ? runsAtAsOf : 0;
     return String(row.as_of) === asOf ? Number(row.as_of_repeat) + 1 : 0;
   };
 }
+
+const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /**
  * Copies into the outbox the rows of the pending `state` deliveries of a definition whose

@@ -121,9 +121,12 @@ export interface DefinitionRow {
   readonly asOfRepeat: number;
 }
 
-/** Each committed definition's last as_of and its repeat there (NULL from an earlier roster). */
+/**
+ * Each committed definition's last as_of and its repeat there (NULL from an earlier roster), and
+ * the as_of of its last run as the run log has it (for an earlier roster's row).
+ */
 export function definitionRepeatsSql(s: StateNames): string {
-  return `SELECT key, as_of, as_of_repeat FROM ${s.definitions}`;
+  return `SELECT d.key, d.as_of, d.as_of_repeat, r.as_of AS last_run_as_of FROM ${s.definitions} AS d LEFT JOIN ${s.runs} AS r ON r.run_id = d.last_run`;
 }
 
 /** How many committed runs had this as_of: an earlier roster counted them for every definition. */

@@ -388,6 +388,30 @@ describe.each(ENGINES)('re-running one as_of after the data changed, on %s', (en
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
   });
+
+  it('a definition an earlier roster last ran at another as_of starts its count at 0 at a new one, whatever other runs had it', async () => {
+    const T3 = '2024-06-02T00:00:00Z';
+    const fresh = await Scenario.create(world, undefined, engine);
+    const upgraded = await Scenario.create(world, undefined, engine);
+    try {
+      for (const sc of [fresh, upgraded]) await sc.run([PRO, USER_LOGINS], T1);
+      for (const [table, column] of [['_definitions', 'as_of'], ['_definitions', 'as_of_repeat'], ['_deliveries', 'as_of_repeat']]) {
+        await upgraded.query(`ALTER TABLE ${upgraded.state}.${table} DROP COLUMN ${column}`);
+      }
+      const identifies = (sc: Scenario) => sc.wh.dialect.qualify(sc.schema, 'identifies');
+      for (const sc of [fresh, upgraded]) {
+        await sc.run([PRO, USER_LOGINS], T3, { select: ['user_logins'] });
+        await sc.wh.exec(`INSERT INTO ${identifies(sc)} (id, user_id, "timestamp", plan) VALUES ('late', 'u1', TIMESTAMP '2024-05-20 00:00:00', 'free')`);
+        await sc.run([PRO, USER_LOGINS], T3); // pro_users: u1 exits, its first run at T3
+      }
+      const ids = (sc: Scenario) => sc.messages('crm').filter((m) => m.context.personas.computation_key === 'pro_users').map((m) => m.messageId);
+      expect(ids(upgraded)).toHaveLength(4);
+      expect(ids(upgraded)).toEqual(ids(fresh));
+    } finally {
+      await fresh.close();
+      await upgraded.close();
+    }
+  });
 });
 
 describe.each(ENGINES)('a re-run that changes nothing, on %s', (engine) => {
