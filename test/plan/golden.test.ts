@@ -7,6 +7,7 @@ import { compilePlan, planFile, type RunPlan } from '../../src/compiler/plan/pla
 import { buildGraph } from '../../src/definitions/graph.js';
 import { loadProject } from '../../src/definitions/load-project.js';
 import { EXAMPLE_SCANS, eventTableScans } from './scans.js';
+import { definitions } from '../support/harness.js';
 
 /*
  * The fused run plan is a compiled artifact of its own: golden/<dialect>/run/<project>.sql,
@@ -57,6 +58,24 @@ describe('the run plan shares work', () => {
         if (step.key) seen.add(step.key);
       }
     }
+  });
+});
+
+describe('the run plan as a file teams review', () => {
+  it('a new definition adds lines for its own aggregates and leaves the names of the others alone (they are not numbered across the table)', async () => {
+    const project = await loadProject(path.join(root, PROJECTS['b2b-saas']));
+    const d = DIALECTS.duckdb;
+    const fileOf = (definitions: typeof project.definitions) =>
+      planFile(compilePlan({ dialect: d, config: project.config, definitions, order: buildGraph(definitions).order }), d, 'b2b-saas');
+    const before = fileOf(project.definitions);
+    // Sorts first, and asks the page_viewed pass for a count of its own and for one it shares.
+    const added = definitions(['kind: audience\nkey: aa_pricing_fans\nentity: user\nwhere:\n  event: { name: Page Viewed, where: [{ property: path, op: eq, value: /pricing }], count: { gte: 5 } }']);
+    const after = fileOf([...added, ...project.definitions]);
+    const lines = new Set(after.split('\n'));
+    const lost = before.split('\n').filter((line) => !lines.has(line));
+    // Only the lines a new column sits next to: the pass's first column and its comma.
+    expect(lost.filter((line) => !/^(-- roster run plan|SELECT|  e\.user_id,)/.test(line))).toEqual([]);
+    expect(after).toMatch(/ AS n_aa_pricing_fans, -- aa_pricing_fans/);
   });
 });
 

@@ -6,8 +6,8 @@
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_2 -- ct_event_counter_account
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_count_gt, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 12 HOUR) AS n_ct_event_counter_account -- ct_event_counter_account
 FROM "main"."logged_in" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -18,22 +18,22 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_gt" AS
 SELECT entity.user_id
 FROM temp.main."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
+WHERE (COALESCE(entity.n_count_gt, 0) > 3);
 
 -- audience count_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_gte" AS
 SELECT entity.user_id
 FROM temp.main."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
+WHERE (COALESCE(entity.n_count_gt, 0) >= 1);
 
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) / NULLIF(count(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)), 0) AS avg_1, -- ct_aggregation_avg
-  max(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
-  min(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
-  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
+  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) / NULLIF(count(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)), 0) AS avg_ct_aggregation_avg, -- ct_aggregation_avg
+  max(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS max_ct_aggregation_max, -- ct_aggregation_max
+  min(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS min_ct_aggregation_min, -- ct_aggregation_min
+  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) IN ('USD', 'EUR'), FALSE)) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM "main"."order_completed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -42,27 +42,27 @@ GROUP BY e.user_id;
 
 -- computed_trait ct_aggregation_avg (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_avg" AS
-SELECT user_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "ct_aggregation_avg"
+SELECT user_id, CASE WHEN isfinite(avg_ct_aggregation_avg) AND avg_ct_aggregation_avg <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_ct_aggregation_avg), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_ct_aggregation_avg), 'e', 2) AS DOUBLE) ELSE avg_ct_aggregation_avg END AS "ct_aggregation_avg"
 FROM temp.main."_plan_order_completed_users"
-WHERE avg_1 IS NOT NULL AND CASE WHEN isinf(avg_1) THEN error('value out of range: overflow') ELSE TRUE END;
+WHERE avg_ct_aggregation_avg IS NOT NULL AND CASE WHEN isinf(avg_ct_aggregation_avg) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_max" AS
-SELECT user_id, CASE WHEN isfinite(max_2) AND max_2 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', max_2), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', max_2), 'e', 2) AS DOUBLE) ELSE max_2 END AS "ct_aggregation_max"
+SELECT user_id, CASE WHEN isfinite(max_ct_aggregation_max) AND max_ct_aggregation_max <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', max_ct_aggregation_max), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', max_ct_aggregation_max), 'e', 2) AS DOUBLE) ELSE max_ct_aggregation_max END AS "ct_aggregation_max"
 FROM temp.main."_plan_order_completed_users"
-WHERE max_2 IS NOT NULL;
+WHERE max_ct_aggregation_max IS NOT NULL;
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_min" AS
-SELECT user_id, CASE WHEN isfinite(min_3) AND min_3 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', min_3), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', min_3), 'e', 2) AS DOUBLE) ELSE min_3 END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN isfinite(min_ct_aggregation_min) AND min_ct_aggregation_min <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', min_ct_aggregation_min), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', min_ct_aggregation_min), 'e', 2) AS DOUBLE) ELSE min_ct_aggregation_min END AS "ct_aggregation_min"
 FROM temp.main."_plan_order_completed_users"
-WHERE min_3 IS NOT NULL;
+WHERE min_ct_aggregation_min IS NOT NULL;
 
 -- computed_trait ct_event_counter (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_event_counter" AS
-SELECT user_id, n_1 AS "ct_event_counter"
+SELECT user_id, n_count_gt AS "ct_event_counter"
 FROM temp.main."_plan_logged_in_users"
-WHERE n_1 > 0;
+WHERE n_count_gt > 0;
 
 -- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_last" AS
@@ -95,9 +95,9 @@ SELECT
   e.user_id,
   e."feature_name" AS value,
   CAST(e."feature_name" AS VARCHAR) AS value_text,
-  count(*) FILTER (WHERE COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE)) AS n_1, -- ct_unique_list
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
-  count(*) AS n_3 -- ct_most_frequent
+  count(*) FILTER (WHERE COALESCE(NOT contains(CAST(e."feature_name" AS VARCHAR), 'beta'), FALSE)) AS n_ct_unique_list, -- ct_unique_list
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY AND COALESCE(CAST(e."feature_name" AS VARCHAR) = 'reports', FALSE)) AS n_users_all, -- users_all, users_any, users_none
+  count(*) AS n_ct_most_frequent -- ct_most_frequent
 FROM "main"."feature_used" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -108,7 +108,7 @@ GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_most_frequent" AS
 WITH
 value_counts AS (
-  SELECT user_id, value, sum(n_3) AS n
+  SELECT user_id, value, sum(n_ct_most_frequent) AS n
   FROM temp.main."_plan_feature_used_values"
   WHERE value IS NOT NULL
   GROUP BY user_id, value
@@ -127,16 +127,16 @@ WHERE rank = 1;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
 SELECT
   g.user_id,
-  list(CASE WHEN g.n_1 > 0 THEN g.value_text END ORDER BY CASE WHEN g.n_1 > 0 THEN g.value_text END) FILTER (WHERE CASE WHEN g.n_1 > 0 THEN g.value_text END IS NOT NULL) AS list_1, -- ct_unique_list
-  CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
+  list(CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END ORDER BY CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END) FILTER (WHERE CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END IS NOT NULL) AS list_ct_unique_list, -- ct_unique_list
+  CAST(sum(g.n_users_all) AS BIGINT) AS n_users_all -- users_all, users_any, users_none
 FROM temp.main."_plan_feature_used_values" AS g
 GROUP BY g.user_id;
 
 -- computed_trait ct_unique_list (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list" AS
-SELECT user_id, list_1 AS "ct_unique_list"
+SELECT user_id, list_ct_unique_list AS "ct_unique_list"
 FROM temp.main."_plan_feature_used_users"
-WHERE list_1 IS NOT NULL;
+WHERE list_ct_unique_list IS NOT NULL;
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_user_traits" AS
@@ -154,7 +154,7 @@ GROUP BY user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_it_s_quoted_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
+  count(*) FILTER (WHERE COALESCE(CAST(e."weird_prop_s" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_hostile_values -- hostile_values
 FROM "main"."it_s_quoted" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -175,7 +175,7 @@ LEFT JOIN temp.main."_plan_user_traits" AS entity_plan_user_traits ON entity_pla
 LEFT JOIN temp.main."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
 WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
   OR COALESCE(starts_with(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+  OR (COALESCE(entity_it_s_quoted_users.n_hostile_values, 0) >= 1));
 
 -- audience op_after (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_after" AS
@@ -296,39 +296,39 @@ SELECT group_id, user_id FROM temp.main."_run_st_account_members" WHERE CAST(use
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
 SELECT
   au.group_id,
-  sum(f.sum_4) AS sum_1 -- ct_aggregation_sum
+  sum(f.sum_ct_aggregation_sum) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM temp.main."_plan_order_completed_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_aggregation_sum (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_sum" AS
-SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN isfinite(sum_ct_aggregation_sum) AND sum_ct_aggregation_sum <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_ct_aggregation_sum), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_ct_aggregation_sum), 'e', 2) AS DOUBLE) ELSE sum_ct_aggregation_sum END AS "ct_aggregation_sum"
 FROM temp.main."_plan_order_completed_accounts"
-WHERE sum_1 IS NOT NULL AND CASE WHEN isinf(sum_1) THEN error('value out of range: overflow') ELSE TRUE END;
+WHERE sum_ct_aggregation_sum IS NOT NULL AND CASE WHEN isinf(sum_ct_aggregation_sum) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- account features folded from the user features of the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS
 SELECT
   au.group_id,
-  CAST(sum(f.n_2) AS BIGINT) AS count_1 -- ct_event_counter_account
+  CAST(sum(f.n_ct_event_counter_account) AS BIGINT) AS count_ct_event_counter_account -- ct_event_counter_account
 FROM temp.main."_plan_logged_in_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_event_counter_account (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_event_counter_account" AS
-SELECT group_id, count_1 AS "ct_event_counter_account"
+SELECT group_id, count_ct_event_counter_account AS "ct_event_counter_account"
 FROM temp.main."_plan_logged_in_accounts"
-WHERE count_1 > 0;
+WHERE count_ct_event_counter_account > 0;
 
 -- user features: one pass over the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
 SELECT
   e.user_id,
-  first(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL) AS first_1, -- ct_first
-  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
-  first(e.id ORDER BY e."timestamp", e.id) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL) AS first_id_3 -- ct_first
+  first(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", e.id) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL) AS first_ct_first, -- ct_first
+  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_ct_first, -- ct_first
+  first(e.id ORDER BY e."timestamp", e.id) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL) AS first_id_ct_first -- ct_first
 FROM "main"."page_viewed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -339,23 +339,23 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_accounts" AS
 SELECT
   au.group_id,
-  first(f.first_1 ORDER BY f.first_ts_2, f.first_id_3) FILTER (WHERE f.first_1 IS NOT NULL) AS first_1 -- ct_first
+  first(f.first_ct_first ORDER BY f.first_ts_ct_first, f.first_id_ct_first) FILTER (WHERE f.first_ct_first IS NOT NULL) AS first_ct_first -- ct_first
 FROM temp.main."_plan_page_viewed_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_first (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_first" AS
-SELECT group_id, first_1 AS "ct_first"
+SELECT group_id, first_ct_first AS "ct_first"
 FROM temp.main."_plan_page_viewed_accounts"
-WHERE first_1 IS NOT NULL;
+WHERE first_ct_first IS NOT NULL;
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_account_events" AS
 SELECT
   au.group_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 2 WEEK AND e."context_group_id" = au.group_id) AS n_1, -- ct_group_context
-  count(DISTINCT CASE WHEN e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 MINUTE THEN CAST(e."feature_name" AS VARCHAR) END) AS n_distinct_2 -- ct_unique_list_count
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 2 WEEK AND e."context_group_id" = au.group_id) AS n_ct_group_context, -- ct_group_context
+  count(DISTINCT CASE WHEN e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 MINUTE THEN CAST(e."feature_name" AS VARCHAR) END) AS n_distinct_ct_unique_list_count -- ct_unique_list_count
 FROM "main"."feature_used" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -365,15 +365,15 @@ GROUP BY au.group_id;
 
 -- computed_trait ct_group_context (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_group_context" AS
-SELECT group_id, n_1 AS "ct_group_context"
+SELECT group_id, n_ct_group_context AS "ct_group_context"
 FROM temp.main."_plan_feature_used_account_events"
-WHERE n_1 > 0;
+WHERE n_ct_group_context > 0;
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_unique_list_count" AS
-SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
+SELECT group_id, n_distinct_ct_unique_list_count AS "ct_unique_list_count"
 FROM temp.main."_plan_feature_used_account_events"
-WHERE n_distinct_2 > 0;
+WHERE n_distinct_ct_unique_list_count > 0;
 
 -- audience logic_all_any_not (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_logic_all_any_not" AS
@@ -408,8 +408,8 @@ SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_c
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM temp.main."_plan_account_users" AS au
   LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -424,8 +424,8 @@ WHERE COALESCE(entity.all_users, FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_any" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM temp.main."_plan_account_users" AS au
   LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -475,8 +475,8 @@ SELECT group_id FROM temp.main."_run_st_account_members";
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_none" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM temp.main."_plan_account_users" AS au
   LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -538,21 +538,21 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_count_eq" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) = 0);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_lt" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) < 2);
 
 -- audience count_lte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_count_lte" AS
 SELECT entity.user_id
 FROM temp.main."_plan_all_users" AS entity
 LEFT JOIN temp.main."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) <= 5);
 
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_op_not_exists" AS
@@ -565,7 +565,7 @@ WHERE (entity_plan_user_traits.trait_plan IS NULL);
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_account_events" AS
 SELECT
   au.group_id,
-  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
+  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_acct_event_group_context -- acct_event_group_context
 FROM "main"."logged_in" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -591,7 +591,7 @@ SELECT entity.group_id
 FROM temp.main."_plan_logged_in_account_events" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN temp.main."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_acct_event_group_context, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 

@@ -7,8 +7,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_logged_in_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_2 -- ct_event_counter_account
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '30 days') AS n_count_gt, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '12 hours') AS n_ct_event_counter_account -- ct_event_counter_account
 FROM "main"."logged_in" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -21,7 +21,7 @@ DROP TABLE IF EXISTS pg_temp."_run_count_gt";
 CREATE TEMPORARY TABLE pg_temp."_run_count_gt" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
+WHERE (COALESCE(entity.n_count_gt, 0) > 3);
 ANALYZE pg_temp."_run_count_gt";
 
 -- audience count_gte (user)
@@ -29,7 +29,7 @@ DROP TABLE IF EXISTS pg_temp."_run_count_gte";
 CREATE TEMPORARY TABLE pg_temp."_run_count_gte" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_logged_in_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
+WHERE (COALESCE(entity.n_count_gt, 0) >= 1);
 ANALYZE pg_temp."_run_count_gte";
 
 -- user features: one pass over the events of main.order_completed
@@ -37,10 +37,10 @@ DROP TABLE IF EXISTS pg_temp."_plan_order_completed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) / NULLIF(count(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)), 0) AS avg_1, -- ct_aggregation_avg
-  max(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS max_2, -- ct_aggregation_max
-  min(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS min_3, -- ct_aggregation_min
-  sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS sum_4 -- ct_aggregation_sum
+  sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) / NULLIF(count(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)), 0) AS avg_ct_aggregation_avg, -- ct_aggregation_avg
+  max(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS max_ct_aggregation_max, -- ct_aggregation_max
+  min(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS min_ct_aggregation_min, -- ct_aggregation_min
+  sum(CASE WHEN length(CAST(e."total" AS TEXT)) <= 200 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,2})?[ \t\n\r\f\v]*$' THEN CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) WHEN length(CAST(e."total" AS TEXT)) <= 1000 AND CAST(e."total" AS TEXT) ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$' THEN CASE WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) >= power(CAST(2 AS NUMERIC), 1024) - power(CAST(2 AS NUMERIC), 970) THEN NULL WHEN abs(CAST(CAST(e."total" AS TEXT) AS NUMERIC)) * power(CAST(2 AS NUMERIC), 1075) <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST(CAST(e."total" AS TEXT) AS DOUBLE PRECISION) END END) FILTER (WHERE COALESCE((CAST(e."currency" AS TEXT) COLLATE "C") IN ('USD', 'EUR'), FALSE)) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM "main"."order_completed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -51,33 +51,33 @@ ANALYZE pg_temp."_plan_order_completed_users";
 -- computed_trait ct_aggregation_avg (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_avg";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_avg" AS
-SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 OR avg_1 IN ('Infinity', '-Infinity', 'NaN') THEN avg_1 ELSE CAST(round(CAST(avg_1 AS NUMERIC), CAST(11 - floor(log(abs(avg_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
+SELECT user_id, CASE WHEN avg_ct_aggregation_avg IS NULL OR avg_ct_aggregation_avg = 0 OR avg_ct_aggregation_avg IN ('Infinity', '-Infinity', 'NaN') THEN avg_ct_aggregation_avg ELSE CAST(round(CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
 FROM pg_temp."_plan_order_completed_users"
-WHERE avg_1 IS NOT NULL;
+WHERE avg_ct_aggregation_avg IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_avg";
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_max";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_max" AS
-SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 OR max_2 IN ('Infinity', '-Infinity', 'NaN') THEN max_2 ELSE CAST(round(CAST(max_2 AS NUMERIC), CAST(11 - floor(log(abs(max_2))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_max"
+SELECT user_id, CASE WHEN max_ct_aggregation_max IS NULL OR max_ct_aggregation_max = 0 OR max_ct_aggregation_max IN ('Infinity', '-Infinity', 'NaN') THEN max_ct_aggregation_max ELSE CAST(round(CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_max"
 FROM pg_temp."_plan_order_completed_users"
-WHERE max_2 IS NOT NULL;
+WHERE max_ct_aggregation_max IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_max";
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_min";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_min" AS
-SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 OR min_3 IN ('Infinity', '-Infinity', 'NaN') THEN min_3 ELSE CAST(round(CAST(min_3 AS NUMERIC), CAST(11 - floor(log(abs(min_3))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN min_ct_aggregation_min IS NULL OR min_ct_aggregation_min = 0 OR min_ct_aggregation_min IN ('Infinity', '-Infinity', 'NaN') THEN min_ct_aggregation_min ELSE CAST(round(CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
 FROM pg_temp."_plan_order_completed_users"
-WHERE min_3 IS NOT NULL;
+WHERE min_ct_aggregation_min IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_min";
 
 -- computed_trait ct_event_counter (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter" AS
-SELECT user_id, n_1 AS "ct_event_counter"
+SELECT user_id, n_count_gt AS "ct_event_counter"
 FROM pg_temp."_plan_logged_in_users"
-WHERE n_1 > 0;
+WHERE n_count_gt > 0;
 ANALYZE pg_temp."_run_ct_event_counter";
 
 -- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
@@ -114,9 +114,9 @@ SELECT
   e.user_id,
   e."feature_name" AS value,
   (CAST(e."feature_name" AS TEXT) COLLATE "C") AS value_text,
-  count(*) FILTER (WHERE COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE)) AS n_1, -- ct_unique_list
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days' AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
-  count(*) AS n_3 -- ct_most_frequent
+  count(*) FILTER (WHERE COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE)) AS n_ct_unique_list, -- ct_unique_list
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days' AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)) AS n_users_all, -- users_all, users_any, users_none
+  count(*) AS n_ct_most_frequent -- ct_most_frequent
 FROM "main"."feature_used" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -129,7 +129,7 @@ DROP TABLE IF EXISTS pg_temp."_run_ct_most_frequent";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_most_frequent" AS
 WITH
 value_counts AS (
-  SELECT user_id, value, sum(n_3) AS n
+  SELECT user_id, value, sum(n_ct_most_frequent) AS n
   FROM pg_temp."_plan_feature_used_values"
   WHERE value IS NOT NULL
   GROUP BY user_id, value
@@ -150,8 +150,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_feature_used_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_users" AS
 SELECT
   g.user_id,
-  array_agg(CASE WHEN g.n_1 > 0 THEN g.value_text END ORDER BY CASE WHEN g.n_1 > 0 THEN g.value_text END) FILTER (WHERE CASE WHEN g.n_1 > 0 THEN g.value_text END IS NOT NULL) AS list_1, -- ct_unique_list
-  CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
+  array_agg(CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END ORDER BY CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END) FILTER (WHERE CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END IS NOT NULL) AS list_ct_unique_list, -- ct_unique_list
+  CAST(sum(g.n_users_all) AS BIGINT) AS n_users_all -- users_all, users_any, users_none
 FROM pg_temp."_plan_feature_used_values" AS g
 GROUP BY g.user_id;
 ANALYZE pg_temp."_plan_feature_used_users";
@@ -159,9 +159,9 @@ ANALYZE pg_temp."_plan_feature_used_users";
 -- computed_trait ct_unique_list (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list" AS
-SELECT user_id, list_1 AS "ct_unique_list"
+SELECT user_id, list_ct_unique_list AS "ct_unique_list"
 FROM pg_temp."_plan_feature_used_users"
-WHERE list_1 IS NOT NULL;
+WHERE list_ct_unique_list IS NOT NULL;
 ANALYZE pg_temp."_run_ct_unique_list";
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
@@ -183,7 +183,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_it_s_quoted_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_it_s_quoted_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
+  count(*) FILTER (WHERE COALESCE((CAST(e."weird_prop_s" AS TEXT) COLLATE "C") = replace('line1~line2', '~', chr(10)), FALSE)) AS n_hostile_values -- hostile_values
 FROM "main"."it_s_quoted" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -206,7 +206,7 @@ LEFT JOIN pg_temp."_plan_user_traits" AS entity_plan_user_traits ON entity_plan_
 LEFT JOIN pg_temp."_plan_it_s_quoted_users" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
 WHERE (COALESCE((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C") = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
   OR COALESCE(starts_with((CAST(entity_plan_user_traits.trait_name AS TEXT) COLLATE "C"), '/* not a comment */ \ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+  OR (COALESCE(entity_it_s_quoted_users.n_hostile_values, 0) >= 1));
 ANALYZE pg_temp."_run_hostile_values";
 
 -- audience op_after (user)
@@ -367,7 +367,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_order_completed_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_order_completed_accounts" AS
 SELECT
   au.group_id,
-  sum(f.sum_4) AS sum_1 -- ct_aggregation_sum
+  sum(f.sum_ct_aggregation_sum) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM pg_temp."_plan_order_completed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
@@ -376,9 +376,9 @@ ANALYZE pg_temp."_plan_order_completed_accounts";
 -- computed_trait ct_aggregation_sum (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_sum";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_sum" AS
-SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 OR sum_1 IN ('Infinity', '-Infinity', 'NaN') THEN sum_1 ELSE CAST(round(CAST(sum_1 AS NUMERIC), CAST(11 - floor(log(abs(sum_1))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN sum_ct_aggregation_sum IS NULL OR sum_ct_aggregation_sum = 0 OR sum_ct_aggregation_sum IN ('Infinity', '-Infinity', 'NaN') THEN sum_ct_aggregation_sum ELSE CAST(round(CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
 FROM pg_temp."_plan_order_completed_accounts"
-WHERE sum_1 IS NOT NULL;
+WHERE sum_ct_aggregation_sum IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_sum";
 
 -- account features folded from the user features of the events of main.logged_in
@@ -386,7 +386,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_logged_in_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_accounts" AS
 SELECT
   au.group_id,
-  CAST(sum(f.n_2) AS BIGINT) AS count_1 -- ct_event_counter_account
+  CAST(sum(f.n_ct_event_counter_account) AS BIGINT) AS count_ct_event_counter_account -- ct_event_counter_account
 FROM pg_temp."_plan_logged_in_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
@@ -395,9 +395,9 @@ ANALYZE pg_temp."_plan_logged_in_accounts";
 -- computed_trait ct_event_counter_account (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_event_counter_account";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_event_counter_account" AS
-SELECT group_id, count_1 AS "ct_event_counter_account"
+SELECT group_id, count_ct_event_counter_account AS "ct_event_counter_account"
 FROM pg_temp."_plan_logged_in_accounts"
-WHERE count_1 > 0;
+WHERE count_ct_event_counter_account > 0;
 ANALYZE pg_temp."_run_ct_event_counter_account";
 
 -- user features: one pass over the events of main.page_viewed
@@ -405,9 +405,9 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_users" AS
 SELECT
   e.user_id,
-  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL))[1] AS first_1, -- ct_first
-  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_2, -- ct_first
-  (array_agg(e.id ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL))[1] AS first_id_3 -- ct_first
+  (array_agg(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' THEN e."path" END IS NOT NULL))[1] AS first_ct_first, -- ct_first
+  min(CASE WHEN e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_ct_first, -- ct_first
+  (array_agg(e.id ORDER BY e."timestamp", (CAST(e.id AS TEXT) COLLATE "C")) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-01-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-02-01 12:30:00.000' AND e."path" IS NOT NULL))[1] AS first_id_ct_first -- ct_first
 FROM "main"."page_viewed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -420,7 +420,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_accounts";
 CREATE TEMPORARY TABLE pg_temp."_plan_page_viewed_accounts" AS
 SELECT
   au.group_id,
-  (array_agg(f.first_1 ORDER BY f.first_ts_2, (CAST(f.first_id_3 AS TEXT) COLLATE "C")) FILTER (WHERE f.first_1 IS NOT NULL))[1] AS first_1 -- ct_first
+  (array_agg(f.first_ct_first ORDER BY f.first_ts_ct_first, (CAST(f.first_id_ct_first AS TEXT) COLLATE "C")) FILTER (WHERE f.first_ct_first IS NOT NULL))[1] AS first_ct_first -- ct_first
 FROM pg_temp."_plan_page_viewed_users" AS f
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
@@ -429,9 +429,9 @@ ANALYZE pg_temp."_plan_page_viewed_accounts";
 -- computed_trait ct_first (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_first";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_first" AS
-SELECT group_id, first_1 AS "ct_first"
+SELECT group_id, first_ct_first AS "ct_first"
 FROM pg_temp."_plan_page_viewed_accounts"
-WHERE first_1 IS NOT NULL;
+WHERE first_ct_first IS NOT NULL;
 ANALYZE pg_temp."_run_ct_first";
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
@@ -439,8 +439,8 @@ DROP TABLE IF EXISTS pg_temp."_plan_feature_used_account_events";
 CREATE TEMPORARY TABLE pg_temp."_plan_feature_used_account_events" AS
 SELECT
   au.group_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '2 weeks' AND e."context_group_id" = au.group_id) AS n_1, -- ct_group_context
-  count(DISTINCT CASE WHEN e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes' THEN (CAST(e."feature_name" AS TEXT) COLLATE "C") END) AS n_distinct_2 -- ct_unique_list_count
+  count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '2 weeks' AND e."context_group_id" = au.group_id) AS n_ct_group_context, -- ct_group_context
+  count(DISTINCT CASE WHEN e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '90 minutes' THEN (CAST(e."feature_name" AS TEXT) COLLATE "C") END) AS n_distinct_ct_unique_list_count -- ct_unique_list_count
 FROM "main"."feature_used" AS e
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -452,17 +452,17 @@ ANALYZE pg_temp."_plan_feature_used_account_events";
 -- computed_trait ct_group_context (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_group_context";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_group_context" AS
-SELECT group_id, n_1 AS "ct_group_context"
+SELECT group_id, n_ct_group_context AS "ct_group_context"
 FROM pg_temp."_plan_feature_used_account_events"
-WHERE n_1 > 0;
+WHERE n_ct_group_context > 0;
 ANALYZE pg_temp."_run_ct_group_context";
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list_count";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_unique_list_count" AS
-SELECT group_id, n_distinct_2 AS "ct_unique_list_count"
+SELECT group_id, n_distinct_ct_unique_list_count AS "ct_unique_list_count"
 FROM pg_temp."_plan_feature_used_account_events"
-WHERE n_distinct_2 > 0;
+WHERE n_distinct_ct_unique_list_count > 0;
 ANALYZE pg_temp."_run_ct_unique_list_count";
 
 -- audience logic_all_any_not (user)
@@ -507,8 +507,8 @@ DROP TABLE IF EXISTS pg_temp."_run_users_all";
 CREATE TEMPORARY TABLE pg_temp."_run_users_all" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM pg_temp."_plan_account_users" AS au
   LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -525,8 +525,8 @@ DROP TABLE IF EXISTS pg_temp."_run_users_any";
 CREATE TEMPORARY TABLE pg_temp."_run_users_any" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM pg_temp."_plan_account_users" AS au
   LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -582,8 +582,8 @@ DROP TABLE IF EXISTS pg_temp."_run_users_none";
 CREATE TEMPORARY TABLE pg_temp."_run_users_none" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, bool_or(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, bool_and(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM pg_temp."_plan_account_users" AS au
   LEFT JOIN pg_temp."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -655,7 +655,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_count_eq" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) = 0);
 ANALYZE pg_temp."_run_count_eq";
 
 -- audience count_lt (user)
@@ -664,7 +664,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_count_lt" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) < 2);
 ANALYZE pg_temp."_run_count_lt";
 
 -- audience count_lte (user)
@@ -673,7 +673,7 @@ CREATE TEMPORARY TABLE pg_temp."_run_count_lte" AS
 SELECT entity.user_id
 FROM pg_temp."_plan_all_users" AS entity
 LEFT JOIN pg_temp."_plan_logged_in_users" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) <= 5);
 ANALYZE pg_temp."_run_count_lte";
 
 -- audience op_not_exists (user)
@@ -690,7 +690,7 @@ DROP TABLE IF EXISTS pg_temp."_plan_logged_in_account_events";
 CREATE TEMPORARY TABLE pg_temp."_plan_logged_in_account_events" AS
 SELECT
   au.group_id,
-  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_1 -- acct_event_group_context
+  count(*) FILTER (WHERE e."context_group_id" = au.group_id) AS n_acct_event_group_context -- acct_event_group_context
 FROM "main"."logged_in" AS e
 JOIN pg_temp."_plan_account_users" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -718,7 +718,7 @@ SELECT entity.group_id
 FROM pg_temp."_plan_logged_in_account_events" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN pg_temp."_run_acct_software" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_acct_event_group_context, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 ANALYZE pg_temp."_run_acct_event_group_context";

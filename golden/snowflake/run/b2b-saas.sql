@@ -31,11 +31,11 @@ LEFT JOIN active a ON a.user_id = m.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS
 SELECT
   e.user_id,
-  COUNT_IF(e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ) AND COALESCE(CAST(e."PATH" AS VARCHAR) = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
-  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC NULLS FIRST, e.id DESC NULLS FIRST)[0] AS last_2, -- last_page_viewed
-  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_3, -- first_landing_page
-  min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_4, -- first_landing_page
-  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN ARRAY_CONSTRUCT(e.id) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0][0] AS first_id_5 -- first_landing_page
+  COUNT_IF(e."TIMESTAMP" >= CAST('2024-04-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-05-01 00:00:00.000' AS TIMESTAMP_NTZ) AND COALESCE(CAST(e."PATH" AS VARCHAR) = '/pricing', FALSE)) AS n_april_pricing_visitors, -- april_pricing_visitors
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP" DESC NULLS FIRST, e.id DESC NULLS FIRST)[0] AS last_last_page_viewed, -- last_page_viewed
+  ARRAY_AGG(e."PATH") WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_first_landing_page, -- first_landing_page
+  min(CASE WHEN e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_first_landing_page, -- first_landing_page
+  ARRAY_AGG(CASE WHEN e."PATH" IS NOT NULL THEN ARRAY_CONSTRUCT(e.id) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0][0] AS first_id_first_landing_page -- first_landing_page
 FROM "MAIN"."PAGE_VIEWED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -46,7 +46,7 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_APRIL_PRICING_VISITORS" AS
 SELECT entity.user_id
 FROM "_PLAN_PAGE_VIEWED_USERS" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 2);
+WHERE (COALESCE(entity.n_april_pricing_visitors, 0) >= 2);
 
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_VALUES" AS
@@ -54,9 +54,9 @@ SELECT
   e.user_id,
   e."FEATURE_NAME" AS value,
   CAST(e."FEATURE_NAME" AS VARCHAR) AS value_text,
-  count(*) AS n_1, -- feature_count, features_used
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- favorite_feature
+  count(*) AS n_feature_count, -- feature_count, features_used
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_fully_engaged_accounts, -- fully_engaged_accounts, trial_accounts_high_usage
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -90, CAST(:1 AS TIMESTAMP_NTZ))) AS n_favorite_feature -- favorite_feature
 FROM "MAIN"."FEATURE_USED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -67,7 +67,7 @@ GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FAVORITE_FEATURE" AS
 WITH
 value_counts AS (
-  SELECT user_id, value, sum(n_3) AS n
+  SELECT user_id, value, sum(n_favorite_feature) AS n
   FROM "_PLAN_FEATURE_USED_VALUES"
   WHERE value IS NOT NULL
   GROUP BY user_id, value
@@ -86,29 +86,29 @@ WHERE rank = 1;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_USERS" AS
 SELECT
   g.user_id,
-  count(g.value_text) AS n_distinct_1, -- feature_count
-  CASE WHEN COUNT(g.value_text) > 0 THEN ARRAY_AGG(g.value_text) WITHIN GROUP (ORDER BY g.value_text) END AS list_2, -- features_used
-  CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+  count(g.value_text) AS n_distinct_feature_count, -- feature_count
+  CASE WHEN COUNT(g.value_text) > 0 THEN ARRAY_AGG(g.value_text) WITHIN GROUP (ORDER BY g.value_text) END AS list_features_used, -- features_used
+  CAST(sum(g.n_fully_engaged_accounts) AS BIGINT) AS n_fully_engaged_accounts -- fully_engaged_accounts, trial_accounts_high_usage
 FROM "_PLAN_FEATURE_USED_VALUES" AS g
 GROUP BY g.user_id;
 
 -- computed_trait feature_count (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FEATURE_COUNT" AS
-SELECT user_id, n_distinct_1 AS "FEATURE_COUNT"
+SELECT user_id, n_distinct_feature_count AS "FEATURE_COUNT"
 FROM "_PLAN_FEATURE_USED_USERS"
-WHERE n_distinct_1 > 0;
+WHERE n_distinct_feature_count > 0;
 
 -- computed_trait features_used (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FEATURES_USED" AS
-SELECT user_id, list_2 AS "FEATURES_USED"
+SELECT user_id, list_features_used AS "FEATURES_USED"
 FROM "_PLAN_FEATURE_USED_USERS"
-WHERE list_2 IS NOT NULL;
+WHERE list_features_used IS NOT NULL;
 
 -- computed_trait last_page_viewed (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_LAST_PAGE_VIEWED" AS
-SELECT user_id, last_2 AS "LAST_PAGE_VIEWED"
+SELECT user_id, last_last_page_viewed AS "LAST_PAGE_VIEWED"
 FROM "_PLAN_PAGE_VIEWED_USERS"
-WHERE last_2 IS NOT NULL;
+WHERE last_last_page_viewed IS NOT NULL;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
@@ -121,8 +121,8 @@ SELECT group_id, user_id FROM "_RUN_ACTIVE_USERS_30D" WHERE CAST(user_id AS VARC
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_NPS_SURVEY_SUBMITTED_USERS" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS sum_1, -- avg_nps
-  count(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS n_values_2 -- avg_nps
+  sum(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS sum_avg_nps, -- avg_nps
+  count(CASE WHEN LENGTH(CAST(e."SCORE" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."SCORE" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."SCORE" AS VARCHAR) AS DOUBLE) END) AS n_values_avg_nps -- avg_nps
 FROM "MAIN"."NPS_SURVEY_SUBMITTED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -133,24 +133,24 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_NPS_SURVEY_SUBMITTED_ACCOUNTS" AS
 SELECT
   au.group_id,
-  sum(f.sum_1) / NULLIF(sum(f.n_values_2), 0) AS avg_1 -- avg_nps
+  sum(f.sum_avg_nps) / NULLIF(sum(f.n_values_avg_nps), 0) AS avg_avg_nps -- avg_nps
 FROM "_PLAN_NPS_SURVEY_SUBMITTED_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait avg_nps (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_AVG_NPS" AS
-SELECT group_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 THEN avg_1 ELSE ROUND(avg_1, 11 - FLOOR(LOG(10, ABS(avg_1)))) END AS "AVG_NPS"
+SELECT group_id, CASE WHEN avg_avg_nps IS NULL OR avg_avg_nps = 0 THEN avg_avg_nps ELSE ROUND(avg_avg_nps, 11 - FLOOR(LOG(10, ABS(avg_avg_nps)))) END AS "AVG_NPS"
 FROM "_PLAN_NPS_SURVEY_SUBMITTED_ACCOUNTS"
-WHERE avg_1 IS NOT NULL;
+WHERE avg_avg_nps IS NOT NULL;
 
 -- user features: one pass over the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS
 SELECT
   e.user_id,
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -60, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- dormant_accounts
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2, -- fully_engaged_accounts
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_3 -- logins_past_30_days, power_users
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -60, CAST(:1 AS TIMESTAMP_NTZ))) AS n_dormant_accounts, -- dormant_accounts
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ))) AS n_fully_engaged_accounts, -- fully_engaged_accounts
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_logins_past_30_days -- logins_past_30_days, power_users
 FROM "MAIN"."LOGGED_IN" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -161,14 +161,14 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USERS_MATCHING" AS
 SELECT
   au.group_id,
-  BOOLOR_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_1, -- dormant_accounts
-  BOOLAND_AGG((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_1, -- dormant_accounts
-  BOOLOR_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_2, -- fully_engaged_accounts
-  BOOLAND_AGG(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_2, -- fully_engaged_accounts
-  BOOLOR_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_3, -- trial_accounts_high_usage
-  BOOLAND_AGG((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_3 -- trial_accounts_high_usage
+  BOOLOR_AGG((COALESCE(au_logged_in_users.n_dormant_accounts, 0) >= 1)) AS any_dormant_accounts, -- dormant_accounts
+  BOOLAND_AGG((COALESCE(au_logged_in_users.n_dormant_accounts, 0) >= 1)) AS all_dormant_accounts, -- dormant_accounts
+  BOOLOR_AGG(((COALESCE(au_logged_in_users.n_fully_engaged_accounts, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 1))) AS any_fully_engaged_accounts, -- fully_engaged_accounts
+  BOOLAND_AGG(((COALESCE(au_logged_in_users.n_fully_engaged_accounts, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 1))) AS all_fully_engaged_accounts, -- fully_engaged_accounts
+  BOOLOR_AGG((COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 5)) AS any_trial_accounts_high_usage, -- trial_accounts_high_usage
+  BOOLAND_AGG((COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 5)) AS all_trial_accounts_high_usage -- trial_accounts_high_usage
 FROM "_PLAN_ACCOUNT_USERS" AS au
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
 LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -185,28 +185,28 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_DORMANT_ACCOUNTS" AS
 SELECT entity.group_id
 FROM "_PLAN_ALL_ACCOUNTS" AS entity
 LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
+WHERE NOT COALESCE(entity_users_matching.any_dormant_accounts, FALSE);
 
 -- account features folded from the user features of the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_ACCOUNTS" AS
 SELECT
   au.group_id,
-  ARRAY_AGG(f.first_3) WITHIN GROUP (ORDER BY f.first_ts_4, f.first_id_5)[0] AS first_1 -- first_landing_page
+  ARRAY_AGG(f.first_first_landing_page) WITHIN GROUP (ORDER BY f.first_ts_first_landing_page, f.first_id_first_landing_page)[0] AS first_first_landing_page -- first_landing_page
 FROM "_PLAN_PAGE_VIEWED_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait first_landing_page (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FIRST_LANDING_PAGE" AS
-SELECT group_id, first_1 AS "FIRST_LANDING_PAGE"
+SELECT group_id, first_first_landing_page AS "FIRST_LANDING_PAGE"
 FROM "_PLAN_PAGE_VIEWED_ACCOUNTS"
-WHERE first_1 IS NOT NULL;
+WHERE first_first_landing_page IS NOT NULL;
 
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_FULLY_ENGAGED_ACCOUNTS" AS
 SELECT entity.group_id
 FROM "_PLAN_USERS_MATCHING" AS entity
-WHERE COALESCE(entity.all_2, FALSE);
+WHERE COALESCE(entity.all_fully_engaged_accounts, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_HIGH_FEATURE_ADOPTION" AS
@@ -218,16 +218,16 @@ WHERE COALESCE(COALESCE(entity."FEATURE_COUNT", 0) >= 4, FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNTS" AS
 SELECT
   au.group_id,
-  CAST(sum(f.n_3) AS BIGINT) AS count_1 -- logins_past_30_days
+  CAST(sum(f.n_logins_past_30_days) AS BIGINT) AS count_logins_past_30_days -- logins_past_30_days
 FROM "_PLAN_LOGGED_IN_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait logins_past_30_days (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGINS_PAST_30_DAYS" AS
-SELECT group_id, count_1 AS "LOGINS_PAST_30_DAYS"
+SELECT group_id, count_logins_past_30_days AS "LOGINS_PAST_30_DAYS"
 FROM "_PLAN_LOGGED_IN_ACCOUNTS"
-WHERE count_1 > 0;
+WHERE count_logins_past_30_days > 0;
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_TRAITS" AS
@@ -249,7 +249,7 @@ WHERE COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
 SELECT
   e.user_id,
-  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) = 'USD', FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_1 -- total_revenue
+  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) = 'USD', FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_total_revenue -- total_revenue
 FROM "MAIN"."ORDER_COMPLETED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -260,16 +260,16 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_ACCOUNTS" AS
 SELECT
   au.group_id,
-  sum(f.sum_1) AS sum_1 -- total_revenue
+  sum(f.sum_total_revenue) AS sum_total_revenue -- total_revenue
 FROM "_PLAN_ORDER_COMPLETED_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait total_revenue (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_TOTAL_REVENUE" AS
-SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 THEN sum_1 ELSE ROUND(sum_1, 11 - FLOOR(LOG(10, ABS(sum_1)))) END AS "TOTAL_REVENUE"
+SELECT group_id, CASE WHEN sum_total_revenue IS NULL OR sum_total_revenue = 0 THEN sum_total_revenue ELSE ROUND(sum_total_revenue, 11 - FLOOR(LOG(10, ABS(sum_total_revenue)))) END AS "TOTAL_REVENUE"
 FROM "_PLAN_ORDER_COMPLETED_ACCOUNTS"
-WHERE sum_1 IS NOT NULL;
+WHERE sum_total_revenue IS NOT NULL;
 
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_TRIAL_ACCOUNTS_HIGH_USAGE" AS
@@ -277,13 +277,13 @@ SELECT entity.group_id
 FROM "_PLAN_ACCOUNT_TRAITS" AS entity
 LEFT JOIN "_PLAN_USERS_MATCHING" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'trial', FALSE)
-  AND COALESCE(entity_users_matching.any_3, FALSE));
+  AND COALESCE(entity_users_matching.any_trial_accounts_high_usage, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_ACCOUNT_EVENTS" AS
 SELECT
   au.group_id,
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- workspace_feature_uses_30d
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_workspace_feature_uses_30d -- workspace_feature_uses_30d
 FROM "MAIN"."FEATURE_USED" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -293,9 +293,9 @@ GROUP BY au.group_id;
 
 -- computed_trait workspace_feature_uses_30d (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_WORKSPACE_FEATURE_USES_30D" AS
-SELECT group_id, n_1 AS "WORKSPACE_FEATURE_USES_30D"
+SELECT group_id, n_workspace_feature_uses_30d AS "WORKSPACE_FEATURE_USES_30D"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
-WHERE n_1 > 0;
+WHERE n_workspace_feature_uses_30d > 0;
 
 -- audience at_risk_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_AT_RISK_ACCOUNTS" AS
@@ -339,5 +339,5 @@ users_of_at_risk_accounts AS (
 SELECT entity.user_id
 FROM "_PLAN_LOGGED_IN_USERS" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity.n_3, 0) >= 20)
+WHERE ((COALESCE(entity.n_logins_past_30_days, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));

@@ -6,8 +6,8 @@
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_USERS" AS
 SELECT
   e.user_id,
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_1, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
-  COUNT_IF(e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))) AS n_2 -- ct_event_counter_account
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -30, CAST(:1 AS TIMESTAMP_NTZ))) AS n_count_gt, -- count_eq, count_gt, count_gte, count_lt, count_lte, ct_event_counter
+  COUNT_IF(e."TIMESTAMP" > DATEADD(hour, -12, CAST(:1 AS TIMESTAMP_NTZ))) AS n_ct_event_counter_account -- ct_event_counter_account
 FROM "MAIN"."LOGGED_IN" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -18,22 +18,22 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GT" AS
 SELECT entity.user_id
 FROM "_PLAN_LOGGED_IN_USERS" AS entity
-WHERE (COALESCE(entity.n_1, 0) > 3);
+WHERE (COALESCE(entity.n_count_gt, 0) > 3);
 
 -- audience count_gte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_GTE" AS
 SELECT entity.user_id
 FROM "_PLAN_LOGGED_IN_USERS" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 1);
+WHERE (COALESCE(entity.n_count_gt, 0) >= 1);
 
 -- user features: one pass over the events of main.order_completed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_USERS" AS
 SELECT
   e.user_id,
-  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) / NULLIF(count(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)), 0) AS avg_1, -- ct_aggregation_avg
-  max(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS max_2, -- ct_aggregation_max
-  min(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS min_3, -- ct_aggregation_min
-  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_4 -- ct_aggregation_sum
+  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) / NULLIF(count(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)), 0) AS avg_ct_aggregation_avg, -- ct_aggregation_avg
+  max(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS max_ct_aggregation_max, -- ct_aggregation_max
+  min(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS min_ct_aggregation_min, -- ct_aggregation_min
+  sum(IFF(COALESCE(CAST(e."CURRENCY" AS VARCHAR) IN ('USD', 'EUR'), FALSE), CASE WHEN LENGTH(CAST(e."TOTAL" AS VARCHAR)) <= 1000 AND REGEXP_LIKE(CAST(e."TOTAL" AS VARCHAR), '^[ \\t\\n\\r\\f\\v]*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \\t\\n\\r\\f\\v]*$') AND ABS(TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE)) < CAST('inf' AS DOUBLE) THEN TRY_CAST(CAST(e."TOTAL" AS VARCHAR) AS DOUBLE) END, NULL)) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM "MAIN"."ORDER_COMPLETED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -42,27 +42,27 @@ GROUP BY e.user_id;
 
 -- computed_trait ct_aggregation_avg (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_AGGREGATION_AVG" AS
-SELECT user_id, CASE WHEN avg_1 IS NULL OR avg_1 = 0 THEN avg_1 ELSE ROUND(avg_1, 11 - FLOOR(LOG(10, ABS(avg_1)))) END AS "CT_AGGREGATION_AVG"
+SELECT user_id, CASE WHEN avg_ct_aggregation_avg IS NULL OR avg_ct_aggregation_avg = 0 THEN avg_ct_aggregation_avg ELSE ROUND(avg_ct_aggregation_avg, 11 - FLOOR(LOG(10, ABS(avg_ct_aggregation_avg)))) END AS "CT_AGGREGATION_AVG"
 FROM "_PLAN_ORDER_COMPLETED_USERS"
-WHERE avg_1 IS NOT NULL;
+WHERE avg_ct_aggregation_avg IS NOT NULL;
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_AGGREGATION_MAX" AS
-SELECT user_id, CASE WHEN max_2 IS NULL OR max_2 = 0 THEN max_2 ELSE ROUND(max_2, 11 - FLOOR(LOG(10, ABS(max_2)))) END AS "CT_AGGREGATION_MAX"
+SELECT user_id, CASE WHEN max_ct_aggregation_max IS NULL OR max_ct_aggregation_max = 0 THEN max_ct_aggregation_max ELSE ROUND(max_ct_aggregation_max, 11 - FLOOR(LOG(10, ABS(max_ct_aggregation_max)))) END AS "CT_AGGREGATION_MAX"
 FROM "_PLAN_ORDER_COMPLETED_USERS"
-WHERE max_2 IS NOT NULL;
+WHERE max_ct_aggregation_max IS NOT NULL;
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_AGGREGATION_MIN" AS
-SELECT user_id, CASE WHEN min_3 IS NULL OR min_3 = 0 THEN min_3 ELSE ROUND(min_3, 11 - FLOOR(LOG(10, ABS(min_3)))) END AS "CT_AGGREGATION_MIN"
+SELECT user_id, CASE WHEN min_ct_aggregation_min IS NULL OR min_ct_aggregation_min = 0 THEN min_ct_aggregation_min ELSE ROUND(min_ct_aggregation_min, 11 - FLOOR(LOG(10, ABS(min_ct_aggregation_min)))) END AS "CT_AGGREGATION_MIN"
 FROM "_PLAN_ORDER_COMPLETED_USERS"
-WHERE min_3 IS NOT NULL;
+WHERE min_ct_aggregation_min IS NOT NULL;
 
 -- computed_trait ct_event_counter (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_EVENT_COUNTER" AS
-SELECT user_id, n_1 AS "CT_EVENT_COUNTER"
+SELECT user_id, n_count_gt AS "CT_EVENT_COUNTER"
 FROM "_PLAN_LOGGED_IN_USERS"
-WHERE n_1 > 0;
+WHERE n_count_gt > 0;
 
 -- computed_trait ct_last (user): its own query over the events (does not fold into a feature)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_LAST" AS
@@ -95,9 +95,9 @@ SELECT
   e.user_id,
   e."FEATURE_NAME" AS value,
   CAST(e."FEATURE_NAME" AS VARCHAR) AS value_text,
-  COUNT_IF(COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE)) AS n_1, -- ct_unique_list
-  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_2, -- users_all, users_any, users_none
-  count(*) AS n_3 -- ct_most_frequent
+  COUNT_IF(COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE)) AS n_ct_unique_list, -- ct_unique_list
+  COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_users_all, -- users_all, users_any, users_none
+  count(*) AS n_ct_most_frequent -- ct_most_frequent
 FROM "MAIN"."FEATURE_USED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -108,7 +108,7 @@ GROUP BY e.user_id, e."FEATURE_NAME", CAST(e."FEATURE_NAME" AS VARCHAR);
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_MOST_FREQUENT" AS
 WITH
 value_counts AS (
-  SELECT user_id, value, sum(n_3) AS n
+  SELECT user_id, value, sum(n_ct_most_frequent) AS n
   FROM "_PLAN_FEATURE_USED_VALUES"
   WHERE value IS NOT NULL
   GROUP BY user_id, value
@@ -127,16 +127,16 @@ WHERE rank = 1;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_USERS" AS
 SELECT
   g.user_id,
-  CASE WHEN COUNT(CASE WHEN g.n_1 > 0 THEN g.value_text END) > 0 THEN ARRAY_AGG(CASE WHEN g.n_1 > 0 THEN g.value_text END) WITHIN GROUP (ORDER BY CASE WHEN g.n_1 > 0 THEN g.value_text END) END AS list_1, -- ct_unique_list
-  CAST(sum(g.n_2) AS BIGINT) AS n_2 -- users_all, users_any, users_none
+  CASE WHEN COUNT(CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END) > 0 THEN ARRAY_AGG(CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END) WITHIN GROUP (ORDER BY CASE WHEN g.n_ct_unique_list > 0 THEN g.value_text END) END AS list_ct_unique_list, -- ct_unique_list
+  CAST(sum(g.n_users_all) AS BIGINT) AS n_users_all -- users_all, users_any, users_none
 FROM "_PLAN_FEATURE_USED_VALUES" AS g
 GROUP BY g.user_id;
 
 -- computed_trait ct_unique_list (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST" AS
-SELECT user_id, list_1 AS "CT_UNIQUE_LIST"
+SELECT user_id, list_ct_unique_list AS "CT_UNIQUE_LIST"
 FROM "_PLAN_FEATURE_USED_USERS"
-WHERE list_1 IS NOT NULL;
+WHERE list_ct_unique_list IS NOT NULL;
 
 -- the latest non-null value of each custom trait over identify calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_USER_TRAITS" AS
@@ -154,7 +154,7 @@ GROUP BY user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_IT_S_QUOTED_USERS" AS
 SELECT
   e.user_id,
-  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_1 -- hostile_values
+  COUNT_IF(COALESCE(CAST(e."WEIRD_PROP_S" AS VARCHAR) = replace('line1~line2', '~', chr(10)), FALSE)) AS n_hostile_values -- hostile_values
 FROM "MAIN"."IT_S_QUOTED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -175,7 +175,7 @@ LEFT JOIN "_PLAN_USER_TRAITS" AS entity_plan_user_traits ON entity_plan_user_tra
 LEFT JOIN "_PLAN_IT_S_QUOTED_USERS" AS entity_it_s_quoted_users ON entity_it_s_quoted_users.user_id = entity.user_id
 WHERE (COALESCE(CAST(entity_plan_user_traits.trait_name AS VARCHAR) = 'O''Brien "Bobby"; DROP TABLE users; --', FALSE)
   OR COALESCE(STARTSWITH(CAST(entity_plan_user_traits.trait_name AS VARCHAR), '/* not a comment */ \\ back'), FALSE)
-  OR (COALESCE(entity_it_s_quoted_users.n_1, 0) >= 1));
+  OR (COALESCE(entity_it_s_quoted_users.n_hostile_values, 0) >= 1));
 
 -- audience op_after (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_AFTER" AS
@@ -296,39 +296,39 @@ SELECT group_id, user_id FROM "_RUN_ST_ACCOUNT_MEMBERS" WHERE CAST(user_id AS VA
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ORDER_COMPLETED_ACCOUNTS" AS
 SELECT
   au.group_id,
-  sum(f.sum_4) AS sum_1 -- ct_aggregation_sum
+  sum(f.sum_ct_aggregation_sum) AS sum_ct_aggregation_sum -- ct_aggregation_sum
 FROM "_PLAN_ORDER_COMPLETED_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_aggregation_sum (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_AGGREGATION_SUM" AS
-SELECT group_id, CASE WHEN sum_1 IS NULL OR sum_1 = 0 THEN sum_1 ELSE ROUND(sum_1, 11 - FLOOR(LOG(10, ABS(sum_1)))) END AS "CT_AGGREGATION_SUM"
+SELECT group_id, CASE WHEN sum_ct_aggregation_sum IS NULL OR sum_ct_aggregation_sum = 0 THEN sum_ct_aggregation_sum ELSE ROUND(sum_ct_aggregation_sum, 11 - FLOOR(LOG(10, ABS(sum_ct_aggregation_sum)))) END AS "CT_AGGREGATION_SUM"
 FROM "_PLAN_ORDER_COMPLETED_ACCOUNTS"
-WHERE sum_1 IS NOT NULL;
+WHERE sum_ct_aggregation_sum IS NOT NULL;
 
 -- account features folded from the user features of the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNTS" AS
 SELECT
   au.group_id,
-  CAST(sum(f.n_2) AS BIGINT) AS count_1 -- ct_event_counter_account
+  CAST(sum(f.n_ct_event_counter_account) AS BIGINT) AS count_ct_event_counter_account -- ct_event_counter_account
 FROM "_PLAN_LOGGED_IN_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_event_counter_account (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_EVENT_COUNTER_ACCOUNT" AS
-SELECT group_id, count_1 AS "CT_EVENT_COUNTER_ACCOUNT"
+SELECT group_id, count_ct_event_counter_account AS "CT_EVENT_COUNTER_ACCOUNT"
 FROM "_PLAN_LOGGED_IN_ACCOUNTS"
-WHERE count_1 > 0;
+WHERE count_ct_event_counter_account > 0;
 
 -- user features: one pass over the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS
 SELECT
   e.user_id,
-  ARRAY_AGG(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) THEN e."PATH" END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_1, -- ct_first
-  min(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_2, -- ct_first
-  ARRAY_AGG(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN ARRAY_CONSTRUCT(e.id) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0][0] AS first_id_3 -- ct_first
+  ARRAY_AGG(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) THEN e."PATH" END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0] AS first_ct_first, -- ct_first
+  min(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN e."TIMESTAMP" END) AS first_ts_ct_first, -- ct_first
+  ARRAY_AGG(CASE WHEN e."TIMESTAMP" >= CAST('2024-01-01 00:00:00.000' AS TIMESTAMP_NTZ) AND e."TIMESTAMP" < CAST('2024-02-01 12:30:00.000' AS TIMESTAMP_NTZ) AND e."PATH" IS NOT NULL THEN ARRAY_CONSTRUCT(e.id) END) WITHIN GROUP (ORDER BY e."TIMESTAMP", e.id)[0][0] AS first_id_ct_first -- ct_first
 FROM "MAIN"."PAGE_VIEWED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -339,23 +339,23 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_ACCOUNTS" AS
 SELECT
   au.group_id,
-  ARRAY_AGG(f.first_1) WITHIN GROUP (ORDER BY f.first_ts_2, f.first_id_3)[0] AS first_1 -- ct_first
+  ARRAY_AGG(f.first_ct_first) WITHIN GROUP (ORDER BY f.first_ts_ct_first, f.first_id_ct_first)[0] AS first_ct_first -- ct_first
 FROM "_PLAN_PAGE_VIEWED_USERS" AS f
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait ct_first (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_FIRST" AS
-SELECT group_id, first_1 AS "CT_FIRST"
+SELECT group_id, first_ct_first AS "CT_FIRST"
 FROM "_PLAN_PAGE_VIEWED_ACCOUNTS"
-WHERE first_1 IS NOT NULL;
+WHERE first_ct_first IS NOT NULL;
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_FEATURE_USED_ACCOUNT_EVENTS" AS
 SELECT
   au.group_id,
-  COUNT_IF(e."TIMESTAMP" > DATEADD(week, -2, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_1, -- ct_group_context
-  count(DISTINCT CASE WHEN e."TIMESTAMP" > DATEADD(minute, -90, CAST(:1 AS TIMESTAMP_NTZ)) THEN CAST(e."FEATURE_NAME" AS VARCHAR) END) AS n_distinct_2 -- ct_unique_list_count
+  COUNT_IF(e."TIMESTAMP" > DATEADD(week, -2, CAST(:1 AS TIMESTAMP_NTZ)) AND e."CONTEXT_GROUP_ID" = au.group_id) AS n_ct_group_context, -- ct_group_context
+  count(DISTINCT CASE WHEN e."TIMESTAMP" > DATEADD(minute, -90, CAST(:1 AS TIMESTAMP_NTZ)) THEN CAST(e."FEATURE_NAME" AS VARCHAR) END) AS n_distinct_ct_unique_list_count -- ct_unique_list_count
 FROM "MAIN"."FEATURE_USED" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -365,15 +365,15 @@ GROUP BY au.group_id;
 
 -- computed_trait ct_group_context (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_GROUP_CONTEXT" AS
-SELECT group_id, n_1 AS "CT_GROUP_CONTEXT"
+SELECT group_id, n_ct_group_context AS "CT_GROUP_CONTEXT"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
-WHERE n_1 > 0;
+WHERE n_ct_group_context > 0;
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST_COUNT" AS
-SELECT group_id, n_distinct_2 AS "CT_UNIQUE_LIST_COUNT"
+SELECT group_id, n_distinct_ct_unique_list_count AS "CT_UNIQUE_LIST_COUNT"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
-WHERE n_distinct_2 > 0;
+WHERE n_distinct_ct_unique_list_count > 0;
 
 -- audience logic_all_any_not (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_LOGIC_ALL_ANY_NOT" AS
@@ -408,8 +408,8 @@ SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM "_PLAN_ACCOUNT_USERS" AS au
   LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -424,8 +424,8 @@ WHERE COALESCE(entity.all_users, FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ANY" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM "_PLAN_ACCOUNT_USERS" AS au
   LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -475,8 +475,8 @@ SELECT group_id FROM "_RUN_ST_ACCOUNT_MEMBERS";
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_NONE" AS
 WITH
 users_matching AS (
-  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
-    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_2, 0) >= 5)
+  SELECT au.group_id, BOOLOR_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
+    AND (au_op_eq.user_id IS NOT NULL))) AS any_user, BOOLAND_AGG(((COALESCE(au_feature_used_users.n_users_all, 0) >= 5)
     AND (au_op_eq.user_id IS NOT NULL))) AS all_users
   FROM "_PLAN_ACCOUNT_USERS" AS au
   LEFT JOIN "_PLAN_FEATURE_USED_USERS" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -538,21 +538,21 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_EQ" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) = 0);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) = 0);
 
 -- audience count_lt (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LT" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) < 2);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) < 2);
 
 -- audience count_lte (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_COUNT_LTE" AS
 SELECT entity.user_id
 FROM "_PLAN_ALL_USERS" AS entity
 LEFT JOIN "_PLAN_LOGGED_IN_USERS" AS entity_logged_in_users ON entity_logged_in_users.user_id = entity.user_id
-WHERE (COALESCE(entity_logged_in_users.n_1, 0) <= 5);
+WHERE (COALESCE(entity_logged_in_users.n_count_gt, 0) <= 5);
 
 -- audience op_not_exists (user)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_OP_NOT_EXISTS" AS
@@ -565,7 +565,7 @@ WHERE (entity_plan_user_traits.trait_plan IS NULL);
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS
 SELECT
   au.group_id,
-  COUNT_IF(e."CONTEXT_GROUP_ID" = au.group_id) AS n_1 -- acct_event_group_context
+  COUNT_IF(e."CONTEXT_GROUP_ID" = au.group_id) AS n_acct_event_group_context -- acct_event_group_context
 FROM "MAIN"."LOGGED_IN" AS e
 JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -591,7 +591,7 @@ SELECT entity.group_id
 FROM "_PLAN_LOGGED_IN_ACCOUNT_EVENTS" AS entity
 LEFT JOIN users_matching AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 LEFT JOIN "_RUN_ACCT_SOFTWARE" AS entity_acct_software ON entity_acct_software.group_id = entity.group_id
-WHERE ((COALESCE(entity.n_1, 0) >= 10)
+WHERE ((COALESCE(entity.n_acct_event_group_context, 0) >= 10)
   AND NOT COALESCE(entity_users_matching.any_user, FALSE)
   AND (entity_acct_software.group_id IS NULL));
 

@@ -3,6 +3,7 @@ import { presentId, type CompileContext, type SharedColumn } from '../context.js
 import { indent, shortenedName } from '../names.js';
 import { average } from '../computed-trait.js';
 import type { EventSourceParts } from '../sources.js';
+import { ColumnNames } from './column-names.js';
 import type { SharedStep } from './shared.js';
 
 /** What a feature aggregates over the matching rows of one event table (SPEC 2 semantics). */
@@ -41,11 +42,12 @@ interface Column { readonly name: string; readonly sql: ColumnSql; readonly user
 class Columns {
   readonly list: Column[] = [];
   private readonly byKey = new Map<string, Column>();
+  private readonly names = new ColumnNames();
 
   add(prefix: string, key: string, sql: ColumnSql, by: Iterable<string>, spec?: Spec): string {
     let c = this.byKey.get(key);
     if (!c) {
-      c = { name: `${prefix}_${this.list.length + 1}`, sql, users: new Set(), spec };
+      c = { name: this.names.name(prefix, by), sql, users: new Set(), spec };
       this.byKey.set(key, c);
       this.list.push(c);
     }

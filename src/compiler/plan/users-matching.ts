@@ -3,6 +3,7 @@ import { ConditionCompiler, ConditionScope } from '../condition.js';
 import { CompileContext, type CompileOptions, type SharedUsersMatching } from '../context.js';
 import { indent } from '../names.js';
 import { QueryParts } from '../query.js';
+import { ColumnNames } from './column-names.js';
 import type { SharedStep } from './shared.js';
 
 /**
@@ -14,7 +15,9 @@ import type { SharedStep } from './shared.js';
  */
 export class UsersMatching {
   private readonly scope = new ConditionScope('user', 'au', true);
-  private readonly columns: { readonly key: string; readonly sql: string; readonly users: Set<string> }[] = [];
+  private readonly columns: { readonly key: string; readonly sql: string; readonly users: Set<string>; readonly name: string }[] = [];
+  /** any_<name> and all_<name>, named after the first audience with the condition. */
+  private readonly names = new ColumnNames();
   private readonly reads = new Set<string>();
 
   constructor(
@@ -39,12 +42,13 @@ export class UsersMatching {
       if (trial.reads.size || q.render('') !== '') return undefined;
       const [sql, used] = this.track(() => new ConditionCompiler(new CompileContext(this.options), new QueryParts(), by).compile(where, this.scope));
       for (const u of used) this.reads.add(u);
-      i = this.columns.push({ key, sql, users: new Set() }) - 1;
+      i = this.columns.push({ key, sql, users: new Set(), name: this.names.name('', [by], 'any_'.length) }) - 1;
     }
-    this.columns[i].users.add(by);
+    const column = this.columns[i];
+    column.users.add(by);
     this.accountUsers();
     this.onUse(this.name);
-    return { relation: this.options.dialect.tempTable(this.name), any: `any_${i + 1}`, all: `all_${i + 1}`, name: 'users_matching' };
+    return { relation: this.options.dialect.tempTable(this.name), any: `any_${column.name}`, all: `all_${column.name}`, name: 'users_matching' };
   }
 
   step(): SharedStep | undefined {
@@ -60,7 +64,7 @@ export class UsersMatching {
     const d = this.options.dialect;
     const columns = this.columns.flatMap((c, i) => {
       const by = ` -- ${[...c.users].sort().join(', ')}`;
-      return [`${d.boolOr(c.sql)} AS any_${i + 1},${by}`, `${d.boolAnd(c.sql)} AS all_${i + 1}${i < this.columns.length - 1 ? ',' : ''}${by}`];
+      return [`${d.boolOr(c.sql)} AS any_${c.name},${by}`, `${d.boolAnd(c.sql)} AS all_${c.name}${i < this.columns.length - 1 ? ',' : ''}${by}`];
     });
     return [
       'SELECT',

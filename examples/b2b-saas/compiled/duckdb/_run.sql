@@ -31,11 +31,11 @@ LEFT JOIN active a ON a.user_id = m.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_1, -- april_pricing_visitors
-  first(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL) AS last_2, -- last_page_viewed
-  first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_3, -- first_landing_page
-  min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_4, -- first_landing_page
-  first(e.id ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_id_5 -- first_landing_page
+  count(*) FILTER (WHERE e."timestamp" >= TIMESTAMP '2024-04-01 00:00:00.000' AND e."timestamp" < TIMESTAMP '2024-05-01 00:00:00.000' AND COALESCE(CAST(e."path" AS VARCHAR) = '/pricing', FALSE)) AS n_april_pricing_visitors, -- april_pricing_visitors
+  first(e."path" ORDER BY e."timestamp" DESC NULLS FIRST, e.id DESC NULLS FIRST) FILTER (WHERE e."path" IS NOT NULL) AS last_last_page_viewed, -- last_page_viewed
+  first(e."path" ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_first_landing_page, -- first_landing_page
+  min(CASE WHEN e."path" IS NOT NULL THEN e."timestamp" END) AS first_ts_first_landing_page, -- first_landing_page
+  first(e.id ORDER BY e."timestamp", e.id) FILTER (WHERE e."path" IS NOT NULL) AS first_id_first_landing_page -- first_landing_page
 FROM "main"."page_viewed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -46,7 +46,7 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_run_april_pricing_visitors" AS
 SELECT entity.user_id
 FROM temp.main."_plan_page_viewed_users" AS entity
-WHERE (COALESCE(entity.n_1, 0) >= 2);
+WHERE (COALESCE(entity.n_april_pricing_visitors, 0) >= 2);
 
 -- distinct values per user (the user features and most_frequent counts): one pass over the events of main.feature_used
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_values" AS
@@ -54,9 +54,9 @@ SELECT
   e.user_id,
   e."feature_name" AS value,
   CAST(e."feature_name" AS VARCHAR) AS value_text,
-  count(*) AS n_1, -- feature_count, features_used
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts, trial_accounts_high_usage
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY) AS n_3 -- favorite_feature
+  count(*) AS n_feature_count, -- feature_count, features_used
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_fully_engaged_accounts, -- fully_engaged_accounts, trial_accounts_high_usage
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 90 DAY) AS n_favorite_feature -- favorite_feature
 FROM "main"."feature_used" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -67,7 +67,7 @@ GROUP BY e.user_id, e."feature_name", CAST(e."feature_name" AS VARCHAR);
 CREATE OR REPLACE TEMPORARY TABLE "_run_favorite_feature" AS
 WITH
 value_counts AS (
-  SELECT user_id, value, sum(n_3) AS n
+  SELECT user_id, value, sum(n_favorite_feature) AS n
   FROM temp.main."_plan_feature_used_values"
   WHERE value IS NOT NULL
   GROUP BY user_id, value
@@ -86,29 +86,29 @@ WHERE rank = 1;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_users" AS
 SELECT
   g.user_id,
-  count(g.value_text) AS n_distinct_1, -- feature_count
-  list(g.value_text ORDER BY g.value_text) FILTER (WHERE g.value_text IS NOT NULL) AS list_2, -- features_used
-  CAST(sum(g.n_2) AS BIGINT) AS n_3 -- fully_engaged_accounts, trial_accounts_high_usage
+  count(g.value_text) AS n_distinct_feature_count, -- feature_count
+  list(g.value_text ORDER BY g.value_text) FILTER (WHERE g.value_text IS NOT NULL) AS list_features_used, -- features_used
+  CAST(sum(g.n_fully_engaged_accounts) AS BIGINT) AS n_fully_engaged_accounts -- fully_engaged_accounts, trial_accounts_high_usage
 FROM temp.main."_plan_feature_used_values" AS g
 GROUP BY g.user_id;
 
 -- computed_trait feature_count (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_feature_count" AS
-SELECT user_id, n_distinct_1 AS "feature_count"
+SELECT user_id, n_distinct_feature_count AS "feature_count"
 FROM temp.main."_plan_feature_used_users"
-WHERE n_distinct_1 > 0;
+WHERE n_distinct_feature_count > 0;
 
 -- computed_trait features_used (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_features_used" AS
-SELECT user_id, list_2 AS "features_used"
+SELECT user_id, list_features_used AS "features_used"
 FROM temp.main."_plan_feature_used_users"
-WHERE list_2 IS NOT NULL;
+WHERE list_features_used IS NOT NULL;
 
 -- computed_trait last_page_viewed (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_last_page_viewed" AS
-SELECT user_id, last_2 AS "last_page_viewed"
+SELECT user_id, last_last_page_viewed AS "last_page_viewed"
 FROM temp.main."_plan_page_viewed_users"
-WHERE last_2 IS NOT NULL;
+WHERE last_last_page_viewed IS NOT NULL;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
@@ -121,8 +121,8 @@ SELECT group_id, user_id FROM temp.main."_run_active_users_30d" WHERE CAST(user_
 CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS sum_1, -- avg_nps
-  count(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS n_values_2 -- avg_nps
+  sum(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS sum_avg_nps, -- avg_nps
+  count(CASE WHEN typeof(e."score") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."score" AS DOUBLE)) THEN TRY_CAST(e."score" AS DOUBLE) END WHEN length(CAST(e."score" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."score" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."score" AS VARCHAR) AS DOUBLE) END) AS n_values_avg_nps -- avg_nps
 FROM "main"."nps_survey_submitted" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -133,24 +133,24 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_nps_survey_submitted_accounts" AS
 SELECT
   au.group_id,
-  sum(f.sum_1) / NULLIF(sum(f.n_values_2), 0) AS avg_1 -- avg_nps
+  sum(f.sum_avg_nps) / NULLIF(sum(f.n_values_avg_nps), 0) AS avg_avg_nps -- avg_nps
 FROM temp.main."_plan_nps_survey_submitted_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait avg_nps (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_avg_nps" AS
-SELECT group_id, CASE WHEN isfinite(avg_1) AND avg_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_1), 'e', 2) AS DOUBLE) ELSE avg_1 END AS "avg_nps"
+SELECT group_id, CASE WHEN isfinite(avg_avg_nps) AND avg_avg_nps <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_avg_nps), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_avg_nps), 'e', 2) AS DOUBLE) ELSE avg_avg_nps END AS "avg_nps"
 FROM temp.main."_plan_nps_survey_submitted_accounts"
-WHERE avg_1 IS NOT NULL AND CASE WHEN isinf(avg_1) THEN error('value out of range: overflow') ELSE TRUE END;
+WHERE avg_avg_nps IS NOT NULL AND CASE WHEN isinf(avg_avg_nps) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- user features: one pass over the events of main.logged_in
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_users" AS
 SELECT
   e.user_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY) AS n_1, -- dormant_accounts
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_2, -- fully_engaged_accounts
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_3 -- logins_past_30_days, power_users
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 60 DAY) AS n_dormant_accounts, -- dormant_accounts
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 14 DAY) AS n_fully_engaged_accounts, -- fully_engaged_accounts
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY) AS n_logins_past_30_days -- logins_past_30_days, power_users
 FROM "main"."logged_in" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -161,14 +161,14 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_users_matching" AS
 SELECT
   au.group_id,
-  bool_or((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS any_1, -- dormant_accounts
-  bool_and((COALESCE(au_logged_in_users.n_1, 0) >= 1)) AS all_1, -- dormant_accounts
-  bool_or(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS any_2, -- fully_engaged_accounts
-  bool_and(((COALESCE(au_logged_in_users.n_2, 0) >= 1)
-    AND (COALESCE(au_feature_used_users.n_3, 0) >= 1))) AS all_2, -- fully_engaged_accounts
-  bool_or((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS any_3, -- trial_accounts_high_usage
-  bool_and((COALESCE(au_feature_used_users.n_3, 0) >= 5)) AS all_3 -- trial_accounts_high_usage
+  bool_or((COALESCE(au_logged_in_users.n_dormant_accounts, 0) >= 1)) AS any_dormant_accounts, -- dormant_accounts
+  bool_and((COALESCE(au_logged_in_users.n_dormant_accounts, 0) >= 1)) AS all_dormant_accounts, -- dormant_accounts
+  bool_or(((COALESCE(au_logged_in_users.n_fully_engaged_accounts, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 1))) AS any_fully_engaged_accounts, -- fully_engaged_accounts
+  bool_and(((COALESCE(au_logged_in_users.n_fully_engaged_accounts, 0) >= 1)
+    AND (COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 1))) AS all_fully_engaged_accounts, -- fully_engaged_accounts
+  bool_or((COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 5)) AS any_trial_accounts_high_usage, -- trial_accounts_high_usage
+  bool_and((COALESCE(au_feature_used_users.n_fully_engaged_accounts, 0) >= 5)) AS all_trial_accounts_high_usage -- trial_accounts_high_usage
 FROM temp.main."_plan_account_users" AS au
 LEFT JOIN temp.main."_plan_logged_in_users" AS au_logged_in_users ON au_logged_in_users.user_id = au.user_id
 LEFT JOIN temp.main."_plan_feature_used_users" AS au_feature_used_users ON au_feature_used_users.user_id = au.user_id
@@ -185,28 +185,28 @@ CREATE OR REPLACE TEMPORARY TABLE "_run_dormant_accounts" AS
 SELECT entity.group_id
 FROM temp.main."_plan_all_accounts" AS entity
 LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
-WHERE NOT COALESCE(entity_users_matching.any_1, FALSE);
+WHERE NOT COALESCE(entity_users_matching.any_dormant_accounts, FALSE);
 
 -- account features folded from the user features of the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_plan_page_viewed_accounts" AS
 SELECT
   au.group_id,
-  first(f.first_3 ORDER BY f.first_ts_4, f.first_id_5) FILTER (WHERE f.first_3 IS NOT NULL) AS first_1 -- first_landing_page
+  first(f.first_first_landing_page ORDER BY f.first_ts_first_landing_page, f.first_id_first_landing_page) FILTER (WHERE f.first_first_landing_page IS NOT NULL) AS first_first_landing_page -- first_landing_page
 FROM temp.main."_plan_page_viewed_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait first_landing_page (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_first_landing_page" AS
-SELECT group_id, first_1 AS "first_landing_page"
+SELECT group_id, first_first_landing_page AS "first_landing_page"
 FROM temp.main."_plan_page_viewed_accounts"
-WHERE first_1 IS NOT NULL;
+WHERE first_first_landing_page IS NOT NULL;
 
 -- audience fully_engaged_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_fully_engaged_accounts" AS
 SELECT entity.group_id
 FROM temp.main."_plan_users_matching" AS entity
-WHERE COALESCE(entity.all_2, FALSE);
+WHERE COALESCE(entity.all_fully_engaged_accounts, FALSE);
 
 -- audience high_feature_adoption (user)
 CREATE OR REPLACE TEMPORARY TABLE "_run_high_feature_adoption" AS
@@ -218,16 +218,16 @@ WHERE COALESCE(COALESCE(entity."feature_count", 0) >= 4, FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_plan_logged_in_accounts" AS
 SELECT
   au.group_id,
-  CAST(sum(f.n_3) AS BIGINT) AS count_1 -- logins_past_30_days
+  CAST(sum(f.n_logins_past_30_days) AS BIGINT) AS count_logins_past_30_days -- logins_past_30_days
 FROM temp.main."_plan_logged_in_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait logins_past_30_days (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_logins_past_30_days" AS
-SELECT group_id, count_1 AS "logins_past_30_days"
+SELECT group_id, count_logins_past_30_days AS "logins_past_30_days"
 FROM temp.main."_plan_logged_in_accounts"
-WHERE count_1 > 0;
+WHERE count_logins_past_30_days > 0;
 
 -- the latest non-null value of each custom trait over group calls (SPEC 3)
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_traits" AS
@@ -249,7 +249,7 @@ WHERE COALESCE(CAST(entity.trait_industry AS VARCHAR) = 'Software', FALSE);
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_users" AS
 SELECT
   e.user_id,
-  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_1 -- total_revenue
+  sum(CASE WHEN typeof(e."total") IN ('DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN CASE WHEN isfinite(TRY_CAST(e."total" AS DOUBLE)) THEN TRY_CAST(e."total" AS DOUBLE) END WHEN length(CAST(e."total" AS VARCHAR)) <= 1000 AND regexp_full_match(CAST(e."total" AS VARCHAR), '^[ \t\n\r\f\v]*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?0*[0-9]{1,4})?[ \t\n\r\f\v]*$') AND isfinite(TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(e."total" AS VARCHAR) AS DOUBLE) END) FILTER (WHERE COALESCE(CAST(e."currency" AS VARCHAR) = 'USD', FALSE)) AS sum_total_revenue -- total_revenue
 FROM "main"."order_completed" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($as_of AS TIMESTAMP)
@@ -260,16 +260,16 @@ GROUP BY e.user_id;
 CREATE OR REPLACE TEMPORARY TABLE "_plan_order_completed_accounts" AS
 SELECT
   au.group_id,
-  sum(f.sum_1) AS sum_1 -- total_revenue
+  sum(f.sum_total_revenue) AS sum_total_revenue -- total_revenue
 FROM temp.main."_plan_order_completed_users" AS f
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = f.user_id
 GROUP BY au.group_id;
 
 -- computed_trait total_revenue (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_total_revenue" AS
-SELECT group_id, CASE WHEN isfinite(sum_1) AND sum_1 <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_1), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_1), 'e', 2) AS DOUBLE) ELSE sum_1 END AS "total_revenue"
+SELECT group_id, CASE WHEN isfinite(sum_total_revenue) AND sum_total_revenue <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_total_revenue), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_total_revenue), 'e', 2) AS DOUBLE) ELSE sum_total_revenue END AS "total_revenue"
 FROM temp.main."_plan_order_completed_accounts"
-WHERE sum_1 IS NOT NULL AND CASE WHEN isinf(sum_1) THEN error('value out of range: overflow') ELSE TRUE END;
+WHERE sum_total_revenue IS NOT NULL AND CASE WHEN isinf(sum_total_revenue) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- audience trial_accounts_high_usage (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_trial_accounts_high_usage" AS
@@ -277,13 +277,13 @@ SELECT entity.group_id
 FROM temp.main."_plan_account_traits" AS entity
 LEFT JOIN temp.main."_plan_users_matching" AS entity_users_matching ON entity_users_matching.group_id = entity.group_id
 WHERE (COALESCE(CAST(entity.trait_plan AS VARCHAR) = 'trial', FALSE)
-  AND COALESCE(entity_users_matching.any_3, FALSE));
+  AND COALESCE(entity_users_matching.any_trial_accounts_high_usage, FALSE));
 
 -- account features that do not fold from user features (distinct values, scope: group_context): one pass over the events of main.feature_used joined with the memberships
 CREATE OR REPLACE TEMPORARY TABLE "_plan_feature_used_account_events" AS
 SELECT
   au.group_id,
-  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY AND e."context_group_id" = au.group_id) AS n_1 -- workspace_feature_uses_30d
+  count(*) FILTER (WHERE e."timestamp" > CAST($as_of AS TIMESTAMP) - INTERVAL 30 DAY AND e."context_group_id" = au.group_id) AS n_workspace_feature_uses_30d -- workspace_feature_uses_30d
 FROM "main"."feature_used" AS e
 JOIN temp.main."_plan_account_users" AS au ON au.user_id = e.user_id
 WHERE CAST(e.user_id AS VARCHAR) <> ''
@@ -293,9 +293,9 @@ GROUP BY au.group_id;
 
 -- computed_trait workspace_feature_uses_30d (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_workspace_feature_uses_30d" AS
-SELECT group_id, n_1 AS "workspace_feature_uses_30d"
+SELECT group_id, n_workspace_feature_uses_30d AS "workspace_feature_uses_30d"
 FROM temp.main."_plan_feature_used_account_events"
-WHERE n_1 > 0;
+WHERE n_workspace_feature_uses_30d > 0;
 
 -- audience at_risk_accounts (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_at_risk_accounts" AS
@@ -339,5 +339,5 @@ users_of_at_risk_accounts AS (
 SELECT entity.user_id
 FROM temp.main."_plan_logged_in_users" AS entity
 LEFT JOIN users_of_at_risk_accounts AS entity_users_of_at_risk_accounts ON entity_users_of_at_risk_accounts.user_id = entity.user_id
-WHERE ((COALESCE(entity.n_3, 0) >= 20)
+WHERE ((COALESCE(entity.n_logins_past_30_days, 0) >= 20)
   AND NOT (entity_users_of_at_risk_accounts.user_id IS NOT NULL));
