@@ -85,10 +85,11 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   await wh.lockRun(project.config.state.schema);
   const stateTables = await wh.catalog(s.schema);
   await refuseLegacyPending(wh, s, stateTables);
-  if (!stateTables.has(INTERNAL.deliveries)) return { destinations: [], pending: 0, failed: 0, ok: true, orphaned: {} };
+  const delivered = project.config.destinations.map((x): Tally => ({ destination: x.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] }));
+  // No run yet: every destination got nothing, listed as after any delivery (a scheduler reads one shape).
+  if (!stateTables.has(INTERNAL.deliveries)) return { destinations: delivered.map((x) => ({ ...x, pending: 0 })), pending: 0, failed: 0, ok: true, orphaned: {} };
   for (const sql of upgradeStateTables(s, stateTables)) await wh.exec(sql);
   const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
-  const delivered = project.config.destinations.map((x): Tally => ({ destination: x.name, sent: 0, alreadyDelivered: 0, failed: 0, errors: [] }));
   let pendingBy: Map<string, number>;
   let failed: number;
   try {

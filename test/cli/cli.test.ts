@@ -292,6 +292,9 @@ describe('roster CLI', () => {
     const deliver = roster(['--project', dir, 'deliver']);
     expect(deliver.code).toBe(0);
     expect(deliver.stdout).toContain('nothing pending');
+    // As after any delivery: each destination roster.yml lists, with nothing sent.
+    const deliverJson = roster(['--project', dir, 'deliver', '--json']);
+    expect(JSON.parse(deliverJson.stdout).delivery.destinations).toEqual([{ destination: 'crm', sent: 0, already_delivered: 0, failed: 0, pending: 0, errors: [] }]);
     expect(existsSync(warehouse)).toBe(false);
     // A run that writes creates it, and says so; its folder too.
     const yml = path.join(dir, 'roster.yml');
