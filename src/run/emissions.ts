@@ -9,7 +9,7 @@ import {
 } from '../state/diff-sql.js';
 import { changeCountsSql, fanOutCountSql, type DeliveryMode } from '../state/outbox-sql.js';
 import {
-  accountUsersDeltaSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
+  accountUsersDeltaSql, accountUsersGoneSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
   openAccountUsersSql, routesSql,
 } from '../state/state-sql.js';
 import { INTERNAL, membersTable, type StateNames } from '../state/state-tables.js';
@@ -177,6 +177,8 @@ export async function planEmission(
     current, previous,
     accountUsers: def.entity === 'account' ? memberships?.now : undefined,
     newAccountUsers: previous && def.entity === 'account' ? newSince(memberships!, s, committed!.lastRun) : undefined,
+    goneAccountUsers: previous && def.entity === 'account' && def.kind !== 'audience' && !membershipsAsLastRun
+      ? accountUsersGoneSql(s, memberships!.now, committed!.lastRun) : undefined,
     members: membersNow ?? (membersUnchanged ? s.members(key) : undefined),
     membersUnchanged,
     previousMembers: previous && accountAudience ? s.members(key) : undefined,

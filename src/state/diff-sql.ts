@@ -27,6 +27,11 @@ export interface ChangeInputs {
   readonly accountUsers?: string;
   /** Account traits, diff mode: the memberships (group_id, user_id) that are new since this definition last committed. */
   readonly newAccountUsers?: string;
+  /**
+   * Account traits: the memberships of its last run that this run no longer has (group_id,
+   * user_id); undefined when the memberships are as they were then.
+   */
+  readonly goneAccountUsers?: string;
   /** Account audiences: this run's derived member users (user_id). */
   readonly members?: string;
   /**
@@ -151,6 +156,18 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
           `FROM ${input.newAccountUsers} AS au JOIN new_values AS n ON n.id = au.group_id`,
           'WHERE NOT EXISTS (SELECT 1 FROM changed AS ch WHERE ch.id = au.group_id)',
         ].join('\n'));
+        if (input.goneAccountUsers) {
+          // A user who left the accounts whose value reached them, and belongs to none now: the
+          // value is no longer theirs, so it is sent once as its empty value (as any value that
+          // became empty). One still in another account keeps what reached them (README).
+          cte('had_value', `SELECT DISTINCT v.id FROM (\n${rows(input.previous!)}\n) AS v`);
+          selects.push([
+            `SELECT ${lit('user')} AS part, ${lit('changed')} AS change_kind, min(${d.idSortKey('g.group_id')}) AS group_id, g.user_id, ${emptyJson} AS values_json`,
+            `FROM ${input.goneAccountUsers} AS g JOIN had_value AS h ON h.id = g.group_id`,
+            `WHERE NOT EXISTS (SELECT 1 FROM ${input.accountUsers} AS au WHERE au.user_id = g.user_id)`,
+            'GROUP BY g.user_id',
+          ].join('\n'));
+        }
       }
     }
   }

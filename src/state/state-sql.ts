@@ -71,6 +71,11 @@ export function accountUsersSinceSql(s: StateNames, accountUsersNow: string, run
   return `(SELECT n.group_id, n.user_id FROM ${accountUsersNow} AS n WHERE NOT EXISTS (SELECT 1 FROM ${accountUsersAtSql(s, runId)} AS o WHERE o.group_id = n.group_id AND o.user_id = n.user_id))`;
 }
 
+/** The memberships run `runId` had that this run does not (a definition last committed then). */
+export function accountUsersGoneSql(s: StateNames, accountUsersNow: string, runId: number): string {
+  return `(SELECT o.group_id, o.user_id FROM ${accountUsersAtSql(s, runId)} AS o WHERE NOT EXISTS (SELECT 1 FROM ${accountUsersNow} AS n WHERE n.group_id = o.group_id AND n.user_id = o.user_id))`;
+}
+
 /** Closes the memberships that ended and opens the added ones at `runId` (from accountUsersDeltaSql's table). */
 export function updateAccountUsersSql(s: StateNames, delta: string, runId: number): string[] {
   return [

@@ -323,6 +323,32 @@ describe.each(ENGINES)('on %s', (engine) => {
         audienceTrack('u2', 'software', true), audienceTrack('u3', 'software', true),
       ]);
     });
+
+    it('a user who leaves, belonging to no account then, gets the empty value once; one still in another account keeps the value that reached them', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const seats = `${scenario.schema}.seats`;
+      await scenario.wh.exec(`CREATE TABLE ${seats} AS SELECT group_id, user_id, CAST(ts AS TIMESTAMP) AS ts, CAST(until AS TIMESTAMP) AS until FROM (VALUES
+        ('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01'), ('a2', 'u1', '2024-05-01', '2024-06-02')) AS v(group_id, user_id, ts, until)`);
+      const SEATED = { kind: 'sql_trait', key: 'seated', entity: 'account', sql: `SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seated FROM {{source "seats"}} WHERE ts <= {{as_of}} AND until > {{as_of}}` };
+      // T1: a5 has u7 and u8 (2 seats); a2 has u1 (associated) besides u2 and u3 (group calls).
+      const first = await scenario.run([SEATED], T1);
+      expect(first.arrived.crm).toEqual([
+        'group a2 u1 {"seated":1}', 'group a5 u7 {"seated":2}',
+        'identify u1 {"seated":1}', 'identify u2 {"seated":1}', 'identify u3 {"seated":1}', 'identify u7 {"seated":2}', 'identify u8 {"seated":2}',
+        traitTrack('u1', 'seated', { seated: 1 }), traitTrack('u2', 'seated', { seated: 1 }), traitTrack('u3', 'seated', { seated: 1 }),
+        traitTrack('u7', 'seated', { seated: 2 }), traitTrack('u8', 'seated', { seated: 2 }),
+      ]);
+      // T2: u7's seat ended (in no account now: gets the empty value); u1's a2 seat ended, a2 has
+      // no seats left (its value empties, sent to its users); u1 still belongs to a1 by a group call.
+      expect((await scenario.run([SEATED], T2)).arrived.crm).toEqual([
+        'group a2 u2 {"seated":null}', 'group a5 u8 {"seated":1}',
+        'identify u2 {"seated":null}', 'identify u3 {"seated":null}', 'identify u7 {"seated":null}', 'identify u8 {"seated":1}',
+        traitTrack('u2', 'seated', { seated: null }), traitTrack('u3', 'seated', { seated: null }), traitTrack('u7', 'seated', { seated: null }),
+        traitTrack('u8', 'seated', { seated: 1 }),
+      ]);
+      // Nothing more to say at T3.
+      expect((await scenario.run([SEATED], T3)).arrived.crm).toEqual([]);
+    });
   });
 });
 
