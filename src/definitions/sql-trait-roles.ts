@@ -63,7 +63,7 @@ function widening(definitions: readonly Definition[], entity: Entity): (SqlTrait
     return result;
   };
   return definitions.filter((d): d is SqlTrait & { file: string } => d.kind === 'sql_trait')
-    .filter((d) => d.entity === entity || (entity === 'user' && isAssociating(d)))
+    .filter((d) => countsAs(d, entity))
     .filter(noAudienceUpstream);
 }
 

@@ -120,12 +120,12 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
     const traitColumns = traitColumnsOf(input.current);
     cte('new_rows', rows(input.current));
     cte('new_values', `SELECT v.id, ${jsonObjectSql(d, 'v', traitColumns)} AS values_json FROM new_rows AS v`);
+    if (mode === 'diff') cte('old_rows', rows(input.previous!));
     if (mode === 'full') {
       cte('changed', `SELECT ${lit('changed')} AS change_kind, id, values_json FROM new_values`);
     } else if (sameColumns(traitColumns, traitColumnsOf(input.previous!))) {
       // Same columns and types as the committed result: compare the values themselves and build
       // the JSON of changed rows only (on a scheduled run that is almost none of them).
-      cte('old_rows', rows(input.previous!));
       const differs = traitColumns.map((c) => `n.${d.quoteIdent(c.name)} IS DISTINCT FROM o.${d.quoteIdent(c.name)}`);
       cte('changed', [
         `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id,`,
@@ -135,7 +135,7 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
       ].join('\n'));
     } else {
       // An edit changed a column's type: compare what would be sent (2 and 2.0 are one number).
-      cte('old_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS sent_json FROM (\n${rows(input.previous!)}\n) AS v`);
+      cte('old_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS sent_json FROM old_rows AS v`);
       cte('new_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumns)} AS sent_json FROM new_rows AS v`);
       cte('changed', [
         `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(nv.values_json, ${emptyJson}) AS values_json`,
@@ -160,7 +160,7 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
           // A user who left the accounts whose value reached them, and belongs to none now: the
           // value is no longer theirs, so it is sent once as its empty value (as any value that
           // became empty). One still in another account keeps what reached them (README).
-          cte('had_value', `SELECT DISTINCT v.id FROM (\n${rows(input.previous!)}\n) AS v`);
+          cte('had_value', 'SELECT DISTINCT id FROM old_rows');
           selects.push([
             `SELECT ${lit('user')} AS part, ${lit('changed')} AS change_kind, min(${d.idSortKey('g.group_id')}) AS group_id, g.user_id, ${emptyJson} AS values_json`,
             `FROM ${input.goneAccountUsers} AS g JOIN had_value AS h ON h.id = g.group_id`,
