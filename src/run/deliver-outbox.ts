@@ -11,6 +11,7 @@ import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../st
 import { readAhead } from '../support/read-ahead.js';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/warehouse.js';
 import { crashPoint } from './crash-point.js';
+import { failedOf, HeldRefusals } from './held-refusals.js';
 import { refuseLegacyPending } from './legacy-outbox.js';
 
 export interface DeliverOptions {
@@ -158,9 +159,9 @@ async function deliverTo(
   const open = (await wh.query(openDeliveriesSql(d, s, destination.name))).map(toOpenDelivery);
   const progress = { destination: destination.name, done: 0, total: open.reduce((a, x) => a + x.messages - x.done, 0) };
   if (progress.total > 0) options.onProgress?.(progress);
-  // Refused alone with none taken after them yet, oldest first: settled by the next message taken,
-  // which may be the next delivery's (a refused message can end one).
-  const held: Held[] = [];
+  // Refused alone with none taken after them yet: settled by the next message taken, which may be
+  // the next delivery's (a refused message can end one).
+  const held = new HeldRefusals();
   try {
     deliveries: for (const delivery of open) {
       const where: DeliveryKey = { runId: delivery.runId, destination: destination.name, key: delivery.key, calls: delivery.calls.join(',') };
@@ -193,49 +194,25 @@ async function deliverTo(
           errors.push(`${e.message}: its messages stay pending until roster.yml is fixed`);
           break deliveries;
         }
-        const outcome = await sendBatch(target, batch, reconcile, held.reduce((n, h) => n + h.refused.length, 0));
+        const outcome = await sendBatch(target, batch, reconcile, held.count);
         reconcile = outcome.reconcile;
         totals.sent += outcome.sent;
         totals.alreadyDelivered += outcome.already;
         errors.push(...batch.failures.map((f) => f.error), ...outcome.errors);
 
         read = Number(rows[rows.length - 1].position);
-        // The endpoint took a message sent after the held ones: they were refused for what they are.
-        const settled = outcome.sent > 0 ? held.splice(0) : [];
-        const earlier = settled.filter((h) => h.where !== where);
-        let own = held.find((h) => h.where === where);
-        if (outcome.awaiting.length) {
-          if (!own) held.push(own = { where, first: outcome.awaiting[0].position, upTo: read, refused: [], failed: [], note: '' });
-          own.refused.push(...outcome.awaiting);
-          own.note = outcome.awaitingNote ?? '';
-        }
-        // The cursor stops before the first message still to be delivered, or held.
-        const reached = Math.min(outcome.unsettled.length ? Math.min(...outcome.unsettled) - 1 : read, own ? own.first - 1 : read);
-        const failures = [...settled.filter((h) => h.where === where).flatMap(failedOf), ...batch.failures, ...outcome.rejected];
-        const failedBehind = failures.filter((f) => f.position <= reached);
-        if (own) {
-          own.failed.push(...failures.filter((f) => f.position > reached));
-          own.upTo = read;
-        }
+        const step = held.afterBatch(where, outcome, [...batch.failures, ...outcome.rejected], read);
         await fetched(); // one statement at a time on the connection
-        for (const h of earlier) {
-          await wh.transaction(async () => {
-            await wh.exec(insertFailedSql(d, s, h.where, failedOf(h)));
-            await wh.exec(advanceDeliverySql(d, s, h.where, h.upTo));
-          });
-        }
-        await wh.transaction(async () => {
-          if (failedBehind.length) await wh.exec(insertFailedSql(d, s, where, failedBehind));
-          if (reached > done) await wh.exec(advanceDeliverySql(d, s, where, reached));
-        });
-        for (const h of settled) errors.push(...refusedLines(h.refused.map((f) => ({ id: f.messageId ?? '', reason: f.error }))).map((line) => `destination "${destination.name}": ${line}`));
-        totals.failed += failedBehind.length + earlier.reduce((n, h) => n + failedOf(h).length, 0);
+        for (const h of step.earlier) await recordCursor(wh, s, h.where, failedOf(h), h.upTo);
+        await recordCursor(wh, s, where, step.failedBehind, step.reached > done ? step.reached : undefined);
+        for (const h of step.settled) errors.push(...refusedLines(h.refused.map((f) => ({ id: f.messageId ?? '', reason: f.error }))).map((line) => `destination "${destination.name}": ${line}`));
+        totals.failed += step.failedBehind.length + step.earlier.reduce((n, h) => n + failedOf(h).length, 0);
         // A held delivery's cursor waited before its first held message.
-        progress.done += reached - done + earlier.reduce((n, h) => n + h.upTo - (h.first - 1), 0);
+        progress.done += step.reached - done + step.earlier.reduce((n, h) => n + h.upTo - (h.first - 1), 0);
         options.onProgress?.(progress);
-        done = reached;
+        done = step.reached;
         // The destination said why the held ones stay pending too.
-        if (outcome.refusingEverything) held.length = 0;
+        if (outcome.refusingEverything) held.release();
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
       }
@@ -246,30 +223,20 @@ async function deliverTo(
       }
     }
     // Still held: nothing was taken after them. They stay pending, as the destination said.
-    for (const h of held) errors.push(h.note);
+    errors.push(...held.notes);
   } finally {
     await target?.close();
   }
 }
 
-/**
- * Messages of one delivery that the endpoint refused each alone, with none taken after them yet.
- * The delivery's cursor stays before the first; once a later message is taken, they and the
- * failures after them are recorded and the cursor moves to `upTo`, the last position read.
- */
-interface Held {
-  readonly where: DeliveryKey;
-  readonly first: number;
-  upTo: number;
-  /** The held messages, with why each was refused. */
-  readonly refused: FailedMessage[];
-  /** Other messages behind `upTo` that cannot be delivered (recorded with them). */
-  readonly failed: FailedMessage[];
-  /** What the destination said of them, reported if they stay held. */
-  note: string;
+/** Records a delivery's failed messages and moves its cursor (when `to` is given), together. */
+async function recordCursor(wh: Warehouse, s: StateNames, where: DeliveryKey, failed: readonly FailedMessage[], to?: number): Promise<void> {
+  if (!failed.length && to === undefined) return;
+  await wh.transaction(async () => {
+    if (failed.length) await wh.exec(insertFailedSql(wh.dialect, s, where, failed));
+    if (to !== undefined) await wh.exec(advanceDeliverySql(wh.dialect, s, where, to));
+  });
 }
-
-const failedOf = (h: Held): FailedMessage[] => [...h.refused, ...h.failed].sort((a, b) => a.position - b.position);
 
 /** One batch rendered: identical changes (same messageId) are one message, at all their positions. */
 interface RenderedBatch {
