@@ -163,7 +163,8 @@ export function isSegmentCallColumn(column: string): boolean {
 
 /** Why a name is reserved, as a problem's message, or undefined. */
 export function reservedName(name: string, what: string): string | undefined {
-  const why = RESERVED_NAMES[name] ?? systemColumnOf(name);
+  // Own names only: `constructor` is no reserved name, whatever a plain object inherits.
+  const why = Object.hasOwn(RESERVED_NAMES, name) ? RESERVED_NAMES[name] : systemColumnOf(name);
   return why === undefined ? undefined : `${name} is ${why}: ${what} needs another name`;
 }
 

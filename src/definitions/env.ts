@@ -30,7 +30,8 @@ export function readWithEnv(src: YamlSource, env: Readonly<Record<string, string
           problems.push({ file: src.file, ...at, path: formatPath(path), message: `${quoted(String(node.value))} holds a \${ that is no \${NAME} reference (a name of letters, digits and _, closed by }; defaults such as \${X:-y} are not read): write $\${ for a literal \${` });
           return match;
         }
-        const value = env[name];
+        // Only the environment's own variables: `toString` or `constructor` is no variable set.
+        const value = Object.hasOwn(env, name) ? env[name] : undefined;
         if (value !== undefined) return value;
         const at = src.position(node.range?.[0] ?? 0);
         problems.push({ file: src.file, ...at, path: formatPath(path), message: `environment variable ${name} is not set (used as \${${name}})` });
@@ -84,7 +85,7 @@ export function typedEnvValues(data: object, wholePaths: ReadonlySet<string>, wa
     const parent = path.slice(0, -1).reduce<unknown>((node, seg) => (node as Record<PropertyKey, unknown> | undefined)?.[seg], copy) as Record<PropertyKey, unknown> | undefined;
     const text = parent?.[path[path.length - 1]];
     if (typeof text !== 'string') continue;
-    const value = expected === 'number' ? (/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : undefined) : ({ true: true, false: false } as Record<string, boolean>)[text.trim()];
+    const value = expected === 'number' ? (/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : undefined) : (text.trim() === 'true' ? true : text.trim() === 'false' ? false : undefined);
     if (value === undefined) continue;
     parent![path[path.length - 1]] = value;
     changed = true;

@@ -98,7 +98,7 @@ function mistypedAs(data: unknown, path: Path, field: string): string {
 const labels: Record<string, string> = { users: 'users quantifier', calls: 'call', function: 'function' };
 function labelOf(path: Path): string {
   const named = [...path].reverse().find((s) => typeof s === 'string');
-  return named === undefined ? 'value' : (labels[named] ?? named);
+  return named === undefined ? 'value' : (Object.hasOwn(labels, named) ? labels[named] : named);
 }
 
 function oneOfMessage(label: string, options: readonly string[], value: unknown): string {

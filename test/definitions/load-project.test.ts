@@ -109,6 +109,31 @@ describe('loadProject', () => {
     await expect(loadProject(dir, { env: { A: 'x' } })).rejects.toThrow('roster.yml:2:8 warehouse.url: environment variable B is not set (used as ${B})');
   });
 
+  it('a variable named like what every object inherits (toString, constructor) is unset unless the environment sets it', async () => {
+    const dir = tempProject({ 'roster.yml': yml('destinations:', '  - { name: crm, path: "out/${toString}.jsonl" }', '  - { name: seg, url: "http://127.0.0.1:1/v1/batch", write_key: "${constructor}" }') });
+    const error = await loadProject(dir, { env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectError);
+    expect((error as ProjectError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'destinations[0].path: environment variable toString is not set (used as ${toString})',
+      'destinations[1].write_key: environment variable constructor is not set (used as ${constructor})',
+    ]);
+    const { config } = await loadProject(dir, { env: { toString: 'crm', constructor: 'k' } });
+    expect(config.destinations.map((d) => (d.type === 'http' ? d.write_key : d.path))).toEqual(['out/crm.jsonl', 'k']);
+  });
+
+  it('takes constructor as a key and as a SQL trait column: it is no reserved name', async () => {
+    const asKey = tempProject({
+      'roster.yml': '',
+      'definitions/constructor.yml': yml('kind: computed_trait', 'key: constructor', 'entity: user', 'type: event_counter', 'event: Logged In'),
+    });
+    expect((await loadProject(asKey)).definitions.map((d) => d.key)).toEqual(['constructor']);
+    const asColumn = tempProject({
+      'roster.yml': '',
+      'definitions/info.yml': yml('kind: sql_trait', 'key: info', 'entity: user', 'traits: [constructor]', 'sql: SELECT user_id, 2 AS "constructor" FROM {{source "tracks"}}'),
+    });
+    expect((await loadProject(asColumn)).definitions).toMatchObject([{ key: 'info', traits: ['constructor'] }]);
+  });
+
   it('an unset variable where a number is wanted is one problem, not also "expected a number"', async () => {
     const dir = tempProject({ 'roster.yml': yml('destinations:', '  - { name: seg, url: "http://127.0.0.1:1/v1/batch", max_retries: "${RETRIES}" }') });
     const error = await loadProject(dir, { env: {} }).catch((e: unknown) => e);
