@@ -178,7 +178,12 @@ function notAQuery(template: string): TemplateProblem | undefined {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
   }
   const word = /^[A-Za-z]+/.exec(template.slice(offset))?.[0];
-  if (!word || QUERY_STARTS.has(word.toUpperCase())) return undefined;
+  if (!word) {
+    // `(SELECT ...)` is a query; `# ...` (no comment in SQL), a quote or a digit start none.
+    if (template[offset] === '(') return undefined;
+    return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...); it starts with ${JSON.stringify(String.fromCodePoint(template.codePointAt(offset)!))}, which starts no query (SQL comments are -- and /* */)` };
+  }
+  if (QUERY_STARTS.has(word.toUpperCase())) return undefined;
   if (!NOT_QUERIES.has(word.toUpperCase())) {
     // Not a statement at all (`SELEC 1`, prose, another file's text): the warehouse would only say "syntax error".
     return { ...at(offset), message: `a SQL trait is one query (SELECT, WITH, VALUES or FROM ...); it starts with ${JSON.stringify(word)}, which starts no query` };
