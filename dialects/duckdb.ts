@@ -93,11 +93,16 @@ export class DuckDbDialect extends BaseDialect {
   }
   // round(x, n) scales by 10^n in doubles, inexact past 10^22 (1.0828223999926933e-14 became
   // 1.0828223999899998e-14). As Postgres does: the value's 15 significant digits (printf rounds
-  // exactly), rounded half away from zero to 12 as a DECIMAL, read back as a double.
+  // exactly) rounded to 12 as a DECIMAL, read back as a double; where they end in 500, a tie of 12
+  // digits the double may fall short of (0.1234567890124999 prints 1.23456789012500e-01), a double
+  // below the tie's own rounds down.
   round12(expr: string): string {
-    const digits = `printf('%.14e', ${expr})`;
-    const mantissa = `round(CAST(split_part(${digits}, 'e', 1) AS DECIMAL(16, 14)), 11)`;
-    return `CASE WHEN isfinite(${expr}) AND ${expr} <> 0 THEN CAST(CAST(${mantissa} AS VARCHAR) || 'e' || split_part(${digits}, 'e', 2) AS DOUBLE) ELSE ${expr} END`;
+    const digits = `printf('%.14e', abs(${expr}))`;
+    const fifteen = `CAST(split_part(${digits}, 'e', 1) AS DECIMAL(16, 14))`;
+    const below = `substr(${digits}, 14, 3) = '500' AND abs(${expr}) < CAST(${digits} AS DOUBLE)`;
+    const mantissa = `CASE WHEN ${below} THEN trunc(${fifteen}, 11) ELSE round(${fifteen}, 11) END`;
+    const sign = `CASE WHEN ${expr} < 0 THEN '-' ELSE '' END`;
+    return `CASE WHEN isfinite(${expr}) AND ${expr} <> 0 THEN CAST(${sign} || CAST(${mantissa} AS VARCHAR) || 'e' || split_part(${digits}, 'e', 2) AS DOUBLE) ELSE ${expr} END`;
   }
   median(expr: string): string {
     return `median(${expr})`;

@@ -100,13 +100,22 @@ export class PostgresDialect extends BaseDialect {
   emptyTextList(): string {
     return 'CAST(ARRAY[] AS TEXT[])';
   }
-  // round(numeric, n) accepts a negative n; log() is base 10 in Postgres.
   round12(expr: string): string {
     return `CASE WHEN ${expr} IS NULL OR ${expr} = 0 OR ${this.notFinite(expr)} THEN ${expr} ELSE CAST(${this.roundedNumeric(expr)} AS DOUBLE PRECISION) END`;
   }
-  /** A finite, non-zero double rounded to 12 significant digits as an exact NUMERIC. */
+  /**
+   * A finite, non-zero double rounded to 12 significant digits as an exact NUMERIC (Dialect's
+   * round12). A double cast to NUMERIC is its 15 digits, and rounding those to 12 rounds its own
+   * digits alike but where they end in 500, a tie of 12 digits that the double may fall short of
+   * (0.1234567890124999 casts to 0.123456789012500): below the tie's own double, it rounds down.
+   * round(numeric, n) accepts a negative n; log() is base 10 in Postgres.
+   */
   private roundedNumeric(double: string): string {
-    return `round(CAST(${double} AS NUMERIC), CAST(11 - floor(log(abs(${double}))) AS INTEGER))`;
+    const digits = `CAST(11 - floor(log(abs(${double}))) AS INTEGER)`;
+    const fifteen = `CAST(${double} AS NUMERIC)`;
+    // A tie is halfway between two numbers of 12 digits: twice it is one of them.
+    const tie = `round(2 * ${fifteen}, ${digits}) = 2 * ${fifteen} AND round(${fifteen}, ${digits}) <> ${fifteen}`;
+    return `CASE WHEN ${tie} AND abs(${double}) < abs(CAST(${fifteen} AS DOUBLE PRECISION)) THEN trunc(${fifteen}, ${digits}) ELSE round(${fifteen}, ${digits}) END`;
   }
   jsonText(json: string, key: string): string {
     return `(${json} ->> ${this.stringLiteral(key)})`;

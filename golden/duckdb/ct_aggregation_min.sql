@@ -14,6 +14,6 @@ entity_values AS (
   FROM matching_events AS e
   GROUP BY e.user_id
 )
-SELECT user_id, CASE WHEN isfinite(value) AND value <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', value), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', value), 'e', 2) AS DOUBLE) ELSE value END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN isfinite(value) AND value <> 0 THEN CAST(CASE WHEN value < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(value)), 14, 3) = '500' AND abs(value) < CAST(printf('%.14e', abs(value)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(value)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(value)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(value)), 'e', 2) AS DOUBLE) ELSE value END AS "ct_aggregation_min"
 FROM entity_values
 WHERE value IS NOT NULL

@@ -14,6 +14,6 @@ entity_values AS (
   FROM matching_events AS e
   GROUP BY e.user_id
 )
-SELECT user_id, CASE WHEN value IS NULL OR value = 0 OR value IN ('Infinity', '-Infinity', 'NaN') THEN value ELSE CAST(round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN value IS NULL OR value = 0 OR value IN ('Infinity', '-Infinity', 'NaN') THEN value ELSE CAST(CASE WHEN round(2 * CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) = 2 * CAST(value AS NUMERIC) AND round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) <> CAST(value AS NUMERIC) AND abs(value) < abs(CAST(CAST(value AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) ELSE round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_min"
 FROM entity_values
 WHERE value IS NOT NULL

@@ -22,6 +22,6 @@ entity_values AS (
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id
 )
-SELECT group_id, CASE WHEN value IS NULL OR value = 0 OR value IN ('Infinity', '-Infinity', 'NaN') THEN value ELSE CAST(round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN value IS NULL OR value = 0 OR value IN ('Infinity', '-Infinity', 'NaN') THEN value ELSE CAST(CASE WHEN round(2 * CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) = 2 * CAST(value AS NUMERIC) AND round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) <> CAST(value AS NUMERIC) AND abs(value) < abs(CAST(CAST(value AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) ELSE round(CAST(value AS NUMERIC), CAST(11 - floor(log(abs(value))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
 FROM entity_values
 WHERE value IS NOT NULL

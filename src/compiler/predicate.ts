@@ -1,3 +1,4 @@
+import { round12 } from '../support/round12.js';
 import type { Scalar } from '../definitions/common.js';
 import type { Predicate } from '../definitions/predicate.js';
 import type { Dialect } from './dialect.js';
@@ -15,7 +16,7 @@ const COMPARE: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>='
  * and written as JSON writes it (SPEC 3), so `contains: 0.1234567890125` finds 0.123456789013.
  */
 export function listElement(value: Scalar): string {
-  return typeof value === 'number' ? String(Number(value.toPrecision(12))) : String(value);
+  return typeof value === 'number' ? String(round12(value)) : String(value);
 }
 
 /** Sorted by code point, without repeats: the order unique_list values are stored in. */

@@ -1,3 +1,4 @@
+import { round12 } from '../support/round12.js';
 import type { TraitCondition } from './condition.js';
 import { isSegmentCallColumn } from './common.js';
 import type { ComputedTrait, Definition } from './definition.js';
@@ -119,7 +120,7 @@ function producedNames({ def: d, source }: LoadedDefinition): [string, Path][] {
 function numberSentAs(v: string, type: ComputedTrait['type']): string | undefined {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) return undefined;
-  return String(type === 'aggregation' ? Number(n.toPrecision(12)) : n);
+  return String(type === 'aggregation' ? round12(n) : n);
 }
 
 const GROUP_CONTEXT_NEEDS_AN_ACCOUNT = 'group_context keeps only the events whose context_group_id is the account, so it needs one: '

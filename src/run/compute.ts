@@ -1,3 +1,4 @@
+import { round12 } from '../support/round12.js';
 import { compileDefinition } from '../compiler/compile.js';
 import { sqlTraitShape } from '../compiler/sql-trait-shape.js';
 import type { Definition } from '../definitions/definition.js';
@@ -179,10 +180,10 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
 function roundingNotice(value: string): string {
   const n = Number(value);
   // Its 12 digits, then zeros: the double nearest a rounded BIGINT (-9223372036849999872) is not how it reads.
-  const [mantissa, exponent] = n.toExponential(11).split('e');
+  const [mantissa, exponent] = round12(n).toExponential(11).split('e');
   const e = Number(exponent);
   const shown = Number.isInteger(n) && e >= 11 && e < 21
     ? `${n < 0 ? '-' : ''}${mantissa.replace(/[-.]/g, '')}${'0'.repeat(e - 11)}`
-    : String(Number(n.toPrecision(12)));
+    : String(round12(n));
   return `${value} has more than 12 significant digits, so it is stored and sent as ${shown} (roster keeps numbers to 12); if it is an id, return it as text (CAST(... AS VARCHAR)) to keep every digit`;
 }

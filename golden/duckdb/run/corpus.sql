@@ -42,19 +42,19 @@ GROUP BY e.user_id;
 
 -- computed_trait ct_aggregation_avg (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_avg" AS
-SELECT user_id, CASE WHEN isfinite(avg_ct_aggregation_avg) AND avg_ct_aggregation_avg <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', avg_ct_aggregation_avg), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', avg_ct_aggregation_avg), 'e', 2) AS DOUBLE) ELSE avg_ct_aggregation_avg END AS "ct_aggregation_avg"
+SELECT user_id, CASE WHEN isfinite(avg_ct_aggregation_avg) AND avg_ct_aggregation_avg <> 0 THEN CAST(CASE WHEN avg_ct_aggregation_avg < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(avg_ct_aggregation_avg)), 14, 3) = '500' AND abs(avg_ct_aggregation_avg) < CAST(printf('%.14e', abs(avg_ct_aggregation_avg)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(avg_ct_aggregation_avg)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(avg_ct_aggregation_avg)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(avg_ct_aggregation_avg)), 'e', 2) AS DOUBLE) ELSE avg_ct_aggregation_avg END AS "ct_aggregation_avg"
 FROM temp.main."_plan_order_completed_users"
 WHERE avg_ct_aggregation_avg IS NOT NULL AND CASE WHEN isinf(avg_ct_aggregation_avg) THEN error('value out of range: overflow') ELSE TRUE END;
 
 -- computed_trait ct_aggregation_max (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_max" AS
-SELECT user_id, CASE WHEN isfinite(max_ct_aggregation_max) AND max_ct_aggregation_max <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', max_ct_aggregation_max), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', max_ct_aggregation_max), 'e', 2) AS DOUBLE) ELSE max_ct_aggregation_max END AS "ct_aggregation_max"
+SELECT user_id, CASE WHEN isfinite(max_ct_aggregation_max) AND max_ct_aggregation_max <> 0 THEN CAST(CASE WHEN max_ct_aggregation_max < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(max_ct_aggregation_max)), 14, 3) = '500' AND abs(max_ct_aggregation_max) < CAST(printf('%.14e', abs(max_ct_aggregation_max)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(max_ct_aggregation_max)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(max_ct_aggregation_max)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(max_ct_aggregation_max)), 'e', 2) AS DOUBLE) ELSE max_ct_aggregation_max END AS "ct_aggregation_max"
 FROM temp.main."_plan_order_completed_users"
 WHERE max_ct_aggregation_max IS NOT NULL;
 
 -- computed_trait ct_aggregation_min (user): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_min" AS
-SELECT user_id, CASE WHEN isfinite(min_ct_aggregation_min) AND min_ct_aggregation_min <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', min_ct_aggregation_min), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', min_ct_aggregation_min), 'e', 2) AS DOUBLE) ELSE min_ct_aggregation_min END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN isfinite(min_ct_aggregation_min) AND min_ct_aggregation_min <> 0 THEN CAST(CASE WHEN min_ct_aggregation_min < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(min_ct_aggregation_min)), 14, 3) = '500' AND abs(min_ct_aggregation_min) < CAST(printf('%.14e', abs(min_ct_aggregation_min)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(min_ct_aggregation_min)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(min_ct_aggregation_min)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(min_ct_aggregation_min)), 'e', 2) AS DOUBLE) ELSE min_ct_aggregation_min END AS "ct_aggregation_min"
 FROM temp.main."_plan_order_completed_users"
 WHERE min_ct_aggregation_min IS NOT NULL;
 
@@ -303,7 +303,7 @@ GROUP BY au.group_id;
 
 -- computed_trait ct_aggregation_sum (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_ct_aggregation_sum" AS
-SELECT group_id, CASE WHEN isfinite(sum_ct_aggregation_sum) AND sum_ct_aggregation_sum <> 0 THEN CAST(CAST(round(CAST(split_part(printf('%.14e', sum_ct_aggregation_sum), 'e', 1) AS DECIMAL(16, 14)), 11) AS VARCHAR) || 'e' || split_part(printf('%.14e', sum_ct_aggregation_sum), 'e', 2) AS DOUBLE) ELSE sum_ct_aggregation_sum END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN isfinite(sum_ct_aggregation_sum) AND sum_ct_aggregation_sum <> 0 THEN CAST(CASE WHEN sum_ct_aggregation_sum < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(sum_ct_aggregation_sum)), 14, 3) = '500' AND abs(sum_ct_aggregation_sum) < CAST(printf('%.14e', abs(sum_ct_aggregation_sum)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(sum_ct_aggregation_sum)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(sum_ct_aggregation_sum)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(sum_ct_aggregation_sum)), 'e', 2) AS DOUBLE) ELSE sum_ct_aggregation_sum END AS "ct_aggregation_sum"
 FROM temp.main."_plan_order_completed_accounts"
 WHERE sum_ct_aggregation_sum IS NOT NULL AND CASE WHEN isinf(sum_ct_aggregation_sum) THEN error('value out of range: overflow') ELSE TRUE END;
 

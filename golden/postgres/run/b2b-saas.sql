@@ -165,7 +165,7 @@ ANALYZE pg_temp."_plan_nps_survey_submitted_accounts";
 -- computed_trait avg_nps (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_avg_nps";
 CREATE TEMPORARY TABLE pg_temp."_run_avg_nps" AS
-SELECT group_id, CASE WHEN avg_avg_nps IS NULL OR avg_avg_nps = 0 OR avg_avg_nps IN ('Infinity', '-Infinity', 'NaN') THEN avg_avg_nps ELSE CAST(round(CAST(avg_avg_nps AS NUMERIC), CAST(11 - floor(log(abs(avg_avg_nps))) AS INTEGER)) AS DOUBLE PRECISION) END AS "avg_nps"
+SELECT group_id, CASE WHEN avg_avg_nps IS NULL OR avg_avg_nps = 0 OR avg_avg_nps IN ('Infinity', '-Infinity', 'NaN') THEN avg_avg_nps ELSE CAST(CASE WHEN round(2 * CAST(avg_avg_nps AS NUMERIC), CAST(11 - floor(log(abs(avg_avg_nps))) AS INTEGER)) = 2 * CAST(avg_avg_nps AS NUMERIC) AND round(CAST(avg_avg_nps AS NUMERIC), CAST(11 - floor(log(abs(avg_avg_nps))) AS INTEGER)) <> CAST(avg_avg_nps AS NUMERIC) AND abs(avg_avg_nps) < abs(CAST(CAST(avg_avg_nps AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(avg_avg_nps AS NUMERIC), CAST(11 - floor(log(abs(avg_avg_nps))) AS INTEGER)) ELSE round(CAST(avg_avg_nps AS NUMERIC), CAST(11 - floor(log(abs(avg_avg_nps))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "avg_nps"
 FROM pg_temp."_plan_nps_survey_submitted_accounts"
 WHERE avg_avg_nps IS NOT NULL;
 ANALYZE pg_temp."_run_avg_nps";
@@ -322,7 +322,7 @@ ANALYZE pg_temp."_plan_order_completed_accounts";
 -- computed_trait total_revenue (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_total_revenue";
 CREATE TEMPORARY TABLE pg_temp."_run_total_revenue" AS
-SELECT group_id, CASE WHEN sum_total_revenue IS NULL OR sum_total_revenue = 0 OR sum_total_revenue IN ('Infinity', '-Infinity', 'NaN') THEN sum_total_revenue ELSE CAST(round(CAST(sum_total_revenue AS NUMERIC), CAST(11 - floor(log(abs(sum_total_revenue))) AS INTEGER)) AS DOUBLE PRECISION) END AS "total_revenue"
+SELECT group_id, CASE WHEN sum_total_revenue IS NULL OR sum_total_revenue = 0 OR sum_total_revenue IN ('Infinity', '-Infinity', 'NaN') THEN sum_total_revenue ELSE CAST(CASE WHEN round(2 * CAST(sum_total_revenue AS NUMERIC), CAST(11 - floor(log(abs(sum_total_revenue))) AS INTEGER)) = 2 * CAST(sum_total_revenue AS NUMERIC) AND round(CAST(sum_total_revenue AS NUMERIC), CAST(11 - floor(log(abs(sum_total_revenue))) AS INTEGER)) <> CAST(sum_total_revenue AS NUMERIC) AND abs(sum_total_revenue) < abs(CAST(CAST(sum_total_revenue AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(sum_total_revenue AS NUMERIC), CAST(11 - floor(log(abs(sum_total_revenue))) AS INTEGER)) ELSE round(CAST(sum_total_revenue AS NUMERIC), CAST(11 - floor(log(abs(sum_total_revenue))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "total_revenue"
 FROM pg_temp."_plan_order_completed_accounts"
 WHERE sum_total_revenue IS NOT NULL;
 ANALYZE pg_temp."_run_total_revenue";

@@ -51,7 +51,7 @@ ANALYZE pg_temp."_plan_order_completed_users";
 -- computed_trait ct_aggregation_avg (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_avg";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_avg" AS
-SELECT user_id, CASE WHEN avg_ct_aggregation_avg IS NULL OR avg_ct_aggregation_avg = 0 OR avg_ct_aggregation_avg IN ('Infinity', '-Infinity', 'NaN') THEN avg_ct_aggregation_avg ELSE CAST(round(CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
+SELECT user_id, CASE WHEN avg_ct_aggregation_avg IS NULL OR avg_ct_aggregation_avg = 0 OR avg_ct_aggregation_avg IN ('Infinity', '-Infinity', 'NaN') THEN avg_ct_aggregation_avg ELSE CAST(CASE WHEN round(2 * CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) = 2 * CAST(avg_ct_aggregation_avg AS NUMERIC) AND round(CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) <> CAST(avg_ct_aggregation_avg AS NUMERIC) AND abs(avg_ct_aggregation_avg) < abs(CAST(CAST(avg_ct_aggregation_avg AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) ELSE round(CAST(avg_ct_aggregation_avg AS NUMERIC), CAST(11 - floor(log(abs(avg_ct_aggregation_avg))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_avg"
 FROM pg_temp."_plan_order_completed_users"
 WHERE avg_ct_aggregation_avg IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_avg";
@@ -59,7 +59,7 @@ ANALYZE pg_temp."_run_ct_aggregation_avg";
 -- computed_trait ct_aggregation_max (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_max";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_max" AS
-SELECT user_id, CASE WHEN max_ct_aggregation_max IS NULL OR max_ct_aggregation_max = 0 OR max_ct_aggregation_max IN ('Infinity', '-Infinity', 'NaN') THEN max_ct_aggregation_max ELSE CAST(round(CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_max"
+SELECT user_id, CASE WHEN max_ct_aggregation_max IS NULL OR max_ct_aggregation_max = 0 OR max_ct_aggregation_max IN ('Infinity', '-Infinity', 'NaN') THEN max_ct_aggregation_max ELSE CAST(CASE WHEN round(2 * CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) = 2 * CAST(max_ct_aggregation_max AS NUMERIC) AND round(CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) <> CAST(max_ct_aggregation_max AS NUMERIC) AND abs(max_ct_aggregation_max) < abs(CAST(CAST(max_ct_aggregation_max AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) ELSE round(CAST(max_ct_aggregation_max AS NUMERIC), CAST(11 - floor(log(abs(max_ct_aggregation_max))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_max"
 FROM pg_temp."_plan_order_completed_users"
 WHERE max_ct_aggregation_max IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_max";
@@ -67,7 +67,7 @@ ANALYZE pg_temp."_run_ct_aggregation_max";
 -- computed_trait ct_aggregation_min (user): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_min";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_min" AS
-SELECT user_id, CASE WHEN min_ct_aggregation_min IS NULL OR min_ct_aggregation_min = 0 OR min_ct_aggregation_min IN ('Infinity', '-Infinity', 'NaN') THEN min_ct_aggregation_min ELSE CAST(round(CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_min"
+SELECT user_id, CASE WHEN min_ct_aggregation_min IS NULL OR min_ct_aggregation_min = 0 OR min_ct_aggregation_min IN ('Infinity', '-Infinity', 'NaN') THEN min_ct_aggregation_min ELSE CAST(CASE WHEN round(2 * CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) = 2 * CAST(min_ct_aggregation_min AS NUMERIC) AND round(CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) <> CAST(min_ct_aggregation_min AS NUMERIC) AND abs(min_ct_aggregation_min) < abs(CAST(CAST(min_ct_aggregation_min AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) ELSE round(CAST(min_ct_aggregation_min AS NUMERIC), CAST(11 - floor(log(abs(min_ct_aggregation_min))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_min"
 FROM pg_temp."_plan_order_completed_users"
 WHERE min_ct_aggregation_min IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_min";
@@ -376,7 +376,7 @@ ANALYZE pg_temp."_plan_order_completed_accounts";
 -- computed_trait ct_aggregation_sum (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_aggregation_sum";
 CREATE TEMPORARY TABLE pg_temp."_run_ct_aggregation_sum" AS
-SELECT group_id, CASE WHEN sum_ct_aggregation_sum IS NULL OR sum_ct_aggregation_sum = 0 OR sum_ct_aggregation_sum IN ('Infinity', '-Infinity', 'NaN') THEN sum_ct_aggregation_sum ELSE CAST(round(CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
+SELECT group_id, CASE WHEN sum_ct_aggregation_sum IS NULL OR sum_ct_aggregation_sum = 0 OR sum_ct_aggregation_sum IN ('Infinity', '-Infinity', 'NaN') THEN sum_ct_aggregation_sum ELSE CAST(CASE WHEN round(2 * CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) = 2 * CAST(sum_ct_aggregation_sum AS NUMERIC) AND round(CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) <> CAST(sum_ct_aggregation_sum AS NUMERIC) AND abs(sum_ct_aggregation_sum) < abs(CAST(CAST(sum_ct_aggregation_sum AS NUMERIC) AS DOUBLE PRECISION)) THEN trunc(CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) ELSE round(CAST(sum_ct_aggregation_sum AS NUMERIC), CAST(11 - floor(log(abs(sum_ct_aggregation_sum))) AS INTEGER)) END AS DOUBLE PRECISION) END AS "ct_aggregation_sum"
 FROM pg_temp."_plan_order_completed_accounts"
 WHERE sum_ct_aggregation_sum IS NOT NULL;
 ANALYZE pg_temp."_run_ct_aggregation_sum";
