@@ -81,6 +81,13 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     expect(ROUNDED.map(([x]) => rounded12(x))).toEqual(ROUNDED.map(([, r]) => r));
   });
 
+  it('a number literal of a definition is read as exactly that double, also past 15 digits', async () => {
+    const d = fx.wh.dialect;
+    const xs = [0.0009748644828794999, -0.0009748644828794999, 0.5, 1e-7, 123456789012.49998, 0.30000000000000004];
+    const [row] = await fx.wh.query(`SELECT ${xs.map((x, i) => `${d.numberLiteral(x)} AS v${i}`).join(', ')}`);
+    expect(Object.values(row)).toEqual(xs);
+  });
+
   it('round12 keeps 0, NULL and non-finite values', async () => {
     const d = fx.wh.dialect;
     const [row] = await fx.wh.query(`SELECT ${['0', 'NULL', "'Infinity'", "'-Infinity'"].map((v, i) => `${d.round12(`CAST(${v} AS DOUBLE PRECISION)`)} AS r${i}`).join(', ')}`);
