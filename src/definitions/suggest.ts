@@ -40,14 +40,12 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return c === undefined ? '' : `; did you mean "${c}"?`;
 }
 
-/** `unknown field "wher"; did you mean "where"?`, for one or more unknown keys of a mapping. */
+/**
+ * `unknown field "wher"; did you mean "where"?`, for the unknown keys of a mapping: one line per
+ * key, in order, which issuesToProblems reports each at its own key.
+ */
 export function unknownFieldsMessage(keys: readonly string[], allowed: readonly string[]): string {
-  if (keys.length === 1) return `unknown field "${keys[0]}"${didYouMean(keys[0], allowed) || `; expected one of ${allowed.join(', ')}`}`;
-  const parts = keys.map((k) => {
-    const c = closest(k, allowed);
-    return c ? `"${k}" (did you mean "${c}"?)` : `"${k}"`;
-  });
-  return `unknown fields ${parts.join(', ')}`;
+  return keys.map((k) => `unknown field "${k}"${didYouMean(k, allowed) || `; expected one of ${allowed.join(', ')}`}`).join('\n');
 }
 
 /** Past this many characters, a value quoted in a message loses its middle. */

@@ -12,7 +12,7 @@ type Issue = z.core.$ZodIssue;
 export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data: unknown, pathPrefix: Path = []): Problem[] {
   const out: { problem: Problem; parent: string }[] = [];
   const seen = new Set<string>();
-  for (const issue of issues) {
+  for (const issue of unknownKeysApart(issues)) {
     const path = [...pathPrefix, ...(issue.path as (string | number)[])];
     const unknownKey = issue.code === 'unrecognized_keys';
     const where = unknownKey ? src.locateKey(path, issue.keys[0]) : src.locate(path);
@@ -37,6 +37,15 @@ export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data
     const m = /^missing required field "([^"]+)"/.exec(problem.message);
     return !m || !suggested.has(`${parent}|${m[1]}`);
   }).map((x) => x.problem);
+}
+
+/** An issue of several unknown keys as one per key, each with its line of the message (unknownFieldsMessage). */
+function unknownKeysApart(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys' || issue.keys.length < 2) return [issue];
+    const lines = issue.message.split('\n');
+    return issue.keys.map((key, i) => ({ ...issue, keys: [key], message: lines.length === issue.keys.length ? lines[i] : `unknown field "${key}"` }));
+  });
 }
 
 const isDefault = (message: string) => /^(Invalid|Unrecognized|Too (small|big))\b/.test(message);
