@@ -151,6 +151,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   if (dryRun) return { asOf: options.asOf, outcomes, ok, dryRun };
 
   options.onProgress?.({ stage: 'commit' });
+  await wh.assertRunLock(); // a SQL trait may have let another run in: then this one commits nothing
   const runId = Number((await wh.query(nextRunIdSql(s)))[0].run_id);
   const counts = Object.fromEntries(outcomes.filter((o) => o.selected).map((o) => [o.key, { status: o.status, ...(o.emission ?? {}) }]));
   await commitRun(wh, s, {

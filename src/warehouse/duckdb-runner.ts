@@ -157,6 +157,8 @@ export class DuckDbWarehouse implements Warehouse {
 
   // One process holds the file (DuckDB's single writer): a second run cannot even open it.
   async lockRun(): Promise<void> {}
+  // The single-writer file lock lasts as long as the instance: no SQL releases it.
+  async assertRunLock(): Promise<void> {}
 
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(

@@ -31,6 +31,8 @@ const SESSION_SETTINGS = ['standard_conforming_strings = on', "DateStyle = 'ISO,
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = postgres;
   private statementTimeoutMs?: number;
+  /** The state schema whose run lock this session took. */
+  private lockedSchema?: string;
   /** Why the server ended the connection, once it has. */
   private lost?: Error;
   private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
@@ -163,6 +165,20 @@ export class PostgresWarehouse implements Warehouse {
   async lockRun(stateSchema: string): Promise<void> {
     const [{ locked }] = await this.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, { name: `roster:${stateSchema}` });
     if (!locked) throw new WarehouseError(`another roster run or deliver is using the state schema ${stateSchema}; try again when it is done`);
+    this.lockedSchema = stateSchema;
+  }
+
+  // pg_locks shows a bigint key as its high and low 32 bits (classid, objid), objsubid 1.
+  async assertRunLock(): Promise<void> {
+    if (this.lockedSchema === undefined) return;
+    const [{ held }] = await this.query(
+      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1`
+      + ` AND ((CAST(classid AS BIGINT) << 32) | CAST(objid AS BIGINT)) = CAST(hashtext($1) AS BIGINT)`,
+      { name: `roster:${this.lockedSchema}` },
+    );
+    if (!held) {
+      throw new WarehouseError(`this run no longer holds the lock on the state schema ${this.lockedSchema}: a SQL trait released it (pg_advisory_unlock_all or pg_advisory_unlock), so another run may have started; nothing of this run is committed`);
+    }
   }
 
   async catalog(schema: string): Promise<SourceCatalog> {

@@ -159,6 +159,15 @@ export class SnowflakeWarehouse implements Warehouse {
     this.lockTable = table;
   }
 
+  /** The lock row still names this holder (a run over 6 hours may have lost it as stale). */
+  async assertRunLock(): Promise<void> {
+    if (!this.lockTable) return;
+    const rows = await this.query(`SELECT holder FROM ${this.lockTable} WHERE id = 1`);
+    if (rows.length !== 1 || Object.values(rows[0])[0] !== this.holder) {
+      throw new WarehouseError(`this run no longer holds the lock row in ${this.lockTable}: another run took it as stale (older than 6 hours); nothing of this run is committed`);
+    }
+  }
+
   private holder?: string;
   private lockTable?: string;
 

@@ -28,6 +28,12 @@ export interface Warehouse {
    * WarehouseError when another run holds it (DuckDB: its single-writer file lock does this).
    */
   lockRun(stateSchema: string): Promise<void>;
+  /**
+   * Throws a WarehouseError when the lock lockRun took is no longer held: on Postgres a SQL trait
+   * can release its session's advisory locks (pg_advisory_unlock_all), after which another run may
+   * have started. A run asks before it commits, and commits nothing without it.
+   */
+  assertRunLock(): Promise<void>;
   /** Tables and columns of a schema, lower-cased. */
   catalog(schema: string): Promise<SourceCatalog>;
   /**

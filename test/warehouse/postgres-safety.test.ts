@@ -25,6 +25,27 @@ describe(`Postgres (${PG_KIND}): SQL traits run read-only`, () => {
   });
 });
 
+describe(`Postgres (${PG_KIND}): a SQL trait that releases the run lock`, () => {
+  // pg_advisory_unlock_all() is allowed in a read-only transaction. validate refuses it written
+  // out; this is the engine-side guard for a call spelt another way.
+  it('makes the run commit nothing and say why; a run without it commits', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    try {
+      const logins = 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In';
+      const unlock = { kind: 'sql_trait', key: 'unlock', entity: 'user', traits: ['x'], sql: `SELECT user_id, CAST(pg_advisory_unlock_all() AS TEXT) || 'x' AS x FROM ${fx.schema}.identifies WHERE user_id <> ''` };
+      const defs = definitions([logins, unlock]);
+      const run = (ds: typeof defs) => runProject(project(ds, 'segment', { schema: fx.schema }, fx.state), buildGraph(ds), fx.wh, { asOf: new Date(AS_OF) });
+      await expect(run(defs)).rejects.toThrow(`this run no longer holds the lock on the state schema ${fx.state}: a SQL trait released it`);
+      expect(Number((await fx.wh.query(`SELECT count(*) AS n FROM ${fx.state}._runs`))[0].n)).toBe(0);
+      const report = await run(defs.filter((d) => d.key === 'logins'));
+      expect(report.ok).toBe(true);
+      expect(Number((await fx.wh.query(`SELECT count(*) AS n FROM ${fx.state}._runs`))[0].n)).toBe(1);
+    } finally {
+      await fx.dispose();
+    }
+  });
+});
+
 describe(`Postgres (${PG_KIND}): a SQL trait is one statement`, () => {
   // validate refuses such a text; this is the engine-side guard for what reaches a run anyway. The
   // shape probe runs outside the read-only transaction (it creates a temporary table), so its
