@@ -106,22 +106,32 @@ export function checkSqlTemplate(template: string): TemplateCheck {
 }
 
 /**
- * Functions that write whatever the transaction: Postgres's large-object functions
- * (pg_largeobject, or a server file for lo_export), and a sequence's nextval / setval, which
- * DuckDB runs even in a SQL trait's read-only statement. A query calling one is refused where it
- * calls it. Literals and comments are not looked at.
+ * Functions that change something whatever the transaction, each with why: Postgres's
+ * large-object functions (pg_largeobject, or a server file for lo_export), a sequence's nextval /
+ * setval (DuckDB runs them even in a SQL trait's read-only statement), and Postgres functions that
+ * write outside the transaction or release roster's run lock.
+ */
+const WRITING_CALLS: readonly [RegExp, string][] = [
+  [/^(lo_(creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite)$/i, 'is a Postgres large-object function, which writes even in a read-only transaction'],
+  [/^(nextval|setval)$/i, 'changes a sequence'],
+  [/^dblink\w*$/i, 'runs SQL in another Postgres session, which the read-only transaction does not cover'],
+  [/^(pg_import_system_collations|pg_replication_origin_\w+|pg_file_(write|rename|unlink))$/i, 'writes to the server (a catalog, replication state or a file) even in a read-only transaction'],
+  [/^pg_advisory_unlock\w*$/i, "releases advisory locks, roster's run lock among them"],
+];
+
+/**
+ * A call of a function in WRITING_CALLS, refused where it is called. Literals and comments are
+ * not looked at.
  */
 function writingCalls(template: string): TemplateProblem[] {
   // A quoted name ("lo_unlink") calls the function too. (SQL built in a string and run by a
   // function such as query_to_xml is out of reach of this check.)
   const code = withoutQuoted(template, { keepQuotedNames: true });
-  return [...code.matchAll(/(?:\b|")(lo_(?:creat|create|from_bytea|import|export|put|unlink|truncate|truncate64|open)|lowrite|nextval|setval)"?\s*\(/gi)]
-    .filter((m) => !namesColumns(code, m.index, m.index + m[0].length)).map((m) => ({
-    ...positionAt(template, m.index),
-    message: /val$/i.test(m[1])
-      ? `${m[1]}() changes a sequence: a SQL trait cannot change anything`
-      : `${m[1]}() is a Postgres large-object function, which writes even in a read-only transaction: a SQL trait cannot change anything`,
-  }));
+  return [...code.matchAll(/(?:\b|")([A-Za-z_]\w*)"?\s*\(/g)].flatMap((m) => {
+    const why = WRITING_CALLS.find(([name]) => name.test(m[1]))?.[1];
+    if (why === undefined || namesColumns(code, m.index, m.index + m[0].length)) return [];
+    return [{ ...positionAt(template, m.index), message: `${m[1]}() ${why}: a SQL trait cannot change anything` }];
+  });
 }
 
 /**
