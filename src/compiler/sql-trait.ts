@@ -35,11 +35,15 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       }
       const cte = d.quoteIdent(`roster_source_${name}`);
       if (ctx.columnsOf(name) === null) {
-        // SPEC 3: a table Segment has not created yet holds no rows. Any other name is more
-        // likely a typo; the query would fail on it anyway, with a message not saying where.
-        const columns = LAYOUT_COLUMNS[ctx.source.layout][name];
+        // SPEC 3: a table Segment has not created yet holds no rows. In the segment layout any
+        // other name is an event's table (a typo reads so too, as an event name does): the
+        // columns of tracks, which every event table has; its properties are unknown.
+        const layoutTable = LAYOUT_COLUMNS[ctx.source.layout][name];
+        const columns = layoutTable ?? (ctx.source.layout === 'segment' ? LAYOUT_COLUMNS.segment.tracks : undefined);
         if (!columns) throw new Error(`{{source "${name}"}}: ${ctx.source.schema}.${name} does not exist in the warehouse`);
-        ctx.warn(`{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as empty`);
+        ctx.warn(layoutTable
+          ? `{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as empty`
+          : `{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as an event table with no events yet (the columns of tracks, no property columns)`);
         const type = { text: 'VARCHAR', timestamp: 'TIMESTAMP', json: d.jsonColumnType() };
         ctes.set(cte, `(SELECT ${columns.map(([c, t]) => `CAST(NULL AS ${type[t]}) AS ${d.quoteIdent(c)}`).join(', ')} WHERE FALSE)`);
         return cte;
