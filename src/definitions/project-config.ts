@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { Key, strictObject } from './common.js';
 import { eventNameTemplateError } from './event-name-template.js';
+import { sslMode } from '../warehouse/postgres-url.js';
+
+/** The sslmode values libpq takes. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 
 /** Call types, in the order SPEC 4 sends them within a definition. */
 export const CALLS = ['group', 'identify', 'track'] as const;
@@ -73,6 +77,9 @@ export const ProjectConfig = strictObject({
   }).superRefine((w, ctx) => {
     // What each dialect needs to connect, checked by validate rather than at the first run.
     if (w.dialect === 'postgres' && !w.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a postgres warehouse needs a url, e.g. url: ${DATABASE_URL}' });
+    // libpq (psql) refuses any other; node-postgres would try a connection and fail on the server's answer.
+    const ssl = w.dialect === 'postgres' && w.url ? sslMode(w.url) : undefined;
+    if (ssl !== undefined && !SSL_MODES.includes(ssl)) ctx.addIssue({ code: 'custom', path: ['url'], message: `the url's sslmode must be one of ${SSL_MODES.join(', ')}, as libpq reads it, got ${JSON.stringify(ssl)}` });
     if (w.dialect === 'snowflake') {
       for (const k of ['account', 'username'] as const) if (!w[k]) ctx.addIssue({ code: 'custom', path: [k], message: `a snowflake warehouse needs ${k}` });
     }
