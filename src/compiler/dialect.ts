@@ -527,11 +527,14 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 /**
  * A value of a column of the given type as the text a unique_list holds: listValue's, with a
  * number written as it is sent (SPEC 3): a decimal read as roundedNumber reads it ('1.5' for a
- * DECIMAL 1.50, not its scale's text) and a wide integer rounded to 12 digits first, staying whole.
+ * DECIMAL 1.50, not its scale's text) and a wide integer past 12 digits as its rounded double is
+ * sent (9223372036854775807 as 9223372036850000000, not the double's own 9223372036849999872).
  */
 export function listText(d: Dialect, expr: string, type: string): string {
   if (d.isExactDecimalType(type)) return d.numberAsText(d.tryCastDouble(expr));
-  return d.listValue(d.isWideIntegerType(type) ? roundedWholeNumber(d, expr, type) : expr, type);
+  if (!d.isWideIntegerType(type)) return d.listValue(expr, type);
+  const limit = TWELVE_DIGIT_LIMIT;
+  return `CASE WHEN ${expr} > -${limit} AND ${expr} < ${limit} THEN ${d.listValue(expr, type)} ELSE ${d.numberAsText(d.round12(d.tryCastDouble(expr)))} END`;
 }
 
 /**

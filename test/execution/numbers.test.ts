@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listText } from '../../src/compiler/dialect.js';
 import { JsonNumber, type Engine } from '../support/fixture.js';
 import { ENGINES, fixtureWarehouse, runFixture, type FixtureWarehouse } from '../support/harness.js';
 
@@ -86,6 +87,18 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     const xs = [0.0009748644828794999, -0.0009748644828794999, 0.5, 1e-7, 123456789012.49998, 0.30000000000000004];
     const [row] = await fx.wh.query(`SELECT ${xs.map((x, i) => `${d.numberLiteral(x)} AS v${i}`).join(', ')}`);
     expect(Object.values(row)).toEqual(xs);
+  });
+
+  it('a wide integer past 12 digits is listed as it is sent, not as its double\'s own integer', async () => {
+    const d = fx.wh.dialect;
+    // [BIGINT, its text in a unique_list], worked out by hand: 12 digits, then zeros, as JSON writes the double
+    const cases: [string, string][] = [
+      ['9223372036854775807', '9223372036850000000'], ['-9223372036854775808', '-9223372036850000000'],
+      ['1234567890125', '1234567890130'], ['999999999999', '999999999999'], ['-42', '-42'],
+    ];
+    const values = cases.map(([x], i) => `(${i}, CAST(${x} AS BIGINT))`).join(', ');
+    const rows = await fx.wh.query(`SELECT i, ${listText(d, 'x', 'BIGINT')} AS t FROM (VALUES ${values}) AS v(i, x) ORDER BY i`);
+    expect(rows.map((r) => r.t)).toEqual(cases.map(([, text]) => text));
   });
 
   it('round12 keeps 0, NULL and non-finite values', async () => {

@@ -46,6 +46,8 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     const columns = described.map((c) => c.name.toLowerCase());
     // A JSON value (events_json's first / last) is shown as JSON, as it is sent: "5" and 5 apart.
     const json = described.filter((c) => d.isJsonType(c.type)).map((c) => c.name.toLowerCase());
+    // A wide integer past 12 digits is stored as its rounded double's own integer (9223372036849999872), read as text: shown as it is sent.
+    const wide = described.filter((c) => d.isWideIntegerType(c.type)).map((c) => c.name.toLowerCase());
     const q = previewQueries(def, table, limit, {
       dialect: d, config: project.config, definitions: project.definitions, catalog, resultTable: (k) => d.tempTable(runTableName(k)),
     }, columns, json);
@@ -64,7 +66,10 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
     if (mayAssociate(def) && sample.every((row) => row.user_id === null)) sample = sample.map(({ user_id: _, ...rest }) => rest);
     if (sample.length) {
       console.log(`sample (${sample.length}):`);
-      const cells = sample.map((row) => Object.entries(row).map(([c, v]) => (json.includes(c.toLowerCase()) ? jsonDisplay(v) : display(v))));
+      const cells = sample.map((row) => Object.entries(row).map(([c, v]) => {
+        if (json.includes(c.toLowerCase())) return jsonDisplay(v);
+        return wide.includes(c.toLowerCase()) && typeof v === 'string' ? String(Number(v)) : display(v);
+      }));
       // An id and its value need no header; more columns (a SQL trait's, an account's user_id) do.
       const lines = Object.keys(sample[0]).length > 2 ? formatTable([Object.keys(sample[0]), ...cells]).split('\n') : cells.map((c) => c.join('  '));
       for (const line of lines) console.log(`  ${line}`);
