@@ -138,6 +138,33 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     }
   });
 
+  it('a condition on an aggregation compares a number literal as the value would be stored: rounded to 12 digits', async () => {
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 5 } },
+        { id: 'e2', user_id: 'u2', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 123456789012 } },
+        { id: 'e3', user_id: 'u2', event: 'Measured', timestamp: '2024-05-02T00:00:00Z', props: { size: 123456789013 } },
+      ],
+    };
+    const avg = 'kind: computed_trait\nkey: avg_size\nentity: user\ntype: aggregation\nevent: Measured\nproperty: size\nfunction: avg';
+    const audience = (key: string, where: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: avg_size, ${where} } }`;
+    const run = await runFixture(fixture, [
+      avg, audience('eq_tie', 'op: eq, value: 123456789012.5'), audience('in_tie', 'op: in, value: [123456789012.5, 7]'),
+      audience('gt_above', 'op: gt, value: 123456789012.6'), audience('gte_sent', 'op: gte, value: 123456789013'),
+    ], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      // u2's average 123456789012.5 is stored and sent as 123456789013; each literal is rounded alike (by hand:
+      // 123456789012.5 -> 123456789013, 123456789012.6 -> 123456789013, which u2's value is not above).
+      expect(await run.values('avg_size')).toEqual({ u1: 5, u2: 123456789013 });
+      expect(await run.ids('eq_tie')).toEqual(['u2']);
+      expect(await run.ids('in_tie')).toEqual(['u2']);
+      expect(await run.ids('gt_above')).toEqual([]);
+      expect(await run.ids('gte_sent')).toEqual(['u2']);
+    } finally {
+      await run.close();
+    }
+  });
+
   it.each(['fused', 'standalone'] as const)('a sum or average past double range fails its own trait on every engine, and only it (%s)', async (strategy) => {
     // u1's own sum overflows; a1's users u3 and u4 each stay in range, their account's sum does not.
     const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
