@@ -182,6 +182,8 @@ export class ConditionCompiler {
           const propertyType = t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property));
           value = json ? d.jsonScalarText(column) : column;
           text = json ? d.jsonListText(column) : sentText(d, column, propertyType);
+          // A fractional property is stored as a double rounded to 12 digits, as an aggregation is.
+          if (!json && propertyType !== undefined && d.isFractionalType(propertyType)) type = 'number';
           const slip = json ? undefined : textOrderOnNumbers(d, c.predicate, propertyType, `property "${t.property}" of ${t.events.map((e) => `"${e}"`).join(', ')}`);
           if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         }

@@ -46,8 +46,9 @@ export function textOrderOnNumbers(d: Dialect, p: Predicate, type: string | unde
  */
 export function predicateSql(d: Dialect, value: string, type: ValueType, p: Predicate, asOf: string, text?: string): string {
   const never = (cond: string) => `COALESCE(${cond}, FALSE)`;
-  // A computed number is stored rounded to 12 digits (SPEC 3): a number literal is compared as it
-  // would be stored, so `eq 123456789012.5` holds for the average sent as 123456789013.
+  // A computed double (an aggregation; first / last / most_frequent of a fractional property) is
+  // stored rounded to 12 digits (SPEC 3): a number literal is compared as it would be stored, so
+  // `eq 123456789012.5` holds for the average sent as 123456789013.
   const literal = (v: Scalar) =>
     typeof v === 'number' ? d.numberLiteral(type === 'number' ? round12(v) : v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:

@@ -165,6 +165,26 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     }
   });
 
+  it('a condition on the last of a fractional property rounds its number literal as the value is stored', async () => {
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 123456789012.5 } },
+        { id: 'e2', user_id: 'u2', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 2.5 } },
+      ],
+    };
+    const last = 'kind: computed_trait\nkey: last_size\nentity: user\ntype: last\nevent: Measured\nproperty: size';
+    const audience = (key: string, where: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: last_size, ${where} } }`;
+    const run = await runFixture(fixture, [last, audience('eq_tie', 'op: eq, value: 123456789012.5'), audience('small', 'op: lt, value: 3')], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      // by hand: u1's 123456789012.5 is stored as 123456789013, and so is the literal
+      expect(await run.values('last_size')).toEqual({ u1: 123456789013, u2: 2.5 });
+      expect(await run.ids('eq_tie')).toEqual(['u1']);
+      expect(await run.ids('small')).toEqual(['u2']);
+    } finally {
+      await run.close();
+    }
+  });
+
   it.each(['fused', 'standalone'] as const)('a sum or average past double range fails its own trait on every engine, and only it (%s)', async (strategy) => {
     // u1's own sum overflows; a1's users u3 and u4 each stay in range, their account's sum does not.
     const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
