@@ -533,8 +533,7 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 export function listText(d: Dialect, expr: string, type: string): string {
   if (d.isExactDecimalType(type)) return d.numberAsText(d.tryCastDouble(expr));
   if (!d.isWideIntegerType(type)) return d.listValue(expr, type);
-  const limit = TWELVE_DIGIT_LIMIT;
-  return `CASE WHEN ${expr} > -${limit} AND ${expr} < ${limit} THEN ${d.listValue(expr, type)} ELSE ${d.numberAsText(d.round12(d.tryCastDouble(expr)))} END`;
+  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${d.listValue(expr, type)} ELSE ${d.numberAsText(d.round12(d.tryCastDouble(expr)))} END`;
 }
 
 /**
@@ -560,6 +559,10 @@ export const TWELVE_DIGIT_LIMIT = '1000000000000';
  */
 export function roundedWholeNumber(d: Dialect, expr: string, type: string): string {
   if (!d.isWideIntegerType(type)) throw new Error(`roundedWholeNumber: ${type} is not a wide integer type`);
-  const limit = TWELVE_DIGIT_LIMIT;
-  return `CASE WHEN ${expr} > -${limit} AND ${expr} < ${limit} THEN ${expr} ELSE CAST(${d.round12(d.tryCastDouble(expr))} AS ${type.trim()}) END`;
+  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${expr} ELSE CAST(${d.round12(d.tryCastDouble(expr))} AS ${type.trim()}) END`;
+}
+
+/** Whether a whole number has at most 12 digits: then it is its own 12-digit rounding. */
+function withinTwelveDigits(expr: string): string {
+  return `${expr} > -${TWELVE_DIGIT_LIMIT} AND ${expr} < ${TWELVE_DIGIT_LIMIT}`;
 }

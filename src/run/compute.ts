@@ -178,12 +178,7 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
 
 /** Says how a number of more than 12 significant digits is kept (SPEC 3), and how to keep an id whole. */
 function roundingNotice(value: string): string {
-  const n = Number(value);
-  // Its 12 digits, then zeros: the double nearest a rounded BIGINT (-9223372036849999872) is not how it reads.
-  const [mantissa, exponent] = round12(n).toExponential(11).split('e');
-  const e = Number(exponent);
-  const shown = Number.isInteger(n) && e >= 11 && e < 21
-    ? `${n < 0 ? '-' : ''}${mantissa.replace(/[-.]/g, '')}${'0'.repeat(e - 11)}`
-    : String(round12(n));
+  // As JSON writes the rounded double: a BIGINT's 12 digits, then zeros (-9223372036850000000).
+  const shown = String(round12(Number(value)));
   return `${value} has more than 12 significant digits, so it is stored and sent as ${shown} (roster keeps numbers to 12); if it is an id, return it as text (CAST(... AS VARCHAR)) to keep every digit`;
 }

@@ -90,7 +90,7 @@ export async function deliverOutbox(project: Project, wh: Warehouse, options: De
   // No run yet: every destination got nothing, listed as after any delivery (a scheduler reads one shape).
   if (!stateTables.has(INTERNAL.deliveries)) return { destinations: delivered.map((x) => ({ ...x, pending: 0 })), pending: 0, failed: 0, ok: true, orphaned: {} };
   for (const sql of upgradeStateTables(s, stateTables)) await wh.exec(sql);
-  const repeats = asOfRepeats(await wh.query(committedRunsSql(s)));
+  const repeats = legacyAsOfRepeats(await wh.query(committedRunsSql(s)));
   let pendingBy: Map<string, number>;
   let failed: number;
   try {
@@ -376,7 +376,7 @@ function toChange(row: Row, delivery: OpenDelivery, descriptions: ReadonlyMap<st
 }
 
 /** run_id -> how many earlier committed runs had the same as_of: the messageIds' count for a delivery an earlier roster committed. */
-function asOfRepeats(runs: readonly Row[]): Map<number, number> {
+function legacyAsOfRepeats(runs: readonly Row[]): Map<number, number> {
   const seen = new Map<string, number>();
   const repeats = new Map<number, number>();
   for (const r of runs) {
