@@ -25,7 +25,7 @@ export class DuckDbDialect extends BaseDialect {
     // A decimal literal is a DECIMAL first: past 15 digits its conversion to a double can be off by
     // one (0.0009748644828794999 became 0.0009748644828795). Text is read exactly.
     const digits = String(value).replace(/e.*$/, '').replace(/\D|^[0.]+/g, '');
-    return digits.length > 15 ? `CAST('${String(value)}' AS DOUBLE)` : `CAST(${String(value)} AS DOUBLE)`;
+    return `CAST(${digits.length > 15 ? this.stringLiteral(String(value)) : String(value)} AS DOUBLE)`;
   }
   textListLiteral(values: readonly string[]): string {
     return values.length === 0 ? this.emptyTextList() : `[${values.map((v) => this.stringLiteral(v)).join(', ')}]`;
