@@ -8,7 +8,7 @@ import { missingValue } from '../definitions/audience-candidates.js';
 import { holdsWhenMissing, type MissingValue } from '../definitions/predicate.js';
 import { predicateSql, textOrderOnNumbers, type ValueType } from './predicate.js';
 import type { QueryParts } from './query.js';
-import { accountUsers, customTrait, customTraitColumnOf, customTraitText, eventRows, propertyColumnType, sentText } from './sources.js';
+import { accountUsers, customTrait, customTraitColumnOf, customTraitText, eventRows, propertyColumnType, storedText } from './sources.js';
 
 const COUNT_OPS = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' } as const;
 
@@ -181,9 +181,10 @@ export class ConditionCompiler {
           const json = sendsJsonValue(this.ctx, t);
           const propertyType = t.property === undefined ? undefined : propertyColumnType(this.ctx, t.events, segmentSlug(t.property));
           value = json ? d.jsonScalarText(column) : column;
-          text = json ? d.jsonListText(column) : sentText(d, column, propertyType);
-          // A fractional property is stored as a double rounded to 12 digits, as an aggregation is.
-          if (!json && propertyType !== undefined && d.isFractionalType(propertyType)) type = 'number';
+          text = json ? d.jsonListText(column) : storedText(d, column, propertyType);
+          // A fractional property is stored as a double rounded to 12 digits, as an aggregation is,
+          // and a wide integer as its 12-digit rounding (roundedWholeNumber).
+          if (!json && propertyType !== undefined && (d.isFractionalType(propertyType) || d.isWideIntegerType(propertyType))) type = 'number';
           const slip = json ? undefined : textOrderOnNumbers(d, c.predicate, propertyType, `property "${t.property}" of ${t.events.map((e) => `"${e}"`).join(', ')}`);
           if (slip) this.ctx.warn(`trait "${c.key}": ${slip}`);
         }

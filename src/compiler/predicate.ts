@@ -39,6 +39,17 @@ export function textOrderOnNumbers(d: Dialect, p: Predicate, type: string | unde
 }
 
 /**
+ * A number literal as a value rounded to 12 digits is stored. Past 2^53 a whole literal is written
+ * as a double: a wide integer stored as its rounding (9223372036849999872, the double nearest
+ * 9223372036850000000) then equals it, where the exact integer would not.
+ */
+function storedNumberLiteral(d: Dialect, v: number): string {
+  const rounded = round12(v);
+  const literal = d.numberLiteral(rounded);
+  return Number.isInteger(rounded) && Math.abs(rounded) > Number.MAX_SAFE_INTEGER ? d.tryCastDouble(literal) : literal;
+}
+
+/**
  * A predicate as a two-valued SQL boolean (SPEC 2): a leaf on a missing value is false, never NULL,
  * so `not` can negate it. The literal's type decides how the value is compared. `text`: the
  * value's text as it is sent, where castText's differs between engines (a double: '10', not
@@ -46,11 +57,11 @@ export function textOrderOnNumbers(d: Dialect, p: Predicate, type: string | unde
  */
 export function predicateSql(d: Dialect, value: string, type: ValueType, p: Predicate, asOf: string, text?: string): string {
   const never = (cond: string) => `COALESCE(${cond}, FALSE)`;
-  // A computed double (an aggregation; first / last / most_frequent of a fractional property) is
-  // stored rounded to 12 digits (SPEC 3): a number literal is compared as it would be stored, so
-  // `eq 123456789012.5` holds for the average sent as 123456789013.
+  // A computed number (an aggregation; first / last / most_frequent of a fractional or wide integer
+  // property) is stored rounded to 12 digits (SPEC 3): a number literal is compared as it would be
+  // stored, so `eq 123456789012.5` holds for the average sent as 123456789013.
   const literal = (v: Scalar) =>
-    typeof v === 'number' ? d.numberLiteral(type === 'number' ? round12(v) : v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
+    typeof v === 'number' ? (type === 'number' ? storedNumberLiteral(d, v) : d.numberLiteral(v)) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
   // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
   // castText also sorts and compares it by code point (COLLATE "C" on Postgres), whatever the text.

@@ -163,6 +163,16 @@ export function sentText(d: Dialect, expr: string, type: string | undefined): st
   return d.numberAsText(d.tryCastDouble(expr));
 }
 
+/**
+ * The text a stored value of a column is sent as (storedValue's): sentText's, and a wide integer
+ * past 12 digits as its 12-digit rounding is sent (9223372036850000000), not as the rounded
+ * double's own integer (9223372036849999872) castText writes. An event's own column is read as
+ * it is (sentText): a filter on it sees the warehouse's value.
+ */
+export function storedText(d: Dialect, expr: string, type: string | undefined): string | undefined {
+  return type !== undefined && d.isWideIntegerType(type) ? listText(d, expr, type) : sentText(d, expr, type);
+}
+
 /** A value as conditions and sent values see it: a timestamp or number no message can carry is none (exists is false on it). */
 function sendableValue(d: Dialect, expr: string, type: string | undefined): string {
   if (type === undefined) return expr;

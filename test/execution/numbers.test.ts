@@ -185,6 +185,35 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     }
   });
 
+  it('a condition on the last of a wide integer property compares it as it is stored and sent', async () => {
+    const fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 9223372036854775807n } },
+        { id: 'e2', user_id: 'u2', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 1234567890123456n } },
+        { id: 'e3', user_id: 'u3', event: 'Measured', timestamp: '2024-05-01T00:00:00Z', props: { size: 42n } },
+      ],
+    };
+    const last = 'kind: computed_trait\nkey: last_size\nentity: user\ntype: last\nevent: Measured\nproperty: size';
+    const audience = (key: string, where: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: last_size, ${where} } }`;
+    const audiences = {
+      eq_raw: 'op: eq, value: 9223372036854775807', eq_sent: 'op: eq, value: 9223372036850000000', eq_mid: 'op: eq, value: 1234567890123456',
+      gt_mid: 'op: gt, value: 1234567890121000', starts: 'op: starts_with, value: "922337203685000"', small: 'op: lt, value: 100',
+    };
+    const run = await runFixture(fixture, [last, ...Object.entries(audiences).map(([k, w]) => audience(k, w))], { asOf: '2024-06-01T00:00:00Z', engine });
+    try {
+      // by hand: u1 is sent as 9223372036850000000 and u2 as 1234567890120000 (12 digits, then zeros);
+      // a literal is compared as it would be stored, and text ops read the text as sent
+      expect(await run.ids('eq_raw')).toEqual(['u1']);
+      expect(await run.ids('eq_sent')).toEqual(['u1']);
+      expect(await run.ids('eq_mid')).toEqual(['u2']);
+      expect(await run.ids('gt_mid')).toEqual(['u1']);
+      expect(await run.ids('starts')).toEqual(['u1']);
+      expect(await run.ids('small')).toEqual(['u3']);
+    } finally {
+      await run.close();
+    }
+  });
+
   it.each(['fused', 'standalone'] as const)('a sum or average past double range fails its own trait on every engine, and only it (%s)', async (strategy) => {
     // u1's own sum overflows; a1's users u3 and u4 each stay in range, their account's sum does not.
     const at = (day: number) => `2024-05-0${day}T00:00:00Z`;

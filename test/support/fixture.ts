@@ -13,7 +13,8 @@ export class JsonDocument extends JsonNumber {}
 export class Timestamp {
   constructor(readonly iso: string) {}
 }
-type Scalar = string | number | boolean | null | JsonNumber | Timestamp;
+/** A bigint is a whole number past JavaScript's exact range: a BIGINT column, its digits in JSON. */
+type Scalar = string | number | bigint | boolean | null | JsonNumber | Timestamp;
 
 /** Input rows of a hand-made fixture, described once and loaded in either source layout. */
 export interface FixtureEvent {
@@ -38,6 +39,7 @@ const lit = (v: Value, type?: string): string => {
   if (v instanceof JsonNumber) return lit(v.text);
   if (v instanceof Timestamp) return ts(v.iso);
   if (typeof v === 'number') return Number.isInteger(v) && !type?.startsWith('DOUBLE') ? String(v) : `CAST('${v}' AS DOUBLE PRECISION)`;
+  if (typeof v === 'bigint') return String(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   return `'${v.replace(/'/g, "''")}'`;
 };
@@ -46,6 +48,7 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function typeOf(values: Value[], engine: Engine): string {
   const present = values.filter((v) => v !== null && v !== undefined);
+  if (present.length && present.every((v) => typeof v === 'bigint')) return 'BIGINT';
   if (present.length && present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'BIGINT' : ENGINE_SQL[engine].double;
   if (present.length && present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
   if (present.length && present.every((v) => v instanceof Timestamp)) return 'TIMESTAMP';
@@ -74,7 +77,7 @@ export function fixtureStatements(f: Fixture, layout: Layout, schema = 'main', e
   const events = f.events ?? [];
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`];
   const json = (r: Record<string, Value> | undefined) =>
-    `{${Object.entries(r ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${v instanceof JsonNumber ? v.text : JSON.stringify(v instanceof Timestamp ? v.iso : v)}`).join(',')}}`;
+    `{${Object.entries(r ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${v instanceof JsonNumber ? v.text : typeof v === 'bigint' ? String(v) : JSON.stringify(v instanceof Timestamp ? v.iso : v)}`).join(',')}}`;
   if (layout === 'events_json') {
     out.push(...table('events', [['id', 'VARCHAR'], ['user_id', 'VARCHAR'], ['event', 'VARCHAR'], ['timestamp', 'TIMESTAMP'], ['context_group_id', 'VARCHAR'], ['properties', 'JSON']],
       events.map((e) => [e.id, e.user_id, e.event, e.timestamp, e.context_group_id ?? null, json(e.props)]), schema, engine));
