@@ -200,6 +200,7 @@ export class ConditionCompiler {
         const alias = scope.join(relation, `${scope.alias}_${t.key}`);
         value = `${alias}.${d.quoteIdent(source.column)}`;
         text = d.runtimeText(value); // its type is known only once the trait has run
+        type = 'computed';
         // A row with a null value reads as a missing one. Its ids are entities for this audience:
         // the trait runs before it (countedSqlTraits).
         from = { relation, missing: 'null' };

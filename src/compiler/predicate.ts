@@ -5,9 +5,11 @@ import type { Dialect } from './dialect.js';
 
 /**
  * What is known of a value's type: computed counts are integers, aggregates doubles, unique_list
- * is a list of text; everything else (custom traits, properties, first/last) is unknown until run time.
+ * is a list of text; `computed`: a SQL trait's column, of a type known only at run time, whose
+ * numbers are stored rounded to 12 digits; everything else (custom traits, properties,
+ * first/last) is unknown until run time.
  */
-export type ValueType = 'count' | 'number' | 'list' | 'unknown';
+export type ValueType = 'count' | 'number' | 'list' | 'computed' | 'unknown';
 
 const COMPARE: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
@@ -60,14 +62,18 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
   // A computed number (an aggregation; first / last / most_frequent of a fractional or wide integer
   // property) is stored rounded to 12 digits (SPEC 3): a number literal is compared as it would be
   // stored, so `eq 123456789012.5` holds for the average sent as 123456789013.
+  // A SQL trait's column may hold a number as text, stored as it is: where a literal has more than
+  // 12 digits, the value read as a number is rounded too, as a number column of it was stored.
+  const literals: readonly unknown[] = !('value' in p) ? [] : Array.isArray(p.value) ? p.value : [p.value];
+  const roundsValue = type === 'computed' && literals.some((v) => typeof v === 'number' && round12(v) !== v);
   const literal = (v: Scalar) =>
-    typeof v === 'number' ? (type === 'number' ? storedNumberLiteral(d, v) : d.numberLiteral(v)) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
+    typeof v === 'number' ? (type === 'number' || type === 'computed' ? storedNumberLiteral(d, v) : d.numberLiteral(v)) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
   // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
   // castText also sorts and compares it by code point (COLLATE "C" on Postgres), whatever the text.
   const asText = d.castText(text ?? (type === 'number' ? d.numberAsText(value) : value));
   const as = (v: Scalar) =>
-    typeof v === 'number' ? (type === 'number' || type === 'count' ? value : d.tryCastDouble(value))
+    typeof v === 'number' ? (type === 'number' || type === 'count' ? value : roundsValue ? d.round12(d.tryCastDouble(value)) : d.tryCastDouble(value))
       : typeof v === 'boolean' ? d.tryCastBoolean(value)
         : asText;
 

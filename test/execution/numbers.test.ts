@@ -214,6 +214,25 @@ describe.each(ENGINES)('numbers on %s', (engine: Engine) => {
     }
   });
 
+  it('a condition on a SQL trait number compares a literal past 12 digits as numbers are stored', async () => {
+    const fixture = { identifies: [{ id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } }] };
+    // The same number as a double, as text and as a decimal.
+    const sql = (value: string) => `kind: sql_trait\nkey: n\nentity: user\nsql: "SELECT user_id, ${value} AS n FROM {{source \\"identifies\\"}}"`;
+    const audience = (key: string, where: string) => `kind: audience\nkey: ${key}\nentity: user\nwhere: { trait: { key: n, ${where} } }`;
+    const audiences = { eq_long: 'op: eq, value: 123456789012.5', lt_long: 'op: lt, value: 123456789012.4', gt_short: 'op: gt, value: 5', in_long: 'op: in, value: [1, 123456789012.5]' };
+    for (const value of ['CAST(123456789012.5 AS DOUBLE PRECISION)', "'123456789012.5'", 'CAST(123456789012.5 AS DECIMAL(20, 3))']) {
+      const run = await runFixture(fixture, [sql(value), ...Object.entries(audiences).map(([k, w]) => audience(k, w))], { asOf: '2024-06-01T00:00:00Z', engine });
+      try {
+        // by hand: every form is the number 123456789012.5, rounded to 123456789013 as is the
+        // literal 123456789012.5; 123456789012.4 rounds to 123456789012, which it is not below
+        expect({ value, eq: await run.ids('eq_long'), lt: await run.ids('lt_long'), gt: await run.ids('gt_short'), in: await run.ids('in_long') })
+          .toEqual({ value, eq: ['u1'], lt: [], gt: ['u1'], in: ['u1'] });
+      } finally {
+        await run.close();
+      }
+    }
+  });
+
   it.each(['fused', 'standalone'] as const)('a sum or average past double range fails its own trait on every engine, and only it (%s)', async (strategy) => {
     // u1's own sum overflows; a1's users u3 and u4 each stay in range, their account's sum does not.
     const at = (day: number) => `2024-05-0${day}T00:00:00Z`;
