@@ -12,6 +12,7 @@ export interface PgQueryable {
 
 const INT8 = 20;
 const NUMERIC = 1700;
+const DATE = 1082;
 const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
 
@@ -22,6 +23,14 @@ export const PG_PARSERS: Record<number, (value: string) => unknown> = {
   // A timestamp without time zone holds UTC by roster's convention, whatever the machine's zone.
   [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
   [TIMESTAMPTZ]: (v) => new Date(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')),
+  // A date is midnight UTC, as it is sent (node-postgres's own parser makes it the machine's midnight).
+  [DATE]: (v) => {
+    const ymd = /^(\d{4,})-(\d{2})-(\d{2})( BC)?$/.exec(v);
+    if (!ymd) return pg.types.getTypeParser(DATE, 'text')(v); // infinity, -infinity
+    const day = new Date(0);
+    day.setUTCFullYear(ymd[4] ? 1 - Number(ymd[1]) : Number(ymd[1]), Number(ymd[2]) - 1, Number(ymd[3]));
+    return day;
+  },
 };
 
 /** Settings roster's SQL depends on (besides the time zone); each a constant, never a definition's value. */
