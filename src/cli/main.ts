@@ -10,8 +10,10 @@ import { initCommand } from './commands/init.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
+import { loadConfig } from '../definitions/load-config.js';
 import { DEMO_DEFAULTS, DEMO_END } from '../demo/generate.js';
 import { exitCodeFor, reportError } from './errors.js';
+import { JsonSummary } from './report-streams.js';
 
 // A reader that stops early (`roster run | head -1`) closes the pipe. What is left to print then has
 // no reader, which is no failure of the run: without a listener Node would crash mid-run instead.
@@ -100,6 +102,13 @@ function packageVersion(): string {
   }
 }
 
+/** Whether the words ask run or deliver for a --json summary (read apart from commander, which refused them). */
+function asksJsonSummary(words: readonly string[]): boolean {
+  const names = new Set(program.commands.map((c) => c.name()));
+  const at = words.findIndex((w, i) => names.has(w) && words[i - 1] !== '--project');
+  return at >= 0 && (words[at] === 'run' || words[at] === 'deliver') && words.slice(at + 1).includes('--json');
+}
+
 function finish(code: number): void {
   process.exitCode = code;
 }
@@ -112,6 +121,13 @@ try {
   if (e instanceof CommanderError) {
     // --help and --version exit 0; bad arguments are an invalid invocation: exit 1.
     process.exitCode = e.exitCode === 0 ? 0 : 1;
+    // A scheduler reading run's or deliver's --json summary gets one for these too.
+    if (e.exitCode !== 0 && asksJsonSummary(process.argv.slice(2))) {
+      const summary = new JsonSummary(true);
+      // Where the summary goes depends on the destinations (stderr when messages own stdout).
+      summary.project = await loadConfig(projectDir()).then(({ config }) => config && { config }, () => undefined);
+      summary.print({ ok: false, exit_code: 1, error: e.message.replace(/^error: /, '') });
+    }
   } else {
     reportError(e);
     process.exitCode = exitCodeFor(e);

@@ -2,7 +2,7 @@ import type { Project } from '../definitions/project.js';
 import { exitCodeFor } from './errors.js';
 
 /** A destination of type stdout: messages own stdout, so reports go to stderr. */
-export function writesToStdout(project: Project): boolean {
+export function writesToStdout(project: Pick<Project, 'config'>): boolean {
   return project.config.destinations.some((x) => x.type === 'stdout');
 }
 
@@ -29,7 +29,7 @@ export function messagesOnTerminal(project: Project, stdout: { readonly isTTY?: 
 export class JsonSummary {
   private printed = false;
   /** Known once loaded: until then the summary goes to stdout. */
-  project?: Project;
+  project?: Pick<Project, 'config'>;
 
   constructor(readonly enabled: boolean) {}
 

@@ -228,6 +228,32 @@ describe('--json with messages on stdout, and when a command fails before its su
     }
   });
 
+  it('arguments refused before the command starts: {ok: false, exit_code: 1, error} where the summary goes', () => {
+    const jsonlOnly = mkdtempSync(path.join(tmpdir(), 'roster-json-args-'));
+    writeFileSync(path.join(jsonlOnly, 'roster.yml'), 'name: x\nwarehouse: { dialect: duckdb, path: ./w.duckdb }\nsource: { schema: main }\nstate: { schema: roster }\ndestinations: [{ name: crm, type: jsonl, path: out/crm.jsonl }]\n');
+    const cases: [string[], string][] = [
+      [['run', '--json', '--bogus'], "unknown option '--bogus'"],
+      [['run', '--json', 'extra'], 'too many arguments'],
+      [['run', '--json', '--as-of'], "option '--as-of <iso>' argument missing"],
+      [['deliver', '--json', '--bogus'], "unknown option '--bogus'"],
+    ];
+    const failure = (error: string) => ({ ok: false, exit_code: 1, error: expect.stringContaining(error) });
+    for (const [args, error] of cases) {
+      // Messages own stdout here: the summary is the one stderr line starting with "{".
+      const toStdout = roster(['--project', dir, ...args]);
+      expect(toStdout.code).toBe(1);
+      expect(toStdout.stdout).toBe('');
+      expect(toStdout.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))).toEqual([failure(error)]);
+      const toJsonl = roster(['--project', jsonlOnly, ...args]);
+      expect(toJsonl.code).toBe(1);
+      expect(JSON.parse(toJsonl.stdout)).toEqual(failure(error));
+      expect(toJsonl.stderr).toContain(error);
+    }
+    // Without --json, stdout stays empty; preview has no --json.
+    expect(roster(['--project', jsonlOnly, 'run', '--bogus']).stdout).toBe('');
+    expect(roster(['--project', jsonlOnly, 'preview', 'x', '--json']).stdout).toBe('');
+  });
+
   it('deliver --json: ok at the top, as run has it', () => {
     const r = roster(['--project', dir, 'deliver', '--json']);
     expect(r.code).toBe(0);
