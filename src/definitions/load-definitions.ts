@@ -206,7 +206,8 @@ async function loadSqlTrait(dir: string, source: YamlSource, t: SqlTraitFile): P
       if (!stats.isFile()) return refused(`sql_file "${t.sql_file}" is not a regular file (a pipe, a socket or a device)`);
       const text = utf8Text(sqlFile, readFileSync(absolute));
       if (typeof text !== 'string') return { problems: [text], stateRefs: [] };
-      template = text;
+      // CRLF line ends (a Windows checkout) compile to the same SQL as LF ones, as YAML's own do.
+      template = text.replace(/\r\n/g, '\n');
     } catch (e) {
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
       return refused(missing ? `sql_file "${t.sql_file}" not found (looked for ${sqlFile})` : `cannot read sql_file ${sqlFile}: ${(e as Error).message}`);

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -114,6 +114,25 @@ describe('roster CLI', () => {
     expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: the committed file ends before it \(its final newline is missing\)\)/);
     writeFileSync(plan, `${text}\n\n`);
     expect(roster(['--project', dir, 'compile', '--check']).stderr).toMatch(/_run.sql: differs \(line \d+: committed "", now the file ends before it \(extra newlines at the end\)\)/);
+  });
+
+  it('compile --check passes on a checkout with CRLF line ends (git autocrlf on Windows), and compile writes the same files', () => {
+    const dir = exampleCopy();
+    const crlf = (folder: string) => {
+      for (const f of readdirSync(folder, { recursive: true, encoding: 'utf8' }).map((x) => path.join(folder, x)).filter((x) => /\.(yml|sql)$/.test(x))) {
+        writeFileSync(f, readFileSync(f, 'utf8').replace(/\r?\n/g, '\r\n'));
+      }
+    };
+    crlf(path.join(dir, 'definitions'));
+    crlf(path.join(dir, 'compiled'));
+    const check = roster(['--project', dir, 'compile', '--check']);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    // Written anew from CRLF sources: byte for byte the files compiled from LF ones.
+    rmSync(path.join(dir, 'compiled'), { recursive: true });
+    expect(roster(['--project', dir, 'compile']).code).toBe(0);
+    const compiled = path.join(EXAMPLE, 'compiled/duckdb');
+    for (const f of readdirSync(compiled)) expect(readFileSync(path.join(dir, 'compiled/duckdb', f), 'utf8'), f).toBe(readFileSync(path.join(compiled, f), 'utf8'));
   });
 
   it('compile never embeds a run\'s values: as_of is a parameter', () => {

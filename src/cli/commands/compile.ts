@@ -45,7 +45,8 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   if (flags.check) {
     const differences: string[] = [];
     for (const [file, sql] of files) {
-      const current = await readFile(path.join(outDir, file), 'utf8').catch(() => undefined);
+      // A checkout with CRLF line ends (git autocrlf) holds the same SQL.
+      const current = await readFile(path.join(outDir, file), 'utf8').then((text) => text.replace(/\r\n/g, '\n'), () => undefined);
       if (current === undefined) differences.push(`compiled/${name}/${file}: missing`);
       else if (current !== sql) differences.push(`compiled/${name}/${file}: differs (${firstDifference(current, sql)})`);
     }
