@@ -13,10 +13,13 @@ const STALE_AFTER = { amount: 7, unit: 'day' } as const;
 export async function staleSourceWarning(wh: Warehouse, config: ProjectConfig, catalog: SourceCatalog, asOf: string): Promise<string | undefined> {
   const d = wh.dialect;
   const table = EVENTS_TABLE[config.source.layout];
-  if (!catalog.get(table)?.has('timestamp')) return undefined;
+  const type = catalog.get(table)?.get('timestamp');
+  if (type === undefined) return undefined;
   const ts = d.quoteIdent('timestamp');
+  // Written as messages write an instant (2024-06-05T10:00:00.000Z), not in the engine's own way.
+  const newest = d.typeKind(type) === 'instant' ? d.listValue(`max(${ts})`, type) : d.castText(`max(${ts})`);
   const [row] = await wh.query(
-    `SELECT ${d.castText(`max(${ts})`)} AS newest, max(${ts}) <= ${d.timestampMinus(d.asOf(), STALE_AFTER)} AS stale FROM ${d.qualify(config.source.schema, table)}`,
+    `SELECT ${newest} AS newest, max(${ts}) <= ${d.timestampMinus(d.asOf(), STALE_AFTER)} AS stale FROM ${d.qualify(config.source.schema, table)}`,
     { as_of: asOf }, ['as_of'],
   );
   if (row?.stale !== true) return undefined;
