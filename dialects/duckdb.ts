@@ -178,6 +178,10 @@ export class DuckDbDialect extends BaseDialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
+  // DDL is transactional: a new table is cheaper than deleting every row (deleted rows stay until a checkpoint).
+  replaceRows(qualified: string, select: string): string[] {
+    return this.replaceTableAs(qualified, select);
+  }
   // to_json writes timestamps as '2024-05-01 10:00:00' and doubles as Infinity/NaN: neither is what is sent
   // (an infinite timestamp or number is NULL).
   jsonValueText(expr: string, type: string): string {

@@ -172,6 +172,10 @@ export class SnowflakeDialect extends BaseDialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`CREATE OR REPLACE TABLE ${qualified} AS\n${select}`];
   }
+  // CREATE TABLE commits the open transaction (Snowflake's DDL always does): DELETE and INSERT do not.
+  replaceRows(qualified: string, select: string): string[] {
+    return [`DELETE FROM ${qualified}`, `INSERT INTO ${qualified}\n${select}`];
+  }
   // Snowflake keeps its statistics (micro-partition metadata) itself.
   refreshStatistics(_qualified: readonly string[]): string[] {
     return [];

@@ -196,6 +196,11 @@ export interface Dialect {
   readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] };
   /** Statements that (re)create a permanent table from a query. */
   replaceTableAs(qualified: string, select: string): string[];
+  /**
+   * Statements that replace every row of an existing permanent table whose columns are the
+   * query's, inside the open transaction: where DDL commits a transaction (Snowflake), as DML.
+   */
+  replaceRows(qualified: string, select: string): string[];
   createSchema(schema: string): string;
   /** Column types that are not scalar (lists, structs, maps, JSON objects). */
   isScalarType(type: string): boolean;
@@ -430,6 +435,10 @@ export abstract class BaseDialect implements Dialect {
   }
   replaceTableAs(qualified: string, select: string): string[] {
     return [`DROP TABLE IF EXISTS ${qualified}`, `CREATE TABLE ${qualified} AS\n${select}`];
+  }
+  // DDL is transactional: a new table is cheaper than deleting every row.
+  replaceRows(qualified: string, select: string): string[] {
+    return this.replaceTableAs(qualified, select);
   }
   readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] } {
     return {

@@ -39,6 +39,9 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
   // The runs of the pending `state` deliveries, per definition key: read once, when first needed.
   let pendingState: Map<string, Row[]> | undefined;
   let changesWritten = false;
+  // Results and derived members are replaced last, after the run log row: where DDL commits the
+  // open transaction (Snowflake), a new or reshaped table then commits the whole run with it.
+  const replacements: string[] = [];
   await wh.transaction(async () => {
     const asOfRepeat = await asOfRepeats(wh, s, input.run.asOf);
     for (const plan of input.plans) {
@@ -62,10 +65,11 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
         }));
       }
       const current = d.tempTable(runTableName(def.key));
-      if (plan.result === 'rewrite') await exec(d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
+      const replace = (kept: boolean) => (kept ? d.replaceRows.bind(d) : d.replaceTableAs.bind(d));
+      if (plan.result === 'rewrite') replacements.push(...replace(plan.keepsResultTable)(s.result(def.key), `SELECT * FROM ${current}`));
       else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
-      if (membersReplaced) await exec(d.replaceTableAs(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
-      else if (plan.replaces) await wh.exec(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
+      if (membersReplaced) replacements.push(...replace(plan.keepsMembersTable)(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      else if (plan.replaces) replacements.push(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       const row = { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def), asOf: input.run.asOf, asOfRepeat: repeat };
       await exec(recordDefinitionSql(d, s, row, input.runId, routesTaken(plan)));
     }
@@ -74,6 +78,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     if (prune) await wh.exec(prune);
     await exec(pruneDeliveredSql(s, input.runId, KEEP_DELIVERED_RUNS));
     await wh.exec(insertRunSql(d, s, { runId: input.runId, ...input.run }));
+    await exec(replacements);
     crashPoint('before-commit');
   });
   crashPoint('after-commit');

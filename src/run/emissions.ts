@@ -87,6 +87,10 @@ export interface EmissionPlan {
    * or rewrite it whole (a first run, an edit, a type change, or many changes).
    */
   readonly result: 'unchanged' | 'rewrite' | { readonly patch: string; readonly id: 'group_id' | 'user_id' };
+  /** The committed result table is there with this run's columns: a rewrite replaces its rows, not the table. */
+  readonly keepsResultTable: boolean;
+  /** Account audiences: the committed table of derived member users is there. */
+  readonly keepsMembersTable: boolean;
   readonly entered: number;
   readonly exited: number;
   readonly changed: number;
@@ -239,6 +243,8 @@ export async function planEmission(
     : undefined;
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
+    keepsResultTable: previous !== undefined && sameColumns(current.columns, previous.columns),
+    keepsMembersTable: accountAudience && state.tables.has(d.storedName(membersTable(key))),
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
     result: identical ? 'unchanged' : changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
       : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',

@@ -61,6 +61,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   tempTable: (d) => d.tempTable('_run_x'),
   createTempTableAs: (d) => d.createTempTableAs('_run_x', 'SELECT 1'),
   replaceTableAs: (d) => d.replaceTableAs('s.t', 'SELECT 1'),
+  replaceRows: (d) => d.replaceRows('s.t', 'SELECT 1'),
   readOnlyTempTableAs: (d) => { const t = d.readOnlyTempTableAs('_raw_x', 'SELECT 1'); return [...t.create, '-- then, read-only:', ...t.fill]; },
   createSchema: (d) => d.createSchema('roster'),
   isScalarType: (d) => ['VARCHAR', 'BIGINT', 'VARCHAR[]', 'JSON', 'STRUCT(a INT)', 'ARRAY', 'text[]'].map((t) => `${t}: ${d.isScalarType(t)}`),
