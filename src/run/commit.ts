@@ -100,7 +100,9 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
  */
 async function asOfRepeats(wh: Warehouse, s: StateNames, asOf: string): Promise<(key: string) => number> {
   const last = new Map((await wh.query(definitionRepeatsSql(s))).map((r) => [String(r.key), r]));
-  const runsAtAsOf = Number((await wh.query(runsAtAsOfSql(wh.dialect, s, asOf)))[0].n);
+  // Counted only where an earlier roster's row needs it: most commits have none.
+  const legacy = [...last.values()].some((r) => (isNull(r.as_of) || isNull(r.as_of_repeat)) && String(r.last_run_as_of) === asOf);
+  const runsAtAsOf = legacy ? Number((await wh.query(runsAtAsOfSql(wh.dialect, s, asOf)))[0].n) : 0;
   return (key) => {
     const row = last.get(key);
     if (!row) return 0;
