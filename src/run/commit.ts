@@ -28,7 +28,8 @@ export interface CommitInput {
 
 /**
  * Commits in one transaction the new results, the membership snapshots, the outbox (changes and deliveries),
- * the definitions and routes, and the run log row. Nothing of it is visible unless all is.
+ * the definitions and routes, and the run log row. Nothing of it is visible unless all is (but
+ * the empty tables of definitions that had none, made just before).
  */
 export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput): Promise<void> {
   const d = wh.dialect;
@@ -39,17 +40,25 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
   // The runs of the pending `state` deliveries, per definition key: read once, when first needed.
   let pendingState: Map<string, Row[]> | undefined;
   let changesWritten = false;
-  // Results and derived members are replaced last, after the run log row: where DDL commits the
-  // open transaction (Snowflake), a new or reshaped table then commits the whole run with it.
+  // Where DDL commits the open transaction (Snowflake), the commit must hold none: a table a
+  // definition does not have yet is made empty before it and filled in it, and a table whose
+  // columns changed, which only a new table can replace, is replaced last, after the run log row,
+  // so its DDL commits the whole run. (Elsewhere DDL is transactional: either way is whole.)
   const replacements: string[] = [];
+  const membersReplaced = (plan: EmissionPlan) => plan.membersNow !== undefined && !(plan.result === 'unchanged' && plan.membersUnchanged);
+  for (const plan of input.plans) {
+    const current = d.tempTable(runTableName(plan.def.key));
+    if (plan.result === 'rewrite' && plan.resultTable === 'absent') await exec(d.replaceTableAs(s.result(plan.def.key), `SELECT * FROM ${current} LIMIT 0`));
+    if (membersReplaced(plan) && !plan.membersTableExists) await exec(d.replaceTableAs(s.members(plan.def.key), `SELECT user_id FROM ${plan.membersNow} LIMIT 0`));
+  }
   await wh.transaction(async () => {
     const asOfRepeat = await asOfRepeats(wh, s, input.run.asOf);
     for (const plan of input.plans) {
       const { def } = plan;
       const repeat = asOfRepeat(def.key);
       const routes = plan.routes.filter((r) => r.messages > 0);
-      const membersReplaced = plan.membersNow !== undefined && !(plan.result === 'unchanged' && plan.membersUnchanged);
-      if (plan.result !== 'unchanged' || membersReplaced || plan.replaces) {
+      const replacesMembers = membersReplaced(plan);
+      if (plan.result !== 'unchanged' || replacesMembers || plan.replaces) {
         pendingState ??= groupByKey(await wh.query(pendingStateRunsSql(d, s)));
         const frozen = await freezePendingState(wh, s, def.key, pendingState.get(def.key) ?? [], stateTables);
         stateTables = frozen.stateTables;
@@ -65,10 +74,10 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
         }));
       }
       const current = d.tempTable(runTableName(def.key));
-      const replace = (kept: boolean) => (kept ? d.replaceRows.bind(d) : d.replaceTableAs.bind(d));
-      if (plan.result === 'rewrite') replacements.push(...replace(plan.keepsResultTable)(s.result(def.key), `SELECT * FROM ${current}`));
+      if (plan.result === 'rewrite' && plan.resultTable === 'other-columns') replacements.push(...d.replaceTableAs(s.result(def.key), `SELECT * FROM ${current}`));
+      else if (plan.result === 'rewrite') await exec(d.replaceRows(s.result(def.key), `SELECT * FROM ${current}`));
       else if (plan.result !== 'unchanged') await exec(patchResultSql(d, s, def.key, current, { ids: plan.result.patch, id: plan.result.id }));
-      if (membersReplaced) replacements.push(...replace(plan.keepsMembersTable)(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
+      if (replacesMembers) await exec(d.replaceRows(s.members(def.key), `SELECT user_id FROM ${plan.membersNow}`));
       else if (plan.replaces) replacements.push(`DROP TABLE IF EXISTS ${s.members(def.key)}`);
       const row = { key: def.key, kind: def.kind, entity: def.entity, fingerprint: fingerprint(def), asOf: input.run.asOf, asOfRepeat: repeat };
       await exec(recordDefinitionSql(d, s, row, input.runId, routesTaken(plan)));
@@ -78,7 +87,7 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     if (prune) await wh.exec(prune);
     await exec(pruneDeliveredSql(s, input.runId, KEEP_DELIVERED_RUNS));
     await wh.exec(insertRunSql(d, s, { runId: input.runId, ...input.run }));
-    await exec(replacements);
+    await exec(replacements); // DDL: last (see above)
     crashPoint('before-commit');
   });
   crashPoint('after-commit');

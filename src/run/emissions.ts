@@ -87,10 +87,14 @@ export interface EmissionPlan {
    * or rewrite it whole (a first run, an edit, a type change, or many changes).
    */
   readonly result: 'unchanged' | 'rewrite' | { readonly patch: string; readonly id: 'group_id' | 'user_id' };
-  /** The committed result table is there with this run's columns: a rewrite replaces its rows, not the table. */
-  readonly keepsResultTable: boolean;
-  /** Account audiences: the committed table of derived member users is there. */
-  readonly keepsMembersTable: boolean;
+  /**
+   * The stored result table: there with this run's columns (a rewrite replaces its rows), not
+   * there yet (made empty before the commit, then filled in it), or there with other columns
+   * (replaced whole).
+   */
+  readonly resultTable: 'same-columns' | 'absent' | 'other-columns';
+  /** Account audiences: whether the table of derived member users is there. */
+  readonly membersTableExists: boolean;
   readonly entered: number;
   readonly exited: number;
   readonly changed: number;
@@ -161,6 +165,8 @@ export async function planEmission(
   const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !state.tables.has(d.storedName(membersTable(key))));
   const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
+  // The table a first run finds (of another kind, or left empty by a commit that failed) is replaced too.
+  const stored = previous?.columns ?? (state.tables.has(key) ? await wh.describe(s.result(key)) : undefined);
 
   const edited = sameShape && committed!.fingerprint !== fingerprint(def);
   // An account-level diff also reaches the users who joined since its last run: none joined.
@@ -243,8 +249,8 @@ export async function planEmission(
     : undefined;
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
-    keepsResultTable: previous !== undefined && sameColumns(current.columns, previous.columns),
-    keepsMembersTable: accountAudience && state.tables.has(d.storedName(membersTable(key))),
+    resultTable: stored === undefined ? 'absent' : sameColumns(current.columns, stored) ? 'same-columns' : 'other-columns',
+    membersTableExists: accountAudience && state.tables.has(d.storedName(membersTable(key))),
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
     result: identical ? 'unchanged' : changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
       : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',

@@ -47,11 +47,12 @@ function ddlCommitting(wh: Warehouse): Warehouse & { failAt: number; statements:
     async exec(sql: string, ...rest: unknown[]): Promise<void> {
       if (inTransaction) {
         self.statements.push(sql);
-        if (self.statements.length === self.failAt) throw new WarehouseError(`injected failure at statement ${self.failAt}`);
+        // The open transaction is committed before the DDL runs, whether the DDL then fails or not.
         if (open && /^\s*(CREATE|DROP|ALTER)\b/i.test(sql) && !/^\s*CREATE\s+(OR\s+REPLACE\s+)?TEMP/i.test(sql)) {
           await wh.exec('COMMIT');
           open = false;
         }
+        if (self.statements.length === self.failAt) throw new WarehouseError(`injected failure at statement ${self.failAt}`);
       }
       await (wh.exec as (...a: unknown[]) => Promise<void>)(sql, ...rest);
     },
@@ -153,7 +154,7 @@ describe('a commit where DDL commits the open transaction (Snowflake), played by
     }
   });
 
-  it('a new table is made after the run log row: a failure leaves nothing, or the whole outbox and run log', async () => {
+  it('a table a definition does not have yet is made empty before the commit: a failure leaves nothing else', async () => {
     const fx = await fixtureWarehouse(world, 'segment');
     const wh = ddlCommitting(fx.wh);
     try {
@@ -162,19 +163,47 @@ describe('a commit where DDL commits the open transaction (Snowflake), played by
       const restore = await saveState(fx.wh);
       wh.statements.length = 0;
       expect(await run(wh, [...DEFINITIONS, NEW_DEFINITION], at(4))).toBe(true);
-      const committed = await stateOf(wh);
       const statements = [...wh.statements];
-      expect(statements.some((s) => /^CREATE OR REPLACE TABLE "roster"\."last_login"/.test(s))).toBe(true);
-      const outbox = (state: Record<string, string>) => ({ runs: state._runs, changes: state._changes, deliveries: state._deliveries, definitions: state._definitions });
+      expect(statements.some((s) => /^INSERT INTO "roster"\."last_login"/.test(s))).toBe(true);
+      expect(statements.filter((s) => /^\s*(CREATE|DROP|ALTER)\b/i.test(s))).toEqual([]);
       for (let k = 1; k <= statements.length; k++) {
         await restore();
         wh.statements.length = 0;
         wh.failAt = k;
         expect(await run(wh, [...DEFINITIONS, NEW_DEFINITION], at(4))).toBe(false);
+        expect({ k, state: await stateOf(wh) }).toEqual({ k, state: { ...before, last_login: '' } });
+      }
+    } finally {
+      await fx.dispose();
+    }
+  });
+
+  it('a table whose columns change is replaced after the run log row: a failure leaves nothing, or the whole outbox and run log', async () => {
+    const fx = await fixtureWarehouse(world, 'segment');
+    const wh = ddlCommitting(fx.wh);
+    // The SQL trait now returns two columns: its table must be made anew.
+    const reshaped = [...DEFINITIONS.slice(0, 1), 'kind: sql_trait\nkey: seen\nentity: user\ntraits: [seen, first_seen]\nsql: SELECT user_id, count(*) AS seen, min(id) AS first_seen FROM {{source "tracks"}} GROUP BY user_id', DEFINITIONS[2]];
+    try {
+      expect(await run(wh, DEFINITIONS, at(3))).toBe(true);
+      const before = await stateOf(wh);
+      const restore = await saveState(fx.wh);
+      wh.statements.length = 0;
+      expect(await run(wh, reshaped, at(4))).toBe(true);
+      const committed = await stateOf(wh);
+      const statements = [...wh.statements];
+      const ddl = statements.findIndex((s) => /^\s*(CREATE|DROP|ALTER)\b/i.test(s));
+      expect(statements[ddl]).toMatch(/^CREATE OR REPLACE TABLE "roster"\."seen"/);
+      expect(statements.findIndex((s) => /^INSERT INTO "roster"\."_runs"/.test(s))).toBeLessThan(ddl);
+      const outbox = (state: Record<string, string>) => ({ runs: state._runs, changes: state._changes, deliveries: state._deliveries, definitions: state._definitions });
+      for (let k = 1; k <= statements.length; k++) {
+        await restore();
+        wh.statements.length = 0;
+        wh.failAt = k;
+        expect(await run(wh, reshaped, at(4))).toBe(false);
         const state = await stateOf(wh);
-        // Nothing of the run, or all of its outbox and run log (its new table may be missing).
-        expect({ k, outbox: outbox(state) }).toEqual({ k, outbox: outbox(state._runs === before._runs ? before : committed) });
-        if (state._runs === before._runs) expect({ k, state }).toEqual({ k, state: before });
+        // Nothing of the run, or all of its outbox and run log (with the table not yet replaced).
+        if (k <= ddl) expect({ k, state }).toEqual({ k, state: before });
+        else expect({ k, outbox: outbox(state) }).toEqual({ k, outbox: outbox(committed) });
       }
     } finally {
       await fx.dispose();
