@@ -3,6 +3,9 @@ import { Key, Scope, strictObject, Window } from './common.js';
 import { parsePredicate, PropertyFilter, type Predicate } from './predicate.js';
 import { closest, didYouMean, unknownFieldsMessage } from './suggest.js';
 
+/** Words of SQL and other tools for a condition head: spelled close to another head (and ~ any), they would be taken for it. */
+const HEAD_MEANINGS: Readonly<Record<string, string>> = { and: 'all', or: 'any', every: 'all', some: 'any' };
+
 export type CountOp = 'gte' | 'gt' | 'eq' | 'lte' | 'lt';
 export interface Count { readonly op: CountOp; readonly value: number }
 
@@ -97,7 +100,7 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     if (heads.length !== 1) {
       const first = Object.keys(obj)[0];
       if (heads.length === 0 && first !== undefined) {
-        const hint = didYouMean(first, CONDITION_HEADS) || `; expected one of ${CONDITION_HEADS.join(', ')}`;
+        const hint = didYouMean(first, CONDITION_HEADS, HEAD_MEANINGS) || `; expected one of ${CONDITION_HEADS.join(', ')}`;
         ctx.addIssue({ code: 'unrecognized_keys', keys: [first], message: `unknown condition "${first}"${hint}` });
       } else {
         const found = heads.length ? `found ${heads.join(' and ')}` : 'found none';

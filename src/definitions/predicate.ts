@@ -21,6 +21,12 @@ export type Predicate =
   | { readonly op: 'within_last'; readonly value: Duration };
 
 const opNames = OPS.join(', ');
+/** Operators of SQL and other tools, some spelled close to another op (is ~ in, ne ~ eq). */
+const OP_MEANINGS: Readonly<Record<string, string>> = {
+  'is': 'eq', '=': 'eq', '==': 'eq', 'equals': 'eq', 'ne': 'neq', '!=': 'neq', '<>': 'neq', 'is_not': 'neq', 'not_equals': 'neq',
+  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', 'like': 'contains', 'includes': 'contains', 'startswith': 'starts_with', 'endswith': 'ends_with',
+  'is_null': 'not_exists', 'is_not_null': 'exists', 'not_null': 'exists', 'in_last': 'within_last',
+};
 
 /** Validates {op, value} of a predicate; `raw` is the YAML object holding them. */
 export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.RefinementCtx): Predicate | typeof z.NEVER {
@@ -31,7 +37,7 @@ export function parsePredicate(raw: { op?: unknown; value?: unknown }, ctx: z.Re
   };
   if (op === undefined) return fail(`missing required field "op" (one of ${opNames})`, ['op']);
   if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
-    const hint = typeof op === 'string' ? didYouMean(op, OPS) : '';
+    const hint = typeof op === 'string' ? didYouMean(op, OPS, OP_MEANINGS) : '';
     return fail(`unknown op ${JSON.stringify(op)}${hint || `; expected one of ${opNames}`}`, ['op']);
   }
   const o = op as Op;

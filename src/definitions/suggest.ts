@@ -34,9 +34,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** `; did you mean "where"?` or '' when nothing is close. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const c = closest(word, candidates);
+/** `; did you mean "where"?` or '' when nothing is close. `meaning`: words that mean a candidate (SQL's `and` is `all`), taken before spelling. */
+export function didYouMean(word: string, candidates: Iterable<string>, meaning: Readonly<Record<string, string>> = {}): string {
+  const c = Object.hasOwn(meaning, word.toLowerCase()) ? meaning[word.toLowerCase()] : closest(word, candidates);
   return c === undefined ? '' : `; did you mean "${c}"?`;
 }
 
