@@ -267,6 +267,17 @@ const tokenNames: Record<string, string> = {
 
 /** A Handlebars syntax error in words, where it is (also for destinations' event-name templates). */
 export function syntaxProblem(template: string, e: Error & { lineNumber?: number; column?: number }): TemplateProblem {
+  // dbt's Jinja calls (`{{ source('segment', 'tracks') }}`) stop Handlebars' lexer at the quote:
+  // "never closed" would send a dbt user looking for a missing }}.
+  const jinja = /\{\{[~-]?\s*[A-Za-z_][\w.]*\s*\(/.exec(template);
+  if (jinja) {
+    const close = template.indexOf('}}', jinja.index);
+    const call = template.slice(jinja.index, close < 0 ? jinja.index + 40 : close + 2).split('\n')[0];
+    return {
+      ...positionAt(template, jinja.index),
+      message: `Handlebars syntax error: ${call} is a dbt (Jinja) call; roster's templates are Handlebars, whose arguments follow a space, in double quotes, as in {{source "tracks"}}`,
+    };
+  }
   const first = e.message.split('\n');
   // The lexer gives up on a {{ (or {{!--) that nothing closes: point at the last one before where it stopped.
   const unclosed = /^Lexical error on line (\d+)/.exec(first[0]) ?? (/got 'INVALID'$/.test(first[first.length - 1]) ? /on line (\d+)/.exec(first[0]) : null);
