@@ -21,10 +21,14 @@ export interface ReferenceCheck {
 /**
  * Cross-definition checks, all collected: duplicate keys and produced names, unknown
  * destinations, `{{state}}` and `audience:` keys, entity rules of conditions, and comparisons
- * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) are
- * not reported as unknown; `destinations` is undefined when roster.yml could not be read.
+ * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) and
+ * `keylessBroken` (the names of such files holding no key) are not reported as unknown; `destinations` is undefined when roster.yml could not be read.
  */
-export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[], layout?: SourceLayout): ReferenceCheck {
+export function checkReferences(
+  loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[], layout?: SourceLayout,
+  keylessBroken: ReadonlySet<string> = new Set(),
+): ReferenceCheck {
+  const isBroken = (key: string) => brokenKeys.has(key) || keylessBroken.has(key);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const located = (l: LoadedDefinition, path: Path, message: string): Problem => {
@@ -64,7 +68,7 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
       });
     }
     for (const ref of l.stateRefs) {
-      if (byKey.has(ref.key) || brokenKeys.has(ref.key)) continue;
+      if (byKey.has(ref.key) || isBroken(ref.key)) continue;
       problems.push({ ...ref.at, message: `{{state "${ref.key}"}} names no definition${didYouMean(ref.key, byKey.keys())}` });
     }
     if (d.kind === 'computed_trait' && d.entity === 'user' && d.scope === 'group_context') report(l, ['scope'], GROUP_CONTEXT_NEEDS_AN_ACCOUNT);
@@ -81,7 +85,7 @@ export function checkReferences(loaded: readonly LoadedDefinition[], brokenKeys:
         const target = byKey.get(c.key);
         const path = [...site.path, 'audience', 'key'];
         if (!target) {
-          if (!brokenKeys.has(c.key)) report(l, path, `unknown audience "${c.key}"${didYouMean(c.key, audienceKeys)}`);
+          if (!isBroken(c.key)) report(l, path, `unknown audience "${c.key}"${didYouMean(c.key, audienceKeys.filter((k) => k !== d.key))}`);
         } else if (target.kind !== 'audience') {
           report(l, path, `"${c.key}" is a ${target.kind}, not an audience${target.kind === 'computed_trait' ? ': use trait: to compare its value' : ''}`);
         } else if (site.entity === 'account' && target.entity === 'user') {

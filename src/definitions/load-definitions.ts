@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ignoredFields } from './computed-trait.js';
 import { DefinitionFile, type Definition } from './definition.js';
 import type { Problem } from './project.js';
@@ -35,6 +35,8 @@ export interface LoadedDefinitions {
   readonly warnings: readonly Problem[];
   /** Keys of files that failed validation, with the first such file: references to them are not reported as unknown too. */
   readonly brokenKeys: ReadonlyMap<string, string>;
+  /** The names (without .yml) of files that failed validation holding no key: likely keys, not reported as unknown either. */
+  readonly keylessBroken: ReadonlySet<string>;
 }
 
 const toPosix = (p: string) => p.split(sep).join('/');
@@ -107,6 +109,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const brokenKeys = new Map<string, string>();
+  const keylessBroken = new Set<string>();
   const listing = await listDefinitionFiles(dir);
   if (listing.problem) problems.push(listing.problem);
   if (listing.warning) warnings.push(listing.warning);
@@ -124,6 +127,8 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     const broken = (ps: readonly Problem[]) => {
       problems.push(...ps);
       if (typeof rawKey === 'string' && !brokenKeys.has(rawKey)) brokenKeys.set(rawKey, file);
+      // Without a key of its own (`name:` for `key:`), the file's name is the likely one.
+      else if (typeof rawKey !== 'string') keylessBroken.add(basename(file).replace(/\.ya?ml$/i, ''));
     };
     // Syntax problems first: they are located, and often why the document cannot be built.
     if (source.syntaxProblems.length) {
@@ -164,7 +169,7 @@ export async function loadDefinitions(dir: string): Promise<LoadedDefinitions> {
     if (sql.def) loaded.push({ def: sql.def, source, stateRefs: sql.stateRefs, sourceRefs: sql.sourceRefs });
     else broken([]);
   }
-  return { loaded, problems, warnings, brokenKeys };
+  return { loaded, problems, warnings, brokenKeys, keylessBroken };
 }
 
 interface LoadedSql {

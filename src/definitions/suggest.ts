@@ -45,8 +45,12 @@ export function didYouMean(word: string, candidates: Iterable<string>, meaning: 
  * key, in order, which issuesToProblems reports each at its own key.
  */
 export function unknownFieldsMessage(keys: readonly string[], allowed: readonly string[]): string {
-  return keys.map((k) => `unknown field "${k}"${didYouMean(k, allowed) || `; expected one of ${allowed.join(', ')}`}`).join('\n');
+  const meaning = Object.fromEntries(Object.entries(FIELD_MEANINGS).filter(([, field]) => allowed.includes(field)));
+  return keys.map((k) => `unknown field "${k}"${didYouMean(k, allowed, meaning) || `; expected one of ${allowed.join(', ')}`}`).join('\n');
 }
+
+/** Fields other tools name otherwise: dbt names a model by `name:`, where a definition has `key:`. */
+const FIELD_MEANINGS: Readonly<Record<string, string>> = { name: 'key' };
 
 /** Past this many characters, a value quoted in a message loses its middle. */
 const QUOTE_LIMIT = 100;
