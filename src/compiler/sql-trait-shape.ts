@@ -54,10 +54,15 @@ export function sqlTraitShape(
   const accountId = t.entity === 'user' && names.includes('group_id');
   if (accountId) problems.push('the query returns group_id, which a user-level SQL trait does not (one keyed by group_id is entity: account)');
   const extra = names.filter((c) => !expected.has(c) && !(accountId && c === 'group_id'));
-  if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
+  // Without traits:, a SQL trait returns one column named as its key (SPEC 2): say so, as nothing was declared.
+  const byDefault = t.traits.length === 1 && t.traits[0] === t.key;
+  if (missing.length && byDefault) {
+    problems.push(`trait column ${t.key} missing from the result (traits: is [${t.key}] when not given)`
+      + `${extra.length ? `; to keep the columns it returns, declare them: traits: [${extra.join(', ')}]` : ''}`);
+  } else if (missing.length) problems.push(`trait column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from the result (declared in traits:)`);
   // A column selected twice may come back renamed (score_1): say so rather than only name score_1.
   const twice = extra.map((c) => d.repeatedColumnOf(c)).filter((c): c is string => c !== undefined && names.includes(c));
-  if (extra.length) {
+  if (extra.length && !(missing.length && byDefault)) {
     problems.push(`unexpected column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare trait columns in traits:`
       + `${twice.length ? `; is ${[...new Set(twice)].join(', ')} selected twice? the engine named the second one so` : ''})`);
   }

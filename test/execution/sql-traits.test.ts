@@ -441,6 +441,7 @@ describe('SQL traits', () => {
     ['no id column', "SELECT 1 AS x", 'returns no user_id column'],
     ['a missing trait column', "SELECT 'u1' AS user_id", 'trait column x missing'],
     ['an extra column', "SELECT 'u1' AS user_id, 1 AS x, 2 AS y", 'unexpected column y'],
+    ['columns of its own and no traits:', "SELECT 'u1' AS user_id, 1 AS a, 2 AS b", 'trait column x missing from the result (traits: is [x] when not given); to keep the columns it returns, declare them: traits: [a, b]'],
     ['a column selected twice (DuckDB names the second x_1)', "SELECT 'u1' AS user_id, 1 AS x, 2 AS x", 'unexpected column x_1 (declare trait columns in traits:; is x selected twice? the engine named the second one so)'],
     ['a group_id on a user-level trait', "SELECT 'u1' AS user_id, 'a1' AS group_id, 1 AS x", 'the query returns group_id, which a user-level SQL trait does not (one keyed by group_id is entity: account)'],
     ['a null id', "SELECT NULL::VARCHAR AS user_id, 1 AS x", 'has a null or empty user_id'],
