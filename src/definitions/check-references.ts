@@ -7,7 +7,7 @@ import type { Problem } from './project.js';
 import type { SourceLayout } from './project-config.js';
 import { traitProducers, walkConditions } from './references.js';
 import { listAgainstOneValue } from './predicate.js';
-import { describe, didYouMean } from './suggest.js';
+import { describe, didYouMean, editDistance } from './suggest.js';
 import { formatPath, type Path } from './yaml-source.js';
 
 export interface ReferenceCheck {
@@ -103,11 +103,23 @@ export function checkReferences(
           warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is ${other.entity === 'account' ? 'an account' : 'a user'}-level ${other.kind} (${other.file}); here, at ${site.entity} level, it names a custom trait of ${from} calls`));
         } else if (!producer && layout === 'segment' && isSegmentCallColumn(c.key)) {
           warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is a column Segment writes for every ${from} call, never a custom trait (SPEC 3): this trait is always missing`));
+        } else if (!producer) {
+          const near = misspelt(c.key, producers[site.entity].keys());
+          if (near) warnings.push(located(l, [...site.path, 'trait', 'key'], `"${c.key}" is no definition's trait, so it names a custom trait of ${from} calls; did you mean "${near}"?`));
         }
       }
     });
   }
   return { problems, warnings, unique };
+}
+
+/**
+ * A produced trait name `name` is likely a misspelling of: one or two letters apart, in names of
+ * six or more (shorter ones, plan and plans, are as likely two traits).
+ */
+function misspelt(name: string, produced: Iterable<string>): string | undefined {
+  if (name.length < 6) return undefined;
+  return [...produced].find((p) => p !== name && editDistance(name, p) <= Math.min(2, Math.floor(name.length / 6)));
 }
 
 /** Names a definition produces as traits, with where each is written. */

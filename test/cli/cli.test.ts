@@ -84,6 +84,16 @@ describe('roster CLI', () => {
     expect(r.stderr).toBe('warning: definitions/busy.yml:4:24 where.trait.key: "logins_past_30_days" is an account-level computed_trait (definitions/logins_past_30_days.yml); here, at user level, it names a custom trait of identify calls\n');
   });
 
+  it('validate: a trait: condition naming a custom trait one or two letters from a definition\'s trait is warned about, naming it', () => {
+    const dir = exampleCopy();
+    // feature_count is the example's user-level trait; feature_counts is no definition's. plan, a
+    // custom trait, is as far from nothing.
+    writeFileSync(path.join(dir, 'definitions/busy.yml'), 'kind: audience\nkey: busy_users\nentity: user\nwhere: { all: [{ trait: { key: feature_counts, op: gt, value: 3 } }, { trait: { key: plan, op: eq, value: pro } }] }\n');
+    const r = roster(['--project', dir, 'validate']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('warning: definitions/busy.yml:4:32 where.all[0].trait.key: "feature_counts" is no definition\'s trait, so it names a custom trait of identify calls; did you mean "feature_count"?\n');
+  });
+
   it('validate: a mapping used as a key is a located problem, with no Node warning on stderr', () => {
     const dir = exampleCopy();
     writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  { last: 0 days }: x\n');
