@@ -8,16 +8,22 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Every event name the definitions read, sorted. */
 export function eventNamesRead(defs: readonly Definition[]): string[] {
-  const names = new Set<string>();
+  return [...eventReaders(defs).keys()];
+}
+
+/** Every event name the definitions read, sorted, with the keys of the definitions reading it. */
+function eventReaders(defs: readonly Definition[]): Map<string, string[]> {
+  const readers = new Map<string, Set<string>>();
+  const add = (name: string, key: string) => readers.set(name, (readers.get(name) ?? new Set()).add(key));
   for (const d of defs) {
-    if (d.kind === 'computed_trait') for (const n of d.events) names.add(n);
+    if (d.kind === 'computed_trait') for (const n of d.events) add(n, d.key);
     if (d.kind === 'audience') {
       walkConditions(d, (c) => {
-        if (c.kind === 'event') names.add(c.name);
+        if (c.kind === 'event') add(c.name, d.key);
       });
     }
   }
-  return [...names].sort();
+  return new Map([...readers.keys()].sort().map((name) => [name, [...readers.get(name)!].sort()]));
 }
 
 /** Past this many names, a table's list of held names may be cut short: probe it name by name. */
@@ -37,7 +43,7 @@ export async function absentEventWarnings(wh: Warehouse, config: ProjectConfig, 
   const json = config.source.layout === 'events_json';
   const heldByTable = new Map<string, string[]>();
   const warnings: string[] = [];
-  for (const name of eventNamesRead(defs)) {
+  for (const [name, readBy] of eventReaders(defs)) {
     const [table, column] = json ? [EVENTS_TABLE.events_json, 'event'] : [segmentSlug(name), 'event_text'];
     if (table === '' || !catalog.get(table)?.has(column)) continue;
     const from = d.qualify(config.source.schema, table);
@@ -56,7 +62,7 @@ export async function absentEventWarnings(wh: Warehouse, config: ProjectConfig, 
       continue; // a table roster may not read (no SELECT): the definitions reading it fail and say so
     }
     if (held.length === 0) continue;
-    const where = `event "${name}": ${config.source.schema}.${table} holds no event of that name`;
+    const where = `event "${name}" (read by ${readBy.join(', ')}): ${config.source.schema}.${table} holds no event of that name`;
     if (json) {
       // One table holds every event: a name nothing is close to is an event not sent yet.
       const near = closest(name, held.slice(0, HELD_NAMES_LIMIT));

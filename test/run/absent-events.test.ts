@@ -32,12 +32,12 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
       expect(report.ok).toBe(true);
       // Sorted by name. Segment: the missing table is warned about by the definition itself.
       expect(warnings).toEqual(layout === 'segment' ? [
-        `event "Logged in": ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
-        `event "logged_in": ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
+        `event "Logged in" (read by slug, wrong_case): ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
+        `event "logged_in" (read by slug): ${fx.schema}.logged_in holds no event of that name, so it matches none (its events are named "Logged In"); event names match exactly, case included`,
       ] : [
-        `event "Logged in": ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
-        `event "Never Happened": ${fx.schema}.events holds no event of that name; no such events yet`,
-        `event "logged_in": ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
+        `event "Logged in" (read by slug, wrong_case): ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
+        `event "Never Happened" (read by missing): ${fx.schema}.events holds no event of that name; no such events yet`,
+        `event "logged_in" (read by slug): ${fx.schema}.events holds no event of that name, so it matches none (did you mean "Logged In"? event names match exactly, case included)`,
       ]);
     } finally {
       await fx.dispose();
