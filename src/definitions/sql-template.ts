@@ -41,6 +41,7 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   const sourceRefs: TemplateRef[] = [];
   const at = (node: HbsNode): TemplatePosition => ({ line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
   const problem = (node: HbsNode, message: string) => problems.push({ ...at(node), message });
+  const asOfs: TemplatePosition[] = [];
 
   const visit = (node: HbsNode | undefined): void => {
     if (!node) return;
@@ -78,6 +79,7 @@ export function checkSqlTemplate(template: string): TemplateCheck {
     }
     if (name === 'as_of') {
       if (params.length) problem(node, 'as_of takes no arguments: write {{as_of}}');
+      asOfs.push(at(node));
       return;
     }
     const arg = params[0];
@@ -101,6 +103,9 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   const code = withoutTemplateComments(template, ast);
   const statement = notAQuery(code) ?? secondStatement(code);
   if (statement) problems.push(statement);
+  for (const p of asOfs.filter((p) => insideTextLiteral(code, offsetOf(code, p)))) {
+    problems.push({ ...p, message: "{{as_of}} is inside a quoted string: it is the run's instant, a typed timestamp already, so write it without quotes" });
+  }
   problems.push(...writingCalls(code));
   return { problems, stateRefs, sourceRefs };
 }
@@ -148,6 +153,23 @@ function namesColumns(code: string, start: number, open: number): boolean {
     end++;
   }
   return /^\s*AS\s*\(/i.test(code.slice(end));
+}
+
+/** The offset of a line:column in a template. */
+function offsetOf(template: string, p: TemplatePosition): number {
+  const lines = template.split('\n').slice(0, p.line - 1);
+  return lines.reduce((n, l) => n + l.length + 1, 0) + p.column - 1;
+}
+
+/** Whether the offset is inside a SQL string literal ('...', E'...'), not a comment or code. */
+function insideTextLiteral(code: string, offset: number): boolean {
+  // Blanks stand apart from the spaces withoutQuoted blanks literals with.
+  const marked = code.replace(/[ \t]/g, '\u0001');
+  const blanked = withoutQuoted(marked);
+  if (blanked[offset] === marked[offset]) return false;
+  let start = offset;
+  while (start > 0 && blanked[start - 1] !== marked[start - 1]) start--;
+  return marked[start] === "'" || (/[eE]/.test(marked[start]) && marked[start + 1] === "'");
 }
 
 /** The line:column of an offset in a template. */
