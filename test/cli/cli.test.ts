@@ -190,6 +190,7 @@ describe('roster CLI', () => {
     expect(sel.code).toBe(1);
     expect(sel.stderr).toContain('logins_past_30_days');
     expect(roster(['--project', dir, 'preview', 'nope']).code).toBe(1);
+    expect(roster(['--project', dir, 'preview', 'logins_past_30_dayz']).stderr).toContain('error: no definition has the key "logins_past_30_dayz"; did you mean "logins_past_30_days"?');
     expect(roster(['--project', dir, 'run', '--frobnicate']).code).toBe(1);
   });
 

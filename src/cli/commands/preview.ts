@@ -7,6 +7,7 @@ import { openWarehouse } from '../../warehouse/open.js';
 import { absentEventWarnings } from '../../run/absent-events.js';
 import { refuseUntimedSources } from '../../run/source-timestamps.js';
 import { staleSourceWarning } from '../../run/stale-source.js';
+import { didYouMean } from '../../definitions/suggest.js';
 import { UsageError, warn } from '../errors.js';
 import { parseAsOf, parsePositiveInt } from '../options.js';
 import { formatTable } from '../table.js';
@@ -20,7 +21,7 @@ export async function previewCommand(dir: string, key: string, flags: PreviewFla
   const project = await loadProjectWarning(dir);
   const graph = buildGraph(project.definitions);
   const def = project.definitions.find((d) => d.key === key);
-  if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}`);
+  if (!def) throw new UsageError(`no definition has the key ${JSON.stringify(key)}${didYouMean(key, project.definitions.map((d) => d.key))}`);
   const asOf = parseAsOf(flags.asOf);
   const limit = parsePositiveInt('--limit', flags.limit, 10);
   const wh = await openWarehouse(project, { allowMemory: true, readOnly: true, onMissing: warn });
