@@ -189,6 +189,10 @@ export class DuckDbWarehouse implements Warehouse {
 /** DuckDB prefixes messages with their class ("Binder Error: ..."): keep it, drop the noise. */
 function cleanMessage(e: unknown): string {
   const message = String((e as Error)?.message ?? e).replace(/\n\s*\n/g, '\n').trim();
+  // DuckDB's own advice is SQL (SET memory_limit ...), which a roster user sets in roster.yml.
+  if (/^Out of Memory Error/.test(message)) {
+    return `${message.split('\n')[0]}; raise memory_limit under warehouse: in roster.yml (DuckDB spills to disk what it can, and this needed more)`;
+  }
   // roster runs one statement at a time; DuckDB turns some single statements (PIVOT) into several.
   return /Cannot prepare multiple statements at once/.test(message)
     ? `${message} (DuckDB runs this statement as several, as it does PIVOT: write the query without it, e.g. with GROUP BY and FILTER)`

@@ -19,6 +19,16 @@ describe('warehouse.memory_limit', () => {
     }
   });
 
+  it('a statement past it fails saying to raise memory_limit in roster.yml, not with DuckDB\'s SET advice', async () => {
+    const wh = await DuckDbWarehouse.open({ path: ':memory:', memoryLimit: '20MB' });
+    try {
+      const error = await wh.exec("CREATE TEMPORARY TABLE t AS SELECT repeat('a', 100000) || i AS s FROM range(2000) r(i) ORDER BY s").catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/^Out of Memory Error: failed to allocate data of size .*; raise memory_limit under warehouse: in roster.yml \(DuckDB spills to disk what it can, and this needed more\)$/);
+    } finally {
+      await wh.close();
+    }
+  });
+
   it.each(['1 zillion', '80%', '1000', '0'])('%s is refused in roster.yml (DuckDB would only say "Failed to set config")', async (limit) => {
     const error = await loadProject(project(limit)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProjectError);
