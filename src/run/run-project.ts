@@ -5,7 +5,7 @@ import type { Project } from '../definitions/project.js';
 import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
 import { absentEventWarnings } from './absent-events.js';
 import { refuseUntimedSources } from './source-timestamps.js';
-import { staleSourceWarning } from './stale-source.js';
+import { STALE_AFTER_MS, staleSourceWarning } from './stale-source.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
 import { LAYOUT_TABLES, type CallType } from '../definitions/project-config.js';
@@ -107,11 +107,14 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   refuseUntimedSources(d, config, catalog, neededDefinitions);
   if (!dryRun) await refuseEmptiedSource(wh, s, project, catalog);
   for (const w of await absentEventWarnings(wh, config, catalog, neededDefinitions)) options.onWarning?.(w);
-  // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now.
+  // Run at now over old data (the demo's), a first run commits empty windows and holds every later run to now;
+  // so does a run that leaves a schedule of given as_of values (one run without --as-of) far behind.
   // A dry run warns as preview does: it is how one tries a first run.
-  if (options.asOfIsNow && (dryRun || last === null || last === undefined)) {
+  const leapsAhead = typeof last === 'string' && Date.parse(asOf) - Date.parse(last) > STALE_AFTER_MS;
+  if (options.asOfIsNow && (dryRun || last === null || last === undefined || leapsAhead)) {
     const stale = await staleSourceWarning(wh, config, catalog, asOf);
-    if (stale) options.onWarning?.(dryRun ? stale : `${stale}; once this run is committed, no later run may go back before it`);
+    const lastRun = leapsAhead ? `; the last run was as of ${last}` : '';
+    if (stale) options.onWarning?.(dryRun ? stale : `${stale}${lastRun}; once this run is committed, no later run may go back before it`);
   }
   const shared = new Set<string>();
   const computed = await computeDefinitions(project, graph, wh, catalog, {

@@ -4,6 +4,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** How far behind as_of the newest event may be before a run at "now" looks like a slip. */
 const STALE_AFTER = { amount: 7, unit: 'day' } as const;
+export const STALE_AFTER_MS = STALE_AFTER.amount * 24 * 3600 * 1000;
 
 /**
  * Why an as_of left to its default (now) is likely a slip, or undefined: the newest event is more

@@ -23,6 +23,12 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
     const near = await fixtureWarehouse(world, layout, engine);
     try {
       expect(await runAtNow(near, '2024-06-12T09:59:59Z')).toEqual([]);
+      // A later run left at now, more than a week after the last one (a schedule passing --as-of
+      // and one run without it), would hold every later run to now too: it says so.
+      expect(await runAtNow(near, '2024-06-19T10:00:01Z')).toEqual([expect.stringMatching(
+        /^the newest event in .* is at 2024-06-05T10:00:00\.000Z, more than a week before as_of 2024-06-19T10:00:01\.000Z \(now, as --as-of was not given\): .*; the last run was as of 2024-06-12T09:59:59\.000Z; once this run is committed, no later run may go back before it$/,
+      )]);
+      expect(await runAtNow(near, '2024-06-20T10:00:01Z')).toEqual([]); // a day after the last: a schedule at now
     } finally {
       await near.dispose();
     }
