@@ -18,7 +18,7 @@ describe.each(ENGINES.flatMap((engine) => (['segment', 'events_json'] as const).
     return warnings;
   };
 
-  it('warns on a first run a week or more after the newest event, naming it; not nearer, nor on later runs', async () => {
+  it('warns on a first run a week or more after the newest event, naming it, and on a run a week past the last; not nearer, nor on runs at now a day apart', async () => {
     // The world's newest event is p14, 2024-06-05T10:00:00Z (after the tests' usual as_of).
     const near = await fixtureWarehouse(world, layout, engine);
     try {
