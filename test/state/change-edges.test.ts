@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fixture } from '../support/fixture.js';
+import { ENGINES } from '../support/harness.js';
+import { audienceTrack, Scenario, traitTrack } from '../run/support.js';
+
+/*
+ * Changes between runs that a mutation audit showed no test would notice: a value that only
+ * gains a column's value (null to 5), memberships that an associating SQL trait takes away and
+ * gives back, and the stored result of such a trait. Worked out by hand.
+ */
+const T1 = '2024-06-01T00:00:00Z';
+const T2 = '2024-06-02T00:00:00Z';
+const T3 = '2024-06-03T00:00:00Z';
+const world: Fixture = {
+  identifies: [
+    { id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } },
+    { id: 'i2', user_id: 'u2', timestamp: '2024-05-01T00:00:00Z', traits: { plan: 'pro' } },
+  ],
+};
+
+describe.each(ENGINES)('changes at the edges, on %s', (engine) => {
+  let scenario: Scenario;
+  afterEach(async () => scenario?.close());
+
+  it('a SQL trait value whose second column goes from null to a value is a change, sent once', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const crm = `${scenario.schema}.crm`;
+    const CRM = 'kind: sql_trait\nkey: crm\nentity: user\ntraits: [tier, seats]\nsql: SELECT user_id, tier, seats FROM {{source "crm"}}';
+    await scenario.wh.exec(`CREATE TABLE ${crm} (user_id VARCHAR(10), tier VARCHAR(10), seats INTEGER)`);
+    await scenario.wh.exec(`INSERT INTO ${crm} VALUES ('u1', 'gold', NULL), ('u2', 'gold', 3)`);
+    expect((await scenario.run([CRM], T1)).arrived.crm).toEqual([
+      'identify u1 {"tier":"gold","seats":null}', 'identify u2 {"tier":"gold","seats":3}',
+      traitTrack('u1', 'crm', { tier: 'gold', seats: null }), traitTrack('u2', 'crm', { tier: 'gold', seats: 3 }),
+    ]);
+    await scenario.wh.exec(`UPDATE ${crm} SET seats = 5 WHERE user_id = 'u1'`);
+    expect((await scenario.run([CRM], T2)).arrived.crm).toEqual(['identify u1 {"tier":"gold","seats":5}', traitTrack('u1', 'crm', { tier: 'gold', seats: 5 })]);
+    expect((await scenario.run([CRM], T3)).arrived.crm).toEqual([]);
+  });
+
+  it('users an associating SQL trait takes out of a member account leave its audience, and enter when given back', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const links = `${scenario.schema}.links`;
+    await scenario.wh.exec(`CREATE TABLE ${links} (group_id VARCHAR(10), user_id VARCHAR(10))`);
+    // Ten accounts of u1's, so that a change is a small part of the result; a0 has u2 too.
+    const all = Array.from({ length: 10 }, (_, i) => `('a${i}', 'u1')`).join(', ');
+    await scenario.wh.exec(`INSERT INTO ${links} VALUES ${all}, ('a0', 'u2')`);
+    const LINKS = 'kind: sql_trait\nkey: linked\nentity: account\nsql: SELECT group_id, user_id, 1 AS linked FROM {{source "links"}}';
+    const PRO = 'kind: audience\nkey: pro_accounts\nentity: account\nwhere: { users: any, where: { trait: { key: plan, op: eq, value: pro } } }';
+    const u2 = (messages: string[]) => messages.filter((m) => /^(identify|track) u2 /.test(m) && m.includes('pro_accounts'));
+    expect(u2((await scenario.run([LINKS, PRO], T1)).arrived.crm)).toEqual(['identify u2 {"pro_accounts":true}', audienceTrack('u2', 'pro_accounts', true)]);
+    // u2 leaves a0, which stays a member (u1): the member accounts are the same, u2 is no member's user.
+    await scenario.wh.exec(`DELETE FROM ${links} WHERE user_id = 'u2'`);
+    expect(u2((await scenario.run([LINKS, PRO], T2)).arrived.crm)).toEqual(['identify u2 {"pro_accounts":false}', audienceTrack('u2', 'pro_accounts', false)]);
+    // Given back to a0, and also to a1 (a new association, a1's value unchanged): u2 enters again,
+    // and the stored result holds both associations.
+    await scenario.wh.exec(`INSERT INTO ${links} VALUES ('a0', 'u2'), ('a1', 'u2')`);
+    expect(u2((await scenario.run([LINKS, PRO], T3)).arrived.crm)).toEqual(['identify u2 {"pro_accounts":true}', audienceTrack('u2', 'pro_accounts', true)]);
+    expect(await scenario.query(`SELECT group_id FROM ${scenario.state}.linked WHERE user_id = 'u2' ORDER BY group_id`)).toEqual([{ group_id: 'a0' }, { group_id: 'a1' }]);
+  });
+});
