@@ -58,3 +58,33 @@ describe.each(ENGINES)('changes at the edges, on %s', (engine) => {
     expect(await scenario.query(`SELECT group_id FROM ${scenario.state}.linked WHERE user_id = 'u2' ORDER BY group_id`)).toEqual([{ group_id: 'a0' }, { group_id: 'a1' }]);
   });
 });
+
+describe.each(ENGINES)('an account trait whose account changes as a user joins it, on %s', (engine) => {
+  let scenario: Scenario;
+  afterEach(async () => scenario?.close());
+
+  it('the new user gets the new value once: one change row, as many messages as sent', async () => {
+    const logins = (id: string, user: string, day: number) => ({ id, user_id: user, event: 'Logged In', timestamp: `2024-05-${String(day).padStart(2, '0')}T00:00:00Z` });
+    scenario = await Scenario.create({
+      ...world,
+      events: [logins('l1', 'u1', 10)],
+      groups: [{ id: 'g1', user_id: 'u1', group_id: 'a1', timestamp: '2024-05-01T00:00:00Z' }],
+    }, undefined, engine);
+    const LOGINS = 'kind: computed_trait\nkey: account_logins\nentity: account\ntype: event_counter\nevent: Logged In';
+    await scenario.run([LOGINS], T1);
+    // u2 joins a1 and logs in: a1's value changes (1 -> 2) as u2 joins.
+    await scenario.wh.exec(`INSERT INTO ${scenario.schema}.groups (id, user_id, group_id, timestamp) VALUES ('g2', 'u2', 'a1', TIMESTAMP '2024-06-01 12:00:00')`);
+    for (const table of ['tracks', 'logged_in']) {
+      await scenario.wh.exec(`INSERT INTO ${scenario.schema}.${table} (id, user_id, event, event_text, timestamp) VALUES ('l2', 'u2', 'logged_in', 'Logged In', TIMESTAMP '2024-06-01 12:00:00')`);
+    }
+    const r = await scenario.run([LOGINS], T2);
+    // by hand: the group call, then identify + track for each of a1's users, u2 once
+    expect(r.arrived.crm).toEqual([
+      'group a1 u1 {"account_logins":2}',
+      'identify u1 {"account_logins":2}', 'identify u2 {"account_logins":2}',
+      traitTrack('u1', 'account_logins', { account_logins: 2 }), traitTrack('u2', 'account_logins', { account_logins: 2 }),
+    ]);
+    expect(r.report.outcomes[0].emission?.destinations).toEqual([{ name: 'crm', messages: 5, full: false }]);
+    expect(await scenario.query(`SELECT count(*) AS n FROM ${scenario.state}._changes WHERE run_id = 2 AND user_id = 'u2'`)).toEqual([{ n: 0 }]);
+  });
+});
