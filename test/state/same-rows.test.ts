@@ -35,7 +35,7 @@ describe.each(ENGINES)('sameRowsSql on %s', (engine) => {
 
   it('holds for the same rows in another order, and for two empty tables', async () => {
     expect(await same([COMMITTED[2], COMMITTED[0], COMMITTED[1]])).toBe(true);
-    fx = await fixtureWarehouse({}, 'segment', engine);
+    fx ??= await fixtureWarehouse({}, 'segment', engine);
     const { wh, schema } = fx;
     await wh.exec(`CREATE TABLE ${schema}.a (user_id VARCHAR)`);
     await wh.exec(`CREATE TABLE ${schema}.b (user_id VARCHAR)`);

@@ -58,6 +58,7 @@ describe.each(ENGINES)('an input table whose timestamp is text, on %s', (engine)
         + ` (Segment's connector writes TIMESTAMP): load it as one, or point source.schema at views that cast it (roster.yml source.schema)`);
       expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 2 }]);
     } finally {
+      await fx.wh.exec(`DROP SCHEMA IF EXISTS ${fx.wh.dialect.quoteIdent(`${fx.schema}_empty`)}`);
       await fx.dispose();
     }
   });
@@ -224,6 +225,7 @@ describe.each(ENGINES)('a source schema that holds none of its tables, on %s', (
       expect((err as Error).message).toBe(`the source schema ${empty} holds none of tracks, identifies, groups, while committed results hold members and values: read as empty, they would all look gone (roster.yml source.schema)`);
       expect(await fx.wh.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${fx.wh.dialect.qualify(fx.state, '_runs')}`)).toEqual([{ n: 2 }]);
     } finally {
+      await fx.wh.exec(`DROP SCHEMA IF EXISTS ${fx.wh.dialect.quoteIdent(`${fx.schema}_empty`)}`);
       await fx.dispose();
     }
   });
