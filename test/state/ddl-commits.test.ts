@@ -7,7 +7,7 @@ import type { Project } from '../../src/definitions/project.js';
 import { runProject } from '../../src/run/run-project.js';
 import { WarehouseError, type Warehouse } from '../../src/warehouse/warehouse.js';
 import type { Fixture } from '../support/fixture.js';
-import { definitions, fixtureWarehouse } from '../support/harness.js';
+import { definitions, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
 
 /*
  * Where DDL commits the open transaction (Snowflake: CREATE TABLE commits what came before it,
@@ -120,6 +120,30 @@ async function saveState(wh: Warehouse): Promise<() => Promise<void>> {
   };
 }
 
+/**
+ * Runs `inputs` at `asOf` once whole, from the committed state as it is, then again from that
+ * same state failing the k-th statement of the commit, for every k: the states before and after
+ * the whole run, its commit's statements, and the state each failed run left (failed[k - 1]).
+ */
+async function failingEachStatement(fx: FixtureWarehouse, wh: ReturnType<typeof ddlCommitting>, inputs: readonly string[], asOf: string) {
+  const before = await stateOf(wh);
+  const restore = await saveState(fx.wh);
+  wh.statements.length = 0;
+  expect(await run(wh, inputs, asOf)).toBe(true);
+  const committed = await stateOf(wh);
+  const statements = [...wh.statements];
+  const failed: Record<string, string>[] = [];
+  for (let k = 1; k <= statements.length; k++) {
+    await restore();
+    wh.statements.length = 0;
+    wh.failAt = k;
+    expect(await run(wh, inputs, asOf)).toBe(false);
+    failed.push(await stateOf(wh));
+  }
+  wh.failAt = 0;
+  return { before, committed, statements, failed };
+}
+
 describe('a commit where DDL commits the open transaction (Snowflake), played by DuckDB', () => {
   it('a run whose tables keep their columns commits whole or not at all, wherever it fails', async () => {
     const fx = await fixtureWarehouse(world, 'segment');
@@ -130,25 +154,12 @@ describe('a commit where DDL commits the open transaction (Snowflake), played by
       await fx.wh.exec(`INSERT INTO main.tracks (id, user_id, event, event_text, timestamp) VALUES ('e3', 'u1', 'logged_in', 'Logged In', TIMESTAMP '2024-05-04 12:00:00'), ('e4', 'u3', 'logged_in', 'Logged In', TIMESTAMP '2024-05-04 13:00:00')`);
       await fx.wh.exec(`INSERT INTO main.logged_in (id, user_id, event, event_text, timestamp) VALUES ('e3', 'u1', 'logged_in', 'Logged In', TIMESTAMP '2024-05-04 12:00:00'), ('e4', 'u3', 'logged_in', 'Logged In', TIMESTAMP '2024-05-04 13:00:00')`);
       await fx.wh.exec(`INSERT INTO main.groups (id, user_id, group_id, timestamp) VALUES ('g3', 'u3', 'a1', TIMESTAMP '2024-05-04 00:00:00')`);
-      const before = await stateOf(wh);
-      const restore = await saveState(fx.wh);
-
-      wh.statements.length = 0;
-      expect(await run(wh, DEFINITIONS, at(5))).toBe(true);
-      const committed = await stateOf(wh);
-      const statements = [...wh.statements];
+      const { before, committed, statements, failed } = await failingEachStatement(fx, wh, DEFINITIONS, at(5));
       expect(committed).not.toEqual(before);
       // The rewrite of the SQL trait's result replaced its rows, not its table: no DDL at all.
       expect(statements.some((s) => /^DELETE FROM "roster"\."seen"/.test(s))).toBe(true);
       expect(statements.filter((s) => /^\s*(CREATE|DROP|ALTER)\b/i.test(s))).toEqual([]);
-
-      for (let k = 1; k <= statements.length; k++) {
-        await restore();
-        wh.statements.length = 0;
-        wh.failAt = k;
-        expect(await run(wh, DEFINITIONS, at(5))).toBe(false);
-        expect({ k, state: await stateOf(wh) }).toEqual({ k, state: before });
-      }
+      failed.forEach((state, i) => expect({ k: i + 1, state }).toEqual({ k: i + 1, state: before }));
     } finally {
       await fx.dispose();
     }
@@ -159,20 +170,10 @@ describe('a commit where DDL commits the open transaction (Snowflake), played by
     const wh = ddlCommitting(fx.wh);
     try {
       expect(await run(wh, DEFINITIONS, at(3))).toBe(true);
-      const before = await stateOf(wh);
-      const restore = await saveState(fx.wh);
-      wh.statements.length = 0;
-      expect(await run(wh, [...DEFINITIONS, NEW_DEFINITION], at(4))).toBe(true);
-      const statements = [...wh.statements];
+      const { before, statements, failed } = await failingEachStatement(fx, wh, [...DEFINITIONS, NEW_DEFINITION], at(4));
       expect(statements.some((s) => /^INSERT INTO "roster"\."last_login"/.test(s))).toBe(true);
       expect(statements.filter((s) => /^\s*(CREATE|DROP|ALTER)\b/i.test(s))).toEqual([]);
-      for (let k = 1; k <= statements.length; k++) {
-        await restore();
-        wh.statements.length = 0;
-        wh.failAt = k;
-        expect(await run(wh, [...DEFINITIONS, NEW_DEFINITION], at(4))).toBe(false);
-        expect({ k, state: await stateOf(wh) }).toEqual({ k, state: { ...before, last_login: '' } });
-      }
+      failed.forEach((state, i) => expect({ k: i + 1, state }).toEqual({ k: i + 1, state: { ...before, last_login: '' } }));
     } finally {
       await fx.dispose();
     }
@@ -185,26 +186,16 @@ describe('a commit where DDL commits the open transaction (Snowflake), played by
     const reshaped = [...DEFINITIONS.slice(0, 1), 'kind: sql_trait\nkey: seen\nentity: user\ntraits: [seen, first_seen]\nsql: SELECT user_id, count(*) AS seen, min(id) AS first_seen FROM {{source "tracks"}} GROUP BY user_id', DEFINITIONS[2]];
     try {
       expect(await run(wh, DEFINITIONS, at(3))).toBe(true);
-      const before = await stateOf(wh);
-      const restore = await saveState(fx.wh);
-      wh.statements.length = 0;
-      expect(await run(wh, reshaped, at(4))).toBe(true);
-      const committed = await stateOf(wh);
-      const statements = [...wh.statements];
+      const { before, committed, statements, failed } = await failingEachStatement(fx, wh, reshaped, at(4));
       const ddl = statements.findIndex((s) => /^\s*(CREATE|DROP|ALTER)\b/i.test(s));
       expect(statements[ddl]).toMatch(/^CREATE OR REPLACE TABLE "roster"\."seen"/);
       expect(statements.findIndex((s) => /^INSERT INTO "roster"\."_runs"/.test(s))).toBeLessThan(ddl);
       const outbox = (state: Record<string, string>) => ({ runs: state._runs, changes: state._changes, deliveries: state._deliveries, definitions: state._definitions });
-      for (let k = 1; k <= statements.length; k++) {
-        await restore();
-        wh.statements.length = 0;
-        wh.failAt = k;
-        expect(await run(wh, reshaped, at(4))).toBe(false);
-        const state = await stateOf(wh);
-        // Nothing of the run, or all of its outbox and run log (with the table not yet replaced).
-        if (k <= ddl) expect({ k, state }).toEqual({ k, state: before });
-        else expect({ k, outbox: outbox(state) }).toEqual({ k, outbox: outbox(committed) });
-      }
+      // Nothing of the run, or all of its outbox and run log (with the table not yet replaced).
+      failed.forEach((state, i) => {
+        if (i + 1 <= ddl) expect({ k: i + 1, state }).toEqual({ k: i + 1, state: before });
+        else expect({ k: i + 1, outbox: outbox(state) }).toEqual({ k: i + 1, outbox: outbox(committed) });
+      });
     } finally {
       await fx.dispose();
     }
