@@ -21,7 +21,7 @@ export class DuckDbDialect extends BaseDialect {
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    if (Number.isInteger(value)) return String(value);
+    if (Number.isSafeInteger(value)) return String(value);
     // A decimal literal is a DECIMAL first: past 15 digits its conversion to a double can be off by
     // one (0.0009748644828794999 became 0.0009748644828795). Text is read exactly.
     const digits = String(value).replace(/e.*$/, '').replace(/\D|^[0.]+/g, '');

@@ -21,7 +21,7 @@ export class SnowflakeDialect extends BaseDialect {
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    return Number.isInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE)`;
+    return Number.isSafeInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE)`;
   }
   timestampLiteral(instant: Date): string {
     return `CAST('${instant.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP_NTZ)`;

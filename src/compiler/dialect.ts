@@ -80,6 +80,11 @@ export interface Dialect {
   sourceName(name: string): string;
   qualify(schema: string, table: string): string;
   stringLiteral(value: string): string;
+  /**
+   * A number as SQL: a safe integer as an exact one, anything else as a double. A whole number
+   * past 2^53 is a double in JavaScript too, and compares as the double it is (a BIGINT stored as
+   * 9223372036849999872, the double of 9223372036850000000, then equals it).
+   */
   numberLiteral(value: number): string;
   booleanLiteral(value: boolean): string;
   timestampLiteral(instant: Date): string;
@@ -313,7 +318,7 @@ export abstract class BaseDialect implements Dialect {
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    return Number.isInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE PRECISION)`;
+    return Number.isSafeInteger(value) ? String(value) : `CAST(${String(value)} AS DOUBLE PRECISION)`;
   }
   booleanLiteral(value: boolean): string {
     return value ? 'TRUE' : 'FALSE';

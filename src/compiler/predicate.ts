@@ -41,17 +41,6 @@ export function textOrderOnNumbers(d: Dialect, p: Predicate, type: string | unde
 }
 
 /**
- * A number literal as a value rounded to 12 digits is stored. Past 2^53 a whole literal is written
- * as a double: a wide integer stored as its rounding (9223372036849999872, the double nearest
- * 9223372036850000000) then equals it, where the exact integer would not.
- */
-function storedNumberLiteral(d: Dialect, v: number): string {
-  const rounded = round12(v);
-  const literal = d.numberLiteral(rounded);
-  return Number.isInteger(rounded) && Math.abs(rounded) > Number.MAX_SAFE_INTEGER ? d.tryCastDouble(literal) : literal;
-}
-
-/**
  * A predicate as a two-valued SQL boolean (SPEC 2): a leaf on a missing value is false, never NULL,
  * so `not` can negate it. The literal's type decides how the value is compared. `text`: the
  * value's text as it is sent, where castText's differs between engines (a double: '10', not
@@ -67,7 +56,7 @@ export function predicateSql(d: Dialect, value: string, type: ValueType, p: Pred
   const literals: readonly unknown[] = !('value' in p) ? [] : Array.isArray(p.value) ? p.value : [p.value];
   const roundsValue = type === 'computed' && literals.some((v) => typeof v === 'number' && round12(v) !== v);
   const literal = (v: Scalar) =>
-    typeof v === 'number' ? (type === 'number' || type === 'computed' ? storedNumberLiteral(d, v) : d.numberLiteral(v)) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
+    typeof v === 'number' ? d.numberLiteral(type === 'number' || type === 'computed' ? round12(v) : v) : typeof v === 'boolean' ? d.booleanLiteral(v) : d.stringLiteral(v);
   // The value as the literal's type: numbers cast (uncastable -> NULL -> false), strings as text:
   // a computed double as the text it is sent as ('10' for 10.0 on every engine; a count's own is).
   // castText also sorts and compares it by code point (COLLATE "C" on Postgres), whatever the text.
