@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
-import { unclosedBlockComment, withoutQuoted } from '../support/sql-text.js';
+import { insideStringLiteral, unclosedBlockComment, withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -103,7 +103,7 @@ export function checkSqlTemplate(template: string): TemplateCheck {
   const code = withoutTemplateComments(template, ast);
   const statement = notAQuery(code) ?? secondStatement(code);
   if (statement) problems.push(statement);
-  for (const p of asOfs.filter((p) => insideTextLiteral(code, offsetOf(code, p)))) {
+  for (const p of asOfs.filter((p) => insideStringLiteral(code, offsetOf(code, p)))) {
     problems.push({ ...p, message: "{{as_of}} is inside a quoted string: it is the run's instant, a typed timestamp already, so write it without quotes" });
   }
   problems.push(...writingCalls(code));
@@ -159,17 +159,6 @@ function namesColumns(code: string, start: number, open: number): boolean {
 function offsetOf(template: string, p: TemplatePosition): number {
   const lines = template.split('\n').slice(0, p.line - 1);
   return lines.reduce((n, l) => n + l.length + 1, 0) + p.column - 1;
-}
-
-/** Whether the offset is inside a SQL string literal ('...', E'...'), not a comment or code. */
-function insideTextLiteral(code: string, offset: number): boolean {
-  // Blanks stand apart from the spaces withoutQuoted blanks literals with.
-  const marked = code.replace(/[ \t]/g, '\u0001');
-  const blanked = withoutQuoted(marked);
-  if (blanked[offset] === marked[offset]) return false;
-  let start = offset;
-  while (start > 0 && blanked[start - 1] !== marked[start - 1]) start--;
-  return marked[start] === "'" || (/[eE]/.test(marked[start]) && marked[start + 1] === "'");
 }
 
 /** The line:column of an offset in a template. */

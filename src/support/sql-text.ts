@@ -26,15 +26,28 @@ export function unclosedBlockComment(sql: string): number | undefined {
   return scan(sql, false, false).unclosedComment;
 }
 
-/** One reading of SQL for both: the text with literals and comments blanked, and an unclosed block comment. */
-function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean): { text: string; unclosedComment?: number } {
+/** Whether `offset` lies inside a string literal ('...' or E'...') of the SQL, read as withoutQuoted reads it. */
+export function insideStringLiteral(sql: string, offset: number): boolean {
+  return scan(sql, false, false).strings.some(([start, end]) => offset >= start && offset < end);
+}
+
+/**
+ * One reading of SQL for all: the text with literals and comments blanked, an unclosed block
+ * comment, and where string literals ('...', E'...') lie ([start, end)).
+ */
+function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean): { text: string; unclosedComment?: number; strings: [number, number][] } {
   let out = '';
   let unclosedComment: number | undefined;
+  const strings: [number, number][] = [];
   let i = 0;
   const blank = (end: number) => {
     const text = sql.slice(i, end);
     out += text.includes('\n') ? text.replace(/[^\n]/g, ' ') : ' '.repeat(text.length);
     i = end;
+  };
+  const blankString = (end: number) => {
+    strings.push([i, end]);
+    blank(end);
   };
   while (i < sql.length) {
     // Straight to where a literal, quoted name, comment or parameter may open: the text between is kept as it is.
@@ -52,8 +65,9 @@ function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean):
       const end = quotedEnd(sql, i, c, false);
       out += sql.slice(i, end);
       i = end;
-    } else if (c === "'" || c === '"') blank(quotedEnd(sql, i, c, c === "'" && backslashEscapes));
-    else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blank(quotedEnd(sql, i + 1, "'", true));
+    } else if (c === "'") blankString(quotedEnd(sql, i, c, backslashEscapes));
+    else if (c === '"') blank(quotedEnd(sql, i, c, false));
+    else if ((c === 'E' || c === 'e') && sql[i + 1] === "'" && !IDENTIFIER_CHAR.test(sql[i - 1] ?? '')) blankString(quotedEnd(sql, i + 1, "'", true));
     else if (rest === '--') blank(lineEnd(sql, i));
     else if (rest === '/*') {
       const end = blockCommentEnd(sql, i);
@@ -66,7 +80,7 @@ function scan(sql: string, keepQuotedNames: boolean, backslashEscapes: boolean):
       i++;
     }
   }
-  return { text: out, unclosedComment };
+  return { text: out, unclosedComment, strings };
 }
 
 /** Where scan has something to decide: a quote, a dollar, a comment's start, E'. */
