@@ -1,4 +1,5 @@
 import type { SourceCatalog } from '../compiler/context.js';
+import { sentText } from '../compiler/sources.js';
 import { EVENTS_TABLE, type ProjectConfig } from '../definitions/project-config.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
@@ -18,7 +19,7 @@ export async function staleSourceWarning(wh: Warehouse, config: ProjectConfig, c
   if (type === undefined) return undefined;
   const ts = d.quoteIdent('timestamp');
   // Written as messages write an instant (2024-06-05T10:00:00.000Z), not in the engine's own way.
-  const newest = d.typeKind(type) === 'instant' ? d.listValue(`max(${ts})`, type) : d.castText(`max(${ts})`);
+  const newest = sentText(d, `max(${ts})`, type) ?? d.castText(`max(${ts})`);
   const [row] = await wh.query(
     `SELECT ${newest} AS newest, max(${ts}) <= ${d.timestampMinus(d.asOf(), STALE_AFTER)} AS stale FROM ${d.qualify(config.source.schema, table)}`,
     { as_of: asOf }, ['as_of'],
