@@ -6,12 +6,20 @@ import { storedValue, TWELVE_DIGIT_LIMIT, type Dialect } from './dialect.js';
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
   readonly nullIds: string;
+  /**
+   * Whether any id is on more than one row (n: 1, else 0). Most user SQL traits return one row per
+   * id: then no id can have conflicting values, and no row repeats another, so the two DISTINCTs
+   * over whole rows (conflicts, normalised), a costly hash of every value, are not needed.
+   */
+  readonly repeatedIds: string;
   /** Up to 3 ids with more than one distinct set of values. */
   readonly conflicts: string;
   /** Up to 3 ids (id) with a number or timestamp no message can carry (Infinity, NaN), and its column (column); none without such columns. */
   readonly nonFinite?: string;
   /** The stored form: distinct rows, doubles rounded to 12 significant digits. */
   readonly normalised: string;
+  /** The stored form of rows known distinct (no repeated id): normalised without its DISTINCT. */
+  readonly normalisedDistinctRows: string;
   /**
    * Per number column, its smallest value (as text) of 13 digits or more that its 12-digit rounding changes:
    * an id returned as a number (12345678901234) would be stored and sent as 12345678901200.
@@ -112,8 +120,11 @@ export function sqlTraitShape(
       roundedNumbers,
       ...(mayBeInfinite.length ? { nonFinite: `SELECT ${q(id)} AS id, min(${unsendableColumn}) AS ${q('column')} FROM ${raw} WHERE ${unsendable} GROUP BY ${q(id)} ORDER BY 1 LIMIT 3` } : {}),
       nullIds: `SELECT count(*) AS n FROM ${raw} WHERE ${q(id)} IS NULL OR NOT ${presentId(q(id))}`,
+      // A count of 0 or 1, not EXISTS: Snowflake takes EXISTS in a WHERE clause only.
+      repeatedIds: `SELECT count(*) AS n FROM (SELECT 1 AS x FROM ${raw} GROUP BY ${q(id)} HAVING count(*) > 1 LIMIT 1) AS r`,
       conflicts: `SELECT ${q(id)} AS id FROM (SELECT DISTINCT ${q(id)}, ${traitList} FROM ${raw}) AS d GROUP BY ${q(id)} HAVING count(*) > 1 ORDER BY 1 LIMIT 3`,
       normalised: `SELECT DISTINCT ${idCols}, ${stored} FROM ${raw}`,
+      normalisedDistinctRows: `SELECT ${idCols}, ${stored} FROM ${raw}`,
     },
   };
 }

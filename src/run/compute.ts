@@ -163,11 +163,13 @@ async function computeSqlTrait(wh: Warehouse, def: Extract<Definition, { kind: '
   const [{ n }] = await wh.query(shape.queries!.nullIds);
   const idColumn = def.entity === 'user' ? 'user_id' : 'group_id';
   if (Number(n) > 0) throw new WarehouseError(`${n} row${Number(n) > 1 ? 's have' : ' has'} a null or empty ${idColumn} ('' is no id): leave them out, e.g. WHERE ${idColumn} IS NOT NULL AND ${idColumn} <> ''`);
-  const conflicts = await wh.query(shape.queries!.conflicts);
+  const repeatedIds = Number((await wh.query(shape.queries!.repeatedIds))[0].n) > 0;
+  const conflicts = repeatedIds ? await wh.query(shape.queries!.conflicts) : [];
   if (conflicts.length) throw new WarehouseError(`conflicting values for one id: ${conflicts.map((r) => JSON.stringify(r.id)).join(', ')} (a SQL trait returns one value per id)`);
   const nonFinite = shape.queries!.nonFinite ? await wh.query(shape.queries!.nonFinite) : [];
   if (nonFinite.length) throw new WarehouseError(`a value is not a finite number or timestamp (Infinity, NaN, a number past a double's range such as 1e400, or a year outside 0001–9999), which a Segment message cannot carry, for ${nonFinite.map((r) => `${JSON.stringify(r.id)} (column ${String(r.column)})`).join(', ')}`);
-  for (const s of d.createTempTableAs(runTableName(def.key), shape.queries!.normalised)) await wh.exec(s);
+  const normalised = repeatedIds ? shape.queries!.normalised : shape.queries!.normalisedDistinctRows;
+  for (const s of d.createTempTableAs(runTableName(def.key), normalised)) await wh.exec(s);
   const warnings: string[] = [];
   for (const { column, sql: rounded } of shape.queries!.roundedNumbers) {
     const [row] = await wh.query(rounded);

@@ -116,7 +116,7 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
     }
   } else {
     const emptyJson = lit(emptyValuesJson(input.kind === 'computed_trait' ? [input.key] : input.traits ?? [], input.traitType));
-    const rows = (t: TableShape) => valueRowsSql(d, t, id, input.kind === 'sql_trait');
+    const rows = (t: TableShape) => valueRowsSql(d, t, id, input.kind);
     const traitColumns = traitColumnsOf(input.current);
     cte('new_rows', rows(input.current));
     cte('new_values', `SELECT v.id, ${jsonObjectSql(d, 'v', traitColumns)} AS values_json FROM new_rows AS v`);
@@ -189,7 +189,7 @@ export function fullStateCountsSql(d: Dialect, input: ChangeInputs, fanOutTo?: s
     if (!input.members) throw new Error(`${input.key}: an account audience needs its derived members`);
     return [counted('account', 'entered', ids(input.current.table, id)), counted('user', 'entered', ids(input.members, 'user_id'))].join('\nUNION ALL\n');
   }
-  const values = valueRowsSql(d, input.current, id, input.kind === 'sql_trait');
+  const values = valueRowsSql(d, input.current, id, input.kind);
   if (fanOutTo) return `SELECT count(*) AS n FROM (\n${values}\n) AS v JOIN ${fanOutTo} AS au ON au.group_id = v.id`;
   return counted(input.entity === 'account' ? 'account' : 'user', 'changed', values);
 }
@@ -240,8 +240,12 @@ export function sameColumns(a: readonly Column[], b: readonly Column[]): boolean
  * empty value, and an account SQL trait's (group_id, user_id) rows collapse to one value per
  * group_id (DISTINCT).
  */
-function valueRowsSql(d: Dialect, t: TableShape, id: string, distinct: boolean): string {
+function valueRowsSql(d: Dialect, t: TableShape, id: string, kind: DefinitionKind): string {
   const traitColumns = traitColumnsOf(t);
+  // Only those rows repeat a value: a user's or an unassociating account's rows are one per id
+  // (the run keeps a SQL trait's distinct rows), and a DISTINCT over whole values costs a hash
+  // of each, which DuckDB cannot spill for large ones.
+  const distinct = kind === 'sql_trait' && id === 'group_id' && t.columns.some((c) => c.name === 'user_id');
   return [
     `SELECT${distinct ? ' DISTINCT' : ''} ${d.castText(`v.${d.quoteIdent(id)}`)} AS id${traitColumns.map((c) => `, v.${d.quoteIdent(c.name)}`).join('')}`,
     `FROM ${t.table} AS v`,

@@ -417,6 +417,26 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a SQL trait keeps each id once: a repeated row once, rows of ids that do not repeat as returned, and changes one per id (%s)', async (engine) => {
+    // twice: u1's row twice (as a join can return it), u2's once. once: every id on one row,
+    // the case the run checks without a DISTINCT over whole rows. accounts: a3 repeated per member.
+    const twice = sqlTrait('twice', 'user', "SELECT 'u1' AS user_id, 'a' AS twice UNION ALL SELECT 'u1', 'a' UNION ALL SELECT 'u2', 'b'");
+    const once = sqlTrait('once', 'user', "SELECT 'u1' AS user_id, 1 AS n, 'x' AS s UNION ALL SELECT 'u2', 2, CAST(NULL AS VARCHAR) UNION ALL SELECT 'u3', CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR)", ['n', 's']);
+    const accounts = sqlTrait('tiers', 'account', "SELECT 'a3' AS group_id, 'u5' AS user_id, 'gold' AS tier UNION ALL SELECT 'a3', 'u6', 'gold' UNION ALL SELECT 'a9', 'u6', 'tin'", ['tier']);
+    const r = await runFixture(world, [twice, once, accounts], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.ok).toBe(true);
+      expect(await r.values('twice')).toEqual({ u1: 'a', u2: 'b' });
+      const onceRows = (await r.rows('once')).map((x) => [x.user_id, x.n === null ? null : Number(x.n), x.s]).sort();
+      expect(onceRows).toEqual([['u1', 1, 'x'], ['u2', 2, null], ['u3', null, null]]);
+      const changed = Object.fromEntries(r.report.outcomes.map((o) => [o.key, o.emission?.changed]));
+      // A first run: one change per id with a value (u3 has none), one per account.
+      expect(changed).toEqual({ twice: 2, once: 2, tiers: 2 });
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('an account SQL trait whose SELECT list does not name its columns (SELECT *) is taken as associating: its users count (%s)', async (engine) => {
     // Its text never says user_id; the table it reads has one. Taken for not associating, the
     // audience would run without u6 and fail to see a9 at all.
