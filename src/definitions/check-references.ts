@@ -2,7 +2,7 @@ import { round12 } from '../support/round12.js';
 import type { TraitCondition } from './condition.js';
 import { isSegmentCallColumn } from './common.js';
 import type { ComputedTrait, Definition } from './definition.js';
-import type { LoadedDefinition } from './load-definitions.js';
+import type { LoadedDefinition, LoadedDefinitions } from './load-definitions.js';
 import type { Problem } from './project.js';
 import type { SourceLayout } from './project-config.js';
 import { traitProducers, walkConditions } from './references.js';
@@ -18,16 +18,25 @@ export interface ReferenceCheck {
   readonly unique: readonly LoadedDefinition[];
 }
 
+/** What roster.yml tells the reference checks. */
+export interface ReferenceConfig {
+  readonly destinations: readonly string[];
+  readonly layout: SourceLayout;
+}
+
 /**
  * Cross-definition checks, all collected: duplicate keys and produced names, unknown
  * destinations, `{{state}}` and `audience:` keys, entity rules of conditions, and comparisons
- * that cannot hold for a computed trait's type. `brokenKeys` (files that failed validation) and
- * `keylessBroken` (the names of such files holding no key) are not reported as unknown; `destinations` is undefined when roster.yml could not be read.
+ * that cannot hold for a computed trait's type. Keys of files that failed validation
+ * (`brokenKeys`, and `keylessBroken`, the names of such files holding no key) are not reported as
+ * unknown; without `config` (roster.yml unreadable) destinations are not checked.
  */
 export function checkReferences(
-  loaded: readonly LoadedDefinition[], brokenKeys: ReadonlyMap<string, string>, destinations?: readonly string[], layout?: SourceLayout,
-  keylessBroken: ReadonlySet<string> = new Set(),
+  definitions: Pick<LoadedDefinitions, 'loaded' | 'brokenKeys' | 'keylessBroken'>, config?: ReferenceConfig,
 ): ReferenceCheck {
+  const { loaded, brokenKeys, keylessBroken } = definitions;
+  const destinations = config?.destinations;
+  const layout = config?.layout;
   const isBroken = (key: string) => brokenKeys.has(key) || keylessBroken.has(key);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];

@@ -29,7 +29,7 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   if (stat?.isDirectory() === false) throw new ProjectError([{ file: dir, message: 'is a file: the project is a folder holding roster.yml' }]);
   if (!stat) throw new ProjectError([{ file: dir, message: 'no such folder: the project is a folder holding roster.yml (--project, or the current folder)' }]);
   const [config, definitions] = await Promise.all([loadConfig(root, options.env ?? process.env), loadDefinitions(root)]);
-  const references = checkReferences(definitions.loaded, definitions.brokenKeys, config.config?.destinations.map((d) => d.name), config.config?.source.layout, definitions.keylessBroken);
+  const references = checkReferences(definitions, config.config && { destinations: config.config.destinations.map((d) => d.name), layout: config.config.source.layout });
   const problems: Problem[] = [...config.problems, ...definitions.problems, ...references.problems];
   if (config.config) problems.push(...eventNameProblems(config.config, config.source, references.unique.map((l) => l.def)));
   if (config.config?.source.layout === 'events_json') {
