@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI tests run the built roster (dist/): it is built from this source first.
+    globalSetup: ['test/support/build-once.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: files run in parallel processes, each test file owns its DuckDB instances.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { ROOT, roster } from './roster-cli.js';
+import { MAIN, ROOT, roster } from './roster-cli.js';
 
 const EXAMPLE = path.join(ROOT, 'examples/b2b-saas');
 const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -399,8 +399,7 @@ describe('roster CLI', () => {
   it('a reader that closes stdout early (`roster run | true`) does not stop the run: it commits and delivers, exit 0', () => {
     const dir = exampleCopy();
     roster(['--project', dir, 'demo', '--users', '100', '--accounts', '20', '--days', '20']);
-    const main = path.join(ROOT, 'src/cli/main.ts');
-    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" --import tsx "${main}" --project "${dir}" run --as-of 2024-06-01 | true`], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${MAIN}" --project "${dir}" run --as-of 2024-06-01 | true`], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).not.toContain('EPIPE');
     expect(r.status).toBe(0);
     const sent = readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').trim().split('\n');

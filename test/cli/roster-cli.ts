@@ -2,13 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
+/** The package's bin (package.json), built from this checkout by the suite's globalSetup (test/support/build-once.ts). */
+export const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-/** Runs the roster CLI from source, as a user would run it (a child process, its exit code). */
+/** Runs the roster CLI, as a user would run it (a child process, its exit code). */
 export function roster(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
@@ -24,7 +25,7 @@ export function rosterAsync(args: string[], options: { cwd?: string; env?: Recor
 
 /** A roster process to signal while it runs; `done` also tells the signal that ended it. */
 export function startRoster(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
   });

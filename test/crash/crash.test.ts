@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
 import { fixtureStatements, type Fixture } from '../support/fixture.js';
+import { MAIN } from '../cli/roster-cli.js';
 import { readJsonl, Scenario } from '../run/support.js';
 
 /*
@@ -14,7 +15,6 @@ import { readJsonl, Scenario } from '../run/support.js';
  * up exactly as after runs that never crashed: every message once, in order.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const T1 = '2024-06-01T00:00:00Z';
 const T2 = '2024-06-03T00:00:00Z';
 
@@ -50,7 +50,7 @@ async function makeProject(): Promise<string> {
 }
 
 function roster(dir: string, args: string[], crashAt?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, '--project', dir, ...args], {
+  const r = spawnSync(process.execPath, [MAIN, '--project', dir, ...args], {
     cwd: ROOT, encoding: 'utf8', timeout: 60_000,
     env: { ...process.env, NO_COLOR: '1', ROSTER_CRASH_AT: crashAt ?? '' },
   });
