@@ -1,9 +1,24 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The package's bin (package.json), built from this checkout by the suite's globalSetup (test/support/build-once.ts). */
 export const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
+
+export const EXAMPLE = path.join(ROOT, 'examples/b2b-saas');
+
+/** Asserts that `s` holds no stack trace line. */
+export const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+/** A fresh copy of the example project, without its warehouse, in a temp folder. */
+export function exampleCopy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-cli-'));
+  for (const part of ['roster.yml', 'definitions', 'compiled']) cpSync(path.join(EXAMPLE, part), path.join(dir, part), { recursive: true });
+  return dir;
+}
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
