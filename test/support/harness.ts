@@ -5,7 +5,6 @@ import { ProjectConfig } from '../../src/definitions/project-config.js';
 import type { Project } from '../../src/definitions/project.js';
 import type { ComputeStrategy } from '../../src/run/compute.js';
 import { runProject, type RunReport } from '../../src/run/run-project.js';
-import { afterAll } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb-runner.js';
 import { PG_PARSERS, PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
@@ -27,10 +26,12 @@ function postgresWarehouse(): Promise<PostgresWarehouse> {
   })();
   return shared;
 }
-afterAll(async () => {
-  if (shared) await (await shared).close();
+/** Closes the test file's Postgres session, if it opened one (after each file: see after-each-file.ts). */
+export async function closeSharedWarehouse(): Promise<void> {
+  const session = shared;
   shared = undefined;
-});
+  if (session) await (await session).close();
+}
 let fixtureCount = 0;
 
 /** Definitions written as YAML strings (as users write them) or as plain objects. */
