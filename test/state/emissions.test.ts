@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
 import { ENGINES } from '../support/harness.js';
+import { messageId } from '../../src/emit/message-id.js';
 import { audienceTrack, Scenario, traitTrack } from '../run/support.js';
 
 /*
@@ -348,6 +349,32 @@ describe.each(ENGINES)('on %s', (engine) => {
       ]);
       // Nothing more to say at T3.
       expect((await scenario.run([SEATED], T3)).arrived.crm).toEqual([]);
+    });
+
+    it('a user who leaves two accounts at once, belonging to none then, gets the empty value once, not once per account', async () => {
+      scenario = await Scenario.create(world, undefined, engine);
+      const seats = `${scenario.schema}.seats`;
+      await scenario.wh.exec(`CREATE TABLE ${seats} AS SELECT group_id, user_id, CAST(ts AS TIMESTAMP) AS ts, CAST(until AS TIMESTAMP) AS until FROM (VALUES
+        ('a6', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01')) AS v(group_id, user_id, ts, until)`);
+      const SEATED = { kind: 'sql_trait', key: 'seated', entity: 'account', sql: `SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seated FROM {{source "seats"}} WHERE ts <= {{as_of}} AND until > {{as_of}}` };
+      // T1: u7 holds seats in a5 (2 seats, with u8) and a6 (1 seat).
+      const first = await scenario.run([SEATED], T1);
+      expect(first.arrived.crm.filter((m) => m.includes('u7'))).toEqual([
+        'group a5 u7 {"seated":2}', 'group a6 u7 {"seated":1}', 'identify u7 {"seated":2}', 'identify u7 {"seated":1}',
+        traitTrack('u7', 'seated', { seated: 2 }), traitTrack('u7', 'seated', { seated: 1 }),
+      ]);
+      // T2: both of u7's seats ended; a6 has none left (its users: nobody now, so only its group
+      // call empties); u7 belongs to no account and hears the empty value once.
+      expect((await scenario.run([SEATED], T2)).arrived.crm).toEqual([
+        'group a5 u8 {"seated":1}', 'group a6 group:a6 {"seated":null}',
+        'identify u7 {"seated":null}', 'identify u8 {"seated":1}',
+        traitTrack('u7', 'seated', { seated: null }), traitTrack('u8', 'seated', { seated: 1 }),
+      ]);
+      // Its messageId is made with the smaller of the two accounts, a5, whatever order the rows come in.
+      const emptied = scenario.messages('crm').find((m) => m.type === 'identify' && m.userId === 'u7' && (m.traits as Record<string, unknown>).seated === null);
+      expect(emptied?.messageId).toBe(messageId({
+        definitionKey: 'seated', call: 'identify', groupId: 'a5', userId: 'u7', kind: 'changed', asOf: new Date(T2).toISOString(), values: { seated: null },
+      }));
     });
   });
 });
