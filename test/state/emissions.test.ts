@@ -325,12 +325,19 @@ describe.each(ENGINES)('on %s', (engine) => {
       ]);
     });
 
-    it('a user who leaves, belonging to no account then, gets the empty value once; one still in another account keeps the value that reached them', async () => {
+    /**
+     * A new scenario with a seats table of (group_id, user_id, from, until) rows, written as SQL
+     * VALUES, and the account SQL trait `seated`: each account's seats at as_of, associating their users.
+     */
+    async function seatsFrom(rows: string) {
       scenario = await Scenario.create(world, undefined, engine);
-      const seats = `${scenario.schema}.seats`;
-      await scenario.wh.exec(`CREATE TABLE ${seats} AS SELECT group_id, user_id, CAST(ts AS TIMESTAMP) AS ts, CAST(until AS TIMESTAMP) AS until FROM (VALUES
-        ('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01'), ('a2', 'u1', '2024-05-01', '2024-06-02')) AS v(group_id, user_id, ts, until)`);
-      const SEATED = { kind: 'sql_trait', key: 'seated', entity: 'account', sql: `SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seated FROM {{source "seats"}} WHERE ts <= {{as_of}} AND until > {{as_of}}` };
+      await scenario.wh.exec(`CREATE TABLE ${scenario.schema}.seats AS SELECT group_id, user_id, CAST(ts AS TIMESTAMP) AS ts, CAST(until AS TIMESTAMP) AS until
+        FROM (VALUES ${rows}) AS v(group_id, user_id, ts, until)`);
+      return { kind: 'sql_trait', key: 'seated', entity: 'account', sql: `SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seated FROM {{source "seats"}} WHERE ts <= {{as_of}} AND until > {{as_of}}` };
+    }
+
+    it('a user who leaves, belonging to no account then, gets the empty value once; one still in another account keeps the value that reached them', async () => {
+      const SEATED = await seatsFrom("('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01'), ('a2', 'u1', '2024-05-01', '2024-06-02')");
       // T1: a5 has u7 and u8 (2 seats); a2 has u1 (associated) besides u2 and u3 (group calls).
       const first = await scenario.run([SEATED], T1);
       expect(first.arrived.crm).toEqual([
@@ -352,11 +359,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     });
 
     it('a user who leaves two accounts at once, belonging to none then, gets the empty value once, not once per account', async () => {
-      scenario = await Scenario.create(world, undefined, engine);
-      const seats = `${scenario.schema}.seats`;
-      await scenario.wh.exec(`CREATE TABLE ${seats} AS SELECT group_id, user_id, CAST(ts AS TIMESTAMP) AS ts, CAST(until AS TIMESTAMP) AS until FROM (VALUES
-        ('a6', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01')) AS v(group_id, user_id, ts, until)`);
-      const SEATED = { kind: 'sql_trait', key: 'seated', entity: 'account', sql: `SELECT group_id, user_id, count(*) OVER (PARTITION BY group_id) AS seated FROM {{source "seats"}} WHERE ts <= {{as_of}} AND until > {{as_of}}` };
+      const SEATED = await seatsFrom("('a6', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u7', '2024-05-01', '2024-06-02'), ('a5', 'u8', '2024-05-01', '2024-12-01')");
       // T1: u7 holds seats in a5 (2 seats, with u8) and a6 (1 seat).
       const first = await scenario.run([SEATED], T1);
       expect(first.arrived.crm.filter((m) => m.includes('u7'))).toEqual([
