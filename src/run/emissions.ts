@@ -162,7 +162,8 @@ export async function planEmission(
   const committed = state.definitions.get(key);
   const sameShape = committed !== undefined && committed.kind === def.kind && committed.entity === def.entity;
   const accountAudience = def.kind === 'audience' && def.entity === 'account';
-  const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !state.tables.has(d.storedName(membersTable(key))));
+  const membersTableExists = accountAudience && state.tables.has(d.storedName(membersTable(key)));
+  const firstRun = !sameShape || !state.tables.has(key) || (accountAudience && !membersTableExists);
   const current = { table: d.tempTable(runTableName(key)), columns: await wh.describe(d.tempTable(runTableName(key))) };
   const previous = firstRun ? undefined : { table: s.result(key), columns: await wh.describe(s.result(key)) };
   // The table a first run finds (of another kind, or left empty by a commit that failed) is replaced too.
@@ -250,7 +251,7 @@ export async function planEmission(
   return {
     def, depth, firstRun, replaces: committed !== undefined && !sameShape, edited,
     resultTable: stored === undefined ? 'absent' : sameColumns(current.columns, stored) ? 'same-columns' : 'other-columns',
-    membersTableExists: accountAudience && state.tables.has(d.storedName(membersTable(key))),
+    membersTableExists,
     routes, entered: count('entered'), exited: count('exited'), changed: count('changed'), membersNow,
     result: identical ? 'unchanged' : changedIds === undefined ? 'rewrite' : changedIds.count === 0 ? 'unchanged'
       : changedIds.count * PATCH_AT_MOST <= rows ? { patch: changedIds.relation, id: idColumn } : 'rewrite',

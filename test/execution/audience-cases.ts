@@ -13,7 +13,7 @@ export type Layout = 'segment' | 'events_json';
  * seats 3; u6 plan enterprise (i7 beats i6 on id), role viewer; u5 has none.
  * Account traits: a1 industry Software, plan pro; a2 Finance, trial (g8 is after as_of); a3 Software.
  */
-export async function members(engine: Engine, layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
+export async function members(engine: Engine, layout: Layout, defs: DefinitionInput[], key: string) {
   const run = await runFixture(world, defs, { asOf: AS_OF, layout, engine });
   try {
     expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
