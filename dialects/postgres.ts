@@ -117,8 +117,10 @@ export class PostgresDialect extends BaseDialect {
     const tie = `round(2 * ${fifteen}, ${digits}) = 2 * ${fifteen} AND round(${fifteen}, ${digits}) <> ${fifteen}`;
     return `CASE WHEN ${tie} AND abs(${double}) < abs(CAST(${fifteen} AS DOUBLE PRECISION)) THEN trunc(${fifteen}, ${digits}) ELSE round(${fifteen}, ${digits}) END`;
   }
+  // Read as jsonb, as jsonValue reads it: a json or jsonb column alike (a no-op cast for jsonb), and
+  // a text one (a CSV load), which DuckDB's JSON functions read too and ->> alone would refuse.
   jsonText(json: string, key: string): string {
-    return `(${json} ->> ${this.stringLiteral(key)})`;
+    return `(CAST(${json} AS JSONB) ->> ${this.stringLiteral(key)})`;
   }
   // jsonb (json has no equality, so no GROUP BY); -> gives jsonb 'null' for a JSON null.
   jsonValue(json: string, key: string): string {

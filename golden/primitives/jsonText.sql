@@ -3,9 +3,9 @@ json_extract_string(j, '/plan')
 -- duckdb
 json_extract_string(j, '/odd~1~0''key')
 -- postgres
-(j ->> 'plan')
+(CAST(j AS JSONB) ->> 'plan')
 -- postgres
-(j ->> 'odd/~''key')
+(CAST(j AS JSONB) ->> 'odd/~''key')
 -- snowflake
 CAST(GET(j, 'plan') AS VARCHAR)
 -- snowflake
