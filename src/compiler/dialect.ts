@@ -477,7 +477,7 @@ export abstract class BaseDialect implements Dialect {
     return undefined;
   }
   isScalarType(type: string): boolean {
-    return !/\[\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());
+    return !/\[\d*\]|^(ARRAY|STRUCT|MAP|UNION|JSON|JSONB|LIST|OBJECT|VARIANT)\b/i.test(type.trim());
   }
   hasEngineText(type: string): boolean {
     return /^(BLOB|BYTEA|BINARY|VARBINARY|BYTES|INTERVAL|MONEY)\b/i.test(type.trim());

@@ -1,7 +1,7 @@
 import type { SqlTrait } from '../definitions/definition.js';
 import { isAssociating } from '../definitions/sql-trait-roles.js';
 import { ID_COLUMN, presentId } from './context.js';
-import { storedValue, TWELVE_DIGIT_LIMIT, type Dialect } from './dialect.js';
+import { storedValue, type Dialect } from './dialect.js';
 
 export interface ShapeQueries {
   /** Rows with a null id: must be 0. */
@@ -110,9 +110,11 @@ export function sqlTraitShape(
   });
   const unsendable = unsendableIn.map(([, cond]) => cond).join(' OR ');
   const unsendableColumn = `CASE ${unsendableIn.map(([c, cond]) => `WHEN ${cond} THEN ${d.stringLiteral(c)}`).join(' ')} END`;
+  // 10^12 written 1e12, a double on DuckDB: it casts an integer literal to the column's own type,
+  // and 10^12 does not fit a DECIMAL(38,26) (which holds no such value anyway).
   const roundedNumbers = t.traits.filter((c) => d.typeKind(typeOf.get(c) ?? '') === 'number').map((c) => ({
     column: c,
-    sql: `SELECT CAST(${q(c)} AS VARCHAR) AS value FROM ${raw} WHERE (${q(c)} >= ${TWELVE_DIGIT_LIMIT} OR ${q(c)} <= -${TWELVE_DIGIT_LIMIT}) AND ${storedValue(d, q(c), typeOf.get(c)!)} <> ${q(c)} ORDER BY ${q(c)} LIMIT 1`,
+    sql: `SELECT CAST(${q(c)} AS VARCHAR) AS value FROM ${raw} WHERE (${q(c)} >= 1e12 OR ${q(c)} <= -1e12) AND ${storedValue(d, q(c), typeOf.get(c)!)} <> ${q(c)} ORDER BY ${q(c)} LIMIT 1`,
   }));
   return {
     problems: [],
