@@ -64,8 +64,10 @@ export interface RunReport {
 
 /** The run's as_of is earlier than the last committed run's: refused (SPEC 5), unless a dry run. */
 export class AsOfError extends Error {
-  constructor(readonly asOf: Date, readonly last: string) {
-    super(`--as-of ${asOf.toISOString()} is earlier than the last committed run (as_of ${last}); roster only moves forward (use --dry-run to look at the past)`);
+  /** `dropState`: the statement that starts over, dropping the state schema (results, snapshots, outbox). */
+  constructor(readonly asOf: Date, readonly last: string, dropState: string) {
+    super(`--as-of ${asOf.toISOString()} is earlier than the last committed run (as_of ${last}); roster only moves forward`
+      + ` (use --dry-run to look at the past; to start over, drop roster's state with its results and unsent messages: ${dropState})`);
     this.name = 'AsOfError';
   }
 }
@@ -94,7 +96,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       for (const sql of createStateTables(d, s, existing)) await wh.exec(sql);
       return (await wh.query(lastAsOfSql(s)))[0].as_of;
     });
-    if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last);
+    if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last, `DROP SCHEMA ${d.quoteIdent(config.state.schema)} CASCADE`);
   }
 
   const selected = options.select?.length ? graph.select(options.select) : new Set(graph.order);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -224,7 +225,11 @@ describe('roster CLI', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
     const init = roster(['init', dir]);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(`next: roster --project ${dir} demo && roster --project ${dir} run --as-of 2024-06-03T00:00:00.000Z`);
+    expect(init.stdout).toContain(`next: npx roster --project ${dir} demo && npx roster --project ${dir} run --as-of 2024-06-03T00:00:00.000Z`);
+    // a folder a shell would split or unquote is quoted, so the line can be pasted
+    const odd = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), "it's a $HOME");
+    const word = /next: npx roster --project (.+) demo && /.exec(roster(['init', odd]).stdout)?.[1] ?? '';
+    expect(execFileSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' })).toBe(odd);
     // Named after its folder, not the example it starts from.
     expect(readFileSync(path.join(dir, 'roster.yml'), 'utf8')).toMatch(/^name: "acme"$/m);
     const schema = JSON.parse(readFileSync(path.join(dir, '.roster/definition.schema.json'), 'utf8'));

@@ -172,6 +172,8 @@ describe('roster run --json and output without a terminal', () => {
     const r = roster(['--project', dir, 'run', '--as-of', '2024-01-01T00:00:00Z', '--json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('earlier than the last committed run');
+    // and says how to start over, naming roster.yml's state schema
+    expect(r.stderr).toContain('to start over, drop roster\'s state with its results and unsent messages: DROP SCHEMA "roster" CASCADE');
     const summary = JSON.parse(r.stdout);
     expect(summary).toEqual({ ok: false, exit_code: 1, error: expect.stringContaining('earlier than the last committed run') });
   });

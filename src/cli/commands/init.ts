@@ -52,6 +52,14 @@ export async function initCommand(target: string): Promise<number> {
     const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
     if (lines.length) console.log(`kept your .gitignore: add ${lines.join(', ')} to it (the warehouse, delivered files and run scratch)`);
   }
-  console.log(`next: roster --project ${target} demo && roster --project ${target} run --as-of ${DEMO_END.toISOString()}`);
+  // npx finds roster installed in the project, globally, or in roster's own checkout, where a bare
+  // `roster` is not on the PATH; the line is meant to be pasted into a shell.
+  const project = shellWord(target);
+  console.log(`next: npx roster --project ${project} demo && npx roster --project ${project} run --as-of ${DEMO_END.toISOString()}`);
   return 0;
+}
+
+/** A word a POSIX shell reads back as `text`: as it is when plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
