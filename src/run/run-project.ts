@@ -2,10 +2,11 @@ import { isAssociating } from '../definitions/sql-trait-roles.js';
 import type { Definition } from '../definitions/definition.js';
 import type { DefinitionGraph } from '../definitions/graph.js';
 import type { Project } from '../definitions/project.js';
-import { lastAsOfSql, nextRunIdSql } from '../state/state-sql.js';
+import { lastAsOfSql, lastRunSourceSql, nextRunIdSql } from '../state/state-sql.js';
 import { absentEventWarnings } from './absent-events.js';
 import { refuseUntimedSources } from './source-timestamps.js';
 import { STALE_AFTER_MS, staleSourceWarning } from './stale-source.js';
+import { otherSourceWarning, runSource } from './state-owner.js';
 import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
 import { LAYOUT_TABLES, type CallType } from '../definitions/project-config.js';
@@ -94,6 +95,9 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       const existing = await wh.catalog(s.schema);
       await refuseLegacyPending(wh, s, existing);
       for (const sql of createStateTables(d, s, existing)) await wh.exec(sql);
+      const [lastRun] = await wh.query(lastRunSourceSql(s));
+      const otherSource = otherSourceWarning(lastRun?.source as string | null | undefined, config);
+      if (otherSource) options.onWarning?.(otherSource);
       return (await wh.query(lastAsOfSql(s)))[0].as_of;
     });
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last, `DROP SCHEMA ${d.quoteIdent(config.state.schema)} CASCADE`);
@@ -167,6 +171,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       asOf, startedAt, committedAt: new Date().toISOString(),
       status: plans.length === 0 && outcomes.some((o) => o.selected) ? 'failed' : ok ? 'committed' : 'partial',
       counts: JSON.stringify(counts),
+      source: runSource(config),
     },
   });
   return { asOf: options.asOf, outcomes, ok, dryRun, runId };

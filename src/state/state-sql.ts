@@ -165,11 +165,18 @@ export interface RunRow {
   readonly committedAt: string;
   readonly status: string;
   readonly counts: string;
+  /** What the run read and for which project (see runSource): a state schema two projects share shows. */
+  readonly source: string;
 }
 
 export function insertRunSql(d: Dialect, s: StateNames, r: RunRow): string {
   const lit = (v: string) => d.stringLiteral(v);
-  return `INSERT INTO ${s.runs} (run_id, as_of, started_at, committed_at, finished_at, status, counts) VALUES (${r.runId}, ${lit(r.asOf)}, ${lit(r.startedAt)}, ${lit(r.committedAt)}, CAST(NULL AS VARCHAR), ${lit(r.status)}, ${lit(r.counts)})`;
+  return `INSERT INTO ${s.runs} (run_id, as_of, started_at, committed_at, finished_at, status, counts, source) VALUES (${r.runId}, ${lit(r.asOf)}, ${lit(r.startedAt)}, ${lit(r.committedAt)}, CAST(NULL AS VARCHAR), ${lit(r.status)}, ${lit(r.counts)}, ${lit(r.source)})`;
+}
+
+/** The source of the last run whose results were committed (NULL for a run of a roster before runs kept it). */
+export function lastRunSourceSql(s: StateNames): string {
+  return `SELECT source FROM ${s.runs} WHERE status <> 'failed' ORDER BY run_id DESC LIMIT 1`;
 }
 
 export function finishRunSql(d: Dialect, s: StateNames, runId: number, finishedAt: string, status: string): string {

@@ -59,6 +59,7 @@ export function upgradeStateTables(s: StateNames, existing: SourceCatalog): stri
     [INTERNAL.deliveries, s.deliveries, 'event_names', 'VARCHAR'], [INTERNAL.routes, s.routes, 'calls', 'VARCHAR'],
     [INTERNAL.failedMessages, s.failedMessages, 'calls', 'VARCHAR'], [INTERNAL.definitions, s.definitions, 'as_of', 'VARCHAR'],
     [INTERNAL.definitions, s.definitions, 'as_of_repeat', 'BIGINT'], [INTERNAL.deliveries, s.deliveries, 'as_of_repeat', 'BIGINT'],
+    [INTERNAL.runs, s.runs, 'source', 'VARCHAR'],
   ] as const;
   return added.filter(([table, , column]) => existing.get(table)?.has(column) === false)
     .map(([, name, column, type]) => `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
@@ -111,7 +112,7 @@ export function createStateTables(d: Dialect, s: StateNames, existing: SourceCat
       ')',
     ].join('\n'),
     `CREATE TABLE IF NOT EXISTS ${s.failedMessages} (run_id BIGINT NOT NULL, destination VARCHAR NOT NULL, definition_key VARCHAR NOT NULL, calls VARCHAR, position BIGINT NOT NULL, message_id VARCHAR, error VARCHAR NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR)`,
+    `CREATE TABLE IF NOT EXISTS ${s.runs} (run_id BIGINT NOT NULL, as_of VARCHAR NOT NULL, started_at VARCHAR NOT NULL, committed_at VARCHAR, finished_at VARCHAR, status VARCHAR NOT NULL, counts VARCHAR, source VARCHAR)`,
     ...upgradeStateTables(s, existing),
   ];
 }
