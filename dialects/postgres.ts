@@ -117,6 +117,12 @@ export class PostgresDialect extends BaseDialect {
     const tie = `round(2 * ${fifteen}, ${digits}) = 2 * ${fifteen} AND round(${fifteen}, ${digits}) <> ${fifteen}`;
     return `CASE WHEN ${tie} AND abs(${double}) < abs(CAST(${fifteen} AS DOUBLE PRECISION)) THEN trunc(${fifteen}, ${digits}) ELSE round(${fifteen}, ${digits}) END`;
   }
+  // DELETE and INSERT wait for no reader: DROP TABLE waits until every transaction that read the
+  // table ends (a dashboard's, a pg_dump), and queues later readers behind it, so one long reader
+  // held the run, and every other reader, back. The deleted rows stay until VACUUM, as any update's.
+  replaceRows(qualified: string, select: string): string[] {
+    return [`DELETE FROM ${qualified}`, `INSERT INTO ${qualified}\n${select}`];
+  }
   // Read as jsonb, as jsonValue reads it: a json or jsonb column alike (a no-op cast for jsonb), and
   // a text one (a CSV load), which DuckDB's JSON functions read too and ->> alone would refuse.
   jsonText(json: string, key: string): string {

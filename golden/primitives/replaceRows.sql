@@ -2,9 +2,9 @@
 CREATE OR REPLACE TABLE s.t AS
 SELECT 1
 -- postgres
-DROP TABLE IF EXISTS s.t
+DELETE FROM s.t
 -- postgres
-CREATE TABLE s.t AS
+INSERT INTO s.t
 SELECT 1
 -- snowflake
 DELETE FROM s.t

@@ -205,3 +205,38 @@ describe(`Postgres (${PG_KIND}): a SQL trait that changes the role`, () => {
     }
   });
 });
+
+describe(`Postgres (${PG_KIND}): a reader of a result table`, () => {
+  // Two sessions: the server only (PGlite is one connection).
+  it.runIf(PG_KIND === 'server')('does not hold back a run that rewrites that table, and reads the last committed rows meanwhile', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    const reader = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    let readerOpen = false;
+    try {
+      // Every value changes between the runs: the second run rewrites the result table whole.
+      const tier = (n: number) => definitions([{ kind: 'sql_trait', key: 'tier', entity: 'user', sql: `SELECT user_id, ${n} AS tier FROM ${fx.schema}.identifies WHERE user_id <> '' GROUP BY user_id` }]);
+      const run = (day: string, defs: ReturnType<typeof tier>) =>
+        runProject(project(defs, 'segment', { schema: fx.schema }, fx.state), buildGraph(defs), fx.wh, { asOf: new Date(day) });
+      expect((await run(AS_OF, tier(1))).ok).toBe(true);
+      const result = `${fx.state}.tier`;
+      // A reader's open transaction holds its lock on the table until it ends; this one reads one
+      // snapshot throughout, as pg_dump does.
+      await reader.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      readerOpen = true;
+      expect(await reader.query(`SELECT DISTINCT tier FROM ${result}`)).toEqual([{ tier: 1 }]);
+      const second = run('2024-06-02T00:00:00Z', tier(2));
+      const waited = await Promise.race([second.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 15_000))]);
+      expect(waited).toBe('done');
+      expect((await second).ok).toBe(true);
+      expect(await reader.query(`SELECT DISTINCT tier FROM ${result}`)).toEqual([{ tier: 1 }]);
+      await reader.exec('COMMIT');
+      readerOpen = false;
+      expect(await reader.query(`SELECT DISTINCT tier FROM ${result}`)).toEqual([{ tier: 2 }]);
+    } finally {
+      // Ends the reader's transaction first: a run waiting on it can then finish before the schemas go.
+      if (readerOpen) await reader.exec('ROLLBACK');
+      await reader.close();
+      await fx.dispose();
+    }
+  }, 60_000);
+});
