@@ -36,6 +36,14 @@ export const PG_PARSERS: Record<number, (value: string) => unknown> = {
 /** Settings roster's SQL depends on (besides the time zone); each a constant, never a definition's value. */
 const SESSION_SETTINGS = ['standard_conforming_strings = on', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'", 'extra_float_digits = 1'];
 
+/**
+ * The server checks, every 2 s of a statement, that roster is still connected. Without it, a
+ * statement of a roster that was killed (or stopped) while it waited on a lock goes on waiting,
+ * and its session keeps the run lock: every later run and deliver is refused until the lock
+ * comes free, though no roster runs.
+ */
+const CHECK_CLIENT = 'SET client_connection_check_interval = 2000';
+
 /** PostgreSQL through one session (scratch tables are session-local), or PGlite in tests. */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = postgres;
@@ -44,6 +52,8 @@ export class PostgresWarehouse implements Warehouse {
   private lockedSchema?: string;
   /** Why the server ended the connection, once it has. */
   private lost?: Error;
+  /** Whether the server takes CHECK_CLIENT (Postgres 14 and later). */
+  private checksClient = false;
   private constructor(private readonly client: PgQueryable, private readonly end: () => Promise<void>) {}
 
   static async connect(url: string, options: { statementTimeoutMs?: number } = {}): Promise<PostgresWarehouse> {
@@ -80,6 +90,12 @@ export class PostgresWarehouse implements Warehouse {
       wh.lost ??= e;
     });
     await wh.setUp(options.statementTimeoutMs);
+    try {
+      await wh.exec(CHECK_CLIENT);
+      wh.checksClient = true;
+    } catch {
+      // Postgres before 14, or a platform where the server cannot tell: as before.
+    }
     return wh;
   }
 
@@ -99,6 +115,7 @@ export class PostgresWarehouse implements Warehouse {
     await this.exec(`SET TIME ZONE 'UTC'`);
     for (const setting of SESSION_SETTINGS) await this.exec(`SET ${setting}`);
     if (statementTimeoutMs) await this.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+    if (this.checksClient) await this.exec(CHECK_CLIENT);
   }
 
   async query(sql: string, params?: SqlParams, order?: readonly string[]): Promise<Row[]> {

@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/definitions/graph.js';
 import { runProject } from '../../src/run/run-project.js';
 import { PostgresWarehouse } from '../../src/warehouse/postgres-runner.js';
 import { AS_OF, world } from '../execution/world.js';
 import { fixtureStatements } from '../support/fixture.js';
+import { startRoster } from '../cli/roster-cli.js';
 import { definitions, fixtureWarehouse, PG_KIND, project } from '../support/harness.js';
 
 describe(`Postgres (${PG_KIND}): SQL traits run read-only`, () => {
@@ -237,6 +241,57 @@ describe(`Postgres (${PG_KIND}): a reader of a result table`, () => {
       if (readerOpen) await reader.exec('ROLLBACK');
       await reader.close();
       await fx.dispose();
+    }
+  }, 60_000);
+});
+
+describe(`Postgres (${PG_KIND}): a roster killed while its statement waits on a lock`, () => {
+  // Two sessions and a roster process: the server only.
+  it.runIf(PG_KIND === 'server')('leaves no session holding the run lock: the server sees roster gone and ends its statement', async () => {
+    const fx = await fixtureWarehouse(world, 'segment', 'postgres');
+    const blocker = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-killed-'));
+    let blocking = false;
+    try {
+      mkdirSync(path.join(dir, 'definitions'));
+      writeFileSync(path.join(dir, 'roster.yml'), [
+        'name: killed',
+        `warehouse: { dialect: postgres, url: "${process.env.ROSTER_TEST_PG_URL}" }`,
+        `source: { schema: ${fx.schema} }`,
+        `state: { schema: ${fx.state} }`,
+      ].join('\n'));
+      writeFileSync(path.join(dir, 'definitions', 'logins.yml'), 'kind: computed_trait\nkey: logins\nentity: user\ntype: event_counter\nevent: Logged In\n');
+      // Another session holds the events table: roster's read of it waits.
+      await blocker.exec('BEGIN');
+      blocking = true;
+      await blocker.exec(`LOCK TABLE ${fx.schema}.logged_in IN ACCESS EXCLUSIVE MODE`);
+      const roster = startRoster(['--project', dir, 'run', '--as-of', AS_OF]);
+      // Asked outside the blocker's transaction, whose view of pg_stat_activity stays as it first read it.
+      const waiting = async () => Number((await fx.wh.query(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, { q: `%${fx.schema}%logged_in%` },
+      ))[0].n);
+      for (let i = 0; i < 150 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await waiting()).toBe(1);
+      roster.child.kill('SIGKILL');
+      await roster.done;
+      // The run lock comes free without the blocker ending its transaction.
+      const lockFree = async () => {
+        const [{ locked }] = await fx.wh.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', { name: `roster:${fx.state}` });
+        if (locked) await fx.wh.query('SELECT pg_advisory_unlock(hashtext($1))', { name: `roster:${fx.state}` });
+        return locked;
+      };
+      let free = false;
+      for (let i = 0; i < 40 && !free; i++) {
+        free = await lockFree();
+        if (!free) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(free).toBe(true);
+      expect(await waiting()).toBe(0);
+    } finally {
+      if (blocking) await blocker.exec('ROLLBACK');
+      await blocker.close();
+      await fx.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
