@@ -163,7 +163,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   await wh.assertRunLock(); // a SQL trait may have let another run in: then this one commits nothing
   const runId = Number((await wh.query(nextRunIdSql(s)))[0].run_id);
   const counts = Object.fromEntries(outcomes.filter((o) => o.selected).map((o) => [o.key, { status: o.status, ...(o.emission ?? {}) }]));
-  await commitRun(wh, s, {
+  await inStep(`committing the run to the state schema ${config.state.schema}`, () => commitRun(wh, s, {
     runId, plans,
     accountUsersNow,
     accountKeys: project.definitions.filter((x) => x.entity === 'account').map((x) => x.key),
@@ -173,7 +173,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       counts: JSON.stringify(counts),
       source: runSource(config),
     },
-  });
+  }));
   return { asOf: options.asOf, outcomes, ok, dryRun, runId };
 }
 

@@ -93,8 +93,10 @@ async function run(wh: Warehouse, inputs: readonly string[], asOf: string): Prom
   const p = projectOf(inputs);
   try {
     return (await runProject(p, buildGraph(p.definitions), wh, { asOf: new Date(asOf) })).ok;
-  } catch {
-    return false; // the injected failure
+  } catch (e) {
+    // The injected failure, said as a failed commit: the engine's words alone do not say what failed.
+    expect((e as Error).message).toMatch(/^committing the run to the state schema roster: injected failure at statement \d+$/);
+    return false;
   }
 }
 
