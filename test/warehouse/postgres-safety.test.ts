@@ -216,6 +216,7 @@ describe(`Postgres (${PG_KIND}): a reader of a result table`, () => {
     const fx = await fixtureWarehouse(world, 'segment', 'postgres');
     const reader = await PostgresWarehouse.connect(process.env.ROSTER_TEST_PG_URL!);
     let readerOpen = false;
+    let second: Promise<unknown> | undefined;
     try {
       // Every value changes between the runs: the second run rewrites the result table whole.
       const tier = (n: number) => definitions([{ kind: 'sql_trait', key: 'tier', entity: 'user', sql: `SELECT user_id, ${n} AS tier FROM ${fx.schema}.identifies WHERE user_id <> '' GROUP BY user_id` }]);
@@ -228,7 +229,7 @@ describe(`Postgres (${PG_KIND}): a reader of a result table`, () => {
       await reader.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
       readerOpen = true;
       expect(await reader.query(`SELECT DISTINCT tier FROM ${result}`)).toEqual([{ tier: 1 }]);
-      const second = run('2024-06-02T00:00:00Z', tier(2));
+      second = run('2024-06-02T00:00:00Z', tier(2));
       const waited = await Promise.race([second.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 15_000))]);
       expect(waited).toBe('done');
       expect((await second).ok).toBe(true);
@@ -239,6 +240,7 @@ describe(`Postgres (${PG_KIND}): a reader of a result table`, () => {
     } finally {
       // Ends the reader's transaction first: a run waiting on it can then finish before the schemas go.
       if (readerOpen) await reader.exec('ROLLBACK');
+      await second?.catch(() => undefined);
       await reader.close();
       await fx.dispose();
     }
