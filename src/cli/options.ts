@@ -15,6 +15,6 @@ export function parseAsOf(text: string | undefined): Date {
 export function parsePositiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${name} must be written as a whole number of 0 or more in digits (at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(text)}`);
   return n;
 }

@@ -203,7 +203,8 @@ export interface Dialect {
   replaceTableAs(qualified: string, select: string): string[];
   /**
    * Statements that replace every row of an existing permanent table whose columns are the
-   * query's, inside the open transaction: where DDL commits a transaction (Snowflake), as DML.
+   * query's, inside the open transaction: as DML where DDL commits a transaction (Snowflake) or
+   * waits for the table's readers (Postgres).
    */
   replaceRows(qualified: string, select: string): string[];
   createSchema(schema: string): string;
@@ -441,9 +442,10 @@ export abstract class BaseDialect implements Dialect {
   replaceTableAs(qualified: string, select: string): string[] {
     return [`DROP TABLE IF EXISTS ${qualified}`, `CREATE TABLE ${qualified} AS\n${select}`];
   }
-  // DDL is transactional: a new table is cheaper than deleting every row.
-  replaceRows(qualified: string, select: string): string[] {
-    return this.replaceTableAs(qualified, select);
+  // Each dialect chooses: a new table (cheap where DDL is transactional and no reader waits) or
+  // DELETE and INSERT (where DDL commits, or waits for readers).
+  replaceRows(_qualified: string, _select: string): string[] {
+    return missing(this.name, 'replaceRows');
   }
   readOnlyTempTableAs(name: string, select: string): { create: string[]; fill: string[] } {
     return {

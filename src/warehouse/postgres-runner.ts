@@ -37,10 +37,11 @@ export const PG_PARSERS: Record<number, (value: string) => unknown> = {
 const SESSION_SETTINGS = ['standard_conforming_strings = on', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'", 'extra_float_digits = 1'];
 
 /**
- * The server checks, every 2 s of a statement, that roster is still connected. Without it, a
- * statement of a roster that was killed (or stopped) while it waited on a lock goes on waiting,
- * and its session keeps the run lock: every later run and deliver is refused until the lock
- * comes free, though no roster runs.
+ * The server checks, every 2 s of a statement, that roster's connection is still open (Postgres 14
+ * and later, on servers that can tell, as Linux ones). Without it, a statement of a roster that
+ * was killed while it waited on a lock goes on waiting, and its session keeps the run lock: every
+ * later run and deliver is refused until the lock comes free, though no roster runs. (A client
+ * host that vanished closes nothing: TCP keepalive, set on the connection, finds that out.)
  */
 const CHECK_CLIENT = 'SET client_connection_check_interval = 2000';
 
@@ -61,6 +62,7 @@ export class PostgresWarehouse implements Warehouse {
       const c = new pg.Client({
         connectionString,
         connectionTimeoutMillis: connectTimeoutMs(url),
+        keepAlive: true,
         types: { getTypeParser: ((oid: number, format?: string) => PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
       });
       await c.connect();
@@ -94,7 +96,7 @@ export class PostgresWarehouse implements Warehouse {
       await wh.exec(CHECK_CLIENT);
       wh.checksClient = true;
     } catch {
-      // Postgres before 14, or a platform where the server cannot tell: as before.
+      // Postgres before 14, or a server that cannot tell: left unset.
     }
     return wh;
   }

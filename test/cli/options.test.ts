@@ -42,6 +42,6 @@ describe('whole-number flags', () => {
   });
 
   it.each(['', ' ', '0x10', '1e2', '+3', '-1', '1.5', 'abc', '0b11', '99999999999999999999'])('%j is refused', (text) => {
-    expect(() => parsePositiveInt('--limit', text, 10)).toThrow(`--limit must be a whole number from 0 to 9007199254740991, got ${JSON.stringify(text)}`);
+    expect(() => parsePositiveInt('--limit', text, 10)).toThrow(`--limit must be written as a whole number of 0 or more in digits (at most 9007199254740991), got ${JSON.stringify(text)}`);
   });
 });

@@ -14,9 +14,11 @@ describe('the run plan file', () => {
     const defs = definitions([
       { kind: 'sql_trait', key: 'c1', entity: 'user', sql: "SELECT 'u1' AS user_id, 1 AS c1 -- trailing; a '--' in a comment" },
       { kind: 'sql_trait', key: 'c2', entity: 'user', sql: "SELECT 'u2' AS user_id, '--' AS c2" },
+      // quotes that do not pair as literals do on the last line
+      { kind: 'sql_trait', key: 'c3', entity: 'user', sql: "SELECT 'u3' AS user_id, 3 AS c3 /* it's */ -- the user's count" },
     ]);
     const d = DIALECTS.duckdb;
-    const file = planFile(compilePlan({ dialect: d, config: ProjectConfig.parse({ name: 'p' }), definitions: defs, order: ['c1', 'c2'] }), d, 'p');
+    const file = planFile(compilePlan({ dialect: d, config: ProjectConfig.parse({ name: 'p' }), definitions: defs, order: ['c1', 'c2', 'c3'] }), d, 'p');
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
@@ -24,6 +26,7 @@ describe('the run plan file', () => {
       const rows = async (table: string) => (await connection.runAndReadAll(`SELECT * FROM ${table}`)).getRowObjectsJson();
       expect(await rows('_run_c1')).toEqual([{ user_id: 'u1', c1: 1 }]);
       expect(await rows('_run_c2')).toEqual([{ user_id: 'u2', c2: '--' }]);
+      expect(await rows('_run_c3')).toEqual([{ user_id: 'u3', c3: 3 }]);
     } finally {
       connection.closeSync();
       instance.closeSync();

@@ -276,14 +276,16 @@ WHERE COALESCE((date_trunc('milliseconds', CASE WHEN typeof(entity.trait_plan) I
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_account_members" AS
 SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
-FROM crm.contacts;
+FROM crm.contacts
+;
 
 -- sql_trait st_user (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_user" AS
 SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
 FROM "main"."order_completed"
 WHERE "timestamp" <= CAST($as_of AS TIMESTAMP) AND user_id IS NOT NULL
-GROUP BY user_id;
+GROUP BY user_id
+;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_plan_account_users" AS
@@ -402,7 +404,8 @@ WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST([] AS VARCHAR[])) = ['dash
 
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_run_st_state" AS
-SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_counter";
+SELECT user_id, ct_event_counter * 2 AS st_state FROM temp.main."_run_ct_event_counter"
+;
 
 -- audience users_all (account)
 CREATE OR REPLACE TEMPORARY TABLE "_run_users_all" AS

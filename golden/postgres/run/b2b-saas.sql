@@ -3,7 +3,8 @@
 -- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.
 
 -- sql_trait active_users_30d (account): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_active_users_30d";
+DROP TABLE IF EXISTS pg_temp."_run_active_users_30d"
+;
 CREATE TEMPORARY TABLE pg_temp."_run_active_users_30d" AS
 -- One row per (account, member): every row associates its user with the account, so only
 -- users who joined through a group call are returned. The count repeats on each row of an
@@ -26,8 +27,10 @@ SELECT
   m.user_id,
   count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
 FROM members m
-LEFT JOIN active a ON a.user_id = m.user_id;
-ANALYZE pg_temp."_run_active_users_30d";
+LEFT JOIN active a ON a.user_id = m.user_id
+;
+ANALYZE pg_temp."_run_active_users_30d"
+;
 
 -- user features: one pass over the events of main.page_viewed
 DROP TABLE IF EXISTS pg_temp."_plan_page_viewed_users";

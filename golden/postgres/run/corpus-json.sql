@@ -78,10 +78,13 @@ WHERE first_json_first IS NOT NULL;
 ANALYZE pg_temp."_run_json_first";
 
 -- sql_trait json_sql (user): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_json_sql";
+DROP TABLE IF EXISTS pg_temp."_run_json_sql"
+;
 CREATE TEMPORARY TABLE pg_temp."_run_json_sql" AS
 WITH "roster_source_events" AS (SELECT * FROM "raw"."events" AS r WHERE id IS NULL UNION ALL (SELECT DISTINCT ON (id) * FROM "raw"."events" AS r WHERE id IS NOT NULL ORDER BY id, "timestamp", CAST(row_to_json(r) AS TEXT) COLLATE "C"))
 SELECT * FROM (
 SELECT user_id, count(*) AS json_sql FROM "roster_source_events" WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL GROUP BY user_id
-) AS sql_trait_rows;
-ANALYZE pg_temp."_run_json_sql";
+) AS sql_trait_rows
+;
+ANALYZE pg_temp."_run_json_sql"
+;

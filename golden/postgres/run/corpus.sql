@@ -338,20 +338,26 @@ WHERE COALESCE((date_trunc('milliseconds', CASE WHEN CAST(entity.trait_plan AS T
 ANALYZE pg_temp."_run_op_within_last";
 
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_st_account_members";
+DROP TABLE IF EXISTS pg_temp."_run_st_account_members"
+;
 CREATE TEMPORARY TABLE pg_temp."_run_st_account_members" AS
 SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
-FROM crm.contacts;
-ANALYZE pg_temp."_run_st_account_members";
+FROM crm.contacts
+;
+ANALYZE pg_temp."_run_st_account_members"
+;
 
 -- sql_trait st_user (user): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_st_user";
+DROP TABLE IF EXISTS pg_temp."_run_st_user"
+;
 CREATE TEMPORARY TABLE pg_temp."_run_st_user" AS
 SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
 FROM "main"."order_completed"
 WHERE "timestamp" <= CAST($1 AS TIMESTAMP) AND user_id IS NOT NULL
-GROUP BY user_id;
-ANALYZE pg_temp."_run_st_user";
+GROUP BY user_id
+;
+ANALYZE pg_temp."_run_st_user"
+;
 
 -- the users of each account: group calls and associating SQL traits
 DROP TABLE IF EXISTS pg_temp."_plan_account_users";
@@ -497,10 +503,13 @@ WHERE COALESCE(COALESCE(entity."ct_unique_list", CAST(ARRAY[] AS TEXT[])) = CAST
 ANALYZE pg_temp."_run_op_list_eq";
 
 -- sql_trait st_state (user): user SQL, shape-checked by the run
-DROP TABLE IF EXISTS pg_temp."_run_st_state";
+DROP TABLE IF EXISTS pg_temp."_run_st_state"
+;
 CREATE TEMPORARY TABLE pg_temp."_run_st_state" AS
-SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter";
-ANALYZE pg_temp."_run_st_state";
+SELECT user_id, ct_event_counter * 2 AS st_state FROM pg_temp."_run_ct_event_counter"
+;
+ANALYZE pg_temp."_run_st_state"
+;
 
 -- audience users_all (account)
 DROP TABLE IF EXISTS pg_temp."_run_users_all";

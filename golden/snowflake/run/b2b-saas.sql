@@ -25,7 +25,8 @@ SELECT
   m.user_id,
   count(a.user_id) OVER (PARTITION BY m.group_id) AS active_users_30d
 FROM members m
-LEFT JOIN active a ON a.user_id = m.user_id;
+LEFT JOIN active a ON a.user_id = m.user_id
+;
 
 -- user features: one pass over the events of main.page_viewed
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_PAGE_VIEWED_USERS" AS

@@ -276,14 +276,16 @@ WHERE COALESCE((date_trunc('milliseconds', CASE WHEN REGEXP_LIKE(CAST(entity.tra
 -- sql_trait st_account_members (account): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_ACCOUNT_MEMBERS" AS
 SELECT account_id AS group_id, contact_id AS user_id, tier AS crm_tier
-FROM crm.contacts;
+FROM crm.contacts
+;
 
 -- sql_trait st_user (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_USER" AS
 SELECT user_id, count(*) AS lifetime_orders, sum(total) AS lifetime_value
 FROM "MAIN"."ORDER_COMPLETED"
 WHERE "timestamp" <= CAST(:1 AS TIMESTAMP_NTZ) AND user_id IS NOT NULL
-GROUP BY user_id;
+GROUP BY user_id
+;
 
 -- the users of each account: group calls and associating SQL traits
 CREATE OR REPLACE TEMPORARY TABLE "_PLAN_ACCOUNT_USERS" AS
@@ -402,7 +404,8 @@ WHERE COALESCE(COALESCE(entity."CT_UNIQUE_LIST", ARRAY_CONSTRUCT()) = ARRAY_CONS
 
 -- sql_trait st_state (user): user SQL, shape-checked by the run
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_ST_STATE" AS
-SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER";
+SELECT user_id, ct_event_counter * 2 AS st_state FROM "_RUN_CT_EVENT_COUNTER"
+;
 
 -- audience users_all (account)
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_USERS_ALL" AS

@@ -177,16 +177,14 @@ export function planFile(plan: RunPlan, dialect: Dialect, title: string): string
     `${AS_OF_PARAMETER}, bound to each statement that names it`,
     `-- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.`,
   ];
-  const body = plan.steps.map((s) => [sqlComment(s.note), ...dialect.createTempTableAs(s.name, s.sql).map(terminated)].join('\n'));
+  const body = plan.steps.map((s) => [sqlComment(s.note), ...dialect.createTempTableAs(s.name, s.sql).map((x) => terminated(x, s.kind))].join('\n'));
   return `${header.join('\n')}\n\n${body.join('\n\n')}\n`;
 }
 
 /**
- * A statement ended by `;`, on a line of its own after a last line that may end in a `--` comment
- * (a SQL trait's own SQL may), which would swallow it. Literals are skipped; one misread costs a
- * line only.
+ * A statement ended by `;`: on a line of its own after a SQL trait's own SQL, whose last line may
+ * end in a `--` comment that would swallow it (roster's own SQL never ends in one).
  */
-function terminated(statement: string): string {
-  const lastLine = statement.slice(statement.lastIndexOf('\n') + 1).replace(/'(?:[^']|'')*'/g, "''");
-  return lastLine.includes('--') ? `${statement}\n;` : `${statement};`;
+function terminated(statement: string, kind: PlanStep['kind']): string {
+  return kind === 'sql_trait' ? `${statement}\n;` : `${statement};`;
 }
