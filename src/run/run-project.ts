@@ -7,9 +7,9 @@ import { absentEventWarnings } from './absent-events.js';
 import { refuseUntimedSources } from './source-timestamps.js';
 import { STALE_AFTER_MS, staleSourceWarning } from './stale-source.js';
 import { otherSourceWarning, runSource } from './state-owner.js';
-import { createStateTables, stateNames, type StateNames } from '../state/state-tables.js';
+import { createStateTables, INTERNAL, stateNames, type StateNames } from '../state/state-tables.js';
 import type { SourceCatalog } from '../compiler/context.js';
-import { LAYOUT_TABLES, type CallType } from '../definitions/project-config.js';
+import { LAYOUT_TABLES, type CallType, type ProjectConfig } from '../definitions/project-config.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import { planTable } from '../compiler/plan/plan.js';
 import { commitRun } from './commit.js';
@@ -68,7 +68,8 @@ export class AsOfError extends Error {
   /** `dropState`: the statement that starts over, dropping the state schema (results, snapshots, outbox). */
   constructor(readonly asOf: Date, readonly last: string, dropState: string) {
     super(`--as-of ${asOf.toISOString()} is earlier than the last committed run (as_of ${last}); roster only moves forward`
-      + ` (use --dry-run to look at the past; to start over, drop roster's state with its results and unsent messages: ${dropState})`);
+      + ` (use --dry-run to look at the past; to start over, drop roster's state with its results and unsent messages, ${dropState},`
+      + ' after which the next run is a first run and sends every member and value again)');
     this.name = 'AsOfError';
   }
 }
@@ -95,12 +96,13 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       const existing = await wh.catalog(s.schema);
       await refuseLegacyPending(wh, s, existing);
       for (const sql of createStateTables(d, s, existing)) await wh.exec(sql);
-      const [lastRun] = await wh.query(lastRunSourceSql(s));
-      const otherSource = otherSourceWarning(lastRun?.source as string | null | undefined, config);
-      if (otherSource) options.onWarning?.(otherSource);
+      await warnOfOtherSource(wh, s, existing, config, options.onWarning);
       return (await wh.query(lastAsOfSql(s)))[0].as_of;
     });
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last, `DROP SCHEMA ${d.quoteIdent(config.state.schema)} CASCADE`);
+  } else {
+    // A dry run diffs against the same committed state: it is warned alike, reading only.
+    await warnOfOtherSource(wh, s, await wh.catalog(s.schema), config, options.onWarning);
   }
 
   const selected = options.select?.length ? graph.select(options.select) : new Set(graph.order);
@@ -203,6 +205,18 @@ async function inStep<T>(what: string, step: () => Promise<T>): Promise<T> {
     if (e instanceof WarehouseError && !e.message.includes('roster.yml')) throw new WarehouseError(`${what}: ${e.message}`, e.cause ?? e);
     throw e;
   }
+}
+
+/**
+ * Warns when the state schema's last committed run was another project's, or read another source
+ * (see state-owner). `existing`: the state schema's tables as they were before this run made or
+ * upgraded any; a run log without its source column has nothing to compare.
+ */
+async function warnOfOtherSource(wh: Warehouse, s: StateNames, existing: SourceCatalog, config: ProjectConfig, onWarning?: (message: string) => void): Promise<void> {
+  if (!existing.get(INTERNAL.runs)?.has('source')) return;
+  const [lastRun] = await wh.query(lastRunSourceSql(s));
+  const warning = otherSourceWarning(lastRun?.source as string | null | undefined, config);
+  if (warning) onWarning?.(warning);
 }
 
 /**

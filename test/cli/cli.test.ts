@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE, exampleCopy, noStack, ROOT, roster } from './roster-cli.js';
+import { EXAMPLE, exampleCopy, MAIN, noStack, ROOT, roster } from './roster-cli.js';
 
 describe('roster CLI', () => {
   it('validate: exit 0 on the example project', () => {
@@ -225,11 +225,17 @@ describe('roster CLI', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
     const init = roster(['init', dir]);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(`next: npx roster --project ${dir} demo && npx roster --project ${dir} run --as-of 2024-06-03T00:00:00.000Z`);
+    // roster is not on the test's PATH: the line runs this very file with node
+    expect(init.stdout).toContain(`next: node ${realpathSync(MAIN)} --project ${dir} demo && node ${realpathSync(MAIN)} --project ${dir} run --as-of 2024-06-01T00:00:00.000Z`);
     // a folder a shell would split or unquote is quoted, so the line can be pasted
     const odd = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), "it's a $HOME");
-    const word = /next: npx roster --project (.+) demo && /.exec(roster(['init', odd]).stdout)?.[1] ?? '';
+    const word = /next: node \S+ --project (.+) demo && /.exec(roster(['init', odd]).stdout)?.[1] ?? '';
     expect(execFileSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' })).toBe(odd);
+    // installed on the PATH (a link to this very file, as npm install -g makes): plain roster
+    const bin = mkdtempSync(path.join(tmpdir(), 'roster-bin-'));
+    symlinkSync(MAIN, path.join(bin, 'roster'));
+    const onPath = roster(['init', path.join(bin, 'p')], { env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    expect(onPath.stdout).toContain(`next: roster --project ${path.join(bin, 'p')} demo && roster --project`);
     // Named after its folder, not the example it starts from.
     expect(readFileSync(path.join(dir, 'roster.yml'), 'utf8')).toMatch(/^name: "acme"$/m);
     const schema = JSON.parse(readFileSync(path.join(dir, '.roster/definition.schema.json'), 'utf8'));

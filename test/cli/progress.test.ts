@@ -173,7 +173,8 @@ describe('roster run --json and output without a terminal', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('earlier than the last committed run');
     // and says how to start over, naming roster.yml's state schema
-    expect(r.stderr).toContain('to start over, drop roster\'s state with its results and unsent messages: DROP SCHEMA "roster" CASCADE');
+    expect(r.stderr).toContain('to start over, drop roster\'s state with its results and unsent messages, DROP SCHEMA "roster" CASCADE,'
+      + ' after which the next run is a first run and sends every member and value again)');
     const summary = JSON.parse(r.stdout);
     expect(summary).toEqual({ ok: false, exit_code: 1, error: expect.stringContaining('earlier than the last committed run') });
   });

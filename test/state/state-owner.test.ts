@@ -20,9 +20,9 @@ describe.each(ENGINES)('a state schema last committed by another project or sour
         const p = project(defs, layout, { schema: fx.schema }, fx.state);
         return { ...p, config: { ...p.config, name } };
       };
-      const run = async (p: Project, day: string) => {
+      const run = async (p: Project, day: string, dryRun = false) => {
         const warnings: string[] = [];
-        const report = await runProject(p, buildGraph(defs), fx.wh, { asOf: new Date(day), onWarning: (w) => warnings.push(w) });
+        const report = await runProject(p, buildGraph(defs), fx.wh, { asOf: new Date(day), dryRun, onWarning: (w) => warnings.push(w) });
         expect(report.ok).toBe(true);
         return warnings.filter((w) => w.includes('was last committed by'));
       };
@@ -33,6 +33,8 @@ describe.each(ENGINES)('a state schema last committed by another project or sour
         + ' results are diffed against what that run kept, and destinations are sent the difference as changes; give each project its own state.schema in roster.yml',
       ]);
       expect(await run(named('globex'), '2024-06-04T00:00:00Z')).toEqual([]);
+      // A dry run diffs against the same state: warned alike.
+      expect(await run(named('acme'), '2024-06-04T00:00:00Z', true)).toHaveLength(1);
       // A run log an earlier roster wrote has no source column: it is added, with nothing to compare with.
       await fx.wh.exec(`ALTER TABLE ${fx.wh.dialect.qualify(fx.state, '_runs')} DROP COLUMN source`);
       expect(await run(named('initech'), '2024-06-05T00:00:00Z')).toEqual([]);

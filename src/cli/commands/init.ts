@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { definitionJsonSchema, projectConfigJsonSchema } from '../../definitions/json-schema.js';
 import { DEMO_END } from '../../demo/generate.js';
 import { makeFolders, writeFailure } from '../../support/make-folders.js';
@@ -52,11 +52,32 @@ export async function initCommand(target: string): Promise<number> {
     const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
     if (lines.length) console.log(`kept your .gitignore: add ${lines.join(', ')} to it (the warehouse, delivered files and run scratch)`);
   }
-  // npx finds roster installed in the project, globally, or in roster's own checkout, where a bare
-  // `roster` is not on the PATH; the line is meant to be pasted into a shell.
+  // Meant to be pasted into a shell. As of two days before the demo's events end, as the README
+  // runs it: a later run as of their end then shows what changed.
   const project = shellWord(target);
-  console.log(`next: npx roster --project ${project} demo && npx roster --project ${project} run --as-of ${DEMO_END.toISOString()}`);
+  const roster = selfCommand();
+  console.log(`next: ${roster} --project ${project} demo && ${roster} --project ${project} run --as-of ${FIRST_RUN_AS_OF}`);
   return 0;
+}
+
+const FIRST_RUN_AS_OF = new Date(DEMO_END.getTime() - 2 * 24 * 3600 * 1000).toISOString();
+
+/**
+ * How a shell runs this roster again: `roster` where the PATH has it (installed globally), else
+ * node and this file. Not `npx roster`: outside roster's own checkout npx would fetch another
+ * package of that name; and node_modules/.bin, which npx puts on the PATH, is gone after it.
+ */
+function selfCommand(): string {
+  const self = realpathSync(process.argv[1]);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || dir.endsWith(path.join('node_modules', '.bin'))) continue;
+    try {
+      if (realpathSync(path.join(dir, 'roster')) === self) return 'roster';
+    } catch {
+      // not in this folder
+    }
+  }
+  return `node ${shellWord(self)}`;
 }
 
 /** A word a POSIX shell reads back as `text`: as it is when plain, else single-quoted. */
