@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Timestamp, type Engine } from '../support/fixture.js';
-import { ENGINES, runFixture, type DefinitionInput } from '../support/harness.js';
+import { ENGINES, readRun, runFixture, type DefinitionInput } from '../support/harness.js';
 
 const LAYOUTS = ['segment', 'events_json'] as const;
 import { AS_OF, world } from './world.js';
 
-/** Runs definitions over the hand-made world and returns a reader of their stored values. */
-async function values(engine: Engine, layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string) {
-  const run = await runFixture(world, defs, { asOf: AS_OF, layout, engine });
-  try {
-    expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
-    return await run.values(key);
-  } finally {
-    await run.close();
-  }
+/** Runs definitions over the hand-made world and returns the stored values of one. */
+function values(engine: Engine, layout: 'segment' | 'events_json', defs: DefinitionInput[], key: string): Promise<Record<string, unknown>> {
+  return readRun(world, defs, { asOf: AS_OF, layout, engine }, (run) => run.values(key));
 }
 
 const trait = (key: string, entity: string, body: string) => `kind: computed_trait\nkey: ${key}\nentity: ${entity}\n${body}`;

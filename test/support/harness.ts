@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DefinitionFile, type Definition } from '../../src/definitions/definition.js';
 import { buildGraph } from '../../src/definitions/graph.js';
@@ -125,4 +126,17 @@ export async function runFixture(
     values: async (key) => Object.fromEntries((await rows(key)).map((r) => [String(r[idColumn(key)]), r[key]])),
     close: () => fx.dispose(),
   };
+}
+
+/** Runs definitions over a fixture, every one of which must succeed, and reads what `read` takes from the outcome. */
+export async function readRun<T>(
+  fixture: Fixture, inputs: readonly DefinitionInput[], options: Parameters<typeof runFixture>[2], read: (run: Outcome) => Promise<T>,
+): Promise<T> {
+  const run = await runFixture(fixture, inputs, options);
+  try {
+    expect(run.report.outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+    return await read(run);
+  } finally {
+    await run.close();
+  }
 }
