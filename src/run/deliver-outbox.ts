@@ -4,8 +4,9 @@ import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
-  advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, failedCountSql, insertFailedSql, messagesAfterSql,
-  openDeliveriesSql, pendingByDestinationSql, type DeliveryKey, type DeliveryMode, type FailedMessage,
+  advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, createDeliveryChangesSql, DELIVERY_CHANGES, failedCountSql,
+  insertFailedSql, messagesAfterSql, openDeliveriesSql, pendingByDestinationSql, valuesByRefSql, type DeliveryKey, type DeliveryMode,
+  type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../state/state-tables.js';
 import { readAhead } from '../support/read-ahead.js';
@@ -178,8 +179,10 @@ async function deliverTo(
       let done = delivery.done;
       // The last position read: ahead of the cursor while messages of this delivery are held.
       let read = done;
+      for (const sql of createDeliveryChangesSql(d, s, x)) await wh.exec(sql);
+      const messages = withValues(wh, wh.stream(messagesAfterSql(d, s, x, done), options.batchSize));
       // The warehouse reads the next batch while this one is rendered and sent.
-      for await (const { value: rows, fetched } of readAhead(wh.stream(messagesAfterSql(d, s, x, done), options.batchSize))) {
+      for await (const { value: rows, fetched } of readAhead(messages)) {
         if (options.maxMessages !== undefined && totals.sent + totals.alreadyDelivered >= options.maxMessages) break deliveries;
         // The cursor is only right if the batch continues the numbering exactly.
         rows.forEach((row, i) => {
@@ -216,6 +219,7 @@ async function deliverTo(
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
       }
+      await wh.exec(`DROP TABLE IF EXISTS ${d.tempTable(DELIVERY_CHANGES)}`);
       // Fewer messages than committed: what they are made of is gone. Say so; later ones wait.
       if (read < delivery.messages) {
         errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): ${delivery.messages} messages were committed, only ${read} can be made from the state schema`);
@@ -226,6 +230,32 @@ async function deliverTo(
     errors.push(...held.notes);
   } finally {
     await target?.close();
+  }
+}
+
+/**
+ * Values are looked up by at most this many refs at a time: one lookup per batch of 10,000 or
+ * fewer, and an IN list well under Snowflake's 16,384 expressions.
+ */
+const REFS_PER_LOOKUP = 10_000;
+
+/**
+ * Each batch of a delivery's numbered messages with the values of the change rows they send
+ * (values_json), looked up by `ref` in the delivery's scratch table: the numbering never sorts
+ * the values, and a value that an account trait sends to each of its users is read once a batch.
+ */
+async function* withValues(wh: Warehouse, batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+  for await (const rows of batches) {
+    const refs = [...new Set(rows.map((r) => Number(r.ref)))];
+    const values = new Map<number, unknown>();
+    for (let i = 0; i < refs.length; i += REFS_PER_LOOKUP) {
+      for (const v of await wh.query(valuesByRefSql(wh.dialect, refs.slice(i, i + REFS_PER_LOOKUP)))) values.set(Number(v.ref), v.values_json);
+    }
+    for (const row of rows) {
+      if (!values.has(Number(row.ref))) throw new WarehouseError(`message ${String(row.position)}: its change row ${String(row.ref)} was not found in the delivery's scratch table`);
+      row.values_json = values.get(Number(row.ref));
+    }
+    yield rows;
   }
 }
 

@@ -93,54 +93,86 @@ export function changeCountsSql(changes: string): string {
 /**
  * The messages of one delivery, numbered in SPEC 4 order (group, then identify, then track, each
  * by id; a user reached through two accounts by group_id): columns position, call_type,
- * change_kind, group_id, user_id, values_json. An account trait's account rows reach every user
- * the account had in that run, read from the membership snapshot.
+ * change_kind, group_id, user_id and the `ref` of the change row whose values it sends, read from
+ * the delivery's scratch table (createDeliveryChangesSql). An account trait's account rows reach
+ * every user the account had in that run, read from the membership snapshot.
  *
  * The identify and track sections hold the same rows in the same order, so the user rows are
  * sorted once and each user call takes its own block of positions after the group calls: half
  * the sort of numbering every message in one window.
  */
-export function expandedMessagesSql(d: Dialect, s: StateNames, x: Expansion): string {
+export function expandedMessagesSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'calls'>): string {
   const lit = (v: string) => d.stringLiteral(v);
-  const state = x.mode === 'state';
-  if (state && !x.resultColumns) throw new Error(`delivery of ${x.definition.key}: a state delivery needs its result's columns`);
-  const rows = (part: string) => state
-    ? `state_changes AS c WHERE c.part = ${lit(part)}`
-    : `${s.changes} AS c WHERE c.run_id = ${x.runId} AND c.definition_key = ${lit(x.definition.key)} AND c.mode = ${lit(x.mode)} AND c.part = ${lit(part)}`;
+  const rows = (part: string) => `${d.tempTable(DELIVERY_CHANGES)} AS c WHERE c.part = ${lit(part)}`;
   const withGroups = x.calls.includes('group');
   const userCalls = (['identify', 'track'] as const).filter((c) => x.calls.includes(c));
   const sections: string[] = [];
   if (withGroups) {
     sections.push([
       `SELECT row_number() OVER (ORDER BY ${d.idSortKey('c.group_id')}) AS position, ${lit('group')} AS call_type,`,
-      `  c.change_kind, c.group_id, c.user_id, c.values_json`,
+      `  c.change_kind, c.group_id, c.user_id, c.ref`,
       `FROM ${rows('account')}`,
     ].join('\n'));
   }
   if (userCalls.length) {
-    const userRows = [`SELECT c.change_kind, c.group_id, c.user_id, c.values_json FROM ${rows('user')}`];
+    const userRows = [`SELECT c.change_kind, c.group_id, c.user_id, c.ref FROM ${rows('user')}`];
     if (x.definition.entity === 'account' && x.definition.kind !== 'audience') {
       userRows.push([
-        `SELECT c.change_kind, c.group_id, au.user_id, c.values_json`,
+        `SELECT c.change_kind, c.group_id, au.user_id, c.ref`,
         `FROM ${accountUsersAtSql(s, x.runId)} AS au, ${rows('account')} AND au.group_id = c.group_id`,
       ].join('\n'));
     }
     const groupCalls = withGroups ? `(SELECT count(*) FROM ${rows('account')})` : '0';
     const slots = userCalls.map((c, i) => `(${lit(c)}, ${i})`).join(', ');
     sections.push([
-      `SELECT ${groupCalls} + k.slot * u.n + u.r AS position, k.call_type, u.change_kind, u.group_id, u.user_id, u.values_json`,
+      `SELECT ${groupCalls} + k.slot * u.n + u.r AS position, k.call_type, u.change_kind, u.group_id, u.user_id, u.ref`,
       `FROM (`,
       `  SELECT row_number() OVER (ORDER BY ${d.idSortKey('m.user_id')}, ${d.idSortKey('m.group_id')}) AS r, count(*) OVER () AS n,`,
-      `    m.change_kind, m.group_id, m.user_id, m.values_json`,
+      `    m.change_kind, m.group_id, m.user_id, m.ref`,
       `  FROM (\n${userRows.join('\nUNION ALL\n')}\n) AS m`,
       `) AS u, (VALUES ${slots}) AS k(call_type, slot)`,
     ].join('\n'));
   }
-  const union = sections.join('\nUNION ALL\n');
-  return state ? `WITH state_changes AS (\n${stateChangesSql(d, s, x, x.resultColumns!)}\n)\n${union}` : union;
+  return sections.join('\nUNION ALL\n');
 }
 
-/** What expandedMessagesSql expands: a delivery, and for a `state` one the columns of its committed result. */
+/**
+ * A delivery's change rows, before they are expanded into messages: part, change_kind,
+ * group_id, user_id, values_json (CHANGE_COLUMNS); for a `state` delivery made from its committed
+ * result (see DeliveryMode).
+ */
+export function deliveryChangesSql(d: Dialect, s: StateNames, x: Expansion): string {
+  if (x.mode === 'state') {
+    if (!x.resultColumns) throw new Error(`delivery of ${x.definition.key}: a state delivery needs its result's columns`);
+    return stateChangesSql(d, s, x, x.resultColumns);
+  }
+  return [
+    'SELECT c.part, c.change_kind, c.group_id, c.user_id, c.values_json',
+    `FROM ${s.changes} AS c`,
+    `WHERE c.run_id = ${x.runId} AND c.definition_key = ${d.stringLiteral(x.definition.key)} AND c.mode = ${d.stringLiteral(x.mode)}`,
+  ].join('\n');
+}
+
+/**
+ * The scratch table a delivery expands from: its change rows (deliveryChangesSql), each with a
+ * `ref` of its own. Messages are numbered over (ref, ids) alone and take their values by `ref`
+ * batch by batch (valuesByRefSql): a sort that carried the values would hold all of them at once,
+ * and an account trait's values are repeated for every user it fans out to.
+ */
+export const DELIVERY_CHANGES = '_delivery_changes';
+
+export function createDeliveryChangesSql(d: Dialect, s: StateNames, x: Expansion): string[] {
+  return d.createTempTableAs(DELIVERY_CHANGES, `SELECT row_number() OVER () AS ref, c.* FROM (\n${deliveryChangesSql(d, s, x)}\n) AS c`);
+}
+
+/** The values of the change rows `refs` of the delivery's scratch table: ref, values_json. */
+export function valuesByRefSql(d: Dialect, refs: readonly number[]): string {
+  const bad = refs.find((r) => !Number.isSafeInteger(r));
+  if (bad !== undefined || !refs.length) throw new Error(`valuesByRefSql: refs must be whole numbers, got ${bad ?? 'none'}`);
+  return `SELECT c.ref, c.values_json FROM ${d.tempTable(DELIVERY_CHANGES)} AS c WHERE c.ref IN (${refs.join(', ')})`;
+}
+
+/** What a delivery expands: a delivery, and for a `state` one the columns of its committed result. */
 export interface Expansion extends Pick<Delivery, 'runId' | 'definition' | 'mode' | 'calls'> {
   readonly resultColumns?: readonly Column[];
 }
@@ -189,17 +221,18 @@ export const CALL_CODES: readonly CallType[] = CALLS;
 export const CHANGE_KIND_CODES = ['entered', 'exited', 'changed'] as const;
 
 /**
- * A delivery's messages after position `done`, in order: position, call_code, kind_code,
- * group_id, user_id, values_json. The call type and change kind travel as codes (see
- * CALL_CODES): the DuckDB driver decodes every string with a TextDecoder call of its own, and
- * these two were 2 of the 5 strings of each message.
+ * A delivery's messages after position `done`, in order, from its scratch table (see
+ * createDeliveryChangesSql): position, call_code, kind_code, group_id, user_id, ref (the values
+ * come by valuesByRefSql). The call type and change kind travel as codes (see CALL_CODES): the
+ * DuckDB driver decodes every string with a TextDecoder call of its own, and these two were 2 of
+ * the 5 strings of each message.
  */
-export function messagesAfterSql(d: Dialect, s: StateNames, x: Expansion, done: number): string {
+export function messagesAfterSql(d: Dialect, s: StateNames, x: Pick<Delivery, 'runId' | 'definition' | 'calls'>, done: number): string {
   const code = (column: string, words: readonly string[]) =>
     `CASE ${column} ${words.map((w, i) => `WHEN ${d.stringLiteral(w)} THEN ${i}`).join(' ')} END`;
   return [
     `SELECT e.position, ${code('e.call_type', CALL_CODES)} AS call_code, ${code('e.change_kind', CHANGE_KIND_CODES)} AS kind_code,`,
-    '  e.group_id, e.user_id, e.values_json',
+    '  e.group_id, e.user_id, e.ref',
     `FROM (\n${expandedMessagesSql(d, s, x)}\n) AS e`,
     `WHERE e.position > ${done}`,
     'ORDER BY e.position',

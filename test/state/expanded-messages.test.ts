@@ -2,7 +2,9 @@ import pkg from 'node-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snowflake } from '../../dialects/snowflake.js';
 import type { CallType } from '../../src/definitions/project-config.js';
-import { CALL_CODES, CHANGE_KIND_CODES, expandedMessagesSql, freezeStateDeliveriesSql, messagesAfterSql } from '../../src/state/outbox-sql.js';
+import {
+  CALL_CODES, CHANGE_KIND_CODES, createDeliveryChangesSql, deliveryChangesSql, expandedMessagesSql, freezeStateDeliveriesSql, messagesAfterSql, valuesByRefSql,
+} from '../../src/state/outbox-sql.js';
 import { createStateTables, stateNames } from '../../src/state/state-tables.js';
 import { ENGINES, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
 
@@ -45,8 +47,9 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
       await wh.exec(`INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json) VALUES ${changes.join(', ')}`);
       await wh.exec(`INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run) VALUES ${MEMBERSHIPS.map((r) => `(${r.map(lit).join(', ')})`).join(', ')}`);
     }
-    const sql = expandedMessagesSql(wh.dialect, s, { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls });
-    const rows = await wh.query(`SELECT * FROM (\n${sql}\n) AS e ORDER BY e.position`);
+    const x = { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls } as const;
+    for (const sql of createDeliveryChangesSql(wh.dialect, s, x)) await wh.exec(sql);
+    const rows = await wh.query(`SELECT * FROM (\n${expandedMessagesSql(wh.dialect, s, x)}\n) AS e ORDER BY e.position`);
     rows.forEach((r, i) => expect(Number(r.position)).toBe(i + 1));
     return rows.map((r) => (r.call_type === 'group' ? `group ${String(r.group_id)}` : `${String(r.call_type)} ${String(r.user_id)} ${String(r.group_id)}`));
   }
@@ -64,7 +67,11 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     });
     expect(read).toEqual(all.slice(2));
     expect(rows.map((r) => CHANGE_KIND_CODES[Number(r.kind_code)])).toEqual(all.slice(2).map(() => 'changed'));
-    expect(rows[0]).toMatchObject({ values_json: '{"n":0}' }); // acct_c's group call
+    // Each message's values come by the ref of its change row: acct_c's group call, then u1's
+    // identify calls through acct_a and acct_b, which send those accounts' values.
+    const refs = rows.slice(0, 3).map((r) => Number(r.ref));
+    const values = new Map((await wh.query(valuesByRefSql(wh.dialect, refs))).map((v) => [Number(v.ref), v.values_json]));
+    expect(refs.map((ref) => values.get(ref))).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
     expect(await wh.query(messagesAfterSql(wh.dialect, s, x, all.length))).toEqual([]);
   });
 
@@ -88,8 +95,9 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     await wh.exec(`INSERT INTO ${s.changes} (run_id, definition_key, mode, part, change_kind, group_id, user_id, values_json) VALUES
       (2, 'ct', 'diff', 'account', 'changed', 'a', 'u1', '{}'), (2, 'ct', 'diff', 'account', 'changed', 'B', 'U2', '{}')`);
     await wh.exec(`INSERT INTO ${s.accountUsers} (group_id, user_id, from_run, to_run) VALUES ('a', 'u1', 1, NULL), ('B', 'U2', 1, NULL)`);
-    const sql = expandedMessagesSql(wh.dialect, s, { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'diff', calls: ['group', 'identify'] });
-    const rows = await wh.query(`SELECT * FROM (\n${sql}\n) AS e ORDER BY e.position`);
+    const x = { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'diff', calls: ['group', 'identify'] } as const;
+    for (const sql of createDeliveryChangesSql(wh.dialect, s, x)) await wh.exec(sql);
+    const rows = await wh.query(`SELECT * FROM (\n${expandedMessagesSql(wh.dialect, s, x)}\n) AS e ORDER BY e.position`);
     expect(rows.map((r) => `${String(r.call_type)} ${String(r.group_id)} ${String(r.user_id)}`)).toEqual(['group B U2', 'group a u1', 'identify B U2', 'identify a u1']);
   });
 
@@ -103,15 +111,15 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
 });
 
 // No Snowflake can be reached here: a SQL parser is the rough syntax guard (as for golden/snowflake).
-it('expandedMessagesSql and messagesAfterSql parse as Snowflake SQL', () => {
-  const sql = expandedMessagesSql(snowflake, stateNames(snowflake, 'roster'), {
-    runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
-  });
-  expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' })).not.toThrow();
-  const after = messagesAfterSql(snowflake, stateNames(snowflake, 'roster'), {
-    runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'],
-  }, 40000);
-  expect(() => new pkg.Parser().astify(after, { database: 'snowflake' })).not.toThrow();
+const parsesAsSnowflake = (sql: string, what: string) => expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' }), `${what}: ${sql}`).not.toThrow();
+
+it('a delivery\'s scratch table, its numbered messages and their values parse as Snowflake SQL', () => {
+  const s = stateNames(snowflake, 'roster');
+  const x = { runId: 2, definition: { key: 'ct', kind: 'computed_trait', entity: 'account' }, mode: 'full', calls: ['group', 'identify', 'track'] } as const;
+  for (const sql of createDeliveryChangesSql(snowflake, s, x)) parsesAsSnowflake(sql, 'scratch table');
+  parsesAsSnowflake(expandedMessagesSql(snowflake, s, x), 'numbering');
+  parsesAsSnowflake(messagesAfterSql(snowflake, s, x, 40000), 'messages after');
+  parsesAsSnowflake(valuesByRefSql(snowflake, [1, 2, 3]), 'values by ref');
 });
 
 it('a state delivery (rows made from the committed result) and its freeze parse as Snowflake SQL', () => {
@@ -119,11 +127,15 @@ it('a state delivery (rows made from the committed result) and its freeze parse 
   const columns = [{ name: 'group_id', type: 'VARCHAR' }, { name: 'ct', type: 'NUMBER(38,0)' }];
   for (const [kind, entity] of [['computed_trait', 'account'], ['audience', 'account'], ['audience', 'user'], ['sql_trait', 'account']]) {
     const definition = { key: 'ct', kind, entity };
-    const after = messagesAfterSql(snowflake, s, { runId: 2, definition, mode: 'state', calls: ['group', 'identify', 'track'], resultColumns: columns }, 0);
-    expect(after).toContain('WITH state_changes AS');
-    expect(() => new pkg.Parser().astify(after, { database: 'snowflake' }), `${kind} ${entity}`).not.toThrow();
-    for (const sql of freezeStateDeliveriesSql(snowflake, s, { runId: 2, definition }, columns)) {
-      expect(() => new pkg.Parser().astify(sql, { database: 'snowflake' }), `${kind} ${entity}: ${sql}`).not.toThrow();
-    }
+    const x = { runId: 2, definition, mode: 'state', calls: ['group', 'identify', 'track'], resultColumns: columns } as const;
+    // Made from the committed result, not from the outbox's change rows.
+    expect(deliveryChangesSql(snowflake, s, x)).toContain(s.result('ct'));
+    for (const sql of createDeliveryChangesSql(snowflake, s, x)) parsesAsSnowflake(sql, `${kind} ${entity}`);
+    for (const sql of freezeStateDeliveriesSql(snowflake, s, { runId: 2, definition }, columns)) parsesAsSnowflake(sql, `${kind} ${entity}`);
   }
+});
+
+it('values are looked up by whole-number refs only', () => {
+  expect(() => valuesByRefSql(snowflake, [1, 2.5])).toThrow(/whole numbers, got 2.5/);
+  expect(() => valuesByRefSql(snowflake, [])).toThrow(/whole numbers/);
 });
