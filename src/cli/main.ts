@@ -76,6 +76,15 @@ program.command('preview').argument('<key>', 'the definition').description('size
   .option('--as-of <iso>', 'the instant to compute at (default now; UTC without an offset)')
   .option('--limit <n>', 'how many members or values to show (default 10)')
   .action(async (key: string, flags) => finish(await previewCommand(projectDir(), key, flags)));
+// commander's own help command prints the whole usage, with no error, for a command it does not know.
+program.helpCommand(false);
+program.command('help').argument('[command]', 'the command').description('display help for command')
+  .action((name?: string) => {
+    if (name === undefined) program.help();
+    const command = program.commands.find((c) => c.name() === name);
+    if (!command) return program.error(`error: unknown command '${name}'`);
+    command.help();
+  });
 
 /**
  * Ctrl-C, or a scheduler's SIGTERM, during run or deliver ends roster as the signal would (exit

@@ -155,6 +155,14 @@ describe('roster CLI', () => {
     const command = roster(['frobnicate']);
     expect(command.code).toBe(1);
     expect(command.stderr.trim().split('\n')).toEqual(["error: unknown command 'frobnicate'", '(roster --help lists the commands)']);
+    // Asked of help, too; help of a command it knows is that command's usage.
+    const help = roster(['help', 'frobnicate']);
+    expect([help.code, help.stdout]).toEqual([1, '']);
+    expect(help.stderr.trim().split('\n')).toEqual(["error: unknown command 'frobnicate'", '(roster --help lists the commands)']);
+    const run = roster(['help', 'run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: roster run \[options\]\n/);
+    expect(roster(['help']).stdout).toBe(roster(['--help']).stdout);
   });
 
   it('arguments: a bad --as-of, an unknown --select key or preview key, an unknown flag exit 1', () => {
