@@ -29,9 +29,10 @@ export interface CommitInput {
 /**
  * Commits in one transaction the new results, the membership snapshots, the outbox (changes and deliveries),
  * the definitions and routes, and the run log row. Nothing of it is visible unless all is (but
- * the empty tables of definitions that had none, made just before).
+ * the empty tables of definitions that had none, made just before). Returns the state tables
+ * whose planner statistics should be refreshed now (refreshStatisticsAfterCommit).
  */
-export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput): Promise<void> {
+export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput): Promise<string[]> {
   const d = wh.dialect;
   const exec = async (sqls: readonly string[]) => {
     for (const sql of sqls) await wh.exec(sql);
@@ -91,12 +92,15 @@ export async function commitRun(wh: Warehouse, s: StateNames, input: CommitInput
     crashPoint('before-commit');
   });
   crashPoint('after-commit');
-  // Delivery reads the outbox and the membership snapshot at once: the planner needs their new sizes.
-  const written = [
+  return [
     ...(changesWritten ? [s.changes] : []),
     ...(input.accountUsersNow?.changes ? [s.accountUsers] : []),
   ];
-  for (const sql of d.refreshStatistics(written)) await wh.exec(sql);
+}
+
+/** Delivery reads the outbox and the membership snapshot at once: the planner needs their new sizes. */
+export async function refreshStatisticsAfterCommit(wh: Warehouse, written: readonly string[]): Promise<void> {
+  for (const sql of wh.dialect.refreshStatistics(written)) await wh.exec(sql);
 }
 
 /**

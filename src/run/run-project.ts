@@ -12,7 +12,7 @@ import type { SourceCatalog } from '../compiler/context.js';
 import { LAYOUT_TABLES, type CallType, type ProjectConfig } from '../definitions/project-config.js';
 import { WarehouseError, type Warehouse } from '../warehouse/warehouse.js';
 import { planTable } from '../compiler/plan/plan.js';
-import { commitRun } from './commit.js';
+import { commitRun, refreshStatisticsAfterCommit } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
 import { refuseLegacyPending } from './legacy-outbox.js';
@@ -165,7 +165,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
   await wh.assertRunLock(); // a SQL trait may have let another run in: then this one commits nothing
   const runId = Number((await wh.query(nextRunIdSql(s)))[0].run_id);
   const counts = Object.fromEntries(outcomes.filter((o) => o.selected).map((o) => [o.key, { status: o.status, ...(o.emission ?? {}) }]));
-  await inStep(`committing the run to the state schema ${config.state.schema}`, () => commitRun(wh, s, {
+  const written = await inStep(`committing the run to the state schema ${config.state.schema}`, () => commitRun(wh, s, {
     runId, plans,
     accountUsersNow,
     accountKeys: project.definitions.filter((x) => x.entity === 'account').map((x) => x.key),
@@ -176,6 +176,7 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
       source: runSource(config),
     },
   }));
+  await inStep(`run ${runId} is committed; then refreshing the planner statistics of ${written.join(', ')}`, () => refreshStatisticsAfterCommit(wh, written));
   return { asOf: options.asOf, outcomes, ok, dryRun, runId };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../support/fixture.js';
 import { Scenario } from '../run/support.js';
+import { WarehouseError } from '../../src/warehouse/warehouse.js';
 
 /*
  * Postgres plans a query from its statistics, and runs a correlated subquery of a select list
@@ -96,5 +97,26 @@ describe('Postgres plans of a run', () => {
       expect(Number(n)).toBeGreaterThan(0);
       expect(Number(estimate)).toBe(Number(n));
     }
+  });
+
+  it('a failure to refresh them after the commit says the run is committed', async () => {
+    scenario = await Scenario.create(world, undefined, 'postgres');
+    await scenario.run(DEFINITIONS, '2024-06-01T00:00:00Z');
+    const { wh, state } = scenario;
+    const { exec } = wh;
+    wh.exec = async (sql, params) => {
+      // Only the refresh after the commit: temporary tables are analyzed during the run too.
+      if (sql.startsWith(`ANALYZE "${state}".`)) throw new WarehouseError('canceling statement due to user request');
+      return exec.call(wh, sql, params);
+    };
+    try {
+      await expect(scenario.run(DEFINITIONS, '2024-06-02T00:00:00Z')).rejects.toThrow(
+        `run 2 is committed; then refreshing the planner statistics of "${state}"."_changes": canceling statement due to user request`,
+      );
+    } finally {
+      wh.exec = exec;
+    }
+    const runs = await scenario.query(`SELECT run_id, status FROM "${state}"."_runs" ORDER BY run_id`);
+    expect(runs.map((r) => [Number(r.run_id), r.status])).toEqual([[1, 'committed'], [2, 'committed']]);
   });
 });
