@@ -165,6 +165,9 @@ export class DuckDbDialect extends BaseDialect {
   private jsonPointer(key: string): string {
     return this.stringLiteral('/' + key.replace(/~/g, '~0').replace(/\//g, '~1'));
   }
+  refsFromText(param: string): string {
+    return `(SELECT CAST(unnest(string_split(${param}, ',')) AS BIGINT) AS ref)`;
+  }
   tempTable(name: string): string {
     return `temp.main.${this.quoteIdent(name)}`;
   }

@@ -193,6 +193,9 @@ export class PostgresDialect extends BaseDialect {
   sourceName(name: string): string {
     return cutToBytes(name, MAX_IDENTIFIER_BYTES);
   }
+  refsFromText(param: string): string {
+    return `(SELECT unnest(CAST(string_to_array(${param}, ',') AS BIGINT[])) AS ref)`;
+  }
   tempTable(name: string): string {
     return `pg_temp.${this.quoteIdent(name)}`;
   }

@@ -162,6 +162,14 @@ export class SnowflakeDialect extends BaseDialect {
   deduplicate(relation: string): string {
     return `(SELECT * FROM ${relation} QUALIFY ${this.quoteIdent('id')} IS NULL OR ROW_NUMBER() OVER (PARTITION BY ${this.quoteIdent('id')} ORDER BY ${this.quoteIdent('timestamp')}, TO_VARCHAR(OBJECT_CONSTRUCT_KEEP_NULL(*))) = 1)`;
   }
+  refsFromText(param: string): string {
+    return `(SELECT CAST(s.value AS BIGINT) AS ref FROM TABLE(SPLIT_TO_TABLE(${param}, ',')) AS s)`;
+  }
+  // ROW_NUMBER needs an ORDER BY here, which would sort the rows; SEQ8 numbers them without one
+  // (unique, with gaps where the query runs in parallel). Unverified: no Snowflake is reachable.
+  rowRef(): string {
+    return 'SEQ8()';
+  }
   createTempTableAs(name: string, select: string): string[] {
     return [`CREATE OR REPLACE TEMPORARY TABLE ${this.tempTable(name)} AS\n${select}`];
   }

@@ -189,6 +189,17 @@ export interface Dialect {
    */
   insertJsonRows(qualified: string, rowsParam: string): string | undefined;
 
+  /**
+   * A whole number unique to each row of the query it is selected in (gaps allowed), without
+   * sorting the rows: a scratch table's key for rows looked up by it later.
+   */
+  rowRef(): string;
+  /**
+   * A relation of one BIGINT column `ref`: the whole numbers of a text parameter that lists them
+   * separated by commas ('3,17,5'). One bound value instead of thousands of literals, which the
+   * engine would parse one by one.
+   */
+  refsFromText(param: string): string;
   /** A session-local scratch table for this run's result of a definition. */
   tempTable(name: string): string;
   /** Statements that (re)create a scratch table from a query. */
@@ -432,6 +443,12 @@ export abstract class BaseDialect implements Dialect {
   }
   deduplicate(relation: string): string {
     return missing(this.name, 'deduplicate');
+  }
+  rowRef(): string {
+    return 'row_number() OVER ()';
+  }
+  refsFromText(_param: string): string {
+    return missing(this.name, 'refsFromText');
   }
   tempTable(name: string): string {
     return this.quoteIdent(name);

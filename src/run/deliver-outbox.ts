@@ -4,8 +4,8 @@ import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
-  advanceDeliverySql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, createDeliveryChangesSql, DELIVERY_CHANGES, failedCountSql,
-  insertFailedSql, messagesAfterSql, openDeliveriesSql, pendingByDestinationSql, valuesByRefSql, type DeliveryKey, type DeliveryMode,
+  advanceDeliverySql, allValuesSql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, createDeliveryChangesSql, DELIVERY_CHANGES, deliveryChangesSizeSql, failedCountSql,
+  insertFailedSql, messagesAfterSql, openDeliveriesSql, pendingByDestinationSql, refsText, valuesByRefSql, type DeliveryKey, type DeliveryMode,
   type FailedMessage,
 } from '../state/outbox-sql.js';
 import { INTERNAL, stateNames, upgradeStateTables, type StateNames } from '../state/state-tables.js';
@@ -26,6 +26,11 @@ export interface DeliverOptions {
   readonly batchSize?: number;
   /** Stop after this many messages per destination (the benchmark's partial delivery). */
   readonly maxMessages?: number;
+  /**
+   * A delivery whose change rows are at most this many, with at most this many characters of
+   * values, reads their values once (default READ_WHOLE); a larger one looks them up batch by batch.
+   */
+  readonly readWhole?: { readonly rows: number; readonly chars: number };
   /** After each step: messages of `destination` behind its cursor so far in this delivery, of `total` pending at its start. */
   readonly onProgress?: (event: { readonly destination: string; readonly done: number; readonly total: number }) => void;
 }
@@ -180,7 +185,7 @@ async function deliverTo(
       // The last position read: ahead of the cursor while messages of this delivery are held.
       let read = done;
       for (const sql of createDeliveryChangesSql(d, s, x)) await wh.exec(sql);
-      const messages = withValues(wh, wh.stream(messagesAfterSql(d, s, x, done), options.batchSize));
+      const messages = withValues(wh, wh.stream(messagesAfterSql(d, s, x, done), options.batchSize), options.readWhole ?? READ_WHOLE);
       // The warehouse reads the next batch while this one is rendered and sent.
       for await (const { value: rows, fetched } of readAhead(messages)) {
         if (options.maxMessages !== undefined && totals.sent + totals.alreadyDelivered >= options.maxMessages) break deliveries;
@@ -234,23 +239,23 @@ async function deliverTo(
 }
 
 /**
- * Values are looked up by at most this many refs at a time: one lookup per batch of 10,000 or
- * fewer, and an IN list well under Snowflake's 16,384 expressions.
+ * A delivery's scratch table at most this large is read whole, once: a first delivery of an
+ * account trait over 100,000 accounts would otherwise look up most of them again in each of its
+ * hundred batches. A larger one is looked up batch by batch, so what is held stays within a batch.
  */
-const REFS_PER_LOOKUP = 10_000;
+const READ_WHOLE = { rows: 200_000, chars: 64 * 2 ** 20 };
 
 /**
  * Each batch of a delivery's numbered messages with the values of the change rows they send
  * (values_json), looked up by `ref` in the delivery's scratch table: the numbering never sorts
  * the values, and a value that an account trait sends to each of its users is read once a batch.
  */
-async function* withValues(wh: Warehouse, batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+async function* withValues(wh: Warehouse, batches: AsyncIterable<Row[]>, readWhole: NonNullable<DeliverOptions['readWhole']>): AsyncGenerator<Row[]> {
+  const byRef = (found: readonly Row[]) => new Map(found.map((v) => [Number(v.ref), v.values_json]));
+  const [size] = await wh.query(deliveryChangesSizeSql(wh.dialect));
+  const whole = Number(size.n) <= readWhole.rows && Number(size.chars) <= readWhole.chars ? byRef(await wh.query(allValuesSql(wh.dialect))) : undefined;
   for await (const rows of batches) {
-    const refs = [...new Set(rows.map((r) => Number(r.ref)))];
-    const values = new Map<number, unknown>();
-    for (let i = 0; i < refs.length; i += REFS_PER_LOOKUP) {
-      for (const v of await wh.query(valuesByRefSql(wh.dialect, refs.slice(i, i + REFS_PER_LOOKUP)))) values.set(Number(v.ref), v.values_json);
-    }
+    const values = whole ?? byRef(await wh.query(valuesByRefSql(wh.dialect), refsText([...new Set(rows.map((r) => Number(r.ref)))]), ['refs']));
     for (const row of rows) {
       if (!values.has(Number(row.ref))) throw new WarehouseError(`message ${String(row.position)}: its change row ${String(row.ref)} was not found in the delivery's scratch table`);
       row.values_json = values.get(Number(row.ref));

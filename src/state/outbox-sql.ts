@@ -162,14 +162,32 @@ export function deliveryChangesSql(d: Dialect, s: StateNames, x: Expansion): str
 export const DELIVERY_CHANGES = '_delivery_changes';
 
 export function createDeliveryChangesSql(d: Dialect, s: StateNames, x: Expansion): string[] {
-  return d.createTempTableAs(DELIVERY_CHANGES, `SELECT row_number() OVER () AS ref, c.* FROM (\n${deliveryChangesSql(d, s, x)}\n) AS c`);
+  return d.createTempTableAs(DELIVERY_CHANGES, `SELECT ${d.rowRef()} AS ref, c.* FROM (\n${deliveryChangesSql(d, s, x)}\n) AS c`);
 }
 
-/** The values of the change rows `refs` of the delivery's scratch table: ref, values_json. */
-export function valuesByRefSql(d: Dialect, refs: readonly number[]): string {
+/**
+ * The values of some change rows of the delivery's scratch table (ref, values_json): those whose
+ * refs the parameter `refs` lists (refsText).
+ */
+export function valuesByRefSql(d: Dialect): string {
+  return `SELECT c.ref, c.values_json FROM ${d.tempTable(DELIVERY_CHANGES)} AS c WHERE c.ref IN (SELECT r.ref FROM ${d.refsFromText(d.param('refs', 1))} AS r)`;
+}
+
+/** The size of the delivery's scratch table: n rows, chars of values_json. */
+export function deliveryChangesSizeSql(d: Dialect): string {
+  return `SELECT count(*) AS n, coalesce(sum(length(c.values_json)), 0) AS chars FROM ${d.tempTable(DELIVERY_CHANGES)} AS c`;
+}
+
+/** The values of every change row of the delivery's scratch table (ref, values_json). */
+export function allValuesSql(d: Dialect): string {
+  return `SELECT c.ref, c.values_json FROM ${d.tempTable(DELIVERY_CHANGES)} AS c`;
+}
+
+/** The parameter `refs` of valuesByRefSql. */
+export function refsText(refs: readonly number[]): { refs: string } {
   const bad = refs.find((r) => !Number.isSafeInteger(r));
-  if (bad !== undefined || !refs.length) throw new Error(`valuesByRefSql: refs must be whole numbers, got ${bad ?? 'none'}`);
-  return `SELECT c.ref, c.values_json FROM ${d.tempTable(DELIVERY_CHANGES)} AS c WHERE c.ref IN (${refs.join(', ')})`;
+  if (bad !== undefined || !refs.length) throw new Error(`refsText: refs must be whole numbers, got ${bad ?? 'none'}`);
+  return { refs: refs.join(',') };
 }
 
 /** What a delivery expands: a delivery, and for a `state` one the columns of its committed result. */

@@ -34,12 +34,15 @@ afterEach(async () => {
   scenario = undefined;
 });
 
+// Values read once for the whole delivery (a small one), or looked up batch by batch (a large one).
+const READS = { whole: undefined, 'batch by batch': { rows: 0, chars: 0 } };
+
 describe.each(ENGINES)('a delivery whose values are larger than the warehouse memory, on %s', (engine) => {
-  it('is numbered without its values and sends every message with its own account\'s value, in order', async () => {
+  it.each(Object.entries(READS))('is numbered without its values and sends every message with its own account\'s value, in order (values read %s)', async (_, readWhole) => {
     scenario = await Scenario.create(world, undefined, engine);
     await scenario.run([BLOB], '2024-06-01T00:00:00Z', { deliver: false });
     if (engine === 'duckdb') await scenario.wh.exec(`SET memory_limit = '16MB'`);
-    const delivery = await scenario.deliver([BLOB], { batchSize: 100 });
+    const delivery = await scenario.deliver([BLOB], { batchSize: 100, readWhole });
     expect(delivery).toMatchObject({ ok: true, pending: 0, failed: 0 });
 
     const userRows = ACCOUNTS.flatMap((a) => Array.from({ length: USERS_PER_ACCOUNT }, (_, k) => [`u_${a}_${k}`, a]));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { snowflake } from '../../dialects/snowflake.js';
 import type { CallType } from '../../src/definitions/project-config.js';
 import {
-  CALL_CODES, CHANGE_KIND_CODES, createDeliveryChangesSql, deliveryChangesSql, expandedMessagesSql, freezeStateDeliveriesSql, messagesAfterSql, valuesByRefSql,
+  CALL_CODES, CHANGE_KIND_CODES, createDeliveryChangesSql, deliveryChangesSql, expandedMessagesSql, freezeStateDeliveriesSql, messagesAfterSql, refsText, valuesByRefSql,
 } from '../../src/state/outbox-sql.js';
 import { createStateTables, stateNames } from '../../src/state/state-tables.js';
 import { ENGINES, fixtureWarehouse, type FixtureWarehouse } from '../support/harness.js';
@@ -70,7 +70,7 @@ describe.each(ENGINES)('expandedMessagesSql on %s', (engine) => {
     // Each message's values come by the ref of its change row: acct_c's group call, then u1's
     // identify calls through acct_a and acct_b, which send those accounts' values.
     const refs = rows.slice(0, 3).map((r) => Number(r.ref));
-    const values = new Map((await wh.query(valuesByRefSql(wh.dialect, refs))).map((v) => [Number(v.ref), v.values_json]));
+    const values = new Map((await wh.query(valuesByRefSql(wh.dialect), refsText(refs), ['refs'])).map((v) => [Number(v.ref), v.values_json]));
     expect(refs.map((ref) => values.get(ref))).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
     expect(await wh.query(messagesAfterSql(wh.dialect, s, x, all.length))).toEqual([]);
   });
@@ -119,7 +119,7 @@ it('a delivery\'s scratch table, its numbered messages and their values parse as
   for (const sql of createDeliveryChangesSql(snowflake, s, x)) parsesAsSnowflake(sql, 'scratch table');
   parsesAsSnowflake(expandedMessagesSql(snowflake, s, x), 'numbering');
   parsesAsSnowflake(messagesAfterSql(snowflake, s, x, 40000), 'messages after');
-  parsesAsSnowflake(valuesByRefSql(snowflake, [1, 2, 3]), 'values by ref');
+  parsesAsSnowflake(valuesByRefSql(snowflake), 'values by ref');
 });
 
 it('a state delivery (rows made from the committed result) and its freeze parse as Snowflake SQL', () => {
@@ -135,7 +135,8 @@ it('a state delivery (rows made from the committed result) and its freeze parse 
   }
 });
 
-it('values are looked up by whole-number refs only', () => {
-  expect(() => valuesByRefSql(snowflake, [1, 2.5])).toThrow(/whole numbers, got 2.5/);
-  expect(() => valuesByRefSql(snowflake, [])).toThrow(/whole numbers/);
+it('values are looked up by whole-number refs only, listed in one parameter', () => {
+  expect(refsText([3, 17, 5])).toEqual({ refs: '3,17,5' });
+  expect(() => refsText([1, 2.5])).toThrow(/whole numbers, got 2.5/);
+  expect(() => refsText([])).toThrow(/whole numbers/);
 });

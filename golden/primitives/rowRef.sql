@@ -1,0 +1,6 @@
+-- duckdb
+row_number() OVER ()
+-- postgres
+row_number() OVER ()
+-- snowflake
+SEQ8()
