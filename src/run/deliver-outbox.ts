@@ -241,9 +241,13 @@ async function deliverTo(
 /**
  * A delivery's scratch table at most this large is read whole, once: a first delivery of an
  * account trait over 100,000 accounts would otherwise look up most of them again in each of its
- * hundred batches. A larger one is looked up batch by batch, so what is held stays within a batch.
+ * hundred batches, and a user-level one would scan the table once a batch. A larger one is looked
+ * up batch by batch, so what is held stays within a batch. (A million small values hold about
+ * 100 MB here.)
  */
-const READ_WHOLE = { rows: 200_000, chars: 64 * 2 ** 20 };
+const READ_WHOLE = { rows: 1_000_000, chars: 64 * 2 ** 20 };
+/** Rows per read of a scratch table read whole. */
+const WHOLE_READ_STEP = 100_000;
 
 /**
  * Each batch of a delivery's numbered messages with the values of the change rows they send
@@ -251,9 +255,16 @@ const READ_WHOLE = { rows: 200_000, chars: 64 * 2 ** 20 };
  * the values, and a value that an account trait sends to each of its users is read once a batch.
  */
 async function* withValues(wh: Warehouse, batches: AsyncIterable<Row[]>, readWhole: NonNullable<DeliverOptions['readWhole']>): AsyncGenerator<Row[]> {
-  const byRef = (found: readonly Row[]) => new Map(found.map((v) => [Number(v.ref), v.values_json]));
+  const byRef = (found: readonly Row[], into = new Map<number, unknown>()) => {
+    for (const v of found) into.set(Number(v.ref), v.values_json);
+    return into;
+  };
   const [size] = await wh.query(deliveryChangesSizeSql(wh.dialect));
-  const whole = Number(size.n) <= readWhole.rows && Number(size.chars) <= readWhole.chars ? byRef(await wh.query(allValuesSql(wh.dialect))) : undefined;
+  let whole: Map<number, unknown> | undefined;
+  if (Number(size.n) <= readWhole.rows && Number(size.chars) <= readWhole.chars) {
+    whole = new Map();
+    for await (const found of wh.stream(allValuesSql(wh.dialect), WHOLE_READ_STEP)) byRef(found, whole);
+  }
   for await (const rows of batches) {
     const values = whole ?? byRef(await wh.query(valuesByRefSql(wh.dialect), refsText([...new Set(rows.map((r) => Number(r.ref)))]), ['refs']));
     for (const row of rows) {

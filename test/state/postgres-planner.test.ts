@@ -59,7 +59,8 @@ describe('Postgres plans of a run', () => {
       return query.call(wh, sql, params);
     };
     wh.stream = async function* (sql, batch) {
-      numberings.push(await planOf(sql));
+      // Not the values of a delivery read whole, which come before its numbering.
+      if (sql.includes('AS call_code')) numberings.push(await planOf(sql));
       yield* stream.call(wh, sql, batch);
     };
     try {
