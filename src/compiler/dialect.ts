@@ -200,6 +200,12 @@ export interface Dialect {
    * engine would parse one by one.
    */
   refsFromText(param: string): string;
+  /**
+   * Statements that index a scratch table's column for lookups of a few rows at a time, where the
+   * engine would otherwise scan the whole table for each (Postgres); none where it has no such
+   * indexes or filters its scans well without (DuckDB, Snowflake).
+   */
+  lookupIndex(tempName: string, column: string): string[];
   /** A session-local scratch table for this run's result of a definition. */
   tempTable(name: string): string;
   /** Statements that (re)create a scratch table from a query. */
@@ -449,6 +455,9 @@ export abstract class BaseDialect implements Dialect {
   }
   refsFromText(_param: string): string {
     return missing(this.name, 'refsFromText');
+  }
+  lookupIndex(_tempName: string, _column: string): string[] {
+    return [];
   }
   tempTable(name: string): string {
     return this.quoteIdent(name);

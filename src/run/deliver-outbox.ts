@@ -185,7 +185,7 @@ async function deliverTo(
       // The last position read: ahead of the cursor while messages of this delivery are held.
       let read = done;
       for (const sql of createDeliveryChangesSql(d, s, x)) await wh.exec(sql);
-      const messages = withValues(wh, wh.stream(messagesAfterSql(d, s, x, done), options.batchSize), options.readWhole ?? READ_WHOLE);
+      const messages = withValues(wh, () => wh.stream(messagesAfterSql(d, s, x, done), options.batchSize), options.readWhole ?? READ_WHOLE);
       // The warehouse reads the next batch while this one is rendered and sent.
       for await (const { value: rows, fetched } of readAhead(messages)) {
         if (options.maxMessages !== undefined && totals.sent + totals.alreadyDelivered >= options.maxMessages) break deliveries;
@@ -254,25 +254,38 @@ const WHOLE_READ_STEP = 100_000;
  * (values_json), looked up by `ref` in the delivery's scratch table: the numbering never sorts
  * the values, and a value that an account trait sends to each of its users is read once a batch.
  */
-async function* withValues(wh: Warehouse, batches: AsyncIterable<Row[]>, readWhole: NonNullable<DeliverOptions['readWhole']>): AsyncGenerator<Row[]> {
-  const byRef = (found: readonly Row[], into = new Map<number, unknown>()) => {
-    for (const v of found) into.set(Number(v.ref), v.values_json);
-    return into;
-  };
-  const [size] = await wh.query(deliveryChangesSizeSql(wh.dialect));
+async function* withValues(wh: Warehouse, numbered: () => AsyncIterable<Row[]>, readWhole: NonNullable<DeliverOptions['readWhole']>): AsyncGenerator<Row[]> {
+  const d = wh.dialect;
+  const [size] = await wh.query(deliveryChangesSizeSql(d));
   let whole: Map<number, unknown> | undefined;
   if (Number(size.n) <= readWhole.rows && Number(size.chars) <= readWhole.chars) {
     whole = new Map();
-    for await (const found of wh.stream(allValuesSql(wh.dialect), WHOLE_READ_STEP)) byRef(found, whole);
+    // Read to its end before the numbering starts: one stream at a time on the connection.
+    for await (const found of wh.stream(allValuesSql(d), WHOLE_READ_STEP)) byRef(found, whole);
+  } else {
+    for (const sql of d.lookupIndex(DELIVERY_CHANGES, 'ref')) await wh.exec(sql);
   }
-  for await (const rows of batches) {
-    const values = whole ?? byRef(await wh.query(valuesByRefSql(wh.dialect), refsText([...new Set(rows.map((r) => Number(r.ref)))]), ['refs']));
+  for await (const rows of numbered()) {
+    const values = whole ?? byRef(await wh.query(valuesByRefSql(d), refsText([...new Set(rows.map((r) => Number(r.ref)))]), ['refs']));
     for (const row of rows) {
       if (!values.has(Number(row.ref))) throw new WarehouseError(`message ${String(row.position)}: its change row ${String(row.ref)} was not found in the delivery's scratch table`);
       row.values_json = values.get(Number(row.ref));
     }
     yield rows;
   }
+}
+
+/**
+ * Adds change rows' values to `into` by ref. A ref that is not a whole number JavaScript holds
+ * exactly, or one seen twice, would give a message another row's values: refused.
+ */
+function byRef(found: readonly Row[], into = new Map<number, unknown>()): Map<number, unknown> {
+  for (const v of found) {
+    const ref = Number(v.ref);
+    if (!Number.isSafeInteger(ref) || into.has(ref)) throw new WarehouseError(`the delivery's scratch table has a change row ref that is ${into.has(ref) ? 'not unique' : 'not a whole number below 2^53'}: ${String(v.ref)}`);
+    into.set(ref, v.values_json);
+  }
+  return into;
 }
 
 /** Records a delivery's failed messages and moves its cursor (when `to` is given), together. */

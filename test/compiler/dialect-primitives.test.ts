@@ -60,6 +60,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonFromText: (d) => d.jsonFromText("'{\"plan\": \"pro\"}'"),
   rowRef: (d) => d.rowRef(),
   refsFromText: (d) => d.refsFromText(d.param('refs', 1)),
+  lookupIndex: (d) => d.lookupIndex('_delivery_changes', 'ref').join(';\n') || '(none)',
   tempTable: (d) => d.tempTable('_run_x'),
   createTempTableAs: (d) => d.createTempTableAs('_run_x', 'SELECT 1'),
   replaceTableAs: (d) => d.replaceTableAs('s.t', 'SELECT 1'),
