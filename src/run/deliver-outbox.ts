@@ -4,7 +4,7 @@ import type { Project } from '../definitions/project.js';
 import { DeliveryError, MAX_DELIVERY_STEP, openDestination, refusedLines, type DeliveryTarget, type OpenOptions } from '../destinations/index.js';
 import { compileEventNames, EventNameError, renderMessage, type Change, type EventNameKind, type SegmentMessage } from '../emit/index.js';
 import {
-  advanceDeliverySql, allValuesSql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, createDeliveryChangesSql, DELIVERY_CHANGES, deliveryChangesSizeSql, failedCountSql,
+  advanceDeliverySql, allValuesSql, CALL_CODES, CHANGE_KIND_CODES, committedRunsSql, createDeliveryChangesSql, DELIVERY_CHANGES, deliveryChangesSizeSql, dropDeliveryChangesSql, failedCountSql,
   insertFailedSql, messagesAfterSql, openDeliveriesSql, pendingByDestinationSql, refsText, valuesByRefSql, type DeliveryKey, type DeliveryMode,
   type FailedMessage,
 } from '../state/outbox-sql.js';
@@ -224,7 +224,7 @@ async function deliverTo(
         // Later messages wait, to keep the order: unless only rejected ones failed.
         if (outcome.unsettled.length) break deliveries;
       }
-      await wh.exec(`DROP TABLE IF EXISTS ${d.tempTable(DELIVERY_CHANGES)}`);
+      await wh.exec(dropDeliveryChangesSql(d));
       // Fewer messages than committed: what they are made of is gone. Say so; later ones wait.
       if (read < delivery.messages) {
         errors.push(`delivery of ${delivery.key} (run ${delivery.runId}): ${delivery.messages} messages were committed, only ${read} can be made from the state schema`);
@@ -268,8 +268,8 @@ async function* withValues(wh: Warehouse, numbered: () => AsyncIterable<Row[]>, 
   for await (const rows of numbered()) {
     const values = whole ?? byRef(await wh.query(valuesByRefSql(d), refsText([...new Set(rows.map((r) => Number(r.ref)))]), ['refs']));
     for (const row of rows) {
-      if (!values.has(Number(row.ref))) throw new WarehouseError(`message ${String(row.position)}: its change row ${String(row.ref)} was not found in the delivery's scratch table`);
       row.values_json = values.get(Number(row.ref));
+      if (row.values_json === undefined) throw new WarehouseError(`message ${String(row.position)}: its change row ${String(row.ref)} was not found in the delivery's scratch table`);
     }
     yield rows;
   }

@@ -165,6 +165,11 @@ export function createDeliveryChangesSql(d: Dialect, s: StateNames, x: Expansion
   return d.createTempTableAs(DELIVERY_CHANGES, `SELECT ${d.rowRef()} AS ref, c.* FROM (\n${deliveryChangesSql(d, s, x)}\n) AS c`);
 }
 
+/** Drops the delivery's scratch table once its messages are read (the next delivery makes its own). */
+export function dropDeliveryChangesSql(d: Dialect): string {
+  return `DROP TABLE IF EXISTS ${d.tempTable(DELIVERY_CHANGES)}`;
+}
+
 /**
  * The values of some change rows of the delivery's scratch table (ref, values_json): those whose
  * refs the parameter `refs` lists (refsText).
