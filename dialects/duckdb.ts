@@ -100,13 +100,19 @@ export class DuckDbDialect extends BaseDialect {
   // exactly) rounded to 12 as a DECIMAL, read back as a double; where they end in 500, a tie of 12
   // digits the double may fall short of (0.1234567890124999 prints 1.23456789012500e-01), a double
   // below the tie's own rounds down.
+  // The value and its digits are each bound once by a lambda over a one-element list: spelt out
+  // in place, DuckDB evaluated printf four times a row and the value (itself a round12, or a cast
+  // of JSON, where a number is sent) seven, and the whole took twice as long.
   round12(expr: string): string {
-    const digits = `printf('%.14e', abs(${expr}))`;
+    const x = 'round12_value';
+    const digits = 'round12_digits';
     const fifteen = `CAST(split_part(${digits}, 'e', 1) AS DECIMAL(16, 14))`;
-    const below = `substr(${digits}, 14, 3) = '500' AND abs(${expr}) < CAST(${digits} AS DOUBLE)`;
+    const below = `substr(${digits}, 14, 3) = '500' AND abs(${x}) < CAST(${digits} AS DOUBLE)`;
     const mantissa = `CASE WHEN ${below} THEN trunc(${fifteen}, 11) ELSE round(${fifteen}, 11) END`;
-    const sign = `CASE WHEN ${expr} < 0 THEN '-' ELSE '' END`;
-    return `CASE WHEN isfinite(${expr}) AND ${expr} <> 0 THEN CAST(${sign} || CAST(${mantissa} AS VARCHAR) || 'e' || split_part(${digits}, 'e', 2) AS DOUBLE) ELSE ${expr} END`;
+    const sign = `CASE WHEN ${x} < 0 THEN '-' ELSE '' END`;
+    const rounded = `CAST(${sign} || CAST(${mantissa} AS VARCHAR) || 'e' || split_part(${digits}, 'e', 2) AS DOUBLE)`;
+    const fromDigits = `list_transform([printf('%.14e', abs(${x}))], lambda ${digits}: ${rounded})[1]`;
+    return `list_transform([${expr}], lambda ${x}: CASE WHEN isfinite(${x}) AND ${x} <> 0 THEN ${fromDigits} ELSE ${x} END)[1]`;
   }
   median(expr: string): string {
     return `median(${expr})`;

@@ -23,6 +23,6 @@ entity_values AS (
   JOIN account_users AS au ON au.user_id = e.user_id
   GROUP BY au.group_id
 )
-SELECT group_id, CASE WHEN isfinite(value) AND value <> 0 THEN CAST(CASE WHEN value < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(value)), 14, 3) = '500' AND abs(value) < CAST(printf('%.14e', abs(value)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(value)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(value)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(value)), 'e', 2) AS DOUBLE) ELSE value END AS "total_revenue"
+SELECT group_id, list_transform([value], lambda round12_value: CASE WHEN isfinite(round12_value) AND round12_value <> 0 THEN list_transform([printf('%.14e', abs(round12_value))], lambda round12_digits: CAST(CASE WHEN round12_value < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(round12_digits, 14, 3) = '500' AND abs(round12_value) < CAST(round12_digits AS DOUBLE) THEN trunc(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(round12_digits, 'e', 2) AS DOUBLE))[1] ELSE round12_value END)[1] AS "total_revenue"
 FROM entity_values
 WHERE value IS NOT NULL AND CASE WHEN isinf(value) THEN error('value out of range: overflow') ELSE TRUE END

@@ -141,7 +141,7 @@ GROUP BY au.group_id;
 
 -- computed_trait avg_nps (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_avg_nps" AS
-SELECT group_id, CASE WHEN isfinite(avg_avg_nps) AND avg_avg_nps <> 0 THEN CAST(CASE WHEN avg_avg_nps < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(avg_avg_nps)), 14, 3) = '500' AND abs(avg_avg_nps) < CAST(printf('%.14e', abs(avg_avg_nps)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(avg_avg_nps)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(avg_avg_nps)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(avg_avg_nps)), 'e', 2) AS DOUBLE) ELSE avg_avg_nps END AS "avg_nps"
+SELECT group_id, list_transform([avg_avg_nps], lambda round12_value: CASE WHEN isfinite(round12_value) AND round12_value <> 0 THEN list_transform([printf('%.14e', abs(round12_value))], lambda round12_digits: CAST(CASE WHEN round12_value < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(round12_digits, 14, 3) = '500' AND abs(round12_value) < CAST(round12_digits AS DOUBLE) THEN trunc(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(round12_digits, 'e', 2) AS DOUBLE))[1] ELSE round12_value END)[1] AS "avg_nps"
 FROM temp.main."_plan_nps_survey_submitted_accounts"
 WHERE avg_avg_nps IS NOT NULL AND CASE WHEN isinf(avg_avg_nps) THEN error('value out of range: overflow') ELSE TRUE END;
 
@@ -268,7 +268,7 @@ GROUP BY au.group_id;
 
 -- computed_trait total_revenue (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_run_total_revenue" AS
-SELECT group_id, CASE WHEN isfinite(sum_total_revenue) AND sum_total_revenue <> 0 THEN CAST(CASE WHEN sum_total_revenue < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(printf('%.14e', abs(sum_total_revenue)), 14, 3) = '500' AND abs(sum_total_revenue) < CAST(printf('%.14e', abs(sum_total_revenue)) AS DOUBLE) THEN trunc(CAST(split_part(printf('%.14e', abs(sum_total_revenue)), 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(printf('%.14e', abs(sum_total_revenue)), 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(printf('%.14e', abs(sum_total_revenue)), 'e', 2) AS DOUBLE) ELSE sum_total_revenue END AS "total_revenue"
+SELECT group_id, list_transform([sum_total_revenue], lambda round12_value: CASE WHEN isfinite(round12_value) AND round12_value <> 0 THEN list_transform([printf('%.14e', abs(round12_value))], lambda round12_digits: CAST(CASE WHEN round12_value < 0 THEN '-' ELSE '' END || CAST(CASE WHEN substr(round12_digits, 14, 3) = '500' AND abs(round12_value) < CAST(round12_digits AS DOUBLE) THEN trunc(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) ELSE round(CAST(split_part(round12_digits, 'e', 1) AS DECIMAL(16, 14)), 11) END AS VARCHAR) || 'e' || split_part(round12_digits, 'e', 2) AS DOUBLE))[1] ELSE round12_value END)[1] AS "total_revenue"
 FROM temp.main."_plan_order_completed_accounts"
 WHERE sum_total_revenue IS NOT NULL AND CASE WHEN isinf(sum_total_revenue) THEN error('value out of range: overflow') ELSE TRUE END;
 
