@@ -78,6 +78,11 @@ describe('the world exercises every way the plan shares work', () => {
     // most_frequent counts from the (user, value) pass; in Segment layout the user features fold from it too.
     expect(step(`_plan_${table}_values`)?.sql).toMatch(/GROUP BY e\.user_id, /);
     expect(step('_run_u_favorite')?.sql).toContain(`_plan_${table}_values`);
+    // An account's counts are its users' summed over the memberships; with scope: group_context
+    // an event counts only for the account in its context, so that one keeps its own query.
+    expect(step('_run_a_favorite')?.sql).toMatch(new RegExp(`FROM temp\\.main\\."_plan_${table}_values" AS g\\s+JOIN temp\\.main\\."_plan_account_users" AS au`));
+    expect(step('_run_a_favorite')?.needs).toEqual(expect.arrayContaining([`_plan_${table}_values`, '_plan_account_users']));
+    expect(step('_run_ag_favorite')?.sql).toContain('matching_events AS (');
     expect(step(`_plan_${table}_users`)?.sql.includes(`FROM temp.main."_plan_${table}_values"`)).toBe(layout === 'segment');
     // users: conditions on event features share one step; one reading an audience keeps its own.
     expect(step('_plan_users_matching')?.sql).toMatch(/a_users_any[\s\S]*a_users_none/);

@@ -12,9 +12,9 @@ const KIND: Record<Exclude<ComputedTrait['type'], 'most_frequent' | 'aggregation
 /**
  * A computed trait read off the event features: one row per entity with a non-empty value, the
  * same rows and columns as its standalone query; rendered once the plan is complete (the tables
- * a feature lands in depend on all of them). undefined when it keeps its own query: an
- * account-level most_frequent, and events spread over several Segment tables or a missing table
- * (rare; the standalone query handles them).
+ * a feature lands in depend on all of them). undefined when it keeps its own query: a
+ * most_frequent with scope: group_context, and events spread over several Segment tables or a
+ * missing table (rare; the standalone query handles them).
  */
 export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures, t: ComputedTrait): (() => string) | undefined {
   const groupContext = t.entity === 'account' && t.scope === 'group_context';
@@ -22,11 +22,22 @@ export function fusedComputedTrait(ctx: CompileContext, features: EventFeatures,
   if (sources.length !== 1 || !sources[0].relation) return undefined;
   const d = ctx.dialect;
   if (t.type === 'most_frequent') {
-    if (t.entity !== 'user') return undefined;
-    const counts = features.mostFrequent(sources[0], t.key);
+    // An event counts for the account in its context_group_id: not a sum of its users' counts.
+    if (groupContext) return undefined;
+    const counts = features.mostFrequent(sources[0], t.entity, t.key);
     return () => {
       const c = counts();
       const q = new QueryParts();
+      if (c.memberships) {
+        const relation = q.cte('counts', 'value_counts', () => [
+          `SELECT au.group_id, g.value, sum(g.${c.count}) AS n`,
+          `FROM ${c.relation} AS g`,
+          `JOIN ${c.memberships} AS au ON au.user_id = g.user_id`,
+          `WHERE g.value IS NOT NULL AND g.${c.count} > 0`,
+          'GROUP BY au.group_id, g.value',
+        ].join('\n'));
+        return mostFrequentFromCounts(ctx, t, q, { relation, count: 'n' });
+      }
       const relation = c.regroup
         ? q.cte('counts', 'value_counts', () => `SELECT user_id, value, sum(${c.count}) AS n\nFROM ${c.relation}\nWHERE value IS NOT NULL\nGROUP BY user_id, value`)
         : c.relation;

@@ -21,11 +21,12 @@ export interface FeatureRequest {
 }
 
 /**
- * Where a user-level most_frequent reads its counts, known once the plan is complete: rows per
+ * Where a most_frequent reads its counts, known once the plan is complete: rows per
  * (user_id, value[, value_text]) with the number of matching events in `count`. `regroup`: the
  * rows are also split by the value's text, so counts are summed per (user_id, value) first.
+ * `memberships` (account level): the account users whose counts are summed per account.
  */
-export interface ValueCounts { readonly relation: string; readonly count: string; readonly regroup: boolean }
+export interface ValueCounts { readonly relation: string; readonly count: string; readonly regroup: boolean; readonly memberships?: string }
 
 // Internal aggregates of a pass; *_ts / *_id / count_values are partials for the account level.
 type PassKind = FeatureKind | 'first_ts' | 'first_id' | 'last_ts' | 'last_id' | 'count_values';
@@ -107,7 +108,7 @@ interface TableFeatures {
  * - `<table>_values[_n]`: a pass GROUP BY (user_id, value) for distinct values: when every user
  *   feature of the table folds from it (counts, min, max, distinct lists of that value),
  *   `<table>_users` is folded from it instead of read off the events (no DISTINCT aggregate);
- *   user-level most_frequent ranks its counts;
+ *   most_frequent ranks its counts (an account's summed over the memberships);
  * - `<table>_accounts`: account-level count/sum/min/max/avg/first/last folded from those partials
  *   over the memberships (avg = sum / count; first/last by each user's (timestamp, id) candidate);
  * - `<table>_account_events`: one pass joining the table with the memberships, GROUP BY group_id,
@@ -169,10 +170,13 @@ export class EventFeatures {
   }
 
   /**
-   * Registers a user-level most_frequent of `source.value`: its counts per (user, value) come from
-   * the table's value grain. The returned function tells where, once every feature is registered.
+   * Registers a most_frequent of `source.value`: its counts per (user, value) come from the
+   * table's value grain; an account's are its users' summed over the memberships (an event counts
+   * once for each account of its user, as in the standalone query). The returned function tells
+   * where, once every feature is registered.
    */
-  mostFrequent(source: EventSourceParts, by: string): () => ValueCounts {
+  mostFrequent(source: EventSourceParts, entity: Entity, by: string): () => ValueCounts {
+    const memberships = entity === 'account' ? this.accountUsersRelation() : undefined;
     const t = this.table(source);
     const g = this.grain(t, this.valueOf(source));
     g.matches.add(source.match.join(' AND '));
@@ -181,7 +185,7 @@ export class EventFeatures {
     this.onUse(g.name);
     return () => {
       if (request.column === undefined) throw new Error(`most_frequent ${by}: read before the plan is complete`);
-      return { relation: this.ctx.dialect.tempTable(g.name), count: request.column, regroup: g.folds };
+      return { relation: this.ctx.dialect.tempTable(g.name), count: request.column, regroup: g.folds, memberships };
     };
   }
 
