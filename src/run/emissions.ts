@@ -7,7 +7,7 @@ import type { Project } from '../definitions/project.js';
 import {
   changedRowIdsSql, changesSql, fullStateCountsSql, idChangesSql, noRowsOf, sameColumns, sameRowsSql, type ChangeInputs, type ChangeMode,
 } from '../state/diff-sql.js';
-import { changeCountsSql, fanOutCountSql, type DeliveryMode } from '../state/outbox-sql.js';
+import { accountSizesSql, changeCountsSql, fanOutCountSql, type DeliveryMode } from '../state/outbox-sql.js';
 import {
   accountUsersDeltaSql, accountUsersGoneSql, accountUsersNowSql, accountUsersTextSql, accountUsersSinceSql, definitionsSql, derivedMembersSql, latestMembershipRunSql,
   openAccountUsersSql, routesSql,
@@ -108,6 +108,8 @@ export interface EmissionPlan {
 export interface AccountUsersNow {
   /** (group_id, user_id) as text: what every account-level diff joins. */
   readonly now: string;
+  /** (group_id, n): users per account of `now`, made when first asked for (accountSizesSql). */
+  readonly sizes: () => Promise<string>;
   /** (group_id, user_id, ended): memberships added to or ended in the snapshot's open ones. */
   readonly delta: string;
   /** The memberships added: on a first run, all of them. */
@@ -143,8 +145,13 @@ export async function buildAccountUsers(
   const delta = d.tempTable('_account_users_delta');
   const [{ run_id: latest }] = snapshot ? await wh.query(latestMembershipRunSql(s)) : [{ run_id: null }];
   const changes = unchanged ? 0 : Number((await wh.query(`SELECT count(*) AS n FROM ${delta}`))[0].n);
+  let sizes: Promise<string> | undefined;
+  const makeSizes = async () => {
+    for (const sql of d.createTempTableAs('_now_account_sizes', accountSizesSql(now))) await wh.exec(sql);
+    return d.tempTable('_now_account_sizes');
+  };
   return {
-    now, delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`, changes,
+    now, sizes: () => (sizes ??= makeSizes()), delta, added: `(SELECT group_id, user_id FROM ${delta} WHERE NOT ended)`, changes,
     latestRun: latest === null || latest === undefined ? null : Number(latest),
   };
 }
@@ -195,21 +202,21 @@ export async function planEmission(
     previousMembers: previous && accountAudience ? s.members(key) : undefined,
   };
 
-  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.now : undefined;
+  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.sizes : undefined;
   const tables = new Map<ChangeMode, ChangeTable>();
   // A full state is only counted here: delivery makes its rows from the result this run commits
   // (a `state` delivery), rather than the commit writing them all to the outbox.
   const fullState = async (): Promise<ChangeTable> => {
     const counts = new Map<string, number>();
     for (const r of await wh.query(fullStateCountsSql(d, inputs))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    return { counts, fannedOut: fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, fanOutTo)))[0].n) : 0 };
+    return { counts, fannedOut: fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, await fanOutTo())))[0].n) : 0 };
   };
   const diffTable = async (): Promise<ChangeTable> => {
     const name = d.tempTable(`_diff_${key}`);
     for (const sql of d.createTempTableAs(`_diff_${key}`, changesSql(d, inputs, 'diff'))) await wh.exec(sql);
     const counts = new Map<string, number>();
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    return { name, counts, fannedOut: fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, fanOutTo)))[0].n) : 0 };
+    return { name, counts, fannedOut: fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, await fanOutTo())))[0].n) : 0 };
   };
   const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
     const table = tables.get(mode) ?? (mode === 'full' ? await fullState() : identical ? NO_CHANGES : await diffTable());

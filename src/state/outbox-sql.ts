@@ -80,9 +80,21 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 }
 
-/** How many (account change, user) pairs an account trait's change table fans out to: one identify and one track each. */
-export function fanOutCountSql(d: Dialect, changes: string, accountUsers: string): string {
-  return `SELECT count(*) AS n FROM ${changes} AS c JOIN ${accountUsers} AS au ON au.group_id = c.group_id WHERE c.part = ${d.stringLiteral('account')}`;
+/**
+ * How many (account change, user) pairs an account trait's change table fans out to: one
+ * identify and one track each. `accountSizes`: users per account (accountSizesSql).
+ */
+export function fanOutCountSql(d: Dialect, changes: string, accountSizes: string): string {
+  return `SELECT coalesce(sum(s.n), 0) AS n FROM ${changes} AS c JOIN ${accountSizes} AS s ON s.group_id = c.group_id WHERE c.part = ${d.stringLiteral('account')}`;
+}
+
+/**
+ * Users per account of this run's memberships, (group_id, n): counting an account trait's
+ * fan-out joins its rows with these, one per account, instead of with every membership (a SQL
+ * trait of a row per member: 0.34 - 0.6 s against 60 ms over 1M memberships).
+ */
+export function accountSizesSql(accountUsers: string): string {
+  return `SELECT group_id, count(*) AS n FROM ${accountUsers} GROUP BY group_id`;
 }
 
 /** Rows per (part, change_kind) of a change table. */
