@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { didYouMean } from './suggest.js';
-import { insideStringLiteral, unclosedBlockComment, withoutQuoted } from '../support/sql-text.js';
+import { insideStringLiteral, leadingCommentsEnd, unclosedBlockComment, withoutQuoted } from '../support/sql-text.js';
 
 /** The helpers a SQL trait template may use (SPEC 2). */
 export const SQL_HELPERS = ['source', 'state', 'as_of'] as const;
@@ -182,9 +182,6 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 /** First words of a query on some engine (FROM-first, TABLE t and PIVOT are DuckDB's); `(` starts one too. */
 const QUERY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'PIVOT', 'UNPIVOT']);
 
-/** Whitespace and SQL comments before the first word of a template (its Handlebars comments blanked). */
-const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
-
 /**
  * A problem where the template (its Handlebars comments blanked) is not one query: a /* comment
  * it never closes, nothing but comments, or a first statement that is not a query (DELETE,
@@ -194,7 +191,8 @@ function notAQuery(template: string): TemplateProblem | undefined {
   const at = (offset: number) => positionAt(template, offset);
   const open = unclosedBlockComment(template);
   if (open !== undefined) return { ...at(open), message: 'a /* comment is never closed: the rest of the SQL is inside it' };
-  const offset = LEADING.exec(template)![0].length;
+  // Whitespace and SQL comments before the first word (its Handlebars comments are blanked).
+  const offset = leadingCommentsEnd(template);
   if (offset === template.length) {
     return { line: 1, column: 1, message: 'the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)' };
   }

@@ -26,6 +26,22 @@ export function unclosedBlockComment(sql: string): number | undefined {
   return scan(sql, false, false).unclosedComment;
 }
 
+/**
+ * The offset of the SQL's first character that is not whitespace or a comment (-- to the line's
+ * end, or a block comment with those nested in it, as withoutQuoted reads them); a block comment
+ * never closed runs to the end.
+ */
+export function leadingCommentsEnd(sql: string): number {
+  let i = 0;
+  while (i < sql.length) {
+    if (/\s/.test(sql[i])) i++;
+    else if (sql.startsWith('--', i)) i = lineEnd(sql, i);
+    else if (sql.startsWith('/*', i)) i = blockCommentEnd(sql, i) ?? sql.length;
+    else break;
+  }
+  return i;
+}
+
 /** Whether `offset` lies inside a string literal ('...' or E'...') of the SQL, read as withoutQuoted reads it. */
 export function insideStringLiteral(sql: string, offset: number): boolean {
   return scan(sql, false, false).strings.some(([start, end]) => offset >= start && offset < end);

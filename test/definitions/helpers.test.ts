@@ -54,6 +54,14 @@ describe('SQL templates', () => {
     expect(checkSqlTemplate('SELECT user_id FROM t /* note /* old */').problems.map((p) => p.message)).toEqual(['a /* comment is never closed: the rest of the SQL is inside it']);
   });
 
+  it('read the first word after leading comments, block comments nesting as on Postgres and DuckDB', () => {
+    expect(checkSqlTemplate('/* outer /* inner */ still a comment */\n-- note\nSELECT user_id FROM t').problems).toEqual([]);
+    expect(checkSqlTemplate('/* a /* b */ c */ /* d */ DELETE FROM t').problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
+      '1:27 a SQL trait is one query (SELECT, WITH, VALUES or FROM ...), not DELETE: it runs read-only and cannot change any table',
+    ]);
+    expect(checkSqlTemplate('/* a /* b */ c */').problems.map((p) => p.message)).toEqual(['the SQL is empty (or only comments): a SQL trait is one query (SELECT, WITH, VALUES or FROM ...)']);
+  });
+
   it('collects {{state}} keys and accepts source, state, as_of and comments', () => {
     const t = '{{!-- members --}}\nSELECT * FROM {{state "b"}} JOIN {{state "a"}} USING (user_id)\nJOIN {{source "order_completed"}} o ON o.timestamp <= {{as_of}}\nJOIN {{state "a"}} x';
     expect(checkSqlTemplate(t).problems).toEqual([]);
