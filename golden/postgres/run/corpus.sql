@@ -116,7 +116,7 @@ SELECT
   (CAST(e."feature_name" AS TEXT) COLLATE "C") AS value_text,
   count(*) FILTER (WHERE COALESCE(NOT (strpos((CAST(e."feature_name" AS TEXT) COLLATE "C"), 'beta') > 0), FALSE)) AS n_ct_unique_list, -- ct_unique_list
   count(*) FILTER (WHERE e."timestamp" > CAST($1 AS TIMESTAMP) - INTERVAL '14 days' AND COALESCE((CAST(e."feature_name" AS TEXT) COLLATE "C") = 'reports', FALSE)) AS n_users_all, -- users_all, users_any, users_none
-  count(*) AS n_ct_most_frequent -- ct_most_frequent
+  count(*) AS n_ct_most_frequent -- ct_most_frequent, ct_most_frequent_account
 FROM "main"."feature_used" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."timestamp" <= CAST($1 AS TIMESTAMP)
@@ -462,6 +462,28 @@ SELECT group_id, n_ct_group_context AS "ct_group_context"
 FROM pg_temp."_plan_feature_used_account_events"
 WHERE n_ct_group_context > 0;
 ANALYZE pg_temp."_run_ct_group_context";
+
+-- computed_trait ct_most_frequent_account (account): read off the event features
+DROP TABLE IF EXISTS pg_temp."_run_ct_most_frequent_account";
+CREATE TEMPORARY TABLE pg_temp."_run_ct_most_frequent_account" AS
+WITH
+value_counts AS (
+  SELECT au.group_id, g.value, sum(g.n_ct_most_frequent) AS n
+  FROM pg_temp."_plan_feature_used_values" AS g
+  JOIN pg_temp."_plan_account_users" AS au ON au.user_id = g.user_id
+  WHERE g.value IS NOT NULL AND g.n_ct_most_frequent > 0
+  GROUP BY au.group_id, g.value
+),
+ranked_values AS (
+  SELECT group_id, value,
+    row_number() OVER (PARTITION BY group_id ORDER BY n DESC, (CAST(value AS TEXT) COLLATE "C")) AS rank
+  FROM value_counts
+  WHERE n >= 2
+)
+SELECT group_id, value AS "ct_most_frequent_account"
+FROM ranked_values
+WHERE rank = 1;
+ANALYZE pg_temp."_run_ct_most_frequent_account";
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 DROP TABLE IF EXISTS pg_temp."_run_ct_unique_list_count";

@@ -97,7 +97,7 @@ SELECT
   CAST(e."FEATURE_NAME" AS VARCHAR) AS value_text,
   COUNT_IF(COALESCE(NOT CONTAINS(CAST(e."FEATURE_NAME" AS VARCHAR), 'beta'), FALSE)) AS n_ct_unique_list, -- ct_unique_list
   COUNT_IF(e."TIMESTAMP" > DATEADD(day, -14, CAST(:1 AS TIMESTAMP_NTZ)) AND COALESCE(CAST(e."FEATURE_NAME" AS VARCHAR) = 'reports', FALSE)) AS n_users_all, -- users_all, users_any, users_none
-  count(*) AS n_ct_most_frequent -- ct_most_frequent
+  count(*) AS n_ct_most_frequent -- ct_most_frequent, ct_most_frequent_account
 FROM "MAIN"."FEATURE_USED" AS e
 WHERE CAST(e.user_id AS VARCHAR) <> ''
   AND e."TIMESTAMP" <= CAST(:1 AS TIMESTAMP_NTZ)
@@ -370,6 +370,26 @@ CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_GROUP_CONTEXT" AS
 SELECT group_id, n_ct_group_context AS "CT_GROUP_CONTEXT"
 FROM "_PLAN_FEATURE_USED_ACCOUNT_EVENTS"
 WHERE n_ct_group_context > 0;
+
+-- computed_trait ct_most_frequent_account (account): read off the event features
+CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_MOST_FREQUENT_ACCOUNT" AS
+WITH
+value_counts AS (
+  SELECT au.group_id, g.value, sum(g.n_ct_most_frequent) AS n
+  FROM "_PLAN_FEATURE_USED_VALUES" AS g
+  JOIN "_PLAN_ACCOUNT_USERS" AS au ON au.user_id = g.user_id
+  WHERE g.value IS NOT NULL AND g.n_ct_most_frequent > 0
+  GROUP BY au.group_id, g.value
+),
+ranked_values AS (
+  SELECT group_id, value,
+    row_number() OVER (PARTITION BY group_id ORDER BY n DESC, CAST(value AS VARCHAR)) AS rank
+  FROM value_counts
+  WHERE n >= 2
+)
+SELECT group_id, value AS "CT_MOST_FREQUENT_ACCOUNT"
+FROM ranked_values
+WHERE rank = 1;
 
 -- computed_trait ct_unique_list_count (account): read off the event features
 CREATE OR REPLACE TEMPORARY TABLE "_RUN_CT_UNIQUE_LIST_COUNT" AS
