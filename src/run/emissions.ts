@@ -202,21 +202,22 @@ export async function planEmission(
     previousMembers: previous && accountAudience ? s.members(key) : undefined,
   };
 
-  const fanOutTo = def.entity === 'account' && def.kind !== 'audience' ? memberships?.sizes : undefined;
+  // An account trait's identify/track messages go to each user of each account: counted by account sizes.
+  const accountSizes = def.entity === 'account' && def.kind !== 'audience' ? memberships?.sizes : undefined;
   const tables = new Map<ChangeMode, ChangeTable>();
   // A full state is only counted here: delivery makes its rows from the result this run commits
   // (a `state` delivery), rather than the commit writing them all to the outbox.
   const fullState = async (): Promise<ChangeTable> => {
     const counts = new Map<string, number>();
     for (const r of await wh.query(fullStateCountsSql(d, inputs))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    return { counts, fannedOut: fanOutTo ? Number((await wh.query(fullStateCountsSql(d, inputs, await fanOutTo())))[0].n) : 0 };
+    return { counts, fannedOut: accountSizes ? Number((await wh.query(fullStateCountsSql(d, inputs, await accountSizes())))[0].n) : 0 };
   };
   const diffTable = async (): Promise<ChangeTable> => {
     const name = d.tempTable(`_diff_${key}`);
     for (const sql of d.createTempTableAs(`_diff_${key}`, changesSql(d, inputs, 'diff'))) await wh.exec(sql);
     const counts = new Map<string, number>();
     for (const r of await wh.query(changeCountsSql(name))) counts.set(`${r.part}/${r.change_kind}`, Number(r.n));
-    return { name, counts, fannedOut: fanOutTo ? Number((await wh.query(fanOutCountSql(d, name, await fanOutTo())))[0].n) : 0 };
+    return { name, counts, fannedOut: accountSizes ? Number((await wh.query(fanOutCountSql(d, name, await accountSizes())))[0].n) : 0 };
   };
   const changeTable = async (mode: ChangeMode): Promise<ChangeTable> => {
     const table = tables.get(mode) ?? (mode === 'full' ? await fullState() : identical ? NO_CHANGES : await diffTable());

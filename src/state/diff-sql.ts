@@ -176,10 +176,11 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
 
 /**
  * The rows of `changesSql(d, input, 'full')`, counted without making them (no values, no
- * smallest users): (part, change_kind, n). With `fanOutTo` (an account trait's account sizes,
- * accountSizesSql), one count `n` instead: the (account row, user) pairs its delivery expands to.
+ * smallest users): (part, change_kind, n). With `accountSizes` (users per account,
+ * accountSizesSql) for an account trait, one count `n` instead: the (account row, user) pairs its
+ * delivery expands to.
  */
-export function fullStateCountsSql(d: Dialect, input: ChangeInputs, fanOutTo?: string): string {
+export function fullStateCountsSql(d: Dialect, input: ChangeInputs, accountSizes?: string): string {
   const lit = (s: string) => d.stringLiteral(s);
   const counted = (part: string, kind: string, rows: string) => `SELECT ${lit(part)} AS part, ${lit(kind)} AS change_kind, count(*) AS n FROM (\n${rows}\n) AS r`;
   const id = ID[input.entity];
@@ -190,7 +191,7 @@ export function fullStateCountsSql(d: Dialect, input: ChangeInputs, fanOutTo?: s
     return [counted('account', 'entered', ids(input.current.table, id)), counted('user', 'entered', ids(input.members, 'user_id'))].join('\nUNION ALL\n');
   }
   const values = valueRowsSql(d, input.current, id, input.kind);
-  if (fanOutTo) return `SELECT coalesce(sum(s.n), 0) AS n FROM (\n${values}\n) AS v JOIN ${fanOutTo} AS s ON s.group_id = v.id`;
+  if (accountSizes) return `SELECT coalesce(sum(s.n), 0) AS n FROM (\n${values}\n) AS v JOIN ${accountSizes} AS s ON s.group_id = v.id`;
   return counted(input.entity === 'account' ? 'account' : 'user', 'changed', values);
 }
 
