@@ -28,12 +28,14 @@ const LAYOUT_COLUMNS: Record<SourceLayout, Record<string, readonly [string, 'tex
 export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
   const d = ctx.dialect;
   const ctes = new Map<string, string>();
+  const sourcePrefix = unusedPrefix(t.template, 'roster_source');
+  const statePrefix = unusedPrefix(t.template, 'roster_state');
   const body = withoutFinalSemicolon(renderSqlTemplate(t.template, {
     source: (name) => {
       if (ctx.source.layout === 'events_json' && !LAYOUT_TABLES.events_json.includes(name)) {
         throw new Error(`{{source "${name}"}}: the events_json layout has only ${LAYOUT_TABLES.events_json.join(', ')}`);
       }
-      const cte = d.quoteIdent(`roster_source_${name}`);
+      const cte = d.quoteIdent(`${sourcePrefix}${name}`);
       if (ctx.columnsOf(name) === null) {
         // SPEC 3: a table Segment has not created yet holds no rows. In the segment layout any
         // other name is an event's table (a typo reads so too, as an event name does): the
@@ -58,7 +60,7 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
       if (upstream.kind !== 'sql_trait') return ctx.result(key);
       // A SQL trait's result keeps rows whose trait columns are all null: their ids still count as
       // entities and associate users. {{state}} gives non-empty rows only (SPEC 2).
-      const cte = d.quoteIdent(`roster_state_${key}`);
+      const cte = d.quoteIdent(`${statePrefix}${key}`);
       ctes.set(cte, `(SELECT * FROM ${ctx.result(key)} WHERE ${hasTraitValue(d, upstream.traits)})`);
       return cte;
     },
@@ -67,6 +69,19 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
   if (!ctes.size) return body;
   const withs = [...ctes].map(([name, relation]) => `${name} AS ${relation}`).join(',\n');
   return `WITH ${withs}\nSELECT * FROM (\n${body}\n) AS sql_trait_rows`;
+}
+
+/**
+ * `base_`, or `base2_`, `base3_`, ...: the first that the template's text does not hold in any
+ * case. The helpers' CTEs wrap the user's query, so a CTE of the user's own of the same name would
+ * shadow them inside it (`WITH roster_source_tracks AS (...) ... {{source "tracks"}}` would read
+ * the user's CTE); engines fold unquoted names, hence any case.
+ */
+function unusedPrefix(template: string, base: string): string {
+  const text = template.toLowerCase();
+  let prefix = `${base}_`;
+  for (let n = 2; text.includes(prefix); n++) prefix = `${base}${n}_`;
+  return prefix;
 }
 
 /**

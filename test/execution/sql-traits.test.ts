@@ -128,6 +128,30 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('a CTE of the user\'s own named like a helper\'s does not take the place of {{source}} or {{state}} (%s)', async (engine) => {
+    // The helpers read through CTEs wrapped around the user's query: signed_up does not exist (an
+    // empty CTE stands in for it) and base is a SQL trait (its non-empty rows). A user CTE of the
+    // same name, in any case, would shadow them inside the query.
+    const source = sqlTrait('signups', 'user', [
+      "WITH Roster_Source_signed_up AS (SELECT 'u9' AS user_id)",
+      'SELECT s.user_id, count(*) AS signups FROM {{source "signed_up"}} AS s GROUP BY s.user_id',
+      'UNION ALL SELECT user_id, 0 FROM roster_source_signed_up',
+    ].join('\n'));
+    const base = sqlTrait('base', 'user', "SELECT 'u1' AS user_id, 1 AS base UNION ALL SELECT 'u2', NULL");
+    const state = sqlTrait('reader', 'user', [
+      "WITH roster_state_base AS (SELECT 'u9' AS user_id, 5 AS base)",
+      'SELECT b.user_id, b.base AS reader FROM {{state "base"}} AS b',
+    ].join('\n'));
+    const r = await runFixture(world, [source, base, state], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['base', 'ok', undefined], ['signups', 'ok', undefined], ['reader', 'ok', undefined]]);
+      expect(await r.values('signups')).toEqual({ u9: 0 });
+      expect(await r.values('reader')).toEqual({ u1: 1 });
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('a string literal compares with a SQL trait\'s double as Postgres writes it: 3, not DuckDB\'s 3.0 (%s)', async (engine) => {
     const t = sqlTrait('st', 'user', "SELECT 'u1' AS user_id, CAST(3 AS DOUBLE PRECISION) AS st UNION ALL SELECT 'u2', CAST(2.5 AS DOUBLE PRECISION) UNION ALL SELECT 'u3', CAST(30 AS DOUBLE PRECISION) UNION ALL SELECT 'u4', CAST(1e20 AS DOUBLE PRECISION)");
     const aud = (where: string) => `kind: audience\nkey: aud\nentity: user\nwhere: { trait: { key: st, op: ${where} } }`;
