@@ -33,7 +33,7 @@ export function outputColumns(sql: string): string[] | undefined {
   const names: string[] = [];
   for (const raw of items) {
     // A Postgres cast keeps the column's name: `user_id::text` is named user_id.
-    const expr = raw.trim().replace(/(::\s*[A-Za-z_][\w\s]*(\(\s*[\d\s,]*\))?)+$/, '').trim();
+    const expr = raw.trim().replace(TRAILING_CASTS, '').trim();
     // `*`, `t.*`, DuckDB's `* EXCLUDE (x)` and `COLUMNS(*)` (after a first item's DISTINCT or
     // ALL): the text does not tell. A `*` inside an expression (count(t.*)) names no columns.
     const item = names.length === 0 ? expr.replace(/^(DISTINCT(\s+ON\s*\([^)]*\))?|ALL)\s+/i, '') : expr;
@@ -46,6 +46,13 @@ export function outputColumns(sql: string): string[] | undefined {
   }
   return names;
 }
+
+/**
+ * Casts ending an item: `::` and a type, whose name goes on only with the words SQL types use
+ * (`double precision`, `timestamp(3) with time zone`, `varchar[]`). Any other word after it is an
+ * alias: `NULL::varchar user_id` is named user_id, not null.
+ */
+const TRAILING_CASTS = /(?:::\s*[A-Za-z_][\w$]*(?:\s*\.\s*[A-Za-z_][\w$]*)?(?:\s+(?:precision|varying|with|without|local|time|zone|to|year|month|day|hour|minute|second)\b|\s*\([\d\s,]*\)|\s*\[\s*\d*\s*\])*\s*)+$/i;
 
 const WORD = /\w+/y;
 

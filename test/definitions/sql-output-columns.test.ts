@@ -10,6 +10,11 @@ describe('the columns a SQL trait returns, read off its text', () => {
     ['SELECT DISTINCT group_id, user_id AS member, CAST(x AS VARCHAR) AS n FROM t', ['group_id', 'member', 'n']],
     ['select group_id, upper(max(name)) as name_up from t group by 1', ['group_id', 'name_up']],
     ['select group_id, user_id::text, n :: varchar(10) from t', ['group_id', 'user_id', 'n']],
+    // An alias after a cast names the column, with or without AS; type names of several words do not.
+    ['SELECT DISTINCT group_id, NULL::VARCHAR AS user_id, 1 AS flag FROM g', ['group_id', 'user_id', 'flag']],
+    ["SELECT group_id, 'u'::varchar user_id, (NULL)::text AS x, null::varchar[] AS y FROM g", ['group_id', 'user_id', 'x', 'y']],
+    ['SELECT group_id, user_id :: character varying(64), n::double precision, t::timestamp(3) with time zone, s::pg_catalog.text AS z FROM g', ['group_id', 'user_id', 'n', 't', 'z']],
+    ['SELECT group_id, lower(user_id)::VARCHAR AS user_id FROM g', ['group_id', 'user_id']],
   ])('%s', (sql, columns) => {
     expect(outputColumns(sql)).toEqual(columns);
   });
@@ -26,6 +31,7 @@ describe('the columns a SQL trait returns, read off its text', () => {
     const account = (template: string) => ({ kind: 'sql_trait', entity: 'account' as const, template });
     expect(isAssociating(account('SELECT group_id, count(DISTINCT user_id) AS seats FROM g GROUP BY 1'))).toBe(false);
     expect(isAssociating(account('SELECT group_id, user_id, 1 AS x FROM g'))).toBe(true);
+    expect(isAssociating(account('SELECT DISTINCT group_id, NULL::VARCHAR AS user_id, 1 AS x FROM g'))).toBe(true);
     expect(isAssociating(account('SELECT * FROM g WHERE user_id IS NOT NULL'))).toBe(true);
     // The text does not tell: it may return user_id, and runs before the users of accounts are used.
     expect(isAssociating(account('SELECT * FROM g'))).toBe(true);

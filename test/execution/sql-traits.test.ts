@@ -128,6 +128,21 @@ describe('SQL traits', () => {
     }
   });
 
+  it.each(ENGINES)('an account SQL trait returning NULL::VARCHAR AS user_id makes accounts of its group_ids without associating anyone (%s)', async (engine) => {
+    // The cast's alias names the column: the run reads it as an associating trait, as it is.
+    const flagged = sqlTrait('flagged', 'account', "SELECT 'a9' AS group_id, NULL::VARCHAR AS user_id, 1 AS flagged UNION ALL SELECT 'a1', 'u9'::VARCHAR, 2");
+    // Always true for a user: `none` holds for accounts with no users (a3's group call has no user_id).
+    const unstaffed = 'kind: audience\nkey: unstaffed\nentity: account\nwhere: { users: none, where: { event: { name: Logged In, count: { gte: 0 } } } }';
+    const r = await runFixture(world, [flagged, unstaffed], { asOf: AS_OF, engine });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status, o.error])).toEqual([['flagged', 'ok', undefined], ['unstaffed', 'ok', undefined]]);
+      expect(await r.values('flagged')).toEqual({ a1: 2, a9: 1 });
+      expect(await r.ids('unstaffed')).toEqual(['a3', 'a9']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it.each(ENGINES)('a CTE of the user\'s own named like a helper\'s does not take the place of {{source}} or {{state}} (%s)', async (engine) => {
     // The helpers read through CTEs wrapped around the user's query: signed_up does not exist (an
     // empty CTE stands in for it) and base is a SQL trait (its non-empty rows). A user CTE of the
