@@ -59,7 +59,9 @@ export class YamlSource {
           : /Maximum call stack/.test(e.message)
             ? `it nests too deep to read (roster reads at most ${MAX_NESTING} levels)`
             : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + envInFlowHint(this.text, e.pos[0]);
-      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: ${message}` });
+      // A repeated key has a place in the document: name it, as the schema's problems do.
+      const path = e.code === 'DUPLICATE_KEY' ? this.pathAt(e.pos[0]) : undefined;
+      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), ...(path ? { path } : {}), message: `YAML syntax error: ${message}` });
     }
     // An alias inside the node it names (`where: &a {not: *a}`) makes a value without end, which
     // the library builds as a cycle and every later walk of the definition would follow forever.
@@ -77,7 +79,8 @@ export class YamlSource {
       if (w.code !== 'TAG_RESOLVE_FAILED') continue;
       const at = w.linePos?.[0];
       const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'this tag';
-      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), message: `YAML syntax error: unknown tag ${tag}; definitions are plain YAML (strings, numbers, booleans, lists, mappings)` });
+      const path = this.pathAt(w.pos[0]);
+      problems.push({ file, ...(at ? { line: at.line, column: at.col } : {}), ...(path ? { path } : {}), message: `YAML syntax error: unknown tag ${tag}; definitions are plain YAML (strings, numbers, booleans, lists, mappings)` });
     }
     this.syntaxProblems = problems;
   }
@@ -154,6 +157,32 @@ export class YamlSource {
   position(offset: number): { line: number; column: number } {
     const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
+  }
+
+  /**
+   * The path of the innermost entry holding `offset`, from its key to the end of its value (a tag
+   * before the value included), as formatPath writes it; undefined at the top level.
+   */
+  pathAt(offset: number): string | undefined {
+    const range = (n: unknown) => (n as Node | null)?.range ?? undefined;
+    const inside = (n: unknown) => Boolean(range(n) && range(n)![0] <= offset && offset < range(n)![1]);
+    const path: (string | number)[] = [];
+    let node = this.doc.contents as unknown;
+    for (;;) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => range(p.key) && range(p.key)![0] <= offset && offset < (range(p.value) ?? range(p.key)!)[1]);
+        const key = pair && keyText(pair);
+        if (key === undefined) break;
+        path.push(key);
+        node = pair!.value;
+      } else if (isSeq(node)) {
+        const i = node.items.findIndex((item) => inside(item));
+        if (i < 0) break;
+        path.push(i);
+        node = node.items[i];
+      } else break;
+    }
+    return path.length ? formatPath(path) : undefined;
   }
 
   /** Where the value at `path` is; walks up to the nearest existing parent when it is absent. */
