@@ -34,6 +34,7 @@ if (flags.help) {
 }
 if (flags.render) {
   writeResultsMarkdown();
+  process.stderr.write('wrote bench/RESULTS.md\n');
   process.exit(0);
 }
 
