@@ -11,6 +11,14 @@ export class DuckDbDialect extends BaseDialect {
   readonly name = 'duckdb' as const;
   override readonly namesIgnoreCase = true;
 
+  // DuckDB matches names whatever their case, quoted or not.
+  override catalogKey(name: string): string {
+    return name.toLowerCase();
+  }
+  override catalogLookup(name: string): string {
+    return name.toLowerCase();
+  }
+
   override repeatedColumnOf(name: string): string | undefined {
     return /^(.+)_\d+$/.exec(name)?.[1];
   }

@@ -1,5 +1,9 @@
 import { BaseDialect, INSTANT_TEXT, NUMBER_TEXT, NUMBER_TEXT_MAX_LENGTH, renderOrder, type OrderTerm } from '../src/compiler/dialect.js';
 
+/** A plain name as Snowflake folds an unquoted one (upper case), and as roster writes it (lower case). */
+const UPPER_NAME = /^[A-Z_][A-Z0-9_$]*$/;
+const LOWER_NAME = /^[a-z_][a-z0-9_$]*$/;
+
 /** Snowflake. Reviewed through golden files and a SQL parser; no Snowflake can be reached here. */
 export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake' as const;
@@ -13,7 +17,16 @@ export class SnowflakeDialect extends BaseDialect {
   // Snowflake folds unquoted names to upper case and Segment's connector creates them unquoted:
   // a plain lower-case name is quoted in upper case so it resolves; any other name stays as written.
   quoteIdent(name: string): string {
-    return super.quoteIdent(/^[a-z_][a-z0-9_$]*$/.test(name) ? name.toUpperCase() : name);
+    return super.quoteIdent(LOWER_NAME.test(name) ? name.toUpperCase() : name);
+  }
+  // Keyed as quoteIdent reaches it: FEATURE_USED as feature_used; a quoted lower-case
+  // "feature_used" not at all (feature_used is quoted as FEATURE_USED); any other name as written.
+  override catalogKey(name: string): string | undefined {
+    if (UPPER_NAME.test(name)) return name.toLowerCase();
+    return LOWER_NAME.test(name) ? undefined : name;
+  }
+  override catalogLookup(name: string): string {
+    return UPPER_NAME.test(name) ? name.toLowerCase() : name;
   }
   // Backslash is an escape character in Snowflake string literals.
   stringLiteral(value: string): string {

@@ -95,18 +95,33 @@ export class CompileContext {
   /** undefined when there is no catalog (static compile): everything is assumed to exist. */
   columnsOf(table: string): ReadonlyMap<string, string> | undefined | null {
     if (!this.options.catalog) return undefined;
-    return this.options.catalog.get(this.dialect.sourceName(table.toLowerCase())) ?? null;
+    return this.options.catalog.get(this.dialect.catalogLookup(table)) ?? null;
   }
 
   /** A source column's type; undefined without a catalog (static compile) or for a missing column. */
   columnType(table: string, column: string): string | undefined {
-    return this.columnsOf(table)?.get(this.dialect.sourceName(column.toLowerCase()));
+    return this.columnsOf(table)?.get(this.dialect.catalogLookup(column));
   }
 
   /** Whether a source column exists; undefined without a catalog (static compile). */
   columnExists(table: string, column: string): boolean | undefined {
     const columns = this.columnsOf(table);
-    return columns === undefined ? undefined : columns !== null && columns.has(this.dialect.sourceName(column.toLowerCase()));
+    return columns === undefined ? undefined : columns !== null && columns.has(this.dialect.catalogLookup(column));
+  }
+
+  /**
+   * For a missing table (or a missing column of a table): what the catalog holds under the same
+   * name in another case, which the engine does not match (catalogKey), said after the warning.
+   */
+  caseHint(table: string, column?: string): string {
+    const d = this.dialect;
+    const other = (names: Iterable<string>, wanted: string) => [...names].find((n) => n !== wanted && n.toLowerCase() === wanted.toLowerCase());
+    const found = column === undefined
+      ? other(this.options.catalog?.keys() ?? [], d.catalogLookup(table))
+      : other(this.columnsOf(table)?.keys() ?? [], d.catalogLookup(column));
+    if (found === undefined) return '';
+    const name = column === undefined ? `${this.source.schema}.${d.quoteIdent(found)}` : `column ${d.quoteIdent(found)}`;
+    return ` (${name} differs from it in case only, and names match exactly on ${d.name}: Segment writes them in lower case)`;
   }
 
   /** The input tables' timestamp column (a keyword: always quoted), optionally qualified. */

@@ -78,6 +78,15 @@ export interface Dialect {
    * in the catalog: Postgres keeps the first 63 bytes of what Segment's connector created.
    */
   sourceName(name: string): string;
+  /**
+   * The name the catalog keys a table or column by: the lower-case name roster asks for (as
+   * definitions name them) whose quoted form reaches it, or undefined when none does. Postgres
+   * matches a quoted name exactly, so "Role" is no column role: it stays "Role", which no lookup
+   * finds, and reads as missing (SPEC 3) rather than failing the query that asks for "role".
+   */
+  catalogKey(name: string): string | undefined;
+  /** The catalog key of the table or column that `name`, read through sourceName and quoteIdent, reaches. */
+  catalogLookup(name: string): string;
   qualify(schema: string, table: string): string;
   stringLiteral(value: string): string;
   /**
@@ -313,6 +322,12 @@ export abstract class BaseDialect implements Dialect {
   }
   sourceName(name: string): string {
     return name;
+  }
+  catalogKey(name: string): string | undefined {
+    return name;
+  }
+  catalogLookup(name: string): string {
+    return this.sourceName(name);
   }
   qualify(schema: string, table: string): string {
     return `${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;

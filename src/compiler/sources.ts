@@ -95,7 +95,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     if (has(col)) return `e.${d.quoteIdent(d.sourceName(col))}`;
     ctx.warn(col === ''
       ? `${what}: its name has no ASCII letter or digit, which Segment's column names are made of, so no column of it can be read; its value is null`
-      : `${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null`);
+      : `${what}: column ${ctx.source.schema}.${table}.${col} does not exist; its value is null${ctx.caseHint(table, col)}`);
     return `CAST(NULL AS ${type})`;
   };
   // How the property is read: as a list's text, rounded as it is sent, or as it is. An instant no
@@ -126,7 +126,7 @@ function segmentEventParts(ctx: CompileContext, name: string, sel: EventSelectio
     ctx.warn(table === ''
       ? `event "${name}": its name has no ASCII letter or digit, which Segment's table names are made of, so no table of it can be read; its events count as none`
       : callTable ? `event "${name}": its table would be ${ctx.source.schema}.${table}, which holds Segment's ${table} of other calls, not track events; its events count as none`
-        : `event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet`);
+        : `event "${name}": table ${ctx.source.schema}.${table} does not exist; no such events yet${ctx.caseHint(table)}`);
     const type = sel.property ? valueType(segmentSlug(sel.property)) : undefined;
     return { table, match: [], window: [], filters: [], ...(type ? { value: shaped(`CAST(NULL AS ${type})`, type) } : {}) };
   }
@@ -268,7 +268,7 @@ function partRows(ctx: CompileContext, p: EventSourceParts, sel: EventSelection)
 /** A source table the layout needs, as a FROM item; missing (per catalog) -> undefined and a warning. */
 function requiredTable(ctx: CompileContext, table: string): string | undefined {
   if (ctx.columnsOf(table) === null) {
-    ctx.warn(`table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+    ctx.warn(`table ${ctx.source.schema}.${table} does not exist; treated as empty${ctx.caseHint(table)}`);
     return undefined;
   }
   return ctx.sourceFromItem(table);
@@ -366,7 +366,7 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
   const table = entity === 'user' ? 'identifies' : 'groups';
   const columns = ctx.columnsOf(table);
   if (columns === null) {
-    ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty`);
+    ctx.warn(`trait "${name}": table ${ctx.source.schema}.${table} does not exist; treated as empty${ctx.caseHint(table)}`);
     return undefined;
   }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
@@ -382,7 +382,7 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
     return undefined;
   }
   if (ctx.columnExists(table, column) === false) {
-    ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null`);
+    ctx.warn(`trait "${name}": column ${ctx.source.schema}.${table}.${column} does not exist; the trait is null${ctx.caseHint(table, column)}`);
     return undefined;
   }
   return d.quoteIdent(d.sourceName(column));

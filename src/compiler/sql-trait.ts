@@ -43,9 +43,9 @@ export function compileSqlTrait(ctx: CompileContext, t: SqlTrait): string {
         const layoutTable = LAYOUT_COLUMNS[ctx.source.layout][name];
         const columns = layoutTable ?? (ctx.source.layout === 'segment' ? LAYOUT_COLUMNS.segment.tracks : undefined);
         if (!columns) throw new Error(`{{source "${name}"}}: ${ctx.source.schema}.${name} does not exist in the warehouse`);
-        ctx.warn(layoutTable
+        ctx.warn((layoutTable
           ? `{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as empty`
-          : `{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as an event table with no events yet (the columns of tracks, no property columns)`);
+          : `{{source "${name}"}}: table ${ctx.source.schema}.${name} does not exist; read as an event table with no events yet (the columns of tracks, no property columns)`) + ctx.caseHint(name));
         const type = { text: 'VARCHAR', timestamp: 'TIMESTAMP', json: d.jsonColumnType() };
         ctes.set(cte, `(SELECT ${columns.map(([c, t]) => `CAST(NULL AS ${type[t]}) AS ${d.quoteIdent(c)}`).join(', ')} WHERE FALSE)`);
         return cte;

@@ -166,7 +166,7 @@ export class DuckDbWarehouse implements Warehouse {
       `SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE lower(table_schema) = lower($schema) AND table_catalog = current_database()`,
       { schema },
     );
-    return catalogFrom(rows);
+    return catalogFrom(rows, this.dialect);
   }
 
   async sourceCatalog(schema: string): Promise<SourceCatalog> {

@@ -210,12 +210,12 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async catalog(schema: string): Promise<SourceCatalog> {
-    return catalogFrom(await this.catalogRows(schema));
+    return catalogFrom(await this.catalogRows(schema), this.dialect);
   }
 
   /** (t, c, type) of every column the role may use in a schema. */
   private catalogRows(schema: string): Promise<Row[]> {
-    return this.query('SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1', { schema });
+    return this.query('SELECT table_name AS t, column_name AS c, data_type AS type FROM information_schema.columns WHERE table_schema = $1', { schema });
   }
 
   // information_schema lists only what the role may use: a table it cannot read would look
@@ -234,12 +234,12 @@ export class PostgresWarehouse implements Warehouse {
     if (!ns.usable) throw new WarehouseError(`the role cannot use the source schema ${name}: GRANT USAGE ON SCHEMA ${name} TO it`);
     const visible = await this.catalogRows(schema);
     const hidden = await this.query(
-      `SELECT lower(c.relname) AS t, lower(a.attname) AS c, format_type(a.atttypid, NULL) AS type
+      `SELECT c.relname AS t, a.attname AS c, format_type(a.atttypid, NULL) AS type
        FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        WHERE c.relnamespace = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND (c.relkind = 'm' OR NOT has_table_privilege(c.oid, 'SELECT'))`,
       { oid: ns.oid as number },
     );
-    return catalogFrom([...visible, ...hidden]);
+    return catalogFrom([...visible, ...hidden], this.dialect);
   }
 
   // A domain is described by its base type (a domain over bytea is bytes, one over numeric a

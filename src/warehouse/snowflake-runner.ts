@@ -180,8 +180,8 @@ export class SnowflakeWarehouse implements Warehouse {
     const name = this.schemaName(schema);
     // NUMBER's scale tells integers from fractions (isFractionalType): NUMBER(38,2) as describe writes it.
     const type = `data_type || IFF(numeric_scale > 0, '(' || numeric_precision || ',' || numeric_scale || ')', '')`;
-    const rows = await this.query(`SELECT lower(table_name) AS t, lower(column_name) AS c, ${type} AS type FROM information_schema.columns WHERE table_schema = :1`, { schema: name });
-    return catalogFrom(rows);
+    const rows = await this.query(`SELECT table_name AS t, column_name AS c, ${type} AS type FROM information_schema.columns WHERE table_schema = :1`, { schema: name });
+    return catalogFrom(rows, this.dialect);
   }
 
   // information_schema lists only what the role may use: a schema or table it cannot read looks

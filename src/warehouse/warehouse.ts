@@ -86,12 +86,14 @@ export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, 
 }
 
 /** Rows of (t: table, c: column, lower-cased, type: the column's type) as a catalog. */
-export function catalogFrom(rows: readonly Row[]): SourceCatalog {
+export function catalogFrom(rows: readonly Row[], dialect: Pick<Dialect, 'catalogKey'>): SourceCatalog {
   const catalog = new Map<string, Map<string, string>>();
   for (const r of rows) {
-    const columns = catalog.get(r.t as string) ?? new Map<string, string>();
-    columns.set(r.c as string, String(r.type));
-    catalog.set(r.t as string, columns);
+    const [table, column] = [dialect.catalogKey(String(r.t)), dialect.catalogKey(String(r.c))];
+    if (table === undefined) continue;
+    const columns = catalog.get(table) ?? new Map<string, string>();
+    if (column !== undefined) columns.set(column, String(r.type));
+    catalog.set(table, columns);
   }
   return catalog;
 }

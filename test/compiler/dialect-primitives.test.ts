@@ -11,6 +11,9 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   param: (d) => d.param('as_of', 1),
   quoteIdent: (d) => [d.quoteIdent('user_id'), d.quoteIdent('Weird "Name"'), d.quoteIdent(`_members_${'k'.repeat(63)}`)],
   storedName: (d) => [d.storedName('_run_logins'), d.storedName(`_members_${'k'.repeat(63)}`)],
+  // Names as a catalog lists them (a table Snowflake folded, one quoted in lower case, one in mixed case) and as roster asks for them.
+  catalogKey: (d) => ['feature_used', 'FEATURE_USED', 'Feature_Used', 'my-table'].map((n) => `${n} -> ${String(d.catalogKey(n))}`),
+  catalogLookup: (d) => ['feature_used', 'FEATURE_USED', 'Feature_Used', 'my-table'].map((n) => `${n} -> ${d.catalogLookup(n)}`),
   sourceName: (d) => [d.sourceName('order_completed'), d.sourceName(`this_is_a_very_long_event_name_that_goes_well_beyond_sixty_three_characters_total`), d.sourceName(`${'é'.repeat(40)}`)],
   qualify: (d) => d.qualify('main', 'tracks'),
   stringLiteral: (d) => [d.stringLiteral("O'Brien"), d.stringLiteral('back\\slash'), d.stringLiteral('line1\nline2')],
