@@ -1,6 +1,7 @@
 -- roster audience acct_event_group_context (account), postgres
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: acct_software, st_account_members (in a run, that run's; run alone, the last committed ones in the state schema)
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 account_users AS (
   SELECT DISTINCT group_id, user_id FROM "main"."groups"

@@ -1,6 +1,7 @@
 -- roster audience april_pricing_visitors (user), postgres
 -- Users who looked at the pricing page at least twice in April 2024 (the spring campaign).
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 event_page_viewed AS (
   SELECT e.user_id, count(*) AS n

@@ -1,5 +1,6 @@
 -- roster audience count_gt (user), postgres
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n

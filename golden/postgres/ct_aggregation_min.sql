@@ -1,5 +1,6 @@
 -- roster computed_trait ct_aggregation_min (user), postgres
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."total" AS value

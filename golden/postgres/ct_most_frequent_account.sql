@@ -2,6 +2,7 @@
 -- the feature an account's users use most (its users' counts summed)
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: st_account_members (in a run, that run's; run alone, the last committed ones in the state schema)
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value

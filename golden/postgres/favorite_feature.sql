@@ -1,6 +1,7 @@
 -- roster computed_trait favorite_feature (user), postgres
 -- The feature the user uses most (at least twice) in the last 90 days.
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value

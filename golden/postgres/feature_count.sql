@@ -1,6 +1,7 @@
 -- roster computed_trait feature_count (user), postgres
 -- How many different features the user has tried.
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp", e."feature_name" AS value

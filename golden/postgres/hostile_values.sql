@@ -1,6 +1,7 @@
 -- roster audience hostile_values (user), postgres
 -- Values that must be matched exactly: quotes, backslashes, comments, semicolons, newlines, emoji
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 user_trait_name AS (
   SELECT user_id, (array_agg("name" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "name" IS NOT NULL))[1] AS value

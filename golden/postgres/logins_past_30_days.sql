@@ -2,6 +2,7 @@
 -- Logins by all of the account's users in the 30 days before the run.
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d (in a run, that run's; run alone, the last committed ones in the state schema)
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 matching_events AS (
   SELECT e.id, e.user_id, e."timestamp"

@@ -1,6 +1,7 @@
 -- roster audience op_not_exists (user), postgres
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: st_account_members, st_state, st_user (in a run, that run's; run alone, the last committed ones in the state schema)
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 user_trait_plan AS (
   SELECT user_id, (array_agg("plan" ORDER BY "timestamp" DESC NULLS FIRST, (CAST(id AS TEXT) COLLATE "C") DESC NULLS FIRST) FILTER (WHERE "plan" IS NOT NULL))[1] AS value

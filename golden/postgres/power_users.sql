@@ -2,6 +2,7 @@
 -- Users who logged in 20 times or more in the last 30 days, outside at-risk accounts (those get the champion playbook instead).
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC
 -- reads the results of: active_users_30d, at_risk_accounts (in a run, that run's; run alone, the last committed ones in the state schema)
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 WITH
 event_logged_in AS (
   SELECT e.user_id, count(*) AS n

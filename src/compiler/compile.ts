@@ -2,6 +2,7 @@ import type { Definition } from '../definitions/definition.js';
 import { compileAudience } from './audience.js';
 import { compileComputedTrait } from './computed-trait.js';
 import { CompileContext, type CompileOptions } from './context.js';
+import type { Dialect } from './dialect.js';
 import { compileSqlTrait } from './sql-trait.js';
 import { sqlComment } from './names.js';
 import { namesPlaceholder, withoutQuoted } from '../support/sql-text.js';
@@ -46,13 +47,14 @@ export function compileDefinition(def: Definition, options: CompileOptions): Com
 export const AS_OF_PARAMETER = '-- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC';
 
 /** The file `compile` writes: a header saying what it is and what it needs, then the query. */
-export function compiledFile(def: Definition, q: CompiledQuery, dialect: string): string {
+export function compiledFile(def: Definition, q: CompiledQuery, dialect: Dialect): string {
   const header = [
-    `-- roster ${def.kind} ${def.key} (${def.entity}), ${dialect}`,
+    `-- roster ${def.kind} ${def.key} (${def.entity}), ${dialect.name}`,
     ...(def.description ? [sqlComment(def.description)] : []),
     q.params.length ? AS_OF_PARAMETER : '-- no parameter',
     // In a run these are the run's own results; the file run alone reads the committed ones.
     ...(q.reads.length ? [`-- reads the results of: ${q.reads.join(', ')} (in a run, that run's; run alone, the last committed ones in the state schema)`] : []),
+    ...(dialect.sessionNote ? [dialect.sessionNote] : []),
   ];
   return `${header.join('\n')}\n${q.sql}\n`;
 }

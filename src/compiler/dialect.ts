@@ -63,6 +63,8 @@ export interface Dialect {
    * names to lower case itself, and a quoted "Score" is another column there.
    */
   readonly namesIgnoreCase: boolean;
+  /** What a session running a compiled file by hand needs besides a UTC time zone, as a comment line (roster's own session sets it). */
+  readonly sessionNote?: string;
   /**
    * The column a query selected twice, when the engine renamed its second copy to `name`
    * (DuckDB returns score, score_1); undefined where engines keep or refuse the repeat.

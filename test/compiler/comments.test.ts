@@ -17,7 +17,7 @@ describe('comments in compiled files', () => {
 
   it.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])('hold no line break, in a definition\'s file and in the run plan (%s)', (name) => {
     const d = DIALECTS[name];
-    const file = compiledFile(defs[0], compileDefinition(defs[0], { dialect: d, config, definitions: defs }), name);
+    const file = compiledFile(defs[0], compileDefinition(defs[0], { dialect: d, config, definitions: defs }), d);
     const plan = planFile(compilePlan({ dialect: d, config, definitions: defs, order: ['clicks'] }), d, 'p');
     for (const text of [file, plan]) {
       // (A quoted identifier may hold a line break: the schema's does, in the SQL itself.)

@@ -21,7 +21,7 @@ describe('a compiled file\'s header', () => {
   const file = (key: string, dialect: keyof typeof DIALECTS) => {
     const def = defs.find((x) => x.key === key)!;
     const q = compileDefinition(def, { dialect: DIALECTS[dialect], config, definitions: defs });
-    return { q, text: compiledFile(def, q, dialect) };
+    return { q, text: compiledFile(def, q, DIALECTS[dialect]) };
   };
 
   it.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])('names the as_of parameter only where the query uses it, and what it reads (%s)', (dialect) => {
@@ -33,6 +33,8 @@ describe('a compiled file\'s header', () => {
     expect(heavy.text).toContain('\n-- no parameter\n-- reads the results of: logins (in a run, that run\'s; run alone, the last committed ones in the state schema)\n');
     // A placeholder's text in a literal is no parameter.
     expect(file('odd_page', dialect).q.params).toEqual([]);
+    // Postgres: what a session running it by hand must set, as roster's does.
+    expect(logins.text.includes('\n-- run it with SET jit = off, as roster does')).toBe(dialect === 'postgres');
   });
 
   it('reads a Snowflake literal\'s backslash escape as Snowflake does: as_of after \'it\\\'s\' is still named', () => {

@@ -183,6 +183,31 @@ describe(`Postgres (${PG_KIND}): a session's settings cannot change what roster'
   });
 });
 
+/*
+ * JIT-compiling the long expressions of a JSON layout's rounded numbers took gigabytes and minutes,
+ * uncancellable, for a query of 0.2 s (Postgres 15): roster's session turns it off, whatever the
+ * server's or role's default.
+ */
+describe(`Postgres (${PG_KIND}): JIT`, () => {
+  it('is off in roster\'s session though the connection asks for it', async () => {
+    const url = process.env.ROSTER_TEST_PG_URL;
+    let wh: PostgresWarehouse;
+    if (url) {
+      wh = await PostgresWarehouse.connect(`${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c jit=on')}`);
+    } else {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = new PGlite();
+      await db.exec('SET jit = on');
+      wh = await PostgresWarehouse.wrap(db, () => db.close());
+    }
+    try {
+      expect(await wh.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+    } finally {
+      await wh.close();
+    }
+  });
+});
+
 // set_config('role', ..., false) outlives a SQL trait's read-only transaction, and RESET ALL leaves the role.
 describe(`Postgres (${PG_KIND}): a SQL trait that changes the role`, () => {
   it('leaves the rest of the run, and its commit, to roster\'s own role', async () => {

@@ -1,5 +1,6 @@
 -- roster run plan b2b-saas, postgres: the whole run, sharing work between definitions.
 -- parameter as_of: the instant to compute at, as ISO-8601 UTC text, in a session whose time zone is UTC, bound to each statement that names it
+-- run it with SET jit = off, as roster does: JIT-compiling its long expressions can take far longer and more memory than the query, and cannot be cancelled
 -- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.
 
 -- sql_trait active_users_30d (account): user SQL, shape-checked by the run

@@ -32,7 +32,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   const files = new Map<string, string>();
   for (const def of project.definitions.filter((x) => keys.has(x.key))) {
     const q = compileDefinition(def, { dialect, config: project.config, definitions: project.definitions });
-    files.set(`${def.key}.sql`, compiledFile(def, q, name));
+    files.set(`${def.key}.sql`, compiledFile(def, q, dialect));
   }
   const definitionCount = files.size;
   // The fused plan of a whole run (what `run` executes) holds every definition: a selected one

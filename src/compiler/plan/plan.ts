@@ -175,6 +175,7 @@ export function planFile(plan: RunPlan, dialect: Dialect, title: string): string
   const header = [
     sqlComment(`roster run plan ${title}, ${dialect.name}: the whole run, sharing work between definitions.`),
     `${AS_OF_PARAMETER}, bound to each statement that names it`,
+    ...(dialect.sessionNote ? [dialect.sessionNote] : []),
     `-- Each definition ends in its scratch table _run_<key>, with the rows its own file gives in a run.`,
   ];
   const body = plan.steps.map((s) => [sqlComment(s.note), ...dialect.createTempTableAs(s.name, s.sql).map((x) => terminated(x, s.kind))].join('\n'));
