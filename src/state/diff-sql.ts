@@ -2,7 +2,7 @@ import type { Dialect } from '../compiler/dialect.js';
 import { hasTraitValue } from '../compiler/sql-trait-shape.js';
 import type { Entity } from '../definitions/common.js';
 import type { ComputedTrait, DefinitionKind } from '../definitions/definition.js';
-import { emptyValuesJson, jsonObjectSql, membershipJson, sentJsonObjectSql, type Column } from './values-json.js';
+import { emptyValuesJson, jsonObjectSql, membershipJson, sentValueText, type Column } from './values-json.js';
 
 /** A table and its columns (as the warehouse describes them). */
 export interface TableShape {
@@ -134,14 +134,21 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
         `WHERE n.id IS NULL OR o.id IS NULL${differs.length ? ` OR ${differs.join(' OR ')}` : ''}`,
       ].join('\n'));
     } else {
-      // An edit changed a column's type: compare what would be sent (2 and 2.0 are one number).
-      cte('old_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumnsOf(input.previous!))} AS sent_json FROM old_rows AS v`);
-      cte('new_sent', `SELECT v.id, ${sentJsonObjectSql(d, 'v', traitColumns)} AS sent_json FROM new_rows AS v`);
+      // An edit changed the columns: compare what each column would send (2 and 2.0 are one
+      // number), by name. A column moved in `traits:` is no change; a new one changes the rows
+      // where it has a value; one taken out is compared no more (it is no longer sent, and what a
+      // destination holds of it stays, as for a definition taken out).
+      const before = new Map(traitColumnsOf(input.previous!).map((c) => [c.name, c]));
+      const differs = traitColumns.map((c) => {
+        const sent = sentValueText(d, `n.${d.quoteIdent(c.name)}`, c);
+        const old = before.get(c.name);
+        return old ? `${sent} IS DISTINCT FROM ${sentValueText(d, `o.${d.quoteIdent(c.name)}`, old)}` : `${sent} IS NOT NULL`;
+      });
       cte('changed', [
         `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(nv.values_json, ${emptyJson}) AS values_json`,
-        'FROM new_sent AS n FULL OUTER JOIN old_sent AS o ON o.id = n.id',
+        'FROM new_rows AS n FULL OUTER JOIN old_rows AS o ON o.id = n.id',
         'LEFT JOIN new_values AS nv ON nv.id = n.id',
-        'WHERE n.sent_json IS DISTINCT FROM o.sent_json',
+        `WHERE ${differs.join(' OR ')}`,
       ].join('\n'));
     }
     if (!account) {

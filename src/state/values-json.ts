@@ -22,17 +22,16 @@ export function jsonObjectSql(
 }
 
 /**
- * jsonObjectSql with every number written as it is sent (numberAsText): equal for rows that send
- * the same message whatever their columns' types, where DuckDB writes a DOUBLE 2 as 2.0 and an
- * INTEGER 2 as 2. For comparing rows across an edit that changed a column's type, not for sending.
+ * A column's value as the JSON text it is sent as, every number written as it is sent
+ * (numberAsText), null for null: equal for values that send the same message whatever their
+ * columns' types, where DuckDB writes a DOUBLE 2 as 2.0 and an INTEGER 2 as 2. For comparing rows
+ * across an edit that changed their columns, not for sending.
  */
-export function sentJsonObjectSql(d: Dialect, alias: string, columns: readonly Column[]): string {
-  return jsonObjectSql(d, alias, columns, (expr, c) => {
-    if (d.typeKind(c.type) === 'number') return d.numberAsText(d.tryCastDouble(expr));
-    // An events_json first / last keeps the JSON type: its numbers are sent as the others are.
-    if (d.isJsonType(c.type)) return d.jsonSentText(expr);
-    return d.jsonValueText(expr, c.type);
-  });
+export function sentValueText(d: Dialect, expr: string, c: Column): string {
+  if (d.typeKind(c.type) === 'number') return d.numberAsText(d.tryCastDouble(expr));
+  // An events_json first / last keeps the JSON type: its numbers are sent as the others are.
+  if (d.isJsonType(c.type)) return d.jsonSentText(expr);
+  return d.jsonValueText(expr, c.type);
 }
 
 /** The JSON text of an empty value (SPEC 2): 0 for counts, [] for unique_list, null otherwise. */

@@ -37,6 +37,27 @@ describe.each(ENGINES)('changes at the edges, on %s', (engine) => {
     expect((await scenario.run([CRM], T3)).arrived.crm).toEqual([]);
   });
 
+  it('a SQL trait\'s trait columns reordered, one added, then taken out: only values that changed are sent', async () => {
+    scenario = await Scenario.create(world, undefined, engine);
+    const crm = `${scenario.schema}.crm`;
+    await scenario.wh.exec(`CREATE TABLE ${crm} (user_id VARCHAR(10), tier VARCHAR(10), seats INTEGER)`);
+    await scenario.wh.exec(`INSERT INTO ${crm} VALUES ('u1', 'gold', 7), ('u2', 'silver', NULL)`);
+    const trait = (traits: string, select: string) => `kind: sql_trait\nkey: crm\nentity: user\ntraits: [${traits}]\nsql: SELECT user_id, ${select} FROM {{source "crm"}}`;
+    expect((await scenario.run([trait('tier, seats', 'tier, seats')], T1)).arrived.crm).toEqual([
+      'identify u1 {"tier":"gold","seats":7}', 'identify u2 {"tier":"silver","seats":null}',
+      traitTrack('u1', 'crm', { tier: 'gold', seats: 7 }), traitTrack('u2', 'crm', { tier: 'silver', seats: null }),
+    ]);
+    // The same values in another order of columns: nothing to send.
+    expect((await scenario.run([trait('seats, tier', 'seats, tier')], T2)).arrived.crm).toEqual([]);
+    // A new column: sent where it has a value (u1), with the row's other values.
+    const big = "CASE WHEN seats >= 5 THEN 'big' END AS size";
+    expect((await scenario.run([trait('seats, tier, size', `seats, tier, ${big}`)], T3)).arrived.crm).toEqual([
+      'identify u1 {"seats":7,"tier":"gold","size":"big"}', traitTrack('u1', 'crm', { seats: 7, tier: 'gold', size: 'big' }),
+    ]);
+    // Taken out again: no longer sent, nor compared (what the destination holds of it stays).
+    expect((await scenario.run([trait('seats, tier', 'seats, tier')], '2024-06-04T00:00:00Z')).arrived.crm).toEqual([]);
+  });
+
   it('users an associating SQL trait takes out of a member account leave its audience, and enter when given back', async () => {
     scenario = await Scenario.create(world, undefined, engine);
     const links = `${scenario.schema}.links`;
