@@ -176,7 +176,11 @@ export class DuckDbDialect extends BaseDialect {
   jsonFromText(text: string): string {
     return `CAST(${text} AS JSON)`;
   }
+  // A JSON Pointer reads any key as written (dots, quotes, $), but one of digits indexes an
+  // array too: properties that are an array would give "0" its first element, where Postgres's
+  // -> reads a key only. A key of digits is a quoted JSONPath key, which reads objects only.
   private jsonPointer(key: string): string {
+    if (/^\d+$/.test(key)) return this.stringLiteral(`$."${key}"`);
     return this.stringLiteral('/' + key.replace(/~/g, '~0').replace(/\//g, '~1'));
   }
   refsFromText(param: string): string {
