@@ -245,7 +245,12 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     ...(sel.property ? { value: jsonPropertyValue(d, sel) } : {}),
     match: [names.length === 1 ? `e.event = ${names[0]}` : `e.event IN (${names.join(', ')})`],
     window: timeBounds(ctx, ctx.timestamp('e'), sel.window).slice(1),
-    filters: sel.where.map((f) => predicateSql(d, prop(f.property), 'unknown', f.predicate, d.asOf(), d.jsonListText(d.jsonValue('e.properties', f.property)))),
+    filters: sel.where.map((f) => {
+      // A number no message can carry (1e400) is no value, as a segment column's infinity is: exists is false on it.
+      const presence = f.predicate.op === 'exists' || f.predicate.op === 'not_exists';
+      const value = presence ? d.jsonRoundedNumber(d.jsonValue('e.properties', f.property)) : prop(f.property);
+      return predicateSql(d, value, 'unknown', f.predicate, d.asOf(), d.jsonListText(d.jsonValue('e.properties', f.property)));
+    }),
   };
 }
 

@@ -29,3 +29,28 @@ describe.each(ENGINES)('a property named by digits, on %s', (engine) => {
     }
   });
 });
+
+describe.each(ENGINES)('a JSON number no message can carry, on %s', (engine) => {
+  it('is no value to exists / not_exists, as an infinite number of a segment column is', async () => {
+    // e1's 1e400 is beyond a double; e2's 5 and e3's "x" are values; e4 has none.
+    const events: Fixture = {
+      events: [
+        { id: 'e1', user_id: 'u1', event: 'Scored', timestamp: '2024-05-01T00:00:00Z', props: { big: 1 } },
+        { id: 'e2', user_id: 'u2', event: 'Scored', timestamp: '2024-05-01T00:00:00Z', props: { big: 5 } },
+        { id: 'e3', user_id: 'u3', event: 'Scored', timestamp: '2024-05-01T00:00:00Z', props: { big: 'x' } },
+        { id: 'e4', user_id: 'u4', event: 'Scored', timestamp: '2024-05-01T00:00:00Z', props: { big: null } },
+      ],
+    };
+    const r = await runFixture(events, [
+      'kind: audience\nkey: with_big\nentity: user\nwhere: { event: { name: Scored, where: [{ property: big, op: exists }] } }',
+      'kind: audience\nkey: without_big\nentity: user\nwhere: { event: { name: Scored, where: [{ property: big, op: not_exists }] } }',
+    ], { asOf: '2024-06-01T00:00:00Z', engine, layout: 'events_json', prepare: (schema) => [`UPDATE ${schema}.events SET properties = '{"big": 1e400}' WHERE id = 'e1'`] });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status])).toEqual([['with_big', 'ok'], ['without_big', 'ok']]);
+      expect(await r.ids('with_big')).toEqual(['u2', 'u3']);
+      expect(await r.ids('without_big')).toEqual(['u1', 'u4']);
+    } finally {
+      await r.close();
+    }
+  });
+});
