@@ -85,7 +85,7 @@ export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, 
   }
 }
 
-/** Rows of (t: table, c: column, lower-cased, type: the column's type) as a catalog. */
+/** Rows of (t: table, c: column, as the engine names them, type: the column's type) as a catalog keyed by the dialect's catalogKey. */
 export function catalogFrom(rows: readonly Row[], dialect: Pick<Dialect, 'catalogKey'>): SourceCatalog {
   const catalog = new Map<string, Map<string, string>>();
   for (const r of rows) {
