@@ -165,12 +165,13 @@ export class YamlSource {
    */
   pathAt(offset: number): string | undefined {
     const range = (n: unknown) => (n as Node | null)?.range ?? undefined;
-    const inside = (n: unknown) => Boolean(range(n) && range(n)![0] <= offset && offset < range(n)![1]);
+    const within = (start?: number, end?: number) => start !== undefined && end !== undefined && start <= offset && offset < end;
+    const inside = (n: unknown) => within(range(n)?.[0], range(n)?.[1]);
     const path: (string | number)[] = [];
     let node = this.doc.contents as unknown;
     for (;;) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => range(p.key) && range(p.key)![0] <= offset && offset < (range(p.value) ?? range(p.key)!)[1]);
+        const pair = node.items.find((p) => within(range(p.key)?.[0], (range(p.value) ?? range(p.key))?.[1]));
         const key = pair && keyText(pair);
         if (key === undefined) break;
         path.push(key);

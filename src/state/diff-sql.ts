@@ -123,32 +123,12 @@ export function changesSql(d: Dialect, input: ChangeInputs, mode: ChangeMode): s
     if (mode === 'diff') cte('old_rows', rows(input.previous!));
     if (mode === 'full') {
       cte('changed', `SELECT ${lit('changed')} AS change_kind, id, values_json FROM new_values`);
-    } else if (sameColumns(traitColumns, traitColumnsOf(input.previous!))) {
-      // Same columns and types as the committed result: compare the values themselves and build
-      // the JSON of changed rows only (on a scheduled run that is almost none of them).
-      const differs = traitColumns.map((c) => `n.${d.quoteIdent(c.name)} IS DISTINCT FROM o.${d.quoteIdent(c.name)}`);
+    } else {
       cte('changed', [
         `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id,`,
         `  CASE WHEN n.id IS NULL THEN ${emptyJson} ELSE ${jsonObjectSql(d, 'n', traitColumns)} END AS values_json`,
         'FROM new_rows AS n FULL OUTER JOIN old_rows AS o ON o.id = n.id',
-        `WHERE n.id IS NULL OR o.id IS NULL${differs.length ? ` OR ${differs.join(' OR ')}` : ''}`,
-      ].join('\n'));
-    } else {
-      // An edit changed the columns: compare what each column would send (2 and 2.0 are one
-      // number), by name. A column moved in `traits:` is no change; a new one changes the rows
-      // where it has a value; one taken out is compared no more (it is no longer sent, and what a
-      // destination holds of it stays, as for a definition taken out).
-      const before = new Map(traitColumnsOf(input.previous!).map((c) => [c.name, c]));
-      const differs = traitColumns.map((c) => {
-        const sent = sentValueText(d, `n.${d.quoteIdent(c.name)}`, c);
-        const old = before.get(c.name);
-        return old ? `${sent} IS DISTINCT FROM ${sentValueText(d, `o.${d.quoteIdent(c.name)}`, old)}` : `${sent} IS NOT NULL`;
-      });
-      cte('changed', [
-        `SELECT ${lit('changed')} AS change_kind, coalesce(n.id, o.id) AS id, coalesce(nv.values_json, ${emptyJson}) AS values_json`,
-        'FROM new_rows AS n FULL OUTER JOIN old_rows AS o ON o.id = n.id',
-        'LEFT JOIN new_values AS nv ON nv.id = n.id',
-        `WHERE ${differs.join(' OR ')}`,
+        `WHERE ${changedRowConditions(d, traitColumns, traitColumnsOf(input.previous!)).join(' OR ')}`,
       ].join('\n'));
     }
     if (!account) {
@@ -200,6 +180,24 @@ export function fullStateCountsSql(d: Dialect, input: ChangeInputs, accountSizes
   const values = valueRowsSql(d, input.current, id, input.kind);
   if (accountSizes) return `SELECT coalesce(sum(s.n), 0) AS n FROM (\n${values}\n) AS v JOIN ${accountSizes} AS s ON s.group_id = v.id`;
   return counted(input.entity === 'account' ? 'account' : 'user', 'changed', values);
+}
+
+/**
+ * When a row of new_rows (n) differs from old_rows (o), built as JSON for changed rows only (on a
+ * scheduled run that is almost none of them). Same columns and types as the committed result: the
+ * values themselves, an entity gained or lost. An edit that changed the columns: what each column
+ * would send (2 and 2.0 are one number), by name. A column moved in `traits:` is no change; a new
+ * one changes the rows where it has a value; one taken out is compared no more (it is no longer
+ * sent, and what a destination holds of it stays, as for a definition taken out).
+ */
+function changedRowConditions(d: Dialect, columns: readonly Column[], previous: readonly Column[]): string[] {
+  const [n, o] = [(c: Column) => `n.${d.quoteIdent(c.name)}`, (c: Column) => `o.${d.quoteIdent(c.name)}`];
+  if (sameColumns(columns, previous)) return ['n.id IS NULL', 'o.id IS NULL', ...columns.map((c) => `${n(c)} IS DISTINCT FROM ${o(c)}`)];
+  const before = new Map(previous.map((c) => [c.name, c]));
+  return columns.map((c) => {
+    const old = before.get(c.name);
+    return old ? `${sentValueText(d, n(c), c)} IS DISTINCT FROM ${sentValueText(d, o(old), old)}` : `${sentValueText(d, n(c), c)} IS NOT NULL`;
+  });
 }
 
 const traitColumnsOf = (t: TableShape) => t.columns.filter((c) => c.name !== 'user_id' && c.name !== 'group_id');

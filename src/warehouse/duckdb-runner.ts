@@ -163,7 +163,7 @@ export class DuckDbWarehouse implements Warehouse {
   async catalog(schema: string): Promise<SourceCatalog> {
     const rows = await this.query(
       // DuckDB matches names whatever their case: source.schema Main is schema main.
-      `SELECT lower(table_name) AS t, lower(column_name) AS c, data_type AS type FROM information_schema.columns WHERE lower(table_schema) = lower($schema) AND table_catalog = current_database()`,
+      `SELECT table_name AS t, column_name AS c, data_type AS type FROM information_schema.columns WHERE lower(table_schema) = lower($schema) AND table_catalog = current_database()`,
       { schema },
     );
     return catalogFrom(rows, this.dialect);
