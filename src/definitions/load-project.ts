@@ -59,6 +59,22 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   return project;
 }
 
+/**
+ * The project, for delivery only: what is pending was computed and committed before, so broken
+ * definition files do not hold it back (SPEC 5: deliver sends what is pending, nothing else).
+ * roster.yml must be valid: it names the destinations. Definitions that load still lend their
+ * descriptions to event-name templates.
+ */
+export async function loadProjectForDelivery(dir: string, onWarning?: (message: string) => void): Promise<Project> {
+  try {
+    return await loadProject(dir);
+  } catch (e) {
+    if (!(e instanceof ProjectError) || !e.loaded || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
+    onWarning?.(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
+    return e.loaded;
+  }
+}
+
 /** roster.yml first, then by file, line and column; identical problems once. */
 function sortProblems(problems: readonly Problem[]): Problem[] {
   const rank = (p: Problem) => (p.file === CONFIG_FILE ? 0 : 1);

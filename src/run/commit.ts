@@ -10,6 +10,8 @@ import {
 import type { StateNames } from '../state/state-tables.js';
 import { runTableName } from './compute.js';
 import { crashPoint } from './crash-point.js';
+import type { DeliveryReport } from './deliver-outbox.js';
+import type { RunReport } from './run-project.js';
 import { fingerprint, type AccountUsersNow, type EmissionPlan } from './emissions.js';
 
 /** Delivered changes are kept for this many runs (to look at), then dropped. */
@@ -168,6 +170,15 @@ function groupByKey(rows: readonly Row[]): Map<string, Row[]> {
   const by = new Map<string, Row[]>();
   for (const r of rows) by.set(String(r.definition_key), [...(by.get(String(r.definition_key)) ?? []), r]);
   return by;
+}
+
+/**
+ * How a committed run ended, for the run log: `failed` when no selected definition computed,
+ * `delivered` when every one did and delivery sent all, else `incomplete`.
+ */
+export function runStatus(report: RunReport, delivery: DeliveryReport): string {
+  if (!report.outcomes.some((o) => o.selected && o.emission)) return 'failed';
+  return report.ok && delivery.ok ? 'delivered' : 'incomplete';
 }
 
 export async function finishRun(wh: Warehouse, s: StateNames, runId: number, status: string): Promise<void> {

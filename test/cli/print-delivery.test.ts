@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryJson, printDelivery, printInterrupted, printProblems } from '../../src/cli/commands/run.js';
+import { printDelivery, printInterrupted, printProblems } from '../../src/cli/commands/run.js';
+import { deliverySummary } from '../../src/run/summary.js';
 import { DeliveryInterrupted } from '../../src/run/deliver-outbox.js';
 import { formatProblem } from '../../src/definitions/project.js';
 import { AS_OF, world } from '../execution/world.js';
@@ -39,8 +40,8 @@ describe('the delivery summary', () => {
 describe('a delivery as JSON', () => {
   it('counts as failed what failed in this delivery; the failures kept from earlier ones apart, so a healthy delivery does not alert', () => {
     const crm = (failed: number) => ({ destination: 'crm', sent: 4, alreadyDelivered: 0, failed, pending: 0, errors: [] });
-    expect(deliveryJson({ destinations: [crm(0)], pending: 0, failed: 10, ok: true, orphaned: {} })).toMatchObject({ ok: true, failed: 0, failed_in_all: 10 });
-    expect(deliveryJson({ destinations: [crm(2)], pending: 0, failed: 12, ok: false, orphaned: {} })).toMatchObject({ ok: false, failed: 2, failed_in_all: 12 });
+    expect(deliverySummary({ destinations: [crm(0)], pending: 0, failed: 10, ok: true, orphaned: {} })).toMatchObject({ ok: true, failed: 0, failed_in_all: 10 });
+    expect(deliverySummary({ destinations: [crm(2)], pending: 0, failed: 12, ok: false, orphaned: {} })).toMatchObject({ ok: false, failed: 2, failed_in_all: 12 });
   });
 });
 

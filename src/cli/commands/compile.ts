@@ -1,17 +1,13 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialectFor } from '../../../dialects/index.js';
-import { compiledFile, compileDefinition } from '../../compiler/compile.js';
-import { compilePlan, planFile } from '../../compiler/plan/plan.js';
+import { compileProject } from '../../compiler/compile-project.js';
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProjectWarning } from '../load.js';
 import { DIALECTS, type DialectName } from '../../definitions/project-config.js';
 import { makeFolders, writeFailure } from '../../support/make-folders.js';
 import { UsageError } from '../errors.js';
 import { ProjectError } from '../../definitions/project.js';
-
-/** The run plan's file: a leading underscore, so no definition key (SPEC 2: ^[a-z]...) can take its name. */
-const PLAN_FILE = '_run.sql';
 
 export interface CompileFlags { dialect?: string; select?: string[]; check?: boolean }
 
@@ -29,16 +25,8 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   }
   const keys = flags.select?.length ? graph.select(flags.select) : new Set(graph.order);
   const outDir = path.join(project.dir, 'compiled', name);
-  const files = new Map<string, string>();
-  for (const def of project.definitions.filter((x) => keys.has(x.key))) {
-    const q = compileDefinition(def, { dialect, config: project.config, definitions: project.definitions });
-    files.set(`${def.key}.sql`, compiledFile(def, q, dialect));
-  }
-  const definitionCount = files.size;
-  // The fused plan of a whole run (what `run` executes) holds every definition: a selected one
-  // that changed changes it too, so it is written and checked whatever the selection.
-  const plan = compilePlan({ dialect, config: project.config, definitions: project.definitions, order: graph.order });
-  files.set(PLAN_FILE, planFile(plan, dialect, project.config.name));
+  const files = compileProject(project, dialect, graph.order, keys);
+  const definitionCount = files.size - 1;
   const existing = await readdir(outDir).then((f) => f.filter((x) => x.endsWith('.sql')), () => [] as string[]);
   const stale = flags.select?.length ? [] : existing.filter((f) => !files.has(f));
 
@@ -62,7 +50,7 @@ export async function compileCommand(dir: string, flags: CompileFlags): Promise<
   await writingCompiled(`compiled/${name}`, () => makeFolders(outDir));
   for (const [file, sql] of files) await writingCompiled(`compiled/${name}/${file}`, () => writeFile(path.join(outDir, file), sql));
   for (const f of stale) await writingCompiled(`compiled/${name}/${f}`, () => rm(path.join(outDir, f)));
-  console.log(`compiled ${definitionCount} definition${definitionCount === 1 ? '' : 's'}${files.has(PLAN_FILE) ? ' and the run plan' : ''} to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
+  console.log(`compiled ${definitionCount} definition${definitionCount === 1 ? '' : 's'} and the run plan to compiled/${name}${stale.length ? ` (removed ${stale.length} stale)` : ''}`);
   return 0;
 }
 

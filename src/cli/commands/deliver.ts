@@ -1,12 +1,11 @@
-import { CONFIG_FILE } from '../../definitions/load-config.js';
-import { loadProject } from '../../definitions/load-project.js';
-import { ProjectError, type Project } from '../../definitions/project.js';
+import { loadProjectForDelivery } from '../../definitions/load-project.js';
 import { DeliveryInterrupted, type DeliveryReport } from '../../run/deliver-outbox.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
 import { JsonSummary, messagesOnTerminal, reportSink } from '../report-streams.js';
-import { deliverReporting, deliveryJson, printDelivery, printInterrupted } from './run.js';
+import { deliverySummary } from '../../run/summary.js';
+import { deliverReporting, printDelivery, printInterrupted } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
 
@@ -18,7 +17,7 @@ export async function deliverCommand(dir: string, flags: DeliverFlags = {}): Pro
 
 async function deliverPending(dir: string, flags: DeliverFlags, json: JsonSummary): Promise<number> {
   const started = performance.now();
-  const project = await loadProjectToDeliver(dir);
+  const project = await loadProjectForDelivery(dir, warn);
   json.project = project;
   const out = reportSink(project);
   const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: warn });
@@ -29,7 +28,7 @@ async function deliverPending(dir: string, flags: DeliverFlags, json: JsonSummar
     const printJson = (delivery: DeliveryReport | DeliveryInterrupted) => {
       if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
       else printDelivery(delivery, () => undefined);
-      const data = deliveryJson(delivery);
+      const data = deliverySummary(delivery);
       json.print({ ok: data.ok, delivery: data, timings_ms: { total: Math.round(performance.now() - started) } });
     };
     const report = await deliverReporting(project, wh, progress, (e) => (json.enabled ? printJson(e) : printInterrupted(e, out)));
@@ -44,21 +43,5 @@ async function deliverPending(dir: string, flags: DeliverFlags, json: JsonSummar
   } finally {
     progress.done();
     await wh.close();
-  }
-}
-
-/**
- * The project, for delivery only: what is pending was computed and committed before, so broken
- * definition files do not hold it back (SPEC 5: deliver sends what is pending, nothing else).
- * roster.yml must be valid: it names the destinations. Definitions that load still lend their
- * descriptions to event-name templates.
- */
-async function loadProjectToDeliver(dir: string): Promise<Project> {
-  try {
-    return await loadProject(dir);
-  } catch (e) {
-    if (!(e instanceof ProjectError) || !e.loaded || e.problems.some((p) => p.file === CONFIG_FILE)) throw e;
-    warn(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the definitions (roster validate lists them); delivering what is pending anyway`);
-    return e.loaded;
   }
 }

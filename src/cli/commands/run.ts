@@ -1,8 +1,9 @@
 import { buildGraph } from '../../definitions/graph.js';
 import { loadProjectWarning } from '../load.js';
 import type { Project } from '../../definitions/project.js';
-import { finishRun } from '../../run/commit.js';
+import { finishRun, runStatus } from '../../run/commit.js';
 import { deliverOutbox, DeliveryInterrupted, type DeliveryReport, type DestinationTally } from '../../run/deliver-outbox.js';
+import { runSummary } from '../../run/summary.js';
 import { AsOfError, runProject, type RunReport } from '../../run/run-project.js';
 import { stateNames } from '../../state/state-tables.js';
 import { openWarehouse } from '../../warehouse/open.js';
@@ -64,7 +65,7 @@ async function runReporting(dir: string, flags: RunFlags, json: JsonSummary): Pr
       printProblems(report);
       if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
       else if (delivery) printDelivery(delivery, () => undefined);
-      json.print(runJson(report, delivery, { ...clock.finish(), total: Math.round(performance.now() - started) }));
+      json.print(runSummary(report, delivery, { ...clock.finish(), total: Math.round(performance.now() - started) }));
     };
     let delivery: DeliveryReport | undefined;
     if (!report.dryRun) {
@@ -73,7 +74,7 @@ async function runReporting(dir: string, flags: RunFlags, json: JsonSummary): Pr
       delivery = await deliverReporting(project, wh, progress, (e) => (json.enabled ? printJson(e) : printInterrupted(e, out)));
       stage({ stage: 'finish' });
       const s = stateNames(wh.dialect, project.config.state.schema);
-      await finishRun(wh, s, report.runId!, !report.outcomes.some((o) => o.selected && o.emission) ? 'failed' : report.ok && delivery.ok ? 'delivered' : 'incomplete');
+      await finishRun(wh, s, report.runId!, runStatus(report, delivery));
     }
     progress.done();
     if (json.enabled) printJson(delivery);
@@ -83,57 +84,6 @@ async function runReporting(dir: string, flags: RunFlags, json: JsonSummary): Pr
     progress.done();
     await wh.close();
   }
-}
-
-/**
- * `run --json`: the run as data, for scripts and schedulers. Keys are stable; counts are
- * entities (entered / exited / changed) and messages written to the outbox per destination.
- */
-export function runJson(report: RunReport, delivery: DeliveryReport | DeliveryInterrupted | undefined, timingsMs: Record<string, number>) {
-  const deliveryData = delivery ? deliveryJson(delivery) : null;
-  return {
-    as_of: report.asOf.toISOString(),
-    run_id: report.runId ?? null,
-    dry_run: report.dryRun,
-    ok: report.ok && (deliveryData?.ok ?? true),
-    definitions: report.outcomes.map((o) => ({
-      key: o.key,
-      kind: o.kind,
-      entity: o.entity,
-      selected: o.selected,
-      status: o.status,
-      rows: o.rows ?? null,
-      first_run: o.emission?.firstRun ?? null,
-      edited: o.emission?.edited ?? null,
-      entered: o.emission?.entered ?? null,
-      exited: o.emission?.exited ?? null,
-      changed: o.emission?.changed ?? null,
-      messages: Object.fromEntries((o.emission?.destinations ?? []).map((x) => [x.name, x.messages])),
-      full_state: (o.emission?.destinations ?? []).filter((x) => x.full).map((x) => x.name),
-      full_state_calls: Object.fromEntries((o.emission?.destinations ?? []).filter((x) => x.fullCalls).map((x) => [x.name, x.fullCalls])),
-      warnings: o.warnings,
-      error: o.error ?? null,
-    })),
-    delivery: deliveryData,
-    timings_ms: timingsMs,
-  };
-}
-
-/** A delivery as data; one a failure stopped partway (DeliveryInterrupted) has `error` and no pending counts. */
-export function deliveryJson(report: DeliveryReport | DeliveryInterrupted) {
-  const done = report instanceof DeliveryInterrupted ? undefined : report;
-  return {
-    ok: done?.ok ?? false,
-    pending: done?.pending ?? null,
-    // This delivery's, as a scheduler alerts on; every failure kept in _failed_messages apart.
-    failed: report.destinations.reduce((n, x) => n + x.failed, 0),
-    failed_in_all: done?.failed ?? null,
-    destinations: report.destinations.map((x: DestinationTally & { pending?: number }) => ({
-      destination: x.destination, sent: x.sent, already_delivered: x.alreadyDelivered, failed: x.failed, pending: x.pending ?? null, errors: x.errors,
-    })),
-    orphaned: done?.orphaned ?? null,
-    error: report instanceof DeliveryInterrupted ? report.message : null,
-  };
 }
 
 /** One row per definition: what it computed and what it emits, messages per destination. */

@@ -1,0 +1,127 @@
+/**
+ * roster as a library: what `roster validate | compile | run | deliver` do, without a terminal.
+ * `run` and `deliver` return the summary their `--json` prints; problems with the project are
+ * thrown as a `ProjectError` (the CLI's exit 1), a refused as_of as an `AsOfError` (exit 1), a
+ * warehouse that fails as a `WarehouseError` (exit 2). Warnings go to `onWarning`, not stderr.
+ *
+ * @example
+ *   import { run } from 'roster';
+ *   const summary = await run('./my-project', { asOf: new Date('2024-06-03T00:00:00Z') });
+ *   for (const d of summary.definitions) console.log(d.key, d.entered, d.exited, d.changed);
+ *   if (!summary.ok) process.exitCode = 2;
+ */
+import { dialectFor } from '../dialects/index.js';
+import { compileProject } from './compiler/compile-project.js';
+import { buildGraph } from './definitions/graph.js';
+import { loadProject, loadProjectForDelivery } from './definitions/load-project.js';
+import { formatProblem, ProjectError, type Project } from './definitions/project.js';
+import type { DialectName } from './definitions/project-config.js';
+import { finishRun, runStatus } from './run/commit.js';
+import { deliverOutbox, DeliveryInterrupted, type DeliveryReport } from './run/deliver-outbox.js';
+import { runProject } from './run/run-project.js';
+import { deliverySummary, runSummary, type DeliverySummary, type RunSummary } from './run/summary.js';
+import { stateNames } from './state/state-tables.js';
+import { openWarehouse, warehouseSettingProblems } from './warehouse/open.js';
+
+export { ProjectError, formatProblem } from './definitions/project.js';
+export type { Problem, Project } from './definitions/project.js';
+export { AsOfError } from './run/run-project.js';
+export { WarehouseError } from './warehouse/warehouse.js';
+export type { DeliverySummary, RunSummary } from './run/summary.js';
+
+export interface LibraryOptions {
+  /** What the CLI prints as `warning: ...` (default: nothing). */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** Loads and checks the project in `dir` (roster.yml, every definition, the graph); throws a ProjectError listing every problem. */
+export async function validate(dir: string, options: LibraryOptions = {}): Promise<Project> {
+  let project: Project;
+  try {
+    project = await loadProject(dir);
+  } catch (e) {
+    if (!(e instanceof ProjectError) || !e.loaded) throw e;
+    warnAll(e.loaded, options);
+    // The warehouse settings are roster.yml's problems: told first, beside the definitions' own.
+    throw new ProjectError([...warehouseSettingProblems(e.loaded), ...e.problems], e.loaded);
+  }
+  warnAll(project, options);
+  const settings = warehouseSettingProblems(project);
+  if (settings.length) throw new ProjectError(settings, project);
+  return project;
+}
+
+export interface CompileOptions extends LibraryOptions {
+  /** Default: the warehouse's dialect in roster.yml. */
+  readonly dialect?: DialectName;
+  /** dbt-style selectors (`key`, `+key`, `key+`, `a+,+b`); default every definition. */
+  readonly select?: readonly string[];
+}
+
+/** The files `roster compile` writes to compiled/<dialect>/, by file name (`<key>.sql`, `_run.sql`); nothing is written. */
+export async function compile(dir: string, options: CompileOptions = {}): Promise<Map<string, string>> {
+  const project = await validate(dir, options);
+  const graph = buildGraph(project.definitions);
+  const keys = options.select?.length ? graph.select(options.select) : undefined;
+  return compileProject(project, dialectFor(options.dialect ?? project.config.warehouse.dialect), graph.order, keys);
+}
+
+export interface RunOptions extends LibraryOptions {
+  /** The run's instant (default now). */
+  readonly asOf?: Date;
+  readonly select?: readonly string[];
+  /** Compute, diff and count what would be sent; write and deliver nothing. */
+  readonly dryRun?: boolean;
+  /** Each stage, definition and shared step as it starts. */
+  readonly onProgress?: (event: { readonly stage: string; readonly key?: string }) => void;
+}
+
+/**
+ * `roster run`: computes, diffs and commits at as_of, then delivers what is pending. The summary
+ * says per definition what changed; `ok` is false when a definition failed or delivery did not
+ * finish (a warehouse that stops delivery partway: `delivery.error`, what was not sent stays pending).
+ */
+export async function run(dir: string, options: RunOptions = {}): Promise<RunSummary> {
+  const started = performance.now();
+  const project = await validate(dir, options);
+  const graph = buildGraph(project.definitions);
+  if (options.select?.length) graph.select(options.select); // unknown keys: before touching the warehouse
+  const wh = await openWarehouse(project, { allowMemory: options.dryRun, readOnly: options.dryRun, onMissing: options.onWarning });
+  try {
+    const report = await runProject(project, graph, wh, {
+      asOf: options.asOf ?? new Date(), select: options.select, dryRun: options.dryRun, onProgress: options.onProgress,
+      asOfIsNow: options.asOf === undefined, onWarning: options.onWarning,
+    });
+    let delivery: DeliveryReport | DeliveryInterrupted | undefined;
+    if (!report.dryRun) {
+      options.onProgress?.({ stage: 'delivery' });
+      delivery = await deliverOutbox(project, wh).catch((e: unknown) => {
+        if (e instanceof DeliveryInterrupted) return e;
+        throw e;
+      });
+      if (!(delivery instanceof DeliveryInterrupted)) await finishRun(wh, stateNames(wh.dialect, project.config.state.schema), report.runId!, runStatus(report, delivery));
+    }
+    return runSummary(report, delivery, { total: Math.round(performance.now() - started) });
+  } finally {
+    await wh.close();
+  }
+}
+
+/** `roster deliver`: sends what is pending in the outbox, nothing else. Definitions with problems do not hold it back. */
+export async function deliver(dir: string, options: LibraryOptions = {}): Promise<DeliverySummary> {
+  const project = await loadProjectForDelivery(dir, options.onWarning);
+  const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: options.onWarning });
+  try {
+    const delivery = await deliverOutbox(project, wh).catch((e: unknown) => {
+      if (e instanceof DeliveryInterrupted) return e;
+      throw e;
+    });
+    return deliverySummary(delivery);
+  } finally {
+    await wh.close();
+  }
+}
+
+function warnAll(project: Project, options: LibraryOptions): void {
+  for (const w of project.warnings ?? []) options.onWarning?.(formatProblem(w));
+}

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AsOfError, compile, deliver, ProjectError, run, validate, type RunSummary } from '../../src/index.js';
+import { exampleCopy, ROOT, roster } from './roster-cli.js';
+
+/** What two runs of the same project at the same as_of share: everything but timings. */
+const comparable = ({ timings_ms: _, ...rest }: RunSummary) => rest;
+
+describe('roster as a library (package.json exports: dist/src/index.js)', () => {
+  // Two copies of the example over the same demo data: one driven by the CLI, one by the library.
+  let viaCli: string;
+  let viaLibrary: string;
+  beforeAll(() => {
+    [viaCli, viaLibrary] = [exampleCopy(), exampleCopy()];
+    for (const dir of [viaCli, viaLibrary]) expect(roster(['--project', dir, 'demo', '--users', '80', '--accounts', '12', '--days', '20']).code).toBe(0);
+  }, 120_000);
+
+  it('a package that depends on roster imports it by name', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('roster'); console.log(Object.keys(m).sort().join(' '))"], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('AsOfError ProjectError WarehouseError compile deliver formatProblem run validate');
+  });
+
+  it('run gives what `run --json` prints, and sends the same messages', async () => {
+    for (const asOf of ['2024-06-01T00:00:00.000Z', '2024-06-03T00:00:00.000Z']) {
+      const cli = roster(['--project', viaCli, 'run', '--as-of', asOf, '--json']);
+      expect(cli.code).toBe(0);
+      const warnings: string[] = [];
+      const summary = await run(viaLibrary, { asOf: new Date(asOf), onWarning: (w) => warnings.push(w) });
+      expect(comparable(summary)).toEqual(comparable(JSON.parse(cli.stdout)));
+      expect(summary.ok).toBe(true);
+      expect(summary.definitions.some((d) => (d.entered ?? 0) + (d.changed ?? 0) > 0)).toBe(true);
+      expect(warnings).toEqual([]);
+    }
+    const sent = (dir: string) => readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8');
+    expect(sent(viaLibrary)).toBe(sent(viaCli));
+    expect(sent(viaLibrary).length).toBeGreaterThan(0);
+    // Everything went out with the run: nothing is left for deliver.
+    expect(await deliver(viaLibrary)).toMatchObject({ ok: true, pending: 0, failed: 0 });
+  }, 120_000);
+
+  it('an as_of before the last committed run is an AsOfError; a dry run there writes nothing', async () => {
+    const before = readFileSync(path.join(viaLibrary, 'out/crm.jsonl'), 'utf8');
+    await expect(run(viaLibrary, { asOf: new Date('2024-05-20T00:00:00Z') })).rejects.toBeInstanceOf(AsOfError);
+    const dry = await run(viaLibrary, { asOf: new Date('2024-05-20T00:00:00Z'), dryRun: true });
+    expect(dry).toMatchObject({ dry_run: true, run_id: null, delivery: null });
+    expect(readFileSync(path.join(viaLibrary, 'out/crm.jsonl'), 'utf8')).toBe(before);
+  }, 120_000);
+
+  it('compile gives the files `roster compile` writes, and writes nothing', async () => {
+    const files = await compile(viaLibrary, { dialect: 'postgres' });
+    expect(roster(['--project', viaCli, 'compile', '--dialect', 'postgres']).code).toBe(0);
+    const written = readdirSync(path.join(viaCli, 'compiled/postgres')).sort();
+    expect([...files.keys()].sort()).toEqual(written);
+    for (const f of written) expect(files.get(f)).toBe(readFileSync(path.join(viaCli, 'compiled/postgres', f), 'utf8'));
+    expect(readdirSync(path.join(viaLibrary, 'compiled'))).toEqual(['duckdb']);
+    expect([...(await compile(viaLibrary, { select: ['+at_risk_accounts'] })).keys()]).toContain('at_risk_accounts.sql');
+  });
+
+  it('validate throws a ProjectError whose problems name the file, the place and what is wrong; warnings go to onWarning', async () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  all:\n    - trait: { key: plan, op: equals, value: pro }\n');
+    writeFileSync(path.join(dir, 'definitions/ignored.yml'), 'kind: computed_trait\nkey: ignored\nentity: user\ntype: event_counter\nevent: Logged In\nfunction: sum\n');
+    const warnings: string[] = [];
+    const error = await validate(dir, { onWarning: (w) => warnings.push(w) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectError);
+    expect((error as ProjectError).problems).toEqual([expect.objectContaining({ file: 'definitions/broken.yml', line: 6, path: 'where.all[0].trait.op' })]);
+    expect(warnings).toEqual(['definitions/ignored.yml:6:1 function: function is only for aggregation, not event_counter: ignored']);
+    await expect(run(dir, { dryRun: true })).rejects.toBeInstanceOf(ProjectError);
+  });
+});
