@@ -42,6 +42,8 @@ async function importSdk(): Promise<SnowflakeSdk> {
  * The session's settings roster's SQL reads: UTC (SPEC 3), and timestamps written as text the
  * dialect reads back (tryCastInstant: an offset right after the time, nanoseconds kept), whatever
  * the account or user set (the default writes TZ / LTZ values with a space before the offset).
+ * Input is read as Snowflake's default AUTO reads it: the bound as_of ('2024-06-01T00:00:00.000Z')
+ * and ISO text cast to timestamps, which a set TIMESTAMP_INPUT_FORMAT would refuse.
  */
 const SESSION_SETTINGS = [
   "ALTER SESSION SET TIMEZONE = 'UTC'",
@@ -50,6 +52,8 @@ const SESSION_SETTINGS = [
   "TIMESTAMP_LTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'",
   "TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'",
   "DATE_OUTPUT_FORMAT = 'YYYY-MM-DD'",
+  "TIMESTAMP_INPUT_FORMAT = 'AUTO'",
+  "DATE_INPUT_FORMAT = 'AUTO'",
 ].join(', ');
 
 /**
@@ -157,6 +161,9 @@ export class SnowflakeWarehouse implements Warehouse {
     const updated = Number(Object.values(rows[0] ?? {})[0] ?? 0);
     if (updated !== 1) throw new WarehouseError(`another roster run or deliver holds the lock row in ${stateSchema}._lock; try again when it is done`);
     this.lockTable = table;
+    // A temporary table goes to the session's current schema, which the user's default namespace
+    // may not give (or give one the role cannot create in): the run's scratch tables go beside its state.
+    await this.exec(`USE SCHEMA ${d.quoteIdent(stateSchema)}`);
   }
 
   /** The lock row still names this holder (a run over 6 hours may have lost it as stale). */

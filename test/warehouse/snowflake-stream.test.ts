@@ -117,6 +117,8 @@ describe('SnowflakeWarehouse session and run lock (through a stand-in for snowfl
       expect(session).toMatch(/^ALTER SESSION SET TIMEZONE = 'UTC', /);
       // An offset right after the time (INSTANT_TEXT), not Snowflake's default 'FF3 TZHTZM' with a space.
       for (const kind of ['TIMESTAMP', 'TIMESTAMP_LTZ', 'TIMESTAMP_TZ']) expect(session).toContain(`${kind}_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9TZH:TZM'`);
+      // The bound as_of and ISO text are read as the default AUTO reads them, whatever the account set.
+      expect(session).toContain("TIMESTAMP_INPUT_FORMAT = 'AUTO', DATE_INPUT_FORMAT = 'AUTO'");
     } finally {
       await wh.close();
     }
@@ -131,6 +133,8 @@ describe('SnowflakeWarehouse session and run lock (through a stand-in for snowfl
       expect(sql.filter((s) => /_LOCK/.test(s) && /^CREATE/.test(s))).toEqual([
         'CREATE TABLE IF NOT EXISTS "ROSTER"."_LOCK" AS SELECT CAST(1 AS INTEGER) AS id, CAST(NULL AS VARCHAR) AS holder, CAST(NULL AS TIMESTAMP_NTZ) AS taken_at',
       ]);
+      // Scratch tables (unqualified temporary tables) then go to the state schema.
+      expect(sql.at(-1)).toBe('USE SCHEMA "ROSTER"');
     } finally {
       await wh.close();
     }
