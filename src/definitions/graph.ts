@@ -152,7 +152,8 @@ function findCycles(edges: Edges): string[][] {
   return cycles.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-const selector = /^(?:(\d*)\+)?([a-z][a-z0-9_]*)(?:\+(\d*))?$/;
+// A key in capitals is not one (SPEC 2), but reads as a slip for one: told as an unknown definition, with a suggestion.
+const selector = /^(?:(\d*)\+)?([A-Za-z][A-Za-z0-9_]*)(?:\+(\d*))?$/;
 
 function makeGraph(edges: Edges, implied: ReadonlyMap<string, string>): DefinitionGraph {
   const deps = new Map([...edges].map(([k, out]) => [k, [...out.keys()].sort()]));

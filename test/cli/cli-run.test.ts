@@ -51,6 +51,17 @@ describe('roster CLI: run, deliver, preview and demo', () => {
     expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).code).toBe(0);
   });
 
+  it('demo over a state that already ran past its events says that an earlier run will be refused, and how to start over', () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).stderr).not.toContain('warning');
+    expect(roster(['--project', dir, 'run', '--as-of', '2024-06-03T00:00:00Z']).code).toBe(0);
+    expect(roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']).stderr).not.toContain('warning'); // at the events' end: the README's runs go on
+    expect(roster(['--project', dir, 'run', '--as-of', '2024-07-01T00:00:00Z']).code).toBe(0);
+    const again = roster(['--project', dir, 'demo', '--users', '10', '--accounts', '2', '--days', '3']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('warning: the state schema roster already holds a run as of 2024-07-01T00:00:00.000Z, after these events end: a run at an earlier as_of is refused. To run over the demo\'s data from the start, delete ./warehouse.duckdb (the demo\'s data with it: roster demo makes it again), and empty what the destinations got');
+  });
+
   it('--dry-run and preview open the warehouse read-only: they run while another process reads it; a run waits its turn', async () => {
     const dir = exampleCopy();
     expect(roster(['--project', dir, 'demo', '--users', '50', '--accounts', '5', '--days', '10']).code).toBe(0);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validate } from '../../src/index.js';
 import { EXAMPLE, exampleCopy, MAIN, noStack, ROOT, roster } from './roster-cli.js';
 
 describe('roster CLI', () => {
@@ -229,7 +230,7 @@ describe('roster CLI', () => {
     ]);
   });
 
-  it('init creates a project with example definitions and refuses to overwrite one', () => {
+  it('init creates a project with example definitions and refuses to overwrite one', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'acme');
     const init = roster(['init', dir]);
     expect(init.code).toBe(0);
@@ -239,6 +240,11 @@ describe('roster CLI', () => {
     const odd = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), "it's a $HOME");
     const word = /next: node \S+ --project (.+) demo && /.exec(roster(['init', odd]).stdout)?.[1] ?? '';
     expect(execFileSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' })).toBe(odd);
+    // Its name keeps the folder's `${` as written: roster.yml would read ${HOME} as a variable.
+    const dollar = path.join(mkdtempSync(path.join(tmpdir(), 'roster-init-')), 'dir ${HOME} $${X}');
+    expect(roster(['init', dollar]).code).toBe(0);
+    expect(readFileSync(path.join(dollar, 'roster.yml'), 'utf8')).toMatch(/^name: "dir \$\$\{HOME\} \$\$\$\{X\}"$/m);
+    expect((await validate(dollar)).config.name).toBe(path.basename(dollar));
     // installed on the PATH (a link to this very file, as npm install -g makes): plain roster
     const bin = mkdtempSync(path.join(tmpdir(), 'roster-bin-'));
     symlinkSync(MAIN, path.join(bin, 'roster'));
@@ -268,6 +274,14 @@ describe('roster CLI', () => {
     expect(init.stdout).toContain('kept your .gitignore: add warehouse.duckdb*, out/, target/ to it');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('mine\n');
     expect(roster(['--project', dir, 'validate']).code).toBe(0);
+    // A .gitignore that has the lines already is not told to add them.
+    const ignored = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
+    writeFileSync(path.join(ignored, '.gitignore'), 'node_modules/\nwarehouse.duckdb*\nout/\n');
+    expect(roster(['init', ignored]).stdout).toContain('kept your .gitignore: add target/ to it');
+    writeFileSync(path.join(ignored, '.gitignore'), 'warehouse.duckdb*\r\nout/\r\ntarget/\r\n');
+    rmSync(path.join(ignored, 'roster.yml'));
+    rmSync(path.join(ignored, 'definitions'), { recursive: true });
+    expect(roster(['init', ignored]).stdout).not.toContain('kept your .gitignore');
   });
 
   it('compile: a definition keyed run keeps its file; the run plan is _run.sql', () => {

@@ -164,6 +164,7 @@ describe('definition graph', () => {
     expect(() => g.select(['activ', 'at_risk+'])).toThrow(ProjectError);
     expect(() => g.select(['activ'])).toThrow('--select: unknown definition "activ"; did you mean "active"?');
     expect(() => g.select(['++a'])).toThrow('is not a selector');
+    expect(() => g.select(['+Activ'])).toThrow('--select: unknown definition "Activ"; did you mean "active"?');
   });
 
   it('adds everything upstream with withUpstream', async () => {

@@ -5,7 +5,9 @@ import { EVENTS_TABLE } from '../../definitions/project-config.js';
 import { crashPoint } from '../../run/crash-point.js';
 import { openWarehouse } from '../../warehouse/open.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
-import { UsageError } from '../errors.js';
+import { lastAsOfSql } from '../../state/state-sql.js';
+import { INTERNAL, stateNames } from '../../state/state-tables.js';
+import { UsageError, warn } from '../errors.js';
 import { parsePositiveInt } from '../options.js';
 
 export interface DemoFlags { users?: string; accounts?: string; days?: string; seed?: string }
@@ -47,11 +49,26 @@ export async function demoCommand(dir: string, flags: DemoFlags): Promise<number
     console.error(`demo data: ${options.users} users, ${options.accounts} accounts, ${n} events over ${options.days} days (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // A run at the default as_of (now) would find every window (last 30 days, ...) empty.
     console.error(`the events end at ${DEMO_END.toISOString()}: run as of then, e.g. roster run --as-of ${DEMO_END.toISOString()}`);
+    const last = await lastCommittedAsOf(wh, project.config.state.schema);
+    if (last && last > DEMO_END.toISOString()) {
+      const startOver = dialect === 'duckdb'
+        ? `delete ${project.config.warehouse.path} (the demo's data with it: roster demo makes it again)`
+        : `drop roster's state (DROP SCHEMA ${wh.dialect.quoteIdent(project.config.state.schema)} CASCADE)`;
+      warn(`the state schema ${project.config.state.schema} already holds a run as of ${last}, after these events end: a run at an earlier as_of is refused. To run over the demo's data from the start, ${startOver}, and empty what the destinations got`);
+    }
     return 0;
   } finally {
     if (gen !== undefined && gen !== wh) await gen.close();
     await wh.close();
   }
+}
+
+/** The as_of of the last committed run in the state schema, if any. */
+async function lastCommittedAsOf(wh: Warehouse, stateSchema: string): Promise<string | undefined> {
+  const s = stateNames(wh.dialect, stateSchema);
+  if (!(await wh.catalog(stateSchema)).has(wh.dialect.catalogLookup(INTERNAL.runs))) return undefined;
+  const [{ as_of }] = await wh.query(lastAsOfSql(s));
+  return typeof as_of === 'string' ? as_of : undefined;
 }
 
 /** A scratch DuckDB, imported only when the demo fills another warehouse. */

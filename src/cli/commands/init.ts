@@ -36,7 +36,7 @@ export async function initCommand(target: string): Promise<number> {
   // The project is named after its folder, not the example it starts from.
   const config = (await readFile(path.join(source, 'roster.yml'), 'utf8'))
     .replace(/^# Example project: .*$/m, '# A roster project, started from the b2b-saas example: a B2B SaaS with accounts (workspaces) and their users.')
-    .replace(/^name: b2b-saas$/m, `name: ${JSON.stringify(path.basename(path.resolve(target)))}`);
+    .replace(/^name: b2b-saas$/m, () => `name: ${JSON.stringify(path.basename(path.resolve(target))).replaceAll('${', () => '$${')}`); // `$${` is roster.yml's literal `${`
   await writeFile(path.join(target, 'roster.yml'), config);
   for (const f of definitions) await cp(path.join(source, f), path.join(target, f));
   const keptGitignore = existsSync(path.join(target, '.gitignore'));
@@ -49,7 +49,8 @@ export async function initCommand(target: string): Promise<number> {
   console.log(`created a roster project in ${target} with ${count} example definitions`);
   console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
   if (keptGitignore) {
-    const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    const theirs = new Set((await readFile(path.join(target, '.gitignore'), 'utf8').catch(() => '')).split(/\r?\n/).map((l) => l.trim()));
+    const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter((l) => l && !theirs.has(l));
     if (lines.length) console.log(`kept your .gitignore: add ${lines.join(', ')} to it (the warehouse, delivered files and run scratch)`);
   }
   // Meant to be pasted into a shell. As of two days before the demo's events end, as the README
