@@ -11,6 +11,9 @@ export const EVENT_NAME_VARIABLES = ['key', 'kind', 'entity', 'description'] as 
  * message fail, or render as nothing.
  */
 export function eventNameTemplateError(source: string): string | undefined {
+  // An event name is one line of text (a destination's UI lists it): no line break, tab or other control character.
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.exec(source);
+  if (control) return `holds the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at column ${control.index + 1}: an event name is one line of text`;
   try {
     Handlebars.precompile(source, { knownHelpersOnly: true });
   } catch (e) {
@@ -51,7 +54,10 @@ function templateProblem(node: unknown): string | undefined {
   if (/^(Partial|Decorator)/.test(n.type)) return `${n.type.startsWith('Partial') ? 'partials' : 'decorators'} are not available${at}`;
   if (n.type === 'PathExpression') {
     const path = n as hbs.AST.PathExpression;
-    const known = path.data || path.original === 'this' || path.original === '.' || (EVENT_NAME_VARIABLES as readonly string[]).includes(String(path.parts[0]));
+    // One variable, by name (or as @root.key): a path into it (key.length, description.[0]) or
+    // other data (@index) renders something else, or nothing, with no error.
+    const parts = path.data && path.parts[0] === 'root' ? path.parts.slice(1) : path.data ? [`@${path.parts.join('.')}`] : path.parts;
+    const known = path.parts.length === 0 || (parts.length === 1 && (EVENT_NAME_VARIABLES as readonly string[]).includes(String(parts[0])));
     return known ? undefined : `unknown variable "${path.original}"${at}: templates see ${EVENT_NAME_VARIABLES.join(', ')}`;
   }
   const children: unknown[] = [];

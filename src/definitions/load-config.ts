@@ -49,7 +49,7 @@ export async function loadConfig(dir: string, env: Readonly<Record<string, strin
   // An unset variable is the problem at its value: the schema's word on the ${NAME} left there is noise.
   const unset = new Set(envProblems.map(placeOf));
   const schemaProblems = parsed.success ? [] : issuesToProblems(source, parsed.error.issues, input).filter((p) => !unset.has(placeOf(p)));
-  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...sharedStateSchema(source, parsed.data)] : schemaProblems)];
+  const problems = [...envProblems, ...(parsed.success ? [...duplicateDestinations(source, parsed.data, data), ...sharedJsonlFiles(source, parsed.data, dir), ...secondStdout(source, parsed.data), ...sharedStateSchema(source, parsed.data)] : schemaProblems)];
   return { source, problems, ...(parsed.success && !problems.length ? { config: parsed.data } : {}) };
 }
 
@@ -64,6 +64,16 @@ function sharedStateSchema(source: YamlSource, config: ProjectConfig): Problem[]
     file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path),
     message: `state schema "${config.state.schema}" is the source schema: roster keeps its tables (named after definition keys) in a schema of its own, e.g. roster`,
   }];
+}
+
+/** Two stdout destinations would print every message twice on one stream, as two jsonl destinations on one file would. */
+function secondStdout(source: YamlSource, config: ProjectConfig): Problem[] {
+  const first = config.destinations.findIndex((d) => d.type === 'stdout');
+  return config.destinations.flatMap((d, i) => {
+    if (d.type !== 'stdout' || i === first) return [];
+    const at = source.locate(['destinations', i, 'type']);
+    return [{ file: CONFIG_FILE, line: at.line, column: at.column, path: formatPath(at.path), message: `destinations[${first}] already writes to stdout: there is one stdout, and a second stdout destination would print every message twice` }];
+  });
 }
 
 /**
