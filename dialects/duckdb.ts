@@ -142,6 +142,9 @@ export class DuckDbDialect extends BaseDialect {
     const double = this.jsonDouble(value);
     return `CASE WHEN ${this.isJsonNumber(value)} THEN to_json(CASE WHEN ${double} = 0 THEN CAST(0 AS DOUBLE) ELSE ${this.round12(double)} END) ELSE ${value} END`;
   }
+  jsonHasValue(value: string): string {
+    return `(${value} IS NOT NULL AND (NOT ${this.isJsonNumber(value)} OR ${this.jsonDouble(value)} IS NOT NULL))`;
+  }
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN json_type(${value}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }

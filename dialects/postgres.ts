@@ -7,6 +7,7 @@ const MAX_IDENTIFIER_BYTES = 63;
 /** At most 200 characters and an exponent under 100: within 1e-299 .. 1e299, so the cast cannot fail. */
 const SHORT_NUMBER_TEXT = numberTextPattern(2);
 const SHORT_NUMBER_TEXT_MAX_LENGTH = 200;
+const two = (n: number) => `power(CAST(2 AS NUMERIC), ${n})`;
 
 /** PostgreSQL. Only what differs from the ANSI/Postgres-flavoured base. */
 export class PostgresDialect extends BaseDialect {
@@ -75,8 +76,10 @@ export class PostgresDialect extends BaseDialect {
   // `double`, for a NUMERIC of that magnitude: from 2^1024 - 2^970 up it would round past the
   // largest double (NULL), up to 2^-1075 it rounds to 0 (an error in Postgres, 0 elsewhere).
   private doubleInRange(magnitude: string, double: string): string {
-    const two = (n: number) => `power(CAST(2 AS NUMERIC), ${n})`;
-    return `CASE WHEN ${magnitude} >= ${two(1024)} - ${two(970)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END`;
+    return `CASE WHEN ${this.beyondDouble(magnitude)} THEN NULL WHEN ${magnitude} * ${two(1075)} <= 1 THEN CAST(0 AS DOUBLE PRECISION) ELSE ${double} END`;
+  }
+  private beyondDouble(magnitude: string): string {
+    return `${magnitude} >= ${two(1024)} - ${two(970)}`;
   }
   // INSTANT_TEXT checks every field's range, so the cast cannot fail. Postgres rounds a fraction
   // to microseconds, DuckDB cuts it: cut here too. Postgres reads a lower-case t and z itself.
@@ -141,6 +144,10 @@ export class PostgresDialect extends BaseDialect {
   }
   jsonRoundedNumber(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN to_jsonb(${this.round12(this.jsonDouble(value))}) ELSE ${value} END`;
+  }
+  // CASE: Postgres may evaluate either side of OR first, and the NUMERIC cast fails on a string.
+  jsonHasValue(value: string): string {
+    return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN NOT (${this.beyondDouble(`abs(CAST(${this.jsonScalarText(value)} AS NUMERIC))`)}) ELSE ${value} IS NOT NULL END)`;
   }
   jsonListText(value: string): string {
     return `CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${this.numberAsText(this.jsonDouble(value))} WHEN jsonb_typeof(${value}) IN ('object', 'array') THEN NULL ELSE ${this.jsonScalarText(value)} END`;

@@ -140,6 +140,9 @@ export class SnowflakeDialect extends BaseDialect {
   jsonRoundedNumber(value: string): string {
     return `IFF(${this.isJsonNumber(value)}, TO_VARIANT(${this.round12(this.jsonDouble(value))}), ${value})`;
   }
+  jsonHasValue(value: string): string {
+    return `(${value} IS NOT NULL AND (NOT ${this.isJsonNumber(value)} OR ${this.jsonDouble(value)} IS NOT NULL))`;
+  }
   jsonListText(value: string): string {
     return `CASE WHEN ${this.isJsonNumber(value)} THEN ${this.numberAsText(this.jsonDouble(value))} WHEN IS_OBJECT(${value}) OR IS_ARRAY(${value}) THEN NULL ELSE ${this.jsonScalarText(value)} END`;
   }

@@ -172,6 +172,11 @@ export interface Dialect {
    */
   jsonRoundedNumber(value: string): string;
   /**
+   * A jsonValue a message can carry: not SQL NULL (JSON null, a missing key) and not a number no
+   * double holds (1e400), which is no value as a column's infinity is (README).
+   */
+  jsonHasValue(value: string): string;
+  /**
    * A jsonValue as the text a unique_list holds, as listValue writes a column's: a number as a
    * double is written ('10' for 10.0 and 1E1; NULL when no double holds it), an object or array
    * is NULL (engines write and order their keys differently), any other value as jsonScalarText.
@@ -454,6 +459,9 @@ export abstract class BaseDialect implements Dialect {
   }
   jsonRoundedNumber(value: string): string {
     return missing(this.name, 'jsonRoundedNumber');
+  }
+  jsonHasValue(value: string): string {
+    return missing(this.name, 'jsonHasValue');
   }
   jsonListText(value: string): string {
     return missing(this.name, 'jsonListText');

@@ -248,7 +248,7 @@ function jsonEventParts(ctx: CompileContext, sel: EventSelection): EventSourcePa
     filters: sel.where.map((f) => {
       // A number no message can carry (1e400) is no value, as a segment column's infinity is: exists is false on it.
       const presence = f.predicate.op === 'exists' || f.predicate.op === 'not_exists';
-      const value = presence ? d.jsonRoundedNumber(d.jsonValue('e.properties', f.property)) : prop(f.property);
+      const value = presence ? `CASE WHEN ${d.jsonHasValue(d.jsonValue('e.properties', f.property))} THEN TRUE END` : prop(f.property);
       return predicateSql(d, value, 'unknown', f.predicate, d.asOf(), d.jsonListText(d.jsonValue('e.properties', f.property)));
     }),
   };
@@ -375,7 +375,11 @@ export function customTraitValue(ctx: CompileContext, entity: Entity, name: stri
     return undefined;
   }
   // JSON-typed (SQL NULL for JSON null): conditions compare a number as it is sent (customTraitText).
-  if (ctx.source.layout !== 'segment') return d.jsonValue('traits', name);
+  // A number no double holds (1e400) is no value (README): the latest value before it is the trait's.
+  if (ctx.source.layout !== 'segment') {
+    const value = d.jsonValue('traits', name);
+    return `CASE WHEN ${d.jsonHasValue(value)} THEN ${value} END`;
+  }
   const column = customTraitColumn(ctx, table, name);
   if (isSegmentCallColumn(column)) {
     // A name that is such a column as written was warned about where the project loaded.

@@ -46,6 +46,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonValue: (d) => [d.jsonValue('j', 'total'), d.jsonValue('j', "odd/~'key"), d.jsonValue('j', '0')],
   jsonScalarText: (d) => d.jsonScalarText('v'),
   jsonRoundedNumber: (d) => d.jsonRoundedNumber('v'),
+  jsonHasValue: (d) => d.jsonHasValue('v'),
   jsonListText: (d) => d.jsonListText('v'),
   jsonSentText: (d) => d.jsonSentText('v'),
   sendableInstant: (d) => d.sendableInstant('t'),

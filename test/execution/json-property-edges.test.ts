@@ -54,3 +54,29 @@ describe.each(ENGINES)('a JSON number no message can carry, on %s', (engine) => 
     }
   });
 });
+
+describe.each(ENGINES)('a custom trait whose latest value is a JSON number no message can carry, on %s', (engine) => {
+  it('is the latest value before it: 1e400 is no value, as null is', async () => {
+    // u1: 5, then 1e400 (latest); u2: 1e400 alone; u3: 5, then null (latest).
+    const identifies: Fixture = {
+      identifies: [
+        { id: 'i1', user_id: 'u1', timestamp: '2024-05-01T00:00:00Z', traits: { score: 5 } },
+        { id: 'i2', user_id: 'u1', timestamp: '2024-05-02T00:00:00Z', traits: { score: 1 } },
+        { id: 'i3', user_id: 'u2', timestamp: '2024-05-02T00:00:00Z', traits: { score: 1 } },
+        { id: 'i4', user_id: 'u3', timestamp: '2024-05-01T00:00:00Z', traits: { score: 5 } },
+        { id: 'i5', user_id: 'u3', timestamp: '2024-05-02T00:00:00Z', traits: { score: null } },
+      ],
+    };
+    const r = await runFixture(identifies, [
+      'kind: audience\nkey: scored_five\nentity: user\nwhere: { trait: { key: score, op: eq, value: 5 } }',
+      'kind: audience\nkey: scored\nentity: user\nwhere: { trait: { key: score, op: exists } }',
+    ], { asOf: '2024-06-01T00:00:00Z', engine, layout: 'events_json', prepare: (schema) => [`UPDATE ${schema}.identifies SET traits = '{"score": 1e400}' WHERE id IN ('i2', 'i3')`] });
+    try {
+      expect(r.report.outcomes.map((o) => [o.key, o.status])).toEqual([['scored', 'ok'], ['scored_five', 'ok']]);
+      expect(await r.ids('scored_five')).toEqual(['u1', 'u3']);
+      expect(await r.ids('scored')).toEqual(['u1', 'u3']);
+    } finally {
+      await r.close();
+    }
+  });
+});
