@@ -81,9 +81,13 @@ export function progressDisplay(options: ProgressOptions = {}): ProgressDisplay 
     const seconds = ((now() - started) / 1000).toFixed(1);
     const done = seen.get(current.stage)?.size ?? 0;
     const count = options.total && current.key && (current.stage === 'compute' || current.stage === 'diff') ? ` (${done}/${options.total})` : '';
-    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}${current.detail ? ` ${current.detail}` : ''}, ${seconds} s`;
+    const text = `roster: ${current.stage}${current.key ? ` ${current.key}${count}` : ''}${current.detail ? ` ${current.detail}` : ''}`;
+    const elapsed = `, ${seconds} s`;
+    // Cut so the line never wraps; the elapsed time stays, the text before it gives way ('…').
     const width = lineWidth(stream);
-    stream.write(CLEAR_LINE + (text.length > width ? text.slice(0, width) : text));
+    const line = text.length + elapsed.length <= width ? text + elapsed
+      : width > elapsed.length + 1 ? `${text.slice(0, width - elapsed.length - 1)}…${elapsed}` : (text + elapsed).slice(0, width);
+    stream.write(CLEAR_LINE + line);
     shown = true;
   };
   const tickMs = options.tickMs ?? 200;

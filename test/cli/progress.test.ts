@@ -49,6 +49,8 @@ describe('progress display', () => {
     p.update({ stage: 'compute', key: 'a_very_long_definition_key_indeed' });
     p.done();
     expect(stream.chunks[0].replace('\r\x1b[2K', '').length).toBe(19);
+    // The elapsed time stays: the text before it gives way.
+    expect(stream.chunks[0]).toBe('\r\x1b[2Kroster: com…, 0.0 s');
   });
 
   it('writes nothing when the stream is not a terminal, or with --quiet', () => {
