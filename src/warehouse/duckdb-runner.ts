@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { SourceCatalog } from '../compiler/context.js';
 import { duckdb } from '../../dialects/duckdb.js';
@@ -14,13 +15,22 @@ export interface DuckDbOptions {
   readonly statementTimeoutMs?: number;
 }
 
+/**
+ * Warehouse files a run or delivery of this process holds. DuckDB's file lock keeps other
+ * processes out, but a second instance in the same process (two library calls at once) opens
+ * the file as well: without this, both would commit and deliver.
+ */
+const heldFiles = new Set<string>();
+
 /** DuckDB through @duckdb/node-api: one connection per run (DuckDB is a single writer). */
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = duckdb;
   /** Numbers the scratch tables of streams (a delivery may read several). */
   private streams = 0;
+  /** The file this warehouse's lockRun holds in heldFiles, until close. */
+  private held?: string;
   private constructor(
-    private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, private readonly statementTimeoutMs?: number,
+    private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, private readonly path: string, private readonly statementTimeoutMs?: number,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
@@ -40,7 +50,7 @@ export class DuckDbWarehouse implements Warehouse {
     const conn = await instance.connect();
     // All SQL runs in UTC (SPEC 3): TIMESTAMPTZ casts and comparisons must not depend on the machine.
     await conn.run(`SET TimeZone = 'UTC'`);
-    return new DuckDbWarehouse(instance, conn, options.statementTimeoutMs);
+    return new DuckDbWarehouse(instance, conn, options.path, options.statementTimeoutMs);
   }
 
   /** Runs one statement, interrupted past statementTimeoutMs (DuckDB has no statement_timeout of its own). */
@@ -155,8 +165,15 @@ export class DuckDbWarehouse implements Warehouse {
     return fn();
   }
 
-  // One process holds the file (DuckDB's single writer): a second run cannot even open it.
-  async lockRun(): Promise<void> {}
+  // One process holds the file (DuckDB's single writer): a second run elsewhere cannot even open it.
+  // Within this process, heldFiles serialises runs and deliveries on one file.
+  async lockRun(): Promise<void> {
+    if (this.held !== undefined || this.path === ':memory:') return;
+    const file = realpathSync(this.path);
+    if (heldFiles.has(file)) throw new WarehouseError(`the warehouse ${this.path} is in use by another roster run or deliver in this process; try again when it is done`);
+    heldFiles.add(file);
+    this.held = file;
+  }
   // The single-writer file lock lasts as long as the instance: no SQL releases it.
   async assertRunLock(): Promise<void> {}
 
@@ -181,6 +198,8 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    if (this.held !== undefined) heldFiles.delete(this.held);
+    this.held = undefined;
     this.conn.closeSync();
     this.instance.closeSync();
   }

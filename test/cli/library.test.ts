@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AsOfError, compile, deliver, ProjectError, run, validate, type RunSummary } from '../../src/index.js';
+import { AsOfError, compile, deliver, ProjectError, run, validate, WarehouseError, type RunSummary } from '../../src/index.js';
 import { exampleCopy, ROOT, roster } from './roster-cli.js';
 
 /** What two runs of the same project at the same as_of share: everything but timings. */
@@ -47,6 +47,21 @@ describe('roster as a library (package.json exports: dist/src/index.js)', () => 
     const dry = await run(viaLibrary, { asOf: new Date('2024-05-20T00:00:00Z'), dryRun: true });
     expect(dry).toMatchObject({ dry_run: true, run_id: null, delivery: null });
     expect(readFileSync(path.join(viaLibrary, 'out/crm.jsonl'), 'utf8')).toBe(before);
+  }, 120_000);
+
+  it('two runs at once in one process on one DuckDB file: one commits and delivers, the other is a WarehouseError and writes nothing', async () => {
+    const dir = exampleCopy();
+    expect(roster(['--project', dir, 'demo', '--users', '40', '--accounts', '6', '--days', '10']).code).toBe(0);
+    const asOf = new Date('2024-06-01T00:00:00Z');
+    const [a, b] = await Promise.allSettled([run(dir, { asOf }), run(dir, { asOf })]);
+    const rejected = [a, b].filter((x) => x.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(WarehouseError);
+    expect(String((rejected[0] as PromiseRejectedResult).reason.message)).toContain('in use by another roster run or deliver in this process');
+    const lines = readFileSync(path.join(dir, 'out/crm.jsonl'), 'utf8').trim().split('\n');
+    expect(new Set(lines.map((l) => JSON.parse(l).messageId)).size).toBe(lines.length);
+    // Once the first is done the file is free again.
+    expect((await run(dir, { asOf: new Date('2024-06-02T00:00:00Z') })).ok).toBe(true);
   }, 120_000);
 
   it('compile gives the files `roster compile` writes, and writes nothing', async () => {
