@@ -11,23 +11,34 @@
  *   if (!summary.ok) process.exitCode = 2;
  */
 import { dialectFor } from '../dialects/index.js';
+import { instantOutOfReach, parseInstant } from './definitions/common.js';
 import { compileProject } from './compiler/compile-project.js';
 import { buildGraph } from './definitions/graph.js';
 import { loadProject, loadProjectForDelivery } from './definitions/load-project.js';
 import { formatProblem, ProjectError, type Project } from './definitions/project.js';
-import type { DialectName } from './definitions/project-config.js';
+import { DIALECTS, type DialectName } from './definitions/project-config.js';
 import { finishRun, runStatus } from './run/commit.js';
 import { deliverOutbox, DeliveryInterrupted, type DeliveryReport } from './run/deliver-outbox.js';
-import { runProject } from './run/run-project.js';
-import { deliverySummary, runSummary, type DeliverySummary, type RunSummary } from './run/summary.js';
+import { futureAsOfWarning, runProject } from './run/run-project.js';
+import { deliverSummary, runSummary, type DeliverSummary, type RunSummary } from './run/summary.js';
 import { stateNames } from './state/state-tables.js';
 import { openWarehouse, warehouseSettingProblems } from './warehouse/open.js';
 
 export { ProjectError, formatProblem } from './definitions/project.js';
 export type { Problem, Project } from './definitions/project.js';
+export type { Definition } from './definitions/definition.js';
+export type { DialectName } from './definitions/project-config.js';
 export { AsOfError } from './run/run-project.js';
 export { WarehouseError } from './warehouse/warehouse.js';
-export type { DeliverySummary, RunSummary } from './run/summary.js';
+export type { DeliverSummary, DeliverySummary, RunSummary } from './run/summary.js';
+
+/** An option the library cannot take (the CLI's exit 1 for a bad flag): an as_of that is no instant, an unknown dialect. */
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
 
 export interface LibraryOptions {
   /** What the CLI prints as `warning: ...` (default: nothing). */
@@ -55,21 +66,25 @@ export interface CompileOptions extends LibraryOptions {
   /** Default: the warehouse's dialect in roster.yml. */
   readonly dialect?: DialectName;
   /** dbt-style selectors (`key`, `+key`, `key+`, `a+,+b`); default every definition. */
-  readonly select?: readonly string[];
+  readonly select?: readonly string[] | string;
 }
 
 /** The files `roster compile` writes to compiled/<dialect>/, by file name (`<key>.sql`, `_run.sql`); nothing is written. */
 export async function compile(dir: string, options: CompileOptions = {}): Promise<Map<string, string>> {
+  const name = options.dialect;
+  if (name !== undefined && !(DIALECTS as readonly string[]).includes(name)) throw new OptionError(`dialect must be ${DIALECTS.join(', ')}; got ${JSON.stringify(name)}`);
   const project = await validate(dir, options);
   const graph = buildGraph(project.definitions);
-  const keys = options.select?.length ? graph.select(options.select) : undefined;
-  return compileProject(project, dialectFor(options.dialect ?? project.config.warehouse.dialect), graph.order, keys);
+  const select = selectors(options.select);
+  const keys = select.length ? graph.select(select) : undefined;
+  return compileProject(project, dialectFor(name ?? project.config.warehouse.dialect), graph.order, keys);
 }
 
 export interface RunOptions extends LibraryOptions {
-  /** The run's instant (default now). */
-  readonly asOf?: Date;
-  readonly select?: readonly string[];
+  /** The run's instant (default now): a Date, or ISO-8601 text as --as-of takes it (UTC without an offset). */
+  readonly asOf?: Date | string;
+  /** dbt-style selectors, as --select: one string of them apart by spaces, or a list. */
+  readonly select?: readonly string[] | string;
   /** Compute, diff and count what would be sent; write and deliver nothing. */
   readonly dryRun?: boolean;
   /** Each stage, definition and shared step as it starts. */
@@ -83,15 +98,19 @@ export interface RunOptions extends LibraryOptions {
  */
 export async function run(dir: string, options: RunOptions = {}): Promise<RunSummary> {
   const started = performance.now();
+  const asOf = asOfOption(options.asOf);
   const project = await validate(dir, options);
   const graph = buildGraph(project.definitions);
-  if (options.select?.length) graph.select(options.select); // unknown keys: before touching the warehouse
+  const select = selectors(options.select);
+  if (select.length) graph.select(select); // unknown keys: before touching the warehouse
+  if (!options.dryRun && asOf.getTime() > Date.now() + 60_000) options.onWarning?.(futureAsOfWarning(asOf));
   const wh = await openWarehouse(project, { allowMemory: options.dryRun, readOnly: options.dryRun, onMissing: options.onWarning });
   try {
     const report = await runProject(project, graph, wh, {
-      asOf: options.asOf ?? new Date(), select: options.select, dryRun: options.dryRun, onProgress: options.onProgress,
+      asOf, select, dryRun: options.dryRun, onProgress: options.onProgress,
       asOfIsNow: options.asOf === undefined, onWarning: options.onWarning,
     });
+    for (const o of report.outcomes) for (const w of o.warnings) options.onWarning?.(`${o.key}: ${w}`);
     let delivery: DeliveryReport | DeliveryInterrupted | undefined;
     if (!report.dryRun) {
       options.onProgress?.({ stage: 'delivery' });
@@ -108,7 +127,8 @@ export async function run(dir: string, options: RunOptions = {}): Promise<RunSum
 }
 
 /** `roster deliver`: sends what is pending in the outbox, nothing else. Definitions with problems do not hold it back. */
-export async function deliver(dir: string, options: LibraryOptions = {}): Promise<DeliverySummary> {
+export async function deliver(dir: string, options: LibraryOptions = {}): Promise<DeliverSummary> {
+  const started = performance.now();
   const project = await loadProjectForDelivery(dir, options.onWarning);
   const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: options.onWarning });
   try {
@@ -116,10 +136,29 @@ export async function deliver(dir: string, options: LibraryOptions = {}): Promis
       if (e instanceof DeliveryInterrupted) return e;
       throw e;
     });
-    return deliverySummary(delivery);
+    return deliverSummary(delivery, { total: Math.round(performance.now() - started) });
   } finally {
     await wh.close();
   }
+}
+
+/** asOf as --as-of takes it: an instant of the years 0001 to 9999, to the millisecond. */
+function asOfOption(value: Date | string | undefined): Date {
+  if (value === undefined) return new Date();
+  const d = value instanceof Date ? value : typeof value === 'string' ? parseInstant(value) : undefined;
+  if (!d || Number.isNaN(d.getTime())) throw new OptionError(`asOf ${value instanceof Date ? 'is an invalid Date' : `${JSON.stringify(value)} is not an ISO-8601 date or date-time (e.g. 2024-06-01T00:00:00Z)`}`);
+  const reach = instantOutOfReach(typeof value === 'string' ? value : d.toISOString(), d);
+  if (reach) throw new OptionError(`asOf ${d.toISOString()} ${reach}`);
+  return d;
+}
+
+/** A string of selectors is split as the CLI splits --select's (apart by spaces). */
+function selectors(select: readonly string[] | string | undefined): string[] {
+  if (typeof select !== 'string') return [...(select ?? [])];
+  const out = select.split(/\s+/).filter(Boolean);
+  // An empty selection ("$CHANGED" with nothing changed) must not become a full run.
+  if (!out.length) throw new OptionError('select holds no key or selector: leave it out to run every definition');
+  return out;
 }
 
 function warnAll(project: Project, options: LibraryOptions): void {

@@ -25,9 +25,13 @@ export class ProjectError extends Error {
    * `loaded`: when roster.yml is valid, the project with the definitions that parsed, for a command
    * that can do without the others (deliver sends what earlier runs computed).
    */
-  constructor(readonly problems: readonly Problem[], readonly loaded?: Project) {
+  declare readonly loaded?: Project;
+  constructor(readonly problems: readonly Problem[], loaded?: Project) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'ProjectError';
+    // Not enumerable: a logger that prints the error's fields would print the project's settings,
+    // ${VAR}s (a write key) filled in.
+    Object.defineProperty(this, 'loaded', { value: loaded, enumerable: false });
   }
 }
 

@@ -74,6 +74,11 @@ export class AsOfError extends Error {
   }
 }
 
+/** SPEC 5 refuses an as_of earlier than the last committed run: one in the future holds back every run until then. */
+export function futureAsOfWarning(asOf: Date): string {
+  return `as_of ${asOf.toISOString()} is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then`;
+}
+
 /**
  * A run (SPEC 3-5): computes the selected definitions (and their upstream) in dependency order
  * into scratch tables, diffs each selected one against its committed state in SQL, then commits

@@ -53,5 +53,12 @@ export function deliverySummary(report: DeliveryReport | DeliveryInterrupted) {
   };
 }
 
+/** What `deliver --json` prints and the library's `deliver` returns: the delivery, and its time. */
+export function deliverSummary(report: DeliveryReport | DeliveryInterrupted, timingsMs: Record<string, number>) {
+  const delivery = deliverySummary(report);
+  return { ok: delivery.ok, delivery, timings_ms: timingsMs };
+}
+
 export type RunSummary = ReturnType<typeof runSummary>;
+export type DeliverSummary = ReturnType<typeof deliverSummary>;
 export type DeliverySummary = ReturnType<typeof deliverySummary>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { postgres } from '../../dialects/postgres.js';
 import { ProjectError, type Problem, type Project } from '../definitions/project.js';
-import { makeFolders } from '../support/make-folders.js';
+import { makeFolders, writeFailure } from '../support/make-folders.js';
 import { parsePostgresUrl } from './postgres-url.js';
 import { WarehouseError, type Warehouse } from './warehouse.js';
 
@@ -61,7 +61,11 @@ export async function openWarehouse(project: Project, options: OpenOptions = {})
         memory = !!(options.readOnly || options.emptyIfMissing);
         options.onMissing?.(`warehouse ${w.path} does not exist${memory ? ': reading an empty warehouse' : ': creating it'} (roster.yml warehouse.path)`);
         // DuckDB creates the file, not its folder.
-        if (!memory) await makeFolders(path.dirname(file));
+        if (!memory) {
+          await makeFolders(path.dirname(file)).catch((e: unknown) => {
+            throw new WarehouseError(`cannot create the folder of the warehouse ${w.path} (roster.yml warehouse.path): ${writeFailure(e)}`, e);
+          });
+        }
       }
       // DuckDB would take 80% of the machine's memory; 1GB keeps a laptop usable and spills beyond it.
       const { DuckDbWarehouse } = await import('./duckdb-runner.js');

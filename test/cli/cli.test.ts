@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GITIGNORE } from '../../src/cli/commands/init.js';
 import { validate } from '../../src/index.js';
 import { EXAMPLE, exampleCopy, MAIN, noStack, ROOT, roster } from './roster-cli.js';
 
@@ -282,6 +283,8 @@ describe('roster CLI', () => {
     rmSync(path.join(ignored, 'roster.yml'));
     rmSync(path.join(ignored, 'definitions'), { recursive: true });
     expect(roster(['init', ignored]).stdout).not.toContain('kept your .gitignore');
+    // Written, not copied (npm leaves .gitignore files out of a package): the example's own lines.
+    expect(GITIGNORE.map((l) => `${l}\n`).join('')).toBe(readFileSync(path.join(EXAMPLE, '.gitignore'), 'utf8'));
   });
 
   it('compile: a definition keyed run keeps its file; the run plan is _run.sql', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AsOfError, compile, deliver, ProjectError, run, validate, WarehouseError, type RunSummary } from '../../src/index.js';
+import { AsOfError, compile, deliver, OptionError, ProjectError, run, validate, WarehouseError, type RunSummary } from '../../src/index.js';
 import { exampleCopy, ROOT, roster } from './roster-cli.js';
 
 /** What two runs of the same project at the same as_of share: everything but timings. */
@@ -20,7 +20,7 @@ describe('roster as a library (package.json exports: dist/src/index.js)', () => 
   it('a package that depends on roster imports it by name', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('roster'); console.log(Object.keys(m).sort().join(' '))"], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('AsOfError ProjectError WarehouseError compile deliver formatProblem run validate');
+    expect(r.stdout.trim()).toBe('AsOfError OptionError ProjectError WarehouseError compile deliver formatProblem run validate');
   });
 
   it('run gives what `run --json` prints, and sends the same messages', async () => {
@@ -38,7 +38,11 @@ describe('roster as a library (package.json exports: dist/src/index.js)', () => 
     expect(sent(viaLibrary)).toBe(sent(viaCli));
     expect(sent(viaLibrary).length).toBeGreaterThan(0);
     // Everything went out with the run: nothing is left for deliver.
-    expect(await deliver(viaLibrary)).toMatchObject({ ok: true, pending: 0, failed: 0 });
+    const delivered = await deliver(viaLibrary);
+    expect(delivered).toMatchObject({ ok: true, delivery: { ok: true, pending: 0, failed: 0 } });
+    // As `deliver --json` prints it, but for its time.
+    const cliDeliver = roster(['--project', viaCli, 'deliver', '--json']);
+    expect({ ...delivered, timings_ms: {} }).toEqual({ ...JSON.parse(cliDeliver.stdout), timings_ms: {} });
   }, 120_000);
 
   it('an as_of before the last committed run is an AsOfError; a dry run there writes nothing', async () => {
@@ -63,6 +67,38 @@ describe('roster as a library (package.json exports: dist/src/index.js)', () => 
     // Once the first is done the file is free again.
     expect((await run(dir, { asOf: new Date('2024-06-02T00:00:00Z') })).ok).toBe(true);
   }, 120_000);
+
+  it('options the CLI would refuse as flags are an OptionError, before anything is read or written', async () => {
+    const refused = async (p: Promise<unknown>, message: string) => {
+      const e = await p.then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(OptionError);
+      expect((e as Error).message).toContain(message);
+    };
+    await refused(run(viaLibrary, { asOf: new Date('x') }), 'asOf is an invalid Date');
+    await refused(run(viaLibrary, { asOf: new Date('+010000-01-01T00:00:00Z') }), 'is outside the years 0001 to 9999');
+    await refused(run(viaLibrary, { asOf: '2024-02-30' }), 'asOf "2024-02-30" is not an ISO-8601 date');
+    await refused(run(viaLibrary, { select: ' ' }), 'select holds no key or selector');
+    await refused(compile(viaLibrary, { dialect: 'mysql' as never }), 'dialect must be duckdb, postgres, snowflake; got "mysql"');
+    // ISO text as --as-of takes it, and one string of selectors as --select does.
+    const dry = await run(viaLibrary, { asOf: '2024-06-03', select: 'power_users +at_risk_accounts', dryRun: true });
+    expect(dry.as_of).toBe('2024-06-03T00:00:00.000Z');
+    const cli = JSON.parse(roster(['--project', viaLibrary, 'run', '--as-of', '2024-06-03', '--select', 'power_users +at_risk_accounts', '--dry-run', '--json']).stdout);
+    expect(comparable(dry)).toEqual(comparable(cli));
+    expect(dry.definitions.filter((d) => d.selected).map((d) => d.key)).toContain('power_users');
+  });
+
+  it('a run as of the future is told to onWarning; a ProjectError does not carry the settings in its enumerable fields', async () => {
+    const dir = exampleCopy();
+    const warnings: string[] = [];
+    await run(dir, { asOf: new Date('2099-01-01T00:00:00Z'), select: ['power_users'], onWarning: (w) => warnings.push(w) });
+    expect(warnings[0]).toBe('as_of 2099-01-01T00:00:00.000Z is in the future: once committed, runs at an earlier as_of (the default, now) are refused until then');
+    // A definition's own warnings (a missing table) reach onWarning too, named by its key.
+    expect(warnings.filter((w) => w.startsWith('power_users: ')).length).toBeGreaterThan(0);
+    writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: nothing\n');
+    const e = await validate(dir).catch((x: unknown) => x) as ProjectError;
+    expect(e.loaded?.config.destinations[0].name).toBe('crm'); // there for a program that asks
+    expect(Object.keys(e)).not.toContain('loaded');
+  });
 
   it('compile gives the files `roster compile` writes, and writes nothing', async () => {
     const files = await compile(viaLibrary, { dialect: 'postgres' });

@@ -4,7 +4,7 @@ import { openWarehouse } from '../../warehouse/open.js';
 import { warn } from '../errors.js';
 import { progressDisplay } from '../progress.js';
 import { JsonSummary, messagesOnTerminal, reportSink } from '../report-streams.js';
-import { deliverySummary } from '../../run/summary.js';
+import { deliverSummary } from '../../run/summary.js';
 import { deliverReporting, printDelivery, printInterrupted } from './run.js';
 
 export interface DeliverFlags { quiet?: boolean; json?: boolean }
@@ -28,8 +28,7 @@ async function deliverPending(dir: string, flags: DeliverFlags, json: JsonSummar
     const printJson = (delivery: DeliveryReport | DeliveryInterrupted) => {
       if (delivery instanceof DeliveryInterrupted) printInterrupted(delivery, () => undefined);
       else printDelivery(delivery, () => undefined);
-      const data = deliverySummary(delivery);
-      json.print({ ok: data.ok, delivery: data, timings_ms: { total: Math.round(performance.now() - started) } });
+      json.print(deliverSummary(delivery, { total: Math.round(performance.now() - started) }));
     };
     const report = await deliverReporting(project, wh, progress, (e) => (json.enabled ? printJson(e) : printInterrupted(e, out)));
     progress.done();

@@ -40,7 +40,7 @@ export async function initCommand(target: string): Promise<number> {
   await writeFile(path.join(target, 'roster.yml'), config);
   for (const f of definitions) await cp(path.join(source, f), path.join(target, f));
   const keptGitignore = existsSync(path.join(target, '.gitignore'));
-  if (!keptGitignore) await cp(path.join(source, '.gitignore'), path.join(target, '.gitignore')).catch(() => undefined);
+  if (!keptGitignore) await writeFile(path.join(target, '.gitignore'), GITIGNORE.map((l) => `${l}\n`).join(''));
   // JSON Schemas for editors (yaml-language-server: `# yaml-language-server: $schema=../.roster/definition.schema.json`).
   await mkdir(path.join(target, '.roster'), { recursive: true });
   await writeFile(path.join(target, '.roster', 'definition.schema.json'), JSON.stringify(definitionJsonSchema(), null, 2) + '\n');
@@ -50,7 +50,7 @@ export async function initCommand(target: string): Promise<number> {
   console.log(`editor completion: JSON Schemas in ${path.join(target, '.roster')} (definition.schema.json, roster.schema.json)`);
   if (keptGitignore) {
     const theirs = new Set((await readFile(path.join(target, '.gitignore'), 'utf8').catch(() => '')).split(/\r?\n/).map((l) => l.trim()));
-    const lines = (await readFile(path.join(source, '.gitignore'), 'utf8').catch(() => '')).split('\n').filter((l) => l && !theirs.has(l));
+    const lines = GITIGNORE.filter((l) => !theirs.has(l));
     if (lines.length) console.log(`kept your .gitignore: add ${lines.join(', ')} to it (the warehouse, delivered files and run scratch)`);
   }
   // Meant to be pasted into a shell. As of two days before the demo's events end, as the README
@@ -60,6 +60,12 @@ export async function initCommand(target: string): Promise<number> {
   console.log(`next: ${roster} --project ${project} demo && ${roster} --project ${project} run --as-of ${FIRST_RUN_AS_OF}`);
   return 0;
 }
+
+/**
+ * A project's .gitignore (the example's own, examples/b2b-saas/.gitignore): written, not copied,
+ * because npm leaves every .gitignore out of a package, so an installed roster has none to copy.
+ */
+export const GITIGNORE = ['warehouse.duckdb*', 'out/', 'target/'];
 
 const FIRST_RUN_AS_OF = new Date(DEMO_END.getTime() - 2 * 24 * 3600 * 1000).toISOString();
 
