@@ -12,7 +12,7 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { loadConfig } from '../definitions/load-config.js';
 import { DEMO_DEFAULTS, DEMO_END } from '../demo/generate.js';
-import { exitCodeFor, reportError } from './errors.js';
+import { exitCodeFor, reportError, UsageError } from './errors.js';
 import { JsonSummary } from './report-streams.js';
 
 // A reader that stops early (`roster run | head -1`) closes the pipe. What is left to print then has
@@ -46,8 +46,8 @@ const collect = (value: string, previous: string[] = []) => {
   return [...previous, ...selectors];
 };
 
-program.command('init').argument('[dir]', 'folder of the new project', '.').description('create a project with example definitions')
-  .action(async (dir: string) => finish(await initCommand(path.resolve(program.opts().project !== '.' && dir === '.' ? program.opts().project : dir))));
+program.command('init').argument('[dir]', 'folder of the new project (default: --project, or the current folder)').description('create a project with example definitions')
+  .action(async (dir: string | undefined) => finish(await initCommand(initFolder(dir))));
 program.command('demo').description('fill the warehouse with realistic synthetic Segment-layout data')
   .option('--users <n>', `how many users (default ${DEMO_DEFAULTS.users})`)
   .option('--accounts <n>', `how many accounts (default ${DEMO_DEFAULTS.accounts})`)
@@ -116,6 +116,15 @@ function asksJsonSummary(words: readonly string[]): boolean {
   const names = new Set(program.commands.map((c) => c.name()));
   const at = words.findIndex((w, i) => names.has(w) && words[i - 1] !== '--project');
   return at >= 0 && (words[at] === 'run' || words[at] === 'deliver') && words.slice(at + 1).includes('--json');
+}
+
+/** init's folder: DIR, or --project. Both, naming two folders, would leave one unused without a word. */
+function initFolder(dir: string | undefined): string {
+  const project = program.opts().project as string;
+  if (dir !== undefined && project !== '.' && path.resolve(dir) !== path.resolve(project)) {
+    throw new UsageError(`init got two folders, ${JSON.stringify(dir)} and --project ${JSON.stringify(project)}: give one (roster init DIR)`);
+  }
+  return path.resolve(dir ?? project);
 }
 
 function finish(code: number): void {

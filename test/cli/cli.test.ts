@@ -296,6 +296,19 @@ describe('roster CLI', () => {
     expect(roster(['--project', dir, 'compile', '--check']).code).toBe(0);
   });
 
+  it('init takes its folder once: DIR, or --project; two different ones are refused', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
+    const both = roster(['--project', path.join(parent, 'base'), 'init', path.join(parent, 'sub')]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain(`error: init got two folders, ${JSON.stringify(path.join(parent, 'sub'))} and --project ${JSON.stringify(path.join(parent, 'base'))}: give one (roster init DIR)`);
+    expect(readdirSync(parent)).toEqual([]);
+    expect(roster(['--project', path.join(parent, 'base'), 'init']).code).toBe(0);
+    expect(existsSync(path.join(parent, 'base', 'roster.yml'))).toBe(true);
+    expect(roster(['--project', path.join(parent, 'same'), 'init', path.join(parent, 'same')]).code).toBe(0);
+    expect(roster(['init', path.join(parent, 'plain')], { cwd: parent }).code).toBe(0);
+    expect(readdirSync(parent).sort()).toEqual(['base', 'plain', 'same']);
+  });
+
   it('init into a folder that cannot be made: exit 1 naming it, no stack trace', () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'roster-init-'));
     writeFileSync(path.join(parent, 'a-file'), 'x');
