@@ -1,3 +1,4 @@
+import { unicodeEscape } from '../support/unicode-escape.js';
 import type { SegmentMessage } from '../emit/change.js';
 
 /**
@@ -102,12 +103,23 @@ export class DeliveryError extends Error {
   }
 }
 
-/** One JSON line per message, each ending in "\n" (JSON.stringify never emits a raw newline). */
+/**
+ * One JSON line per message, each ending in "\n" (JSON.stringify never emits a raw newline). The
+ * line breaks JSON leaves raw (U+0085, U+2028, U+2029: readers such as Python's splitlines() split
+ * on them) are escaped as \uXXXX, which a JSON reader reads back as the same text.
+ */
 export function toJsonLines(messages: readonly SegmentMessage[]): string {
   let out = '';
-  for (const m of messages) out += JSON.stringify(m) + '\n';
+  for (const m of messages) out += jsonLine(m) + '\n';
   return out;
 }
+
+/** One message as a line of JSON, without its "\n" (toJsonLines). */
+export function jsonLine(message: SegmentMessage): string {
+  return JSON.stringify(message).replace(UNICODE_LINE_BREAKS, unicodeEscape);
+}
+
+const UNICODE_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
 
 /** Messages refused alone, for a delivery's errors: one line each for a few, a count and the first for many. */
 export function refusedLines(refusals: readonly { readonly id: string; readonly reason: string }[]): string[] {

@@ -2,7 +2,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SegmentMessage } from '../emit/change.js';
 import { makeFolders } from '../support/make-folders.js';
-import { DeliveryError, MAX_DELIVERY_STEP, type DeliveryTarget } from './delivery-target.js';
+import { DeliveryError, jsonLine, MAX_DELIVERY_STEP, type DeliveryTarget } from './delivery-target.js';
 
 /** Tuning for the tail scan of `alreadyDelivered`; defaults suit production. */
 export interface JsonlOptions {
@@ -120,7 +120,7 @@ export class JsonlDestination implements DeliveryTarget {
     const lines = (this.lines ??= new LineBuffer(this.writeChunkBytes));
     lines.take(); // drops what a failed send may have left behind
     for (const m of messages) {
-      const line = JSON.stringify(m);
+      const line = jsonLine(m);
       if (!lines.hasRoomFor(line)) await writeFully(fh, lines.take());
       lines.add(line);
     }

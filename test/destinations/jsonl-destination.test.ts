@@ -46,6 +46,22 @@ describe('jsonl destination', () => {
     expect(text.map((l) => JSON.parse(l))).toEqual([b, c]);
   });
 
+  it('escapes the line breaks JSON leaves raw (U+0085, U+2028, U+2029), so a reader splitting on any line break sees one line per message', async () => {
+    const path = join(dir, 'breaks.jsonl');
+    const [plain] = messages(1);
+    const odd = { ...plain, traits: { plan: 'a\u2028b\u2029c\u0085d' } } as typeof plain;
+    const target = new JsonlDestination('crm', path);
+    await target.send([odd, ...messages(1, 0, 1)]);
+    await target.close();
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toMatch(/[\u0085\u2028\u2029]/);
+    expect(text).toContain(String.raw`a\u2028b\u2029c\u0085d`);
+    const lines = text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/).filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).traits.plan)).toEqual(['a\u2028b\u2029c\u0085d', 'pro']);
+    // Found again after a crash by its messageId, as any other line.
+    expect(await new JsonlDestination('crm', path).alreadyDelivered([odd.messageId])).toEqual(new Set([odd.messageId]));
+  });
+
   it('fsyncs after writing and before send resolves', async () => {
     const probe = await open(join(dir, 'probe'), 'w');
     const proto = Object.getPrototypeOf(probe);
@@ -206,7 +222,7 @@ describe('jsonl destination', () => {
     expect(found.size).toBeGreaterThanOrEqual(8);
   });
 
-  it('writes exactly JSON.stringify of each message and a newline, across write chunks and multi-byte characters', async () => {
+  it('writes exactly JSON.stringify of each message (U+0085, U+2028, U+2029 escaped) and a newline, across write chunks and multi-byte characters', async () => {
     const path = join(dir, 'crm.jsonl');
     const tricky = ['Zürich — 東京 🚀', 'quote " backslash \\ tab \t', '\u0000\u001f\u2028', 'lone \ud800', 'y'.repeat(300)];
     const sent = messages(tricky.length + 40).map((m, i) => {
@@ -219,7 +235,9 @@ describe('jsonl destination', () => {
     await target.send(sent.slice(0, 7));
     await target.send(sent.slice(7));
     await target.close();
-    const expected = sent.map((m) => JSON.stringify(m) + '\n').join('');
+    const escaped = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    const expected = sent.map((m) => JSON.stringify(m).replace(/[\u0085\u2028\u2029]/g, escaped) + '\n').join('');
+    expect(expected).toContain(String.raw`\u0000\u001f\u2028`);
     expect((await readFile(path)).equals(Buffer.from(expected, 'utf8'))).toBe(true);
     expect(await readFile(path, 'utf8')).toBe(toJsonLines(sent));
   });
