@@ -288,6 +288,8 @@ export interface Dialect {
    * '1e+21'), which a string literal is compared with (SPEC 2: strings compare as text).
    */
   numberAsText(double: string): string;
+  /** A number of a numeric column (an integer) as a double: a plain cast, where tryCastDouble reads any value's text. */
+  castDouble(number: string): string;
   /**
    * A well-mixed 64-bit integer hash of one row's values (NULLs included): summed over a table
    * it is a checksum of the table's rows, so two tables holding the same rows have equal sums.
@@ -355,6 +357,9 @@ export abstract class BaseDialect implements Dialect {
       swaps.push([mark, code]);
     }
     return swaps.reduce((sql, [mark, code]) => `replace(${sql}, ${quoted(mark)}, chr(${code}))`, quoted(text));
+  }
+  castDouble(number: string): string {
+    return `CAST(${number} AS DOUBLE PRECISION)`;
   }
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
@@ -600,7 +605,9 @@ export function roundedNumber(d: Dialect, expr: string, type: string): string {
 export function listText(d: Dialect, expr: string, type: string): string {
   if (d.isExactDecimalType(type)) return d.numberAsText(d.tryCastDouble(expr));
   if (!d.isWideIntegerType(type)) return d.listValue(expr, type);
-  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${d.listValue(expr, type)} ELSE ${d.numberAsText(d.round12(d.tryCastDouble(expr)))} END`;
+  // numberAsText rounds to 12 digits itself; each of round12 and tryCastDouble repeats its argument,
+  // and nested they grew one Postgres expression to 800 KB, planned for a second.
+  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${d.listValue(expr, type)} ELSE ${d.numberAsText(d.castDouble(expr))} END`;
 }
 
 /**
@@ -626,7 +633,7 @@ export const TWELVE_DIGIT_LIMIT = '1000000000000';
  */
 export function roundedWholeNumber(d: Dialect, expr: string, type: string): string {
   if (!d.isWideIntegerType(type)) throw new Error(`roundedWholeNumber: ${type} is not a wide integer type`);
-  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${expr} ELSE CAST(${d.round12(d.tryCastDouble(expr))} AS ${type.trim()}) END`;
+  return `CASE WHEN ${withinTwelveDigits(expr)} THEN ${expr} ELSE CAST(${d.round12(d.castDouble(expr))} AS ${type.trim()}) END`;
 }
 
 /** Whether a whole number has at most 12 digits: then it is its own 12-digit rounding. */

@@ -47,6 +47,7 @@ const samples: Record<keyof Omit<Dialect, 'name'>, (d: Dialect) => string | stri
   jsonScalarText: (d) => d.jsonScalarText('v'),
   jsonRoundedNumber: (d) => d.jsonRoundedNumber('v'),
   jsonHasValue: (d) => d.jsonHasValue('v'),
+  castDouble: (d) => d.castDouble('v'),
   jsonListText: (d) => d.jsonListText('v'),
   jsonSentText: (d) => d.jsonSentText('v'),
   sendableInstant: (d) => d.sendableInstant('t'),

@@ -1,0 +1,6 @@
+-- duckdb
+CAST(v AS DOUBLE PRECISION)
+-- postgres
+CAST(v AS DOUBLE PRECISION)
+-- snowflake
+CAST(v AS DOUBLE PRECISION)
