@@ -15,7 +15,7 @@ import { planTable } from '../compiler/plan/plan.js';
 import { commitRun, refreshStatisticsAfterCommit } from './commit.js';
 import { computeDefinitions, runTableName, type ComputeOutcome, type ComputeStrategy } from './compute.js';
 import { crashPoint } from './crash-point.js';
-import { refuseLegacyPending } from './legacy-outbox.js';
+import { legacyPending, refuseLegacyPending } from './legacy-outbox.js';
 import { buildAccountUsers, planEmission, readCommittedState, type AccountUsersNow, type EmissionPlan } from './emissions.js';
 
 export { runTableName };
@@ -107,7 +107,10 @@ export async function runProject(project: Project, graph: DefinitionGraph, wh: W
     if (typeof last === 'string' && asOf < last) throw new AsOfError(options.asOf, last, `DROP SCHEMA ${d.quoteIdent(config.state.schema)} CASCADE`);
   } else {
     // A dry run diffs against the same committed state: it is warned alike, reading only.
-    await warnOfOtherSource(wh, s, await wh.catalog(s.schema), config, options.onWarning);
+    const existing = await wh.catalog(s.schema);
+    await warnOfOtherSource(wh, s, existing, config, options.onWarning);
+    const legacy = await legacyPending(wh, s, existing);
+    if (legacy) options.onWarning?.(`a run (not this dry run) would stop here: ${legacy}`);
   }
 
   const selected = options.select?.length ? graph.select(options.select) : new Set(graph.order);

@@ -196,8 +196,12 @@ describe('a state schema with messages pending in the outbox of an earlier roste
     await scenario.wh.exec('CREATE SCHEMA roster');
     await scenario.wh.exec(`CREATE TABLE roster._outbox (seq BIGINT, status VARCHAR)`);
     await scenario.wh.exec(`INSERT INTO roster._outbox VALUES (1, 'sent'), (2, 'pending'), (3, 'pending')`);
-    const refused = /the state schema roster holds 2 messages pending in the outbox of an earlier roster \(table _outbox\)/;
+    const refused = /the state schema roster holds 2 messages not yet marked delivered in the outbox of an earlier roster \(table _outbox\)/;
     await expect(scenario.run([LOGINS], T1)).rejects.toThrow(refused);
+    // A dry run (how one tries a new version first) goes on, and says the real run would stop.
+    const warnings: string[] = [];
+    await scenario.run([LOGINS], T1, { dryRun: true, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([expect.stringMatching(/^a run \(not this dry run\) would stop here: the state schema roster holds 2 messages/)]);
     await expect(scenario.deliver([LOGINS])).rejects.toThrow(refused);
     expect(scenario.messages('crm')).toEqual([]);
     // Once nothing is pending there (sent by the old version, or discarded), runs go on.

@@ -77,11 +77,11 @@ export class Scenario {
   /** `deliver: false`: commit only, as when a run's delivery has not happened yet (a crash, a destination down). */
   async run(
     inputs: readonly DefinitionInput[], asOf: string,
-    options: { select?: string[]; dryRun?: boolean; deliver?: boolean; open?: OpenOptions; batchSize?: number } = {},
+    options: { select?: string[]; dryRun?: boolean; deliver?: boolean; open?: OpenOptions; batchSize?: number; onWarning?: (message: string) => void } = {},
   ): Promise<RunResult> {
     const before = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).length]));
     const p = this.project(inputs);
-    const report = await runProject(p, buildGraph(p.definitions), this.wh, { asOf: new Date(asOf), select: options.select, dryRun: options.dryRun });
+    const report = await runProject(p, buildGraph(p.definitions), this.wh, { asOf: new Date(asOf), select: options.select, dryRun: options.dryRun, onWarning: options.onWarning });
     const delivery = options.dryRun || options.deliver === false ? undefined : await deliverOutbox(p, this.wh, { open: options.open, batchSize: options.batchSize });
     const arrived = Object.fromEntries(this.jsonl().map((d) => [d, this.messages(d).slice(before[d]).map(brief)]));
     return { report, delivery, arrived };
