@@ -23,6 +23,7 @@ import { futureAsOfWarning, runProject } from './run/run-project.js';
 import { deliverSummary, runSummary, type DeliverSummary, type RunSummary } from './run/summary.js';
 import { stateNames } from './state/state-tables.js';
 import { openWarehouse, warehouseSettingProblems } from './warehouse/open.js';
+import type { Warehouse } from './warehouse/warehouse.js';
 
 export { ProjectError, formatProblem } from './definitions/project.js';
 export type { Problem, Project } from './definitions/project.js';
@@ -114,10 +115,7 @@ export async function run(dir: string, options: RunOptions = {}): Promise<RunSum
     let delivery: DeliveryReport | DeliveryInterrupted | undefined;
     if (!report.dryRun) {
       options.onProgress?.({ stage: 'delivery' });
-      delivery = await deliverOutbox(project, wh).catch((e: unknown) => {
-        if (e instanceof DeliveryInterrupted) return e;
-        throw e;
-      });
+      delivery = await deliverOrInterrupted(project, wh);
       if (!(delivery instanceof DeliveryInterrupted)) await finishRun(wh, stateNames(wh.dialect, project.config.state.schema), report.runId!, runStatus(report, delivery));
     }
     return runSummary(report, delivery, { total: Math.round(performance.now() - started) });
@@ -132,10 +130,7 @@ export async function deliver(dir: string, options: LibraryOptions = {}): Promis
   const project = await loadProjectForDelivery(dir, options.onWarning);
   const wh = await openWarehouse(project, { emptyIfMissing: true, onMissing: options.onWarning });
   try {
-    const delivery = await deliverOutbox(project, wh).catch((e: unknown) => {
-      if (e instanceof DeliveryInterrupted) return e;
-      throw e;
-    });
+    const delivery = await deliverOrInterrupted(project, wh);
     return deliverSummary(delivery, { total: Math.round(performance.now() - started) });
   } finally {
     await wh.close();
@@ -159,6 +154,14 @@ function selectors(select: readonly string[] | string | undefined): string[] {
   // An empty selection ("$CHANGED" with nothing changed) must not become a full run.
   if (!out.length) throw new OptionError('select holds no key or selector: leave it out to run every definition');
   return out;
+}
+
+/** A delivery the warehouse stopped partway is a result (what got out, `delivery.error`), not a throw. */
+function deliverOrInterrupted(project: Project, wh: Warehouse): Promise<DeliveryReport | DeliveryInterrupted> {
+  return deliverOutbox(project, wh).catch((e: unknown) => {
+    if (e instanceof DeliveryInterrupted) return e;
+    throw e;
+  });
 }
 
 function warnAll(project: Project, options: LibraryOptions): void {
