@@ -14,8 +14,8 @@ import { dialectFor } from '../dialects/index.js';
 import { instantOutOfReach, parseInstant } from './definitions/common.js';
 import { compileProject } from './compiler/compile-project.js';
 import { buildGraph } from './definitions/graph.js';
-import { loadProject, loadProjectForDelivery } from './definitions/load-project.js';
-import { formatProblem, ProjectError, type Project } from './definitions/project.js';
+import { loadProjectForDelivery, loadProjectWarning } from './definitions/load-project.js';
+import { ProjectError, type Project } from './definitions/project.js';
 import { DIALECTS, type DialectName } from './definitions/project-config.js';
 import { finishRun, runStatus } from './run/commit.js';
 import { deliverOutbox, DeliveryInterrupted, type DeliveryReport } from './run/deliver-outbox.js';
@@ -48,16 +48,11 @@ export interface LibraryOptions {
 
 /** Loads and checks the project in `dir` (roster.yml, every definition, the graph); throws a ProjectError listing every problem. */
 export async function validate(dir: string, options: LibraryOptions = {}): Promise<Project> {
-  let project: Project;
-  try {
-    project = await loadProject(dir);
-  } catch (e) {
+  const project = await loadProjectWarning(dir, options.onWarning).catch((e: unknown) => {
     if (!(e instanceof ProjectError) || !e.loaded) throw e;
-    warnAll(e.loaded, options);
     // The warehouse settings are roster.yml's problems: told first, beside the definitions' own.
     throw new ProjectError([...warehouseSettingProblems(e.loaded), ...e.problems], e.loaded);
-  }
-  warnAll(project, options);
+  });
   const settings = warehouseSettingProblems(project);
   if (settings.length) throw new ProjectError(settings, project);
   return project;
@@ -74,7 +69,8 @@ export interface CompileOptions extends LibraryOptions {
 export async function compile(dir: string, options: CompileOptions = {}): Promise<Map<string, string>> {
   const name = options.dialect;
   if (name !== undefined && !(DIALECTS as readonly string[]).includes(name)) throw new OptionError(`dialect must be ${DIALECTS.join(', ')}; got ${JSON.stringify(name)}`);
-  const project = await validate(dir, options);
+  // As `roster compile`: it does not connect, so the warehouse settings are not its to check.
+  const project = await loadProjectWarning(dir, options.onWarning);
   const graph = buildGraph(project.definitions);
   const select = selectors(options.select);
   const keys = select.length ? graph.select(select) : undefined;
@@ -100,7 +96,7 @@ export interface RunOptions extends LibraryOptions {
 export async function run(dir: string, options: RunOptions = {}): Promise<RunSummary> {
   const started = performance.now();
   const asOf = asOfOption(options.asOf);
-  const project = await validate(dir, options);
+  const project = await loadProjectWarning(dir, options.onWarning); // the warehouse settings: checked as it opens
   const graph = buildGraph(project.definitions);
   const select = selectors(options.select);
   if (select.length) graph.select(select); // unknown keys: before touching the warehouse
@@ -162,8 +158,4 @@ function deliverOrInterrupted(project: Project, wh: Warehouse): Promise<Delivery
     if (e instanceof DeliveryInterrupted) return e;
     throw e;
   });
-}
-
-function warnAll(project: Project, options: LibraryOptions): void {
-  for (const w of project.warnings ?? []) options.onWarning?.(formatProblem(w));
 }

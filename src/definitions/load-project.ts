@@ -5,7 +5,7 @@ import { checkReferences } from './check-references.js';
 import { buildGraph } from './graph.js';
 import { CONFIG_FILE, loadConfig } from './load-config.js';
 import { loadDefinitions } from './load-definitions.js';
-import { ProjectError, type Problem, type Project } from './project.js';
+import { formatProblem, ProjectError, type Problem, type Project } from './project.js';
 import { LAYOUT_TABLES } from './project-config.js';
 import { formatPath, type Path } from './yaml-source.js';
 
@@ -56,6 +56,22 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
     ...(definitions.warnings.length || references.warnings.length ? { warnings: sortProblems([...definitions.warnings, ...references.warnings]) } : {}),
   };
   if (problems.length || !project) throw new ProjectError(sortProblems(problems), project);
+  return project;
+}
+
+/**
+ * loadProject, telling `onWarning` what the definitions hold that roster ignores: also the
+ * warnings of the files that are valid when others have problems, shown with those problems.
+ */
+export async function loadProjectWarning(dir: string, onWarning?: (message: string) => void): Promise<Project> {
+  let project: Project;
+  try {
+    project = await loadProject(dir);
+  } catch (e) {
+    if (e instanceof ProjectError) for (const w of e.loaded?.warnings ?? []) onWarning?.(formatProblem(w));
+    throw e;
+  }
+  for (const w of project.warnings ?? []) onWarning?.(formatProblem(w));
   return project;
 }
 

@@ -110,6 +110,14 @@ describe('roster as a library (package.json exports: dist/src/index.js)', () => 
     expect([...(await compile(viaLibrary, { select: ['+at_risk_accounts'] })).keys()]).toContain('at_risk_accounts.sql');
   });
 
+  it('compile, as `roster compile`, does not connect: warehouse settings it cannot use are validate\'s to refuse', async () => {
+    const dir = exampleCopy();
+    writeFileSync(path.join(dir, 'roster.yml'), readFileSync(path.join(dir, 'roster.yml'), 'utf8').replace(/warehouse:[\s\S]*?\n(?=\S)/, 'warehouse: { dialect: postgres, url: "mysql://x" }\n'));
+    expect(roster(['--project', dir, 'compile']).code).toBe(0);
+    expect([...(await compile(dir)).keys()].sort()).toEqual(readdirSync(path.join(dir, 'compiled/postgres')).sort());
+    await expect(validate(dir)).rejects.toThrow('warehouse.url: not a postgres:// URL');
+  });
+
   it('validate throws a ProjectError whose problems name the file, the place and what is wrong; warnings go to onWarning', async () => {
     const dir = exampleCopy();
     writeFileSync(path.join(dir, 'definitions/broken.yml'), 'kind: audience\nkey: broken\nentity: user\nwhere:\n  all:\n    - trait: { key: plan, op: equals, value: pro }\n');
